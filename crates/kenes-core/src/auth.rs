@@ -1,0 +1,87 @@
+//! Authorisation: "who may do what" (DESIGN §4). The one place that
+//! decides it. Every check reads `state(past(X))` of the op X being judged,
+//! through a [`PastView`], never the state at X's fold position.
+
+use crate::body::Body;
+use crate::op::Op;
+use crate::outcome::RejectReason;
+use crate::state::PastView;
+
+/// Decides whether `op`'s body is authorised in its own past, `past`.
+/// `Ok` means valid(X); the genesis op is handled by acceptance and is
+/// always valid there, so `CreateFederation` reaching this is rejected.
+///
+/// Invariants:
+/// - reads nothing but `past`, so validity is intrinsic and computed once;
+/// - a back-dated op gains nothing its author did not hold in its past.
+pub fn authorise(past: &impl PastView, op: &Op) -> Result<(), RejectReason> {
+    let author = &op.fields.author;
+    match &op.fields.body {
+        Body::CreateFederation { .. } => Err(RejectReason::GenesisOnly),
+        // Standing (checked at acceptance) is enough to name oneself.
+        Body::Profile { .. } | Body::Unknown { .. } => Ok(()),
+        Body::CreateCommittee { .. } => {
+            if past.is_federation_member(author) {
+                Ok(())
+            } else {
+                Err(RejectReason::NotFederationMember)
+            }
+        }
+        Body::Vouch {
+            committee,
+            candidate,
+        } => {
+            let c = past
+                .committee(committee)
+                .ok_or(RejectReason::NoSuchCommittee)?;
+            if c.kind.is_council() {
+                return Err(RejectReason::CouncilMembershipIsBySeats);
+            }
+            if !c.members.contains(author) {
+                return Err(RejectReason::NotMember);
+            }
+            if c.members.contains(candidate) {
+                return Err(RejectReason::AlreadyMember);
+            }
+            if c.candidates
+                .get(candidate)
+                .is_some_and(|v| v.contains(author))
+            {
+                return Err(RejectReason::AlreadyVouched);
+            }
+            Ok(())
+        }
+        Body::Join { committee } => {
+            let c = past
+                .committee(committee)
+                .ok_or(RejectReason::NoSuchCommittee)?;
+            if c.kind.is_council() {
+                return Err(RejectReason::CouncilMembershipIsBySeats);
+            }
+            if c.members.contains(author) {
+                return Err(RejectReason::AlreadyMember);
+            }
+            let have = c
+                .candidates
+                .get(author)
+                .map_or(0, |v| u32::try_from(v.len()).unwrap_or(u32::MAX));
+            let need = c.vouches_needed();
+            if have < need {
+                return Err(RejectReason::NotEnoughVouches { have, need });
+            }
+            Ok(())
+        }
+        Body::Leave { committee } => {
+            let c = past
+                .committee(committee)
+                .ok_or(RejectReason::NoSuchCommittee)?;
+            if c.kind.is_council() {
+                return Err(RejectReason::CouncilMembershipIsBySeats);
+            }
+            if !c.members.contains(author) {
+                return Err(RejectReason::NotMember);
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,800 @@
+//! The engine: accepts ops (DESIGN §3) and keeps `state(T)` and every
+//! outcome (DESIGN §4) incrementally, without I/O.
+//!
+//! How it stays exact and fast:
+//! - **Acceptance** runs the stateless rules, batch-verifies signatures,
+//!   holds ops with missing parents in a bounded pending set, then checks
+//!   `prev`, the exact lamport and the author's standing in the op's past.
+//! - **`valid(X)` once, at acceptance**, on `state(past(X))`. Each op
+//!   records which accepted ops it had not seen ([`Unseen`]). When that is
+//!   empty, `state(past(X))` is the current state. Otherwise only the
+//!   committees X's check reads are projected onto `past(X)`: the current
+//!   committee if none of its ops is unseen, else a refold of its ops from
+//!   the newest checkpoint that precedes every unseen op, skipping the
+//!   unseen ones.
+//! - **The fold runs per committee.** Every effect touches one committee
+//!   (or one profile), so `state(T)` is the product of per-committee folds in
+//!   `(lamport, id)` order. An op that sorts after its committee's last op is
+//!   applied at once; a late one marks the committee dirty from its key,
+//!   and the committee is refolded once, from its newest checkpoint before
+//!   that key, at the end of the batch (or earlier if a check must read it).
+//! - **Void(T)** is empty in this version; [`Outcome::Void`] and the digest
+//!   already have their place for it.
+
+use crate::auth::authorise;
+use crate::body::Body;
+use crate::keys;
+use crate::op::{Op, VERSION};
+use crate::outcome::Outcome;
+use crate::state::{Committee, PastView, State, digest};
+use crate::types::{Hash, PublicKey};
+use crate::unseen::Unseen;
+use crate::validate::{self, StatelessError};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ops::Bound;
+
+/// A committee is checkpointed every this many of its ops.
+const CHECKPOINT_EVERY: usize = 512;
+/// Most ops held while their parents are missing.
+pub const MAX_PENDING_OPS: usize = 200_000;
+/// Most bytes held in the pending set.
+pub const MAX_PENDING_BYTES: usize = 256 * 1024 * 1024;
+
+/// Whether ingest verifies signatures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verify {
+    /// Verify every signature (anything from outside this node).
+    Signatures,
+    /// Skip signatures: only for ops this node already verified and stored.
+    Trusted,
+}
+
+/// Why an op was not accepted into the op set. Such ops are not stored.
+#[derive(Debug, thiserror::Error, PartialEq, Eq, Clone)]
+pub enum DropReason {
+    /// A stateless rule failed.
+    #[error(transparent)]
+    Stateless(#[from] StatelessError),
+    /// The op belongs to another federation.
+    #[error("op belongs to another federation")]
+    WrongFederation,
+    /// `prev` is not the author's own op at `seq - 1`.
+    #[error("prev is not the author's previous op")]
+    BadPrev,
+    /// `lamport` is not 1 + the maximum over its parents.
+    #[error("lamport is {got}, expected {expected}")]
+    BadLamport {
+        /// Stated lamport.
+        got: u64,
+        /// 1 + max over parents.
+        expected: u64,
+    },
+    /// The author has no standing in the op's past.
+    #[error("author has no standing in the federation")]
+    NoStanding,
+    /// The pending set is full.
+    #[error("pending set is full")]
+    PendingFull,
+}
+
+/// What one ingest call did.
+#[derive(Debug, Default, Clone)]
+pub struct IngestReport {
+    /// Ordinals of newly accepted ops, in acceptance (causal) order. This
+    /// includes pending ops that the batch released.
+    pub accepted: Vec<u32>,
+    /// Inputs that were already accepted or already pending.
+    pub known: usize,
+    /// Inputs now waiting for missing parents.
+    pub pending: usize,
+    /// Inputs (or released pending ops) that were dropped, with why.
+    pub dropped: Vec<(Option<Hash>, DropReason)>,
+    /// Ids of pending ops that left the pending set (accepted or dropped).
+    pub unpended: Vec<Hash>,
+}
+
+/// One accepted op and what the engine knows of it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The op.
+    pub op: Op,
+    /// Ordinals of its parents (`prev`, then deps).
+    pub parents: Vec<u32>,
+    /// Accepted ops it had not seen when it arrived: `T ∖ past(X)`.
+    pub unseen: Unseen,
+    /// Its outcome.
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone)]
+struct Checkpoint {
+    key: (u64, Hash),
+    max_ord: u32,
+    state: Committee,
+}
+
+/// One committee's applied ops in fold order, with checkpoints.
+#[derive(Debug, Default)]
+struct CommitteeLog {
+    ops: BTreeMap<(u64, Hash), u32>,
+    checkpoints: Vec<Checkpoint>,
+    dirty_from: Option<(u64, Hash)>,
+    since_checkpoint: usize,
+    max_ord: u32,
+}
+
+#[derive(Default)]
+struct Pending {
+    ops: HashMap<Hash, Op>,
+    waiting_on: HashMap<Hash, Vec<Hash>>,
+    bytes: usize,
+}
+
+/// Counters for benchmarks and diagnostics.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stats {
+    /// Committee refolds caused by late ops.
+    pub rewinds: u64,
+    /// Ops whose validity needed a projection (their past was not T).
+    pub projected: u64,
+}
+
+/// The incremental evaluator of one federation.
+pub struct Engine {
+    federation: Hash,
+    founder: Option<PublicKey>,
+    entries: Vec<Entry>,
+    by_id: HashMap<Hash, u32>,
+    heads: BTreeSet<u32>,
+    by_author_seq: HashMap<(PublicKey, u64), u32>,
+    last_of_author: HashMap<PublicKey, u32>,
+    vouches_for: HashMap<PublicKey, Vec<u32>>,
+    joined: HashMap<PublicKey, BTreeSet<Hash>>,
+    logs: HashMap<Hash, CommitteeLog>,
+    state: State,
+    pending: Pending,
+    stats: Stats,
+}
+
+/// `state(past(X))` as authorisation sees it, for an op with `unseen`.
+struct ProjectedView<'a> {
+    engine: &'a Engine,
+    unseen: &'a Unseen,
+}
+
+impl PastView for ProjectedView<'_> {
+    fn founder(&self) -> Option<PublicKey> {
+        self.engine.founder
+    }
+
+    fn committee(&self, id: &Hash) -> Option<Cow<'_, Committee>> {
+        self.engine.committee_in_past(id, self.unseen)
+    }
+
+    fn is_federation_member(&self, key: &PublicKey) -> bool {
+        if self.engine.founder.as_ref() == Some(key) {
+            return true;
+        }
+        self.engine.joined.get(key).is_some_and(|committees| {
+            committees
+                .iter()
+                .any(|c| self.committee(c).is_some_and(|c| c.includes(key)))
+        })
+    }
+}
+
+impl Engine {
+    /// An empty engine for the federation whose genesis op has id
+    /// `federation`.
+    pub fn new(federation: Hash) -> Engine {
+        Engine {
+            federation,
+            founder: None,
+            entries: Vec::new(),
+            by_id: HashMap::new(),
+            heads: BTreeSet::new(),
+            by_author_seq: HashMap::new(),
+            last_of_author: HashMap::new(),
+            vouches_for: HashMap::new(),
+            joined: HashMap::new(),
+            logs: HashMap::new(),
+            state: State::default(),
+            pending: Pending::default(),
+            stats: Stats::default(),
+        }
+    }
+
+    /// The federation id.
+    pub fn federation(&self) -> Hash {
+        self.federation
+    }
+
+    /// Number of accepted ops.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True before the genesis is accepted.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Every accepted op, by acceptance ordinal.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The accepted op with this id.
+    pub fn entry(&self, id: &Hash) -> Option<&Entry> {
+        self.by_id.get(id).map(|&ord| &self.entries[ord as usize])
+    }
+
+    /// True if `id` is accepted.
+    pub fn contains(&self, id: &Hash) -> bool {
+        self.by_id.contains_key(id)
+    }
+
+    /// Number of ops waiting for parents.
+    pub fn pending_len(&self) -> usize {
+        self.pending.ops.len()
+    }
+
+    /// The pending ops (not part of the op set).
+    pub fn pending_ops(&self) -> impl Iterator<Item = &Op> {
+        self.pending.ops.values()
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> Stats {
+        self.stats
+    }
+
+    /// The DAG heads: accepted ops no accepted op follows, by id.
+    pub fn heads(&self) -> Vec<Hash> {
+        let mut heads: Vec<Hash> = self
+            .heads
+            .iter()
+            .map(|&o| self.entries[o as usize].op.id)
+            .collect();
+        heads.sort();
+        heads
+    }
+
+    /// The current state, `state(T)`, after any pending refold.
+    pub fn state(&mut self) -> &State {
+        self.refresh_all();
+        &self.state
+    }
+
+    /// The canonical digest of the state and every outcome.
+    pub fn digest(&mut self) -> Hash {
+        self.refresh_all();
+        digest(
+            &self.state,
+            self.entries.iter().map(|e| (&e.op.id, &e.outcome)),
+        )
+    }
+
+    /// The next `(seq, prev)` for `author`, from the ops accepted here.
+    pub fn next_position(&self, author: &PublicKey) -> (u64, Option<Hash>) {
+        match self.last_of_author.get(author) {
+            Some(&ord) => {
+                let op = &self.entries[ord as usize].op;
+                (op.fields.seq + 1, Some(op.id))
+            }
+            None => (0, None),
+        }
+    }
+
+    /// Deps and lamport for a new op by an author whose prev is `prev`:
+    /// the heads other than `prev`, newest first, at most 32.
+    pub fn deps_for_new_op(&self, prev: Option<&Hash>) -> (Vec<Hash>, u64) {
+        let prev_ord = prev.and_then(|p| self.by_id.get(p)).copied();
+        let mut heads: Vec<u32> = self
+            .heads
+            .iter()
+            .copied()
+            .filter(|&o| Some(o) != prev_ord)
+            .collect();
+        heads.sort_by_key(|&o| std::cmp::Reverse(self.entries[o as usize].op.order_key()));
+        heads.truncate(crate::op::MAX_DEPS);
+        let lamport = heads
+            .iter()
+            .chain(prev_ord.iter())
+            .map(|&o| self.entries[o as usize].op.fields.lamport + 1)
+            .max()
+            .unwrap_or(0);
+        let mut deps: Vec<Hash> = heads
+            .iter()
+            .map(|&o| self.entries[o as usize].op.id)
+            .collect();
+        deps.sort();
+        (deps, lamport)
+    }
+
+    /// Builds and signs a new op by `key`'s member that follows every head
+    /// it can cite (at most 32). It is not ingested: persist it, then ingest.
+    pub fn author(&self, key: &crate::SecretKey, body: Body, time: u64) -> Op {
+        let author = key.public();
+        let (seq, prev) = self.next_position(&author);
+        let (deps, lamport) = self.deps_for_new_op(prev.as_ref());
+        let genesis = matches!(body, Body::CreateFederation { .. }) && seq == 0;
+        crate::op::UnsignedOp {
+            version: VERSION,
+            federation: if genesis { Hash::ZERO } else { self.federation },
+            author,
+            seq,
+            prev,
+            deps,
+            lamport,
+            time,
+            body,
+        }
+        .sign(key)
+    }
+
+    /// Judges `body` by `author` against the current state, as a new op
+    /// citing every head would be judged. For refusing to author ops that
+    /// would only be rejected.
+    pub fn check(&mut self, author: PublicKey, body: &Body) -> Result<(), crate::RejectReason> {
+        let probe = crate::op::UnsignedOp {
+            version: VERSION,
+            federation: self.federation,
+            author,
+            seq: 0,
+            prev: None,
+            deps: vec![],
+            lamport: 0,
+            time: 0,
+            body: body.clone(),
+        };
+        let op = Op {
+            id: Hash::ZERO,
+            sig: crate::Signature([0; 64]),
+            bytes: vec![],
+            fields: probe,
+        };
+        self.refresh_for(&op);
+        let unseen = Unseen::default();
+        authorise(
+            &ProjectedView {
+                engine: self,
+                unseen: &unseen,
+            },
+            &op,
+        )
+    }
+
+    /// Ingests raw ops: decodes, validates, verifies, orders and folds them.
+    /// Never panics on hostile input; every refusal is in the report.
+    pub fn ingest<B: AsRef<[u8]>>(&mut self, raw: &[B], verify: Verify) -> IngestReport {
+        let mut report = IngestReport::default();
+        let mut fresh: Vec<Op> = Vec::with_capacity(raw.len());
+        let mut seen_in_batch: HashSet<Hash> = HashSet::new();
+        for bytes in raw {
+            let decoded = validate::check_canonical(bytes.as_ref())
+                .and_then(|op| validate::check_all_but_signature(&op).map(|()| op));
+            match decoded {
+                Err(e) => report.dropped.push((None, e.into())),
+                Ok(op) => {
+                    if self.by_id.contains_key(&op.id)
+                        || self.pending.ops.contains_key(&op.id)
+                        || !seen_in_batch.insert(op.id)
+                    {
+                        report.known += 1;
+                    } else {
+                        fresh.push(op);
+                    }
+                }
+            }
+        }
+        let verified: Vec<bool> = match verify {
+            Verify::Trusted => vec![true; fresh.len()],
+            Verify::Signatures => verify_parallel(&fresh),
+        };
+        for (op, ok) in fresh.into_iter().zip(verified) {
+            if !ok {
+                report
+                    .dropped
+                    .push((Some(op.id), StatelessError::BadSignature.into()));
+                continue;
+            }
+            self.offer(op, &mut report);
+        }
+        self.refresh_all();
+        report
+    }
+
+    fn offer(&mut self, op: Op, report: &mut IngestReport) {
+        let missing: Vec<Hash> = op
+            .parents()
+            .filter(|p| !self.by_id.contains_key(*p))
+            .copied()
+            .collect();
+        if missing.is_empty() {
+            self.accept_and_release(op, report);
+            return;
+        }
+        if self.pending.ops.len() >= MAX_PENDING_OPS
+            || self.pending.bytes + op.bytes.len() > MAX_PENDING_BYTES
+        {
+            report.dropped.push((Some(op.id), DropReason::PendingFull));
+            return;
+        }
+        for parent in missing {
+            self.pending
+                .waiting_on
+                .entry(parent)
+                .or_default()
+                .push(op.id);
+        }
+        self.pending.bytes += op.bytes.len();
+        self.pending.ops.insert(op.id, op);
+        report.pending += 1;
+    }
+
+    fn accept_and_release(&mut self, op: Op, report: &mut IngestReport) {
+        let mut queue = vec![op];
+        while let Some(op) = queue.pop() {
+            let id = op.id;
+            match self.accept(op) {
+                Ok(ord) => report.accepted.push(ord),
+                Err(reason) => {
+                    report.dropped.push((Some(id), reason));
+                    continue;
+                }
+            }
+            let Some(waiters) = self.pending.waiting_on.remove(&id) else {
+                continue;
+            };
+            for waiter in waiters {
+                let ready = self
+                    .pending
+                    .ops
+                    .get(&waiter)
+                    .is_some_and(|w| w.parents().all(|p| self.by_id.contains_key(p)));
+                if ready && let Some(w) = self.pending.ops.remove(&waiter) {
+                    self.pending.bytes -= w.bytes.len();
+                    report.pending = report.pending.saturating_sub(1);
+                    report.unpended.push(w.id);
+                    queue.push(w);
+                }
+            }
+        }
+    }
+
+    /// Acceptance rules 2–4 of DESIGN §3 (rule 1 ran before; causal
+    /// delivery guarantees every parent is present), then validity.
+    fn accept(&mut self, op: Op) -> Result<u32, DropReason> {
+        let f = &op.fields;
+        if op.is_genesis() {
+            if op.id != self.federation {
+                return Err(DropReason::WrongFederation);
+            }
+        } else if f.federation != self.federation {
+            return Err(DropReason::WrongFederation);
+        }
+        let parents: Vec<u32> = op.parents().map(|p| self.by_id[p]).collect();
+        if let Some(prev) = &f.prev {
+            let prev_op = &self.entries[self.by_id[prev] as usize].op;
+            if prev_op.fields.author != f.author || prev_op.fields.seq + 1 != f.seq {
+                return Err(DropReason::BadPrev);
+            }
+        }
+        let expected = parents
+            .iter()
+            .map(|&p| self.entries[p as usize].op.fields.lamport + 1)
+            .max()
+            .unwrap_or(0);
+        if f.lamport != expected {
+            return Err(DropReason::BadLamport {
+                got: f.lamport,
+                expected,
+            });
+        }
+        let unseen = self.unseen_for(&parents);
+        if !op.is_genesis() && !self.has_standing(&f.author, &unseen) {
+            return Err(DropReason::NoStanding);
+        }
+        if !unseen.is_empty() {
+            self.stats.projected += 1;
+        }
+        let outcome = if op.is_genesis() {
+            Outcome::Applied
+        } else if f.version != VERSION || matches!(f.body, Body::Unknown { .. }) {
+            Outcome::Unknown
+        } else {
+            self.refresh_for(&op);
+            let view = ProjectedView {
+                engine: self,
+                unseen: &unseen,
+            };
+            match authorise(&view, &op) {
+                Ok(()) => Outcome::Applied,
+                Err(reason) => Outcome::Rejected(reason),
+            }
+        };
+        Ok(self.insert(op, parents, unseen, outcome))
+    }
+
+    fn unseen_for(&self, parents: &[u32]) -> Unseen {
+        let n = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
+        let mut result: Option<Unseen> = None;
+        for &p in parents {
+            let missed = self.entries[p as usize].unseen.with_tail(p + 1, n);
+            result = Some(match result {
+                None => missed,
+                Some(acc) => acc.intersect(&missed),
+            });
+            if result.as_ref().is_some_and(Unseen::is_empty) {
+                break;
+            }
+        }
+        result.unwrap_or_default()
+    }
+
+    /// Standing (DESIGN §3, rule 4): the founder, or the subject of a valid
+    /// vouch in the op's past.
+    fn has_standing(&self, author: &PublicKey, unseen: &Unseen) -> bool {
+        if self.founder.as_ref() == Some(author) {
+            return true;
+        }
+        self.vouches_for
+            .get(author)
+            .is_some_and(|vouches| vouches.iter().any(|&o| !unseen.contains(o)))
+    }
+
+    fn insert(&mut self, op: Op, parents: Vec<u32>, unseen: Unseen, outcome: Outcome) -> u32 {
+        let ord = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
+        let author = op.fields.author;
+        let seq = op.fields.seq;
+        for p in &parents {
+            self.heads.remove(p);
+        }
+        self.heads.insert(ord);
+        self.by_id.insert(op.id, ord);
+        if self.by_author_seq.insert((author, seq), ord).is_some() {
+            self.state.forks.entry(author).or_default().insert(seq);
+        }
+        let newest = self
+            .last_of_author
+            .get(&author)
+            .is_none_or(|&o| self.entries[o as usize].op.fields.seq < seq);
+        if newest {
+            self.last_of_author.insert(author, ord);
+        }
+        if outcome.is_applied() {
+            self.apply(&op, ord);
+        }
+        self.entries.push(Entry {
+            op,
+            parents,
+            unseen,
+            outcome,
+        });
+        ord
+    }
+
+    fn apply(&mut self, op: &Op, ord: u32) {
+        let author = op.fields.author;
+        match &op.fields.body {
+            Body::CreateFederation { .. } => {
+                self.founder = Some(author);
+                self.state.apply(op);
+            }
+            Body::Profile { .. } => self.state.apply_profile(op),
+            Body::CreateCommittee { .. } => {
+                if let Some(committee) = Committee::created_by(op) {
+                    let mut log = CommitteeLog::default();
+                    log.ops.insert(op.order_key(), ord);
+                    log.since_checkpoint = 1;
+                    log.max_ord = ord;
+                    self.joined.entry(author).or_default().insert(committee.id);
+                    self.state.committees.insert(committee.id, committee);
+                    self.logs.insert(op.id, log);
+                }
+            }
+            Body::Vouch { candidate, .. } => {
+                self.vouches_for.entry(*candidate).or_default().push(ord);
+                self.apply_to_committee(op, ord);
+            }
+            Body::Join { committee } => {
+                self.joined.entry(author).or_default().insert(*committee);
+                self.apply_to_committee(op, ord);
+            }
+            Body::Leave { .. } => self.apply_to_committee(op, ord),
+            Body::Unknown { .. } => {}
+        }
+    }
+
+    fn apply_to_committee(&mut self, op: &Op, ord: u32) {
+        let Some(c) = op.fields.body.committee() else {
+            return;
+        };
+        let Some(log) = self.logs.get_mut(&c) else {
+            return;
+        };
+        let key = op.order_key();
+        let in_order =
+            log.dirty_from.is_none() && log.ops.keys().next_back().is_none_or(|last| *last < key);
+        log.ops.insert(key, ord);
+        if !in_order {
+            log.dirty_from = Some(log.dirty_from.map_or(key, |d| d.min(key)));
+            return;
+        }
+        log.max_ord = log.max_ord.max(ord);
+        log.since_checkpoint += 1;
+        if let Some(committee) = self.state.committees.get_mut(&c) {
+            committee.apply(op);
+            if log.since_checkpoint >= CHECKPOINT_EVERY {
+                log.since_checkpoint = 0;
+                log.checkpoints.push(Checkpoint {
+                    key,
+                    max_ord: log.max_ord,
+                    state: committee.clone(),
+                });
+            }
+        }
+    }
+
+    /// Refolds the committees `op`'s check reads, if a late op dirtied them.
+    fn refresh_for(&mut self, op: &Op) {
+        match &op.fields.body {
+            Body::CreateCommittee { .. } => {
+                let committees: Vec<Hash> = self
+                    .joined
+                    .get(&op.fields.author)
+                    .map(|s| s.iter().copied().collect())
+                    .unwrap_or_default();
+                for c in committees {
+                    self.refresh(&c);
+                }
+            }
+            body => {
+                if let Some(c) = body.committee() {
+                    self.refresh(&c);
+                }
+            }
+        }
+    }
+
+    fn refresh_all(&mut self) {
+        let dirty: Vec<Hash> = self
+            .logs
+            .iter()
+            .filter(|(_, log)| log.dirty_from.is_some())
+            .map(|(c, _)| *c)
+            .collect();
+        for c in dirty {
+            self.refresh(&c);
+        }
+    }
+
+    /// The rewind: refolds committee `c` from its newest checkpoint before
+    /// the earliest late op.
+    fn refresh(&mut self, c: &Hash) {
+        let Some(log) = self.logs.get_mut(c) else {
+            return;
+        };
+        let Some(dirty) = log.dirty_from.take() else {
+            return;
+        };
+        self.stats.rewinds += 1;
+        let keep = log.checkpoints.partition_point(|cp| cp.key < dirty);
+        log.checkpoints.truncate(keep);
+        let (mut committee, mut max_ord, start) = match log.checkpoints.last() {
+            Some(cp) => (Some(cp.state.clone()), cp.max_ord, Bound::Excluded(cp.key)),
+            None => (None, 0, Bound::Unbounded),
+        };
+        let mut since = 0;
+        for (&key, &ord) in log.ops.range((start, Bound::Unbounded)) {
+            let op = &self.entries[ord as usize].op;
+            match committee.as_mut() {
+                None => committee = Committee::created_by(op),
+                Some(c) => c.apply(op),
+            }
+            max_ord = max_ord.max(ord);
+            since += 1;
+            if since >= CHECKPOINT_EVERY
+                && let Some(state) = &committee
+            {
+                since = 0;
+                log.checkpoints.push(Checkpoint {
+                    key,
+                    max_ord,
+                    state: state.clone(),
+                });
+            }
+        }
+        log.since_checkpoint = since;
+        log.max_ord = max_ord;
+        if let Some(committee) = committee {
+            self.state.committees.insert(*c, committee);
+        }
+    }
+
+    /// Committee `c` in `state(past(X))` for an op X with `unseen`.
+    /// Requires `c` to be fresh (see [`Engine::refresh_for`]).
+    fn committee_in_past(&self, c: &Hash, unseen: &Unseen) -> Option<Cow<'_, Committee>> {
+        let current = self.state.committees.get(c)?;
+        let Some(min_unseen) = unseen.min() else {
+            return Some(Cow::Borrowed(current));
+        };
+        let log = self.logs.get(c)?;
+        // Checkpoints whose every op was accepted before the first unseen
+        // op hold only ops of past(X), and max_ord only grows along them.
+        let usable = log
+            .checkpoints
+            .partition_point(|cp| cp.max_ord < min_unseen);
+        let checkpoint = usable.checked_sub(1).map(|i| &log.checkpoints[i]);
+        let start = checkpoint.map_or(Bound::Unbounded, |cp| Bound::Excluded(cp.key));
+        let tail = log.ops.range((start, Bound::Unbounded));
+        if !tail.clone().any(|(_, &ord)| unseen.contains(ord)) {
+            return Some(Cow::Borrowed(current));
+        }
+        let mut committee = checkpoint.map(|cp| cp.state.clone());
+        for (_, &ord) in tail {
+            if unseen.contains(ord) {
+                continue;
+            }
+            let op = &self.entries[ord as usize].op;
+            match committee.as_mut() {
+                None => committee = Committee::created_by(op),
+                Some(c) => c.apply(op),
+            }
+        }
+        committee.map(Cow::Owned)
+    }
+
+    /// Ordinals of accepted ops that are neither in `frontier` nor in the
+    /// past of any op in it, in acceptance (causal) order: what a peer whose
+    /// DAG heads are `frontier` lacks. Unknown frontier ids are ignored.
+    pub fn missing_for(&self, frontier: &[Hash]) -> Vec<u32> {
+        let mut has = vec![false; self.entries.len()];
+        let mut stack: Vec<u32> = frontier
+            .iter()
+            .filter_map(|h| self.by_id.get(h))
+            .copied()
+            .collect();
+        while let Some(o) = stack.pop() {
+            if std::mem::replace(&mut has[o as usize], true) {
+                continue;
+            }
+            stack.extend(self.entries[o as usize].parents.iter().copied());
+        }
+        (0..self.entries.len())
+            .filter(|&o| !has[o])
+            .map(|o| o as u32)
+            .collect()
+    }
+}
+
+/// Batch-verifies signatures on every core, in batches of 256.
+fn verify_parallel(ops: &[Op]) -> Vec<bool> {
+    const BATCH: usize = 256;
+    let items: Vec<(PublicKey, &[u8], crate::Signature)> = ops
+        .iter()
+        .map(|op| (op.fields.author, op.signed_message(), op.sig))
+        .collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads <= 1 || items.len() <= BATCH {
+        return items.chunks(BATCH).flat_map(keys::verify_many).collect();
+    }
+    let chunks: Vec<&[(PublicKey, &[u8], crate::Signature)]> = items.chunks(BATCH).collect();
+    let mut results: Vec<Vec<bool>> = vec![Vec::new(); chunks.len()];
+    std::thread::scope(|scope| {
+        let per_thread = chunks.len().div_ceil(threads);
+        for (chunk_group, result_group) in chunks
+            .chunks(per_thread)
+            .zip(results.chunks_mut(per_thread))
+        {
+            scope.spawn(move || {
+                for (chunk, out) in chunk_group.iter().zip(result_group.iter_mut()) {
+                    *out = keys::verify_many(chunk);
+                }
+            });
+        }
+    });
+    results.into_iter().flatten().collect()
+}

@@ -1,0 +1,30 @@
+//! kenes-core: the sans-IO heart of kenes.
+//!
+//! It owns the signed operation format ([`op`]), its stateless validation
+//! ([`validate`]), the authorisation rules ([`auth`]), the materialised state
+//! and its fold ([`state`]), and the [`engine`] that accepts ops and keeps the
+//! state incrementally. [`reference`] evaluates the same definitions naively,
+//! from scratch, as an executable specification for tests and benchmarks.
+//!
+//! Nothing here does I/O: bytes and ops go in, state and outcomes come out.
+#![deny(missing_docs)]
+
+pub mod auth;
+pub mod body;
+pub mod engine;
+pub mod keys;
+pub mod op;
+pub mod outcome;
+pub mod reference;
+pub mod state;
+pub mod types;
+pub mod unseen;
+pub mod validate;
+
+pub use body::{Body, CommitteeKind, CouncilScope, CouncilWeighting, Policy, Ratio};
+pub use engine::{Engine, IngestReport, Verify};
+pub use keys::SecretKey;
+pub use op::{Op, SignedOp, UnsignedOp};
+pub use outcome::{Outcome, RejectReason, VoidReason};
+pub use state::{Committee, State};
+pub use types::{Hash, PublicKey, Signature};

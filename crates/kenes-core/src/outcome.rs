@@ -1,0 +1,90 @@
+//! The canonical outcome of an accepted op (DESIGN §4, "Outcomes"). The
+//! reasons are a closed enum so that outcomes hash the same everywhere.
+
+use crate::types::{Hash, PublicKey};
+use serde::{Deserialize, Serialize};
+
+/// What an accepted op did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Outcome {
+    /// Valid in its own past: its effect is folded in.
+    Applied,
+    /// Not authorised in its own past: kept for convergence, no effect.
+    Rejected(RejectReason),
+    /// Valid, but voided by a fork or a strong removal (DESIGN §4). Empty in
+    /// this version of the engine: the void layers arrive with the
+    /// strong-removal work, and have their place here already.
+    Void(VoidReason),
+    /// A body kind or format version this build does not know.
+    Unknown,
+}
+
+impl Outcome {
+    /// True for [`Outcome::Applied`].
+    pub fn is_applied(&self) -> bool {
+        matches!(self, Outcome::Applied)
+    }
+
+    /// A one-line human description.
+    pub fn describe(&self) -> String {
+        match self {
+            Outcome::Applied => "applied".into(),
+            Outcome::Rejected(reason) => format!("rejected: {reason}"),
+            Outcome::Void(reason) => format!("void: {reason}"),
+            Outcome::Unknown => "unknown kind (stored and forwarded)".into(),
+        }
+    }
+}
+
+/// Why an op is not authorised in its own past.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum RejectReason {
+    /// `CreateFederation` anywhere but as the genesis op.
+    #[error("a federation can only be created by its genesis op")]
+    GenesisOnly,
+    /// The author is not a member of any committee of the federation.
+    #[error("author is not a member of the federation")]
+    NotFederationMember,
+    /// The committee does not exist in the op's past.
+    #[error("no such committee")]
+    NoSuchCommittee,
+    /// The author is not a member of the committee.
+    #[error("author is not a member of the committee")]
+    NotMember,
+    /// The subject is already a member.
+    #[error("already a member of the committee")]
+    AlreadyMember,
+    /// The author already vouched for this candidate in this committee.
+    #[error("already vouched for this candidate")]
+    AlreadyVouched,
+    /// Too few distinct vouches to join.
+    #[error("needs {need} vouches, has {have}")]
+    NotEnoughVouches {
+        /// Distinct applied vouches found.
+        have: u32,
+        /// Vouches required by the policy, clamped to the member count.
+        need: u32,
+    },
+    /// Vouch, join or leave on a council: council membership is seats only.
+    #[error("council membership is by seats only")]
+    CouncilMembershipIsBySeats,
+}
+
+/// Why a valid op was voided (DESIGN §4, "Forks" and "Strong removal").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum VoidReason {
+    /// The author forked at `seq` and no witness saw this op.
+    #[error("unwitnessed op after a fork of {author} at seq {seq}")]
+    Fork {
+        /// The forked author.
+        author: PublicKey,
+        /// The fork point.
+        seq: u64,
+    },
+    /// Concurrent with the author's accepted removal by `proposal`.
+    #[error("concurrent with the author's removal by {proposal}")]
+    Removal {
+        /// The removal proposal.
+        proposal: Hash,
+    },
+}

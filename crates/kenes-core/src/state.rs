@@ -1,0 +1,231 @@
+//! The materialised state and the effects that fold ops into it.
+//!
+//! Every effect of a committee-level op reads and writes only that
+//! committee. This locality is what lets the [`crate::engine`] fold each
+//! committee on its own and rewind only the committee a late op touches,
+//! while [`State::apply`] folds everything in one `(lamport, id)` pass; both
+//! give the same state. The canonical [`digest`] covers the state and every
+//! op's outcome.
+
+use crate::body::{Body, CommitteeKind, Policy};
+use crate::op::Op;
+use crate::outcome::Outcome;
+use crate::types::{Hash, PublicKey};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The federation's identity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Federation {
+    /// The genesis op id.
+    pub id: Hash,
+    /// Its name.
+    pub name: String,
+    /// The genesis author.
+    pub founder: PublicKey,
+}
+
+/// A member's display name and the op that set it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    /// Display name (pseudonym).
+    pub name: String,
+    /// `(lamport, id)` of the `Profile` op that set it; the latest wins.
+    pub set_by: (u64, Hash),
+}
+
+/// A committee as folded from its ops.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Committee {
+    /// Its id: the id of its `CreateCommittee` op.
+    pub id: Hash,
+    /// Its name.
+    pub name: String,
+    /// Territorial, production, council or advisory.
+    pub kind: CommitteeKind,
+    /// Its rules.
+    pub policy: Policy,
+    /// Who created it.
+    pub creator: PublicKey,
+    /// A council's provisional convenor, until its first seat exists.
+    pub convenor: Option<PublicKey>,
+    /// Current members (for a council: none; membership is by seats).
+    pub members: BTreeSet<PublicKey>,
+    /// Candidates with the members who vouched for them since their last
+    /// join. A join consumes the vouches that admitted it.
+    pub candidates: BTreeMap<PublicKey, BTreeSet<PublicKey>>,
+}
+
+impl Committee {
+    /// The committee created by `op`, if `op` is a `CreateCommittee`.
+    pub fn created_by(op: &Op) -> Option<Committee> {
+        let Body::CreateCommittee { name, kind, policy } = &op.fields.body else {
+            return None;
+        };
+        let author = op.fields.author;
+        let council = kind.is_council();
+        Some(Committee {
+            id: op.id,
+            name: name.clone(),
+            kind: kind.clone(),
+            policy: policy.clone(),
+            creator: author,
+            convenor: council.then_some(author),
+            members: if council {
+                BTreeSet::new()
+            } else {
+                BTreeSet::from([author])
+            },
+            candidates: BTreeMap::new(),
+        })
+    }
+
+    /// Folds in the effect of an applied op that names this committee.
+    pub fn apply(&mut self, op: &Op) {
+        let author = op.fields.author;
+        match &op.fields.body {
+            Body::Vouch { candidate, .. } => {
+                if !self.members.contains(candidate) {
+                    self.candidates
+                        .entry(*candidate)
+                        .or_default()
+                        .insert(author);
+                }
+            }
+            Body::Join { .. } => {
+                self.candidates.remove(&author);
+                self.members.insert(author);
+            }
+            Body::Leave { .. } => {
+                self.members.remove(&author);
+            }
+            _ => {}
+        }
+    }
+
+    /// True if `key` is a member, or the convenor of a council.
+    pub fn includes(&self, key: &PublicKey) -> bool {
+        self.members.contains(key) || self.convenor.as_ref() == Some(key)
+    }
+
+    /// Vouches a candidate needs now: the policy's figure clamped to the
+    /// member count, and never below 1.
+    pub fn vouches_needed(&self) -> u32 {
+        let members = u32::try_from(self.members.len()).unwrap_or(u32::MAX);
+        self.policy.vouches_required.min(members).max(1)
+    }
+}
+
+/// Everything the fold produces.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    /// The federation, once its genesis is applied.
+    pub federation: Option<Federation>,
+    /// Display names by member key.
+    pub profiles: BTreeMap<PublicKey, Profile>,
+    /// Committees by id.
+    pub committees: BTreeMap<Hash, Committee>,
+    /// Forked authors and the seqs at which they forked (flagged only; the
+    /// voiding comes with the strong-removal work).
+    pub forks: BTreeMap<PublicKey, BTreeSet<u64>>,
+}
+
+impl State {
+    /// Folds in the effect of an applied op. Ops must come in `(lamport, id)`
+    /// order for the result to be `state(T)`.
+    pub fn apply(&mut self, op: &Op) {
+        match &op.fields.body {
+            Body::CreateFederation { name } => {
+                self.federation = Some(Federation {
+                    id: op.id,
+                    name: name.clone(),
+                    founder: op.fields.author,
+                });
+            }
+            Body::Profile { .. } => self.apply_profile(op),
+            Body::CreateCommittee { .. } => {
+                if let Some(committee) = Committee::created_by(op) {
+                    self.committees.insert(committee.id, committee);
+                }
+            }
+            body => {
+                if let Some(committee) = body.committee().and_then(|c| self.committees.get_mut(&c))
+                {
+                    committee.apply(op);
+                }
+            }
+        }
+    }
+
+    /// A profile is last-writer-wins in fold order, which is the same as
+    /// keeping the `Profile` op with the greatest `(lamport, id)`; that form
+    /// needs no rewind when a late profile arrives.
+    pub fn apply_profile(&mut self, op: &Op) {
+        let Body::Profile { name } = &op.fields.body else {
+            return;
+        };
+        let key = op.order_key();
+        let newer = self
+            .profiles
+            .get(&op.fields.author)
+            .is_none_or(|current| current.set_by < key);
+        if newer {
+            self.profiles.insert(
+                op.fields.author,
+                Profile {
+                    name: name.clone(),
+                    set_by: key,
+                },
+            );
+        }
+    }
+
+    /// The display name of `key`, if set.
+    pub fn name_of(&self, key: &PublicKey) -> Option<&str> {
+        self.profiles.get(key).map(|p| p.name.as_str())
+    }
+}
+
+/// What authorisation may read of `state(past(X))`. The engine answers it
+/// from projections; [`State`] answers it directly.
+pub trait PastView {
+    /// The founder of the federation.
+    fn founder(&self) -> Option<PublicKey>;
+    /// The committee `id` as it stands in the past.
+    fn committee(&self, id: &Hash) -> Option<Cow<'_, Committee>>;
+    /// True if `key` is the founder or belongs to some committee.
+    fn is_federation_member(&self, key: &PublicKey) -> bool;
+}
+
+impl PastView for State {
+    fn founder(&self) -> Option<PublicKey> {
+        self.federation.as_ref().map(|f| f.founder)
+    }
+
+    fn committee(&self, id: &Hash) -> Option<Cow<'_, Committee>> {
+        self.committees.get(id).map(Cow::Borrowed)
+    }
+
+    fn is_federation_member(&self, key: &PublicKey) -> bool {
+        self.founder().as_ref() == Some(key) || self.committees.values().any(|c| c.includes(key))
+    }
+}
+
+/// The canonical state digest: BLAKE3 over the postcard encoding of the
+/// state, then every `(op id, outcome)` in id order.
+pub fn digest<'a>(
+    state: &State,
+    outcomes: impl IntoIterator<Item = (&'a Hash, &'a Outcome)>,
+) -> Hash {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(b"kenes/digest/v1");
+    hasher.update(&postcard::to_allocvec(state).unwrap_or_default());
+    let mut sorted: Vec<(&Hash, &Outcome)> = outcomes.into_iter().collect();
+    sorted.sort_by_key(|(id, _)| **id);
+    for (id, outcome) in sorted {
+        hasher.update(&id.0);
+        hasher.update(&postcard::to_allocvec(outcome).unwrap_or_default());
+    }
+    Hash(*hasher.finalize().as_bytes())
+}

@@ -1,0 +1,512 @@
+//! Scenario tests of acceptance, authorisation and the fold, each checked
+//! against the from-scratch reference evaluation.
+
+use kenes_core::body::{CommitteeKind, CouncilScope, Policy};
+use kenes_core::engine::DropReason;
+use kenes_core::op::{UnsignedOp, VERSION, genesis};
+use kenes_core::{Body, Engine, Hash, Op, Outcome, RejectReason, SecretKey, Verify, reference};
+
+struct World {
+    engine: Engine,
+    all: Vec<Vec<u8>>,
+    clock: u64,
+}
+
+fn key(n: u8) -> SecretKey {
+    SecretKey::from_bytes([n; 32])
+}
+
+impl World {
+    fn new() -> World {
+        let g = genesis(&key(1), "Kazakhstan 2022", 0);
+        let mut engine = Engine::new(g.id);
+        let report = engine.ingest(&[g.bytes.clone()], Verify::Signatures);
+        assert_eq!(report.accepted.len(), 1);
+        World {
+            engine,
+            all: vec![g.bytes],
+            clock: 0,
+        }
+    }
+
+    fn act(&mut self, who: u8, body: Body) -> Op {
+        self.clock += 1;
+        let op = self.engine.author(&key(who), body, self.clock);
+        self.deliver(&op);
+        op
+    }
+
+    fn deliver(&mut self, op: &Op) -> kenes_core::IngestReport {
+        self.all.push(op.bytes.clone());
+        self.engine.ingest(&[op.bytes.clone()], Verify::Signatures)
+    }
+
+    fn outcome(&self, op: &Op) -> Outcome {
+        self.engine.entry(&op.id).expect("accepted").outcome.clone()
+    }
+
+    fn committee(&mut self, who: u8, name: &str, vouches: u32) -> Hash {
+        let op = self.act(
+            who,
+            Body::CreateCommittee {
+                name: name.into(),
+                kind: CommitteeKind::Territorial {
+                    area: "Kazakhstan/Mangystau/Zhanaozen".into(),
+                },
+                policy: Policy {
+                    vouches_required: vouches,
+                    ..Policy::default()
+                },
+            },
+        );
+        assert_eq!(self.outcome(&op), Outcome::Applied);
+        op.id
+    }
+
+    fn check_reference(&mut self) {
+        let fed = self.engine.federation();
+        assert_eq!(
+            self.engine.digest(),
+            reference::evaluate(fed, &self.all).digest()
+        );
+    }
+}
+
+#[test]
+fn vouch_and_join_make_a_member() {
+    let mut w = World::new();
+    let c = w.committee(1, "Zhanaozen residents", 2);
+    let vouch = w.act(
+        1,
+        Body::Vouch {
+            committee: c,
+            candidate: key(2).public(),
+        },
+    );
+    assert_eq!(w.outcome(&vouch), Outcome::Applied);
+    // One member: the requirement of 2 is clamped to 1.
+    let join = w.act(2, Body::Join { committee: c });
+    assert_eq!(w.outcome(&join), Outcome::Applied);
+    assert!(
+        w.engine.state().committees[&c]
+            .members
+            .contains(&key(2).public())
+    );
+    // Now two members: a third candidate needs two vouches.
+    w.act(
+        1,
+        Body::Vouch {
+            committee: c,
+            candidate: key(3).public(),
+        },
+    );
+    let early = w.act(3, Body::Join { committee: c });
+    assert_eq!(
+        w.outcome(&early),
+        Outcome::Rejected(RejectReason::NotEnoughVouches { have: 1, need: 2 })
+    );
+    w.act(
+        2,
+        Body::Vouch {
+            committee: c,
+            candidate: key(3).public(),
+        },
+    );
+    let join = w.act(3, Body::Join { committee: c });
+    assert_eq!(w.outcome(&join), Outcome::Applied);
+    w.check_reference();
+}
+
+#[test]
+fn every_rejection_reason_of_the_membership_rules() {
+    let mut w = World::new();
+    let c = w.committee(1, "Aktau", 1);
+    let ghost = Hash([7; 32]);
+    let rejected = |w: &mut World, who: u8, body: Body, reason: RejectReason| {
+        let op = w.act(who, body);
+        assert_eq!(w.outcome(&op), Outcome::Rejected(reason));
+    };
+    rejected(
+        &mut w,
+        1,
+        Body::Vouch {
+            committee: ghost,
+            candidate: key(2).public(),
+        },
+        RejectReason::NoSuchCommittee,
+    );
+    rejected(
+        &mut w,
+        1,
+        Body::Vouch {
+            committee: c,
+            candidate: key(1).public(),
+        },
+        RejectReason::AlreadyMember,
+    );
+    w.act(
+        1,
+        Body::Vouch {
+            committee: c,
+            candidate: key(2).public(),
+        },
+    );
+    rejected(
+        &mut w,
+        1,
+        Body::Vouch {
+            committee: c,
+            candidate: key(2).public(),
+        },
+        RejectReason::AlreadyVouched,
+    );
+    // key 2 has standing now, but is not a member.
+    rejected(
+        &mut w,
+        2,
+        Body::Vouch {
+            committee: c,
+            candidate: key(3).public(),
+        },
+        RejectReason::NotMember,
+    );
+    rejected(
+        &mut w,
+        2,
+        Body::Leave { committee: c },
+        RejectReason::NotMember,
+    );
+    rejected(
+        &mut w,
+        2,
+        Body::CreateCommittee {
+            name: "x".into(),
+            kind: CommitteeKind::Advisory,
+            policy: Policy::default(),
+        },
+        RejectReason::NotFederationMember,
+    );
+    rejected(
+        &mut w,
+        1,
+        Body::Join { committee: c },
+        RejectReason::AlreadyMember,
+    );
+    rejected(
+        &mut w,
+        1,
+        Body::CreateFederation {
+            name: "again".into(),
+        },
+        RejectReason::GenesisOnly,
+    );
+    let council = w.act(
+        1,
+        Body::CreateCommittee {
+            name: "Mangystau council".into(),
+            kind: CommitteeKind::Council {
+                scope: CouncilScope::Area("Kazakhstan/Mangystau".into()),
+            },
+            policy: Policy::default(),
+        },
+    );
+    let k = council.id;
+    rejected(
+        &mut w,
+        1,
+        Body::Vouch {
+            committee: k,
+            candidate: key(2).public(),
+        },
+        RejectReason::CouncilMembershipIsBySeats,
+    );
+    rejected(
+        &mut w,
+        2,
+        Body::Join { committee: k },
+        RejectReason::CouncilMembershipIsBySeats,
+    );
+    rejected(
+        &mut w,
+        1,
+        Body::Leave { committee: k },
+        RejectReason::CouncilMembershipIsBySeats,
+    );
+    // The creator of a council is its convenor, not a member.
+    let council_state = &w.engine.state().committees[&k];
+    assert_eq!(council_state.convenor, Some(key(1).public()));
+    assert!(council_state.members.is_empty());
+    let join = w.act(2, Body::Join { committee: c });
+    assert_eq!(w.outcome(&join), Outcome::Applied);
+    let leave = w.act(2, Body::Leave { committee: c });
+    assert_eq!(w.outcome(&leave), Outcome::Applied);
+    assert!(
+        !w.engine.state().committees[&c]
+            .members
+            .contains(&key(2).public())
+    );
+    w.check_reference();
+}
+
+/// Builds an op by `who` whose deps are exactly `deps` (a back-dated op).
+fn backdated(w: &World, who: u8, deps: &[&Op], body: Body) -> Op {
+    let author = key(who).public();
+    let (seq, prev) = w.engine.next_position(&author);
+    let prev_lamport = prev.map(|p| w.engine.entry(&p).unwrap().op.fields.lamport + 1);
+    let mut dep_ids: Vec<Hash> = deps
+        .iter()
+        .map(|d| d.id)
+        .filter(|d| Some(*d) != prev)
+        .collect();
+    dep_ids.sort();
+    let lamport = deps
+        .iter()
+        .map(|d| d.fields.lamport + 1)
+        .chain(prev_lamport)
+        .max()
+        .unwrap();
+    UnsignedOp {
+        version: VERSION,
+        federation: w.engine.federation(),
+        author,
+        seq,
+        prev,
+        deps: dep_ids,
+        lamport,
+        time: 0,
+        body,
+    }
+    .sign(&key(who))
+}
+
+#[test]
+fn a_backdated_op_gains_nothing_its_author_lacked_in_its_past() {
+    let mut w = World::new();
+    let c = w.committee(1, "Tengiz oil workers", 2);
+    w.act(
+        1,
+        Body::Vouch {
+            committee: c,
+            candidate: key(2).public(),
+        },
+    );
+    let j2 = w.act(2, Body::Join { committee: c });
+    // key 3 gets vouched by 1, so it has standing; 2 will vouch too.
+    let v3 = w.act(
+        1,
+        Body::Vouch {
+            committee: c,
+            candidate: key(3).public(),
+        },
+    );
+    // 2 vouches for 4, citing only its own join: valid (2 is a member there).
+    let v4 = backdated(
+        &w,
+        2,
+        &[&j2],
+        Body::Vouch {
+            committee: c,
+            candidate: key(4).public(),
+        },
+    );
+    w.deliver(&v4);
+    assert_eq!(w.outcome(&v4), Outcome::Applied);
+    // 3 joins citing only the vouch for it: at that past the committee had
+    // two members, so one vouch is not enough, even though by fold time
+    // 2 might have vouched too.
+    w.act(
+        2,
+        Body::Vouch {
+            committee: c,
+            candidate: key(3).public(),
+        },
+    );
+    let j3 = backdated(&w, 3, &[&v3], Body::Join { committee: c });
+    w.deliver(&j3);
+    assert_eq!(
+        w.outcome(&j3),
+        Outcome::Rejected(RejectReason::NotEnoughVouches { have: 1, need: 2 })
+    );
+    w.check_reference();
+}
+
+#[test]
+fn acceptance_drops_what_breaks_the_rules() {
+    let mut w = World::new();
+    let c = w.committee(1, "Atyrau", 1);
+    // No standing: key 9 was never vouched for.
+    let stranger = w
+        .engine
+        .author(&key(9), Body::Profile { name: "spy".into() }, 1);
+    let report = w
+        .engine
+        .ingest(&[stranger.bytes.clone()], Verify::Signatures);
+    assert_eq!(report.dropped[0].1, DropReason::NoStanding);
+    assert!(!w.engine.contains(&stranger.id));
+    // Wrong lamport.
+    let mut fields = w
+        .engine
+        .author(&key(1), Body::Profile { name: "A".into() }, 1)
+        .fields;
+    fields.lamport += 5;
+    let bad = fields.sign(&key(1));
+    let report = w.engine.ingest(&[bad.bytes.clone()], Verify::Signatures);
+    assert!(matches!(report.dropped[0].1, DropReason::BadLamport { .. }));
+    // A prev that is another author's op.
+    let v = w.act(
+        1,
+        Body::Vouch {
+            committee: c,
+            candidate: key(2).public(),
+        },
+    );
+    let mut fields = w
+        .engine
+        .author(&key(2), Body::Profile { name: "B".into() }, 1)
+        .fields;
+    fields.seq = 1;
+    fields.prev = Some(v.id);
+    fields.deps.retain(|d| *d != v.id);
+    let bad = fields.sign(&key(2));
+    let report = w.engine.ingest(&[bad.bytes.clone()], Verify::Signatures);
+    assert_eq!(report.dropped[0].1, DropReason::BadPrev);
+    // Another federation's op.
+    let other = genesis(&key(1), "elsewhere", 5);
+    let report = w.engine.ingest(&[other.bytes.clone()], Verify::Signatures);
+    assert_eq!(report.dropped[0].1, DropReason::WrongFederation);
+    // Garbage.
+    let report = w.engine.ingest(&[vec![1, 2, 3]], Verify::Signatures);
+    assert!(matches!(report.dropped[0].1, DropReason::Stateless(_)));
+    // A flipped bit in the signature.
+    let mut tampered = w
+        .engine
+        .author(&key(1), Body::Profile { name: "C".into() }, 1)
+        .bytes;
+    let last = tampered.len() - 1;
+    tampered[last] ^= 0x40;
+    let report = w.engine.ingest(&[tampered], Verify::Signatures);
+    assert!(matches!(report.dropped[0].1, DropReason::Stateless(_)));
+    let before = w.engine.digest();
+    assert_eq!(w.engine.len(), 3);
+    assert_eq!(before, w.engine.digest());
+}
+
+#[test]
+fn out_of_order_ops_wait_then_release() {
+    let mut w = World::new();
+    let c = w.committee(1, "Uralsk", 1);
+    let v = w.engine.author(
+        &key(1),
+        Body::Vouch {
+            committee: c,
+            candidate: key(2).public(),
+        },
+        1,
+    );
+    let mut ahead = Engine::new(w.engine.federation());
+    w.engine.ingest(&[v.bytes.clone()], Verify::Signatures);
+    let j = w.engine.author(&key(2), Body::Join { committee: c }, 2);
+    w.engine.ingest(&[j.bytes.clone()], Verify::Signatures);
+    w.all.extend([v.bytes.clone(), j.bytes.clone()]);
+    // Deliver newest first to a fresh replica.
+    let mut reversed = w.all.clone();
+    reversed.reverse();
+    let report = ahead.ingest(&reversed[..2], Verify::Signatures);
+    assert_eq!(report.pending, 2);
+    assert_eq!(ahead.pending_len(), 2);
+    let report = ahead.ingest(&reversed[2..], Verify::Signatures);
+    assert_eq!(report.accepted.len(), 4);
+    assert_eq!(ahead.pending_len(), 0);
+    assert_eq!(ahead.digest(), w.engine.digest());
+    // Duplicates are known.
+    let report = ahead.ingest(&w.all, Verify::Signatures);
+    assert_eq!(report.known, 4);
+    assert!(report.accepted.is_empty());
+}
+
+#[test]
+fn unknown_kinds_are_stored_with_no_effect() {
+    let mut w = World::new();
+    let op = w.act(
+        1,
+        Body::Unknown {
+            kind: 4242,
+            payload: vec![1, 2],
+        },
+    );
+    assert_eq!(w.outcome(&op), Outcome::Unknown);
+    w.check_reference();
+}
+
+#[test]
+fn forks_are_flagged() {
+    let mut w = World::new();
+    let c = w.committee(1, "Aktobe", 1);
+    let v = w.act(
+        1,
+        Body::Vouch {
+            committee: c,
+            candidate: key(2).public(),
+        },
+    );
+    let a = w.act(
+        2,
+        Body::Profile {
+            name: "first".into(),
+        },
+    );
+    // Same seq 0 again, citing the same vouch.
+    let b = UnsignedOp {
+        body: Body::Profile {
+            name: "second".into(),
+        },
+        ..a.fields.clone()
+    }
+    .sign(&key(2));
+    assert_ne!(a.id, b.id);
+    w.deliver(&b);
+    assert!(w.engine.state().forks[&key(2).public()].contains(&0));
+    let _ = v;
+    w.check_reference();
+}
+
+#[test]
+fn late_ops_rewind_only_their_committee() {
+    let mut w = World::new();
+    let c = w.committee(1, "Shymkent", 1);
+    let d = w.committee(1, "Taraz", 1);
+    let v = w.act(
+        1,
+        Body::Vouch {
+            committee: c,
+            candidate: key(2).public(),
+        },
+    );
+    // 2 joins c on a branch the founder has not seen yet...
+    let join = backdated(&w, 2, &[&v], Body::Join { committee: c });
+    // ...while the founder goes on in both committees.
+    for i in 0..5 {
+        w.act(
+            1,
+            Body::Vouch {
+                committee: d,
+                candidate: key(10 + i).public(),
+            },
+        );
+    }
+    let leave_c = w.act(
+        1,
+        Body::Profile {
+            name: "founder".into(),
+        },
+    );
+    w.deliver(&join);
+    assert_eq!(w.outcome(&join), Outcome::Applied);
+    let _ = leave_c;
+    assert!(
+        w.engine.state().committees[&c]
+            .members
+            .contains(&key(2).public())
+    );
+    w.check_reference();
+}
