@@ -1,0 +1,328 @@
+//! Convergence: the state is a pure function of the set of ops.
+//!
+//! Six members act on their own replicas, sync with each other now and
+//! then, back-date ops and fork. Every op they made is then delivered to
+//! three fresh replicas in different random orders, with duplicates, with
+//! some ops withheld until the end, and in random batches. All replicas
+//! must reach the digest of the from-scratch reference evaluation.
+
+use kenes_core::body::{CommitteeKind, Policy};
+use kenes_core::op::{UnsignedOp, VERSION, genesis};
+use kenes_core::{Body, Engine, Hash, Op, SecretKey, Verify, reference};
+use proptest::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+const MEMBERS: u8 = 6;
+
+fn key(n: u8) -> SecretKey {
+    SecretKey::from_bytes([n + 1; 32])
+}
+
+#[derive(Debug, Clone)]
+enum Action {
+    Act {
+        who: u8,
+        kind: u8,
+        x: u8,
+        y: u8,
+    },
+    Sync {
+        from: u8,
+        to: u8,
+    },
+    Backdate {
+        who: u8,
+        kind: u8,
+        x: u8,
+        y: u8,
+        cut: u8,
+    },
+    Fork {
+        who: u8,
+        kind: u8,
+        x: u8,
+        y: u8,
+        cut: u8,
+    },
+}
+
+fn action() -> impl Strategy<Value = Action> {
+    let m = 0..MEMBERS;
+    prop_oneof![
+        4 => (m.clone(), prop_oneof![4 => 0u8..3, 1 => 3u8..6], any::<u8>(), any::<u8>()).prop_map(|(who, kind, x, y)| Action::Act { who, kind, x, y }),
+        3 => (m.clone(), m.clone()).prop_map(|(from, to)| Action::Sync { from, to }),
+        2 => (m.clone(), prop_oneof![4 => 0u8..3, 1 => 3u8..6], any::<u8>(), any::<u8>(), any::<u8>()).prop_map(|(who, kind, x, y, cut)| Action::Backdate { who, kind, x, y, cut }),
+        1 => (m, prop_oneof![4 => 0u8..3, 1 => 3u8..6], any::<u8>(), any::<u8>(), any::<u8>()).prop_map(|(who, kind, x, y, cut)| Action::Fork { who, kind, x, y, cut }),
+    ]
+}
+
+/// A small deterministic RNG (splitmix64) for delivery orders.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8) -> Body {
+    let me = key(who).public();
+    let state = engine.state();
+    let all: Vec<Hash> = state.committees.keys().copied().collect();
+    // Mostly aim at what the author may do, so that many ops apply; now
+    // and then aim anywhere, so that rejections are covered too.
+    let fitting: Vec<Hash> = state
+        .committees
+        .values()
+        .filter(|c| match kind {
+            0 | 2 => c.members.contains(&me),
+            1 => c.candidates.contains_key(&me),
+            _ => true,
+        })
+        .map(|c| c.id)
+        .collect();
+    let pick = if x % 4 != 0 && !fitting.is_empty() {
+        &fitting
+    } else {
+        &all
+    };
+    let c = pick[x as usize % pick.len()];
+    let outsiders: Vec<u8> = (0..MEMBERS)
+        .filter(|m| !state.committees[&c].members.contains(&key(*m).public()))
+        .collect();
+    let candidate = if y % 4 != 0 && !outsiders.is_empty() {
+        outsiders[y as usize % outsiders.len()]
+    } else {
+        y % MEMBERS
+    };
+    match kind {
+        0 => Body::Vouch {
+            committee: c,
+            candidate: key(candidate).public(),
+        },
+        1 => Body::Join { committee: c },
+        2 => Body::Leave { committee: c },
+        3 => Body::Profile {
+            name: format!("member {x}"),
+        },
+        4 => Body::CreateCommittee {
+            name: format!("committee {x}"),
+            kind: CommitteeKind::Territorial {
+                area: format!("Kazakhstan/Area {y}"),
+            },
+            policy: Policy {
+                vouches_required: 1 + u32::from(y % 3),
+                ..Policy::default()
+            },
+        },
+        _ => Body::Unknown {
+            kind: 1000 + u32::from(x),
+            payload: vec![y],
+        },
+    }
+}
+
+/// The heads of the ops a replica accepted before ordinal `cut`.
+fn prefix_heads(engine: &Engine, cut: usize) -> Vec<Hash> {
+    let entries = &engine.entries()[..cut];
+    let cited: BTreeSet<u32> = entries
+        .iter()
+        .flat_map(|e| e.parents.iter().copied())
+        .collect();
+    (0..cut)
+        .filter(|o| !cited.contains(&(*o as u32)))
+        .map(|o| entries[o].op.id)
+        .collect()
+}
+
+/// An op by `who` at (`seq`, `prev`) citing `deps`, with the exact lamport.
+fn build(
+    engine: &Engine,
+    who: u8,
+    seq: u64,
+    prev: Option<Hash>,
+    deps: Vec<Hash>,
+    body: Body,
+    time: u64,
+) -> Op {
+    let mut deps: Vec<Hash> = deps.into_iter().filter(|d| Some(*d) != prev).collect();
+    deps.sort();
+    deps.dedup();
+    deps.truncate(32);
+    let lamport = prev
+        .iter()
+        .chain(deps.iter())
+        .map(|p| engine.entry(p).expect("known parent").op.fields.lamport + 1)
+        .max()
+        .unwrap_or(0);
+    UnsignedOp {
+        version: VERSION,
+        federation: engine.federation(),
+        author: key(who).public(),
+        seq,
+        prev,
+        deps,
+        lamport,
+        time,
+        body,
+    }
+    .sign(&key(who))
+}
+
+fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
+    let g = genesis(&key(0), "federation", 0);
+    let fed = g.id;
+    let mut founder = Engine::new(fed);
+    founder.ingest(&[g.bytes.clone()], Verify::Trusted);
+    let mut pool = vec![g.bytes];
+    for vouches in [1, 2] {
+        let op = founder.author(
+            &key(0),
+            Body::CreateCommittee {
+                name: format!("setup {vouches}"),
+                kind: CommitteeKind::Advisory,
+                policy: Policy {
+                    vouches_required: vouches,
+                    ..Policy::default()
+                },
+            },
+            0,
+        );
+        founder.ingest(&[op.bytes.clone()], Verify::Trusted);
+        pool.push(op.bytes);
+    }
+    let mut nodes: Vec<Engine> = (0..MEMBERS)
+        .map(|_| {
+            let mut e = Engine::new(fed);
+            e.ingest(&pool, Verify::Trusted);
+            e
+        })
+        .collect();
+    for (t, action) in actions.iter().enumerate() {
+        let time = t as u64 + 1;
+        let made = match *action {
+            Action::Act { who, kind, x, y } => {
+                let engine = &mut nodes[who as usize];
+                let b = body(engine, who, kind, x, y);
+                Some((who, engine.author(&key(who), b, time)))
+            }
+            Action::Sync { from, to } => {
+                let ops: Vec<Vec<u8>> = nodes[from as usize]
+                    .entries()
+                    .iter()
+                    .map(|e| e.op.bytes.clone())
+                    .collect();
+                nodes[to as usize].ingest(&ops, Verify::Trusted);
+                None
+            }
+            Action::Backdate {
+                who,
+                kind,
+                x,
+                y,
+                cut,
+            } => {
+                let engine = &mut nodes[who as usize];
+                let b = body(engine, who, kind, x, y);
+                let cut = 1 + cut as usize % engine.len();
+                let deps = prefix_heads(engine, cut);
+                let (seq, prev) = engine.next_position(&key(who).public());
+                Some((who, build(engine, who, seq, prev, deps, b, time)))
+            }
+            Action::Fork {
+                who,
+                kind,
+                x,
+                y,
+                cut,
+            } => {
+                let engine = &mut nodes[who as usize];
+                let b = body(engine, who, kind, x, y);
+                let (next, _) = engine.next_position(&key(who).public());
+                let seq = u64::from(y) % (next + 1);
+                let prev = (seq > 0).then(|| {
+                    engine
+                        .entries()
+                        .iter()
+                        .find(|e| {
+                            e.op.fields.author == key(who).public() && e.op.fields.seq == seq - 1
+                        })
+                        .map(|e| e.op.id)
+                });
+                match prev {
+                    Some(None) => None,
+                    prev => {
+                        let prev = prev.flatten();
+                        let cut = 1 + cut as usize % engine.len();
+                        let deps = prefix_heads(engine, cut);
+                        Some((who, build(engine, who, seq, prev, deps, b, time)))
+                    }
+                }
+            }
+        };
+        if let Some((who, op)) = made {
+            nodes[who as usize].ingest(&[op.bytes.clone()], Verify::Signatures);
+            pool.push(op.bytes);
+        }
+    }
+    (fed, pool)
+}
+
+fn deliver(fed: Hash, pool: &[Vec<u8>], seed: u64) -> (Hash, BTreeMap<Hash, String>) {
+    let mut rng = Rng(seed);
+    let mut order: Vec<Vec<u8>> = pool.to_vec();
+    for i in (1..order.len()).rev() {
+        let j = rng.below(i + 1);
+        order.swap(i, j);
+    }
+    for _ in 0..pool.len() / 5 {
+        let dup = order[rng.below(order.len())].clone();
+        let at = rng.below(order.len() + 1);
+        order.insert(at, dup);
+    }
+    let withheld: Vec<Vec<u8>> = (0..pool.len() / 5)
+        .map(|_| order.remove(rng.below(order.len())))
+        .collect();
+    order.extend(withheld);
+    let mut engine = Engine::new(fed);
+    let mut rest = &order[..];
+    while !rest.is_empty() {
+        let n = 1 + rng.below(8).min(rest.len() - 1);
+        engine.ingest(&rest[..n], Verify::Signatures);
+        rest = &rest[n..];
+    }
+    let outcomes = engine
+        .entries()
+        .iter()
+        .map(|e| (e.op.id, e.outcome.describe()))
+        .collect();
+    (engine.digest(), outcomes)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn replicas_converge_to_the_reference(
+        actions in proptest::collection::vec(action(), 1..60),
+        seeds in any::<[u64; 3]>(),
+    ) {
+        let (fed, pool) = run(&actions);
+        let expected = reference::evaluate(fed, &pool);
+        let expected_outcomes: BTreeMap<Hash, String> =
+            expected.outcomes.iter().map(|(id, o)| (*id, o.describe())).collect();
+        for seed in seeds {
+            let (digest, outcomes) = deliver(fed, &pool, seed);
+            // Outcomes first: a back-dated op's outcome must be what its own
+            // past allows, as the reference judges it.
+            prop_assert_eq!(&outcomes, &expected_outcomes);
+            prop_assert_eq!(digest, expected.digest());
+        }
+    }
+}
