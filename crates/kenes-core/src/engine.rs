@@ -90,6 +90,8 @@ pub struct IngestReport {
     pub pending: usize,
     /// Inputs (or released pending ops) that were dropped, with why.
     pub dropped: Vec<(Option<Hash>, DropReason)>,
+    /// Ids of ops that entered the pending set in this call.
+    pub pended: Vec<Hash>,
     /// Ids of pending ops that left the pending set (accepted or dropped).
     pub unpended: Vec<Hash>,
 }
@@ -245,6 +247,11 @@ impl Engine {
         self.pending.ops.values()
     }
 
+    /// The pending op with this id, if any.
+    pub fn pending_op(&self, id: &Hash) -> Option<&Op> {
+        self.pending.ops.get(id)
+    }
+
     /// Counters.
     pub fn stats(&self) -> Stats {
         self.stats
@@ -261,15 +268,14 @@ impl Engine {
         heads
     }
 
-    /// The current state, `state(T)`, after any pending refold.
-    pub fn state(&mut self) -> &State {
-        self.refresh_all();
+    /// The current state, `state(T)`. Every ingest ends with the late
+    /// committees refolded, so this is always up to date.
+    pub fn state(&self) -> &State {
         &self.state
     }
 
     /// The canonical digest of the state and every outcome.
-    pub fn digest(&mut self) -> Hash {
-        self.refresh_all();
+    pub fn digest(&self) -> Hash {
         digest(
             &self.state,
             self.entries.iter().map(|e| (&e.op.id, &e.outcome)),
@@ -430,6 +436,7 @@ impl Engine {
                 .push(op.id);
         }
         self.pending.bytes += op.bytes.len();
+        report.pended.push(op.id);
         self.pending.ops.insert(op.id, op);
         report.pending += 1;
     }

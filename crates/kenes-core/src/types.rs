@@ -75,6 +75,11 @@ macro_rules! byte_array_type {
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use serde::ser::SerializeTuple;
+                // JSON and other text formats get hex; binary formats
+                // (postcard) get the plain bytes.
+                if serializer.is_human_readable() {
+                    return serializer.serialize_str(&self.to_hex());
+                }
                 let mut tuple = serializer.serialize_tuple($len)?;
                 for byte in &self.0 {
                     tuple.serialize_element(byte)?;
@@ -103,6 +108,10 @@ macro_rules! byte_array_type {
                         }
                         Ok(out)
                     }
+                }
+                if deserializer.is_human_readable() {
+                    let text = String::deserialize(deserializer)?;
+                    return text.parse().map_err(serde::de::Error::custom);
                 }
                 deserializer.deserialize_tuple($len, ArrayVisitor).map($name)
             }

@@ -1,1 +1,20 @@
-//! placeholder
+//! kenes-store: everything kenes keeps on disk.
+//!
+//! - [`Store`]: one SQLite database per federation (WAL,
+//!   `synchronous=FULL`, versioned migrations) holding ops as their exact
+//!   bytes, their outcomes, the pending set and the materialised state. An
+//!   ingest is one transaction.
+//! - [`keyfile`]: the member's secret key, apart from any database,
+//!   optionally encrypted (Argon2id + XChaCha20-Poly1305), with the last op
+//!   the member authored in each federation.
+//! - [`bundle`]: the sneakernet file formats: op bundles and frontiers.
+//! - [`datadir`]: where those files live.
+#![deny(missing_docs)]
+
+pub mod bundle;
+pub mod datadir;
+mod db;
+pub mod keyfile;
+mod schema;
+
+pub use db::{ImportCounts, Store, StoreError};

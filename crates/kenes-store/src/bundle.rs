@@ -1,0 +1,314 @@
+//! Sneakernet files: op bundles and frontiers.
+//!
+//! A **bundle** is a versioned file of signed ops:
+//!
+//! ```text
+//! "KENESBDL" | version: u8 = 1 | federation: 32 bytes | count: u64 LE
+//! count × ( length: u32 LE | op bytes )
+//! BLAKE3 of everything above: 32 bytes
+//! ```
+//!
+//! A **frontier** lists a node's DAG heads, so that a peer can export only
+//! what that node lacks (both branches of a fork travel, unlike per-author
+//! sequence numbers):
+//!
+//! ```text
+//! "KENESFRT" | version: u8 = 1 | federation: 32 bytes | count: u32 LE
+//! count × head id (32 bytes) | BLAKE3 of everything above: 32 bytes
+//! ```
+//!
+//! Readers treat files as hostile: every length is bounded before anything
+//! is allocated, and the checksum is verified before anything is returned,
+//! so a truncated or corrupted file yields an error and no ops at all.
+
+use kenes_core::Hash;
+use kenes_core::op::MAX_OP_BYTES;
+use std::io::{self, Read, Write};
+
+const BUNDLE_MAGIC: &[u8; 8] = b"KENESBDL";
+const FRONTIER_MAGIC: &[u8; 8] = b"KENESFRT";
+const VERSION: u8 = 1;
+/// Most heads a frontier file may list.
+pub const MAX_FRONTIER_HEADS: u32 = 1_000_000;
+
+/// Why a bundle or frontier file was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    /// Reading failed.
+    #[error("cannot read file: {0}")]
+    Io(#[from] io::Error),
+    /// The file does not start with the right magic bytes.
+    #[error("not a kenes {0} file")]
+    NotThisKind(&'static str),
+    /// A newer format version.
+    #[error("unsupported {what} version {version}")]
+    UnsupportedVersion {
+        /// bundle or frontier
+        what: &'static str,
+        /// the version found
+        version: u8,
+    },
+    /// The file ends early.
+    #[error("file is truncated")]
+    Truncated,
+    /// A record is larger than any op can be.
+    #[error("file is corrupted: a record of {0} bytes exceeds the op size limit")]
+    RecordTooLarge(u32),
+    /// The checksum does not match the contents.
+    #[error("file is corrupted: checksum mismatch")]
+    Checksum,
+    /// Bytes follow the checksum.
+    #[error("file is corrupted: data after the end")]
+    TrailingData,
+    /// Too many heads in a frontier.
+    #[error("frontier lists {0} heads, more than the limit")]
+    TooManyHeads(u32),
+}
+
+/// A bundle's contents.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    /// The federation the ops belong to.
+    pub federation: Hash,
+    /// The ops' bytes, in file order (causal order when written by kenes).
+    pub ops: Vec<Vec<u8>>,
+}
+
+/// A frontier's contents.
+#[derive(Debug, Clone)]
+pub struct Frontier {
+    /// The federation.
+    pub federation: Hash,
+    /// The exporting node's DAG heads.
+    pub heads: Vec<Hash>,
+}
+
+struct HashingWriter<W: Write> {
+    inner: W,
+    hasher: blake3::Hasher,
+}
+
+impl<W: Write> HashingWriter<W> {
+    fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.hasher.update(bytes);
+        self.inner.write_all(bytes)
+    }
+    fn finish(mut self) -> io::Result<W> {
+        let digest = self.hasher.finalize();
+        self.inner.write_all(digest.as_bytes())?;
+        self.inner.flush()?;
+        Ok(self.inner)
+    }
+}
+
+struct HashingReader<R: Read> {
+    inner: R,
+    hasher: blake3::Hasher,
+}
+
+impl<R: Read> HashingReader<R> {
+    fn take<const N: usize>(&mut self) -> Result<[u8; N], BundleError> {
+        let mut buf = [0u8; N];
+        self.fill(&mut buf)?;
+        Ok(buf)
+    }
+    fn fill(&mut self, buf: &mut [u8]) -> Result<(), BundleError> {
+        self.inner.read_exact(buf).map_err(|e| match e.kind() {
+            io::ErrorKind::UnexpectedEof => BundleError::Truncated,
+            _ => BundleError::Io(e),
+        })?;
+        self.hasher.update(buf);
+        Ok(())
+    }
+    fn header(&mut self, magic: &[u8; 8], what: &'static str) -> Result<Hash, BundleError> {
+        let found: [u8; 8] = self.take().map_err(|e| match e {
+            BundleError::Truncated => BundleError::NotThisKind(what),
+            e => e,
+        })?;
+        if &found != magic {
+            return Err(BundleError::NotThisKind(what));
+        }
+        let [version] = self.take::<1>()?;
+        if version != VERSION {
+            return Err(BundleError::UnsupportedVersion { what, version });
+        }
+        Ok(Hash(self.take()?))
+    }
+    fn finish(mut self) -> Result<(), BundleError> {
+        let expected = self.hasher.finalize();
+        let mut found = [0u8; 32];
+        self.inner
+            .read_exact(&mut found)
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::UnexpectedEof => BundleError::Truncated,
+                _ => BundleError::Io(e),
+            })?;
+        if &found != expected.as_bytes() {
+            return Err(BundleError::Checksum);
+        }
+        let mut extra = [0u8; 1];
+        if self.inner.read(&mut extra)? != 0 {
+            return Err(BundleError::TrailingData);
+        }
+        Ok(())
+    }
+}
+
+/// Writes a bundle of `ops` (given in causal order) to `out`. `progress` is
+/// called after each op.
+pub fn write_bundle<'a, W: Write>(
+    out: W,
+    federation: Hash,
+    ops: &[&'a [u8]],
+    mut progress: impl FnMut(),
+) -> io::Result<W> {
+    let mut w = HashingWriter {
+        inner: out,
+        hasher: blake3::Hasher::new(),
+    };
+    w.put(BUNDLE_MAGIC)?;
+    w.put(&[VERSION])?;
+    w.put(&federation.0)?;
+    w.put(&(ops.len() as u64).to_le_bytes())?;
+    for op in ops {
+        let len = u32::try_from(op.len()).map_err(|_| io::Error::other("op too large"))?;
+        w.put(&len.to_le_bytes())?;
+        w.put(op)?;
+        progress();
+    }
+    w.finish()
+}
+
+/// Reads and checks a whole bundle. Nothing is returned unless the entire
+/// file is intact.
+pub fn read_bundle<R: Read>(input: R) -> Result<Bundle, BundleError> {
+    let mut r = HashingReader {
+        inner: input,
+        hasher: blake3::Hasher::new(),
+    };
+    let federation = r.header(BUNDLE_MAGIC, "bundle")?;
+    let count = u64::from_le_bytes(r.take()?);
+    // Never trust the count for allocation.
+    let mut ops = Vec::with_capacity(count.min(65_536) as usize);
+    for _ in 0..count {
+        let len = u32::from_le_bytes(r.take()?);
+        if len as usize > MAX_OP_BYTES {
+            return Err(BundleError::RecordTooLarge(len));
+        }
+        let mut op = vec![0u8; len as usize];
+        r.fill(&mut op)?;
+        ops.push(op);
+    }
+    r.finish()?;
+    Ok(Bundle { federation, ops })
+}
+
+/// Writes a frontier file.
+pub fn write_frontier<W: Write>(out: W, federation: Hash, heads: &[Hash]) -> io::Result<W> {
+    let mut w = HashingWriter {
+        inner: out,
+        hasher: blake3::Hasher::new(),
+    };
+    w.put(FRONTIER_MAGIC)?;
+    w.put(&[VERSION])?;
+    w.put(&federation.0)?;
+    let count = u32::try_from(heads.len()).map_err(|_| io::Error::other("too many heads"))?;
+    w.put(&count.to_le_bytes())?;
+    for head in heads {
+        w.put(&head.0)?;
+    }
+    w.finish()
+}
+
+/// Reads and checks a frontier file.
+pub fn read_frontier<R: Read>(input: R) -> Result<Frontier, BundleError> {
+    let mut r = HashingReader {
+        inner: input,
+        hasher: blake3::Hasher::new(),
+    };
+    let federation = r.header(FRONTIER_MAGIC, "frontier")?;
+    let count = u32::from_le_bytes(r.take()?);
+    if count > MAX_FRONTIER_HEADS {
+        return Err(BundleError::TooManyHeads(count));
+    }
+    let mut heads = Vec::with_capacity(count.min(4096) as usize);
+    for _ in 0..count {
+        heads.push(Hash(r.take()?));
+    }
+    r.finish()?;
+    Ok(Frontier { federation, heads })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Vec<u8> {
+        let ops: Vec<Vec<u8>> = vec![vec![1, 2, 3], vec![], vec![9; 100]];
+        let refs: Vec<&[u8]> = ops.iter().map(|o| o.as_slice()).collect();
+        write_bundle(Vec::new(), Hash([5; 32]), &refs, || {}).unwrap()
+    }
+
+    #[test]
+    fn bundle_round_trip() {
+        let bundle = read_bundle(sample().as_slice()).unwrap();
+        assert_eq!(bundle.federation, Hash([5; 32]));
+        assert_eq!(bundle.ops, vec![vec![1, 2, 3], vec![], vec![9; 100]]);
+    }
+
+    #[test]
+    fn every_truncation_and_every_flipped_byte_is_refused() {
+        let file = sample();
+        for cut in 0..file.len() {
+            assert!(read_bundle(&file[..cut]).is_err(), "truncated at {cut}");
+        }
+        for at in 0..file.len() {
+            let mut bad = file.clone();
+            bad[at] ^= 0x01;
+            assert!(read_bundle(bad.as_slice()).is_err(), "flipped byte {at}");
+        }
+        let mut longer = file.clone();
+        longer.push(0);
+        assert!(matches!(
+            read_bundle(longer.as_slice()),
+            Err(BundleError::TrailingData)
+        ));
+    }
+
+    #[test]
+    fn a_huge_count_does_not_allocate() {
+        let mut file = BUNDLE_MAGIC.to_vec();
+        file.push(VERSION);
+        file.extend_from_slice(&[0; 32]);
+        file.extend_from_slice(&u64::MAX.to_le_bytes());
+        assert!(matches!(
+            read_bundle(file.as_slice()),
+            Err(BundleError::Truncated)
+        ));
+        let mut file = BUNDLE_MAGIC.to_vec();
+        file.push(VERSION);
+        file.extend_from_slice(&[0; 32]);
+        file.extend_from_slice(&1u64.to_le_bytes());
+        file.extend_from_slice(&u32::MAX.to_le_bytes());
+        assert!(matches!(
+            read_bundle(file.as_slice()),
+            Err(BundleError::RecordTooLarge(_))
+        ));
+    }
+
+    #[test]
+    fn frontier_round_trip_and_wrong_kind() {
+        let heads = vec![Hash([1; 32]), Hash([2; 32])];
+        let file = write_frontier(Vec::new(), Hash([7; 32]), &heads).unwrap();
+        let back = read_frontier(file.as_slice()).unwrap();
+        assert_eq!(back.heads, heads);
+        assert!(matches!(
+            read_bundle(file.as_slice()),
+            Err(BundleError::NotThisKind("bundle"))
+        ));
+        assert!(matches!(
+            read_frontier(&b"hello"[..]),
+            Err(BundleError::NotThisKind("frontier"))
+        ));
+    }
+}

@@ -1,0 +1,364 @@
+//! The federation database: ops as exact bytes, outcomes, the pending set
+//! and the materialised state, kept in step with an in-memory [`Engine`].
+//!
+//! Crash safety: every [`Store::ingest`] is one SQLite transaction, so after
+//! a crash at any point the database holds a prefix of the ingested batches
+//! and the state that prefix implies. If a commit fails, the in-memory
+//! engine is rebuilt from disk so the two never disagree.
+
+use crate::schema;
+use kenes_core::body::{CommitteeKind, CouncilScope};
+use kenes_core::engine::IngestReport;
+use kenes_core::{Body, Engine, Hash, Op, Outcome, Verify};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Ops loaded or persisted per engine call when rebuilding from disk.
+const LOAD_CHUNK: usize = 8192;
+
+/// Why a database operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite reported an error.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The database does not say which federation it holds.
+    #[error("database has no federation id")]
+    NoFederation,
+    /// The database was written by a newer kenes.
+    #[error("database schema {found} is newer than this build supports ({latest})")]
+    TooNew {
+        /// Schema version found.
+        found: usize,
+        /// Newest version this build knows.
+        latest: usize,
+    },
+    /// A stored op did not re-enter the engine: the file was altered.
+    #[error("database is damaged: stored op {0} is no longer valid")]
+    Damaged(Hash),
+    /// A database for this federation already exists.
+    #[error("a database already exists at {0}")]
+    Exists(PathBuf),
+    /// The genesis op given to [`Store::create`] is not a genesis op.
+    #[error("not a valid genesis op: {0}")]
+    BadGenesis(String),
+}
+
+/// Counts reported by an import.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ImportCounts {
+    /// Ops newly accepted (including pending ops they released).
+    pub new: usize,
+    /// Ops already accepted or already pending.
+    pub known: usize,
+    /// Ops waiting for missing parents.
+    pub pending: usize,
+    /// Ops refused at acceptance (malformed, bad signature, no standing,
+    /// wrong lamport...): not stored.
+    pub rejected: usize,
+    /// New ops stored with a `Rejected` outcome (not authorised in their own
+    /// past): kept for convergence, without effect.
+    pub unauthorised: usize,
+}
+
+impl ImportCounts {
+    /// Adds the counts of one ingest report.
+    pub fn add(&mut self, report: &IngestReport, engine: &Engine) {
+        self.new += report.accepted.len();
+        self.known += report.known;
+        self.pending = engine.pending_len();
+        self.rejected += report.dropped.len();
+        self.unauthorised += report
+            .accepted
+            .iter()
+            .filter(|&&o| matches!(engine.entries()[o as usize].outcome, Outcome::Rejected(_)))
+            .count();
+    }
+}
+
+/// One federation's database and its engine.
+pub struct Store {
+    conn: Connection,
+    engine: Engine,
+    path: PathBuf,
+}
+
+fn connect(path: &Path) -> Result<Connection, StoreError> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    }
+    let mut conn = Connection::open(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    let found: usize = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if found > schema::latest() {
+        return Err(StoreError::TooNew {
+            found,
+            latest: schema::latest(),
+        });
+    }
+    schema::migrate(&mut conn)?;
+    Ok(conn)
+}
+
+impl Store {
+    /// Creates the database at `path` for a new federation founded by
+    /// `genesis`.
+    pub fn create(path: &Path, genesis: &Op) -> Result<Store, StoreError> {
+        if !genesis.is_genesis() {
+            return Err(StoreError::BadGenesis("not a genesis op".into()));
+        }
+        let mut store = Store::create_empty(path, genesis.id)?;
+        let report = store.ingest(&[genesis.bytes.clone()], Verify::Signatures)?;
+        if let Some((_, reason)) = report.dropped.first() {
+            return Err(StoreError::BadGenesis(reason.to_string()));
+        }
+        Ok(store)
+    }
+
+    /// Creates an empty database for `federation`, to be filled by import.
+    pub fn create_empty(path: &Path, federation: Hash) -> Result<Store, StoreError> {
+        if path.exists() {
+            return Err(StoreError::Exists(path.to_path_buf()));
+        }
+        let conn = connect(path)?;
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('federation', ?1)",
+            params![federation.0.to_vec()],
+        )?;
+        Ok(Store {
+            conn,
+            engine: Engine::new(federation),
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Opens an existing database and rebuilds its engine from the stored
+    /// ops (their signatures were verified when they were first stored).
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let conn = connect(path)?;
+        let federation: Vec<u8> = conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'federation'",
+                [],
+                |row| row.get(0),
+            )
+            .optional()?
+            .ok_or(StoreError::NoFederation)?;
+        let federation = Hash(
+            federation
+                .try_into()
+                .map_err(|_| StoreError::NoFederation)?,
+        );
+        let engine = load(&conn, federation)?;
+        Ok(Store {
+            conn,
+            engine,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The federation this database holds.
+    pub fn federation(&self) -> Hash {
+        self.engine.federation()
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The engine, read-only. Mutations go through [`Store::ingest`].
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Ingests raw ops and persists the result in one transaction.
+    pub fn ingest<B: AsRef<[u8]>>(
+        &mut self,
+        raw: &[B],
+        verify: Verify,
+    ) -> Result<IngestReport, StoreError> {
+        let report = self.engine.ingest(raw, verify);
+        if let Err(e) = self.persist(&report) {
+            self.engine = load(&self.conn, self.engine.federation())?;
+            return Err(e.into());
+        }
+        Ok(report)
+    }
+
+    fn persist(&mut self, report: &IngestReport) -> rusqlite::Result<()> {
+        let tx = self.conn.transaction()?;
+        let mut touched: BTreeSet<Hash> = BTreeSet::new();
+        let mut profiles: BTreeSet<kenes_core::PublicKey> = BTreeSet::new();
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO ops (ord, id, author, seq, lamport, time, kind, outcome, bytes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            for &ord in &report.accepted {
+                let entry = &self.engine.entries()[ord as usize];
+                let op = &entry.op;
+                let f = &op.fields;
+                insert.execute(params![
+                    ord,
+                    op.id.0.to_vec(),
+                    f.author.0.to_vec(),
+                    f.seq as i64,
+                    f.lamport as i64,
+                    f.time as i64,
+                    f.body.label(),
+                    entry.outcome.describe(),
+                    op.bytes,
+                ])?;
+                if entry.outcome.is_applied() {
+                    match &f.body {
+                        Body::CreateCommittee { .. } => {
+                            touched.insert(op.id);
+                        }
+                        Body::Profile { .. } => {
+                            profiles.insert(f.author);
+                        }
+                        body => touched.extend(body.committee()),
+                    }
+                }
+            }
+            let mut unpend = tx.prepare_cached("DELETE FROM pending WHERE id = ?1")?;
+            for id in &report.unpended {
+                unpend.execute(params![id.0.to_vec()])?;
+            }
+            let mut pend =
+                tx.prepare_cached("INSERT OR IGNORE INTO pending (id, bytes) VALUES (?1, ?2)")?;
+            for op in report
+                .pended
+                .iter()
+                .filter_map(|id| self.engine.pending_op(id))
+            {
+                pend.execute(params![op.id.0.to_vec(), op.bytes])?;
+            }
+        }
+        materialise(&tx, &self.engine, &touched, &profiles)?;
+        tx.commit()
+    }
+}
+
+fn load(conn: &Connection, federation: Hash) -> Result<Engine, StoreError> {
+    let mut engine = Engine::new(federation);
+    let mut stmt = conn.prepare("SELECT id, bytes FROM ops ORDER BY ord")?;
+    let mut rows = stmt.query([])?;
+    let mut chunk: Vec<(Hash, Vec<u8>)> = Vec::with_capacity(LOAD_CHUNK);
+    let flush = |engine: &mut Engine, chunk: &mut Vec<(Hash, Vec<u8>)>| -> Result<(), StoreError> {
+        let bytes: Vec<&[u8]> = chunk.iter().map(|(_, b)| b.as_slice()).collect();
+        let report = engine.ingest(&bytes, Verify::Trusted);
+        if report.accepted.len() != chunk.len() {
+            let bad = chunk
+                .iter()
+                .find(|(id, _)| !engine.contains(id))
+                .map_or(Hash::ZERO, |(id, _)| *id);
+            return Err(StoreError::Damaged(bad));
+        }
+        chunk.clear();
+        Ok(())
+    };
+    while let Some(row) = rows.next()? {
+        let id: Vec<u8> = row.get(0)?;
+        let id = Hash(id.try_into().unwrap_or([0; 32]));
+        chunk.push((id, row.get(1)?));
+        if chunk.len() == LOAD_CHUNK {
+            flush(&mut engine, &mut chunk)?;
+        }
+    }
+    flush(&mut engine, &mut chunk)?;
+    let pending: Vec<Vec<u8>> = conn
+        .prepare("SELECT bytes FROM pending")?
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    engine.ingest(&pending, Verify::Trusted);
+    Ok(engine)
+}
+
+fn kind_detail(kind: &CommitteeKind) -> serde_json::Value {
+    match kind {
+        CommitteeKind::Territorial { area } => serde_json::json!({ "area": area }),
+        CommitteeKind::Production {
+            enterprise,
+            site,
+            industry,
+            area,
+        } => serde_json::json!({
+            "enterprise": enterprise, "site": site, "industry": industry, "area": area
+        }),
+        CommitteeKind::Council {
+            scope: CouncilScope::Area(area),
+        } => serde_json::json!({ "scope": { "area": area } }),
+        CommitteeKind::Council {
+            scope: CouncilScope::Industry(industry),
+        } => serde_json::json!({ "scope": { "industry": industry } }),
+        CommitteeKind::Advisory => serde_json::json!({}),
+    }
+}
+
+/// Rewrites the materialised rows of the committees and profiles a batch
+/// touched, and the fork flags.
+fn materialise(
+    tx: &rusqlite::Transaction<'_>,
+    engine: &Engine,
+    touched: &BTreeSet<Hash>,
+    profiles: &BTreeSet<kenes_core::PublicKey>,
+) -> rusqlite::Result<()> {
+    let state = engine.state();
+    for id in touched {
+        let Some(c) = state.committees.get(id) else {
+            continue;
+        };
+        let key = id.0.to_vec();
+        tx.execute(
+            "INSERT OR REPLACE INTO committees (id, name, kind, detail, policy, creator, convenor)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                key,
+                c.name,
+                c.kind.label(),
+                kind_detail(&c.kind).to_string(),
+                format!("{:?}", c.policy),
+                c.creator.0.to_vec(),
+                c.convenor.map(|k| k.0.to_vec()),
+            ],
+        )?;
+        tx.execute("DELETE FROM members WHERE committee = ?1", params![key])?;
+        tx.execute("DELETE FROM candidates WHERE committee = ?1", params![key])?;
+        let mut member =
+            tx.prepare_cached("INSERT INTO members (committee, member) VALUES (?1, ?2)")?;
+        for m in &c.members {
+            member.execute(params![key, m.0.to_vec()])?;
+        }
+        let mut candidate = tx.prepare_cached(
+            "INSERT INTO candidates (committee, candidate, voucher) VALUES (?1, ?2, ?3)",
+        )?;
+        for (cand, vouchers) in &c.candidates {
+            for v in vouchers {
+                candidate.execute(params![key, cand.0.to_vec(), v.0.to_vec()])?;
+            }
+        }
+    }
+    for member in profiles {
+        if let Some(profile) = state.profiles.get(member) {
+            tx.execute(
+                "INSERT OR REPLACE INTO profiles (member, name) VALUES (?1, ?2)",
+                params![member.0.to_vec(), profile.name],
+            )?;
+        }
+    }
+    let mut fork =
+        tx.prepare_cached("INSERT OR IGNORE INTO forks (member, seq) VALUES (?1, ?2)")?;
+    for (member, seqs) in &state.forks {
+        for seq in seqs {
+            fork.execute(params![member.0.to_vec(), *seq as i64])?;
+        }
+    }
+    Ok(())
+}

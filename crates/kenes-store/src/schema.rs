@@ -1,0 +1,67 @@
+//! Versioned schema migrations, run in order on open. A migration never
+//! changes once released; new ones are appended.
+
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: ops, pending set, materialised state.
+    "
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+    CREATE TABLE ops (
+        ord      INTEGER PRIMARY KEY,
+        id       BLOB NOT NULL UNIQUE,
+        author   BLOB NOT NULL,
+        seq      INTEGER NOT NULL,
+        lamport  INTEGER NOT NULL,
+        time     INTEGER NOT NULL,
+        kind     TEXT NOT NULL,
+        outcome  TEXT NOT NULL,
+        bytes    BLOB NOT NULL
+    );
+    CREATE INDEX ops_by_author ON ops (author, seq);
+    CREATE INDEX ops_by_order ON ops (lamport, id);
+    CREATE TABLE pending (id BLOB PRIMARY KEY, bytes BLOB NOT NULL);
+    CREATE TABLE committees (
+        id        BLOB PRIMARY KEY,
+        name      TEXT NOT NULL,
+        kind      TEXT NOT NULL,
+        detail    TEXT NOT NULL,
+        policy    TEXT NOT NULL,
+        creator   BLOB NOT NULL,
+        convenor  BLOB
+    );
+    CREATE TABLE members (
+        committee BLOB NOT NULL,
+        member    BLOB NOT NULL,
+        PRIMARY KEY (committee, member)
+    );
+    CREATE TABLE candidates (
+        committee BLOB NOT NULL,
+        candidate BLOB NOT NULL,
+        voucher   BLOB NOT NULL,
+        PRIMARY KEY (committee, candidate, voucher)
+    );
+    CREATE TABLE profiles (member BLOB PRIMARY KEY, name TEXT NOT NULL);
+    CREATE TABLE forks (member BLOB NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (member, seq));
+    CREATE VIEW rejections AS
+        SELECT ord, id, author, seq, kind, outcome FROM ops
+        WHERE outcome LIKE 'rejected%' OR outcome LIKE 'void%';
+    ",
+];
+
+/// Brings the database up to the newest schema version.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let version: usize = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// The newest schema version this build knows.
+pub fn latest() -> usize {
+    MIGRATIONS.len()
+}
