@@ -180,7 +180,13 @@ pub fn check_body_fields(op: &Op) -> Result<(), StatelessError> {
     if op.fields.version != crate::op::VERSION {
         return Ok(());
     }
-    match &op.fields.body {
+    check_body(&op.fields.body)
+}
+
+/// The body-field rules of [`check_body_fields`] on a bare body, so that
+/// the CLI can refuse bad input before authoring anything.
+pub fn check_body(body: &Body) -> Result<(), StatelessError> {
+    match body {
         Body::CreateFederation { name } | Body::Profile { name } => {
             check_text(name, MAX_NAME_BYTES, "name")
         }

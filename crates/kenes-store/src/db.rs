@@ -177,6 +177,16 @@ impl Store {
         &self.engine
     }
 
+    /// Judges `body` by `author` against the current state, as a new op
+    /// citing every head would be judged (see [`Engine::check`]).
+    pub fn check(
+        &mut self,
+        author: kenes_core::PublicKey,
+        body: &Body,
+    ) -> Result<(), kenes_core::RejectReason> {
+        self.engine.check(author, body)
+    }
+
     /// Ingests raw ops and persists the result in one transaction.
     pub fn ingest<B: AsRef<[u8]>>(
         &mut self,

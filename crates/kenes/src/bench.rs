@@ -1,0 +1,339 @@
+//! `kenes bench`: performance figures, each printed next to the limit it is
+//! measured against, from the same run. Figures, not tests: nothing here
+//! fails on a slow machine.
+//!
+//! `kenes bench ingest` builds a federation of 1,000 members in memory
+//! (every op valid and signed), then measures:
+//! 1. raw batch signature verification on one core (the limit);
+//! 2. end-to-end ingest into a fresh SQLite database: decode, verify,
+//!    order, fold, commit;
+//! 3. their ratio;
+//! 4. a re-fold of every op from scratch;
+//! 5. merging late ops from a partition, which sort before the tip, into
+//!    the full state.
+
+use crate::cli::BenchCommand;
+use crate::context::Context;
+use crate::output::{emit, progress};
+use anyhow::{Result, ensure};
+use kenes_core::body::{CommitteeKind, Policy};
+use kenes_core::{Body, Engine, Hash, Op, SecretKey, Verify, keys};
+use kenes_store::Store;
+use serde_json::json;
+use std::time::Instant;
+
+const MEMBERS: usize = 1000;
+const COMMITTEES: usize = 50;
+const INGEST_BATCH: usize = 4096;
+const VERIFY_BATCH: usize = 256;
+
+/// splitmix64: a tiny seeded RNG, so every run builds the same federation.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Authors valid ops for a set of members on one replica's view.
+struct Generator {
+    engine: Engine,
+    keys: Vec<SecretKey>,
+    committees: Vec<Hash>,
+    rng: Rng,
+    ops: Vec<Vec<u8>>,
+    time: u64,
+}
+
+impl Generator {
+    fn emit(&mut self, who: usize, body: Body) {
+        self.time += 1000;
+        let op: Op = self.engine.author(&self.keys[who], body, self.time);
+        self.engine.ingest(&[&op.bytes], Verify::Trusted);
+        self.ops.push(op.bytes);
+    }
+
+    /// One member of `actors` is vouched into a committee by members of
+    /// `actors` and joins it; now and then someone leaves or renames.
+    fn cycle(&mut self, actors: &[usize], home: impl Fn(usize) -> usize) {
+        let who = actors[self.rng.below(actors.len())];
+        let me = self.keys[who].public();
+        match self.rng.below(10) {
+            0 => {
+                let n = self.rng.next() % 1000;
+                self.emit(
+                    who,
+                    Body::Profile {
+                        name: format!("member {who} ({n})"),
+                    },
+                );
+                return;
+            }
+            1 | 2 => {
+                let state = self.engine.state();
+                let leavable: Vec<Hash> = state
+                    .committees
+                    .values()
+                    .filter(|c| c.members.contains(&me) && c.id != self.committees[home(who)])
+                    .map(|c| c.id)
+                    .collect();
+                if !leavable.is_empty() {
+                    let c = leavable[self.rng.below(leavable.len())];
+                    self.emit(who, Body::Leave { committee: c });
+                    return;
+                }
+            }
+            _ => {}
+        }
+        let c = self.committees[self.rng.below(self.committees.len())];
+        let committee = &self.engine.state().committees[&c];
+        if committee.members.contains(&me) {
+            return;
+        }
+        let already = committee.candidates.get(&me).cloned().unwrap_or_default();
+        let need = committee.vouches_needed() as usize;
+        let vouchers: Vec<usize> = actors
+            .iter()
+            .copied()
+            .filter(|&a| {
+                let k = self.keys[a].public();
+                committee.members.contains(&k) && !already.contains(&k)
+            })
+            .take(need.saturating_sub(already.len()))
+            .collect();
+        if already.len() + vouchers.len() < need {
+            return;
+        }
+        for v in vouchers {
+            self.emit(
+                v,
+                Body::Vouch {
+                    committee: c,
+                    candidate: me,
+                },
+            );
+        }
+        self.emit(who, Body::Join { committee: c });
+    }
+}
+
+fn rate(count: usize, seconds: f64) -> f64 {
+    count as f64 / seconds.max(1e-9)
+}
+
+pub fn run(ctx: &Context, cmd: BenchCommand) -> Result<()> {
+    match cmd {
+        BenchCommand::Ingest { ops, late } => ingest(ctx, ops, late),
+    }
+}
+
+fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
+    ensure!(total >= 5_000, "use at least 5000 ops");
+    let keys: Vec<SecretKey> = (0..MEMBERS)
+        .map(|i| {
+            SecretKey::from_bytes(
+                *blake3::hash(format!("kenes bench member {i}").as_bytes()).as_bytes(),
+            )
+        })
+        .collect();
+    let genesis = kenes_core::op::genesis(&keys[0], "bench federation", 1_641_081_600_000);
+    let federation = genesis.id;
+    let mut engine = Engine::new(federation);
+    engine.ingest(&[&genesis.bytes], Verify::Trusted);
+    let mut g = Generator {
+        engine,
+        keys,
+        committees: Vec::new(),
+        rng: Rng(2022),
+        ops: vec![genesis.bytes.clone()],
+        time: 1_641_081_600_000,
+    };
+    let bar = progress((total + late) as u64, "building");
+    for i in 0..COMMITTEES {
+        g.emit(
+            0,
+            Body::CreateCommittee {
+                name: format!("committee {i}"),
+                kind: CommitteeKind::Territorial {
+                    area: format!("Kazakhstan/Region {}/City {i}", i % 14),
+                },
+                policy: Policy::default(),
+            },
+        );
+        let id = Hash::of(g.ops.last().map_or(&[][..], |b| b.as_slice()));
+        g.committees.push(id);
+    }
+    let home = |m: usize| m % COMMITTEES;
+    // Everyone joins a home committee, vouched by its members.
+    let everyone: Vec<usize> = (0..MEMBERS).collect();
+    for m in 1..MEMBERS {
+        let c = g.committees[home(m)];
+        let me = g.keys[m].public();
+        let committee = &g.engine.state().committees[&c];
+        let need = committee.vouches_needed() as usize;
+        let vouchers: Vec<usize> = everyone
+            .iter()
+            .copied()
+            .filter(|&a| committee.members.contains(&g.keys[a].public()))
+            .take(need)
+            .collect();
+        for v in vouchers {
+            g.emit(
+                v,
+                Body::Vouch {
+                    committee: c,
+                    candidate: me,
+                },
+            );
+        }
+        g.emit(m, Body::Join { committee: c });
+        bar.set_position(g.ops.len() as u64);
+    }
+    // A partition: one member in ten goes quiet for the main branch and
+    // acts only on its own side, concurrently with the last `late` ops of
+    // the main branch.
+    let partition: Vec<usize> = (1..MEMBERS).filter(|m| m % 10 == 1).collect();
+    let main_side: Vec<usize> = (0..MEMBERS).filter(|m| m % 10 != 1).collect();
+    let split = total.saturating_sub(late).max(g.ops.len());
+    while g.ops.len() < split {
+        g.cycle(&everyone, home);
+        bar.set_position(g.ops.len() as u64);
+    }
+    let mut side = Generator {
+        engine: Engine::new(federation),
+        keys: g.keys.clone(),
+        committees: g.committees.clone(),
+        rng: Rng(1986),
+        ops: Vec::new(),
+        time: g.time,
+    };
+    side.engine.ingest(&g.ops, Verify::Trusted);
+    while g.ops.len() < total {
+        g.cycle(&main_side, home);
+        bar.set_position((g.ops.len() + side.ops.len()) as u64);
+    }
+    while side.ops.len() < late {
+        side.cycle(&partition, home);
+        bar.set_position((g.ops.len() + side.ops.len()) as u64);
+    }
+    bar.finish_and_clear();
+    let main_ops = g.ops;
+    let late_ops = side.ops;
+
+    // 1. The limit: batch verification on one core.
+    let decoded: Vec<Op> = main_ops.iter().filter_map(|b| Op::decode(b).ok()).collect();
+    let items: Vec<_> = decoded
+        .iter()
+        .map(|op| (op.fields.author, op.signed_message(), op.sig))
+        .collect();
+    let started = Instant::now();
+    let mut all_valid = true;
+    for chunk in items.chunks(VERIFY_BATCH) {
+        all_valid &= keys::verify_many(chunk).iter().all(|ok| *ok);
+    }
+    let verify_secs = started.elapsed().as_secs_f64();
+    ensure!(all_valid, "generated signatures must verify");
+    let verify_rate = rate(items.len(), verify_secs);
+
+    // 2. End-to-end ingest into a fresh database.
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("bench.sqlite");
+    let mut store = Store::create_empty(&path, federation)?;
+    let bar = progress(main_ops.len() as u64, "ingesting");
+    let started = Instant::now();
+    for batch in main_ops.chunks(INGEST_BATCH) {
+        let report = store.ingest(batch, Verify::Signatures)?;
+        ensure!(report.dropped.is_empty(), "bench ops must all be accepted");
+        bar.inc(batch.len() as u64);
+    }
+    let ingest_secs = started.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    let ingest_rate = rate(main_ops.len(), ingest_secs);
+    let applied = store
+        .engine()
+        .entries()
+        .iter()
+        .filter(|e| e.outcome.is_applied())
+        .count();
+
+    // 4. Re-fold from scratch (decode, order, validity, fold; no signatures).
+    let started = Instant::now();
+    let mut refold = Engine::new(federation);
+    refold.ingest(&main_ops, Verify::Trusted);
+    let refold_secs = started.elapsed().as_secs_f64();
+    ensure!(
+        refold.digest() == store.engine().digest(),
+        "re-fold must match"
+    );
+
+    // 5. Late ops from the partition, into the full state.
+    let before = store.engine().stats();
+    let started = Instant::now();
+    for batch in late_ops.chunks(INGEST_BATCH) {
+        let report = store.ingest(batch, Verify::Signatures)?;
+        ensure!(report.dropped.is_empty(), "late ops must all be accepted");
+    }
+    let late_secs = started.elapsed().as_secs_f64();
+    let after = store.engine().stats();
+    let mut all = Engine::new(federation);
+    let mut everything = main_ops.clone();
+    everything.extend(late_ops.iter().cloned());
+    all.ingest(&everything, Verify::Trusted);
+    let converged = all.digest() == store.engine().digest();
+    ensure!(converged, "late merge must match a from-scratch evaluation");
+
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let ratio = ingest_rate / verify_rate;
+    let figures = json!({
+        "ops": main_ops.len(),
+        "members": MEMBERS,
+        "committees": COMMITTEES,
+        "applied": applied,
+        "cores": threads,
+        "verify_one_core_per_sec": verify_rate.round(),
+        "ingest_end_to_end_per_sec": ingest_rate.round(),
+        "ingest_seconds": ingest_secs,
+        "ratio": ratio,
+        "goal_ratio": 0.8,
+        "refold_seconds": refold_secs,
+        "late_ops": late_ops.len(),
+        "late_merge_seconds": late_secs,
+        "late_projected_ops": after.projected - before.projected,
+        "late_rewinds": after.rewinds - before.rewinds,
+        "late_converged": converged,
+    });
+    emit(ctx.json, &figures, || {
+        format!(
+            "kenes bench ingest: {} ops from {MEMBERS} members in {COMMITTEES} committees ({applied} applied), {threads} cores\n\
+             \n\
+             limit   batch signature verification, one core ({VERIFY_BATCH}/batch): {:>9.0} ops/s\n\
+             figure  end-to-end ingest into SQLite (decode, verify, order, fold, commit): {:>9.0} ops/s  ({:.2} s)\n\
+             ratio   {:.2}   (goal: >= 0.80 of the one-core limit; verification runs on {threads} cores)\n\
+             \n\
+             re-fold of all {} ops from scratch: {:.2} s\n\
+             merge of {} late ops (sorting before the tip) into the {}-op state: {:.2} s \
+             ({} judged on a projection of their past, {} committee rewinds; digest matches a from-scratch evaluation)",
+            main_ops.len(),
+            verify_rate,
+            ingest_rate,
+            ingest_secs,
+            ratio,
+            main_ops.len(),
+            refold_secs,
+            late_ops.len(),
+            main_ops.len(),
+            late_secs,
+            after.projected - before.projected,
+            after.rewinds - before.rewinds,
+        )
+    });
+    Ok(())
+}

@@ -1,0 +1,190 @@
+//! The raw command line, as clap parses it. Nothing here touches disk;
+//! [`crate::commands`] turns these arguments into actions.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// kenes: committees and councils of workers and residents, offline-first
+/// and peer-to-peer.
+#[derive(Parser, Debug)]
+#[command(name = "kenes", version, about, long_about = None)]
+pub struct Cli {
+    /// Data directory (default: $KENES_DATA_DIR, then the platform's data
+    /// directory).
+    #[arg(long, global = true, env = "KENES_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Which federation to use when the data directory holds several (full
+    /// id or a unique prefix).
+    #[arg(long, global = true, value_name = "ID")]
+    pub federation: Option<String>,
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Every subcommand.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// This device's member identity.
+    #[command(subcommand)]
+    Id(IdCommand),
+    /// Create or list federations.
+    #[command(subcommand)]
+    Federation(FederationCommand),
+    /// Create, list and show committees.
+    #[command(subcommand)]
+    Committee(CommitteeCommand),
+    /// Vouch for a candidate to join a committee you belong to. A vouch also
+    /// lets the candidate sync and read the federation as you see it.
+    Vouch {
+        /// Committee id (or a unique prefix).
+        committee: String,
+        /// The candidate's public key (64 hex digits).
+        pubkey: String,
+    },
+    /// Join a committee that has vouched for you.
+    Join {
+        /// Committee id (or a unique prefix).
+        committee: String,
+    },
+    /// Leave a committee.
+    Leave {
+        /// Committee id (or a unique prefix).
+        committee: String,
+    },
+    /// Change your display name in the current federation.
+    Profile {
+        /// New display name.
+        #[arg(long)]
+        name: String,
+    },
+    /// Write a bundle of ops to FILE: everything, or what a peer lacks.
+    Export {
+        /// Bundle file to write.
+        file: PathBuf,
+        /// The recipient's frontier file: export only what they lack.
+        #[arg(long = "for", value_name = "FRONTIER_FILE")]
+        for_frontier: Option<PathBuf>,
+    },
+    /// Write this node's frontier (DAG heads) to FILE, for a peer's export.
+    Frontier {
+        /// Frontier file to write.
+        file: PathBuf,
+    },
+    /// Read a bundle: verify every op and ingest it.
+    Import {
+        /// Bundle file to read.
+        file: PathBuf,
+    },
+    /// Show the state, or its canonical digest.
+    State {
+        /// Print only the canonical state digest.
+        #[arg(long)]
+        digest: bool,
+    },
+    /// Show every op in fold order with its outcome.
+    Log,
+    /// Show the ops that were rejected and why.
+    Rejections,
+    /// Measure performance against its limits.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+/// `kenes id …`
+#[derive(Subcommand, Debug)]
+pub enum IdCommand {
+    /// Create this device's member key. With $KENES_PASSPHRASE set, the
+    /// key is encrypted with it.
+    New {
+        /// Your display name (a pseudonym is wise).
+        #[arg(long)]
+        name: String,
+    },
+    /// Show this device's public key and name.
+    Show,
+}
+
+/// `kenes federation …`
+#[derive(Subcommand, Debug)]
+pub enum FederationCommand {
+    /// Found a new federation; you become its first member.
+    Create {
+        /// Its name.
+        #[arg(long)]
+        name: String,
+    },
+    /// List the federations in the data directory.
+    List,
+}
+
+/// The kind of committee to create.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KindArg {
+    /// District, city or region.
+    Territorial,
+    /// Workplace or enterprise.
+    Production,
+    /// Council of delegates (give --area or --industry as its scope).
+    Council,
+    /// Advisory body, e.g. a council of elders.
+    Advisory,
+}
+
+/// Arguments of `kenes committee create`.
+#[derive(Args, Debug)]
+pub struct CreateCommitteeArgs {
+    /// Its kind.
+    #[arg(long, value_enum)]
+    pub kind: KindArg,
+    /// Its name.
+    #[arg(long)]
+    pub name: String,
+    /// Area path, e.g. Kazakhstan/Mangystau/Zhanaozen.
+    #[arg(long)]
+    pub area: Option<String>,
+    /// Enterprise (production committees).
+    #[arg(long)]
+    pub enterprise: Option<String>,
+    /// Site within the enterprise (production committees).
+    #[arg(long)]
+    pub site: Option<String>,
+    /// Industry (production committees, or an industry council's scope).
+    #[arg(long)]
+    pub industry: Option<String>,
+    /// Distinct vouches a candidate needs to join (default 2).
+    #[arg(long, value_name = "K")]
+    pub vouches_required: Option<u32>,
+}
+
+/// `kenes committee …`
+#[derive(Subcommand, Debug)]
+pub enum CommitteeCommand {
+    /// Create a committee; you become its first member (a council's
+    /// convenor).
+    Create(CreateCommitteeArgs),
+    /// List committees.
+    List,
+    /// Show one committee.
+    Show {
+        /// Committee id (or a unique prefix).
+        id: String,
+    },
+}
+
+/// `kenes bench …`
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// End-to-end ingest against the signature-verification limit.
+    Ingest {
+        /// Number of ops to build and ingest.
+        #[arg(long, default_value_t = 200_000)]
+        ops: usize,
+        /// Number of late ops merged into the full state.
+        #[arg(long, default_value_t = 10_000)]
+        late: usize,
+    },
+}

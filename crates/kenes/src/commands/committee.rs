@@ -1,0 +1,283 @@
+//! `kenes committee`, `kenes vouch`, `kenes join`, `kenes leave`.
+
+use crate::cli::{CommitteeCommand, CreateCommitteeArgs, KindArg};
+use crate::context::{Context, resolve_id};
+use crate::error::user;
+use crate::output::emit;
+use anyhow::Result;
+use kenes_core::body::{CommitteeKind, CouncilScope, Policy};
+use kenes_core::{Body, Committee, Hash, PublicKey, State};
+use kenes_store::Store;
+use serde_json::{Value, json};
+
+fn committee_json(state: &State, c: &Committee) -> Value {
+    let named = |k: &PublicKey| json!({ "public_key": k.to_hex(), "name": state.name_of(k) });
+    let mut detail = match &c.kind {
+        CommitteeKind::Territorial { area } => json!({ "area": area }),
+        CommitteeKind::Production {
+            enterprise,
+            site,
+            industry,
+            area,
+        } => {
+            json!({ "enterprise": enterprise, "site": site, "industry": industry, "area": area })
+        }
+        CommitteeKind::Council {
+            scope: CouncilScope::Area(area),
+        } => json!({ "scope": { "area": area } }),
+        CommitteeKind::Council {
+            scope: CouncilScope::Industry(i),
+        } => json!({ "scope": { "industry": i } }),
+        CommitteeKind::Advisory => json!({}),
+    };
+    let extra = json!({
+        "id": c.id.to_hex(),
+        "name": c.name,
+        "kind": c.kind.label(),
+        "members": c.members.iter().map(|k| k.to_hex()).collect::<Vec<_>>(),
+        "member_names": c.members.iter().map(named).collect::<Vec<_>>(),
+        "convenor": c.convenor.map(|k| k.to_hex()),
+        "candidates": c.candidates.iter().map(|(k, vouchers)| json!({
+            "public_key": k.to_hex(),
+            "name": state.name_of(k),
+            "vouches": vouchers.len(),
+            "needed": c.vouches_needed(),
+        })).collect::<Vec<_>>(),
+        "vouches_required": c.policy.vouches_required,
+    });
+    if let (Some(d), Some(e)) = (detail.as_object_mut(), extra.as_object()) {
+        d.extend(e.clone());
+    }
+    detail
+}
+
+fn describe(state: &State, c: &Committee) -> String {
+    let place = match &c.kind {
+        CommitteeKind::Territorial { area } => area.clone(),
+        CommitteeKind::Production {
+            enterprise,
+            site,
+            industry,
+            area,
+        } => {
+            let site = if site.is_empty() {
+                String::new()
+            } else {
+                format!(", {site}")
+            };
+            format!("{enterprise}{site} ({industry}), {area}")
+        }
+        CommitteeKind::Council {
+            scope: CouncilScope::Area(a),
+        } => format!("council for {a}"),
+        CommitteeKind::Council {
+            scope: CouncilScope::Industry(i),
+        } => format!("council for {i}"),
+        CommitteeKind::Advisory => "advisory".into(),
+    };
+    let mut lines = vec![
+        format!("{}  {}", c.id, c.name),
+        format!("  kind: {}, {place}", c.kind.label()),
+        format!("  members ({}):", c.members.len()),
+    ];
+    for m in &c.members {
+        lines.push(format!(
+            "    {}  {}",
+            m,
+            state.name_of(m).unwrap_or("(no name)")
+        ));
+    }
+    if let Some(convenor) = &c.convenor {
+        lines.push(format!(
+            "  convenor: {} {}",
+            convenor,
+            state.name_of(convenor).unwrap_or("")
+        ));
+    }
+    if !c.candidates.is_empty() {
+        lines.push(format!(
+            "  candidates (need {} vouches):",
+            c.vouches_needed()
+        ));
+        for (k, v) in &c.candidates {
+            lines.push(format!(
+                "    {}  {}  {} vouches",
+                k,
+                state.name_of(k).unwrap_or("(no name)"),
+                v.len()
+            ));
+        }
+    }
+    lines.join("\n")
+}
+
+fn committee_id(store: &Store, text: &str) -> Result<Hash> {
+    resolve_id(
+        text,
+        store.engine().state().committees.keys().copied(),
+        "committee",
+    )
+}
+
+fn kind_from(args: &CreateCommitteeArgs) -> Result<CommitteeKind> {
+    let need = |value: &Option<String>, flag: &str| -> Result<String> {
+        value
+            .clone()
+            .ok_or_else(|| user(format!("a {:?} committee needs {flag}", args.kind).to_lowercase()))
+    };
+    Ok(match args.kind {
+        KindArg::Territorial => CommitteeKind::Territorial {
+            area: need(&args.area, "--area")?,
+        },
+        KindArg::Production => CommitteeKind::Production {
+            enterprise: need(&args.enterprise, "--enterprise")?,
+            site: args.site.clone().unwrap_or_default(),
+            industry: need(&args.industry, "--industry")?,
+            area: need(&args.area, "--area")?,
+        },
+        KindArg::Council => match (&args.area, &args.industry) {
+            (Some(area), None) => CommitteeKind::Council {
+                scope: CouncilScope::Area(area.clone()),
+            },
+            (None, Some(industry)) => CommitteeKind::Council {
+                scope: CouncilScope::Industry(industry.clone()),
+            },
+            _ => {
+                return Err(user(
+                    "a council needs exactly one scope: --area or --industry",
+                ));
+            }
+        },
+        KindArg::Advisory => CommitteeKind::Advisory,
+    })
+}
+
+pub fn committee(ctx: &Context, cmd: CommitteeCommand) -> Result<()> {
+    match cmd {
+        CommitteeCommand::Create(args) => {
+            let kind = kind_from(&args)?;
+            let policy = Policy {
+                vouches_required: args
+                    .vouches_required
+                    .unwrap_or(Policy::default().vouches_required),
+                ..Policy::default()
+            };
+            let body = Body::CreateCommittee {
+                name: args.name.trim().into(),
+                kind,
+                policy,
+            };
+            kenes_core::validate::check_body(&body).map_err(|e| user(e.to_string()))?;
+            let mut store = ctx.open()?;
+            let op = ctx.author(&mut store, body)?;
+            emit(ctx.json, &json!({ "id": op.id.to_hex() }), || {
+                format!("created committee \"{}\"\nid: {}", args.name.trim(), op.id)
+            });
+            Ok(())
+        }
+        CommitteeCommand::List => {
+            let store = ctx.open()?;
+            let state = store.engine().state();
+            let rows: Vec<Value> = state
+                .committees
+                .values()
+                .map(|c| committee_json(state, c))
+                .collect();
+            emit(ctx.json, &rows, || {
+                if rows.is_empty() {
+                    return "no committees yet".into();
+                }
+                state
+                    .committees
+                    .values()
+                    .map(|c| {
+                        format!(
+                            "{}  {:<12} {:>4} members  {}",
+                            c.id.short(),
+                            c.kind.label(),
+                            c.members.len(),
+                            c.name
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+            Ok(())
+        }
+        CommitteeCommand::Show { id } => {
+            let store = ctx.open()?;
+            let id = committee_id(&store, &id)?;
+            let state = store.engine().state();
+            let c = &state.committees[&id];
+            emit(ctx.json, &committee_json(state, c), || describe(state, c));
+            Ok(())
+        }
+    }
+}
+
+fn act(ctx: &Context, committee: &str, make: impl FnOnce(Hash) -> Body, done: &str) -> Result<()> {
+    let mut store = ctx.open()?;
+    let id = committee_id(&store, committee)?;
+    let body = make(id);
+    if matches!(body, Body::Join { .. }) {
+        ensure_profile(ctx, &mut store)?;
+    }
+    let op = ctx.author(&mut store, body)?;
+    let name = store
+        .engine()
+        .state()
+        .committees
+        .get(&id)
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
+    emit(
+        ctx.json,
+        &json!({ "op": op.id.to_hex(), "committee": id.to_hex(), "outcome": "applied" }),
+        || format!("{done} \"{name}\" ({})", id.short()),
+    );
+    Ok(())
+}
+
+/// Before a member's first join, publish the display name from the key
+/// file, so others see who joined.
+fn ensure_profile(ctx: &Context, store: &mut Store) -> Result<()> {
+    let key_file = ctx.key_file()?;
+    if store
+        .engine()
+        .state()
+        .profiles
+        .contains_key(&key_file.public_key)
+    {
+        return Ok(());
+    }
+    ctx.author(
+        store,
+        Body::Profile {
+            name: key_file.name.clone(),
+        },
+    )?;
+    Ok(())
+}
+
+pub fn vouch(ctx: &Context, committee: &str, pubkey: &str) -> Result<()> {
+    let candidate: PublicKey = pubkey
+        .parse()
+        .map_err(|e| user(format!("'{pubkey}' is not a public key: {e}")))?;
+    act(
+        ctx,
+        committee,
+        |c| Body::Vouch {
+            committee: c,
+            candidate,
+        },
+        "vouched in",
+    )
+}
+
+pub fn join(ctx: &Context, committee: &str) -> Result<()> {
+    act(ctx, committee, |c| Body::Join { committee: c }, "joined")
+}
+
+pub fn leave(ctx: &Context, committee: &str) -> Result<()> {
+    act(ctx, committee, |c| Body::Leave { committee: c }, "left")
+}

@@ -1,0 +1,144 @@
+//! `kenes state`, `kenes log`, `kenes rejections`: looking at what the
+//! fold made of the op set.
+
+use crate::context::Context;
+use crate::output::emit;
+use anyhow::Result;
+use kenes_core::Outcome;
+use kenes_core::engine::Entry;
+use serde_json::{Value, json};
+
+fn entry_json(ctx_state: &kenes_core::State, e: &Entry) -> Value {
+    let f = &e.op.fields;
+    json!({
+        "id": e.op.id.to_hex(),
+        "author": f.author.to_hex(),
+        "author_name": ctx_state.name_of(&f.author),
+        "seq": f.seq,
+        "lamport": f.lamport,
+        "time": f.time,
+        "kind": f.body.label(),
+        "outcome": e.outcome.describe(),
+    })
+}
+
+pub fn state(ctx: &Context, digest_only: bool) -> Result<()> {
+    let store = ctx.open()?;
+    let engine = store.engine();
+    let digest = engine.digest();
+    if digest_only {
+        emit(ctx.json, &json!({ "digest": digest.to_hex() }), || {
+            digest.to_hex()
+        });
+        return Ok(());
+    }
+    let state = engine.state();
+    let members: std::collections::BTreeSet<_> = state
+        .committees
+        .values()
+        .flat_map(|c| c.members.iter())
+        .collect();
+    let summary = json!({
+        "federation": store.federation().to_hex(),
+        "name": state.federation.as_ref().map(|f| f.name.clone()),
+        "ops": engine.len(),
+        "pending": engine.pending_len(),
+        "committees": state.committees.len(),
+        "members": members.len(),
+        "forked_members": state.forks.len(),
+        "digest": digest.to_hex(),
+    });
+    emit(ctx.json, &summary, || {
+        format!(
+            "federation {} ({})\n{} ops, {} pending\n{} committees, {} members, {} forked members\ndigest {}",
+            state.federation.as_ref().map_or("?", |f| f.name.as_str()),
+            store.federation().short(),
+            engine.len(),
+            engine.pending_len(),
+            state.committees.len(),
+            members.len(),
+            state.forks.len(),
+            digest
+        )
+    });
+    Ok(())
+}
+
+pub fn log(ctx: &Context) -> Result<()> {
+    let store = ctx.open()?;
+    let engine = store.engine();
+    let mut entries: Vec<&Entry> = engine.entries().iter().collect();
+    entries.sort_by_key(|e| e.op.order_key());
+    let state = engine.state();
+    let rows: Vec<Value> = entries.iter().map(|e| entry_json(state, e)).collect();
+    emit(ctx.json, &rows, || {
+        entries
+            .iter()
+            .map(|e| {
+                let f = &e.op.fields;
+                format!(
+                    "{:>6}  {}  {:<16} {:<17} {}",
+                    f.lamport,
+                    e.op.id.short(),
+                    state
+                        .name_of(&f.author)
+                        .map_or_else(|| f.author.short(), str::to_string),
+                    f.body.label(),
+                    e.outcome.describe()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    Ok(())
+}
+
+pub fn rejections(ctx: &Context) -> Result<()> {
+    let store = ctx.open()?;
+    let engine = store.engine();
+    let state = engine.state();
+    let rejected: Vec<&Entry> = engine
+        .entries()
+        .iter()
+        .filter(|e| matches!(e.outcome, Outcome::Rejected(_) | Outcome::Void(_)))
+        .collect();
+    let forks: Vec<Value> = state
+        .forks
+        .iter()
+        .map(|(k, seqs)| json!({ "member": k.to_hex(), "name": state.name_of(k), "seqs": seqs }))
+        .collect();
+    let value = json!({
+        "rejected": rejected.iter().map(|e| entry_json(state, e)).collect::<Vec<_>>(),
+        "forked_members": forks,
+    });
+    emit(ctx.json, &value, || {
+        let mut lines: Vec<String> = rejected
+            .iter()
+            .map(|e| {
+                let f = &e.op.fields;
+                format!(
+                    "{}  {:<16} {:<17} {}",
+                    e.op.id.short(),
+                    state
+                        .name_of(&f.author)
+                        .map_or_else(|| f.author.short(), str::to_string),
+                    f.body.label(),
+                    e.outcome.describe()
+                )
+            })
+            .collect();
+        for (k, seqs) in &state.forks {
+            lines.push(format!(
+                "FORK  {} {} forked at seq {:?}",
+                k.short(),
+                state.name_of(k).unwrap_or(""),
+                seqs
+            ));
+        }
+        if lines.is_empty() {
+            lines.push("no rejected ops, no forks".into());
+        }
+        lines.join("\n")
+    });
+    Ok(())
+}

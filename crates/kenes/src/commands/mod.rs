@@ -1,0 +1,44 @@
+//! One function per subcommand, over the library crates.
+
+mod committee;
+mod identity;
+mod inspect;
+mod transfer;
+
+use crate::cli::{Cli, Command};
+use crate::context::Context;
+use anyhow::Result;
+use kenes_store::datadir::DataDir;
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let root = match cli.data_dir {
+        Some(dir) => dir,
+        None => dirs::data_dir().map(|d| d.join("kenes")).ok_or_else(|| {
+            crate::error::user("no data directory: give --data-dir or set KENES_DATA_DIR")
+        })?,
+    };
+    let ctx = Context {
+        data: DataDir::new(root),
+        federation: cli.federation,
+        json: cli.json,
+    };
+    match cli.command {
+        Command::Id(cmd) => identity::id(&ctx, cmd),
+        Command::Profile { name } => identity::profile(&ctx, &name),
+        Command::Federation(cmd) => identity::federation(&ctx, cmd),
+        Command::Committee(cmd) => committee::committee(&ctx, cmd),
+        Command::Vouch { committee, pubkey } => committee::vouch(&ctx, &committee, &pubkey),
+        Command::Join { committee } => committee::join(&ctx, &committee),
+        Command::Leave { committee } => committee::leave(&ctx, &committee),
+        Command::Export { file, for_frontier } => {
+            transfer::export(&ctx, &file, for_frontier.as_deref())
+        }
+        Command::Frontier { file } => transfer::frontier(&ctx, &file),
+        Command::Import { file } => transfer::import(&ctx, &file),
+        Command::State { digest } => inspect::state(&ctx, digest),
+        Command::Log => inspect::log(&ctx),
+        Command::Rejections => inspect::rejections(&ctx),
+        Command::Bench(cmd) => crate::bench::run(&ctx, cmd),
+    }
+}

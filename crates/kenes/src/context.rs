@@ -1,0 +1,132 @@
+//! What every command needs: the data directory, the member key, the
+//! chosen federation, and authoring an op safely.
+//!
+//! Authoring order (DESIGN §3): the op is persisted in the database before
+//! the key file records it, and nothing is exported before it is persisted.
+//! A database behind the key file's record refuses to author.
+
+use crate::error::user;
+use anyhow::{Context as _, Result};
+use kenes_core::{Body, Hash, Op, Verify};
+use kenes_store::Store;
+use kenes_store::datadir::DataDir;
+use kenes_store::keyfile::KeyFile;
+
+/// The environment variable holding the key passphrase.
+pub const PASSPHRASE_VAR: &str = "KENES_PASSPHRASE";
+
+/// Shared command context.
+pub struct Context {
+    /// The data directory.
+    pub data: DataDir,
+    /// `--federation`, if given.
+    pub federation: Option<String>,
+    /// `--json`.
+    pub json: bool,
+}
+
+/// Milliseconds since the Unix epoch, from this machine's clock.
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+/// Resolves `text` (full hex or a unique prefix of at least 4 digits)
+/// among `ids`; `what` names the kind of thing for error messages.
+pub fn resolve_id(text: &str, ids: impl IntoIterator<Item = Hash>, what: &str) -> Result<Hash> {
+    let text = text.trim().to_ascii_lowercase();
+    if text.len() < 4 || !text.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(user(format!(
+            "'{text}' is not a {what} id (hex, at least 4 digits)"
+        )));
+    }
+    let found: Vec<Hash> = ids
+        .into_iter()
+        .filter(|id| id.to_hex().starts_with(&text))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(user(format!("no {what} with id {text}"))),
+        _ => Err(user(format!(
+            "{text} matches {} {what}s: give more digits",
+            found.len()
+        ))),
+    }
+}
+
+impl Context {
+    /// Loads the key file, or explains how to make one.
+    pub fn key_file(&self) -> Result<KeyFile> {
+        let path = self.data.key_file();
+        if !path.exists() {
+            return Err(user(format!(
+                "no member key in {}: run `kenes id new --name NAME` first",
+                self.data.root().display()
+            )));
+        }
+        Ok(KeyFile::load(&path)?)
+    }
+
+    /// The federation to use: `--federation`, or the only one here.
+    pub fn federation_id(&self) -> Result<Hash> {
+        let all = self.data.federations().context("cannot list federations")?;
+        match (&self.federation, all.as_slice()) {
+            (Some(text), _) => resolve_id(text, all.iter().copied(), "federation"),
+            (None, []) => Err(user(
+                "no federation here: run `kenes federation create --name NAME` or `kenes import BUNDLE`",
+            )),
+            (None, [one]) => Ok(*one),
+            (None, many) => Err(user(format!(
+                "{} federations here: choose one with --federation ID",
+                many.len()
+            ))),
+        }
+    }
+
+    /// Opens the chosen federation's database.
+    pub fn open(&self) -> Result<Store> {
+        let id = self.federation_id()?;
+        Store::open(&self.data.database(&id))
+            .with_context(|| format!("cannot open federation {}", id.short()))
+    }
+
+    /// Authors `body` as this device's member in `store`'s federation:
+    /// refuses if the database is behind the key file or the op would be
+    /// rejected, persists the op, then records it in the key file.
+    pub fn author(&self, store: &mut Store, body: Body) -> Result<Op> {
+        let mut key_file = self.key_file()?;
+        let key = key_file.unlock(std::env::var(PASSPHRASE_VAR).ok().as_deref())?;
+        let me = key.public();
+        let federation = store.federation();
+        if let Some(last) = key_file.last(&federation) {
+            let (next, _) = store.engine().next_position(&me);
+            if !store.engine().contains(&last.id) || next <= last.seq {
+                return Err(user(format!(
+                    "this database is behind your key file (your last op here is seq {}, {}): authoring now would fork your identity; import a bundle that holds it first",
+                    last.seq,
+                    last.id.short()
+                )));
+            }
+        }
+        if !matches!(body, Body::CreateFederation { .. })
+            && let Err(reason) = store.check(me, &body)
+        {
+            return Err(user(format!("refused: {reason}")));
+        }
+        let op = store.engine().author(&key, body, now_ms());
+        let report = store.ingest(&[op.bytes.clone()], Verify::Signatures)?;
+        if let Some((_, reason)) = report.dropped.first() {
+            let hint = match reason {
+                kenes_core::engine::DropReason::NoStanding => {
+                    ": a member must vouch for you, and you must import their bundle"
+                }
+                _ => "",
+            };
+            return Err(user(format!("refused: {reason}{hint}")));
+        }
+        key_file.record(federation, op.fields.seq, op.id);
+        key_file.save(&self.data.key_file())?;
+        Ok(op)
+    }
+}
