@@ -1,0 +1,411 @@
+//! Integration tests that drive the real `kenes` binary. Regression tests
+//! are named after the issue they come from.
+
+use kenes_core::body::{CommitteeKind, Policy};
+use kenes_core::{Body, Engine, SecretKey, Verify};
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn kenes(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kenes"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("KENES_PASSPHRASE")
+        .output()
+        .expect("run kenes")
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = kenes(dir, args);
+    assert!(
+        out.status.success(),
+        "kenes {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+fn json(dir: &Path, args: &[&str]) -> Value {
+    let mut all = args.to_vec();
+    all.push("--json");
+    serde_json::from_str(&ok(dir, &all)).expect("json output")
+}
+
+fn user_error(dir: &Path, args: &[&str]) -> String {
+    let out = kenes(dir, args);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "kenes {args:?} should fail with 1"
+    );
+    let stderr = String::from_utf8(out.stderr).expect("utf-8");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+    stderr
+}
+
+fn digest(dir: &Path) -> String {
+    json(dir, &["state", "--digest"])["digest"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+struct Pair {
+    _tmp: tempfile::TempDir,
+    a: std::path::PathBuf,
+    b: std::path::PathBuf,
+    committee: String,
+}
+
+/// Founder A with a committee; B vouched in and joined, carried by bundles
+/// both ways.
+fn pair() -> Pair {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let pa = json(&a, &["id", "new", "--name", "Aigerim"])["public_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let pb = json(&b, &["id", "new", "--name", "Nurlan"])["public_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(pa.len(), 64);
+    json(&a, &["federation", "create", "--name", "Kazakhstan 2022"]);
+    let committee = json(
+        &a,
+        &[
+            "committee",
+            "create",
+            "--kind",
+            "production",
+            "--name",
+            "Ozenmunaigas workers",
+            "--enterprise",
+            "Ozenmunaigas",
+            "--industry",
+            "oil and gas",
+            "--area",
+            "Kazakhstan/Mangystau/Zhanaozen",
+        ],
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(&a, &["vouch", &committee, &pb]);
+    let to_b = a.join("to-b.bundle");
+    ok(&a, &["export", to_b.to_str().unwrap()]);
+    let counts = json(&b, &["import", to_b.to_str().unwrap()]);
+    assert_eq!(counts["new"], 4);
+    assert_eq!(counts["rejected"], 0);
+    ok(&b, &["join", &committee]);
+    // Back to A: only what A lacks, by A's frontier.
+    let frontier = a.join("a.frontier");
+    ok(&a, &["frontier", frontier.to_str().unwrap()]);
+    let to_a = b.join("to-a.bundle");
+    let exported = json(
+        &b,
+        &[
+            "export",
+            to_a.to_str().unwrap(),
+            "--for",
+            frontier.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(exported["ops"], 2, "B's profile and join");
+    let counts = json(&a, &["import", to_a.to_str().unwrap()]);
+    assert_eq!(
+        (counts["new"].as_u64(), counts["known"].as_u64()),
+        (Some(2), Some(0))
+    );
+    let shown = json(&a, &["committee", "show", &committee]);
+    assert_eq!(shown["members"].as_array().unwrap().len(), 2);
+    assert!(
+        shown["members"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::String(pb.clone()))
+    );
+    assert_eq!(shown["kind"], "production");
+    Pair {
+        _tmp: tmp,
+        a,
+        b,
+        committee,
+    }
+}
+
+#[test]
+fn issue_2_two_nodes_converge_by_bundles_both_ways() {
+    let p = pair();
+    assert_eq!(digest(&p.a), digest(&p.b));
+    // Importing again is idempotent.
+    let again = p.a.join("again.bundle");
+    ok(&p.b, &["export", again.to_str().unwrap()]);
+    let counts = json(&p.a, &["import", again.to_str().unwrap()]);
+    assert_eq!(counts["new"], 0);
+    assert_eq!(counts["known"], 6);
+    assert_eq!(digest(&p.a), digest(&p.b));
+    let list = json(&p.b, &["committee", "list"]);
+    assert_eq!(list[0]["id"], Value::String(p.committee.clone()));
+    let log = json(&p.a, &["log"]);
+    assert_eq!(log.as_array().unwrap().len(), 6);
+}
+
+#[test]
+fn issue_2_corrupted_bundle_exits_1_and_changes_nothing() {
+    let p = pair();
+    let good = p.b.join("good.bundle");
+    ok(&p.b, &["export", good.to_str().unwrap()]);
+    let bytes = std::fs::read(&good).unwrap();
+    let before = digest(&p.a);
+    let bad = p.a.join("bad.bundle");
+    // A flipped byte inside an op, a truncation, and plain garbage.
+    let mut flipped = bytes.clone();
+    flipped[bytes.len() / 2] ^= 0x10;
+    for (case, content) in [
+        ("flipped", flipped),
+        ("truncated", bytes[..bytes.len() - 40].to_vec()),
+        ("garbage", b"this is not a bundle".to_vec()),
+    ] {
+        std::fs::write(&bad, content).unwrap();
+        let message = user_error(&p.a, &["import", bad.to_str().unwrap()]);
+        assert!(message.starts_with("error: "), "{case}: {message}");
+    }
+    assert!(user_error(&p.a, &["import", "/nonexistent/file"]).contains("cannot open"));
+    assert_eq!(digest(&p.a), before);
+    assert_eq!(json(&p.a, &["state"])["ops"], 6);
+}
+
+#[test]
+fn issue_2_bad_input_gets_one_line_and_exit_1() {
+    let p = pair();
+    user_error(&p.a, &["vouch", &p.committee, "not-a-key"]);
+    user_error(&p.a, &["vouch", "ffffffff", &"ab".repeat(32)]);
+    user_error(&p.a, &["committee", "show", "xyz"]);
+    user_error(
+        &p.a,
+        &[
+            "committee",
+            "create",
+            "--kind",
+            "territorial",
+            "--name",
+            "no area",
+        ],
+    );
+    user_error(
+        &p.a,
+        &["committee", "create", "--kind", "council", "--name", "c"],
+    );
+    user_error(
+        &p.a,
+        &[
+            "committee",
+            "create",
+            "--kind",
+            "territorial",
+            "--name",
+            "x",
+            "--area",
+            "a//b",
+        ],
+    );
+    user_error(&p.a, &["id", "new", "--name", "again"]);
+    user_error(&p.a, &["join", &p.committee]);
+    user_error(&p.a, &["no-such-command"]);
+    let stranger = p.a.parent().unwrap().join("stranger");
+    user_error(&stranger, &["state"]);
+    user_error(&stranger, &["vouch", &p.committee, &"ab".repeat(32)]);
+    // A frontier file is not a bundle, and vice versa.
+    let frontier = p.a.join("f");
+    ok(&p.a, &["frontier", frontier.to_str().unwrap()]);
+    user_error(&p.a, &["import", frontier.to_str().unwrap()]);
+    let bundle = p.a.join("b");
+    ok(&p.a, &["export", bundle.to_str().unwrap()]);
+    user_error(&p.a, &["export", "out", "--for", bundle.to_str().unwrap()]);
+}
+
+#[test]
+fn issue_2_refuses_to_author_on_a_database_behind_the_key_file() {
+    let p = pair();
+    let fed = json(&p.a, &["state"])["federation"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let db = p.a.join("federations").join(format!("{fed}.sqlite"));
+    // Copy the database aside (checkpointing the WAL first), author once
+    // more, then put the old database back.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+        .unwrap();
+    drop(conn);
+    let old = std::fs::read(&db).unwrap();
+    ok(&p.a, &["profile", "--name", "Aigerim B."]);
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    std::fs::write(&db, old).unwrap();
+    let message = user_error(&p.a, &["profile", "--name", "again"]);
+    assert!(message.contains("behind your key file"), "{message}");
+}
+
+#[test]
+fn issue_2_encrypted_key_needs_its_passphrase() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let run = |pass: Option<&str>, args: &[&str]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kenes"));
+        cmd.arg("--data-dir")
+            .arg(dir)
+            .args(args)
+            .env_remove("KENES_PASSPHRASE");
+        if let Some(pass) = pass {
+            cmd.env("KENES_PASSPHRASE", pass);
+        }
+        cmd.output().unwrap()
+    };
+    assert!(
+        run(Some("s3cret"), &["id", "new", "--name", "Dana"])
+            .status
+            .success()
+    );
+    let key = std::fs::read_to_string(dir.join("key.json")).unwrap();
+    assert!(key.contains("\"encrypted\""));
+    let out = run(None, &["federation", "create", "--name", "f"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("passphrase"));
+    assert_eq!(
+        run(Some("wrong"), &["federation", "create", "--name", "f"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert!(
+        run(Some("s3cret"), &["federation", "create", "--name", "f"])
+            .status
+            .success()
+    );
+}
+
+/// Builds a bundle of `n` valid ops (a founder vouching many members in,
+/// who then join) with the library, as a peer would have made them.
+fn large_bundle(path: &Path, n: usize) -> String {
+    let founder = SecretKey::from_bytes([1; 32]);
+    let genesis = kenes_core::op::genesis(&founder, "large", 0);
+    let mut engine = Engine::new(genesis.id);
+    engine.ingest(&[&genesis.bytes], Verify::Trusted);
+    let mut ops = vec![genesis.bytes.clone()];
+    let emit = |engine: &mut Engine, ops: &mut Vec<Vec<u8>>, key: &SecretKey, body: Body| {
+        let op = engine.author(key, body, 0);
+        engine.ingest(&[&op.bytes], Verify::Trusted);
+        ops.push(op.bytes.clone());
+        op.id
+    };
+    let committee = emit(
+        &mut engine,
+        &mut ops,
+        &founder,
+        Body::CreateCommittee {
+            name: "big".into(),
+            kind: CommitteeKind::Advisory,
+            policy: Policy {
+                vouches_required: 1,
+                ..Policy::default()
+            },
+        },
+    );
+    let mut i: u32 = 0;
+    while ops.len() < n {
+        i += 1;
+        let member = SecretKey::from_bytes(*blake3::hash(&i.to_le_bytes()).as_bytes());
+        emit(
+            &mut engine,
+            &mut ops,
+            &founder,
+            Body::Vouch {
+                committee,
+                candidate: member.public(),
+            },
+        );
+        emit(&mut engine, &mut ops, &member, Body::Join { committee });
+    }
+    let refs: Vec<&[u8]> = ops.iter().map(|o| o.as_slice()).collect();
+    let file = std::fs::File::create(path).unwrap();
+    kenes_store::bundle::write_bundle(std::io::BufWriter::new(file), genesis.id, &refs, || {})
+        .unwrap();
+    genesis.id.to_hex()
+}
+
+#[test]
+fn issue_2_import_killed_mid_way_leaves_a_consistent_prefix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("large.bundle");
+    let total = 60_000;
+    let fed = large_bundle(&bundle, total);
+    let dir = tmp.path().join("node");
+    let db = dir.join("federations").join(format!("{fed}.sqlite"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kenes"))
+        .arg("--data-dir")
+        .arg(&dir)
+        .args(["import", bundle.to_str().unwrap()])
+        .spawn()
+        .unwrap();
+    // Kill it as soon as some, but not all, batches are committed.
+    let mut seen = 0i64;
+    for _ in 0..20_000 {
+        if db.exists()
+            && let Ok(conn) = rusqlite::Connection::open_with_flags(
+                &db,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+            )
+            && let Ok(n) = conn.query_row("SELECT count(*) FROM ops", [], |r| r.get::<_, i64>(0))
+        {
+            seen = n;
+            if n > 0 {
+                break;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert!(seen > 0, "the import committed nothing before the kill");
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let stored: i64 = conn
+        .query_row("SELECT count(*) FROM ops", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        stored > 0 && (stored as usize) < total,
+        "killed mid-way: {stored} of {total}"
+    );
+    // A prefix: every stored op's ordinal is dense from 0.
+    let max_ord: i64 = conn
+        .query_row("SELECT max(ord) FROM ops", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(max_ord + 1, stored);
+    let members: i64 = conn
+        .query_row("SELECT count(*) FROM members", [], |r| r.get(0))
+        .unwrap();
+    drop(conn);
+    // The database reopens, and its materialised members match the fold.
+    let shown = json(&dir, &["committee", "list"]);
+    assert_eq!(
+        shown[0]["members"].as_array().unwrap().len() as i64,
+        members
+    );
+    let counts = json(&dir, &["import", bundle.to_str().unwrap()]);
+    assert_eq!(
+        counts["new"].as_u64().unwrap() + counts["known"].as_u64().unwrap(),
+        total as u64
+    );
+    assert_eq!(counts["rejected"], 0);
+    assert_eq!(json(&dir, &["state"])["ops"], total);
+}
