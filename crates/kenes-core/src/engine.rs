@@ -23,13 +23,13 @@
 
 use crate::auth::authorise;
 use crate::body::Body;
-use crate::keys;
 use crate::op::{Op, VERSION};
 use crate::outcome::Outcome;
+use crate::prepare::{Prepared, Preparer};
 use crate::state::{Committee, PastView, State, digest};
 use crate::types::{Hash, PublicKey};
 use crate::unseen::Unseen;
-use crate::validate::{self, StatelessError};
+use crate::validate::StatelessError;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Bound;
@@ -156,6 +156,7 @@ pub struct Engine {
     logs: HashMap<Hash, CommitteeLog>,
     state: State,
     pending: Pending,
+    preparer: Preparer,
     stats: Stats,
 }
 
@@ -203,6 +204,7 @@ impl Engine {
             logs: HashMap::new(),
             state: State::default(),
             pending: Pending::default(),
+            preparer: Preparer::new(),
             stats: Stats::default(),
         }
     }
@@ -374,42 +376,35 @@ impl Engine {
 
     /// Ingests raw ops: decodes, validates, verifies, orders and folds them.
     /// Never panics on hostile input; every refusal is in the report.
-    pub fn ingest<B: AsRef<[u8]>>(&mut self, raw: &[B], verify: Verify) -> IngestReport {
+    pub fn ingest<B: AsRef<[u8]> + Sync>(&mut self, raw: &[B], verify: Verify) -> IngestReport {
+        let prepared = self.preparer.prepare(raw, verify);
+        self.ingest_prepared(prepared)
+    }
+
+    /// Accepts ops that a [`Preparer`] already decoded, checked and
+    /// verified, in their input order.
+    pub fn ingest_prepared(&mut self, prepared: Prepared) -> IngestReport {
         let mut report = IngestReport::default();
-        let mut fresh: Vec<Op> = Vec::with_capacity(raw.len());
         let mut seen_in_batch: HashSet<Hash> = HashSet::new();
-        for bytes in raw {
-            let decoded = validate::check_canonical(bytes.as_ref())
-                .and_then(|op| validate::check_all_but_signature(&op).map(|()| op));
-            match decoded {
-                Err(e) => report.dropped.push((None, e.into())),
+        for item in prepared.items {
+            match item {
+                Err(dropped) => report.dropped.push(dropped),
                 Ok(op) => {
-                    if self.by_id.contains_key(&op.id)
-                        || self.pending.ops.contains_key(&op.id)
-                        || !seen_in_batch.insert(op.id)
-                    {
+                    if self.is_known(&op.id) || !seen_in_batch.insert(op.id) {
                         report.known += 1;
                     } else {
-                        fresh.push(op);
+                        self.offer(op, &mut report);
                     }
                 }
             }
         }
-        let verified: Vec<bool> = match verify {
-            Verify::Trusted => vec![true; fresh.len()],
-            Verify::Signatures => verify_parallel(&fresh),
-        };
-        for (op, ok) in fresh.into_iter().zip(verified) {
-            if !ok {
-                report
-                    .dropped
-                    .push((Some(op.id), StatelessError::BadSignature.into()));
-                continue;
-            }
-            self.offer(op, &mut report);
-        }
         self.refresh_all();
         report
+    }
+
+    /// True if `id` is accepted or pending.
+    pub fn is_known(&self, id: &Hash) -> bool {
+        self.by_id.contains_key(id) || self.pending.ops.contains_key(id)
     }
 
     fn offer(&mut self, op: Op, report: &mut IngestReport) {
@@ -775,33 +770,4 @@ impl Engine {
             .map(|o| o as u32)
             .collect()
     }
-}
-
-/// Batch-verifies signatures on every core, in batches of 256.
-fn verify_parallel(ops: &[Op]) -> Vec<bool> {
-    const BATCH: usize = 256;
-    let items: Vec<(PublicKey, &[u8], crate::Signature)> = ops
-        .iter()
-        .map(|op| (op.fields.author, op.signed_message(), op.sig))
-        .collect();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads <= 1 || items.len() <= BATCH {
-        return items.chunks(BATCH).flat_map(keys::verify_many).collect();
-    }
-    let chunks: Vec<&[(PublicKey, &[u8], crate::Signature)]> = items.chunks(BATCH).collect();
-    let mut results: Vec<Vec<bool>> = vec![Vec::new(); chunks.len()];
-    std::thread::scope(|scope| {
-        let per_thread = chunks.len().div_ceil(threads);
-        for (chunk_group, result_group) in chunks
-            .chunks(per_thread)
-            .zip(results.chunks_mut(per_thread))
-        {
-            scope.spawn(move || {
-                for (chunk, out) in chunk_group.iter().zip(result_group.iter_mut()) {
-                    *out = keys::verify_many(chunk);
-                }
-            });
-        }
-    });
-    results.into_iter().flatten().collect()
 }

@@ -15,6 +15,7 @@ pub mod engine;
 pub mod keys;
 pub mod op;
 pub mod outcome;
+pub mod prepare;
 pub mod reference;
 pub mod state;
 pub mod types;

@@ -9,11 +9,13 @@
 use crate::schema;
 use kenes_core::body::{CommitteeKind, CouncilScope};
 use kenes_core::engine::IngestReport;
+use kenes_core::prepare::{Prepared, Preparer};
 use kenes_core::{Body, Engine, Hash, Op, Outcome, Verify};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 /// Ops loaded or persisted per engine call when rebuilding from disk.
 const LOAD_CHUNK: usize = 8192;
@@ -93,6 +95,8 @@ fn connect(path: &Path) -> Result<Connection, StoreError> {
     let mut conn = Connection::open(path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "cache_size", -65_536)?;
+    conn.pragma_update(None, "wal_autocheckpoint", 8192)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     let found: usize = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if found > schema::latest() {
@@ -188,12 +192,75 @@ impl Store {
     }
 
     /// Ingests raw ops and persists the result in one transaction.
-    pub fn ingest<B: AsRef<[u8]>>(
+    pub fn ingest<B: AsRef<[u8]> + Sync>(
         &mut self,
         raw: &[B],
         verify: Verify,
     ) -> Result<IngestReport, StoreError> {
         let report = self.engine.ingest(raw, verify);
+        self.commit(report)
+    }
+
+    /// Accepts prepared ops and persists the result in one transaction.
+    pub fn ingest_prepared(&mut self, prepared: Prepared) -> Result<IngestReport, StoreError> {
+        let report = self.engine.ingest_prepared(prepared);
+        self.commit(report)
+    }
+
+    /// Ingests `ops` in batches of `batch`, each batch one transaction.
+    /// While one batch is accepted and committed, the next is decoded and
+    /// verified on other threads. Ops already known are not verified again.
+    /// `on_batch` sees each report with the number of inputs it covered.
+    pub fn ingest_stream<B: AsRef<[u8]> + Sync>(
+        &mut self,
+        ops: &[B],
+        batch: usize,
+        verify: Verify,
+        mut on_batch: impl FnMut(&IngestReport, &Engine, usize),
+    ) -> Result<(), StoreError> {
+        let mut preparer = Preparer::new();
+        std::thread::scope(|scope| {
+            let (to_worker, work) = mpsc::sync_channel::<(Vec<&[u8]>, usize, usize)>(1);
+            let (to_main, done) = mpsc::sync_channel::<(Prepared, usize, usize)>(1);
+            scope.spawn(move || {
+                for (inputs, known, count) in work {
+                    let prepared = preparer.prepare(&inputs, verify);
+                    if to_main.send((prepared, known, count)).is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut chunks = ops.chunks(batch.max(1));
+            let mut in_flight = 0;
+            loop {
+                while in_flight < 2 {
+                    let Some(chunk) = chunks.next() else { break };
+                    let fresh: Vec<&[u8]> = chunk
+                        .iter()
+                        .map(AsRef::as_ref)
+                        .filter(|bytes| !self.engine.is_known(&Hash::of(bytes)))
+                        .collect();
+                    let known = chunk.len() - fresh.len();
+                    if to_worker.send((fresh, known, chunk.len())).is_err() {
+                        break;
+                    }
+                    in_flight += 1;
+                }
+                if in_flight == 0 {
+                    return Ok(());
+                }
+                let Ok((prepared, known, count)) = done.recv() else {
+                    return Ok(());
+                };
+                in_flight -= 1;
+                let mut report = self.ingest_prepared(prepared)?;
+                report.known += known;
+                on_batch(&report, &self.engine, count);
+            }
+        })
+    }
+
+    fn commit(&mut self, report: IngestReport) -> Result<IngestReport, StoreError> {
         if let Err(e) = self.persist(&report) {
             self.engine = load(&self.conn, self.engine.federation())?;
             return Err(e.into());
@@ -312,6 +379,56 @@ fn kind_detail(kind: &CommitteeKind) -> serde_json::Value {
     }
 }
 
+/// Makes the rows of `table` for `committee` equal `want`, touching only
+/// the rows that differ. `column` lists the compared columns (32-byte keys),
+/// which are compared concatenated.
+fn sync_rows(
+    tx: &rusqlite::Transaction<'_>,
+    table: &str,
+    column: &str,
+    committee: &[u8],
+    want: &BTreeSet<Vec<u8>>,
+) -> rusqlite::Result<()> {
+    let width = column.split(',').count();
+    let have: BTreeSet<Vec<u8>> = tx
+        .prepare_cached(&format!(
+            "SELECT {column} FROM {table} WHERE committee = ?1"
+        ))?
+        .query_map(params![committee], |row| {
+            let mut joined = Vec::with_capacity(32 * width);
+            for i in 0..width {
+                joined.extend(row.get::<_, Vec<u8>>(i)?);
+            }
+            Ok(joined)
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let split = |row: &[u8]| -> Vec<Vec<u8>> { row.chunks(32).map(<[u8]>::to_vec).collect() };
+    let (insert, delete) = if table == "members" {
+        (
+            "INSERT INTO members (committee, member) VALUES (?1, ?2)",
+            "DELETE FROM members WHERE committee = ?1 AND member = ?2",
+        )
+    } else {
+        (
+            "INSERT INTO candidates (committee, candidate, voucher) VALUES (?1, ?2, ?3)",
+            "DELETE FROM candidates WHERE committee = ?1 AND candidate = ?2 AND voucher = ?3",
+        )
+    };
+    for row in want.difference(&have) {
+        let mut values: Vec<Vec<u8>> = vec![committee.to_vec()];
+        values.extend(split(row));
+        tx.prepare_cached(insert)?
+            .execute(rusqlite::params_from_iter(values))?;
+    }
+    for row in have.difference(want) {
+        let mut values: Vec<Vec<u8>> = vec![committee.to_vec()];
+        values.extend(split(row));
+        tx.prepare_cached(delete)?
+            .execute(rusqlite::params_from_iter(values))?;
+    }
+    Ok(())
+}
+
 /// Rewrites the materialised rows of the committees and profiles a batch
 /// touched, and the fork flags.
 fn materialise(
@@ -339,21 +456,14 @@ fn materialise(
                 c.convenor.map(|k| k.0.to_vec()),
             ],
         )?;
-        tx.execute("DELETE FROM members WHERE committee = ?1", params![key])?;
-        tx.execute("DELETE FROM candidates WHERE committee = ?1", params![key])?;
-        let mut member =
-            tx.prepare_cached("INSERT INTO members (committee, member) VALUES (?1, ?2)")?;
-        for m in &c.members {
-            member.execute(params![key, m.0.to_vec()])?;
-        }
-        let mut candidate = tx.prepare_cached(
-            "INSERT INTO candidates (committee, candidate, voucher) VALUES (?1, ?2, ?3)",
-        )?;
-        for (cand, vouchers) in &c.candidates {
-            for v in vouchers {
-                candidate.execute(params![key, cand.0.to_vec(), v.0.to_vec()])?;
-            }
-        }
+        let want: BTreeSet<Vec<u8>> = c.members.iter().map(|m| m.0.to_vec()).collect();
+        sync_rows(tx, "members", "member", &key, &want)?;
+        let want: BTreeSet<Vec<u8>> = c
+            .candidates
+            .iter()
+            .flat_map(|(cand, vouchers)| vouchers.iter().map(move |v| [cand.0, v.0].concat()))
+            .collect();
+        sync_rows(tx, "candidates", "candidate, voucher", &key, &want)?;
     }
     for member in profiles {
         if let Some(profile) = state.profiles.get(member) {

@@ -17,6 +17,7 @@ use crate::context::Context;
 use crate::output::{emit, progress};
 use anyhow::{Result, ensure};
 use kenes_core::body::{CommitteeKind, Policy};
+use kenes_core::prepare::VERIFY_BATCH;
 use kenes_core::{Body, Engine, Hash, Op, SecretKey, Verify, keys};
 use kenes_store::Store;
 use serde_json::json;
@@ -25,7 +26,6 @@ use std::time::Instant;
 const MEMBERS: usize = 1000;
 const COMMITTEES: usize = 50;
 const INGEST_BATCH: usize = 4096;
-const VERIFY_BATCH: usize = 256;
 
 /// splitmix64: a tiny seeded RNG, so every run builds the same federation.
 struct Rng(u64);
@@ -249,11 +249,17 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
     let mut store = Store::create_empty(&path, federation)?;
     let bar = progress(main_ops.len() as u64, "ingesting");
     let started = Instant::now();
-    for batch in main_ops.chunks(INGEST_BATCH) {
-        let report = store.ingest(batch, Verify::Signatures)?;
-        ensure!(report.dropped.is_empty(), "bench ops must all be accepted");
-        bar.inc(batch.len() as u64);
-    }
+    let mut dropped = 0;
+    store.ingest_stream(
+        &main_ops,
+        INGEST_BATCH,
+        Verify::Signatures,
+        |report, _, inputs| {
+            dropped += report.dropped.len();
+            bar.inc(inputs as u64);
+        },
+    )?;
+    ensure!(dropped == 0, "bench ops must all be accepted");
     let ingest_secs = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let ingest_rate = rate(main_ops.len(), ingest_secs);
@@ -277,10 +283,15 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
     // 5. Late ops from the partition, into the full state.
     let before = store.engine().stats();
     let started = Instant::now();
-    for batch in late_ops.chunks(INGEST_BATCH) {
-        let report = store.ingest(batch, Verify::Signatures)?;
-        ensure!(report.dropped.is_empty(), "late ops must all be accepted");
-    }
+    store.ingest_stream(
+        &late_ops,
+        INGEST_BATCH,
+        Verify::Signatures,
+        |report, _, _| {
+            dropped += report.dropped.len();
+        },
+    )?;
+    ensure!(dropped == 0, "late ops must all be accepted");
     let late_secs = started.elapsed().as_secs_f64();
     let after = store.engine().stats();
     let mut all = Engine::new(federation);

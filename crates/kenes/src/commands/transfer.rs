@@ -114,11 +114,15 @@ pub fn import(ctx: &Context, file: &Path) -> Result<()> {
     };
     let bar = progress(bundle.ops.len() as u64, "importing");
     let mut counts = ImportCounts::default();
-    for batch in bundle.ops.chunks(IMPORT_BATCH) {
-        let report = store.ingest(batch, Verify::Signatures)?;
-        counts.add(&report, store.engine());
-        bar.inc(batch.len() as u64);
-    }
+    store.ingest_stream(
+        &bundle.ops,
+        IMPORT_BATCH,
+        Verify::Signatures,
+        |report, engine, inputs| {
+            counts.add(report, engine);
+            bar.inc(inputs as u64);
+        },
+    )?;
     bar.finish_and_clear();
     if created && store.engine().is_empty() && store.engine().pending_len() == 0 {
         drop(store);

@@ -1,0 +1,111 @@
+//! Preparing raw ops for acceptance: decoding, the stateless rules and
+//! signature verification, spread over every core.
+//!
+//! All of this is a pure function of the bytes, so it needs no engine and
+//! can run on other threads while the engine accepts and the store commits
+//! the previous batch (see `kenes_store::Store::ingest_stream`).
+//!
+//! One shortcut, which changes no result: the small-order test of an author
+//! key costs a point decompression, so a [`Preparer`] remembers the keys
+//! that already passed it.
+
+use crate::engine::{DropReason, Verify};
+use crate::keys;
+use crate::op::Op;
+use crate::types::{Hash, PublicKey, Signature};
+use crate::validate::{self, StatelessError};
+use std::collections::HashSet;
+
+/// Signatures per batch verification.
+pub const VERIFY_BATCH: usize = 256;
+
+/// Raw ops after decoding, stateless checks and signature verification,
+/// in input order.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    /// Each input: the op, or why it is dropped.
+    pub items: Vec<Result<Op, (Option<Hash>, DropReason)>>,
+}
+
+/// Prepares batches of raw ops; remembers author keys already vetted.
+#[derive(Debug, Default, Clone)]
+pub struct Preparer {
+    vetted: HashSet<PublicKey>,
+}
+
+type Checked = Result<Op, (Option<Hash>, DropReason)>;
+
+fn check_chunk<B: AsRef<[u8]>>(
+    raw: &[B],
+    verify: Verify,
+    vetted: &HashSet<PublicKey>,
+) -> Vec<Checked> {
+    let mut out: Vec<Checked> = raw
+        .iter()
+        .map(|bytes| {
+            let op = validate::check_canonical(bytes.as_ref()).map_err(|e| (None, e.into()))?;
+            let stateless = if vetted.contains(&op.fields.author) {
+                validate::check_seq_prev(&op)
+                    .and_then(|()| validate::check_deps(&op))
+                    .and_then(|()| validate::check_has_parent(&op))
+                    .and_then(|()| validate::check_genesis_shape(&op))
+                    .and_then(|()| validate::check_body_fields(&op))
+            } else {
+                validate::check_all_but_signature(&op)
+            };
+            stateless.map_err(|e| (Some(op.id), e.into()))?;
+            Ok(op)
+        })
+        .collect();
+    if verify == Verify::Signatures {
+        let candidates: Vec<usize> = (0..out.len()).filter(|&i| out[i].is_ok()).collect();
+        for group in candidates.chunks(VERIFY_BATCH) {
+            let items: Vec<(PublicKey, &[u8], Signature)> = group
+                .iter()
+                .filter_map(|&i| out[i].as_ref().ok())
+                .map(|op| (op.fields.author, op.signed_message(), op.sig))
+                .collect();
+            let verdicts = keys::verify_many(&items);
+            drop(items);
+            for (&i, ok) in group.iter().zip(verdicts) {
+                if !ok {
+                    let id = out[i].as_ref().ok().map(|op| op.id);
+                    out[i] = Err((id, StatelessError::BadSignature.into()));
+                }
+            }
+        }
+    }
+    out
+}
+
+impl Preparer {
+    /// A preparer with no vetted keys yet.
+    pub fn new() -> Preparer {
+        Preparer::default()
+    }
+
+    /// Decodes, checks and (unless `Trusted`) verifies `raw` on every core.
+    pub fn prepare<B: AsRef<[u8]> + Sync>(&mut self, raw: &[B], verify: Verify) -> Prepared {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let items: Vec<Checked> = if threads <= 1 || raw.len() < 2 * VERIFY_BATCH {
+            check_chunk(raw, verify, &self.vetted)
+        } else {
+            let per_thread = raw.len().div_ceil(threads);
+            let vetted = &self.vetted;
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = raw
+                    .chunks(per_thread)
+                    .map(|chunk| scope.spawn(move || check_chunk(chunk, verify, vetted)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_default())
+                    .collect()
+            })
+        };
+        for op in items.iter().flatten() {
+            self.vetted.insert(op.fields.author);
+        }
+        Prepared { items }
+    }
+}
