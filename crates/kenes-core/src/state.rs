@@ -85,13 +85,11 @@ impl Committee {
     pub fn apply(&mut self, op: &Op) {
         let author = op.fields.author;
         match &op.fields.body {
-            Body::Vouch { candidate, .. } => {
-                if !self.members.contains(candidate) {
-                    self.candidates
-                        .entry(*candidate)
-                        .or_default()
-                        .insert(author);
-                }
+            Body::Vouch { candidate, .. } if !self.members.contains(candidate) => {
+                self.candidates
+                    .entry(*candidate)
+                    .or_default()
+                    .insert(author);
             }
             Body::Join { .. } => {
                 self.candidates.remove(&author);

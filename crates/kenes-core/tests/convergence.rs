@@ -87,7 +87,7 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8) -> Body {
         })
         .map(|c| c.id)
         .collect();
-    let pick = if x % 4 != 0 && !fitting.is_empty() {
+    let pick = if !x.is_multiple_of(4) && !fitting.is_empty() {
         &fitting
     } else {
         &all
@@ -96,7 +96,7 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8) -> Body {
     let outsiders: Vec<u8> = (0..MEMBERS)
         .filter(|m| !state.committees[&c].members.contains(&key(*m).public()))
         .collect();
-    let candidate = if y % 4 != 0 && !outsiders.is_empty() {
+    let candidate = if !y.is_multiple_of(4) && !outsiders.is_empty() {
         outsiders[y as usize % outsiders.len()]
     } else {
         y % MEMBERS
@@ -179,7 +179,7 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
     let g = genesis(&key(0), "federation", 0);
     let fed = g.id;
     let mut founder = Engine::new(fed);
-    founder.ingest(&[g.bytes.clone()], Verify::Trusted);
+    founder.ingest(std::slice::from_ref(&g.bytes), Verify::Trusted);
     let mut pool = vec![g.bytes];
     for vouches in [1, 2] {
         let op = founder.author(
@@ -194,7 +194,7 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
             },
             0,
         );
-        founder.ingest(&[op.bytes.clone()], Verify::Trusted);
+        founder.ingest(std::slice::from_ref(&op.bytes), Verify::Trusted);
         pool.push(op.bytes);
     }
     let mut nodes: Vec<Engine> = (0..MEMBERS)
@@ -267,7 +267,7 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
             }
         };
         if let Some((who, op)) = made {
-            nodes[who as usize].ingest(&[op.bytes.clone()], Verify::Signatures);
+            nodes[who as usize].ingest(std::slice::from_ref(&op.bytes), Verify::Signatures);
             pool.push(op.bytes);
         }
     }

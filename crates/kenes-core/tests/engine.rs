@@ -20,7 +20,7 @@ impl World {
     fn new() -> World {
         let g = genesis(&key(1), "Kazakhstan 2022", 0);
         let mut engine = Engine::new(g.id);
-        let report = engine.ingest(&[g.bytes.clone()], Verify::Signatures);
+        let report = engine.ingest(std::slice::from_ref(&g.bytes), Verify::Signatures);
         assert_eq!(report.accepted.len(), 1);
         World {
             engine,
@@ -38,7 +38,8 @@ impl World {
 
     fn deliver(&mut self, op: &Op) -> kenes_core::IngestReport {
         self.all.push(op.bytes.clone());
-        self.engine.ingest(&[op.bytes.clone()], Verify::Signatures)
+        self.engine
+            .ingest(std::slice::from_ref(&op.bytes), Verify::Signatures)
     }
 
     fn outcome(&self, op: &Op) -> Outcome {
@@ -340,7 +341,7 @@ fn acceptance_drops_what_breaks_the_rules() {
         .author(&key(9), Body::Profile { name: "spy".into() }, 1);
     let report = w
         .engine
-        .ingest(&[stranger.bytes.clone()], Verify::Signatures);
+        .ingest(std::slice::from_ref(&stranger.bytes), Verify::Signatures);
     assert_eq!(report.dropped[0].1, DropReason::NoStanding);
     assert!(!w.engine.contains(&stranger.id));
     // Wrong lamport.
@@ -350,7 +351,9 @@ fn acceptance_drops_what_breaks_the_rules() {
         .fields;
     fields.lamport += 5;
     let bad = fields.sign(&key(1));
-    let report = w.engine.ingest(&[bad.bytes.clone()], Verify::Signatures);
+    let report = w
+        .engine
+        .ingest(std::slice::from_ref(&bad.bytes), Verify::Signatures);
     assert!(matches!(report.dropped[0].1, DropReason::BadLamport { .. }));
     // A prev that is another author's op.
     let v = w.act(
@@ -368,11 +371,15 @@ fn acceptance_drops_what_breaks_the_rules() {
     fields.prev = Some(v.id);
     fields.deps.retain(|d| *d != v.id);
     let bad = fields.sign(&key(2));
-    let report = w.engine.ingest(&[bad.bytes.clone()], Verify::Signatures);
+    let report = w
+        .engine
+        .ingest(std::slice::from_ref(&bad.bytes), Verify::Signatures);
     assert_eq!(report.dropped[0].1, DropReason::BadPrev);
     // Another federation's op.
     let other = genesis(&key(1), "elsewhere", 5);
-    let report = w.engine.ingest(&[other.bytes.clone()], Verify::Signatures);
+    let report = w
+        .engine
+        .ingest(std::slice::from_ref(&other.bytes), Verify::Signatures);
     assert_eq!(report.dropped[0].1, DropReason::WrongFederation);
     // Garbage.
     let report = w.engine.ingest(&[vec![1, 2, 3]], Verify::Signatures);
@@ -404,9 +411,11 @@ fn out_of_order_ops_wait_then_release() {
         1,
     );
     let mut ahead = Engine::new(w.engine.federation());
-    w.engine.ingest(&[v.bytes.clone()], Verify::Signatures);
+    w.engine
+        .ingest(std::slice::from_ref(&v.bytes), Verify::Signatures);
     let j = w.engine.author(&key(2), Body::Join { committee: c }, 2);
-    w.engine.ingest(&[j.bytes.clone()], Verify::Signatures);
+    w.engine
+        .ingest(std::slice::from_ref(&j.bytes), Verify::Signatures);
     w.all.extend([v.bytes.clone(), j.bytes.clone()]);
     // Deliver newest first to a fresh replica.
     let mut reversed = w.all.clone();

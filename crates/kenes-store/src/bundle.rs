@@ -156,10 +156,10 @@ impl<R: Read> HashingReader<R> {
 
 /// Writes a bundle of `ops` (given in causal order) to `out`. `progress` is
 /// called after each op.
-pub fn write_bundle<'a, W: Write>(
+pub fn write_bundle<W: Write>(
     out: W,
     federation: Hash,
-    ops: &[&'a [u8]],
+    ops: &[&[u8]],
     mut progress: impl FnMut(),
 ) -> io::Result<W> {
     let mut w = HashingWriter {

@@ -10,10 +10,10 @@ use crate::schema;
 use kenes_core::body::{CommitteeKind, CouncilScope};
 use kenes_core::engine::IngestReport;
 use kenes_core::prepare::{Prepared, Preparer};
-use kenes_core::{Body, Engine, Hash, Op, Outcome, Verify};
+use kenes_core::{Body, Engine, Hash, Op, Outcome, PublicKey, Verify};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
@@ -85,6 +85,7 @@ pub struct Store {
     conn: Connection,
     engine: Engine,
     path: PathBuf,
+    shadows: HashMap<Hash, Shadow>,
 }
 
 fn connect(path: &Path) -> Result<Connection, StoreError> {
@@ -117,7 +118,7 @@ impl Store {
             return Err(StoreError::BadGenesis("not a genesis op".into()));
         }
         let mut store = Store::create_empty(path, genesis.id)?;
-        let report = store.ingest(&[genesis.bytes.clone()], Verify::Signatures)?;
+        let report = store.ingest(std::slice::from_ref(&genesis.bytes), Verify::Signatures)?;
         if let Some((_, reason)) = report.dropped.first() {
             return Err(StoreError::BadGenesis(reason.to_string()));
         }
@@ -138,6 +139,7 @@ impl Store {
             conn,
             engine: Engine::new(federation),
             path: path.to_path_buf(),
+            shadows: HashMap::new(),
         })
     }
 
@@ -163,6 +165,7 @@ impl Store {
             conn,
             engine,
             path: path.to_path_buf(),
+            shadows: HashMap::new(),
         })
     }
 
@@ -262,6 +265,9 @@ impl Store {
 
     fn commit(&mut self, report: IngestReport) -> Result<IngestReport, StoreError> {
         if let Err(e) = self.persist(&report) {
+            // The transaction rolled back: forget what memory thought was
+            // written, and rebuild the engine from what is on disk.
+            self.shadows.clear();
             self.engine = load(&self.conn, self.engine.federation())?;
             return Err(e.into());
         }
@@ -271,7 +277,7 @@ impl Store {
     fn persist(&mut self, report: &IngestReport) -> rusqlite::Result<()> {
         let tx = self.conn.transaction()?;
         let mut touched: BTreeSet<Hash> = BTreeSet::new();
-        let mut profiles: BTreeSet<kenes_core::PublicKey> = BTreeSet::new();
+        let mut profiles: BTreeSet<PublicKey> = BTreeSet::new();
         {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO ops (ord, id, author, seq, lamport, time, kind, outcome, bytes)
@@ -318,7 +324,7 @@ impl Store {
                 pend.execute(params![op.id.0.to_vec(), op.bytes])?;
             }
         }
-        materialise(&tx, &self.engine, &touched, &profiles)?;
+        materialise(&tx, &self.engine, &touched, &profiles, &mut self.shadows)?;
         tx.commit()
     }
 }
@@ -379,54 +385,33 @@ fn kind_detail(kind: &CommitteeKind) -> serde_json::Value {
     }
 }
 
-/// Makes the rows of `table` for `committee` equal `want`, touching only
-/// the rows that differ. `column` lists the compared columns (32-byte keys),
-/// which are compared concatenated.
-fn sync_rows(
-    tx: &rusqlite::Transaction<'_>,
-    table: &str,
-    column: &str,
-    committee: &[u8],
-    want: &BTreeSet<Vec<u8>>,
-) -> rusqlite::Result<()> {
-    let width = column.split(',').count();
-    let have: BTreeSet<Vec<u8>> = tx
-        .prepare_cached(&format!(
-            "SELECT {column} FROM {table} WHERE committee = ?1"
-        ))?
+/// What the materialised tables hold for one committee, so that a commit
+/// writes only the rows that changed instead of reading or rewriting them.
+#[derive(Default)]
+struct Shadow {
+    members: BTreeSet<PublicKey>,
+    candidates: BTreeSet<(PublicKey, PublicKey)>,
+}
+
+fn key_of(bytes: Vec<u8>) -> PublicKey {
+    PublicKey(bytes.try_into().unwrap_or([0; 32]))
+}
+
+fn read_shadow(tx: &rusqlite::Transaction<'_>, committee: &[u8]) -> rusqlite::Result<Shadow> {
+    let members = tx
+        .prepare_cached("SELECT member FROM members WHERE committee = ?1")?
+        .query_map(params![committee], |row| Ok(key_of(row.get(0)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let candidates = tx
+        .prepare_cached("SELECT candidate, voucher FROM candidates WHERE committee = ?1")?
         .query_map(params![committee], |row| {
-            let mut joined = Vec::with_capacity(32 * width);
-            for i in 0..width {
-                joined.extend(row.get::<_, Vec<u8>>(i)?);
-            }
-            Ok(joined)
+            Ok((key_of(row.get(0)?), key_of(row.get(1)?)))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let split = |row: &[u8]| -> Vec<Vec<u8>> { row.chunks(32).map(<[u8]>::to_vec).collect() };
-    let (insert, delete) = if table == "members" {
-        (
-            "INSERT INTO members (committee, member) VALUES (?1, ?2)",
-            "DELETE FROM members WHERE committee = ?1 AND member = ?2",
-        )
-    } else {
-        (
-            "INSERT INTO candidates (committee, candidate, voucher) VALUES (?1, ?2, ?3)",
-            "DELETE FROM candidates WHERE committee = ?1 AND candidate = ?2 AND voucher = ?3",
-        )
-    };
-    for row in want.difference(&have) {
-        let mut values: Vec<Vec<u8>> = vec![committee.to_vec()];
-        values.extend(split(row));
-        tx.prepare_cached(insert)?
-            .execute(rusqlite::params_from_iter(values))?;
-    }
-    for row in have.difference(want) {
-        let mut values: Vec<Vec<u8>> = vec![committee.to_vec()];
-        values.extend(split(row));
-        tx.prepare_cached(delete)?
-            .execute(rusqlite::params_from_iter(values))?;
-    }
-    Ok(())
+    Ok(Shadow {
+        members,
+        candidates,
+    })
 }
 
 /// Rewrites the materialised rows of the committees and profiles a batch
@@ -435,7 +420,8 @@ fn materialise(
     tx: &rusqlite::Transaction<'_>,
     engine: &Engine,
     touched: &BTreeSet<Hash>,
-    profiles: &BTreeSet<kenes_core::PublicKey>,
+    profiles: &BTreeSet<PublicKey>,
+    shadows: &mut HashMap<Hash, Shadow>,
 ) -> rusqlite::Result<()> {
     let state = engine.state();
     for id in touched {
@@ -456,14 +442,41 @@ fn materialise(
                 c.convenor.map(|k| k.0.to_vec()),
             ],
         )?;
-        let want: BTreeSet<Vec<u8>> = c.members.iter().map(|m| m.0.to_vec()).collect();
-        sync_rows(tx, "members", "member", &key, &want)?;
-        let want: BTreeSet<Vec<u8>> = c
-            .candidates
-            .iter()
-            .flat_map(|(cand, vouchers)| vouchers.iter().map(move |v| [cand.0, v.0].concat()))
-            .collect();
-        sync_rows(tx, "candidates", "candidate, voucher", &key, &want)?;
+        let old = match shadows.entry(*id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(read_shadow(tx, &key)?),
+        };
+        let new = Shadow {
+            members: c.members.clone(),
+            candidates: c
+                .candidates
+                .iter()
+                .flat_map(|(cand, vouchers)| vouchers.iter().map(move |v| (*cand, *v)))
+                .collect(),
+        };
+        let mut add =
+            tx.prepare_cached("INSERT INTO members (committee, member) VALUES (?1, ?2)")?;
+        for m in new.members.difference(&old.members) {
+            add.execute(params![key, m.0.to_vec()])?;
+        }
+        let mut remove =
+            tx.prepare_cached("DELETE FROM members WHERE committee = ?1 AND member = ?2")?;
+        for m in old.members.difference(&new.members) {
+            remove.execute(params![key, m.0.to_vec()])?;
+        }
+        let mut add = tx.prepare_cached(
+            "INSERT INTO candidates (committee, candidate, voucher) VALUES (?1, ?2, ?3)",
+        )?;
+        for (cand, voucher) in new.candidates.difference(&old.candidates) {
+            add.execute(params![key, cand.0.to_vec(), voucher.0.to_vec()])?;
+        }
+        let mut remove = tx.prepare_cached(
+            "DELETE FROM candidates WHERE committee = ?1 AND candidate = ?2 AND voucher = ?3",
+        )?;
+        for (cand, voucher) in old.candidates.difference(&new.candidates) {
+            remove.execute(params![key, cand.0.to_vec(), voucher.0.to_vec()])?;
+        }
+        *old = new;
     }
     for member in profiles {
         if let Some(profile) = state.profiles.get(member) {

@@ -18,8 +18,6 @@ const MIGRATIONS: &[&str] = &[
         outcome  TEXT NOT NULL,
         bytes    BLOB NOT NULL
     );
-    CREATE INDEX ops_by_author ON ops (author, seq);
-    CREATE INDEX ops_by_order ON ops (lamport, id);
     CREATE TABLE pending (id BLOB PRIMARY KEY, bytes BLOB NOT NULL);
     CREATE TABLE committees (
         id        BLOB PRIMARY KEY,

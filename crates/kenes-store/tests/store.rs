@@ -15,11 +15,11 @@ fn reopening_restores_state_outcomes_and_pending() {
     let path = dir.path().join("fed.sqlite");
     let g = genesis(&key(1), "Kazakhstan", 0);
     let mut author = Engine::new(g.id);
-    author.ingest(&[g.bytes.clone()], Verify::Signatures);
+    author.ingest(std::slice::from_ref(&g.bytes), Verify::Signatures);
     let mut ops = vec![];
     let mut act = |author: &mut Engine, who: u8, body: Body| {
         let op = author.author(&key(who), body, 1);
-        author.ingest(&[op.bytes.clone()], Verify::Signatures);
+        author.ingest(std::slice::from_ref(&op.bytes), Verify::Signatures);
         ops.push(op.clone());
         op
     };

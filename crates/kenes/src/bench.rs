@@ -25,7 +25,7 @@ use std::time::Instant;
 
 const MEMBERS: usize = 1000;
 const COMMITTEES: usize = 50;
-const INGEST_BATCH: usize = 4096;
+const INGEST_BATCH: usize = 16_384;
 
 /// splitmix64: a tiny seeded RNG, so every run builds the same federation.
 struct Rng(u64);

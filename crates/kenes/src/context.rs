@@ -115,7 +115,7 @@ impl Context {
             return Err(user(format!("refused: {reason}")));
         }
         let op = store.engine().author(&key, body, now_ms());
-        let report = store.ingest(&[op.bytes.clone()], Verify::Signatures)?;
+        let report = store.ingest(std::slice::from_ref(&op.bytes), Verify::Signatures)?;
         if let Some((_, reason)) = report.dropped.first() {
             let hint = match reason {
                 kenes_core::engine::DropReason::NoStanding => {

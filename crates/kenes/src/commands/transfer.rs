@@ -13,7 +13,7 @@ use std::path::Path;
 
 /// Ops per ingest transaction during import: a crash loses at most the
 /// batch in flight, and the database always holds a prefix.
-const IMPORT_BATCH: usize = 2048;
+const IMPORT_BATCH: usize = 16_384;
 
 fn open_input(file: &Path) -> Result<BufReader<std::fs::File>> {
     let f = std::fs::File::open(file)
