@@ -34,8 +34,8 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Bound;
 
-/// A committee is checkpointed every this many of its ops.
-const CHECKPOINT_EVERY: usize = 512;
+/// By default a committee is checkpointed every this many of its ops.
+pub const CHECKPOINT_EVERY: usize = 512;
 /// Most ops held while their parents are missing.
 pub const MAX_PENDING_OPS: usize = 200_000;
 /// Most bytes held in the pending set.
@@ -157,6 +157,7 @@ pub struct Engine {
     state: State,
     pending: Pending,
     preparer: Preparer,
+    checkpoint_every: usize,
     stats: Stats,
 }
 
@@ -205,7 +206,18 @@ impl Engine {
             state: State::default(),
             pending: Pending::default(),
             preparer: Preparer::new(),
+            checkpoint_every: CHECKPOINT_EVERY,
             stats: Stats::default(),
+        }
+    }
+
+    /// An engine that checkpoints each committee every `every` ops (at
+    /// least 1). The result never depends on it; tests use small values to
+    /// exercise checkpoints and rewinds.
+    pub fn with_checkpoint_interval(federation: Hash, every: usize) -> Engine {
+        Engine {
+            checkpoint_every: every.max(1),
+            ..Engine::new(federation)
         }
     }
 
@@ -507,7 +519,9 @@ impl Engine {
         } else if f.version != VERSION || matches!(f.body, Body::Unknown { .. }) {
             Outcome::Unknown
         } else {
-            self.refresh_for(&op);
+            if unseen.is_empty() {
+                self.refresh_for(&op);
+            }
             let view = ProjectedView {
                 engine: self,
                 unseen: &unseen,
@@ -629,7 +643,7 @@ impl Engine {
         log.since_checkpoint += 1;
         if let Some(committee) = self.state.committees.get_mut(&c) {
             committee.apply(op);
-            if log.since_checkpoint >= CHECKPOINT_EVERY {
+            if log.since_checkpoint >= self.checkpoint_every {
                 log.since_checkpoint = 0;
                 log.checkpoints.push(Checkpoint {
                     key,
@@ -641,6 +655,8 @@ impl Engine {
     }
 
     /// Refolds the committees `op`'s check reads, if a late op dirtied them.
+    /// Only ops that saw everything need this (see
+    /// [`Engine::committee_in_past`]).
     fn refresh_for(&mut self, op: &Op) {
         match &op.fields.body {
             Body::CreateCommittee { .. } => {
@@ -698,7 +714,7 @@ impl Engine {
             }
             max_ord = max_ord.max(ord);
             since += 1;
-            if since >= CHECKPOINT_EVERY
+            if since >= self.checkpoint_every
                 && let Some(state) = &committee
             {
                 since = 0;
@@ -717,22 +733,30 @@ impl Engine {
     }
 
     /// Committee `c` in `state(past(X))` for an op X with `unseen`.
-    /// Requires `c` to be fresh (see [`Engine::refresh_for`]).
+    ///
+    /// An op that saw everything reads the current committee, which
+    /// [`Engine::refresh_for`] made fresh. An op that missed some ops reads a
+    /// projection: the newest checkpoint that precedes both every unseen op
+    /// and any pending rewind, then the committee's later ops it did see.
+    /// That needs no rewind, so a batch of late ops from a partition costs
+    /// at most one rewind per committee, at the end of the batch.
     fn committee_in_past(&self, c: &Hash, unseen: &Unseen) -> Option<Cow<'_, Committee>> {
         let current = self.state.committees.get(c)?;
-        let Some(min_unseen) = unseen.min() else {
-            return Some(Cow::Borrowed(current));
-        };
         let log = self.logs.get(c)?;
-        // Checkpoints whose every op was accepted before the first unseen
-        // op hold only ops of past(X), and max_ord only grows along them.
-        let usable = log
-            .checkpoints
-            .partition_point(|cp| cp.max_ord < min_unseen);
+        let fresh = log.dirty_from.is_none();
+        if unseen.is_empty() && fresh {
+            return Some(Cow::Borrowed(current));
+        }
+        let min_unseen = unseen.min().unwrap_or(u32::MAX);
+        // Checkpoints whose every op was accepted before the first unseen op
+        // hold only ops of past(X); both conditions hold on a prefix.
+        let usable = log.checkpoints.partition_point(|cp| {
+            cp.max_ord < min_unseen && log.dirty_from.is_none_or(|dirty| cp.key < dirty)
+        });
         let checkpoint = usable.checked_sub(1).map(|i| &log.checkpoints[i]);
         let start = checkpoint.map_or(Bound::Unbounded, |cp| Bound::Excluded(cp.key));
         let tail = log.ops.range((start, Bound::Unbounded));
-        if !tail.clone().any(|(_, &ord)| unseen.contains(ord)) {
+        if fresh && !tail.clone().any(|(_, &ord)| unseen.contains(ord)) {
             return Some(Cow::Borrowed(current));
         }
         let mut committee = checkpoint.map(|cp| cp.state.clone());

@@ -274,7 +274,12 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
     (fed, pool)
 }
 
-fn deliver(fed: Hash, pool: &[Vec<u8>], seed: u64) -> (Hash, BTreeMap<Hash, String>) {
+fn deliver(
+    fed: Hash,
+    pool: &[Vec<u8>],
+    seed: u64,
+    checkpoint_every: usize,
+) -> (Hash, BTreeMap<Hash, String>) {
     let mut rng = Rng(seed);
     let mut order: Vec<Vec<u8>> = pool.to_vec();
     for i in (1..order.len()).rev() {
@@ -290,10 +295,16 @@ fn deliver(fed: Hash, pool: &[Vec<u8>], seed: u64) -> (Hash, BTreeMap<Hash, Stri
         .map(|_| order.remove(rng.below(order.len())))
         .collect();
     order.extend(withheld);
-    let mut engine = Engine::new(fed);
+    let mut engine = Engine::with_checkpoint_interval(fed, checkpoint_every);
     let mut rest = &order[..];
     while !rest.is_empty() {
-        let n = 1 + rng.below(8).min(rest.len() - 1);
+        // Small batches, or (now and then) everything left at once, so that
+        // late ops and the reads after them share one batch.
+        let n = if rng.below(4) == 0 {
+            rest.len()
+        } else {
+            1 + rng.below(8).min(rest.len() - 1)
+        };
         engine.ingest(&rest[..n], Verify::Signatures);
         rest = &rest[n..];
     }
@@ -317,8 +328,10 @@ proptest! {
         let expected = reference::evaluate(fed, &pool);
         let expected_outcomes: BTreeMap<Hash, String> =
             expected.outcomes.iter().map(|(id, o)| (*id, o.describe())).collect();
-        for seed in seeds {
-            let (digest, outcomes) = deliver(fed, &pool, seed);
+        // Checkpoints every 1, 2 and 3 ops exercise rewinds from checkpoints
+        // and projections that start at one.
+        for (i, seed) in seeds.into_iter().enumerate() {
+            let (digest, outcomes) = deliver(fed, &pool, seed, i + 1);
             // Outcomes first: a back-dated op's outcome must be what its own
             // past allows, as the reference judges it.
             prop_assert_eq!(&outcomes, &expected_outcomes);

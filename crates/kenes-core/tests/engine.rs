@@ -519,3 +519,63 @@ fn late_ops_rewind_only_their_committee() {
     );
     w.check_reference();
 }
+
+#[test]
+fn a_projection_never_starts_from_a_checkpoint_a_late_op_made_stale() {
+    let mut w = World::new();
+    let c = w.committee(1, "Karaganda miners", 1);
+    w.act(
+        1,
+        Body::Vouch {
+            committee: c,
+            candidate: key(2).public(),
+        },
+    );
+    let join_m = w.act(2, Body::Join { committee: c });
+    let mut chain = Vec::new();
+    for i in 0..5 {
+        chain.push(w.act(
+            1,
+            Body::Vouch {
+                committee: c,
+                candidate: key(20 + i).public(),
+            },
+        ));
+    }
+    let tip = chain.last().unwrap().clone();
+    // An op the joiner below never sees, accepted after the chain.
+    w.act(
+        1,
+        Body::Profile {
+            name: "founder".into(),
+        },
+    );
+    // M vouches for Z on a branch that saw only M's join: it sorts before
+    // the chain, so it arrives late.
+    let late_vouch = backdated(
+        &w,
+        2,
+        &[&join_m],
+        Body::Vouch {
+            committee: c,
+            candidate: key(9).public(),
+        },
+    );
+    w.deliver(&late_vouch);
+    // Z joins, citing that vouch and the chain's tip, not the profile.
+    let join_z = backdated(&w, 9, &[&late_vouch, &tip], Body::Join { committee: c });
+    w.deliver(&join_z);
+    assert_eq!(w.outcome(&join_z), Outcome::Applied);
+    // A fresh replica checkpointing every op gets the late pair in one batch.
+    let mut replica = Engine::with_checkpoint_interval(w.engine.federation(), 1);
+    let (late, early): (Vec<Vec<u8>>, Vec<Vec<u8>>) = w
+        .all
+        .iter()
+        .cloned()
+        .partition(|b| *b == late_vouch.bytes || *b == join_z.bytes);
+    replica.ingest(&early, Verify::Signatures);
+    replica.ingest(&late, Verify::Signatures);
+    assert_eq!(replica.entry(&join_z.id).unwrap().outcome, Outcome::Applied);
+    assert_eq!(replica.digest(), w.engine.digest());
+    w.check_reference();
+}
