@@ -158,6 +158,7 @@ pub struct Engine {
     pending: Pending,
     preparer: Preparer,
     checkpoint_every: usize,
+    max_pending: usize,
     stats: Stats,
 }
 
@@ -207,8 +208,15 @@ impl Engine {
             pending: Pending::default(),
             preparer: Preparer::new(),
             checkpoint_every: CHECKPOINT_EVERY,
+            max_pending: MAX_PENDING_OPS,
             stats: Stats::default(),
         }
+    }
+
+    /// Lowers the pending-set bound to `ops` (never above
+    /// [`MAX_PENDING_OPS`]), e.g. for a node on a small device.
+    pub fn set_pending_limit(&mut self, ops: usize) {
+        self.max_pending = ops.min(MAX_PENDING_OPS);
     }
 
     /// An engine that checkpoints each committee every `every` ops (at
@@ -429,7 +437,7 @@ impl Engine {
             self.accept_and_release(op, report);
             return;
         }
-        if self.pending.ops.len() >= MAX_PENDING_OPS
+        if self.pending.ops.len() >= self.max_pending
             || self.pending.bytes + op.bytes.len() > MAX_PENDING_BYTES
         {
             report.dropped.push((Some(op.id), DropReason::PendingFull));

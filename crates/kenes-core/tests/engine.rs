@@ -579,3 +579,35 @@ fn a_projection_never_starts_from_a_checkpoint_a_late_op_made_stale() {
     assert_eq!(replica.digest(), w.engine.digest());
     w.check_reference();
 }
+
+#[test]
+fn the_pending_set_is_bounded() {
+    let mut w = World::new();
+    let c = w.committee(1, "Ekibastuz", 1);
+    let mut chain = Vec::new();
+    for i in 0..4 {
+        chain.push(w.act(
+            1,
+            Body::Vouch {
+                committee: c,
+                candidate: key(30 + i).public(),
+            },
+        ));
+    }
+    let mut replica = Engine::new(w.engine.federation());
+    replica.set_pending_limit(2);
+    // Without the genesis, every op waits; the third one finds no room.
+    let tail: Vec<Vec<u8>> = chain.iter().map(|op| op.bytes.clone()).collect();
+    let report = replica.ingest(&tail, Verify::Signatures);
+    assert_eq!(report.pending, 2);
+    assert_eq!(
+        report
+            .dropped
+            .iter()
+            .filter(|(_, r)| *r == DropReason::PendingFull)
+            .count(),
+        2
+    );
+    assert_eq!(replica.pending_len(), 2);
+    assert!(replica.is_empty());
+}
