@@ -5,7 +5,9 @@
 use crate::body::Body;
 use crate::op::Op;
 use crate::outcome::RejectReason;
-use crate::state::PastView;
+use crate::state::{Committee, PastView};
+use crate::types::Hash;
+use std::borrow::Cow;
 
 /// Decides whether `op`'s body is authorised in its own past, `past`.
 /// `Ok` means valid(X); the genesis op is handled by acceptance and is
@@ -31,12 +33,7 @@ pub fn authorise(past: &impl PastView, op: &Op) -> Result<(), RejectReason> {
             committee,
             candidate,
         } => {
-            let c = past
-                .committee(committee)
-                .ok_or(RejectReason::NoSuchCommittee)?;
-            if c.kind.is_council() {
-                return Err(RejectReason::CouncilMembershipIsBySeats);
-            }
+            let c = membership_committee(past, committee)?;
             if !c.members.contains(author) {
                 return Err(RejectReason::NotMember);
             }
@@ -52,12 +49,7 @@ pub fn authorise(past: &impl PastView, op: &Op) -> Result<(), RejectReason> {
             Ok(())
         }
         Body::Join { committee } => {
-            let c = past
-                .committee(committee)
-                .ok_or(RejectReason::NoSuchCommittee)?;
-            if c.kind.is_council() {
-                return Err(RejectReason::CouncilMembershipIsBySeats);
-            }
+            let c = membership_committee(past, committee)?;
             if c.members.contains(author) {
                 return Err(RejectReason::AlreadyMember);
             }
@@ -72,16 +64,24 @@ pub fn authorise(past: &impl PastView, op: &Op) -> Result<(), RejectReason> {
             Ok(())
         }
         Body::Leave { committee } => {
-            let c = past
-                .committee(committee)
-                .ok_or(RejectReason::NoSuchCommittee)?;
-            if c.kind.is_council() {
-                return Err(RejectReason::CouncilMembershipIsBySeats);
-            }
+            let c = membership_committee(past, committee)?;
             if !c.members.contains(author) {
                 return Err(RejectReason::NotMember);
             }
             Ok(())
         }
     }
+}
+
+/// A committee whose membership is personal (not a council), as it stands
+/// in the past: the common first check of vouch, join and leave.
+fn membership_committee<'a>(
+    past: &'a impl PastView,
+    id: &Hash,
+) -> Result<Cow<'a, Committee>, RejectReason> {
+    let c = past.committee(id).ok_or(RejectReason::NoSuchCommittee)?;
+    if c.kind.is_council() {
+        return Err(RejectReason::CouncilMembershipIsBySeats);
+    }
+    Ok(c)
 }

@@ -17,6 +17,7 @@ pub mod op;
 pub mod outcome;
 pub mod prepare;
 pub mod reference;
+pub mod rng;
 pub mod state;
 pub mod types;
 pub mod unseen;

@@ -8,6 +8,7 @@
 
 use kenes_core::body::{CommitteeKind, Policy};
 use kenes_core::op::{UnsignedOp, VERSION, genesis};
+use kenes_core::rng::SplitMix64;
 use kenes_core::{Body, Engine, Hash, Op, SecretKey, Verify, reference};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -54,21 +55,6 @@ fn action() -> impl Strategy<Value = Action> {
         2 => (m.clone(), prop_oneof![4 => 0u8..3, 1 => 3u8..6], any::<u8>(), any::<u8>(), any::<u8>()).prop_map(|(who, kind, x, y, cut)| Action::Backdate { who, kind, x, y, cut }),
         1 => (m, prop_oneof![4 => 0u8..3, 1 => 3u8..6], any::<u8>(), any::<u8>(), any::<u8>()).prop_map(|(who, kind, x, y, cut)| Action::Fork { who, kind, x, y, cut }),
     ]
-}
-
-/// A small deterministic RNG (splitmix64) for delivery orders.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
 }
 
 fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8) -> Body {
@@ -280,7 +266,7 @@ fn deliver(
     seed: u64,
     checkpoint_every: usize,
 ) -> (Hash, BTreeMap<Hash, String>) {
-    let mut rng = Rng(seed);
+    let mut rng = SplitMix64(seed);
     let mut order: Vec<Vec<u8>> = pool.to_vec();
     for i in (1..order.len()).rev() {
         let j = rng.below(i + 1);

@@ -364,7 +364,9 @@ fn load(conn: &Connection, federation: Hash) -> Result<Engine, StoreError> {
     Ok(engine)
 }
 
-fn kind_detail(kind: &CommitteeKind) -> serde_json::Value {
+/// The kind-specific fields of a committee as a JSON object (`area`,
+/// `enterprise`, `site`, `industry`, or `scope`), as stored and as printed.
+pub fn kind_detail(kind: &CommitteeKind) -> serde_json::Value {
     match kind {
         CommitteeKind::Territorial { area } => serde_json::json!({ "area": area }),
         CommitteeKind::Production {

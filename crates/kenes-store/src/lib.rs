@@ -17,4 +17,4 @@ mod db;
 pub mod keyfile;
 mod schema;
 
-pub use db::{ImportCounts, Store, StoreError};
+pub use db::{ImportCounts, Store, StoreError, kind_detail};

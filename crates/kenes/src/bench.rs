@@ -18,6 +18,7 @@ use crate::output::{emit, progress};
 use anyhow::{Result, ensure};
 use kenes_core::body::{CommitteeKind, Policy};
 use kenes_core::prepare::VERIFY_BATCH;
+use kenes_core::rng::SplitMix64;
 use kenes_core::{Body, Engine, Hash, Op, SecretKey, Verify, keys};
 use kenes_store::Store;
 use serde_json::json;
@@ -27,28 +28,12 @@ const MEMBERS: usize = 1000;
 const COMMITTEES: usize = 50;
 const INGEST_BATCH: usize = 16_384;
 
-/// splitmix64: a tiny seeded RNG, so every run builds the same federation.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 /// Authors valid ops for a set of members on one replica's view.
 struct Generator {
     engine: Engine,
     keys: Vec<SecretKey>,
     committees: Vec<Hash>,
-    rng: Rng,
+    rng: SplitMix64,
     ops: Vec<Vec<u8>>,
     time: u64,
 }
@@ -68,7 +53,7 @@ impl Generator {
         let me = self.keys[who].public();
         match self.rng.below(10) {
             0 => {
-                let n = self.rng.next() % 1000;
+                let n = self.rng.next_u64() % 1000;
                 self.emit(
                     who,
                     Body::Profile {
@@ -152,7 +137,7 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
         engine,
         keys,
         committees: Vec::new(),
-        rng: Rng(2022),
+        rng: SplitMix64(2022),
         ops: vec![genesis.bytes.clone()],
         time: 1_641_081_600_000,
     };
@@ -211,7 +196,7 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
         engine: Engine::new(federation),
         keys: g.keys.clone(),
         committees: g.committees.clone(),
-        rng: Rng(1986),
+        rng: SplitMix64(1986),
         ops: Vec::new(),
         time: g.time,
     };

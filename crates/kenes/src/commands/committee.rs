@@ -12,24 +12,7 @@ use serde_json::{Value, json};
 
 fn committee_json(state: &State, c: &Committee) -> Value {
     let named = |k: &PublicKey| json!({ "public_key": k.to_hex(), "name": state.name_of(k) });
-    let mut detail = match &c.kind {
-        CommitteeKind::Territorial { area } => json!({ "area": area }),
-        CommitteeKind::Production {
-            enterprise,
-            site,
-            industry,
-            area,
-        } => {
-            json!({ "enterprise": enterprise, "site": site, "industry": industry, "area": area })
-        }
-        CommitteeKind::Council {
-            scope: CouncilScope::Area(area),
-        } => json!({ "scope": { "area": area } }),
-        CommitteeKind::Council {
-            scope: CouncilScope::Industry(i),
-        } => json!({ "scope": { "industry": i } }),
-        CommitteeKind::Advisory => json!({}),
-    };
+    let mut detail = kenes_store::kind_detail(&c.kind);
     let extra = json!({
         "id": c.id.to_hex(),
         "name": c.name,

@@ -8,6 +8,13 @@ use kenes_core::Outcome;
 use kenes_core::engine::Entry;
 use serde_json::{Value, json};
 
+/// A member's display name, or the start of their key.
+fn author_label(state: &kenes_core::State, key: &kenes_core::PublicKey) -> String {
+    state
+        .name_of(key)
+        .map_or_else(|| key.short(), str::to_string)
+}
+
 fn entry_json(ctx_state: &kenes_core::State, e: &Entry) -> Value {
     let f = &e.op.fields;
     json!({
@@ -80,9 +87,7 @@ pub fn log(ctx: &Context) -> Result<()> {
                     "{:>6}  {}  {:<16} {:<17} {}",
                     f.lamport,
                     e.op.id.short(),
-                    state
-                        .name_of(&f.author)
-                        .map_or_else(|| f.author.short(), str::to_string),
+                    author_label(state, &f.author),
                     f.body.label(),
                     e.outcome.describe()
                 )
@@ -119,9 +124,7 @@ pub fn rejections(ctx: &Context) -> Result<()> {
                 format!(
                     "{}  {:<16} {:<17} {}",
                     e.op.id.short(),
-                    state
-                        .name_of(&f.author)
-                        .map_or_else(|| f.author.short(), str::to_string),
+                    author_label(state, &f.author),
                     f.body.label(),
                     e.outcome.describe()
                 )
