@@ -19,6 +19,7 @@ pub mod prepare;
 pub mod reference;
 pub mod rng;
 pub mod state;
+pub mod tally;
 pub mod types;
 pub mod unseen;
 pub mod validate;
