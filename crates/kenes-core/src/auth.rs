@@ -2,7 +2,8 @@
 //! decides it. Every check reads `state(past(X))` of the op X being judged,
 //! through a [`PastView`], never the state at X's fold position.
 
-use crate::body::Body;
+use crate::body::{Ballot, Body, ProposalKind};
+use crate::governance::Electorate;
 use crate::op::Op;
 use crate::outcome::RejectReason;
 use crate::state::{Committee, PastView};
@@ -10,6 +11,8 @@ use crate::types::Hash;
 use std::borrow::Cow;
 
 /// Decides whether `op`'s body is authorised in its own past, `past`.
+/// Votes and closes name a proposal that must be in their committee's
+/// state in their past, which means it is in their past and Applied.
 /// `Ok` means valid(X); the genesis op is handled by acceptance and is
 /// always valid there, so `CreateFederation` reaching this is rejected.
 ///
@@ -60,6 +63,65 @@ pub fn authorise(past: &impl PastView, op: &Op) -> Result<(), RejectReason> {
             let need = c.vouches_needed();
             if have < need {
                 return Err(RejectReason::NotEnoughVouches { have, need });
+            }
+            Ok(())
+        }
+        Body::Propose {
+            committee, kind, ..
+        } => {
+            let c = past
+                .committee(committee)
+                .ok_or(RejectReason::NoSuchCommittee)?;
+            if !Electorate::may_act(&c, author) {
+                return Err(RejectReason::NotMember);
+            }
+            match kind {
+                ProposalKind::RemoveMember { member } if !c.members.contains(member) => {
+                    Err(RejectReason::SubjectNotMember)
+                }
+                _ => Ok(()),
+            }
+        }
+        Body::Vote {
+            committee,
+            proposal,
+            ballot,
+        } => {
+            let c = past
+                .committee(committee)
+                .ok_or(RejectReason::NoSuchCommittee)?;
+            let p = c
+                .proposals
+                .get(proposal)
+                .ok_or(RejectReason::NoSuchProposal)?;
+            if !Electorate::may_act(&c, author) {
+                return Err(RejectReason::NotMember);
+            }
+            let election = matches!(p.kind, ProposalKind::Election { .. });
+            if election != matches!(ballot, Ballot::Ranking(_)) {
+                return Err(RejectReason::WrongBallot);
+            }
+            Ok(())
+        }
+        Body::Close {
+            committee,
+            proposal,
+        } => {
+            let c = past
+                .committee(committee)
+                .ok_or(RejectReason::NoSuchCommittee)?;
+            let p = c
+                .proposals
+                .get(proposal)
+                .ok_or(RejectReason::NoSuchProposal)?;
+            if p.proposer == *author {
+                return Ok(());
+            }
+            if !Electorate::may_act(&c, author) {
+                return Err(RejectReason::NotMember);
+            }
+            if op.fields.time < p.closes_at {
+                return Err(RejectReason::TooEarly);
             }
             Ok(())
         }

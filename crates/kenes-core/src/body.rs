@@ -5,6 +5,7 @@
 //! On the wire a body is a kind number and a payload (see [`crate::op`]), so
 //! that a build can store and forward kinds it does not know yet.
 
+use crate::tally::Choice;
 use crate::types::{Hash, PublicKey};
 use serde::{Deserialize, Serialize};
 
@@ -112,6 +113,135 @@ impl CommitteeKind {
     }
 }
 
+/// What a proposal asks its committee to decide. The whole list is fixed
+/// now so the encoding never changes; a build that does not implement a
+/// kind yet gives such proposals the outcome `Unknown`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ProposalKind {
+    /// A plain decision.
+    Decision,
+    /// Elect `seats` delegates to `council` from `candidates` (members).
+    Election {
+        /// The council.
+        council: Hash,
+        /// How many delegates.
+        seats: u32,
+        /// The candidates, members of the committee.
+        candidates: Vec<PublicKey>,
+    },
+    /// Recall a seated delegate from `council`.
+    Recall {
+        /// The council.
+        council: Hash,
+        /// The delegate.
+        delegate: PublicKey,
+    },
+    /// Instruct the committee's delegates how to vote on a council proposal.
+    Mandate {
+        /// The council proposal.
+        council_proposal: Hash,
+        /// How to vote.
+        choice: Choice,
+    },
+    /// Ask to affiliate to `council`.
+    Affiliate {
+        /// The council.
+        council: Hash,
+    },
+    /// A council accepts `committee`'s affiliation request.
+    AcceptAffiliation {
+        /// The requesting committee.
+        committee: Hash,
+    },
+    /// Replace the committee's policy.
+    PolicyChange {
+        /// The new policy.
+        policy: Policy,
+    },
+    /// Remove a member.
+    RemoveMember {
+        /// Whom.
+        member: PublicKey,
+    },
+    /// Adopt a demand.
+    AdoptDemand {
+        /// The demand.
+        demand: Hash,
+    },
+    /// Merge demand `from` into demand `into` (councils).
+    MergeDemands {
+        /// The duplicate.
+        from: Hash,
+        /// The demand it joins.
+        into: Hash,
+    },
+    /// Adopt the proposal's text as a statement.
+    Statement {
+        /// Whether it may be published outside the federation.
+        public: bool,
+    },
+}
+
+impl ProposalKind {
+    /// A short lowercase name.
+    pub fn label(&self) -> &'static str {
+        match self {
+            ProposalKind::Decision => "decision",
+            ProposalKind::Election { .. } => "election",
+            ProposalKind::Recall { .. } => "recall",
+            ProposalKind::Mandate { .. } => "mandate",
+            ProposalKind::Affiliate { .. } => "affiliate",
+            ProposalKind::AcceptAffiliation { .. } => "accept-affiliation",
+            ProposalKind::PolicyChange { .. } => "policy",
+            ProposalKind::RemoveMember { .. } => "removal",
+            ProposalKind::AdoptDemand { .. } => "adopt-demand",
+            ProposalKind::MergeDemands { .. } => "merge-demands",
+            ProposalKind::Statement { .. } => "statement",
+        }
+    }
+
+    /// True for the kinds this build implements; the others are stored
+    /// with the outcome `Unknown`.
+    pub fn is_supported(&self) -> bool {
+        matches!(
+            self,
+            ProposalKind::Decision
+                | ProposalKind::PolicyChange { .. }
+                | ProposalKind::RemoveMember { .. }
+                | ProposalKind::Statement { .. }
+        )
+    }
+
+    /// Removal, recall and policy changes need the strong threshold.
+    pub fn threshold(&self) -> crate::tally::Threshold {
+        match self {
+            ProposalKind::RemoveMember { .. }
+            | ProposalKind::Recall { .. }
+            | ProposalKind::PolicyChange { .. } => crate::tally::Threshold::Strong,
+            _ => crate::tally::Threshold::Ordinary,
+        }
+    }
+
+    /// The member a removal (or the delegate a recall) is about: never in
+    /// the electorate.
+    pub fn subject(&self) -> Option<PublicKey> {
+        match self {
+            ProposalKind::RemoveMember { member } => Some(*member),
+            ProposalKind::Recall { delegate, .. } => Some(*delegate),
+            _ => None,
+        }
+    }
+}
+
+/// A ballot.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Ballot {
+    /// Yes, no, abstain or block, on anything but an election.
+    Choice(Choice),
+    /// An election ranking, best first.
+    Ranking(Vec<PublicKey>),
+}
+
 /// A change to the federation, signed inside an [`crate::Op`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Body {
@@ -153,6 +283,36 @@ pub enum Body {
         /// The committee.
         committee: Hash,
     },
+    /// Puts a question to a committee. Its id is this op's id.
+    Propose {
+        /// The committee.
+        committee: Hash,
+        /// What kind of question.
+        kind: ProposalKind,
+        /// A short title.
+        title: String,
+        /// The full text.
+        text: String,
+        /// When voting ends (ms since the epoch); closes by anyone but the
+        /// proposer may not come earlier.
+        closes_at: u64,
+    },
+    /// A ballot on a proposal. A member may vote again; the latest counts.
+    Vote {
+        /// The proposal's committee.
+        committee: Hash,
+        /// The proposal.
+        proposal: Hash,
+        /// The ballot.
+        ballot: Ballot,
+    },
+    /// Closes a proposal: its effect applies at the first counting close.
+    Close {
+        /// The proposal's committee.
+        committee: Hash,
+        /// The proposal.
+        proposal: Hash,
+    },
     /// A body kind this build does not know: stored and forwarded, no effect.
     Unknown {
         /// Wire kind number.
@@ -176,6 +336,12 @@ pub mod kind {
     pub const JOIN: u32 = 4;
     /// [`super::Body::Leave`]
     pub const LEAVE: u32 = 5;
+    /// [`super::Body::Propose`]
+    pub const PROPOSE: u32 = 6;
+    /// [`super::Body::Vote`]
+    pub const VOTE: u32 = 7;
+    /// [`super::Body::Close`]
+    pub const CLOSE: u32 = 8;
 }
 
 #[derive(Serialize, Deserialize)]
@@ -199,6 +365,28 @@ struct VouchPayload {
 #[derive(Serialize, Deserialize)]
 struct CommitteePayload {
     committee: Hash,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ProposePayload {
+    committee: Hash,
+    kind: ProposalKind,
+    title: String,
+    text: String,
+    closes_at: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct VotePayload {
+    committee: Hash,
+    proposal: Hash,
+    ballot: Ballot,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ClosePayload {
+    committee: Hash,
+    proposal: Hash,
 }
 
 fn encode<T: Serialize>(value: &T) -> Vec<u8> {
@@ -245,6 +433,44 @@ impl Body {
                     committee: *committee,
                 }),
             ),
+            Body::Propose {
+                committee,
+                kind,
+                title,
+                text,
+                closes_at,
+            } => (
+                kind::PROPOSE,
+                encode(&ProposePayload {
+                    committee: *committee,
+                    kind: kind.clone(),
+                    title: title.clone(),
+                    text: text.clone(),
+                    closes_at: *closes_at,
+                }),
+            ),
+            Body::Vote {
+                committee,
+                proposal,
+                ballot,
+            } => (
+                kind::VOTE,
+                encode(&VotePayload {
+                    committee: *committee,
+                    proposal: *proposal,
+                    ballot: ballot.clone(),
+                }),
+            ),
+            Body::Close {
+                committee,
+                proposal,
+            } => (
+                kind::CLOSE,
+                encode(&ClosePayload {
+                    committee: *committee,
+                    proposal: *proposal,
+                }),
+            ),
             Body::Unknown { kind, payload } => (*kind, payload.clone()),
         }
     }
@@ -285,6 +511,31 @@ impl Body {
             kind::LEAVE => Body::Leave {
                 committee: strict::<CommitteePayload>(payload)?.committee,
             },
+            kind::PROPOSE => {
+                let p: ProposePayload = strict(payload)?;
+                Body::Propose {
+                    committee: p.committee,
+                    kind: p.kind,
+                    title: p.title,
+                    text: p.text,
+                    closes_at: p.closes_at,
+                }
+            }
+            kind::VOTE => {
+                let p: VotePayload = strict(payload)?;
+                Body::Vote {
+                    committee: p.committee,
+                    proposal: p.proposal,
+                    ballot: p.ballot,
+                }
+            }
+            kind::CLOSE => {
+                let p: ClosePayload = strict(payload)?;
+                Body::Close {
+                    committee: p.committee,
+                    proposal: p.proposal,
+                }
+            }
             other => Body::Unknown {
                 kind: other,
                 payload: payload.to_vec(),
@@ -298,7 +549,10 @@ impl Body {
         match self {
             Body::Vouch { committee, .. }
             | Body::Join { committee }
-            | Body::Leave { committee } => Some(*committee),
+            | Body::Leave { committee }
+            | Body::Propose { committee, .. }
+            | Body::Vote { committee, .. }
+            | Body::Close { committee, .. } => Some(*committee),
             _ => None,
         }
     }
@@ -312,6 +566,9 @@ impl Body {
             Body::Vouch { .. } => "vouch",
             Body::Join { .. } => "join",
             Body::Leave { .. } => "leave",
+            Body::Propose { .. } => "propose",
+            Body::Vote { .. } => "vote",
+            Body::Close { .. } => "close",
             Body::Unknown { .. } => "unknown",
         }
     }

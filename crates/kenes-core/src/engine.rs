@@ -23,6 +23,9 @@
 
 use crate::auth::authorise;
 use crate::body::Body;
+use crate::governance::{
+    self, CastVote, Closing, Electorate, FoldContext, NoProposals, ProposalResult,
+};
 use crate::op::{Op, VERSION};
 use crate::outcome::Outcome;
 use crate::prepare::{Prepared, Preparer};
@@ -109,11 +112,109 @@ pub struct Entry {
     pub outcome: Outcome,
 }
 
+/// A committee's state after its ops up to `key`, folded when the node
+/// held the ops with ordinals below `known`. It stands for `state(past(X))`
+/// (restricted to the committee and its ops up to `key`) whenever X saw all
+/// of those: a close that changes an earlier proposal's result marks the
+/// committee dirty from that proposal's first close, which drops the
+/// checkpoint at the next rewind.
 #[derive(Debug, Clone)]
 struct Checkpoint {
     key: (u64, Hash),
-    max_ord: u32,
+    known: u32,
     state: Committee,
+}
+
+/// What the engine keeps of an applied proposal for counting it.
+#[derive(Debug, Clone)]
+struct ProposalMeta {
+    electorate: Electorate,
+    closes_at: u64,
+}
+
+/// Answers [`FoldContext`] for the accepted ops minus `unseen`.
+struct View<'a> {
+    entries: &'a [Entry],
+    proposals: &'a HashMap<Hash, ProposalMeta>,
+    closes_of: &'a HashMap<Hash, Vec<u32>>,
+    votes_of: &'a HashMap<Hash, Vec<u32>>,
+    unseen: &'a Unseen,
+}
+
+impl View<'_> {
+    fn visible_closes(&self, proposal: &Hash) -> Vec<u32> {
+        self.closes_of
+            .get(proposal)
+            .map(|closes| {
+                closes
+                    .iter()
+                    .copied()
+                    .filter(|&c| !self.unseen.contains(c))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Y ∈ past(C): Y was accepted before C, and C had seen it.
+    fn in_past(&self, y: u32, c: u32) -> bool {
+        y < c && !self.entries[c as usize].unseen.contains(y)
+    }
+
+    fn count_in(&self, proposal: &Hash, meta: &ProposalMeta, closes: &[u32]) -> ProposalResult {
+        let votes = self
+            .votes_of
+            .get(proposal)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let cast = votes
+            .iter()
+            .filter(|&&v| closes.iter().any(|&c| self.in_past(v, c)))
+            .filter_map(|&v| {
+                let op = &self.entries[v as usize].op;
+                match &op.fields.body {
+                    Body::Vote { ballot, .. } => Some(CastVote {
+                        voter: op.fields.author,
+                        position: (op.fields.seq, op.id),
+                        time: op.fields.time,
+                        ballot,
+                    }),
+                    _ => None,
+                }
+            });
+        ProposalResult::decide(
+            &meta.electorate,
+            governance::count(&meta.electorate, meta.closes_at, cast),
+        )
+    }
+}
+
+impl FoldContext for View<'_> {
+    fn electorate(&self, proposal: &Hash) -> Option<Electorate> {
+        self.proposals.get(proposal).map(|m| m.electorate.clone())
+    }
+
+    fn first_close(&self, proposal: &Hash) -> Option<(u64, Hash)> {
+        self.visible_closes(proposal)
+            .into_iter()
+            .map(|c| self.entries[c as usize].op.order_key())
+            .min()
+    }
+
+    fn closing(&self, proposal: &Hash) -> Option<Closing> {
+        let meta = self.proposals.get(proposal)?;
+        let closes = self.visible_closes(proposal);
+        let first = closes
+            .iter()
+            .copied()
+            .min_by_key(|&c| self.entries[c as usize].op.order_key())?;
+        let result = self.count_in(proposal, meta, &closes);
+        let first_only = self.count_in(proposal, meta, &[first]);
+        Some(Closing {
+            first: self.entries[first as usize].op.order_key(),
+            changed_after_close: first_only.passed() != result.passed(),
+            result,
+        })
+    }
 }
 
 /// One committee's applied ops in fold order, with checkpoints.
@@ -123,7 +224,6 @@ struct CommitteeLog {
     checkpoints: Vec<Checkpoint>,
     dirty_from: Option<(u64, Hash)>,
     since_checkpoint: usize,
-    max_ord: u32,
 }
 
 #[derive(Default)]
@@ -154,6 +254,11 @@ pub struct Engine {
     vouches_for: HashMap<PublicKey, Vec<u32>>,
     joined: HashMap<PublicKey, BTreeSet<Hash>>,
     logs: HashMap<Hash, CommitteeLog>,
+    proposals: HashMap<Hash, ProposalMeta>,
+    closes_of: HashMap<Hash, Vec<u32>>,
+    votes_of: HashMap<Hash, Vec<u32>>,
+    arrived_late: BTreeSet<u32>,
+    max_key: Option<(u64, Hash)>,
     state: State,
     pending: Pending,
     preparer: Preparer,
@@ -204,6 +309,11 @@ impl Engine {
             vouches_for: HashMap::new(),
             joined: HashMap::new(),
             logs: HashMap::new(),
+            proposals: HashMap::new(),
+            closes_of: HashMap::new(),
+            votes_of: HashMap::new(),
+            arrived_late: BTreeSet::new(),
+            max_key: None,
             state: State::default(),
             pending: Pending::default(),
             preparer: Preparer::new(),
@@ -272,6 +382,12 @@ impl Engine {
     /// The pending op with this id, if any.
     pub fn pending_op(&self, id: &Hash) -> Option<&Op> {
         self.pending.ops.get(id)
+    }
+
+    /// Ordinals of proposals and closes that arrived after ops they sort
+    /// before ("arrived late"): a local alert, not part of the state.
+    pub fn arrived_late(&self) -> &BTreeSet<u32> {
+        &self.arrived_late
     }
 
     /// Counters.
@@ -524,7 +640,10 @@ impl Engine {
         }
         let outcome = if op.is_genesis() {
             Outcome::Applied
-        } else if f.version != VERSION || matches!(f.body, Body::Unknown { .. }) {
+        } else if f.version != VERSION
+            || matches!(f.body, Body::Unknown { .. })
+            || matches!(&f.body, Body::Propose { kind, .. } if !kind.is_supported())
+        {
             Outcome::Unknown
         } else {
             if unseen.is_empty() {
@@ -535,7 +654,23 @@ impl Engine {
                 unseen: &unseen,
             };
             match authorise(&view, &op) {
-                Ok(()) => Outcome::Applied,
+                Ok(()) => {
+                    if let Body::Propose {
+                        committee,
+                        kind,
+                        closes_at,
+                        ..
+                    } = &f.body
+                        && let Some(c) = view.committee(committee)
+                    {
+                        let meta = ProposalMeta {
+                            electorate: Electorate::of(&c, kind),
+                            closes_at: *closes_at,
+                        };
+                        self.proposals.insert(op.id, meta);
+                    }
+                    Outcome::Applied
+                }
                 Err(reason) => Outcome::Rejected(reason),
             }
         };
@@ -588,32 +723,40 @@ impl Engine {
         if newest {
             self.last_of_author.insert(author, ord);
         }
-        if outcome.is_applied() {
-            self.apply(&op, ord);
+        let key = op.order_key();
+        if matches!(op.fields.body, Body::Propose { .. } | Body::Close { .. })
+            && self.max_key.is_some_and(|max| key < max)
+        {
+            self.arrived_late.insert(ord);
         }
+        self.max_key = self.max_key.max(Some(key));
+        let applied = outcome.is_applied();
         self.entries.push(Entry {
             op,
             parents,
             unseen,
             outcome,
         });
+        if applied {
+            self.apply(ord);
+        }
         ord
     }
 
-    fn apply(&mut self, op: &Op, ord: u32) {
+    fn apply(&mut self, ord: u32) {
+        let op = self.entries[ord as usize].op.clone();
         let author = op.fields.author;
         match &op.fields.body {
             Body::CreateFederation { .. } => {
                 self.founder = Some(author);
-                self.state.apply(op);
+                self.state.apply(&op, &NoProposals);
             }
-            Body::Profile { .. } => self.state.apply_profile(op),
+            Body::Profile { .. } => self.state.apply_profile(&op),
             Body::CreateCommittee { .. } => {
-                if let Some(committee) = Committee::created_by(op) {
+                if let Some(committee) = Committee::created_by(&op) {
                     let mut log = CommitteeLog::default();
                     log.ops.insert(op.order_key(), ord);
                     log.since_checkpoint = 1;
-                    log.max_ord = ord;
                     self.joined.entry(author).or_default().insert(committee.id);
                     self.state.committees.insert(committee.id, committee);
                     self.logs.insert(op.id, log);
@@ -621,18 +764,33 @@ impl Engine {
             }
             Body::Vouch { candidate, .. } => {
                 self.vouches_for.entry(*candidate).or_default().push(ord);
-                self.apply_to_committee(op, ord);
+                self.apply_to_committee(&op, ord, None);
             }
             Body::Join { committee } => {
                 self.joined.entry(author).or_default().insert(*committee);
-                self.apply_to_committee(op, ord);
+                self.apply_to_committee(&op, ord, None);
             }
-            Body::Leave { .. } => self.apply_to_committee(op, ord),
+            Body::Leave { .. } | Body::Propose { .. } => self.apply_to_committee(&op, ord, None),
+            Body::Vote { proposal, .. } => self.votes_of.entry(*proposal).or_default().push(ord),
+            Body::Close { proposal, .. } => {
+                // A further close can change the result of a proposal that
+                // already closed: refold from its first close.
+                let first = self.closes_of.get(proposal).and_then(|closes| {
+                    closes
+                        .iter()
+                        .map(|&c| self.entries[c as usize].op.order_key())
+                        .min()
+                });
+                self.closes_of.entry(*proposal).or_default().push(ord);
+                self.apply_to_committee(&op, ord, first);
+            }
             Body::Unknown { .. } => {}
         }
     }
 
-    fn apply_to_committee(&mut self, op: &Op, ord: u32) {
+    /// Adds an applied op to its committee's log, and folds it in at once if
+    /// it sorts last and nothing forces a rewind from `dirty_from`.
+    fn apply_to_committee(&mut self, op: &Op, ord: u32, dirty_from: Option<(u64, Hash)>) {
         let Some(c) = op.fields.body.committee() else {
             return;
         };
@@ -640,22 +798,31 @@ impl Engine {
             return;
         };
         let key = op.order_key();
-        let in_order =
-            log.dirty_from.is_none() && log.ops.keys().next_back().is_none_or(|last| *last < key);
+        let in_order = dirty_from.is_none()
+            && log.dirty_from.is_none()
+            && log.ops.keys().next_back().is_none_or(|last| *last < key);
         log.ops.insert(key, ord);
         if !in_order {
-            log.dirty_from = Some(log.dirty_from.map_or(key, |d| d.min(key)));
+            let from = dirty_from.map_or(key, |d| d.min(key));
+            log.dirty_from = Some(log.dirty_from.map_or(from, |d| d.min(from)));
             return;
         }
-        log.max_ord = log.max_ord.max(ord);
         log.since_checkpoint += 1;
+        let unseen = Unseen::default();
+        let view = View {
+            entries: &self.entries,
+            proposals: &self.proposals,
+            closes_of: &self.closes_of,
+            votes_of: &self.votes_of,
+            unseen: &unseen,
+        };
         if let Some(committee) = self.state.committees.get_mut(&c) {
-            committee.apply(op);
+            committee.apply(op, &view);
             if log.since_checkpoint >= self.checkpoint_every {
                 log.since_checkpoint = 0;
                 log.checkpoints.push(Checkpoint {
                     key,
-                    max_ord: log.max_ord,
+                    known: ord + 1,
                     state: committee.clone(),
                 });
             }
@@ -709,18 +876,26 @@ impl Engine {
         self.stats.rewinds += 1;
         let keep = log.checkpoints.partition_point(|cp| cp.key < dirty);
         log.checkpoints.truncate(keep);
-        let (mut committee, mut max_ord, start) = match log.checkpoints.last() {
-            Some(cp) => (Some(cp.state.clone()), cp.max_ord, Bound::Excluded(cp.key)),
-            None => (None, 0, Bound::Unbounded),
+        let (mut committee, start) = match log.checkpoints.last() {
+            Some(cp) => (Some(cp.state.clone()), Bound::Excluded(cp.key)),
+            None => (None, Bound::Unbounded),
         };
+        let unseen = Unseen::default();
+        let view = View {
+            entries: &self.entries,
+            proposals: &self.proposals,
+            closes_of: &self.closes_of,
+            votes_of: &self.votes_of,
+            unseen: &unseen,
+        };
+        let known = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
         let mut since = 0;
         for (&key, &ord) in log.ops.range((start, Bound::Unbounded)) {
             let op = &self.entries[ord as usize].op;
             match committee.as_mut() {
                 None => committee = Committee::created_by(op),
-                Some(c) => c.apply(op),
+                Some(c) => c.apply(op, &view),
             }
-            max_ord = max_ord.max(ord);
             since += 1;
             if since >= self.checkpoint_every
                 && let Some(state) = &committee
@@ -728,13 +903,12 @@ impl Engine {
                 since = 0;
                 log.checkpoints.push(Checkpoint {
                     key,
-                    max_ord,
+                    known,
                     state: state.clone(),
                 });
             }
         }
         log.since_checkpoint = since;
-        log.max_ord = max_ord;
         if let Some(committee) = committee {
             self.state.committees.insert(*c, committee);
         }
@@ -756,10 +930,10 @@ impl Engine {
             return Some(Cow::Borrowed(current));
         }
         let min_unseen = unseen.min().unwrap_or(u32::MAX);
-        // Checkpoints whose every op was accepted before the first unseen op
-        // hold only ops of past(X); both conditions hold on a prefix.
+        // Checkpoints folded from ops X all saw, and not pending a rewind;
+        // both conditions hold on a prefix.
         let usable = log.checkpoints.partition_point(|cp| {
-            cp.max_ord < min_unseen && log.dirty_from.is_none_or(|dirty| cp.key < dirty)
+            cp.known <= min_unseen && log.dirty_from.is_none_or(|dirty| cp.key < dirty)
         });
         let checkpoint = usable.checked_sub(1).map(|i| &log.checkpoints[i]);
         let start = checkpoint.map_or(Bound::Unbounded, |cp| Bound::Excluded(cp.key));
@@ -767,6 +941,13 @@ impl Engine {
         if fresh && !tail.clone().any(|(_, &ord)| unseen.contains(ord)) {
             return Some(Cow::Borrowed(current));
         }
+        let view = View {
+            entries: &self.entries,
+            proposals: &self.proposals,
+            closes_of: &self.closes_of,
+            votes_of: &self.votes_of,
+            unseen,
+        };
         let mut committee = checkpoint.map(|cp| cp.state.clone());
         for (_, &ord) in tail {
             if unseen.contains(ord) {
@@ -775,7 +956,7 @@ impl Engine {
             let op = &self.entries[ord as usize].op;
             match committee.as_mut() {
                 None => committee = Committee::created_by(op),
-                Some(c) => c.apply(op),
+                Some(c) => c.apply(op, &view),
             }
         }
         committee.map(Cow::Owned)

@@ -12,6 +12,7 @@
 pub mod auth;
 pub mod body;
 pub mod engine;
+pub mod governance;
 pub mod keys;
 pub mod op;
 pub mod outcome;

@@ -65,6 +65,19 @@ pub enum RejectReason {
         /// Vouches required by the policy, clamped to the member count.
         need: u32,
     },
+    /// The proposal is not Applied in the op's past (unknown, rejected,
+    /// or not seen).
+    #[error("no such proposal in this committee")]
+    NoSuchProposal,
+    /// A removal of someone who is not a member.
+    #[error("the member to remove is not a member")]
+    SubjectNotMember,
+    /// A ranking on a decision, or a choice on an election.
+    #[error("wrong kind of ballot for this proposal")]
+    WrongBallot,
+    /// A close by someone other than the proposer before `closes_at`.
+    #[error("only the proposer may close before the closing time")]
+    TooEarly,
     /// Vouch, join or leave on a council: council membership is seats only.
     #[error("council membership is by seats only")]
     CouncilMembershipIsBySeats,

@@ -8,6 +8,7 @@
 
 use crate::auth::authorise;
 use crate::body::Body;
+use crate::governance::{self, CastVote, Closing, Electorate, FoldContext, ProposalResult};
 use crate::op::{Op, VERSION};
 use crate::outcome::Outcome;
 use crate::state::{State, digest};
@@ -41,6 +42,7 @@ pub fn evaluate<B: AsRef<[u8]>>(federation: Hash, raw: &[B]) -> Evaluation {
     }
     // Acceptance in rounds: an op is decided once all its parents are.
     let mut accepted: HashMap<Hash, Outcome> = HashMap::new();
+    let mut meta: HashMap<Hash, (Electorate, u64)> = HashMap::new();
     let mut dropped: BTreeSet<Hash> = BTreeSet::new();
     loop {
         let mut progress = false;
@@ -52,7 +54,7 @@ pub fn evaluate<B: AsRef<[u8]>>(federation: Hash, raw: &[B]) -> Evaluation {
         ready.sort_by_key(|op| op.order_key());
         for op in ready {
             progress = true;
-            match decide(federation, op, &ops, &accepted) {
+            match decide(federation, op, &ops, &accepted, &mut meta) {
                 Some(outcome) => {
                     accepted.insert(op.id, outcome);
                 }
@@ -66,7 +68,7 @@ pub fn evaluate<B: AsRef<[u8]>>(federation: Hash, raw: &[B]) -> Evaluation {
         }
     }
     let all: BTreeSet<Hash> = accepted.keys().copied().collect();
-    let mut state = fold(&all, &ops, &accepted);
+    let mut state = fold(&all, &ops, &accepted, &meta);
     let mut seqs: HashMap<(crate::PublicKey, u64), usize> = HashMap::new();
     for id in &all {
         let f = &ops[id].fields;
@@ -90,6 +92,7 @@ fn decide(
     op: &Op,
     ops: &HashMap<Hash, Op>,
     accepted: &HashMap<Hash, Outcome>,
+    meta: &mut HashMap<Hash, (Electorate, u64)>,
 ) -> Option<Outcome> {
     let f = &op.fields;
     if op.is_genesis() {
@@ -113,7 +116,7 @@ fn decide(
         return None;
     }
     let past = past_of(op, ops);
-    let past_state = fold(&past, ops, accepted);
+    let past_state = fold(&past, ops, accepted, meta);
     let founder = past_state.federation.as_ref().map(|fed| fed.founder);
     let standing = founder == Some(f.author)
         || past.iter().any(|id| {
@@ -123,11 +126,26 @@ fn decide(
     if !standing {
         return None;
     }
-    if f.version != VERSION || matches!(f.body, Body::Unknown { .. }) {
+    if f.version != VERSION
+        || matches!(f.body, Body::Unknown { .. })
+        || matches!(&f.body, Body::Propose { kind, .. } if !kind.is_supported())
+    {
         return Some(Outcome::Unknown);
     }
     Some(match authorise(&past_state, op) {
-        Ok(()) => Outcome::Applied,
+        Ok(()) => {
+            if let Body::Propose {
+                committee,
+                kind,
+                closes_at,
+                ..
+            } = &f.body
+            {
+                let electorate = Electorate::of(&past_state.committees[committee], kind);
+                meta.insert(op.id, (electorate, *closes_at));
+            }
+            Outcome::Applied
+        }
         Err(reason) => Outcome::Rejected(reason),
     })
 }
@@ -145,16 +163,102 @@ pub fn past_of(op: &Op, ops: &HashMap<Hash, Op>) -> BTreeSet<Hash> {
 }
 
 /// state(T): the applied ops of `set`, folded in `(lamport, id)` order.
-fn fold(set: &BTreeSet<Hash>, ops: &HashMap<Hash, Op>, outcomes: &HashMap<Hash, Outcome>) -> State {
+fn fold(
+    set: &BTreeSet<Hash>,
+    ops: &HashMap<Hash, Op>,
+    outcomes: &HashMap<Hash, Outcome>,
+    meta: &HashMap<Hash, (Electorate, u64)>,
+) -> State {
     let mut in_order: Vec<&Op> = set
         .iter()
         .filter(|id| outcomes.get(*id).is_some_and(Outcome::is_applied))
         .map(|id| &ops[id])
         .collect();
     in_order.sort_by_key(|op| op.order_key());
+    let ctx = Naive {
+        set,
+        ops,
+        outcomes,
+        meta,
+    };
     let mut state = State::default();
     for op in in_order {
-        state.apply(op);
+        state.apply(op, &ctx);
     }
     state
+}
+
+/// The definitions of "Tallies" over one set of ops, by brute force.
+struct Naive<'a> {
+    set: &'a BTreeSet<Hash>,
+    ops: &'a HashMap<Hash, Op>,
+    outcomes: &'a HashMap<Hash, Outcome>,
+    meta: &'a HashMap<Hash, (Electorate, u64)>,
+}
+
+impl Naive<'_> {
+    fn applied(&self, id: &Hash) -> bool {
+        self.outcomes.get(id).is_some_and(Outcome::is_applied)
+    }
+
+    /// The counting closes of `proposal` in the set (valid ones; with no
+    /// voids yet, that is every applied close).
+    fn closes(&self, proposal: &Hash) -> Vec<&Op> {
+        self.set
+            .iter()
+            .filter(|id| self.applied(id))
+            .map(|id| &self.ops[id])
+            .filter(
+                |op| matches!(&op.fields.body, Body::Close { proposal: p, .. } if p == proposal),
+            )
+            .collect()
+    }
+
+    /// Counts the applied votes on `proposal` in K = ⋃ past(close).
+    fn count(&self, proposal: &Hash, closes: &[&Op]) -> ProposalResult {
+        let (electorate, closes_at) = &self.meta[proposal];
+        let mut cut: BTreeSet<Hash> = BTreeSet::new();
+        for close in closes {
+            cut.extend(past_of(close, self.ops));
+        }
+        let cast = cut.iter().filter(|id| self.applied(id)).filter_map(|id| {
+            let op = &self.ops[id];
+            match &op.fields.body {
+                Body::Vote {
+                    proposal: p,
+                    ballot,
+                    ..
+                } if p == proposal => Some(CastVote {
+                    voter: op.fields.author,
+                    position: (op.fields.seq, op.id),
+                    time: op.fields.time,
+                    ballot,
+                }),
+                _ => None,
+            }
+        });
+        ProposalResult::decide(electorate, governance::count(electorate, *closes_at, cast))
+    }
+}
+
+impl FoldContext for Naive<'_> {
+    fn electorate(&self, proposal: &Hash) -> Option<Electorate> {
+        self.meta.get(proposal).map(|(e, _)| e.clone())
+    }
+
+    fn first_close(&self, proposal: &Hash) -> Option<(u64, Hash)> {
+        self.closes(proposal).iter().map(|c| c.order_key()).min()
+    }
+
+    fn closing(&self, proposal: &Hash) -> Option<Closing> {
+        let closes = self.closes(proposal);
+        let first = *closes.iter().min_by_key(|c| c.order_key())?;
+        let result = self.count(proposal, &closes);
+        let first_only = self.count(proposal, &[first]);
+        Some(Closing {
+            first: first.order_key(),
+            changed_after_close: first_only.passed() != result.passed(),
+            result,
+        })
+    }
 }

@@ -7,7 +7,8 @@
 //! give the same state. The canonical [`digest`] covers the state and every
 //! op's outcome.
 
-use crate::body::{Body, CommitteeKind, Policy};
+use crate::body::{Body, CommitteeKind, Policy, ProposalKind};
+use crate::governance::{FoldContext, ProposalRecord, ProposalStatus, Statement};
 use crate::op::Op;
 use crate::outcome::Outcome;
 use crate::types::{Hash, PublicKey};
@@ -55,6 +56,10 @@ pub struct Committee {
     /// Candidates with the members who vouched for them since their last
     /// join. A join consumes the vouches that admitted it.
     pub candidates: BTreeMap<PublicKey, BTreeSet<PublicKey>>,
+    /// Its proposals, open and closed, by id.
+    pub proposals: BTreeMap<Hash, ProposalRecord>,
+    /// Statements it adopted, by proposal id.
+    pub statements: BTreeMap<Hash, Statement>,
 }
 
 impl Committee {
@@ -78,11 +83,15 @@ impl Committee {
                 BTreeSet::from([author])
             },
             candidates: BTreeMap::new(),
+            proposals: BTreeMap::new(),
+            statements: BTreeMap::new(),
         })
     }
 
     /// Folds in the effect of an applied op that names this committee.
-    pub fn apply(&mut self, op: &Op) {
+    /// `ctx` answers for the set of ops being folded: E(P) of proposals and
+    /// how they closed.
+    pub fn apply(&mut self, op: &Op, ctx: &impl FoldContext) {
         let author = op.fields.author;
         match &op.fields.body {
             Body::Vouch { candidate, .. } if !self.members.contains(candidate) => {
@@ -97,6 +106,72 @@ impl Committee {
             }
             Body::Leave { .. } => {
                 self.members.remove(&author);
+            }
+            Body::Propose {
+                kind,
+                title,
+                text,
+                closes_at,
+                ..
+            } => {
+                if let Some(electorate) = ctx.electorate(&op.id) {
+                    self.proposals.insert(
+                        op.id,
+                        ProposalRecord {
+                            proposer: author,
+                            kind: kind.clone(),
+                            title: title.clone(),
+                            text: text.clone(),
+                            closes_at: *closes_at,
+                            created: op.order_key(),
+                            electorate,
+                            status: ProposalStatus::Open,
+                        },
+                    );
+                }
+            }
+            Body::Close { proposal, .. } => {
+                if ctx.first_close(proposal) != Some(op.order_key()) {
+                    return;
+                }
+                let Some(closing) = ctx.closing(proposal) else {
+                    return;
+                };
+                let passed = closing.result.passed();
+                let Some(record) = self.proposals.get_mut(proposal) else {
+                    return;
+                };
+                record.status = ProposalStatus::Closed(closing);
+                if passed {
+                    let (kind, title, text) = (
+                        record.kind.clone(),
+                        record.title.clone(),
+                        record.text.clone(),
+                    );
+                    self.enact(*proposal, &kind, title, text);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The effect of a passed proposal on this committee.
+    fn enact(&mut self, proposal: Hash, kind: &ProposalKind, title: String, text: String) {
+        match kind {
+            ProposalKind::PolicyChange { policy } => self.policy = policy.clone(),
+            ProposalKind::RemoveMember { member } => {
+                self.members.remove(member);
+                self.candidates.remove(member);
+            }
+            ProposalKind::Statement { public } => {
+                self.statements.insert(
+                    proposal,
+                    Statement {
+                        title,
+                        text,
+                        public: *public,
+                    },
+                );
             }
             _ => {}
         }
@@ -131,8 +206,9 @@ pub struct State {
 
 impl State {
     /// Folds in the effect of an applied op. Ops must come in `(lamport, id)`
-    /// order for the result to be `state(T)`.
-    pub fn apply(&mut self, op: &Op) {
+    /// order, and `ctx` must answer for the same set, for the result to be
+    /// `state(T)`.
+    pub fn apply(&mut self, op: &Op, ctx: &impl FoldContext) {
         match &op.fields.body {
             Body::CreateFederation { name } => {
                 self.federation = Some(Federation {
@@ -150,7 +226,7 @@ impl State {
             body => {
                 if let Some(committee) = body.committee().and_then(|c| self.committees.get_mut(&c))
                 {
-                    committee.apply(op);
+                    committee.apply(op, ctx);
                 }
             }
         }

@@ -7,7 +7,7 @@
 //! listed here as [`check_size`] and [`check_canonical`] so that the rule set
 //! reads as one list.
 
-use crate::body::{Body, CommitteeKind, CouncilScope, Policy};
+use crate::body::{Ballot, Body, CommitteeKind, CouncilScope, Policy, ProposalKind};
 use crate::keys;
 use crate::op::{DecodeError, MAX_DEPS, MAX_OP_BYTES, Op};
 use crate::types::Hash;
@@ -16,6 +16,10 @@ use crate::types::Hash;
 pub const MAX_NAME_BYTES: usize = 200;
 /// Longest area path, enterprise, site or industry, in bytes.
 pub const MAX_FIELD_BYTES: usize = 512;
+/// Longest proposal text, in bytes.
+pub const MAX_TEXT_BYTES: usize = 16 * 1024;
+/// Most candidates or ranked names in one op.
+pub const MAX_LIST: usize = 1000;
 
 /// Why an op fails stateless validation.
 #[derive(Debug, thiserror::Error, PartialEq, Eq, Clone)]
@@ -215,9 +219,56 @@ pub fn check_body(body: &Body) -> Result<(), StatelessError> {
                 CommitteeKind::Advisory => Ok(()),
             }
         }
-        Body::Vouch { .. } | Body::Join { .. } | Body::Leave { .. } | Body::Unknown { .. } => {
-            Ok(())
+        Body::Propose {
+            kind, title, text, ..
+        } => {
+            check_text(title, MAX_NAME_BYTES, "title")?;
+            if text.len() > MAX_TEXT_BYTES {
+                return Err(StatelessError::BadField("text"));
+            }
+            check_proposal_kind(kind)
         }
+        Body::Vote {
+            ballot: Ballot::Ranking(ranking),
+            ..
+        } => check_unique_keys(ranking, "ranking"),
+        Body::Vote { .. }
+        | Body::Close { .. }
+        | Body::Vouch { .. }
+        | Body::Join { .. }
+        | Body::Leave { .. }
+        | Body::Unknown { .. } => Ok(()),
+    }
+}
+
+fn check_unique_keys(
+    keys: &[crate::types::PublicKey],
+    what: &'static str,
+) -> Result<(), StatelessError> {
+    let unique: std::collections::BTreeSet<_> = keys.iter().collect();
+    if keys.len() > MAX_LIST || unique.len() != keys.len() {
+        return Err(StatelessError::BadField(what));
+    }
+    Ok(())
+}
+
+/// A proposal kind: a valid policy, an election of at least one seat from
+/// distinct candidates.
+pub fn check_proposal_kind(kind: &ProposalKind) -> Result<(), StatelessError> {
+    match kind {
+        ProposalKind::PolicyChange { policy } => check_policy(policy),
+        ProposalKind::Election {
+            seats, candidates, ..
+        } => {
+            if *seats == 0 || candidates.is_empty() {
+                return Err(StatelessError::BadField("seats"));
+            }
+            check_unique_keys(candidates, "candidates")
+        }
+        ProposalKind::MergeDemands { from, into } if from == into => {
+            Err(StatelessError::BadField("merge"))
+        }
+        _ => Ok(()),
     }
 }
 

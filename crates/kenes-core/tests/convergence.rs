@@ -6,10 +6,12 @@
 //! some ops withheld until the end, and in random batches. All replicas
 //! must reach the digest of the from-scratch reference evaluation.
 
-use kenes_core::body::{CommitteeKind, Policy};
+use kenes_core::body::{Ballot, CommitteeKind, Policy, ProposalKind, Ratio};
+use kenes_core::governance::ProposalStatus;
 use kenes_core::op::{UnsignedOp, VERSION, genesis};
 use kenes_core::rng::SplitMix64;
-use kenes_core::{Body, Engine, Hash, Op, SecretKey, Verify, reference};
+use kenes_core::tally::Choice;
+use kenes_core::{Body, Engine, Hash, Op, PublicKey, SecretKey, Verify, reference};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,6 +33,13 @@ enum Action {
         from: u8,
         to: u8,
     },
+    /// Every member `who` knows of votes on one of its open proposals,
+    /// then `who` gathers the ballots and closes it.
+    Round {
+        who: u8,
+        x: u8,
+        y: u8,
+    },
     Backdate {
         who: u8,
         kind: u8,
@@ -47,17 +56,23 @@ enum Action {
     },
 }
 
+/// Body kinds: membership most, then votes, proposals and closes.
+fn kinds() -> impl Strategy<Value = u8> {
+    prop_oneof![4 => 0u8..3, 1 => 3u8..6, 2 => Just(6u8), 10 => Just(7u8), 2 => Just(8u8)]
+}
+
 fn action() -> impl Strategy<Value = Action> {
     let m = 0..MEMBERS;
     prop_oneof![
-        4 => (m.clone(), prop_oneof![4 => 0u8..3, 1 => 3u8..6], any::<u8>(), any::<u8>()).prop_map(|(who, kind, x, y)| Action::Act { who, kind, x, y }),
-        3 => (m.clone(), m.clone()).prop_map(|(from, to)| Action::Sync { from, to }),
-        2 => (m.clone(), prop_oneof![4 => 0u8..3, 1 => 3u8..6], any::<u8>(), any::<u8>(), any::<u8>()).prop_map(|(who, kind, x, y, cut)| Action::Backdate { who, kind, x, y, cut }),
-        1 => (m, prop_oneof![4 => 0u8..3, 1 => 3u8..6], any::<u8>(), any::<u8>(), any::<u8>()).prop_map(|(who, kind, x, y, cut)| Action::Fork { who, kind, x, y, cut }),
+        4 => (m.clone(), kinds(), any::<u8>(), any::<u8>()).prop_map(|(who, kind, x, y)| Action::Act { who, kind, x, y }),
+        5 => (m.clone(), m.clone()).prop_map(|(from, to)| Action::Sync { from, to }),
+        2 => (m.clone(), any::<u8>(), any::<u8>()).prop_map(|(who, x, y)| Action::Round { who, x, y }),
+        2 => (m.clone(), kinds(), any::<u8>(), any::<u8>(), any::<u8>()).prop_map(|(who, kind, x, y, cut)| Action::Backdate { who, kind, x, y, cut }),
+        1 => (m, kinds(), any::<u8>(), any::<u8>(), any::<u8>()).prop_map(|(who, kind, x, y, cut)| Action::Fork { who, kind, x, y, cut }),
     ]
 }
 
-fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8) -> Body {
+fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body {
     let me = key(who).public();
     let state = engine.state();
     let all: Vec<Hash> = state.committees.keys().copied().collect();
@@ -67,7 +82,8 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8) -> Body {
         .committees
         .values()
         .filter(|c| match kind {
-            0 | 2 => c.members.contains(&me),
+            0 | 2 | 6 => c.members.contains(&me),
+            7 | 8 => c.members.contains(&me) && !c.proposals.is_empty(),
             1 => c.candidates.contains_key(&me),
             _ => true,
         })
@@ -107,10 +123,103 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8) -> Body {
                 ..Policy::default()
             },
         },
+        6 => {
+            let members: Vec<PublicKey> = state.committees[&c].members.iter().copied().collect();
+            let kind = match y % 4 {
+                0 => ProposalKind::Decision,
+                1 => ProposalKind::PolicyChange {
+                    policy: Policy {
+                        vouches_required: 1 + u32::from(x % 2),
+                        quorum: Ratio(u32::from(x % 3), 3),
+                        consensus: x.is_multiple_of(5),
+                        ..Policy::default()
+                    },
+                },
+                2 if !members.is_empty() => ProposalKind::RemoveMember {
+                    member: members[x as usize % members.len()],
+                },
+                _ => ProposalKind::Statement { public: x.is_multiple_of(2) },
+            };
+            Body::Propose {
+                committee: c,
+                kind,
+                title: format!("question {x}"),
+                text: String::new(),
+                closes_at: time + 1 + u64::from(x % 30),
+            }
+        }
+        7 | 8 => {
+            // Mostly the open proposals: that is where ballots matter.
+            let all: Vec<Hash> = state.committees[&c].proposals.keys().copied().collect();
+            let open: Vec<Hash> = state.committees[&c]
+                .proposals
+                .iter()
+                .filter(|(_, p)| p.status == ProposalStatus::Open)
+                .map(|(id, _)| *id)
+                .collect();
+            let proposals = if open.is_empty() || x.is_multiple_of(5) {
+                all
+            } else {
+                open
+            };
+            if proposals.is_empty() {
+                return Body::Profile {
+                    name: format!("member {x}"),
+                };
+            }
+            let proposal = proposals[y as usize % proposals.len()];
+            if kind == 7 {
+                let choice = [
+                    Choice::Yes,
+                    Choice::Yes,
+                    Choice::Yes,
+                    Choice::No,
+                    Choice::Abstain,
+                    Choice::Block,
+                ][x as usize % 6];
+                Body::Vote {
+                    committee: c,
+                    proposal,
+                    ballot: Ballot::Choice(choice),
+                }
+            } else {
+                Body::Close {
+                    committee: c,
+                    proposal,
+                }
+            }
+        }
         _ => Body::Unknown {
             kind: 1000 + u32::from(x),
             payload: vec![y],
         },
+    }
+}
+
+/// The op's own clock: ballots mostly before the closing time (one in
+/// seven after it), closes mostly at it (one in seven before it), anything
+/// else at the action's time.
+fn time_for(engine: &Engine, body: &Body, x: u8, time: u64) -> u64 {
+    let closes_at = |c: &Hash, p: &Hash| {
+        engine
+            .state()
+            .committees
+            .get(c)
+            .and_then(|c| c.proposals.get(p))
+            .map(|p| p.closes_at)
+    };
+    let late = x.is_multiple_of(7);
+    match body {
+        Body::Vote {
+            committee,
+            proposal,
+            ..
+        } => closes_at(committee, proposal).map_or(time, |t| if late { t + 1 } else { t - 1 }),
+        Body::Close {
+            committee,
+            proposal,
+        } => closes_at(committee, proposal).map_or(time, |t| if late { t - 1 } else { t }),
+        _ => time,
     }
 }
 
@@ -183,6 +292,42 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
         founder.ingest(std::slice::from_ref(&op.bytes), Verify::Trusted);
         pool.push(op.bytes);
     }
+    // Half the members start inside the first committee; the others have
+    // standing (a vouch) but must still be let in.
+    let first = *founder
+        .state()
+        .committees
+        .iter()
+        .find(|(_, c)| c.policy.vouches_required == 1)
+        .unwrap()
+        .0;
+    for m in 1..MEMBERS {
+        let steps: Vec<(u8, Body)> = if m <= MEMBERS / 2 {
+            vec![
+                (
+                    0,
+                    Body::Vouch {
+                        committee: first,
+                        candidate: key(m).public(),
+                    },
+                ),
+                (m, Body::Join { committee: first }),
+            ]
+        } else {
+            vec![(
+                0,
+                Body::Vouch {
+                    committee: first,
+                    candidate: key(m).public(),
+                },
+            )]
+        };
+        for (who, body) in steps {
+            let op = founder.author(&key(who), body, 0);
+            founder.ingest(std::slice::from_ref(&op.bytes), Verify::Trusted);
+            pool.push(op.bytes);
+        }
+    }
     let mut nodes: Vec<Engine> = (0..MEMBERS)
         .map(|_| {
             let mut e = Engine::new(fed);
@@ -194,9 +339,22 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
         let time = t as u64 + 1;
         let made = match *action {
             Action::Act { who, kind, x, y } => {
+                if kind == 8 {
+                    // Whoever closes has usually gathered the others' ballots.
+                    let everything: Vec<Vec<u8>> = nodes
+                        .iter()
+                        .flat_map(|n| n.entries().iter().map(|e| e.op.bytes.clone()))
+                        .collect();
+                    nodes[who as usize].ingest(&everything, Verify::Trusted);
+                }
                 let engine = &mut nodes[who as usize];
-                let b = body(engine, who, kind, x, y);
-                Some((who, engine.author(&key(who), b, time)))
+                let b = body(engine, who, kind, x, y, time);
+                let t = time_for(engine, &b, x, time);
+                Some((who, engine.author(&key(who), b, t)))
+            }
+            Action::Round { who, x, y } => {
+                round(&mut nodes, &mut pool, who, x, y, time);
+                None
             }
             Action::Sync { from, to } => {
                 let ops: Vec<Vec<u8>> = nodes[from as usize]
@@ -215,11 +373,12 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
                 cut,
             } => {
                 let engine = &mut nodes[who as usize];
-                let b = body(engine, who, kind, x, y);
+                let b = body(engine, who, kind, x, y, time);
+                let t = time_for(engine, &b, x, time);
                 let cut = 1 + cut as usize % engine.len();
                 let deps = prefix_heads(engine, cut);
                 let (seq, prev) = engine.next_position(&key(who).public());
-                Some((who, build(engine, who, seq, prev, deps, b, time)))
+                Some((who, build(engine, who, seq, prev, deps, b, t)))
             }
             Action::Fork {
                 who,
@@ -229,7 +388,8 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
                 cut,
             } => {
                 let engine = &mut nodes[who as usize];
-                let b = body(engine, who, kind, x, y);
+                let b = body(engine, who, kind, x, y, time);
+                let t = time_for(engine, &b, x, time);
                 let (next, _) = engine.next_position(&key(who).public());
                 let seq = u64::from(y) % (next + 1);
                 let prev = (seq > 0).then(|| {
@@ -247,7 +407,7 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
                         let prev = prev.flatten();
                         let cut = 1 + cut as usize % engine.len();
                         let deps = prefix_heads(engine, cut);
-                        Some((who, build(engine, who, seq, prev, deps, b, time)))
+                        Some((who, build(engine, who, seq, prev, deps, b, t)))
                     }
                 }
             }
@@ -258,6 +418,75 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
         }
     }
     (fed, pool)
+}
+
+fn round(nodes: &mut [Engine], pool: &mut Vec<Vec<u8>>, who: u8, x: u8, y: u8, time: u64) {
+    let me = key(who).public();
+    let open: Vec<(Hash, Hash, u64, Vec<PublicKey>)> = nodes[who as usize]
+        .state()
+        .committees
+        .values()
+        .filter(|c| c.members.contains(&me))
+        .flat_map(|c| {
+            c.proposals
+                .iter()
+                .filter(|(_, p)| p.status == ProposalStatus::Open)
+                .map(|(id, p)| {
+                    (
+                        c.id,
+                        *id,
+                        p.closes_at,
+                        c.members.iter().copied().collect::<Vec<_>>(),
+                    )
+                })
+        })
+        .collect();
+    if open.is_empty() {
+        return;
+    }
+    let (c, proposal, closes_at, members) = open[x as usize % open.len()].clone();
+    let mine: Vec<Vec<u8>> = nodes[who as usize]
+        .entries()
+        .iter()
+        .map(|e| e.op.bytes.clone())
+        .collect();
+    let mut ballots = Vec::new();
+    for (i, voter) in members.iter().enumerate() {
+        let Some(v) = (0..MEMBERS).find(|m| key(*m).public() == *voter) else {
+            continue;
+        };
+        let node = &mut nodes[v as usize];
+        node.ingest(&mine, Verify::Trusted);
+        let choice = if (y >> (i % 8)) & 1 == 1 || y.is_multiple_of(3) {
+            Choice::Yes
+        } else {
+            Choice::No
+        };
+        let op = node.author(
+            &key(v),
+            Body::Vote {
+                committee: c,
+                proposal,
+                ballot: Ballot::Choice(choice),
+            },
+            closes_at.saturating_sub(1).max(time),
+        );
+        node.ingest(std::slice::from_ref(&op.bytes), Verify::Signatures);
+        ballots.push(op.bytes.clone());
+        pool.push(op.bytes);
+    }
+    let closer = &mut nodes[who as usize];
+    closer.ingest(&ballots, Verify::Trusted);
+    let op = closer.author(
+        &key(who),
+        Body::Close {
+            committee: c,
+            proposal,
+        },
+        closes_at.max(time),
+    );
+    closer.ingest(std::slice::from_ref(&op.bytes), Verify::Signatures);
+    pool.push(op.bytes);
 }
 
 fn deliver(

@@ -611,3 +611,116 @@ fn the_pending_set_is_bounded() {
     assert_eq!(replica.pending_len(), 2);
     assert!(replica.is_empty());
 }
+
+fn members(w: &mut World, c: Hash, keys: &[u8]) {
+    for &k in keys {
+        w.act(
+            1,
+            Body::Vouch {
+                committee: c,
+                candidate: key(k).public(),
+            },
+        );
+        // Later joiners need as many vouches as the clamp allows.
+        let need = w.engine.state().committees[&c].vouches_needed();
+        let vouchers: Vec<u8> = w.engine.state().committees[&c]
+            .members
+            .iter()
+            .filter_map(|m| (1..=20u8).find(|i| key(*i).public() == *m))
+            .filter(|i| *i != 1)
+            .take(need as usize - 1)
+            .collect();
+        for v in vouchers {
+            w.act(
+                v,
+                Body::Vouch {
+                    committee: c,
+                    candidate: key(k).public(),
+                },
+            );
+        }
+        let join = w.act(k, Body::Join { committee: c });
+        assert_eq!(w.outcome(&join), Outcome::Applied);
+    }
+}
+
+fn propose(
+    w: &mut World,
+    who: u8,
+    c: Hash,
+    kind: kenes_core::body::ProposalKind,
+    closes_in: u64,
+) -> Op {
+    let closes_at = w.clock + closes_in;
+    w.act(
+        who,
+        Body::Propose {
+            committee: c,
+            kind,
+            title: "question".into(),
+            text: String::new(),
+            closes_at,
+        },
+    )
+}
+
+fn vote(w: &mut World, who: u8, c: Hash, p: &Op, choice: kenes_core::tally::Choice) -> Op {
+    w.act(
+        who,
+        Body::Vote {
+            committee: c,
+            proposal: p.id,
+            ballot: kenes_core::body::Ballot::Choice(choice),
+        },
+    )
+}
+
+fn status(w: &World, c: Hash, p: &Op) -> kenes_core::governance::ProposalStatus {
+    w.engine.state().committees[&c].proposals[&p.id]
+        .status
+        .clone()
+}
+
+#[test]
+fn a_statement_passes_at_its_first_close() {
+    use kenes_core::body::ProposalKind;
+    use kenes_core::governance::ProposalStatus;
+    use kenes_core::tally::Choice;
+    let mut w = World::new();
+    let c = w.committee(1, "Zhanaozen oil workers", 1);
+    members(&mut w, c, &[2, 3]);
+    let p = propose(&mut w, 1, c, ProposalKind::Statement { public: true }, 100);
+    assert_eq!(w.outcome(&p), Outcome::Applied);
+    assert_eq!(status(&w, c, &p), ProposalStatus::Open);
+    vote(&mut w, 1, c, &p, Choice::Yes);
+    vote(&mut w, 2, c, &p, Choice::Yes);
+    vote(&mut w, 3, c, &p, Choice::No);
+    // A member may not close before the closing time; the proposer may.
+    let early = w.act(
+        2,
+        Body::Close {
+            committee: c,
+            proposal: p.id,
+        },
+    );
+    assert_eq!(w.outcome(&early), Outcome::Rejected(RejectReason::TooEarly));
+    let close = w.act(
+        1,
+        Body::Close {
+            committee: c,
+            proposal: p.id,
+        },
+    );
+    assert_eq!(w.outcome(&close), Outcome::Applied);
+    let ProposalStatus::Closed(closing) = status(&w, c, &p) else {
+        panic!("closed")
+    };
+    assert!(closing.result.passed());
+    assert_eq!((closing.result.count.yes, closing.result.count.no), (2, 1));
+    assert!(
+        w.engine.state().committees[&c]
+            .statements
+            .contains_key(&p.id)
+    );
+    w.check_reference();
+}

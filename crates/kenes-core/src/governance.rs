@@ -1,0 +1,211 @@
+//! Proposals, votes and closes (DESIGN §4, "Tallies"): who is in a
+//! proposal's electorate, which ballots count, and the record a proposal
+//! leaves in its committee's state.
+//!
+//! What is fixed when the proposal is accepted (its electorate E(P), read
+//! in `state(past(P))`, with the policy's quorum and consensus mode) is an
+//! [`Electorate`]. What depends on the set of ops (the counting closes, the
+//! counted cut K(P) and so the result) is asked of a [`FoldContext`], which
+//! the engine answers incrementally and the reference evaluator naively.
+
+use crate::body::{Ballot, ProposalKind, Ratio};
+use crate::state::Committee;
+use crate::tally::{DecisionCount, Failure, Threshold};
+use crate::types::{Hash, PublicKey};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// E(P) and the rules of its count, fixed by `state(past(P))`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Electorate {
+    /// Voters and their weights.
+    pub voters: BTreeMap<PublicKey, u128>,
+    /// Sum of the weights.
+    pub total: u128,
+    /// Share of the weight that must take part.
+    pub quorum: Ratio,
+    /// Consensus mode.
+    pub consensus: bool,
+    /// Ordinary or strong threshold.
+    pub threshold: Threshold,
+}
+
+impl Electorate {
+    /// E(P) for a proposal of `kind` in `committee` as it stands in the
+    /// proposal's past: its members (a council's convenor while it has no
+    /// seats), weight 1 each, never the subject of a removal or recall.
+    pub fn of(committee: &Committee, kind: &ProposalKind) -> Electorate {
+        let subject = kind.subject();
+        let voters: BTreeMap<PublicKey, u128> = committee
+            .members
+            .iter()
+            .chain(committee.convenor.iter())
+            .filter(|k| Some(**k) != subject)
+            .map(|k| (*k, 1))
+            .collect();
+        Electorate {
+            total: voters.values().sum(),
+            voters,
+            quorum: committee.policy.quorum,
+            consensus: committee.policy.consensus,
+            threshold: kind.threshold(),
+        }
+    }
+
+    /// True if `key` may vote or close as a member: in a committee, a
+    /// member; in a council, its convenor while it has no seats.
+    pub fn may_act(committee: &Committee, key: &PublicKey) -> bool {
+        committee.includes(key)
+    }
+}
+
+/// A valid vote inside K(P), as the count needs it.
+#[derive(Clone, Debug)]
+pub struct CastVote<'a> {
+    /// Who voted.
+    pub voter: PublicKey,
+    /// `(seq, id)` of the vote: the highest counts.
+    pub position: (u64, Hash),
+    /// The vote's own time.
+    pub time: u64,
+    /// The ballot.
+    pub ballot: &'a Ballot,
+}
+
+/// Counts the ballots of E(P) among `votes` (valid votes in K(P)): for each
+/// voter, the vote with the highest seq whose time is not after
+/// `closes_at`.
+pub fn count<'a>(
+    electorate: &Electorate,
+    closes_at: u64,
+    votes: impl IntoIterator<Item = CastVote<'a>>,
+) -> DecisionCount {
+    let mut latest: BTreeMap<PublicKey, ((u64, Hash), &Ballot)> = BTreeMap::new();
+    for vote in votes {
+        if vote.time > closes_at || !electorate.voters.contains_key(&vote.voter) {
+            continue;
+        }
+        let newer = latest
+            .get(&vote.voter)
+            .is_none_or(|(position, _)| *position < vote.position);
+        if newer {
+            latest.insert(vote.voter, (vote.position, vote.ballot));
+        }
+    }
+    let mut count = DecisionCount {
+        electorate: electorate.total,
+        ..DecisionCount::default()
+    };
+    for (voter, (_, ballot)) in latest {
+        if let Ballot::Choice(choice) = ballot {
+            count.add(*choice, electorate.voters[&voter]);
+        }
+    }
+    count
+}
+
+/// The result of a count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalResult {
+    /// The weights counted.
+    pub count: DecisionCount,
+    /// `None` if it passed, else why not.
+    pub failure: Option<Failure>,
+}
+
+impl ProposalResult {
+    /// Decides `count` under `electorate`'s rules.
+    pub fn decide(electorate: &Electorate, count: DecisionCount) -> ProposalResult {
+        let failure = count
+            .decide(
+                electorate.threshold,
+                electorate.quorum,
+                electorate.consensus,
+            )
+            .err();
+        ProposalResult { count, failure }
+    }
+
+    /// True if it passed.
+    pub fn passed(&self) -> bool {
+        self.failure.is_none()
+    }
+}
+
+/// How a proposal closed, as the fold sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closing {
+    /// `(lamport, id)` of the first counting close: where the effect
+    /// applies.
+    pub first: (u64, Hash),
+    /// The result over K(P), the union of every counting close's past.
+    pub result: ProposalResult,
+    /// True if the first close alone gave a different verdict.
+    pub changed_after_close: bool,
+}
+
+/// What the fold asks about proposals; answered for one set of ops.
+pub trait FoldContext {
+    /// E(P), fixed when P was accepted.
+    fn electorate(&self, proposal: &Hash) -> Option<Electorate>;
+    /// The key of P's first counting close in the set, if any.
+    fn first_close(&self, proposal: &Hash) -> Option<(u64, Hash)>;
+    /// How P closed in the set, if it has a counting close.
+    fn closing(&self, proposal: &Hash) -> Option<Closing>;
+}
+
+/// Where a proposal stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProposalStatus {
+    /// No counting close yet.
+    Open,
+    /// Closed; the effect (if it passed) applied at the first close.
+    Closed(Closing),
+}
+
+/// A proposal as its committee's state holds it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalRecord {
+    /// Who proposed it.
+    pub proposer: PublicKey,
+    /// What it asks.
+    pub kind: ProposalKind,
+    /// Title.
+    pub title: String,
+    /// Text.
+    pub text: String,
+    /// End of voting.
+    pub closes_at: u64,
+    /// `(lamport, id)` of the proposal.
+    pub created: (u64, Hash),
+    /// E(P).
+    pub electorate: Electorate,
+    /// Open or closed.
+    pub status: ProposalStatus,
+}
+
+/// A statement a committee adopted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statement {
+    /// Title.
+    pub title: String,
+    /// Text.
+    pub text: String,
+    /// May be published outside the federation.
+    pub public: bool,
+}
+
+/// A context for folds that never see a proposal (tests, tools).
+pub struct NoProposals;
+
+impl FoldContext for NoProposals {
+    fn electorate(&self, _: &Hash) -> Option<Electorate> {
+        None
+    }
+    fn first_close(&self, _: &Hash) -> Option<(u64, Hash)> {
+        None
+    }
+    fn closing(&self, _: &Hash) -> Option<Closing> {
+        None
+    }
+}
