@@ -138,7 +138,9 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
                 2 if !members.is_empty() => ProposalKind::RemoveMember {
                     member: members[x as usize % members.len()],
                 },
-                _ => ProposalKind::Statement { public: x.is_multiple_of(2) },
+                _ => ProposalKind::Statement {
+                    public: x.is_multiple_of(2),
+                },
             };
             Body::Propose {
                 committee: c,

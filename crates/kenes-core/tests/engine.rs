@@ -3,75 +3,11 @@
 
 use kenes_core::body::{CommitteeKind, CouncilScope, Policy};
 use kenes_core::engine::DropReason;
-use kenes_core::op::{UnsignedOp, VERSION, genesis};
-use kenes_core::{Body, Engine, Hash, Op, Outcome, RejectReason, SecretKey, Verify, reference};
+use kenes_core::op::{UnsignedOp, genesis};
+use kenes_core::{Body, Engine, Hash, Outcome, RejectReason, Verify};
 
-struct World {
-    engine: Engine,
-    all: Vec<Vec<u8>>,
-    clock: u64,
-}
-
-fn key(n: u8) -> SecretKey {
-    SecretKey::from_bytes([n; 32])
-}
-
-impl World {
-    fn new() -> World {
-        let g = genesis(&key(1), "Kazakhstan 2022", 0);
-        let mut engine = Engine::new(g.id);
-        let report = engine.ingest(std::slice::from_ref(&g.bytes), Verify::Signatures);
-        assert_eq!(report.accepted.len(), 1);
-        World {
-            engine,
-            all: vec![g.bytes],
-            clock: 0,
-        }
-    }
-
-    fn act(&mut self, who: u8, body: Body) -> Op {
-        self.clock += 1;
-        let op = self.engine.author(&key(who), body, self.clock);
-        self.deliver(&op);
-        op
-    }
-
-    fn deliver(&mut self, op: &Op) -> kenes_core::IngestReport {
-        self.all.push(op.bytes.clone());
-        self.engine
-            .ingest(std::slice::from_ref(&op.bytes), Verify::Signatures)
-    }
-
-    fn outcome(&self, op: &Op) -> Outcome {
-        self.engine.entry(&op.id).expect("accepted").outcome.clone()
-    }
-
-    fn committee(&mut self, who: u8, name: &str, vouches: u32) -> Hash {
-        let op = self.act(
-            who,
-            Body::CreateCommittee {
-                name: name.into(),
-                kind: CommitteeKind::Territorial {
-                    area: "Kazakhstan/Mangystau/Zhanaozen".into(),
-                },
-                policy: Policy {
-                    vouches_required: vouches,
-                    ..Policy::default()
-                },
-            },
-        );
-        assert_eq!(self.outcome(&op), Outcome::Applied);
-        op.id
-    }
-
-    fn check_reference(&mut self) {
-        let fed = self.engine.federation();
-        assert_eq!(
-            self.engine.digest(),
-            reference::evaluate(fed, &self.all).digest()
-        );
-    }
-}
+mod common;
+use common::*;
 
 #[test]
 fn vouch_and_join_make_a_member() {
@@ -247,37 +183,6 @@ fn every_rejection_reason_of_the_membership_rules() {
             .contains(&key(2).public())
     );
     w.check_reference();
-}
-
-/// Builds an op by `who` whose deps are exactly `deps` (a back-dated op).
-fn backdated(w: &World, who: u8, deps: &[&Op], body: Body) -> Op {
-    let author = key(who).public();
-    let (seq, prev) = w.engine.next_position(&author);
-    let prev_lamport = prev.map(|p| w.engine.entry(&p).unwrap().op.fields.lamport + 1);
-    let mut dep_ids: Vec<Hash> = deps
-        .iter()
-        .map(|d| d.id)
-        .filter(|d| Some(*d) != prev)
-        .collect();
-    dep_ids.sort();
-    let lamport = deps
-        .iter()
-        .map(|d| d.fields.lamport + 1)
-        .chain(prev_lamport)
-        .max()
-        .unwrap();
-    UnsignedOp {
-        version: VERSION,
-        federation: w.engine.federation(),
-        author,
-        seq,
-        prev,
-        deps: dep_ids,
-        lamport,
-        time: 0,
-        body,
-    }
-    .sign(&key(who))
 }
 
 #[test]
@@ -610,75 +515,6 @@ fn the_pending_set_is_bounded() {
     );
     assert_eq!(replica.pending_len(), 2);
     assert!(replica.is_empty());
-}
-
-fn members(w: &mut World, c: Hash, keys: &[u8]) {
-    for &k in keys {
-        w.act(
-            1,
-            Body::Vouch {
-                committee: c,
-                candidate: key(k).public(),
-            },
-        );
-        // Later joiners need as many vouches as the clamp allows.
-        let need = w.engine.state().committees[&c].vouches_needed();
-        let vouchers: Vec<u8> = w.engine.state().committees[&c]
-            .members
-            .iter()
-            .filter_map(|m| (1..=20u8).find(|i| key(*i).public() == *m))
-            .filter(|i| *i != 1)
-            .take(need as usize - 1)
-            .collect();
-        for v in vouchers {
-            w.act(
-                v,
-                Body::Vouch {
-                    committee: c,
-                    candidate: key(k).public(),
-                },
-            );
-        }
-        let join = w.act(k, Body::Join { committee: c });
-        assert_eq!(w.outcome(&join), Outcome::Applied);
-    }
-}
-
-fn propose(
-    w: &mut World,
-    who: u8,
-    c: Hash,
-    kind: kenes_core::body::ProposalKind,
-    closes_in: u64,
-) -> Op {
-    let closes_at = w.clock + closes_in;
-    w.act(
-        who,
-        Body::Propose {
-            committee: c,
-            kind,
-            title: "question".into(),
-            text: String::new(),
-            closes_at,
-        },
-    )
-}
-
-fn vote(w: &mut World, who: u8, c: Hash, p: &Op, choice: kenes_core::tally::Choice) -> Op {
-    w.act(
-        who,
-        Body::Vote {
-            committee: c,
-            proposal: p.id,
-            ballot: kenes_core::body::Ballot::Choice(choice),
-        },
-    )
-}
-
-fn status(w: &World, c: Hash, p: &Op) -> kenes_core::governance::ProposalStatus {
-    w.engine.state().committees[&c].proposals[&p.id]
-        .status
-        .clone()
 }
 
 #[test]

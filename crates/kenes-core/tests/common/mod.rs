@@ -1,0 +1,224 @@
+//! Shared scenario helpers: one authoring replica (the "world") that every
+//! test drives, checked against the reference evaluator.
+#![allow(dead_code)]
+
+use kenes_core::body::{Ballot, CommitteeKind, Policy, ProposalKind};
+use kenes_core::governance::ProposalStatus;
+use kenes_core::op::{UnsignedOp, VERSION, genesis};
+use kenes_core::tally::Choice;
+use kenes_core::{Body, Engine, Hash, Op, Outcome, SecretKey, Verify, reference};
+
+pub struct World {
+    pub engine: Engine,
+    pub all: Vec<Vec<u8>>,
+    pub clock: u64,
+}
+
+pub fn key(n: u8) -> SecretKey {
+    SecretKey::from_bytes([n; 32])
+}
+
+impl World {
+    pub fn new() -> World {
+        let g = genesis(&key(1), "Kazakhstan 2022", 0);
+        let mut engine = Engine::new(g.id);
+        let report = engine.ingest(std::slice::from_ref(&g.bytes), Verify::Signatures);
+        assert_eq!(report.accepted.len(), 1);
+        World {
+            engine,
+            all: vec![g.bytes],
+            clock: 0,
+        }
+    }
+
+    pub fn act(&mut self, who: u8, body: Body) -> Op {
+        self.clock += 1;
+        let op = self.engine.author(&key(who), body, self.clock);
+        self.deliver(&op);
+        op
+    }
+
+    pub fn deliver(&mut self, op: &Op) -> kenes_core::IngestReport {
+        self.all.push(op.bytes.clone());
+        self.engine
+            .ingest(std::slice::from_ref(&op.bytes), Verify::Signatures)
+    }
+
+    pub fn outcome(&self, op: &Op) -> Outcome {
+        self.engine.entry(&op.id).expect("accepted").outcome.clone()
+    }
+
+    pub fn committee(&mut self, who: u8, name: &str, vouches: u32) -> Hash {
+        let op = self.act(
+            who,
+            Body::CreateCommittee {
+                name: name.into(),
+                kind: CommitteeKind::Territorial {
+                    area: "Kazakhstan/Mangystau/Zhanaozen".into(),
+                },
+                policy: Policy {
+                    vouches_required: vouches,
+                    ..Policy::default()
+                },
+            },
+        );
+        assert_eq!(self.outcome(&op), Outcome::Applied);
+        op.id
+    }
+
+    pub fn check_reference(&mut self) {
+        let fed = self.engine.federation();
+        assert_eq!(
+            self.engine.digest(),
+            reference::evaluate(fed, &self.all).digest()
+        );
+    }
+}
+
+/// Builds an op by `who` whose deps are exactly `deps` (a back-dated op).
+pub fn backdated(w: &World, who: u8, deps: &[&Op], body: Body) -> Op {
+    backdated_at(w, who, deps, body, w.clock)
+}
+
+/// A back-dated op with its own clock set to `time`.
+pub fn backdated_at(w: &World, who: u8, deps: &[&Op], body: Body, time: u64) -> Op {
+    let author = key(who).public();
+    let (seq, prev) = w.engine.next_position(&author);
+    let prev_lamport = prev.map(|p| w.engine.entry(&p).unwrap().op.fields.lamport + 1);
+    let mut dep_ids: Vec<Hash> = deps
+        .iter()
+        .map(|d| d.id)
+        .filter(|d| Some(*d) != prev)
+        .collect();
+    dep_ids.sort();
+    let lamport = deps
+        .iter()
+        .map(|d| d.fields.lamport + 1)
+        .chain(prev_lamport)
+        .max()
+        .unwrap();
+    UnsignedOp {
+        version: VERSION,
+        federation: w.engine.federation(),
+        author,
+        seq,
+        prev,
+        deps: dep_ids,
+        lamport,
+        time,
+        body,
+    }
+    .sign(&key(who))
+}
+
+pub fn members(w: &mut World, c: Hash, keys: &[u8]) {
+    for &k in keys {
+        w.act(
+            1,
+            Body::Vouch {
+                committee: c,
+                candidate: key(k).public(),
+            },
+        );
+        // Later joiners need as many vouches as the clamp allows.
+        let need = w.engine.state().committees[&c].vouches_needed();
+        let vouchers: Vec<u8> = w.engine.state().committees[&c]
+            .members
+            .iter()
+            .filter_map(|m| (1..=20u8).find(|i| key(*i).public() == *m))
+            .filter(|i| *i != 1)
+            .take(need as usize - 1)
+            .collect();
+        for v in vouchers {
+            w.act(
+                v,
+                Body::Vouch {
+                    committee: c,
+                    candidate: key(k).public(),
+                },
+            );
+        }
+        let join = w.act(k, Body::Join { committee: c });
+        assert_eq!(w.outcome(&join), Outcome::Applied);
+    }
+}
+
+pub fn propose(w: &mut World, who: u8, c: Hash, kind: ProposalKind, closes_in: u64) -> Op {
+    let closes_at = w.clock + closes_in;
+    w.act(
+        who,
+        Body::Propose {
+            committee: c,
+            kind,
+            title: "question".into(),
+            text: String::new(),
+            closes_at,
+        },
+    )
+}
+
+pub fn vote(w: &mut World, who: u8, c: Hash, p: &Op, choice: Choice) -> Op {
+    w.act(
+        who,
+        Body::Vote {
+            committee: c,
+            proposal: p.id,
+            ballot: Ballot::Choice(choice),
+        },
+    )
+}
+
+pub fn status(w: &World, c: Hash, p: &Op) -> ProposalStatus {
+    w.engine.state().committees[&c].proposals[&p.id]
+        .status
+        .clone()
+}
+
+/// Delivers every op the world made to fresh replicas in shuffled orders,
+/// one by one and in one batch, and requires the world's digest everywhere
+/// (and the reference's).
+pub fn assert_replicas_agree(w: &mut World) {
+    w.check_reference();
+    let expected = w.engine.digest();
+    for seed in 0..4u64 {
+        let mut order = w.all.clone();
+        let mut rng = kenes_core::rng::SplitMix64(seed);
+        for i in (1..order.len()).rev() {
+            order.swap(i, rng.below(i + 1));
+        }
+        let mut replica =
+            Engine::with_checkpoint_interval(w.engine.federation(), 1 + seed as usize);
+        if seed % 2 == 0 {
+            replica.ingest(&order, Verify::Signatures);
+        } else {
+            for op in &order {
+                replica.ingest(std::slice::from_ref(op), Verify::Signatures);
+            }
+        }
+        assert_eq!(replica.digest(), expected, "replica {seed}");
+    }
+}
+
+/// A committee with `policy`, created by `who`.
+pub fn committee_with(w: &mut World, who: u8, name: &str, policy: Policy) -> Hash {
+    let op = w.act(
+        who,
+        Body::CreateCommittee {
+            name: name.into(),
+            kind: CommitteeKind::Territorial {
+                area: "Kazakhstan/Atyrau".into(),
+            },
+            policy,
+        },
+    );
+    assert_eq!(w.outcome(&op), Outcome::Applied);
+    op.id
+}
+
+/// The closing of proposal `p` in committee `c`, if closed.
+pub fn closing(w: &World, c: Hash, p: &Op) -> Option<kenes_core::governance::Closing> {
+    match status(w, c, p) {
+        ProposalStatus::Closed(closing) => Some(closing),
+        ProposalStatus::Open => None,
+    }
+}
