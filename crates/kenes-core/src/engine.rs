@@ -155,9 +155,14 @@ impl View<'_> {
             .unwrap_or_default()
     }
 
-    /// Y ∈ past(C): Y was accepted before C, and C had seen it.
+    /// Y ∈ past(C): Y was accepted before C, and C had seen it. An ordinal
+    /// past the last entry stands for a close that would cite everything.
     fn in_past(&self, y: u32, c: u32) -> bool {
-        y < c && !self.entries[c as usize].unseen.contains(y)
+        y < c
+            && self
+                .entries
+                .get(c as usize)
+                .is_none_or(|close| !close.unseen.contains(y))
     }
 
     fn count_in(&self, proposal: &Hash, meta: &ProposalMeta, closes: &[u32]) -> ProposalResult {
@@ -382,6 +387,22 @@ impl Engine {
     /// The pending op with this id, if any.
     pub fn pending_op(&self, id: &Hash) -> Option<&Op> {
         self.pending.ops.get(id)
+    }
+
+    /// The count of proposal `p` as if it closed now on every accepted
+    /// ballot: the live tally of an open proposal.
+    pub fn live_tally(&self, proposal: &Hash) -> Option<ProposalResult> {
+        let meta = self.proposals.get(proposal)?;
+        let everything = Unseen::default();
+        let view = View {
+            entries: &self.entries,
+            proposals: &self.proposals,
+            closes_of: &self.closes_of,
+            votes_of: &self.votes_of,
+            unseen: &everything,
+        };
+        let newest = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
+        Some(view.count_in(proposal, meta, &[newest]))
     }
 
     /// Ordinals of proposals and closes that arrived after ops they sort

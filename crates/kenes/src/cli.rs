@@ -61,6 +61,25 @@ pub enum Command {
         #[arg(long)]
         name: String,
     },
+    /// Put a question to a committee you belong to.
+    Propose(ProposeArgs),
+    /// Vote on a proposal: yes, no, abstain or block (the latest vote counts).
+    Vote {
+        /// Proposal id (or a unique prefix).
+        proposal: String,
+        /// Your ballot.
+        #[arg(value_enum)]
+        choice: ChoiceArg,
+    },
+    /// Close a proposal: its effect applies if it passed. Anyone may close
+    /// after the closing time; the proposer at any time.
+    Close {
+        /// Proposal id (or a unique prefix).
+        proposal: String,
+    },
+    /// List or show proposals with their tallies.
+    #[command(subcommand)]
+    Proposal(ProposalCommand),
     /// Write a bundle of ops to FILE: everything, or what a peer lacks.
     Export {
         /// Bundle file to write.
@@ -171,6 +190,86 @@ pub enum CommitteeCommand {
     /// Show one committee.
     Show {
         /// Committee id (or a unique prefix).
+        id: String,
+    },
+}
+
+/// A ballot on a decision.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChoiceArg {
+    /// In favour.
+    Yes,
+    /// Against.
+    No,
+    /// Counts for turnout only.
+    Abstain,
+    /// Blocks the decision in a committee that decides by consensus.
+    Block,
+}
+
+/// Arguments of `kenes propose`.
+#[derive(Args, Debug)]
+pub struct ProposeArgs {
+    /// Committee id (or a unique prefix).
+    pub committee: String,
+    /// A short title.
+    #[arg(long)]
+    pub title: String,
+    /// The full text.
+    #[arg(long, default_value = "")]
+    pub text: String,
+    /// Minutes until voting ends (default: one day).
+    #[arg(long, default_value_t = 1440)]
+    pub closes_in: u64,
+    /// What kind of question.
+    #[command(subcommand)]
+    pub kind: ProposalKindArg,
+}
+
+/// The kind of a proposal.
+#[derive(Subcommand, Debug)]
+pub enum ProposalKindArg {
+    /// A plain decision (more than half of yes + no).
+    Decision,
+    /// Adopt the text as a statement of the committee.
+    Statement {
+        /// It may be published outside the federation.
+        #[arg(long)]
+        public: bool,
+    },
+    /// Change the committee's policy (needs two thirds and an absolute
+    /// majority). Unset options keep their current value.
+    Policy {
+        /// Distinct vouches a candidate needs.
+        #[arg(long)]
+        vouches_required: Option<u32>,
+        /// Quorum as N/D, e.g. 1/2.
+        #[arg(long)]
+        quorum: Option<String>,
+        /// Decide by consensus (a block fails ordinary decisions).
+        #[arg(long)]
+        consensus: Option<bool>,
+    },
+    /// Remove a member (needs two thirds and an absolute majority; the
+    /// member does not vote).
+    Remove {
+        /// The member's public key.
+        member: String,
+    },
+}
+
+/// `kenes proposal …`
+#[derive(Subcommand, Debug)]
+pub enum ProposalCommand {
+    /// List proposals, newest last.
+    List {
+        /// Only this committee's.
+        #[arg(long)]
+        committee: Option<String>,
+    },
+    /// Show one proposal with its tally and ballots.
+    Show {
+        /// Proposal id (or a unique prefix).
         id: String,
     },
 }

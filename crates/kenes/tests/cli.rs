@@ -409,3 +409,62 @@ fn issue_2_import_killed_mid_way_leaves_a_consistent_prefix() {
     assert_eq!(counts["rejected"], 0);
     assert_eq!(json(&dir, &["state"])["ops"], total);
 }
+
+#[test]
+fn issue_3_a_decision_voted_on_two_nodes_and_closed() {
+    let p = pair();
+    let proposal = json(
+        &p.a,
+        &[
+            "propose",
+            &p.committee,
+            "--title",
+            "Strike from 4 January",
+            "--text",
+            "Join the general strike.",
+            "decision",
+        ],
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(&p.a, &["vote", &proposal, "yes"]);
+    // Carry the proposal to B, who votes yes too, and back.
+    let to_b = p.a.join("p.bundle");
+    ok(&p.a, &["export", to_b.to_str().unwrap()]);
+    ok(&p.b, &["import", to_b.to_str().unwrap()]);
+    let live = json(&p.b, &["proposal", "show", &proposal]);
+    assert_eq!(live["status"], "open");
+    assert_eq!(live["tally"]["yes"], "1");
+    ok(&p.b, &["vote", &proposal, "yes"]);
+    // B may not close early: only the proposer may.
+    assert!(user_error(&p.b, &["close", &proposal]).contains("proposer"));
+    let to_a = p.b.join("v.bundle");
+    ok(&p.b, &["export", to_a.to_str().unwrap()]);
+    ok(&p.a, &["import", to_a.to_str().unwrap()]);
+    let closed = json(&p.a, &["close", &proposal]);
+    assert_eq!(closed["proposal"]["status"], "closed");
+    assert_eq!(closed["proposal"]["tally"]["yes"], "2");
+    assert_eq!(closed["proposal"]["tally"]["passed"], true);
+    let listed = json(&p.a, &["proposal", "list"]);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    user_error(&p.a, &["vote", &proposal, "maybe"]);
+    user_error(&p.a, &["vote", "ffffffff", "yes"]);
+    user_error(
+        &p.a,
+        &[
+            "propose",
+            &p.committee,
+            "--title",
+            "q",
+            "policy",
+            "--quorum",
+            "3/2",
+        ],
+    );
+    // Carried back, both nodes agree on the result.
+    let again = p.a.join("c.bundle");
+    ok(&p.a, &["export", again.to_str().unwrap()]);
+    ok(&p.b, &["import", again.to_str().unwrap()]);
+    assert_eq!(digest(&p.a), digest(&p.b));
+}

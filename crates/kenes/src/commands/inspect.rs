@@ -6,6 +6,7 @@ use crate::output::emit;
 use anyhow::Result;
 use kenes_core::Outcome;
 use kenes_core::engine::Entry;
+use kenes_core::governance::ProposalStatus;
 use serde_json::{Value, json};
 
 /// A member's display name, or the start of their key.
@@ -112,9 +113,23 @@ pub fn rejections(ctx: &Context) -> Result<()> {
         .iter()
         .map(|(k, seqs)| json!({ "member": k.to_hex(), "name": state.name_of(k), "seqs": seqs }))
         .collect();
+    let late: Vec<&Entry> = engine
+        .arrived_late()
+        .iter()
+        .map(|&o| &engine.entries()[o as usize])
+        .collect();
+    let changed: Vec<(String, String)> = state
+        .committees
+        .values()
+        .flat_map(|c| c.proposals.iter())
+        .filter(|(_, p)| matches!(&p.status, ProposalStatus::Closed(c) if c.changed_after_close))
+        .map(|(id, p)| (id.to_hex(), p.title.clone()))
+        .collect();
     let value = json!({
         "rejected": rejected.iter().map(|e| entry_json(state, e)).collect::<Vec<_>>(),
         "forked_members": forks,
+        "arrived_late": late.iter().map(|e| entry_json(state, e)).collect::<Vec<_>>(),
+        "changed_after_close": changed.iter().map(|(id, title)| json!({ "proposal": id, "title": title })).collect::<Vec<_>>(),
     });
     emit(ctx.json, &value, || {
         let mut lines: Vec<String> = rejected
@@ -138,8 +153,22 @@ pub fn rejections(ctx: &Context) -> Result<()> {
                 seqs
             ));
         }
+        for e in &late {
+            lines.push(format!(
+                "LATE  {} {} by {} arrived after ops it sorts before",
+                e.op.id.short(),
+                e.op.fields.body.label(),
+                author_label(state, &e.op.fields.author)
+            ));
+        }
+        for (id, title) in &changed {
+            lines.push(format!(
+                "CHANGED  proposal {} \"{title}\": a later close changed its outcome",
+                &id[..8]
+            ));
+        }
         if lines.is_empty() {
-            lines.push("no rejected ops, no forks".into());
+            lines.push("no rejected ops, no forks, no alerts".into());
         }
         lines.join("\n")
     });

@@ -1,6 +1,7 @@
 //! One function per subcommand, over the library crates.
 
 mod committee;
+mod governance;
 mod identity;
 mod inspect;
 mod transfer;
@@ -31,6 +32,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Vouch { committee, pubkey } => committee::vouch(&ctx, &committee, &pubkey),
         Command::Join { committee } => committee::join(&ctx, &committee),
         Command::Leave { committee } => committee::leave(&ctx, &committee),
+        Command::Propose(args) => governance::propose(&ctx, args),
+        Command::Vote { proposal, choice } => governance::vote(&ctx, &proposal, choice),
+        Command::Close { proposal } => governance::close(&ctx, &proposal),
+        Command::Proposal(cmd) => governance::proposal(&ctx, cmd),
         Command::Export { file, for_frontier } => {
             transfer::export(&ctx, &file, for_frontier.as_deref())
         }
