@@ -21,7 +21,7 @@ use kenes_core::prepare::VERIFY_BATCH;
 use kenes_core::rng::SplitMix64;
 use kenes_core::{Body, Engine, Hash, Op, SecretKey, Verify, keys};
 use kenes_store::Store;
-use serde_json::json;
+use serde_json::{Value, json};
 use std::time::Instant;
 
 const MEMBERS: usize = 1000;
@@ -117,6 +117,7 @@ fn rate(count: usize, seconds: f64) -> f64 {
 pub fn run(ctx: &Context, cmd: BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Ingest { ops, late } => ingest(ctx, ops, late),
+        BenchCommand::Tally { ballots, seats } => tally(ctx, ballots, seats),
     }
 }
 
@@ -329,6 +330,79 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
             late_secs,
             after.projected - before.projected,
             after.rewinds - before.rewinds,
+        )
+    });
+    Ok(())
+}
+
+/// Times the counting rules on large inputs: an election of 10 candidates
+/// by Schulze, and a decision in a council whose seats are weighted by the
+/// members they represent.
+fn tally(ctx: &Context, ballots: usize, seats: usize) -> Result<()> {
+    use kenes_core::tally::{Choice, DecisionCount, Threshold, scale_weights, schulze};
+    let mut rng = SplitMix64(45);
+    let candidates: Vec<kenes_core::PublicKey> = (0..10u8)
+        .map(|i| kenes_core::PublicKey([i + 1; 32]))
+        .collect();
+    let cast: Vec<(u128, Vec<kenes_core::PublicKey>)> = (0..ballots)
+        .map(|_| {
+            let mut ranking = candidates.clone();
+            for i in (1..ranking.len()).rev() {
+                ranking.swap(i, rng.below(i + 1));
+            }
+            ranking.truncate(1 + rng.below(ranking.len()));
+            (1, ranking)
+        })
+        .collect();
+    let ids: Vec<Hash> = (0..ballots as u64)
+        .map(|i| Hash::of(&i.to_le_bytes()))
+        .collect();
+    let started = Instant::now();
+    let election = schulze(&candidates, &cast, &ids, 3);
+    let election_secs = started.elapsed().as_secs_f64();
+
+    // 1,000 seats from committees of 5 to 500 members with 1 to 3 seats.
+    let mut per_seat = Vec::with_capacity(seats);
+    while per_seat.len() < seats {
+        let members = 5 + rng.below(496) as u64;
+        let committee_seats = 1 + rng.below(3) as u64;
+        for _ in 0..committee_seats {
+            per_seat.push((members, committee_seats));
+        }
+    }
+    per_seat.truncate(seats);
+    let started = Instant::now();
+    let weights = scale_weights(&per_seat);
+    let mut count = DecisionCount {
+        electorate: weights.iter().sum(),
+        ..DecisionCount::default()
+    };
+    for (i, w) in weights.iter().enumerate() {
+        let choice = [Choice::Yes, Choice::Yes, Choice::No, Choice::Abstain][i % 4];
+        count.add(choice, *w);
+    }
+    let verdict = count.decide(Threshold::Ordinary, kenes_core::body::Ratio(1, 2), false);
+    let council_secs = started.elapsed().as_secs_f64();
+    let figures = json!({
+        "election_ballots": ballots,
+        "election_candidates": candidates.len(),
+        "election_seconds": election_secs,
+        "council_seats": seats,
+        "council_seconds": council_secs,
+        "council_passed": verdict.is_ok(),
+        "demo_fold_seconds": Value::Null,
+    });
+    emit(ctx.json, &figures, || {
+        format!(
+            "kenes bench tally\n\
+             Schulze election, {} candidates, {ballots} ballots: {:.3} s (elected {} of them)\n\
+             council decision, {seats} seats weighted by represented members: {:.6} s ({})\n\
+             demo federation fold: not measured yet (kenes demo arrives with the rest of governance)",
+            candidates.len(),
+            election_secs,
+            election.elected.len(),
+            council_secs,
+            if verdict.is_ok() { "passed" } else { "failed" },
         )
     });
     Ok(())

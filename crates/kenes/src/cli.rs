@@ -286,4 +286,13 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 10_000)]
         late: usize,
     },
+    /// Counting: a Schulze election and a weighted council decision.
+    Tally {
+        /// Ballots in the election of 10 candidates.
+        #[arg(long, default_value_t = 100_000)]
+        ballots: usize,
+        /// Seats in the council decision.
+        #[arg(long, default_value_t = 1_000)]
+        seats: usize,
+    },
 }
