@@ -72,15 +72,10 @@ pub fn authorise(past: &impl PastView, op: &Op) -> Result<(), RejectReason> {
             let c = past
                 .committee(committee)
                 .ok_or(RejectReason::NoSuchCommittee)?;
-            if !Electorate::may_act(&c, author) {
+            if !Electorate::may_act(past, &c, author) {
                 return Err(RejectReason::NotMember);
             }
-            match kind {
-                ProposalKind::RemoveMember { member } if !c.members.contains(member) => {
-                    Err(RejectReason::SubjectNotMember)
-                }
-                _ => Ok(()),
-            }
+            authorise_kind(past, &c, kind)
         }
         Body::Vote {
             committee,
@@ -94,7 +89,7 @@ pub fn authorise(past: &impl PastView, op: &Op) -> Result<(), RejectReason> {
                 .proposals
                 .get(proposal)
                 .ok_or(RejectReason::NoSuchProposal)?;
-            if !Electorate::may_act(&c, author) {
+            if !Electorate::may_act(past, &c, author) {
                 return Err(RejectReason::NotMember);
             }
             let election = matches!(p.kind, ProposalKind::Election { .. });
@@ -117,7 +112,7 @@ pub fn authorise(past: &impl PastView, op: &Op) -> Result<(), RejectReason> {
             if p.proposer == *author {
                 return Ok(());
             }
-            if !Electorate::may_act(&c, author) {
+            if !Electorate::may_act(past, &c, author) {
                 return Err(RejectReason::NotMember);
             }
             if op.fields.time < p.closes_at {
@@ -146,4 +141,91 @@ fn membership_committee<'a>(
         return Err(RejectReason::CouncilMembershipIsBySeats);
     }
     Ok(c)
+}
+
+/// What each kind of proposal requires of its committee `c` in the past.
+fn authorise_kind(
+    past: &impl PastView,
+    c: &Committee,
+    kind: &ProposalKind,
+) -> Result<(), RejectReason> {
+    let council = |id: &Hash| -> Result<Cow<'_, Committee>, RejectReason> {
+        let k = past.committee(id).ok_or(RejectReason::NoSuchCommittee)?;
+        if !k.kind.is_council() || k.id == c.id {
+            return Err(RejectReason::NotACouncil);
+        }
+        Ok(k)
+    };
+    match kind {
+        ProposalKind::Decision
+        | ProposalKind::PolicyChange { .. }
+        | ProposalKind::Statement { .. } => Ok(()),
+        ProposalKind::RemoveMember { member } => {
+            if c.members.contains(member) {
+                Ok(())
+            } else {
+                Err(RejectReason::SubjectNotMember)
+            }
+        }
+        ProposalKind::Election {
+            council: k,
+            candidates,
+            ..
+        } => {
+            if !council(k)?.affiliates.contains(&c.id) {
+                return Err(RejectReason::NotAffiliated);
+            }
+            if candidates.iter().any(|m| !c.members.contains(m)) {
+                return Err(RejectReason::CandidateNotMember);
+            }
+            Ok(())
+        }
+        ProposalKind::Recall {
+            council: k,
+            delegate,
+        } => {
+            let k = council(k)?;
+            if k.seats.get(&c.id).is_some_and(|s| s.contains(delegate)) {
+                Ok(())
+            } else {
+                Err(RejectReason::NotSeated)
+            }
+        }
+        ProposalKind::Affiliate { council: k } => {
+            if council(k)?.affiliates.contains(&c.id) {
+                return Err(RejectReason::AlreadyAffiliated);
+            }
+            Ok(())
+        }
+        ProposalKind::AcceptAffiliation { committee } => {
+            if !c.kind.is_council() {
+                return Err(RejectReason::NotACouncil);
+            }
+            let asking = past
+                .committee(committee)
+                .ok_or(RejectReason::NoSuchCommittee)?;
+            if c.affiliates.contains(committee) {
+                return Err(RejectReason::AlreadyAffiliated);
+            }
+            if !asking.affiliation_requests.contains(&c.id) {
+                return Err(RejectReason::NoAffiliationRequest);
+            }
+            Ok(())
+        }
+        ProposalKind::Mandate {
+            council_proposal, ..
+        } => {
+            let found = c.affiliation_requests.iter().any(|k| {
+                past.committee(k).is_some_and(|k| {
+                    k.affiliates.contains(&c.id) && k.proposals.contains_key(council_proposal)
+                })
+            });
+            if found {
+                Ok(())
+            } else {
+                Err(RejectReason::NoSuchProposal)
+            }
+        }
+        ProposalKind::AdoptDemand { .. } | ProposalKind::MergeDemands { .. } => Ok(()),
+    }
 }

@@ -203,13 +203,20 @@ impl ProposalKind {
     /// True for the kinds this build implements; the others are stored
     /// with the outcome `Unknown`.
     pub fn is_supported(&self) -> bool {
-        matches!(
+        !matches!(
             self,
-            ProposalKind::Decision
-                | ProposalKind::PolicyChange { .. }
-                | ProposalKind::RemoveMember { .. }
-                | ProposalKind::Statement { .. }
+            ProposalKind::AdoptDemand { .. } | ProposalKind::MergeDemands { .. }
         )
+    }
+
+    /// The council an election or recall acts on, besides its committee.
+    pub fn council(&self) -> Option<Hash> {
+        match self {
+            ProposalKind::Election { council, .. } | ProposalKind::Recall { council, .. } => {
+                Some(*council)
+            }
+            _ => None,
+        }
     }
 
     /// Removal, recall and policy changes need the strong threshold.

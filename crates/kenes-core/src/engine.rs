@@ -23,6 +23,7 @@
 
 use crate::auth::authorise;
 use crate::body::Body;
+use crate::body::{Ballot, ProposalKind};
 use crate::governance::{
     self, CastVote, Closing, Electorate, FoldContext, NoProposals, ProposalResult,
 };
@@ -130,6 +131,8 @@ struct Checkpoint {
 struct ProposalMeta {
     electorate: Electorate,
     closes_at: u64,
+    committee: Hash,
+    kind: ProposalKind,
 }
 
 /// Answers [`FoldContext`] for the accepted ops minus `unseen`.
@@ -186,16 +189,19 @@ impl View<'_> {
                     _ => None,
                 }
             });
-        ProposalResult::decide(
-            &meta.electorate,
-            governance::count(&meta.electorate, meta.closes_at, cast),
-        )
+        governance::tally(&meta.electorate, &meta.kind, meta.closes_at, cast)
     }
 }
 
 impl FoldContext for View<'_> {
     fn electorate(&self, proposal: &Hash) -> Option<Electorate> {
         self.proposals.get(proposal).map(|m| m.electorate.clone())
+    }
+
+    fn proposal(&self, proposal: &Hash) -> Option<(Hash, ProposalKind)> {
+        self.proposals
+            .get(proposal)
+            .map(|m| (m.committee, m.kind.clone()))
     }
 
     fn first_close(&self, proposal: &Hash) -> Option<(u64, Hash)> {
@@ -259,6 +265,7 @@ pub struct Engine {
     vouches_for: HashMap<PublicKey, Vec<u32>>,
     joined: HashMap<PublicKey, BTreeSet<Hash>>,
     logs: HashMap<Hash, CommitteeLog>,
+    dirty: BTreeSet<Hash>,
     proposals: HashMap<Hash, ProposalMeta>,
     closes_of: HashMap<Hash, Vec<u32>>,
     votes_of: HashMap<Hash, Vec<u32>>,
@@ -314,6 +321,7 @@ impl Engine {
             vouches_for: HashMap::new(),
             joined: HashMap::new(),
             logs: HashMap::new(),
+            dirty: BTreeSet::new(),
             proposals: HashMap::new(),
             closes_of: HashMap::new(),
             votes_of: HashMap::new(),
@@ -403,6 +411,30 @@ impl Engine {
         };
         let newest = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
         Some(view.count_in(proposal, meta, &[newest]))
+    }
+
+    /// Each voter's latest applied ballot on `proposal`, by `(seq, id)`:
+    /// what a mandate report compares with the mandate.
+    pub fn latest_ballots(&self, proposal: &Hash) -> BTreeMap<PublicKey, Ballot> {
+        let mut latest: BTreeMap<PublicKey, ((u64, Hash), Ballot)> = BTreeMap::new();
+        for &v in self
+            .votes_of
+            .get(proposal)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            let op = &self.entries[v as usize].op;
+            if let Body::Vote { ballot, .. } = &op.fields.body {
+                let position = (op.fields.seq, op.id);
+                if latest
+                    .get(&op.fields.author)
+                    .is_none_or(|(p, _)| *p < position)
+                {
+                    latest.insert(op.fields.author, (position, ballot.clone()));
+                }
+            }
+        }
+        latest.into_iter().map(|(k, (_, b))| (k, b)).collect()
     }
 
     /// Ordinals of proposals and closes that arrived after ops they sort
@@ -520,7 +552,7 @@ impl Engine {
             bytes: vec![],
             fields: probe,
         };
-        self.refresh_for(&op);
+        self.refresh_all();
         let unseen = Unseen::default();
         authorise(
             &ProjectedView {
@@ -668,7 +700,10 @@ impl Engine {
             Outcome::Unknown
         } else {
             if unseen.is_empty() {
-                self.refresh_for(&op);
+                // An op that saw everything reads the current state, which
+                // must have no pending rewind (a council's check also reads
+                // the committees that seat its delegates).
+                self.refresh_all();
             }
             let view = ProjectedView {
                 engine: self,
@@ -685,8 +720,10 @@ impl Engine {
                         && let Some(c) = view.committee(committee)
                     {
                         let meta = ProposalMeta {
-                            electorate: Electorate::of(&c, kind),
+                            electorate: Electorate::of(&view, &c, kind),
                             closes_at: *closes_at,
+                            committee: *committee,
+                            kind: kind.clone(),
                         };
                         self.proposals.insert(op.id, meta);
                     }
@@ -785,13 +822,13 @@ impl Engine {
             }
             Body::Vouch { candidate, .. } => {
                 self.vouches_for.entry(*candidate).or_default().push(ord);
-                self.apply_to_committee(&op, ord, None);
+                self.apply_to_own_committee(&op, ord);
             }
             Body::Join { committee } => {
                 self.joined.entry(author).or_default().insert(*committee);
-                self.apply_to_committee(&op, ord, None);
+                self.apply_to_own_committee(&op, ord);
             }
-            Body::Leave { .. } | Body::Propose { .. } => self.apply_to_committee(&op, ord, None),
+            Body::Leave { .. } | Body::Propose { .. } => self.apply_to_own_committee(&op, ord),
             Body::Vote { proposal, .. } => self.votes_of.entry(*proposal).or_default().push(ord),
             Body::Close { proposal, .. } => {
                 // A further close can change the result of a proposal that
@@ -803,18 +840,24 @@ impl Engine {
                         .min()
                 });
                 self.closes_of.entry(*proposal).or_default().push(ord);
-                self.apply_to_committee(&op, ord, first);
+                let council = self.proposals.get(proposal).and_then(|m| m.kind.council());
+                for c in op.fields.body.committee().into_iter().chain(council) {
+                    self.apply_to_committee(&op, c, ord, first);
+                }
             }
             Body::Unknown { .. } => {}
         }
     }
 
-    /// Adds an applied op to its committee's log, and folds it in at once if
+    fn apply_to_own_committee(&mut self, op: &Op, ord: u32) {
+        if let Some(c) = op.fields.body.committee() {
+            self.apply_to_committee(op, c, ord, None);
+        }
+    }
+
+    /// Adds an applied op to committee `c`'s log, and folds it in at once if
     /// it sorts last and nothing forces a rewind from `dirty_from`.
-    fn apply_to_committee(&mut self, op: &Op, ord: u32, dirty_from: Option<(u64, Hash)>) {
-        let Some(c) = op.fields.body.committee() else {
-            return;
-        };
+    fn apply_to_committee(&mut self, op: &Op, c: Hash, ord: u32, dirty_from: Option<(u64, Hash)>) {
         let Some(log) = self.logs.get_mut(&c) else {
             return;
         };
@@ -826,6 +869,7 @@ impl Engine {
         if !in_order {
             let from = dirty_from.map_or(key, |d| d.min(key));
             log.dirty_from = Some(log.dirty_from.map_or(from, |d| d.min(from)));
+            self.dirty.insert(c);
             return;
         }
         log.since_checkpoint += 1;
@@ -850,37 +894,8 @@ impl Engine {
         }
     }
 
-    /// Refolds the committees `op`'s check reads, if a late op dirtied them.
-    /// Only ops that saw everything need this (see
-    /// [`Engine::committee_in_past`]).
-    fn refresh_for(&mut self, op: &Op) {
-        match &op.fields.body {
-            Body::CreateCommittee { .. } => {
-                let committees: Vec<Hash> = self
-                    .joined
-                    .get(&op.fields.author)
-                    .map(|s| s.iter().copied().collect())
-                    .unwrap_or_default();
-                for c in committees {
-                    self.refresh(&c);
-                }
-            }
-            body => {
-                if let Some(c) = body.committee() {
-                    self.refresh(&c);
-                }
-            }
-        }
-    }
-
     fn refresh_all(&mut self) {
-        let dirty: Vec<Hash> = self
-            .logs
-            .iter()
-            .filter(|(_, log)| log.dirty_from.is_some())
-            .map(|(c, _)| *c)
-            .collect();
-        for c in dirty {
+        for c in std::mem::take(&mut self.dirty) {
             self.refresh(&c);
         }
     }

@@ -8,12 +8,12 @@
 //! counted cut K(P) and so the result) is asked of a [`FoldContext`], which
 //! the engine answers incrementally and the reference evaluator naively.
 
-use crate::body::{Ballot, ProposalKind, Ratio};
-use crate::state::Committee;
-use crate::tally::{DecisionCount, Failure, Threshold};
+use crate::body::{Ballot, CouncilWeighting, ProposalKind, Ratio};
+use crate::state::{Committee, PastView};
+use crate::tally::{DecisionCount, Failure, Threshold, scale_weights, schulze};
 use crate::types::{Hash, PublicKey};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// E(P) and the rules of its count, fixed by `state(past(P))`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,17 +32,19 @@ pub struct Electorate {
 
 impl Electorate {
     /// E(P) for a proposal of `kind` in `committee` as it stands in the
-    /// proposal's past: its members (a council's convenor while it has no
-    /// seats), weight 1 each, never the subject of a removal or recall.
-    pub fn of(committee: &Committee, kind: &ProposalKind) -> Electorate {
+    /// proposal's past: a committee's members, or a council's seats (its
+    /// convenor while it has no seats), never the subject of a removal or
+    /// recall.
+    pub fn of(past: &impl PastView, committee: &Committee, kind: &ProposalKind) -> Electorate {
         let subject = kind.subject();
-        let voters: BTreeMap<PublicKey, u128> = committee
-            .members
-            .iter()
-            .chain(committee.convenor.iter())
-            .filter(|k| Some(**k) != subject)
-            .map(|k| (*k, 1))
-            .collect();
+        let mut voters = if committee.kind.is_council() {
+            council_voters(past, committee)
+        } else {
+            committee.members.iter().map(|k| (*k, 1)).collect()
+        };
+        if let Some(subject) = subject {
+            voters.remove(&subject);
+        }
         Electorate {
             total: voters.values().sum(),
             voters,
@@ -52,11 +54,52 @@ impl Electorate {
         }
     }
 
-    /// True if `key` may vote or close as a member: in a committee, a
-    /// member; in a council, its convenor while it has no seats.
-    pub fn may_act(committee: &Committee, key: &PublicKey) -> bool {
-        committee.includes(key)
+    /// True if `key` may propose, vote or close in `committee` as it stands
+    /// in the past: a member; in a council, a seated delegate, or its
+    /// convenor while it has no seats.
+    pub fn may_act(past: &impl PastView, committee: &Committee, key: &PublicKey) -> bool {
+        if committee.kind.is_council() {
+            council_voters(past, committee).contains_key(key)
+        } else {
+            committee.members.contains(key)
+        }
     }
+}
+
+/// A council's seats that stand in the past (the delegate is still a member
+/// of the committee that elected them), and their weights by the council's
+/// policy; summed per delegate. Before any seat exists: the convenor.
+pub fn council_voters(past: &impl PastView, council: &Committee) -> BTreeMap<PublicKey, u128> {
+    if council.seats.values().all(BTreeSet::is_empty) {
+        return council.convenor.iter().map(|k| (*k, 1)).collect();
+    }
+    let mut seats: Vec<(PublicKey, u64, u64)> = Vec::new();
+    for (committee, delegates) in &council.seats {
+        let Some(electing) = past.committee(committee) else {
+            continue;
+        };
+        let standing: Vec<&PublicKey> = delegates
+            .iter()
+            .filter(|d| electing.members.contains(d))
+            .collect();
+        for d in &standing {
+            seats.push((**d, electing.members.len() as u64, standing.len() as u64));
+        }
+    }
+    let weights = match council.policy.council_weighting {
+        CouncilWeighting::OnePerSeat => vec![1; seats.len()],
+        CouncilWeighting::RepresentedMembers => scale_weights(
+            &seats
+                .iter()
+                .map(|&(_, members, n)| (members, n))
+                .collect::<Vec<_>>(),
+        ),
+    };
+    let mut voters: BTreeMap<PublicKey, u128> = BTreeMap::new();
+    for ((delegate, _, _), weight) in seats.iter().zip(weights) {
+        *voters.entry(*delegate).or_default() += weight;
+    }
+    voters
 }
 
 /// A valid vote inside K(P), as the count needs it.
@@ -72,14 +115,17 @@ pub struct CastVote<'a> {
     pub ballot: &'a Ballot,
 }
 
-/// Counts the ballots of E(P) among `votes` (valid votes in K(P)): for each
-/// voter, the vote with the highest seq whose time is not after
-/// `closes_at`.
-pub fn count<'a>(
+/// Counts the ballots of E(P) among `votes` (valid votes in K(P)): for
+/// each voter, the vote with the highest seq whose time is not after
+/// `closes_at`. Decisions are decided by threshold, quorum and blocks;
+/// elections by quorum, then Schulze over the counted rankings, ties broken
+/// by the ids of the counted ballots.
+pub fn tally<'a>(
     electorate: &Electorate,
+    kind: &ProposalKind,
     closes_at: u64,
     votes: impl IntoIterator<Item = CastVote<'a>>,
-) -> DecisionCount {
+) -> ProposalResult {
     let mut latest: BTreeMap<PublicKey, ((u64, Hash), &Ballot)> = BTreeMap::new();
     for vote in votes {
         if vote.time > closes_at || !electorate.voters.contains_key(&vote.voter) {
@@ -96,12 +142,54 @@ pub fn count<'a>(
         electorate: electorate.total,
         ..DecisionCount::default()
     };
+    if let ProposalKind::Election {
+        seats, candidates, ..
+    } = kind
+    {
+        let mut rankings = Vec::new();
+        let mut ids = Vec::new();
+        for (voter, ((_, id), ballot)) in &latest {
+            if let Ballot::Ranking(ranking) = ballot {
+                let weight = electorate.voters[voter];
+                count.ranked += weight;
+                rankings.push((weight, ranking.clone()));
+                ids.push(*id);
+            }
+        }
+        let failure = if !count.has_quorum(electorate.quorum) {
+            Some(Failure::NoQuorum)
+        } else if rankings.is_empty() {
+            Some(Failure::NoVotes)
+        } else {
+            None
+        };
+        let elected = match failure {
+            None => schulze(candidates, &rankings, &ids, *seats as usize).elected,
+            Some(_) => Vec::new(),
+        };
+        return ProposalResult {
+            count,
+            failure,
+            elected,
+        };
+    }
     for (voter, (_, ballot)) in latest {
         if let Ballot::Choice(choice) = ballot {
             count.add(*choice, electorate.voters[&voter]);
         }
     }
-    count
+    let failure = count
+        .decide(
+            electorate.threshold,
+            electorate.quorum,
+            electorate.consensus,
+        )
+        .err();
+    ProposalResult {
+        count,
+        failure,
+        elected: Vec::new(),
+    }
 }
 
 /// The result of a count.
@@ -111,21 +199,11 @@ pub struct ProposalResult {
     pub count: DecisionCount,
     /// `None` if it passed, else why not.
     pub failure: Option<Failure>,
+    /// For an election that passed: the delegates elected, best first.
+    pub elected: Vec<PublicKey>,
 }
 
 impl ProposalResult {
-    /// Decides `count` under `electorate`'s rules.
-    pub fn decide(electorate: &Electorate, count: DecisionCount) -> ProposalResult {
-        let failure = count
-            .decide(
-                electorate.threshold,
-                electorate.quorum,
-                electorate.consensus,
-            )
-            .err();
-        ProposalResult { count, failure }
-    }
-
     /// True if it passed.
     pub fn passed(&self) -> bool {
         self.failure.is_none()
@@ -148,6 +226,8 @@ pub struct Closing {
 pub trait FoldContext {
     /// E(P), fixed when P was accepted.
     fn electorate(&self, proposal: &Hash) -> Option<Electorate>;
+    /// P's committee and kind.
+    fn proposal(&self, proposal: &Hash) -> Option<(Hash, ProposalKind)>;
     /// The key of P's first counting close in the set, if any.
     fn first_close(&self, proposal: &Hash) -> Option<(u64, Hash)>;
     /// How P closed in the set, if it has a counting close.
@@ -200,6 +280,9 @@ pub struct NoProposals;
 
 impl FoldContext for NoProposals {
     fn electorate(&self, _: &Hash) -> Option<Electorate> {
+        None
+    }
+    fn proposal(&self, _: &Hash) -> Option<(Hash, ProposalKind)> {
         None
     }
     fn first_close(&self, _: &Hash) -> Option<(u64, Hash)> {

@@ -78,6 +78,24 @@ pub enum RejectReason {
     /// A close by someone other than the proposer before `closes_at`.
     #[error("only the proposer may close before the closing time")]
     TooEarly,
+    /// The named committee is not a council (or is the proposing one).
+    #[error("not a council")]
+    NotACouncil,
+    /// The committee is not affiliated to the council.
+    #[error("the committee is not affiliated to that council")]
+    NotAffiliated,
+    /// An election candidate who is not a member.
+    #[error("every candidate must be a member of the committee")]
+    CandidateNotMember,
+    /// A recall of someone who holds no seat for the committee.
+    #[error("no such delegate seated for this committee")]
+    NotSeated,
+    /// Accepting an affiliation the committee never asked for.
+    #[error("that committee has not asked to affiliate")]
+    NoAffiliationRequest,
+    /// Affiliating twice.
+    #[error("already affiliated")]
+    AlreadyAffiliated,
     /// Vouch, join or leave on a council: council membership is seats only.
     #[error("council membership is by seats only")]
     CouncilMembershipIsBySeats,

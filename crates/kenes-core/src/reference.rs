@@ -141,7 +141,8 @@ fn decide(
                 ..
             } = &f.body
             {
-                let electorate = Electorate::of(&past_state.committees[committee], kind);
+                let electorate =
+                    Electorate::of(&past_state, &past_state.committees[committee], kind);
                 meta.insert(op.id, (electorate, *closes_at));
             }
             Outcome::Applied
@@ -237,13 +238,25 @@ impl Naive<'_> {
                 _ => None,
             }
         });
-        ProposalResult::decide(electorate, governance::count(electorate, *closes_at, cast))
+        let (_, kind) = self
+            .proposal(proposal)
+            .unwrap_or((Hash::ZERO, crate::body::ProposalKind::Decision));
+        governance::tally(electorate, &kind, *closes_at, cast)
     }
 }
 
 impl FoldContext for Naive<'_> {
     fn electorate(&self, proposal: &Hash) -> Option<Electorate> {
         self.meta.get(proposal).map(|(e, _)| e.clone())
+    }
+
+    fn proposal(&self, proposal: &Hash) -> Option<(Hash, crate::body::ProposalKind)> {
+        match &self.ops.get(proposal)?.fields.body {
+            Body::Propose {
+                committee, kind, ..
+            } => Some((*committee, kind.clone())),
+            _ => None,
+        }
     }
 
     fn first_close(&self, proposal: &Hash) -> Option<(u64, Hash)> {

@@ -11,6 +11,7 @@ use crate::body::{Body, CommitteeKind, Policy, ProposalKind};
 use crate::governance::{FoldContext, ProposalRecord, ProposalStatus, Statement};
 use crate::op::Op;
 use crate::outcome::Outcome;
+use crate::tally::Choice;
 use crate::types::{Hash, PublicKey};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -60,6 +61,14 @@ pub struct Committee {
     pub proposals: BTreeMap<Hash, ProposalRecord>,
     /// Statements it adopted, by proposal id.
     pub statements: BTreeMap<Hash, Statement>,
+    /// Councils this committee decided to affiliate to.
+    pub affiliation_requests: BTreeSet<Hash>,
+    /// A council's affiliated committees (requests it accepted).
+    pub affiliates: BTreeSet<Hash>,
+    /// A council's seats: the delegates each affiliated committee elected.
+    pub seats: BTreeMap<Hash, BTreeSet<PublicKey>>,
+    /// Mandates this committee gave its delegates, by council proposal.
+    pub mandates: BTreeMap<Hash, Choice>,
 }
 
 impl Committee {
@@ -85,6 +94,10 @@ impl Committee {
             candidates: BTreeMap::new(),
             proposals: BTreeMap::new(),
             statements: BTreeMap::new(),
+            affiliation_requests: BTreeSet::new(),
+            affiliates: BTreeSet::new(),
+            seats: BTreeMap::new(),
+            mandates: BTreeMap::new(),
         })
     }
 
@@ -130,7 +143,10 @@ impl Committee {
                     );
                 }
             }
-            Body::Close { proposal, .. } => {
+            Body::Close {
+                proposal,
+                committee,
+            } => {
                 if ctx.first_close(proposal) != Some(op.order_key()) {
                     return;
                 }
@@ -138,6 +154,14 @@ impl Committee {
                     return;
                 };
                 let passed = closing.result.passed();
+                if *committee != self.id {
+                    // A council seeing the close of an election or recall
+                    // held in an affiliated committee.
+                    if passed && let Some((_, kind)) = ctx.proposal(proposal) {
+                        self.enact_as_council(*committee, &kind, &closing.result.elected);
+                    }
+                    return;
+                }
                 let Some(record) = self.proposals.get_mut(proposal) else {
                     return;
                 };
@@ -155,6 +179,23 @@ impl Committee {
         }
     }
 
+    /// The effect on this council of an election or recall that passed in
+    /// `electing`.
+    fn enact_as_council(&mut self, electing: Hash, kind: &ProposalKind, elected: &[PublicKey]) {
+        match kind {
+            ProposalKind::Election { council, .. } if *council == self.id => {
+                self.seats
+                    .insert(electing, elected.iter().copied().collect());
+            }
+            ProposalKind::Recall { council, delegate } if *council == self.id => {
+                if let Some(seats) = self.seats.get_mut(&electing) {
+                    seats.remove(delegate);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// The effect of a passed proposal on this committee.
     fn enact(&mut self, proposal: Hash, kind: &ProposalKind, title: String, text: String) {
         match kind {
@@ -162,6 +203,18 @@ impl Committee {
             ProposalKind::RemoveMember { member } => {
                 self.members.remove(member);
                 self.candidates.remove(member);
+            }
+            ProposalKind::Affiliate { council } => {
+                self.affiliation_requests.insert(*council);
+            }
+            ProposalKind::AcceptAffiliation { committee } => {
+                self.affiliates.insert(*committee);
+            }
+            ProposalKind::Mandate {
+                council_proposal,
+                choice,
+            } => {
+                self.mandates.insert(*council_proposal, *choice);
             }
             ProposalKind::Statement { public } => {
                 self.statements.insert(
@@ -221,6 +274,23 @@ impl State {
             Body::CreateCommittee { .. } => {
                 if let Some(committee) = Committee::created_by(op) {
                     self.committees.insert(committee.id, committee);
+                }
+            }
+            Body::Close {
+                committee,
+                proposal,
+            } => {
+                // The proposal's committee, then the council an election or
+                // recall acts on.
+                let target = self
+                    .committees
+                    .get(committee)
+                    .and_then(|c| c.proposals.get(proposal))
+                    .and_then(|p| p.kind.council());
+                for c in std::iter::once(*committee).chain(target) {
+                    if let Some(c) = self.committees.get_mut(&c) {
+                        c.apply(op, ctx);
+                    }
                 }
             }
             body => {

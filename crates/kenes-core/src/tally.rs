@@ -66,6 +66,8 @@ pub struct DecisionCount {
     pub abstain: u128,
     /// Weight of blocks.
     pub block: u128,
+    /// Weight of election rankings.
+    pub ranked: u128,
     /// Total weight of the electorate E(P).
     pub electorate: u128,
 }
@@ -83,7 +85,13 @@ impl DecisionCount {
 
     /// Weight of every counted ballot, abstentions and blocks included.
     pub fn turnout(&self) -> u128 {
-        self.yes + self.no + self.abstain + self.block
+        self.yes + self.no + self.abstain + self.block + self.ranked
+    }
+
+    /// True if turnout reaches `quorum` of the electorate's weight.
+    pub fn has_quorum(&self, quorum: Ratio) -> bool {
+        let (n, d) = (u128::from(quorum.0), u128::from(quorum.1.max(1)));
+        self.turnout() * d >= n * self.electorate
     }
 
     /// Decides: quorum first, then blocks (consensus, ordinary only), then
@@ -94,8 +102,7 @@ impl DecisionCount {
         quorum: Ratio,
         consensus: bool,
     ) -> Result<(), Failure> {
-        let (n, d) = (u128::from(quorum.0), u128::from(quorum.1.max(1)));
-        if self.turnout() * d < n * self.electorate {
+        if !self.has_quorum(quorum) {
             return Err(Failure::NoQuorum);
         }
         if consensus && threshold == Threshold::Ordinary && self.block > 0 {
@@ -313,6 +320,7 @@ mod tests {
             abstain,
             block,
             electorate,
+            ranked: 0,
         };
         let half = Ratio(1, 2);
         // Ordinary: more than half of yes + no.

@@ -274,3 +274,184 @@ fn a_policy_change_needs_the_strong_threshold_and_then_applies() {
     );
     assert_replicas_agree(&mut w);
 }
+
+/// Passes `kind` in committee `c` with every listed member voting yes, the
+/// proposer closing at once.
+fn pass(
+    w: &mut World,
+    c: kenes_core::Hash,
+    proposer: u8,
+    voters: &[u8],
+    kind: ProposalKind,
+) -> kenes_core::Op {
+    let p = propose(w, proposer, c, kind, 1_000);
+    assert_eq!(w.outcome(&p), Outcome::Applied, "{:?}", w.outcome(&p));
+    for &v in voters {
+        vote(w, v, c, &p, Choice::Yes);
+    }
+    w.act(
+        proposer,
+        Body::Close {
+            committee: c,
+            proposal: p.id,
+        },
+    );
+    assert!(closing(w, c, &p).expect("closed").result.passed());
+    p
+}
+
+#[test]
+fn councils_seat_elected_delegates_weigh_them_and_recall_them() {
+    use kenes_core::body::{Ballot, CommitteeKind, CouncilScope};
+    let mut w = World::new();
+    let a = w.committee(1, "Ozenmunaigas workers", 1);
+    members(&mut w, a, &[2, 3, 4]);
+    let k = w
+        .act(
+            1,
+            Body::CreateCommittee {
+                name: "Mangystau council".into(),
+                kind: CommitteeKind::Council {
+                    scope: CouncilScope::Area("Kazakhstan/Mangystau".into()),
+                },
+                policy: Policy {
+                    vouches_required: 1,
+                    ..Policy::default()
+                },
+            },
+        )
+        .id;
+    // Electing before affiliating is refused.
+    let early = propose(
+        &mut w,
+        1,
+        a,
+        ProposalKind::Election {
+            council: k,
+            seats: 2,
+            candidates: vec![key(2).public()],
+        },
+        10,
+    );
+    assert_eq!(
+        w.outcome(&early),
+        Outcome::Rejected(kenes_core::RejectReason::NotAffiliated)
+    );
+    pass(
+        &mut w,
+        a,
+        1,
+        &[1, 2, 3],
+        ProposalKind::Affiliate { council: k },
+    );
+    // The convenor is the council's only voter until the first seat exists.
+    pass(
+        &mut w,
+        k,
+        1,
+        &[1],
+        ProposalKind::AcceptAffiliation { committee: a },
+    );
+    assert!(w.engine.state().committees[&k].affiliates.contains(&a));
+    let candidates = vec![key(2).public(), key(3).public(), key(4).public()];
+    let election = propose(
+        &mut w,
+        1,
+        a,
+        ProposalKind::Election {
+            council: k,
+            seats: 2,
+            candidates: candidates.clone(),
+        },
+        1_000,
+    );
+    let rank = |order: &[u8]| Ballot::Ranking(order.iter().map(|i| key(*i).public()).collect());
+    for (who, order) in [
+        (1, [2, 3, 4]),
+        (2, [2, 4, 3]),
+        (3, [3, 2, 4]),
+        (4, [2, 3, 4]),
+    ] {
+        let v = w.act(
+            who,
+            Body::Vote {
+                committee: a,
+                proposal: election.id,
+                ballot: rank(&order),
+            },
+        );
+        assert_eq!(w.outcome(&v), Outcome::Applied);
+    }
+    w.act(
+        1,
+        Body::Close {
+            committee: a,
+            proposal: election.id,
+        },
+    );
+    let result = closing(&w, a, &election).expect("closed").result;
+    assert_eq!(result.elected, vec![key(2).public(), key(3).public()]);
+    let seats = &w.engine.state().committees[&k].seats[&a];
+    assert_eq!(seats.len(), 2);
+    // Now the delegates, not the convenor, act in the council.
+    let by_convenor = propose(&mut w, 1, k, ProposalKind::Decision, 10);
+    assert_eq!(
+        w.outcome(&by_convenor),
+        Outcome::Rejected(kenes_core::RejectReason::NotMember)
+    );
+    let q = propose(&mut w, 2, k, ProposalKind::Decision, 1_000);
+    let record = &w.engine.state().committees[&k].proposals[&q.id];
+    // Four members over two seats: each seat weighs 4/2, scaled to
+    // integers by the seat count (2): 4 each.
+    assert_eq!(
+        record
+            .electorate
+            .voters
+            .values()
+            .copied()
+            .collect::<Vec<_>>(),
+        vec![4, 4]
+    );
+    assert_eq!(record.electorate.total, 8);
+    // A mandates its delegates to vote yes; delegate 3 votes no.
+    pass(
+        &mut w,
+        a,
+        1,
+        &[1, 2, 4],
+        ProposalKind::Mandate {
+            council_proposal: q.id,
+            choice: Choice::Yes,
+        },
+    );
+    assert_eq!(w.engine.state().committees[&a].mandates[&q.id], Choice::Yes);
+    vote(&mut w, 2, k, &q, Choice::Yes);
+    vote(&mut w, 3, k, &q, Choice::No);
+    let ballots = w.engine.latest_ballots(&q.id);
+    assert_eq!(ballots[&key(3).public()], Ballot::Choice(Choice::No));
+    // A recalls delegate 3 (the subject does not vote): the seat ends.
+    let recall = pass(
+        &mut w,
+        a,
+        1,
+        &[1, 2, 4],
+        ProposalKind::Recall {
+            council: k,
+            delegate: key(3).public(),
+        },
+    );
+    assert!(
+        !closing(&w, a, &recall)
+            .unwrap()
+            .result
+            .elected
+            .contains(&key(3).public())
+    );
+    assert!(!w.engine.state().committees[&k].seats[&a].contains(&key(3).public()));
+    let after = propose(&mut w, 3, k, ProposalKind::Decision, 10);
+    assert_eq!(
+        w.outcome(&after),
+        Outcome::Rejected(kenes_core::RejectReason::NotMember)
+    );
+    assert_replicas_agree(&mut w);
+}

@@ -306,6 +306,21 @@ impl Store {
                         Body::Profile { .. } => {
                             profiles.insert(f.author);
                         }
+                        Body::Close {
+                            committee,
+                            proposal,
+                        } => {
+                            // An election or recall also changes its council.
+                            touched.insert(*committee);
+                            touched.extend(
+                                self.engine
+                                    .state()
+                                    .committees
+                                    .get(committee)
+                                    .and_then(|c| c.proposals.get(proposal))
+                                    .and_then(|p| p.kind.council()),
+                            );
+                        }
                         body => touched.extend(body.committee()),
                     }
                 }

@@ -68,10 +68,24 @@ impl World {
 
     pub fn check_reference(&mut self) {
         let fed = self.engine.federation();
-        assert_eq!(
-            self.engine.digest(),
-            reference::evaluate(fed, &self.all).digest()
-        );
+        let expected = reference::evaluate(fed, &self.all);
+        for e in self.engine.entries() {
+            assert_eq!(
+                Some(&e.outcome),
+                expected.outcomes.get(&e.op.id),
+                "outcome of a {}",
+                e.op.fields.body.label()
+            );
+        }
+        for (id, c) in &expected.state.committees {
+            assert_eq!(
+                Some(c),
+                self.engine.state().committees.get(id),
+                "committee {}",
+                c.name
+            );
+        }
+        assert_eq!(self.engine.digest(), expected.digest());
     }
 }
 
