@@ -7,7 +7,7 @@
 //! must reach the digest of the from-scratch reference evaluation.
 
 use kenes_core::body::{Ballot, CommitteeKind, Policy, ProposalKind, Ratio};
-use kenes_core::governance::ProposalStatus;
+use kenes_core::governance::{Electorate, ProposalStatus, council_voters};
 use kenes_core::op::{UnsignedOp, VERSION, genesis};
 use kenes_core::rng::SplitMix64;
 use kenes_core::tally::Choice;
@@ -82,8 +82,9 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
         .committees
         .values()
         .filter(|c| match kind {
-            0 | 2 | 6 => c.members.contains(&me),
-            7 | 8 => c.members.contains(&me) && !c.proposals.is_empty(),
+            0 | 2 => c.members.contains(&me),
+            6 => Electorate::may_act(state, c, &me),
+            7 | 8 => Electorate::may_act(state, c, &me) && !c.proposals.is_empty(),
             1 => c.candidates.contains_key(&me),
             _ => true,
         })
@@ -125,8 +126,49 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
         },
         6 => {
             let members: Vec<PublicKey> = state.committees[&c].members.iter().copied().collect();
-            let kind = match y % 4 {
-                0 => ProposalKind::Decision,
+            let councils: Vec<&kenes_core::Committee> = state
+                .committees
+                .values()
+                .filter(|k| k.kind.is_council() && k.affiliates.contains(&c))
+                .collect();
+            let kind = match y % 7 {
+                4 if !councils.is_empty() && !members.is_empty() => {
+                    let mut candidates = members.clone();
+                    candidates.rotate_left(x as usize % members.len());
+                    candidates.truncate(3);
+                    ProposalKind::Election {
+                        council: councils[0].id,
+                        seats: 1 + u32::from(x % 2).min(candidates.len() as u32 - 1),
+                        candidates,
+                    }
+                }
+                5 if councils
+                    .iter()
+                    .any(|k| k.seats.get(&c).is_some_and(|s| !s.is_empty())) =>
+                {
+                    let k = councils
+                        .iter()
+                        .find(|k| k.seats.get(&c).is_some_and(|s| !s.is_empty()))
+                        .unwrap();
+                    let seated: Vec<PublicKey> = k.seats[&c].iter().copied().collect();
+                    ProposalKind::Recall {
+                        council: k.id,
+                        delegate: seated[x as usize % seated.len()],
+                    }
+                }
+                6 if councils.iter().any(|k| !k.proposals.is_empty()) => {
+                    let k = councils.iter().find(|k| !k.proposals.is_empty()).unwrap();
+                    let qs: Vec<Hash> = k.proposals.keys().copied().collect();
+                    ProposalKind::Mandate {
+                        council_proposal: qs[x as usize % qs.len()],
+                        choice: if y.is_multiple_of(2) {
+                            Choice::Yes
+                        } else {
+                            Choice::No
+                        },
+                    }
+                }
+                0 | 4..=6 => ProposalKind::Decision,
                 1 => ProposalKind::PolicyChange {
                     policy: Policy {
                         vouches_required: 1 + u32::from(x % 2),
@@ -171,6 +213,19 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
             }
             let proposal = proposals[y as usize % proposals.len()];
             if kind == 7 {
+                if let ProposalKind::Election { candidates, .. } =
+                    &state.committees[&c].proposals[&proposal].kind
+                {
+                    let mut ranking = candidates.clone();
+                    let n = ranking.len();
+                    ranking.rotate_left(x as usize % n);
+                    ranking.truncate(1 + y as usize % n);
+                    return Body::Vote {
+                        committee: c,
+                        proposal,
+                        ballot: Ballot::Ranking(ranking),
+                    };
+                }
                 let choice = [
                     Choice::Yes,
                     Choice::Yes,
@@ -216,11 +271,13 @@ fn time_for(engine: &Engine, body: &Body, x: u8, time: u64) -> u64 {
             committee,
             proposal,
             ..
-        } => closes_at(committee, proposal).map_or(time, |t| if late { t + 1 } else { t - 1 }),
+        } => closes_at(committee, proposal)
+            .map_or(time, |t| if late { t + 1 } else { t.saturating_sub(1) }),
         Body::Close {
             committee,
             proposal,
-        } => closes_at(committee, proposal).map_or(time, |t| if late { t - 1 } else { t }),
+        } => closes_at(committee, proposal)
+            .map_or(time, |t| if late { t.saturating_sub(1) } else { t }),
         _ => time,
     }
 }
@@ -330,6 +387,38 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
             pool.push(op.bytes);
         }
     }
+    // A council the first committee is affiliated to, so that elections,
+    // recalls and mandates can happen.
+    let council = founder.author(
+        &key(0),
+        Body::CreateCommittee {
+            name: "council".into(),
+            kind: CommitteeKind::Council {
+                scope: kenes_core::body::CouncilScope::Area("Kazakhstan".into()),
+            },
+            policy: Policy::default(),
+        },
+        0,
+    );
+    founder.ingest(std::slice::from_ref(&council.bytes), Verify::Trusted);
+    pool.push(council.bytes.clone());
+    let voters: Vec<u8> = (0..=MEMBERS / 2).collect();
+    setup_pass(
+        &mut founder,
+        &mut pool,
+        first,
+        &voters,
+        ProposalKind::Affiliate {
+            council: council.id,
+        },
+    );
+    setup_pass(
+        &mut founder,
+        &mut pool,
+        council.id,
+        &[0],
+        ProposalKind::AcceptAffiliation { committee: first },
+    );
     let mut nodes: Vec<Engine> = (0..MEMBERS)
         .map(|_| {
             let mut e = Engine::new(fed);
@@ -422,24 +511,75 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
     (fed, pool)
 }
 
+/// Founder proposes `kind` in `committee`, `voters` vote yes, founder
+/// closes: during setup, on the founder's replica.
+fn setup_pass(
+    engine: &mut Engine,
+    pool: &mut Vec<Vec<u8>>,
+    committee: Hash,
+    voters: &[u8],
+    kind: ProposalKind,
+) {
+    let mut emit = |engine: &mut Engine, who: u8, body: Body| {
+        let op = engine.author(&key(who), body, 0);
+        engine.ingest(std::slice::from_ref(&op.bytes), Verify::Trusted);
+        pool.push(op.bytes);
+        op.id
+    };
+    let proposal = emit(
+        engine,
+        0,
+        Body::Propose {
+            committee,
+            kind,
+            title: "setup".into(),
+            text: String::new(),
+            closes_at: 0,
+        },
+    );
+    for &v in voters {
+        emit(
+            engine,
+            v,
+            Body::Vote {
+                committee,
+                proposal,
+                ballot: Ballot::Choice(Choice::Yes),
+            },
+        );
+    }
+    emit(
+        engine,
+        0,
+        Body::Close {
+            committee,
+            proposal,
+        },
+    );
+    let state = engine.state();
+    let closed = state.committees[&committee].proposals[&proposal].status != ProposalStatus::Open;
+    assert!(closed, "setup proposal closed");
+}
+
 fn round(nodes: &mut [Engine], pool: &mut Vec<Vec<u8>>, who: u8, x: u8, y: u8, time: u64) {
     let me = key(who).public();
     let open: Vec<(Hash, Hash, u64, Vec<PublicKey>)> = nodes[who as usize]
         .state()
         .committees
         .values()
-        .filter(|c| c.members.contains(&me))
+        .filter(|c| Electorate::may_act(nodes[who as usize].state(), c, &me))
         .flat_map(|c| {
+            let state = nodes[who as usize].state();
             c.proposals
                 .iter()
                 .filter(|(_, p)| p.status == ProposalStatus::Open)
-                .map(|(id, p)| {
-                    (
-                        c.id,
-                        *id,
-                        p.closes_at,
-                        c.members.iter().copied().collect::<Vec<_>>(),
-                    )
+                .map(move |(id, p)| {
+                    let voters: Vec<PublicKey> = if c.kind.is_council() {
+                        council_voters(state, c).into_keys().collect()
+                    } else {
+                        c.members.iter().copied().collect()
+                    };
+                    (c.id, *id, p.closes_at, voters)
                 })
         })
         .collect();
@@ -464,12 +604,27 @@ fn round(nodes: &mut [Engine], pool: &mut Vec<Vec<u8>>, who: u8, x: u8, y: u8, t
         } else {
             Choice::No
         };
+        let ballot = match node
+            .state()
+            .committees
+            .get(&c)
+            .and_then(|k| k.proposals.get(&proposal))
+            .map(|p| &p.kind)
+        {
+            Some(ProposalKind::Election { candidates, .. }) => {
+                let mut ranking = candidates.clone();
+                let n = ranking.len();
+                ranking.rotate_left((y as usize + i) % n);
+                Ballot::Ranking(ranking)
+            }
+            _ => Ballot::Choice(choice),
+        };
         let op = node.author(
             &key(v),
             Body::Vote {
                 committee: c,
                 proposal,
-                ballot: Ballot::Choice(choice),
+                ballot,
             },
             closes_at.saturating_sub(1).max(time),
         );
