@@ -63,13 +63,24 @@ pub enum Command {
     },
     /// Put a question to a committee you belong to.
     Propose(ProposeArgs),
-    /// Vote on a proposal: yes, no, abstain or block (the latest vote counts).
+    /// Vote on a proposal: yes, no, abstain or block; on an election, a
+    /// ranking with --rank. The latest vote counts.
     Vote {
         /// Proposal id (or a unique prefix).
         proposal: String,
-        /// Your ballot.
-        #[arg(value_enum)]
-        choice: ChoiceArg,
+        /// Your ballot on a decision.
+        #[arg(value_enum, required_unless_present = "rank")]
+        choice: Option<ChoiceArg>,
+        /// Your ranking on an election: candidates' public keys (or unique
+        /// prefixes), best first, separated by commas.
+        #[arg(long, value_delimiter = ',', conflicts_with = "choice")]
+        rank: Vec<String>,
+    },
+    /// Show the seats of a council: who sits for which committee, with what
+    /// weight.
+    Seats {
+        /// Council id (or a unique prefix).
+        council: String,
     },
     /// Close a proposal: its effect applies if it passed. Anyone may close
     /// after the closing time; the proposer at any time.
@@ -212,9 +223,9 @@ pub enum ChoiceArg {
 pub struct ProposeArgs {
     /// Committee id (or a unique prefix).
     pub committee: String,
-    /// A short title.
+    /// A short title (default: one made from the kind).
     #[arg(long)]
-    pub title: String,
+    pub title: Option<String>,
     /// The full text.
     #[arg(long, default_value = "")]
     pub text: String,
@@ -255,6 +266,49 @@ pub enum ProposalKindArg {
     Remove {
         /// The member's public key.
         member: String,
+    },
+    /// Ask to affiliate this committee to a council.
+    Affiliate {
+        /// Council id (or a unique prefix).
+        council: String,
+    },
+    /// (In a council) accept a committee's affiliation request.
+    Accept {
+        /// The requesting committee's id (or a unique prefix).
+        committee: String,
+    },
+    /// Elect delegates to a council (ranked ballots, Schulze); replaces this
+    /// committee's seats there.
+    Elect {
+        /// Council id (or a unique prefix).
+        #[arg(long)]
+        council: String,
+        /// How many delegates.
+        #[arg(long, default_value_t = 1)]
+        seats: u32,
+        /// Candidates' public keys (or unique prefixes), comma-separated;
+        /// they must be members.
+        #[arg(long, value_delimiter = ',', required = true)]
+        candidates: Vec<String>,
+    },
+    /// Recall a delegate this committee seated in a council.
+    Recall {
+        /// Council id (or a unique prefix).
+        #[arg(long)]
+        council: String,
+        /// The delegate's public key (or a unique prefix).
+        #[arg(long)]
+        delegate: String,
+    },
+    /// Instruct this committee's delegates how to vote on a council
+    /// proposal.
+    Mandate {
+        /// The council proposal's id (or a unique prefix).
+        #[arg(long)]
+        proposal: String,
+        /// How they must vote.
+        #[arg(long, value_enum)]
+        choice: ChoiceArg,
     },
 }
 

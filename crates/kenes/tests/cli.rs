@@ -468,3 +468,241 @@ fn issue_3_a_decision_voted_on_two_nodes_and_closed() {
     ok(&p.b, &["import", again.to_str().unwrap()]);
     assert_eq!(digest(&p.a), digest(&p.b));
 }
+
+/// Carries to `to` what it lacks from `from`, by frontier and bundle.
+fn sync(from: &Path, to: &Path) {
+    let frontier = to.join("sync.frontier");
+    let bundle = to.join("sync.bundle");
+    if json(to, &["federation", "list"])
+        .as_array()
+        .unwrap()
+        .is_empty()
+    {
+        ok(from, &["export", bundle.to_str().unwrap()]);
+    } else {
+        ok(to, &["frontier", frontier.to_str().unwrap()]);
+        ok(
+            from,
+            &[
+                "export",
+                bundle.to_str().unwrap(),
+                "--for",
+                frontier.to_str().unwrap(),
+            ],
+        );
+    }
+    ok(to, &["import", bundle.to_str().unwrap()]);
+}
+
+fn sync_all(nodes: &[&Path]) {
+    for from in nodes {
+        for to in nodes {
+            if from != to {
+                sync(from, to);
+            }
+        }
+    }
+}
+
+fn id_of(v: Value) -> String {
+    v["id"].as_str().unwrap().to_string()
+}
+
+/// Proposes on `proposer`, has every node vote yes, closes on the proposer.
+fn pass(nodes: &[&Path], proposer: &Path, args: &[&str]) -> String {
+    let mut all = vec!["propose"];
+    all.extend_from_slice(args);
+    let p = id_of(json(proposer, &all));
+    sync_all(nodes);
+    for n in nodes {
+        ok(n, &["vote", &p, "yes"]);
+    }
+    sync_all(nodes);
+    let closed = json(proposer, &["close", &p]);
+    assert_eq!(closed["proposal"]["tally"]["passed"], true, "{closed}");
+    sync_all(nodes);
+    p
+}
+
+#[test]
+fn issue_3_delegates_elected_mandated_and_recalled() {
+    let p = pair();
+    let c = p.a.parent().unwrap().join("c");
+    let pc = json(&c, &["id", "new", "--name", "Gulnar"])["public_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let pb = json(&p.b, &["id", "show"])["public_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let pa = json(&p.a, &["id", "show"])["public_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Gulnar is vouched in by both members and joins.
+    ok(&p.a, &["vouch", &p.committee, &pc]);
+    sync(&p.a, &p.b);
+    ok(&p.b, &["vouch", &p.committee, &pc]);
+    sync(&p.b, &p.a);
+    sync(&p.a, &c);
+    ok(&c, &["join", &p.committee]);
+    let nodes = [p.a.as_path(), p.b.as_path(), c.as_path()];
+    sync_all(&nodes);
+    let council = id_of(json(
+        &p.a,
+        &[
+            "committee",
+            "create",
+            "--kind",
+            "council",
+            "--name",
+            "Mangystau council",
+            "--area",
+            "Kazakhstan/Mangystau",
+        ],
+    ));
+    sync_all(&nodes);
+    pass(&nodes, &p.a, &[&p.committee, "affiliate", &council]);
+    // The convenor accepts alone: the council has no seats yet.
+    let accept = id_of(json(&p.a, &["propose", &council, "accept", &p.committee]));
+    ok(&p.a, &["vote", &accept, "yes"]);
+    ok(&p.a, &["close", &accept]);
+    sync_all(&nodes);
+    // 1. The committee elects two delegates: Nurlan and Gulnar.
+    let candidates = format!("{pb},{pc}");
+    let election = id_of(json(
+        &p.a,
+        &[
+            "propose",
+            &p.committee,
+            "elect",
+            "--council",
+            &council,
+            "--seats",
+            "2",
+            "--candidates",
+            &candidates,
+        ],
+    ));
+    sync_all(&nodes);
+    ok(
+        &p.a,
+        &[
+            "vote",
+            &election,
+            "--rank",
+            &format!("{},{}", &pb[..8], &pc[..8]),
+        ],
+    );
+    ok(&p.b, &["vote", &election, "--rank", &format!("{pb},{pc}")]);
+    ok(&c, &["vote", &election, "--rank", &format!("{pc},{pb}")]);
+    user_error(&c, &["vote", &election, "yes"]);
+    sync_all(&nodes);
+    let closed = json(&p.a, &["close", &election]);
+    assert_eq!(
+        closed["proposal"]["tally"]["elected"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    sync_all(&nodes);
+    let seats = json(&p.a, &["seats", &council]);
+    let seated: Vec<&str> = seats["voters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["delegate"].as_str().unwrap())
+        .collect();
+    assert_eq!(seated.len(), 2);
+    assert!(seated.contains(&pb.as_str()) && seated.contains(&pc.as_str()));
+    assert!(
+        !seated.contains(&pa.as_str()),
+        "the convenor no longer sits"
+    );
+    // A council proposal by a delegate; 2. the committee mandates yes.
+    let question = id_of(json(
+        &p.b,
+        &[
+            "propose",
+            &council,
+            "--title",
+            "Call a general strike",
+            "decision",
+        ],
+    ));
+    sync_all(&nodes);
+    pass(
+        &nodes,
+        &p.a,
+        &[
+            &p.committee,
+            "mandate",
+            "--proposal",
+            &question,
+            "--choice",
+            "yes",
+        ],
+    );
+    // 3. Nurlan follows the mandate; Gulnar votes against it.
+    ok(&p.b, &["vote", &question, "yes"]);
+    ok(&c, &["vote", &question, "no"]);
+    sync_all(&nodes);
+    // 4. The mandate report shows it.
+    let shown = json(&p.a, &["proposal", "show", &question]);
+    let report = shown["mandate_report"].as_array().unwrap();
+    assert_eq!(report.len(), 2);
+    let gulnar = report
+        .iter()
+        .find(|r| r["delegate"] == pc.as_str())
+        .unwrap();
+    assert_eq!(
+        (
+            gulnar["mandate"].as_str(),
+            gulnar["vote"].as_str(),
+            gulnar["followed"].as_bool()
+        ),
+        (Some("yes"), Some("no"), Some(false))
+    );
+    let nurlan = report
+        .iter()
+        .find(|r| r["delegate"] == pb.as_str())
+        .unwrap();
+    assert_eq!(nurlan["followed"], true);
+    let text = ok(&p.a, &["proposal", "show", &question]);
+    assert!(text.contains("DEVIATED"), "{text}");
+    // 5. The committee recalls Gulnar (she does not vote on it); her seat ends.
+    let recall = id_of(json(
+        &p.a,
+        &[
+            "propose",
+            &p.committee,
+            "recall",
+            "--council",
+            &council,
+            "--delegate",
+            &pc[..10],
+        ],
+    ));
+    sync_all(&nodes);
+    ok(&p.a, &["vote", &recall, "yes"]);
+    ok(&p.b, &["vote", &recall, "yes"]);
+    sync_all(&nodes);
+    let closed = json(&p.a, &["close", &recall]);
+    assert_eq!(closed["proposal"]["tally"]["passed"], true);
+    sync_all(&nodes);
+    let seats = json(&c, &["seats", &council]);
+    let seated: Vec<&str> = seats["voters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["delegate"].as_str().unwrap())
+        .collect();
+    assert_eq!(seated, vec![pb.as_str()]);
+    assert!(
+        user_error(&c, &["propose", &council, "--title", "x", "decision"]).contains("not a member")
+    );
+    assert_eq!(digest(&p.a), digest(&p.b));
+    assert_eq!(digest(&p.a), digest(&c));
+}

@@ -47,14 +47,64 @@ fn parse_ratio(text: &str) -> Result<Ratio> {
     Ok(ratio)
 }
 
+/// Resolves a member key: 64 hex digits, or a unique prefix of one of
+/// `known`.
+fn resolve_key(text: &str, known: impl IntoIterator<Item = PublicKey>) -> Result<PublicKey> {
+    if let Ok(key) = text.trim().parse::<PublicKey>() {
+        return Ok(key);
+    }
+    let wanted = text.trim().to_ascii_lowercase();
+    let found: Vec<PublicKey> = known
+        .into_iter()
+        .filter(|k| !wanted.is_empty() && k.to_hex().starts_with(&wanted))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(user(format!("no member with key {wanted}"))),
+        _ => Err(user(format!(
+            "{wanted} matches {} members: give more digits",
+            found.len()
+        ))),
+    }
+}
+
+fn choice_of(arg: ChoiceArg) -> Choice {
+    match arg {
+        ChoiceArg::Yes => Choice::Yes,
+        ChoiceArg::No => Choice::No,
+        ChoiceArg::Abstain => Choice::Abstain,
+        ChoiceArg::Block => Choice::Block,
+    }
+}
+
+/// Every member key this node knows of (members, candidates, seats,
+/// profiles).
+fn known_keys(state: &State) -> std::collections::BTreeSet<PublicKey> {
+    state
+        .committees
+        .values()
+        .flat_map(|c| {
+            c.members
+                .iter()
+                .chain(c.candidates.keys())
+                .chain(c.seats.values().flatten())
+        })
+        .chain(state.profiles.keys())
+        .copied()
+        .collect()
+}
+
 pub fn propose(ctx: &Context, args: ProposeArgs) -> Result<()> {
     let mut store = ctx.open()?;
+    let state = store.engine().state();
     let committee = resolve_id(
         &args.committee,
-        store.engine().state().committees.keys().copied(),
+        state.committees.keys().copied(),
         "committee",
     )?;
-    let current = store.engine().state().committees[&committee].policy.clone();
+    let current = state.committees[&committee].policy.clone();
+    let committee_id = |text: &str| resolve_id(text, state.committees.keys().copied(), "committee");
+    let known = known_keys(state);
     let kind = match args.kind {
         ProposalKindArg::Decision => ProposalKind::Decision,
         ProposalKindArg::Statement { public } => ProposalKind::Statement { public },
@@ -76,16 +126,44 @@ pub fn propose(ctx: &Context, args: ProposeArgs) -> Result<()> {
             ProposalKind::PolicyChange { policy }
         }
         ProposalKindArg::Remove { member } => ProposalKind::RemoveMember {
-            member: member
-                .parse::<PublicKey>()
-                .map_err(|e| user(format!("'{member}' is not a public key: {e}")))?,
+            member: resolve_key(&member, known.iter().copied())?,
+        },
+        ProposalKindArg::Affiliate { council } => ProposalKind::Affiliate {
+            council: committee_id(&council)?,
+        },
+        ProposalKindArg::Accept { committee } => ProposalKind::AcceptAffiliation {
+            committee: committee_id(&committee)?,
+        },
+        ProposalKindArg::Elect {
+            council,
+            seats,
+            candidates,
+        } => ProposalKind::Election {
+            council: committee_id(&council)?,
+            seats,
+            candidates: candidates
+                .iter()
+                .map(|c| resolve_key(c, known.iter().copied()))
+                .collect::<Result<_>>()?,
+        },
+        ProposalKindArg::Recall { council, delegate } => ProposalKind::Recall {
+            council: committee_id(&council)?,
+            delegate: resolve_key(&delegate, known.iter().copied())?,
+        },
+        ProposalKindArg::Mandate { proposal, choice } => ProposalKind::Mandate {
+            council_proposal: find(&store, &proposal)?.1,
+            choice: choice_of(choice),
         },
     };
+    let title = args
+        .title
+        .clone()
+        .unwrap_or_else(|| default_title(state, &kind));
     let closes_at = now_ms().saturating_add(args.closes_in.saturating_mul(60_000));
     let body = Body::Propose {
         committee,
         kind,
-        title: args.title.trim().into(),
+        title: title.trim().into(),
         text: args.text,
         closes_at,
     };
@@ -94,40 +172,188 @@ pub fn propose(ctx: &Context, args: ProposeArgs) -> Result<()> {
     emit(
         ctx.json,
         &json!({ "id": op.id.to_hex(), "committee": committee.to_hex(), "closes_at": closes_at }),
-        || format!("proposed \"{}\"\nid: {}", args.title.trim(), op.id),
+        || format!("proposed \"{}\"\nid: {}", title.trim(), op.id),
     );
     Ok(())
 }
 
-pub fn vote(ctx: &Context, proposal: &str, choice: ChoiceArg) -> Result<()> {
+fn default_title(state: &State, kind: &ProposalKind) -> String {
+    let name = |id: &Hash| {
+        state
+            .committees
+            .get(id)
+            .map_or_else(|| id.short(), |c| c.name.clone())
+    };
+    let who = |k: &PublicKey| state.name_of(k).map_or_else(|| k.short(), str::to_string);
+    match kind {
+        ProposalKind::Affiliate { council } => format!("Affiliate to {}", name(council)),
+        ProposalKind::AcceptAffiliation { committee } => format!("Accept {}", name(committee)),
+        ProposalKind::Election { council, seats, .. } => {
+            format!("Elect {seats} delegate(s) to {}", name(council))
+        }
+        ProposalKind::Recall { council, delegate } => {
+            format!("Recall {} from {}", who(delegate), name(council))
+        }
+        ProposalKind::RemoveMember { member } => format!("Remove {}", who(member)),
+        ProposalKind::Mandate { choice, .. } => {
+            format!("Mandate: vote {}", format!("{choice:?}").to_lowercase())
+        }
+        other => other.label().to_string(),
+    }
+}
+
+pub fn vote(
+    ctx: &Context,
+    proposal: &str,
+    choice: Option<ChoiceArg>,
+    rank: &[String],
+) -> Result<()> {
     let mut store = ctx.open()?;
     let (committee, proposal) = find(&store, proposal)?;
-    let choice = match choice {
-        ChoiceArg::Yes => Choice::Yes,
-        ChoiceArg::No => Choice::No,
-        ChoiceArg::Abstain => Choice::Abstain,
-        ChoiceArg::Block => Choice::Block,
+    let ballot = match choice {
+        Some(choice) => Ballot::Choice(choice_of(choice)),
+        None => {
+            let candidates =
+                match &store.engine().state().committees[&committee].proposals[&proposal].kind {
+                    ProposalKind::Election { candidates, .. } => candidates.clone(),
+                    _ => {
+                        return Err(user(
+                            "--rank is for elections; vote yes, no, abstain or block",
+                        ));
+                    }
+                };
+            Ballot::Ranking(
+                rank.iter()
+                    .map(|r| resolve_key(r, candidates.iter().copied()))
+                    .collect::<Result<_>>()?,
+            )
+        }
     };
-    let op = ctx.author(
-        &mut store,
-        Body::Vote {
-            committee,
-            proposal,
-            ballot: Ballot::Choice(choice),
-        },
-    )?;
+    let described = match &ballot {
+        Ballot::Choice(c) => format!("{c:?}").to_lowercase(),
+        Ballot::Ranking(r) => r
+            .iter()
+            .map(PublicKey::short)
+            .collect::<Vec<_>>()
+            .join(" > "),
+    };
+    let body = Body::Vote {
+        committee,
+        proposal,
+        ballot,
+    };
+    kenes_core::validate::check_body(&body).map_err(|e| user(e.to_string()))?;
+    let op = ctx.author(&mut store, body)?;
     emit(
         ctx.json,
-        &json!({ "op": op.id.to_hex(), "proposal": proposal.to_hex(), "choice": format!("{choice:?}").to_lowercase() }),
-        || {
-            format!(
-                "voted {} on {}",
-                format!("{choice:?}").to_lowercase(),
-                proposal.short()
-            )
-        },
+        &json!({ "op": op.id.to_hex(), "proposal": proposal.to_hex(), "ballot": described }),
+        || format!("voted {described} on {}", proposal.short()),
     );
     Ok(())
+}
+
+pub fn seats(ctx: &Context, council: &str) -> Result<()> {
+    let store = ctx.open()?;
+    let state = store.engine().state();
+    let id = resolve_id(council, state.committees.keys().copied(), "committee")?;
+    let k = &state.committees[&id];
+    if !k.kind.is_council() {
+        return Err(user(format!("{} is not a council", k.name)));
+    }
+    let weights = kenes_core::governance::council_voters(state, k);
+    let rows: Vec<Value> = k
+        .seats
+        .iter()
+        .flat_map(|(c, delegates)| {
+            delegates.iter().map(move |d| {
+                let standing = state
+                    .committees
+                    .get(c)
+                    .is_some_and(|c| c.members.contains(d));
+                json!({
+                    "committee": c.to_hex(),
+                    "committee_name": state.committees.get(c).map(|c| c.name.clone()),
+                    "delegate": d.to_hex(),
+                    "delegate_name": state.name_of(d),
+                    "standing": standing,
+                })
+            })
+        })
+        .collect();
+    let value = json!({
+        "council": id.to_hex(),
+        "name": k.name,
+        "affiliates": k.affiliates.iter().map(|c| c.to_hex()).collect::<Vec<_>>(),
+        "seats": rows,
+        "convenor": k.convenor.map(|c| c.to_hex()),
+        "voters": weights.iter().map(|(d, w)| json!({ "delegate": d.to_hex(), "weight": w.to_string() })).collect::<Vec<_>>(),
+    });
+    emit(ctx.json, &value, || {
+        let mut lines = vec![format!(
+            "{}  {} ({} affiliated committees)",
+            id.short(),
+            k.name,
+            k.affiliates.len()
+        )];
+        if k.seats.values().all(|s| s.is_empty()) {
+            lines.push("  no seats yet: the convenor acts alone".into());
+        }
+        for (c, delegates) in &k.seats {
+            for d in delegates {
+                lines.push(format!(
+                    "  {:<28} {}  weight {}",
+                    state.committees.get(c).map_or("?", |c| c.name.as_str()),
+                    state.name_of(d).map_or_else(|| d.short(), str::to_string),
+                    weights
+                        .get(d)
+                        .map_or("(not standing)".to_string(), |w| w.to_string())
+                ));
+            }
+        }
+        lines.join("\n")
+    });
+    Ok(())
+}
+
+/// For a council proposal: each standing seat's committee mandate beside
+/// the delegate's latest ballot.
+fn mandate_report(
+    state: &State,
+    engine: &Engine,
+    council: &kenes_core::Committee,
+    proposal: &Hash,
+) -> Vec<Value> {
+    if !council.kind.is_council() {
+        return Vec::new();
+    }
+    let ballots = engine.latest_ballots(proposal);
+    let mut rows = Vec::new();
+    for (c, delegates) in &council.seats {
+        let Some(committee) = state.committees.get(c) else {
+            continue;
+        };
+        let mandate = committee.mandates.get(proposal);
+        for d in delegates.iter().filter(|d| committee.members.contains(d)) {
+            let voted = match ballots.get(d) {
+                Some(Ballot::Choice(choice)) => Some(*choice),
+                _ => None,
+            };
+            let followed = match (mandate, voted) {
+                (Some(m), Some(v)) => Some(*m == v),
+                _ => None,
+            };
+            rows.push(json!({
+                "committee": c.to_hex(),
+                "committee_name": committee.name,
+                "delegate": d.to_hex(),
+                "delegate_name": state.name_of(d),
+                "mandate": mandate.map(|m| format!("{m:?}").to_lowercase()),
+                "vote": voted.map(|v| format!("{v:?}").to_lowercase()),
+                "followed": followed,
+            }));
+        }
+    }
+    rows
 }
 
 pub fn close(ctx: &Context, proposal: &str) -> Result<()> {
@@ -158,6 +384,8 @@ fn result_json(result: &ProposalResult) -> Value {
         "block": c.block.to_string(), "electorate": c.electorate.to_string(),
         "passed": result.passed(),
         "failure": result.failure.map(|f| f.to_string()),
+        "elected": result.elected.iter().map(|k| k.to_hex()).collect::<Vec<_>>(),
+        "ranked": c.ranked.to_string(),
     })
 }
 
@@ -187,6 +415,13 @@ fn status_line(record: &ProposalRecord) -> String {
 }
 
 fn record_json(state: &State, engine: &Engine, id: &Hash, record: &ProposalRecord) -> Value {
+    let council = state
+        .committees
+        .values()
+        .find(|c| c.proposals.contains_key(id));
+    let mandates = council
+        .map(|k| mandate_report(state, engine, k, id))
+        .unwrap_or_default();
     let e = &record.electorate;
     let (status, result, changed) = match &record.status {
         ProposalStatus::Open => (
@@ -215,6 +450,7 @@ fn record_json(state: &State, engine: &Engine, id: &Hash, record: &ProposalRecor
         "quorum": format!("{}/{}", e.quorum.0, e.quorum.1),
         "threshold": format!("{:?}", e.threshold).to_lowercase(),
         "consensus": e.consensus,
+        "mandate_report": mandates,
     })
 }
 
@@ -279,8 +515,23 @@ pub fn proposal(ctx: &Context, cmd: ProposalCommand) -> Result<()> {
                     ),
                     _ => String::new(),
                 };
+                let mut report = String::new();
+                for row in value["mandate_report"].as_array().into_iter().flatten() {
+                    report.push_str(&format!(
+                        "\n  mandate of {}: {} — {} voted {}{}",
+                        row["committee_name"].as_str().unwrap_or("?"),
+                        row["mandate"].as_str().unwrap_or("none"),
+                        row["delegate_name"].as_str().unwrap_or("?"),
+                        row["vote"].as_str().unwrap_or("nothing yet"),
+                        match row["followed"].as_bool() {
+                            Some(true) => " (followed)",
+                            Some(false) => " (DEVIATED)",
+                            None => "",
+                        }
+                    ));
+                }
                 format!(
-                    "{}  {} ({})\n  by {}  in {}\n  {}\n  quorum {}/{}, {:?} threshold{}\n  status: {}{live}",
+                    "{}  {} ({})\n  by {}  in {}\n  {}\n  quorum {}/{}, {:?} threshold{}\n  status: {}{live}{report}",
                     id,
                     record.title,
                     record.kind.label(),

@@ -33,7 +33,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Join { committee } => committee::join(&ctx, &committee),
         Command::Leave { committee } => committee::leave(&ctx, &committee),
         Command::Propose(args) => governance::propose(&ctx, args),
-        Command::Vote { proposal, choice } => governance::vote(&ctx, &proposal, choice),
+        Command::Vote {
+            proposal,
+            choice,
+            rank,
+        } => governance::vote(&ctx, &proposal, choice, &rank),
+        Command::Seats { council } => governance::seats(&ctx, &council),
         Command::Close { proposal } => governance::close(&ctx, &proposal),
         Command::Proposal(cmd) => governance::proposal(&ctx, cmd),
         Command::Export { file, for_frontier } => {
