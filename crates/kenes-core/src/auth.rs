@@ -120,6 +120,42 @@ pub fn authorise(past: &impl PastView, op: &Op) -> Result<(), RejectReason> {
             }
             Ok(())
         }
+        Body::Demand { committee, .. } | Body::Report { committee, .. } => {
+            let c = past
+                .committee(committee)
+                .ok_or(RejectReason::NoSuchCommittee)?;
+            if !Electorate::may_act(past, &c, author) {
+                return Err(RejectReason::NotMember);
+            }
+            Ok(())
+        }
+        Body::Support { committee, demand } => {
+            let c = past
+                .committee(committee)
+                .ok_or(RejectReason::NoSuchCommittee)?;
+            let d = c.demands.get(demand).ok_or(RejectReason::NoSuchDemand)?;
+            if !past.is_federation_member(author) {
+                return Err(RejectReason::NotFederationMember);
+            }
+            if d.supporters.contains(author) {
+                return Err(RejectReason::AlreadySupported);
+            }
+            Ok(())
+        }
+        Body::UpdateReport {
+            committee, report, ..
+        } => {
+            let c = past
+                .committee(committee)
+                .ok_or(RejectReason::NoSuchCommittee)?;
+            if !c.reports.contains_key(report) {
+                return Err(RejectReason::NoSuchReport);
+            }
+            if !Electorate::may_act(past, &c, author) {
+                return Err(RejectReason::NotMember);
+            }
+            Ok(())
+        }
         Body::Leave { committee } => {
             let c = membership_committee(past, committee)?;
             if !c.members.contains(author) {
@@ -226,6 +262,23 @@ fn authorise_kind(
                 Err(RejectReason::NoSuchProposal)
             }
         }
-        ProposalKind::AdoptDemand { .. } | ProposalKind::MergeDemands { .. } => Ok(()),
+        ProposalKind::AdoptDemand { demand } => {
+            if !past.demand_exists(demand) {
+                return Err(RejectReason::NoSuchDemand);
+            }
+            if c.adopted.contains(demand) {
+                return Err(RejectReason::AlreadyAdopted);
+            }
+            Ok(())
+        }
+        ProposalKind::MergeDemands { from, into } => {
+            if !c.kind.is_council() {
+                return Err(RejectReason::NotACouncil);
+            }
+            if !past.demand_exists(from) || !past.demand_exists(into) {
+                return Err(RejectReason::NoSuchDemand);
+            }
+            Ok(())
+        }
     }
 }

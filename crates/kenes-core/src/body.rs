@@ -113,9 +113,7 @@ impl CommitteeKind {
     }
 }
 
-/// What a proposal asks its committee to decide. The whole list is fixed
-/// now so the encoding never changes; a build that does not implement a
-/// kind yet gives such proposals the outcome `Unknown`.
+/// What a proposal asks its committee to decide.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ProposalKind {
     /// A plain decision.
@@ -200,15 +198,6 @@ impl ProposalKind {
         }
     }
 
-    /// True for the kinds this build implements; the others are stored
-    /// with the outcome `Unknown`.
-    pub fn is_supported(&self) -> bool {
-        !matches!(
-            self,
-            ProposalKind::AdoptDemand { .. } | ProposalKind::MergeDemands { .. }
-        )
-    }
-
     /// The council an election or recall acts on, besides its committee.
     pub fn council(&self) -> Option<Hash> {
         match self {
@@ -247,6 +236,53 @@ pub enum Ballot {
     Choice(Choice),
     /// An election ranking, best first.
     Ranking(Vec<PublicKey>),
+}
+
+/// What a demand is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum DemandCategory {
+    /// Pay.
+    Wages,
+    /// Jobs and "optimisation" (lay-offs).
+    Jobs,
+    /// Working conditions.
+    Conditions,
+    /// Trade-union rights, the right to strike.
+    UnionRights,
+    /// Pensions, prices, housing and other social demands.
+    Social,
+    /// Political demands.
+    Political,
+    /// Anything else.
+    Other,
+}
+
+/// The kind of an action report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ReportKind {
+    /// A strike.
+    Strike,
+    /// A rally.
+    Rally,
+    /// A picket.
+    Picket,
+    /// A meeting.
+    Meeting,
+    /// An incident (arrests, violence, shutdowns).
+    Incident,
+}
+
+/// Where an action stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ReportStatus {
+    /// Called, not begun.
+    Planned,
+    /// Going on.
+    Active,
+    /// Paused.
+    Suspended,
+    /// Over.
+    Ended,
 }
 
 /// A change to the federation, signed inside an [`crate::Op`].
@@ -320,6 +356,55 @@ pub enum Body {
         /// The proposal.
         proposal: Hash,
     },
+    /// A member puts forward a demand in their committee's name; the
+    /// committee adopts it at once. Its id is this op's id.
+    Demand {
+        /// The committee.
+        committee: Hash,
+        /// What it is about.
+        category: DemandCategory,
+        /// The demand, short.
+        title: String,
+        /// Details.
+        text: String,
+    },
+    /// A member's personal support for a demand.
+    Support {
+        /// The demand's committee of origin.
+        committee: Hash,
+        /// The demand.
+        demand: Hash,
+    },
+    /// A report of an action. Its id is this op's id.
+    Report {
+        /// The reporting committee.
+        committee: Hash,
+        /// Strike, rally, picket, meeting or incident.
+        kind: ReportKind,
+        /// Planned, active, suspended or ended.
+        status: ReportStatus,
+        /// Where, as an area path.
+        area: String,
+        /// How many take part.
+        participants: u32,
+        /// When it starts (ms since the epoch).
+        starts_at: u64,
+        /// What happens.
+        text: String,
+    },
+    /// A new status of a reported action.
+    UpdateReport {
+        /// The reporting committee.
+        committee: Hash,
+        /// The report.
+        report: Hash,
+        /// The new status.
+        status: ReportStatus,
+        /// How many take part now.
+        participants: u32,
+        /// What changed.
+        text: String,
+    },
     /// A body kind this build does not know: stored and forwarded, no effect.
     Unknown {
         /// Wire kind number.
@@ -349,6 +434,14 @@ pub mod kind {
     pub const VOTE: u32 = 7;
     /// [`super::Body::Close`]
     pub const CLOSE: u32 = 8;
+    /// [`super::Body::Demand`]
+    pub const DEMAND: u32 = 9;
+    /// [`super::Body::Support`]
+    pub const SUPPORT: u32 = 10;
+    /// [`super::Body::Report`]
+    pub const REPORT: u32 = 11;
+    /// [`super::Body::UpdateReport`]
+    pub const UPDATE_REPORT: u32 = 12;
 }
 
 #[derive(Serialize, Deserialize)]
@@ -394,6 +487,40 @@ struct VotePayload {
 struct ClosePayload {
     committee: Hash,
     proposal: Hash,
+}
+
+#[derive(Serialize, Deserialize)]
+struct DemandPayload {
+    committee: Hash,
+    category: DemandCategory,
+    title: String,
+    text: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SupportPayload {
+    committee: Hash,
+    demand: Hash,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ReportPayload {
+    committee: Hash,
+    kind: ReportKind,
+    status: ReportStatus,
+    area: String,
+    participants: u32,
+    starts_at: u64,
+    text: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct UpdateReportPayload {
+    committee: Hash,
+    report: Hash,
+    status: ReportStatus,
+    participants: u32,
+    text: String,
 }
 
 fn encode<T: Serialize>(value: &T) -> Vec<u8> {
@@ -478,6 +605,63 @@ impl Body {
                     proposal: *proposal,
                 }),
             ),
+            Body::Demand {
+                committee,
+                category,
+                title,
+                text,
+            } => (
+                kind::DEMAND,
+                encode(&DemandPayload {
+                    committee: *committee,
+                    category: *category,
+                    title: title.clone(),
+                    text: text.clone(),
+                }),
+            ),
+            Body::Support { committee, demand } => (
+                kind::SUPPORT,
+                encode(&SupportPayload {
+                    committee: *committee,
+                    demand: *demand,
+                }),
+            ),
+            Body::Report {
+                committee,
+                kind,
+                status,
+                area,
+                participants,
+                starts_at,
+                text,
+            } => (
+                kind::REPORT,
+                encode(&ReportPayload {
+                    committee: *committee,
+                    kind: *kind,
+                    status: *status,
+                    area: area.clone(),
+                    participants: *participants,
+                    starts_at: *starts_at,
+                    text: text.clone(),
+                }),
+            ),
+            Body::UpdateReport {
+                committee,
+                report,
+                status,
+                participants,
+                text,
+            } => (
+                kind::UPDATE_REPORT,
+                encode(&UpdateReportPayload {
+                    committee: *committee,
+                    report: *report,
+                    status: *status,
+                    participants: *participants,
+                    text: text.clone(),
+                }),
+            ),
             Body::Unknown { kind, payload } => (*kind, payload.clone()),
         }
     }
@@ -543,6 +727,44 @@ impl Body {
                     proposal: p.proposal,
                 }
             }
+            kind::DEMAND => {
+                let p: DemandPayload = strict(payload)?;
+                Body::Demand {
+                    committee: p.committee,
+                    category: p.category,
+                    title: p.title,
+                    text: p.text,
+                }
+            }
+            kind::SUPPORT => {
+                let p: SupportPayload = strict(payload)?;
+                Body::Support {
+                    committee: p.committee,
+                    demand: p.demand,
+                }
+            }
+            kind::REPORT => {
+                let p: ReportPayload = strict(payload)?;
+                Body::Report {
+                    committee: p.committee,
+                    kind: p.kind,
+                    status: p.status,
+                    area: p.area,
+                    participants: p.participants,
+                    starts_at: p.starts_at,
+                    text: p.text,
+                }
+            }
+            kind::UPDATE_REPORT => {
+                let p: UpdateReportPayload = strict(payload)?;
+                Body::UpdateReport {
+                    committee: p.committee,
+                    report: p.report,
+                    status: p.status,
+                    participants: p.participants,
+                    text: p.text,
+                }
+            }
             other => Body::Unknown {
                 kind: other,
                 payload: payload.to_vec(),
@@ -559,7 +781,11 @@ impl Body {
             | Body::Leave { committee }
             | Body::Propose { committee, .. }
             | Body::Vote { committee, .. }
-            | Body::Close { committee, .. } => Some(*committee),
+            | Body::Close { committee, .. }
+            | Body::Demand { committee, .. }
+            | Body::Support { committee, .. }
+            | Body::Report { committee, .. }
+            | Body::UpdateReport { committee, .. } => Some(*committee),
             _ => None,
         }
     }
@@ -576,6 +802,10 @@ impl Body {
             Body::Propose { .. } => "propose",
             Body::Vote { .. } => "vote",
             Body::Close { .. } => "close",
+            Body::Demand { .. } => "demand",
+            Body::Support { .. } => "support",
+            Body::Report { .. } => "report",
+            Body::UpdateReport { .. } => "update-report",
             Body::Unknown { .. } => "unknown",
         }
     }

@@ -265,6 +265,7 @@ pub struct Engine {
     vouches_for: HashMap<PublicKey, Vec<u32>>,
     joined: HashMap<PublicKey, BTreeSet<Hash>>,
     logs: HashMap<Hash, CommitteeLog>,
+    demands: HashMap<Hash, u32>,
     dirty: BTreeSet<Hash>,
     proposals: HashMap<Hash, ProposalMeta>,
     closes_of: HashMap<Hash, Vec<u32>>,
@@ -294,6 +295,13 @@ impl PastView for ProjectedView<'_> {
         self.engine.committee_in_past(id, self.unseen)
     }
 
+    fn demand_exists(&self, id: &Hash) -> bool {
+        self.engine
+            .demands
+            .get(id)
+            .is_some_and(|&ord| !self.unseen.contains(ord))
+    }
+
     fn is_federation_member(&self, key: &PublicKey) -> bool {
         if self.engine.founder.as_ref() == Some(key) {
             return true;
@@ -321,6 +329,7 @@ impl Engine {
             vouches_for: HashMap::new(),
             joined: HashMap::new(),
             logs: HashMap::new(),
+            demands: HashMap::new(),
             dirty: BTreeSet::new(),
             proposals: HashMap::new(),
             closes_of: HashMap::new(),
@@ -693,10 +702,7 @@ impl Engine {
         }
         let outcome = if op.is_genesis() {
             Outcome::Applied
-        } else if f.version != VERSION
-            || matches!(f.body, Body::Unknown { .. })
-            || matches!(&f.body, Body::Propose { kind, .. } if !kind.is_supported())
-        {
+        } else if f.version != VERSION || matches!(f.body, Body::Unknown { .. }) {
             Outcome::Unknown
         } else {
             if unseen.is_empty() {
@@ -828,7 +834,15 @@ impl Engine {
                 self.joined.entry(author).or_default().insert(*committee);
                 self.apply_to_own_committee(&op, ord);
             }
-            Body::Leave { .. } | Body::Propose { .. } => self.apply_to_own_committee(&op, ord),
+            Body::Demand { .. } => {
+                self.demands.insert(op.id, ord);
+                self.apply_to_own_committee(&op, ord);
+            }
+            Body::Leave { .. }
+            | Body::Propose { .. }
+            | Body::Support { .. }
+            | Body::Report { .. }
+            | Body::UpdateReport { .. } => self.apply_to_own_committee(&op, ord),
             Body::Vote { proposal, .. } => self.votes_of.entry(*proposal).or_default().push(ord),
             Body::Close { proposal, .. } => {
                 // A further close can change the result of a proposal that

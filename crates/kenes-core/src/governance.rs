@@ -262,6 +262,15 @@ pub struct ProposalRecord {
     pub electorate: Electorate,
     /// Open or closed.
     pub status: ProposalStatus,
+    /// Why a passed proposal's effect was skipped, if it was.
+    pub note: Option<EffectNote>,
+}
+
+/// Why the effect of a passed proposal was skipped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EffectNote {
+    /// A merge that would have closed a cycle with an earlier one.
+    MergeCycle,
 }
 
 /// A statement a committee adopted.

@@ -16,6 +16,7 @@ pub mod governance;
 pub mod keys;
 pub mod op;
 pub mod outcome;
+pub mod platform;
 pub mod prepare;
 pub mod reference;
 pub mod rng;

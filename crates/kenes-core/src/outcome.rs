@@ -96,6 +96,18 @@ pub enum RejectReason {
     /// Affiliating twice.
     #[error("already affiliated")]
     AlreadyAffiliated,
+    /// The demand is not in the op's past.
+    #[error("no such demand")]
+    NoSuchDemand,
+    /// The committee already adopted the demand.
+    #[error("demand already adopted")]
+    AlreadyAdopted,
+    /// The member already supports the demand.
+    #[error("already supported")]
+    AlreadySupported,
+    /// The report is not in the committee.
+    #[error("no such report in this committee")]
+    NoSuchReport,
     /// Vouch, join or leave on a council: council membership is seats only.
     #[error("council membership is by seats only")]
     CouncilMembershipIsBySeats,

@@ -126,10 +126,7 @@ fn decide(
     if !standing {
         return None;
     }
-    if f.version != VERSION
-        || matches!(f.body, Body::Unknown { .. })
-        || matches!(&f.body, Body::Propose { kind, .. } if !kind.is_supported())
-    {
+    if f.version != VERSION || matches!(f.body, Body::Unknown { .. }) {
         return Some(Outcome::Unknown);
     }
     Some(match authorise(&past_state, op) {

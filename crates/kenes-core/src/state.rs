@@ -8,9 +8,11 @@
 //! op's outcome.
 
 use crate::body::{Body, CommitteeKind, Policy, ProposalKind};
+use crate::governance::EffectNote;
 use crate::governance::{FoldContext, ProposalRecord, ProposalStatus, Statement};
 use crate::op::Op;
 use crate::outcome::Outcome;
+use crate::platform::{DemandRecord, ReportRecord, ReportUpdate, would_cycle};
 use crate::tally::Choice;
 use crate::types::{Hash, PublicKey};
 use serde::{Deserialize, Serialize};
@@ -69,6 +71,14 @@ pub struct Committee {
     pub seats: BTreeMap<Hash, BTreeSet<PublicKey>>,
     /// Mandates this committee gave its delegates, by council proposal.
     pub mandates: BTreeMap<Hash, Choice>,
+    /// Demands this committee put forward.
+    pub demands: BTreeMap<Hash, DemandRecord>,
+    /// Demands this committee adopted (its own included).
+    pub adopted: BTreeSet<Hash>,
+    /// A council's merges of duplicate demands: `from → into`.
+    pub merges: BTreeMap<Hash, Hash>,
+    /// Action reports by this committee.
+    pub reports: BTreeMap<Hash, ReportRecord>,
 }
 
 impl Committee {
@@ -98,6 +108,10 @@ impl Committee {
             affiliates: BTreeSet::new(),
             seats: BTreeMap::new(),
             mandates: BTreeMap::new(),
+            demands: BTreeMap::new(),
+            adopted: BTreeSet::new(),
+            merges: BTreeMap::new(),
+            reports: BTreeMap::new(),
         })
     }
 
@@ -139,8 +153,79 @@ impl Committee {
                             created: op.order_key(),
                             electorate,
                             status: ProposalStatus::Open,
+                            note: None,
                         },
                     );
+                }
+            }
+            Body::Demand {
+                category,
+                title,
+                text,
+                ..
+            } => {
+                self.demands.insert(
+                    op.id,
+                    DemandRecord {
+                        category: *category,
+                        title: title.clone(),
+                        text: text.clone(),
+                        author,
+                        supporters: BTreeSet::new(),
+                    },
+                );
+                self.adopted.insert(op.id);
+            }
+            Body::Support { demand, .. } => {
+                if let Some(d) = self.demands.get_mut(demand) {
+                    d.supporters.insert(author);
+                }
+            }
+            Body::Report {
+                kind,
+                status,
+                area,
+                participants,
+                starts_at,
+                text,
+                ..
+            } => {
+                self.reports.insert(
+                    op.id,
+                    ReportRecord {
+                        kind: *kind,
+                        area: area.clone(),
+                        starts_at: *starts_at,
+                        author,
+                        status: *status,
+                        participants: *participants,
+                        history: vec![ReportUpdate {
+                            at: op.order_key(),
+                            time: op.fields.time,
+                            status: *status,
+                            participants: *participants,
+                            text: text.clone(),
+                        }],
+                    },
+                );
+            }
+            Body::UpdateReport {
+                report,
+                status,
+                participants,
+                text,
+                ..
+            } => {
+                if let Some(r) = self.reports.get_mut(report) {
+                    r.status = *status;
+                    r.participants = *participants;
+                    r.history.push(ReportUpdate {
+                        at: op.order_key(),
+                        time: op.fields.time,
+                        status: *status,
+                        participants: *participants,
+                        text: text.clone(),
+                    });
                 }
             }
             Body::Close {
@@ -215,6 +300,20 @@ impl Committee {
                 choice,
             } => {
                 self.mandates.insert(*council_proposal, *choice);
+            }
+            ProposalKind::AdoptDemand { demand } => {
+                self.adopted.insert(*demand);
+            }
+            ProposalKind::MergeDemands { from, into } => {
+                // Of merges that would form a cycle, the first in fold
+                // order applies; the later one records why it did not.
+                if would_cycle(&self.merges, *from, *into) {
+                    if let Some(record) = self.proposals.get_mut(&proposal) {
+                        record.note = Some(EffectNote::MergeCycle);
+                    }
+                } else {
+                    self.merges.insert(*from, *into);
+                }
             }
             ProposalKind::Statement { public } => {
                 self.statements.insert(
@@ -340,6 +439,8 @@ pub trait PastView {
     fn committee(&self, id: &Hash) -> Option<Cow<'_, Committee>>;
     /// True if `key` is the founder or belongs to some committee.
     fn is_federation_member(&self, key: &PublicKey) -> bool;
+    /// True if the demand `id` was put forward in the past.
+    fn demand_exists(&self, id: &Hash) -> bool;
 }
 
 impl PastView for State {
@@ -353,6 +454,10 @@ impl PastView for State {
 
     fn is_federation_member(&self, key: &PublicKey) -> bool {
         self.founder().as_ref() == Some(key) || self.committees.values().any(|c| c.includes(key))
+    }
+
+    fn demand_exists(&self, id: &Hash) -> bool {
+        self.committees.values().any(|c| c.demands.contains_key(id))
     }
 }
 

@@ -232,13 +232,30 @@ pub fn check_body(body: &Body) -> Result<(), StatelessError> {
             ballot: Ballot::Ranking(ranking),
             ..
         } => check_unique_keys(ranking, "ranking"),
-        Body::Vote { .. }
+        Body::Demand { title, text, .. } => {
+            check_text(title, MAX_NAME_BYTES, "title")?;
+            check_long_text(text)
+        }
+        Body::Report { area, text, .. } => {
+            check_area(area)?;
+            check_long_text(text)
+        }
+        Body::UpdateReport { text, .. } => check_long_text(text),
+        Body::Support { .. }
+        | Body::Vote { .. }
         | Body::Close { .. }
         | Body::Vouch { .. }
         | Body::Join { .. }
         | Body::Leave { .. }
         | Body::Unknown { .. } => Ok(()),
     }
+}
+
+fn check_long_text(text: &str) -> Result<(), StatelessError> {
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(StatelessError::BadField("text"));
+    }
+    Ok(())
 }
 
 fn check_unique_keys(

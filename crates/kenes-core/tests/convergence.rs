@@ -6,7 +6,9 @@
 //! some ops withheld until the end, and in random batches. All replicas
 //! must reach the digest of the from-scratch reference evaluation.
 
-use kenes_core::body::{Ballot, CommitteeKind, Policy, ProposalKind, Ratio};
+use kenes_core::body::{
+    Ballot, CommitteeKind, DemandCategory, Policy, ProposalKind, Ratio, ReportKind, ReportStatus,
+};
 use kenes_core::governance::{Electorate, ProposalStatus, council_voters};
 use kenes_core::op::{UnsignedOp, VERSION, genesis};
 use kenes_core::rng::SplitMix64;
@@ -58,7 +60,7 @@ enum Action {
 
 /// Body kinds: membership most, then votes, proposals and closes.
 fn kinds() -> impl Strategy<Value = u8> {
-    prop_oneof![4 => 0u8..3, 1 => 3u8..6, 2 => Just(6u8), 10 => Just(7u8), 2 => Just(8u8)]
+    prop_oneof![4 => 0u8..3, 1 => 3u8..6, 2 => Just(6u8), 10 => Just(7u8), 2 => Just(8u8), 2 => 9u8..13]
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -83,7 +85,9 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
         .values()
         .filter(|c| match kind {
             0 | 2 => c.members.contains(&me),
-            6 => Electorate::may_act(state, c, &me),
+            6 | 9 | 11 => Electorate::may_act(state, c, &me),
+            10 => !c.demands.is_empty(),
+            12 => Electorate::may_act(state, c, &me) && !c.reports.is_empty(),
             7 | 8 => Electorate::may_act(state, c, &me) && !c.proposals.is_empty(),
             1 => c.candidates.contains_key(&me),
             _ => true,
@@ -131,7 +135,19 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
                 .values()
                 .filter(|k| k.kind.is_council() && k.affiliates.contains(&c))
                 .collect();
-            let kind = match y % 7 {
+            let demands: Vec<Hash> = state
+                .committees
+                .values()
+                .flat_map(|k| k.demands.keys().copied())
+                .collect();
+            let kind = match y % 9 {
+                7 if !demands.is_empty() => ProposalKind::AdoptDemand {
+                    demand: demands[x as usize % demands.len()],
+                },
+                8 if demands.len() >= 2 => ProposalKind::MergeDemands {
+                    from: demands[x as usize % demands.len()],
+                    into: demands[(x as usize + 1 + y as usize) % demands.len()],
+                },
                 4 if !councils.is_empty() && !members.is_empty() => {
                     let mut candidates = members.clone();
                     candidates.rotate_left(x as usize % members.len());
@@ -168,7 +184,7 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
                         },
                     }
                 }
-                0 | 4..=6 => ProposalKind::Decision,
+                0 | 4..=8 => ProposalKind::Decision,
                 1 => ProposalKind::PolicyChange {
                     policy: Policy {
                         vouches_required: 1 + u32::from(x % 2),
@@ -246,6 +262,58 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
                 }
             }
         }
+        9 => Body::Demand {
+            committee: c,
+            category: [
+                DemandCategory::Wages,
+                DemandCategory::Jobs,
+                DemandCategory::Political,
+            ][x as usize % 3],
+            title: format!("demand {x}"),
+            text: String::new(),
+        },
+        10 => match state.committees[&c]
+            .demands
+            .keys()
+            .nth(y as usize % state.committees[&c].demands.len().max(1))
+        {
+            Some(demand) => Body::Support {
+                committee: c,
+                demand: *demand,
+            },
+            None => Body::Profile {
+                name: format!("member {x}"),
+            },
+        },
+        11 => Body::Report {
+            committee: c,
+            kind: [ReportKind::Strike, ReportKind::Rally, ReportKind::Picket][x as usize % 3],
+            status: ReportStatus::Active,
+            area: format!("Kazakhstan/Area {}", y % 3),
+            participants: u32::from(x) * 10,
+            starts_at: 1_641_081_600_000 + u64::from(y) * 3_600_000,
+            text: String::new(),
+        },
+        12 => match state.committees[&c]
+            .reports
+            .keys()
+            .nth(y as usize % state.committees[&c].reports.len().max(1))
+        {
+            Some(report) => Body::UpdateReport {
+                committee: c,
+                report: *report,
+                status: [
+                    ReportStatus::Active,
+                    ReportStatus::Suspended,
+                    ReportStatus::Ended,
+                ][x as usize % 3],
+                participants: u32::from(y) * 7,
+                text: String::new(),
+            },
+            None => Body::Profile {
+                name: format!("member {x}"),
+            },
+        },
         _ => Body::Unknown {
             kind: 1000 + u32::from(x),
             payload: vec![y],

@@ -455,3 +455,254 @@ fn councils_seat_elected_delegates_weigh_them_and_recall_them() {
     );
     assert_replicas_agree(&mut w);
 }
+
+#[test]
+fn demands_are_adopted_merged_without_cycles_and_ranked() {
+    use kenes_core::body::{CommitteeKind, CouncilScope, DemandCategory};
+    use kenes_core::governance::EffectNote;
+    use kenes_core::platform::platform;
+    let mut w = World::new();
+    let a = w.committee(1, "Ozenmunaigas workers", 1);
+    members(&mut w, a, &[2]);
+    let b = w.committee(1, "Aktau residents", 1);
+    members(&mut w, b, &[3, 4]);
+    let k = w
+        .act(
+            1,
+            Body::CreateCommittee {
+                name: "Mangystau council".into(),
+                kind: CommitteeKind::Council {
+                    scope: CouncilScope::Area("Kazakhstan/Mangystau".into()),
+                },
+                policy: Policy {
+                    vouches_required: 1,
+                    ..Policy::default()
+                },
+            },
+        )
+        .id;
+    for (c, voters) in [(a, vec![1, 2]), (b, vec![1, 3, 4])] {
+        pass(
+            &mut w,
+            c,
+            1,
+            &voters,
+            ProposalKind::Affiliate { council: k },
+        );
+        pass(
+            &mut w,
+            k,
+            1,
+            &[1],
+            ProposalKind::AcceptAffiliation { committee: c },
+        );
+    }
+    let wages = w.act(
+        2,
+        Body::Demand {
+            committee: a,
+            category: DemandCategory::Wages,
+            title: "Double wages".into(),
+            text: String::new(),
+        },
+    );
+    let pay = w.act(
+        3,
+        Body::Demand {
+            committee: b,
+            category: DemandCategory::Wages,
+            title: "100% pay rise".into(),
+            text: String::new(),
+        },
+    );
+    let gas = w.act(
+        3,
+        Body::Demand {
+            committee: b,
+            category: DemandCategory::Social,
+            title: "Gas at 60 tenge".into(),
+            text: String::new(),
+        },
+    );
+    // Support: once per member.
+    let s = w.act(
+        4,
+        Body::Support {
+            committee: b,
+            demand: gas.id,
+        },
+    );
+    assert_eq!(w.outcome(&s), Outcome::Applied);
+    let again = w.act(
+        4,
+        Body::Support {
+            committee: b,
+            demand: gas.id,
+        },
+    );
+    assert_eq!(
+        w.outcome(&again),
+        Outcome::Rejected(kenes_core::RejectReason::AlreadySupported)
+    );
+    // A adopts the gas demand; the council merges the duplicate wage demands.
+    pass(
+        &mut w,
+        a,
+        1,
+        &[1, 2],
+        ProposalKind::AdoptDemand { demand: gas.id },
+    );
+    let merge = pass(
+        &mut w,
+        k,
+        1,
+        &[1],
+        ProposalKind::MergeDemands {
+            from: pay.id,
+            into: wages.id,
+        },
+    );
+    // The reverse merge would close a cycle: it passes, but is skipped.
+    let reverse = pass(
+        &mut w,
+        k,
+        1,
+        &[1],
+        ProposalKind::MergeDemands {
+            from: wages.id,
+            into: pay.id,
+        },
+    );
+    let council = &w.engine.state().committees[&k];
+    assert_eq!(council.merges.get(&pay.id), Some(&wages.id));
+    assert_eq!(
+        council.proposals[&reverse.id].note,
+        Some(EffectNote::MergeCycle)
+    );
+    assert_eq!(council.proposals[&merge.id].note, None);
+    let list = platform(w.engine.state(), Some(&k));
+    assert_eq!(list.len(), 2);
+    // Both committees stand behind each line, with the same four people;
+    // gas has one personal supporter more, so it ranks first.
+    assert_eq!(list[0].demand, gas.id);
+    assert_eq!(list[0].supporters, 1);
+    assert_eq!(list[1].demand, wages.id);
+    assert_eq!(list[1].merged, vec![pay.id]);
+    assert_eq!(list[1].adopting.len(), 2);
+    assert_eq!(
+        list[1].members, 4,
+        "member 1 sits in both committees and counts once"
+    );
+    // A merge needs a council; adoption needs a demand in the past.
+    let not_council = propose(
+        &mut w,
+        1,
+        a,
+        ProposalKind::MergeDemands {
+            from: pay.id,
+            into: gas.id,
+        },
+        10,
+    );
+    assert_eq!(
+        w.outcome(&not_council),
+        Outcome::Rejected(kenes_core::RejectReason::NotACouncil)
+    );
+    let ghost = propose(
+        &mut w,
+        1,
+        a,
+        ProposalKind::AdoptDemand {
+            demand: kenes_core::Hash([7; 32]),
+        },
+        10,
+    );
+    assert_eq!(
+        w.outcome(&ghost),
+        Outcome::Rejected(kenes_core::RejectReason::NoSuchDemand)
+    );
+    assert_replicas_agree(&mut w);
+}
+
+#[test]
+fn reports_update_and_fill_the_situation_board() {
+    use kenes_core::body::{ReportKind, ReportStatus};
+    use kenes_core::platform::{Grouping, situation};
+    let mut w = World::new();
+    let a = w.committee(1, "Zhanaozen oil workers", 1);
+    members(&mut w, a, &[2]);
+    let strike = w.act(
+        2,
+        Body::Report {
+            committee: a,
+            kind: ReportKind::Strike,
+            status: ReportStatus::Active,
+            area: "Kazakhstan/Mangystau/Zhanaozen".into(),
+            participants: 500,
+            starts_at: 1_641_117_600_000,
+            text: "Gas price protest turns into a strike".into(),
+        },
+    );
+    w.act(
+        1,
+        Body::UpdateReport {
+            committee: a,
+            report: strike.id,
+            status: ReportStatus::Active,
+            participants: 2_000,
+            text: "Grows".into(),
+        },
+    );
+    w.act(
+        1,
+        Body::Report {
+            committee: a,
+            kind: ReportKind::Rally,
+            status: ReportStatus::Ended,
+            area: "Kazakhstan/Mangystau/Aktau".into(),
+            participants: 300,
+            starts_at: 1_641_204_000_000,
+            text: String::new(),
+        },
+    );
+    let outsider = w.act(3, Body::Profile { name: "x".into() });
+    let _ = outsider;
+    let record = &w.engine.state().committees[&a].reports[&strike.id];
+    assert_eq!((record.participants, record.history.len()), (2_000, 2));
+    let by_area = situation(w.engine.state(), Grouping::Area);
+    let country = by_area.iter().find(|r| r.key == "Kazakhstan").unwrap();
+    assert_eq!(
+        (
+            country.active_strikes,
+            country.participants,
+            country.committees,
+            country.reports
+        ),
+        (1, 2_000, 1, 2)
+    );
+    let aktau = by_area
+        .iter()
+        .find(|r| r.key == "Kazakhstan/Mangystau/Aktau")
+        .unwrap();
+    assert_eq!((aktau.active_strikes, aktau.participants), (0, 0));
+    let by_day = situation(w.engine.state(), Grouping::Day);
+    assert_eq!(
+        by_day.iter().map(|r| r.key.as_str()).collect::<Vec<_>>(),
+        vec!["2022-01-02", "2022-01-03"]
+    );
+    let ghost = w.act(
+        1,
+        Body::UpdateReport {
+            committee: a,
+            report: kenes_core::Hash([1; 32]),
+            status: ReportStatus::Ended,
+            participants: 0,
+            text: String::new(),
+        },
+    );
+    assert_eq!(
+        w.outcome(&ghost),
+        Outcome::Rejected(kenes_core::RejectReason::NoSuchReport)
+    );
+    assert_replicas_agree(&mut w);
+}
