@@ -91,6 +91,25 @@ pub enum Command {
     /// List or show proposals with their tallies.
     #[command(subcommand)]
     Proposal(ProposalCommand),
+    /// Put forward, support and list demands.
+    #[command(subcommand)]
+    Demand(DemandCommand),
+    /// The joint platform: demands ranked by adopting committees, members
+    /// they represent, and personal support.
+    Platform {
+        /// Only this council's platform (its affiliated committees).
+        #[arg(long)]
+        council: Option<String>,
+    },
+    /// Report strikes, rallies, pickets, meetings and incidents.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// The situation: active strikes, participants and committees.
+    Situation {
+        /// How to group it.
+        #[arg(long, value_enum, default_value = "area")]
+        by: GroupingArg,
+    },
     /// Write a bundle of ops to FILE: everything, or what a peer lacks.
     Export {
         /// Bundle file to write.
@@ -300,6 +319,20 @@ pub enum ProposalKindArg {
         #[arg(long)]
         delegate: String,
     },
+    /// Adopt a demand (another committee's) as this committee's own.
+    Adopt {
+        /// Demand id (or a unique prefix).
+        demand: String,
+    },
+    /// (In a council) merge a duplicate demand into another.
+    Merge {
+        /// The duplicate.
+        #[arg(long)]
+        from: String,
+        /// The demand it joins.
+        #[arg(long)]
+        into: String,
+    },
     /// Instruct this committee's delegates how to vote on a council
     /// proposal.
     Mandate {
@@ -326,6 +359,134 @@ pub enum ProposalCommand {
         /// Proposal id (or a unique prefix).
         id: String,
     },
+}
+
+/// A demand's category.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CategoryArg {
+    /// Pay.
+    Wages,
+    /// Jobs and "optimisation" (lay-offs).
+    Jobs,
+    /// Working conditions.
+    Conditions,
+    /// Trade-union rights, the right to strike.
+    UnionRights,
+    /// Pensions, prices, housing.
+    Social,
+    /// Political demands.
+    Political,
+    /// Anything else.
+    Other,
+}
+
+/// `kenes demand …`
+#[derive(Subcommand, Debug)]
+pub enum DemandCommand {
+    /// Put forward a demand in your committee's name.
+    Put {
+        /// Committee id (or a unique prefix).
+        committee: String,
+        /// The demand.
+        #[arg(long)]
+        title: String,
+        /// Its category.
+        #[arg(long, value_enum)]
+        category: CategoryArg,
+        /// Details.
+        #[arg(long, default_value = "")]
+        text: String,
+    },
+    /// Add your personal support to a demand.
+    Support {
+        /// Demand id (or a unique prefix).
+        demand: String,
+    },
+    /// List every demand with where it came from.
+    List,
+}
+
+/// An action report's kind.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportKindArg {
+    /// A strike.
+    Strike,
+    /// A rally.
+    Rally,
+    /// A picket.
+    Picket,
+    /// A meeting.
+    Meeting,
+    /// An incident.
+    Incident,
+}
+
+/// An action's status.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusArg {
+    /// Called, not begun.
+    Planned,
+    /// Going on.
+    Active,
+    /// Paused.
+    Suspended,
+    /// Over.
+    Ended,
+}
+
+/// `kenes report …`
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// Report an action in your committee's name.
+    New {
+        /// Committee id (or a unique prefix).
+        committee: String,
+        /// What kind of action.
+        #[arg(long, value_enum)]
+        kind: ReportKindArg,
+        /// Its status.
+        #[arg(long, value_enum, default_value = "active")]
+        status: StatusArg,
+        /// Where, as an area path.
+        #[arg(long)]
+        area: String,
+        /// How many take part.
+        #[arg(long, default_value_t = 0)]
+        participants: u32,
+        /// When it starts, as YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC); default now.
+        #[arg(long)]
+        starts: Option<String>,
+        /// What happens.
+        #[arg(long, default_value = "")]
+        text: String,
+    },
+    /// Give a reported action a new status.
+    Update {
+        /// Report id (or a unique prefix).
+        report: String,
+        /// The new status.
+        #[arg(long, value_enum)]
+        status: StatusArg,
+        /// How many take part now (default: unchanged).
+        #[arg(long)]
+        participants: Option<u32>,
+        /// What changed.
+        #[arg(long, default_value = "")]
+        text: String,
+    },
+    /// List reports, newest first.
+    List,
+}
+
+/// How to group the situation.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupingArg {
+    /// By area, at every level of the area path.
+    Area,
+    /// By industry.
+    Industry,
+    /// By day.
+    Day,
 }
 
 /// `kenes bench …`

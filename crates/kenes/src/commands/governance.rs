@@ -150,6 +150,13 @@ pub fn propose(ctx: &Context, args: ProposeArgs) -> Result<()> {
             council: committee_id(&council)?,
             delegate: resolve_key(&delegate, known.iter().copied())?,
         },
+        ProposalKindArg::Adopt { demand } => ProposalKind::AdoptDemand {
+            demand: super::actions::find_demand(state, &demand)?.1,
+        },
+        ProposalKindArg::Merge { from, into } => ProposalKind::MergeDemands {
+            from: super::actions::find_demand(state, &from)?.1,
+            into: super::actions::find_demand(state, &into)?.1,
+        },
         ProposalKindArg::Mandate { proposal, choice } => ProposalKind::Mandate {
             council_proposal: find(&store, &proposal)?.1,
             choice: choice_of(choice),

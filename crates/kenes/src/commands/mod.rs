@@ -1,5 +1,6 @@
 //! One function per subcommand, over the library crates.
 
+mod actions;
 mod committee;
 mod governance;
 mod identity;
@@ -41,6 +42,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Seats { council } => governance::seats(&ctx, &council),
         Command::Close { proposal } => governance::close(&ctx, &proposal),
         Command::Proposal(cmd) => governance::proposal(&ctx, cmd),
+        Command::Demand(cmd) => actions::demand(&ctx, cmd),
+        Command::Platform { council } => actions::platform(&ctx, council.as_deref()),
+        Command::Report(cmd) => actions::report(&ctx, cmd),
+        Command::Situation { by } => actions::situation(&ctx, by),
         Command::Export { file, for_frontier } => {
             transfer::export(&ctx, &file, for_frontier.as_deref())
         }
