@@ -138,6 +138,14 @@ pub enum Command {
     Log,
     /// Show the ops that were rejected and why.
     Rejections,
+    /// Build the January 2022 scenario in a fresh data directory and
+    /// summarise it.
+    Demo {
+        /// Do not serve the web UI (it does not exist yet: the demo always
+        /// prints a summary and exits).
+        #[arg(long)]
+        no_serve: bool,
+    },
     /// Measure performance against its limits.
     #[command(subcommand)]
     Bench(BenchCommand),

@@ -5,6 +5,7 @@ mod bench;
 mod cli;
 mod commands;
 mod context;
+mod demo;
 mod error;
 mod output;
 

@@ -706,3 +706,51 @@ fn issue_3_delegates_elected_mandated_and_recalled() {
     assert_eq!(digest(&p.a), digest(&p.b));
     assert_eq!(digest(&p.a), digest(&c));
 }
+
+#[test]
+fn issue_3_demo_builds_the_january_2022_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    let summary = json(&dir, &["demo", "--no-serve"]);
+    let n = |k: &str| {
+        summary[k]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{k} in {summary}"))
+    };
+    assert!(
+        n("production") + n("territorial") + n("advisory") >= 25,
+        "{summary}"
+    );
+    assert!(n("councils") >= 4);
+    assert!(n("advisory") >= 1);
+    assert!(n("members") >= 300);
+    assert!(n("seats") > 0 && n("elections") > 0);
+    assert!(n("recalls") >= 1);
+    assert!(n("merges") >= 1);
+    assert!(n("demands") >= 8);
+    let days: Vec<&str> = summary["report_days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    assert_eq!(days.first(), Some(&"2022-01-02"));
+    assert!(
+        days.iter()
+            .all(|d| ("2022-01-02"..="2022-01-06").contains(d))
+    );
+    assert!(n("active_strikes") >= 5);
+    assert!(!summary["platform"].as_array().unwrap().is_empty());
+    // The user acts as the founder in the demo federation.
+    ok(&dir, &["id", "show"]);
+    let situation = json(&dir, &["situation", "--by", "area"]);
+    assert!(
+        situation
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["key"] == "Kazakhstan/Mangystau/Zhanaozen")
+    );
+    // It refuses to build over an existing data directory.
+    assert!(user_error(&dir, &["demo", "--no-serve"]).contains("fresh"));
+}

@@ -14,8 +14,13 @@ use kenes_store::datadir::DataDir;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
+    let demo = matches!(cli.command, Command::Demo { .. });
     let root = match cli.data_dir {
         Some(dir) => dir,
+        // The demo needs a fresh directory of its own.
+        None if demo => {
+            std::env::temp_dir().join(format!("kenes-demo-{}", crate::context::now_ms()))
+        }
         None => dirs::data_dir().map(|d| d.join("kenes")).ok_or_else(|| {
             crate::error::user("no data directory: give --data-dir or set KENES_DATA_DIR")
         })?,
@@ -55,5 +60,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Log => inspect::log(&ctx),
         Command::Rejections => inspect::rejections(&ctx),
         Command::Bench(cmd) => crate::bench::run(&ctx, cmd),
+        Command::Demo { no_serve } => crate::demo::run(&ctx, no_serve),
     }
 }
