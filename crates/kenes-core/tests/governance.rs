@@ -706,3 +706,241 @@ fn reports_update_and_fill_the_situation_board() {
     );
     assert_replicas_agree(&mut w);
 }
+
+/// "Who may do what", one rejected case per rule of the governance bodies.
+#[test]
+fn who_may_do_what_in_governance() {
+    use kenes_core::RejectReason::*;
+    use kenes_core::body::{CommitteeKind, CouncilScope, DemandCategory, ReportKind, ReportStatus};
+    let mut w = World::new();
+    let a = w.committee(1, "Atyrau oil workers", 1);
+    members(&mut w, a, &[2]);
+    let b = w.committee(1, "Uralsk residents", 1);
+    let k = w
+        .act(
+            1,
+            Body::CreateCommittee {
+                name: "Atyrau council".into(),
+                kind: CommitteeKind::Council {
+                    scope: CouncilScope::Area("Kazakhstan/Atyrau".into()),
+                },
+                policy: Policy {
+                    vouches_required: 1,
+                    ..Policy::default()
+                },
+            },
+        )
+        .id;
+    // 3 has standing (vouched into b) but is a member of nothing.
+    w.act(
+        1,
+        Body::Vouch {
+            committee: b,
+            candidate: key(3).public(),
+        },
+    );
+    let rejected = |w: &mut World, who: u8, body: Body, reason: kenes_core::RejectReason| {
+        let op = w.act(who, body);
+        assert_eq!(
+            w.outcome(&op),
+            Outcome::Rejected(reason.clone()),
+            "{reason:?}"
+        );
+    };
+    let proposal = |kind: ProposalKind| Body::Propose {
+        committee: a,
+        kind,
+        title: "t".into(),
+        text: String::new(),
+        closes_at: u64::MAX,
+    };
+    // Propose, vote, close: members only.
+    rejected(&mut w, 3, proposal(ProposalKind::Decision), NotMember);
+    let p = propose(&mut w, 1, a, ProposalKind::Decision, 1_000);
+    rejected(
+        &mut w,
+        3,
+        Body::Vote {
+            committee: a,
+            proposal: p.id,
+            ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
+        },
+        NotMember,
+    );
+    rejected(
+        &mut w,
+        3,
+        Body::Close {
+            committee: a,
+            proposal: p.id,
+        },
+        NotMember,
+    );
+    // Elections and recalls need an affiliation and members or seats.
+    rejected(
+        &mut w,
+        1,
+        proposal(ProposalKind::Election {
+            council: b,
+            seats: 1,
+            candidates: vec![key(2).public()],
+        }),
+        NotACouncil,
+    );
+    rejected(
+        &mut w,
+        1,
+        proposal(ProposalKind::Recall {
+            council: k,
+            delegate: key(2).public(),
+        }),
+        NotSeated,
+    );
+    rejected(
+        &mut w,
+        1,
+        proposal(ProposalKind::Mandate {
+            council_proposal: p.id,
+            choice: Choice::Yes,
+        }),
+        NoSuchProposal,
+    );
+    rejected(
+        &mut w,
+        1,
+        Body::Propose {
+            committee: k,
+            kind: ProposalKind::AcceptAffiliation { committee: a },
+            title: "t".into(),
+            text: String::new(),
+            closes_at: 0,
+        },
+        NoAffiliationRequest,
+    );
+    rejected(
+        &mut w,
+        1,
+        proposal(ProposalKind::AcceptAffiliation { committee: b }),
+        NotACouncil,
+    );
+    pass(
+        &mut w,
+        a,
+        1,
+        &[1, 2],
+        ProposalKind::Affiliate { council: k },
+    );
+    pass(
+        &mut w,
+        k,
+        1,
+        &[1],
+        ProposalKind::AcceptAffiliation { committee: a },
+    );
+    rejected(
+        &mut w,
+        1,
+        proposal(ProposalKind::Affiliate { council: k }),
+        AlreadyAffiliated,
+    );
+    rejected(
+        &mut w,
+        1,
+        proposal(ProposalKind::Election {
+            council: k,
+            seats: 1,
+            candidates: vec![key(3).public()],
+        }),
+        CandidateNotMember,
+    );
+    rejected(
+        &mut w,
+        1,
+        proposal(ProposalKind::RemoveMember {
+            member: key(3).public(),
+        }),
+        SubjectNotMember,
+    );
+    // Demands and reports: members of the committee; support: federation
+    // members, once.
+    rejected(
+        &mut w,
+        3,
+        Body::Demand {
+            committee: a,
+            category: DemandCategory::Wages,
+            title: "t".into(),
+            text: String::new(),
+        },
+        NotMember,
+    );
+    let d = w.act(
+        2,
+        Body::Demand {
+            committee: a,
+            category: DemandCategory::Wages,
+            title: "t".into(),
+            text: String::new(),
+        },
+    );
+    rejected(
+        &mut w,
+        3,
+        Body::Support {
+            committee: a,
+            demand: d.id,
+        },
+        NotFederationMember,
+    );
+    rejected(
+        &mut w,
+        1,
+        Body::Support {
+            committee: b,
+            demand: d.id,
+        },
+        NoSuchDemand,
+    );
+    rejected(
+        &mut w,
+        1,
+        proposal(ProposalKind::AdoptDemand { demand: d.id }),
+        AlreadyAdopted,
+    );
+    let report = |committee| Body::Report {
+        committee,
+        kind: ReportKind::Strike,
+        status: ReportStatus::Active,
+        area: "Kazakhstan/Atyrau".into(),
+        participants: 1,
+        starts_at: 0,
+        text: String::new(),
+    };
+    rejected(&mut w, 3, report(a), NotMember);
+    let r = w.act(2, report(a));
+    rejected(
+        &mut w,
+        3,
+        Body::UpdateReport {
+            committee: a,
+            report: r.id,
+            status: ReportStatus::Ended,
+            participants: 0,
+            text: String::new(),
+        },
+        NotMember,
+    );
+    rejected(
+        &mut w,
+        1,
+        Body::UpdateReport {
+            committee: b,
+            report: r.id,
+            status: ReportStatus::Ended,
+            participants: 0,
+            text: String::new(),
+        },
+        NoSuchReport,
+    );
+    assert_replicas_agree(&mut w);
+}

@@ -402,6 +402,87 @@ pub fn kind_detail(kind: &CommitteeKind) -> serde_json::Value {
     }
 }
 
+/// Rewrites one committee's seats, proposals, demands, adoptions and
+/// reports. These are small next to its members, so they are rewritten
+/// rather than diffed.
+fn materialise_governance(
+    tx: &rusqlite::Transaction<'_>,
+    c: &kenes_core::Committee,
+) -> rusqlite::Result<()> {
+    use kenes_core::governance::ProposalStatus;
+    let key = c.id.0.to_vec();
+    for table in ["proposals", "demands", "adoptions", "reports"] {
+        tx.prepare_cached(&format!("DELETE FROM {table} WHERE committee = ?1"))?
+            .execute(params![key])?;
+    }
+    tx.prepare_cached("DELETE FROM seats WHERE council = ?1")?
+        .execute(params![key])?;
+    let mut seat =
+        tx.prepare_cached("INSERT INTO seats (council, committee, delegate) VALUES (?1, ?2, ?3)")?;
+    for (committee, delegates) in &c.seats {
+        for d in delegates {
+            seat.execute(params![key, committee.0.to_vec(), d.0.to_vec()])?;
+        }
+    }
+    let mut proposal = tx.prepare_cached(
+        "INSERT INTO proposals (id, committee, kind, title, status, passed, tally, changed_after_close)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for (id, p) in &c.proposals {
+        let (status, passed, tally, changed) = match &p.status {
+            ProposalStatus::Open => ("open", None, None, false),
+            ProposalStatus::Closed(closing) => (
+                "closed",
+                Some(closing.result.passed()),
+                serde_json::to_string(&closing.result).ok(),
+                closing.changed_after_close,
+            ),
+        };
+        proposal.execute(params![
+            id.0.to_vec(),
+            key,
+            p.kind.label(),
+            p.title,
+            status,
+            passed,
+            tally,
+            changed
+        ])?;
+    }
+    let mut demand =
+        tx.prepare_cached("INSERT INTO demands (id, committee, category, title, supporters) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    for (id, d) in &c.demands {
+        demand.execute(params![
+            id.0.to_vec(),
+            key,
+            format!("{:?}", d.category),
+            d.title,
+            d.supporters.len() as i64
+        ])?;
+    }
+    let mut adoption =
+        tx.prepare_cached("INSERT INTO adoptions (committee, demand) VALUES (?1, ?2)")?;
+    for d in &c.adopted {
+        adoption.execute(params![key, d.0.to_vec()])?;
+    }
+    let mut report = tx.prepare_cached(
+        "INSERT INTO reports (id, committee, kind, status, area, participants, starts_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for (id, r) in &c.reports {
+        report.execute(params![
+            id.0.to_vec(),
+            key,
+            format!("{:?}", r.kind),
+            format!("{:?}", r.status),
+            r.area,
+            r.participants,
+            r.starts_at as i64
+        ])?;
+    }
+    Ok(())
+}
+
 /// What the materialised tables hold for one committee, so that a commit
 /// writes only the rows that changed instead of reading or rewriting them.
 #[derive(Default)]
@@ -494,6 +575,11 @@ fn materialise(
             remove.execute(params![key, cand.0.to_vec(), voucher.0.to_vec()])?;
         }
         *old = new;
+    }
+    for id in touched {
+        if let Some(c) = state.committees.get(id) {
+            materialise_governance(tx, c)?;
+        }
     }
     for member in profiles {
         if let Some(profile) = state.profiles.get(member) {

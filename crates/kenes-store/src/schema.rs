@@ -45,6 +45,50 @@ const MIGRATIONS: &[&str] = &[
         SELECT ord, id, author, seq, kind, outcome FROM ops
         WHERE outcome LIKE 'rejected%' OR outcome LIKE 'void%';
     ",
+    // 2: governance: seats, proposals with their tallies, demands,
+    // adoptions, action reports.
+    "
+    CREATE TABLE seats (
+        council   BLOB NOT NULL,
+        committee BLOB NOT NULL,
+        delegate  BLOB NOT NULL,
+        PRIMARY KEY (council, committee, delegate)
+    );
+    CREATE TABLE proposals (
+        id        BLOB PRIMARY KEY,
+        committee BLOB NOT NULL,
+        kind      TEXT NOT NULL,
+        title     TEXT NOT NULL,
+        status    TEXT NOT NULL,
+        passed    INTEGER,
+        tally     TEXT,
+        changed_after_close INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX proposals_by_committee ON proposals (committee);
+    CREATE TABLE demands (
+        id         BLOB PRIMARY KEY,
+        committee  BLOB NOT NULL,
+        category   TEXT NOT NULL,
+        title      TEXT NOT NULL,
+        supporters INTEGER NOT NULL
+    );
+    CREATE INDEX demands_by_committee ON demands (committee);
+    CREATE TABLE adoptions (
+        committee BLOB NOT NULL,
+        demand    BLOB NOT NULL,
+        PRIMARY KEY (committee, demand)
+    );
+    CREATE TABLE reports (
+        id           BLOB PRIMARY KEY,
+        committee    BLOB NOT NULL,
+        kind         TEXT NOT NULL,
+        status       TEXT NOT NULL,
+        area         TEXT NOT NULL,
+        participants INTEGER NOT NULL,
+        starts_at    INTEGER NOT NULL
+    );
+    CREATE INDEX reports_by_committee ON reports (committee);
+    ",
 ];
 
 /// Brings the database up to the newest schema version.

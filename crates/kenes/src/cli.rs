@@ -76,6 +76,9 @@ pub enum Command {
         #[arg(long, value_delimiter = ',', conflicts_with = "choice")]
         rank: Vec<String>,
     },
+    /// List councils with their affiliated committees and seats.
+    #[command(subcommand)]
+    Council(CouncilCommand),
     /// Show the seats of a council: who sits for which committee, with what
     /// weight.
     Seats {
@@ -230,6 +233,13 @@ pub enum CommitteeCommand {
         /// Committee id (or a unique prefix).
         id: String,
     },
+}
+
+/// `kenes council …`
+#[derive(Subcommand, Debug)]
+pub enum CouncilCommand {
+    /// Every council: scope, affiliated committees, seats.
+    List,
 }
 
 /// A ballot on a decision.

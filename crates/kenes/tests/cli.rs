@@ -751,6 +751,15 @@ fn issue_3_demo_builds_the_january_2022_scenario() {
             .iter()
             .any(|r| r["key"] == "Kazakhstan/Mangystau/Zhanaozen")
     );
+    // The materialised tables agree with the fold.
+    let fed = summary["federation"].as_str().unwrap();
+    let conn =
+        rusqlite::Connection::open(dir.join("federations").join(format!("{fed}.sqlite"))).unwrap();
+    let rows = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap() as u64;
+    assert_eq!(rows("SELECT count(*) FROM seats"), n("seats"));
+    assert_eq!(rows("SELECT count(*) FROM proposals"), n("proposals"));
+    assert_eq!(rows("SELECT count(*) FROM reports"), n("reports"));
+    assert_eq!(rows("SELECT count(*) FROM demands"), n("demands"));
     // It refuses to build over an existing data directory.
     assert!(user_error(&dir, &["demo", "--no-serve"]).contains("fresh"));
 }

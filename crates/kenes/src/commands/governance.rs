@@ -259,6 +259,53 @@ pub fn vote(
     Ok(())
 }
 
+pub fn councils(ctx: &Context) -> Result<()> {
+    let store = ctx.open()?;
+    let state = store.engine().state();
+    let list: Vec<&kenes_core::Committee> = state
+        .committees
+        .values()
+        .filter(|c| c.kind.is_council())
+        .collect();
+    let rows: Vec<Value> = list
+        .iter()
+        .map(|k| {
+            let mut row = kenes_store::kind_detail(&k.kind);
+            if let Some(o) = row.as_object_mut() {
+                o.insert("id".into(), json!(k.id.to_hex()));
+                o.insert("name".into(), json!(k.name));
+                o.insert(
+                    "affiliates".into(),
+                    json!(k.affiliates.iter().map(|c| c.to_hex()).collect::<Vec<_>>()),
+                );
+                o.insert(
+                    "seats".into(),
+                    json!(k.seats.values().map(|s| s.len()).sum::<usize>()),
+                );
+            }
+            row
+        })
+        .collect();
+    emit(ctx.json, &rows, || {
+        if list.is_empty() {
+            return "no councils yet: kenes committee create --kind council ...".into();
+        }
+        list.iter()
+            .map(|k| {
+                format!(
+                    "{}  {:<40} {:>3} committees {:>3} seats",
+                    k.id.short(),
+                    k.name,
+                    k.affiliates.len(),
+                    k.seats.values().map(|s| s.len()).sum::<usize>()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    Ok(())
+}
+
 pub fn seats(ctx: &Context, council: &str) -> Result<()> {
     let store = ctx.open()?;
     let state = store.engine().state();

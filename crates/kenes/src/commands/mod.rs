@@ -45,6 +45,7 @@ pub fn run(cli: Cli) -> Result<()> {
             rank,
         } => governance::vote(&ctx, &proposal, choice, &rank),
         Command::Seats { council } => governance::seats(&ctx, &council),
+        Command::Council(crate::cli::CouncilCommand::List) => governance::councils(&ctx),
         Command::Close { proposal } => governance::close(&ctx, &proposal),
         Command::Proposal(cmd) => governance::proposal(&ctx, cmd),
         Command::Demand(cmd) => actions::demand(&ctx, cmd),
