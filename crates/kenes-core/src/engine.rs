@@ -808,41 +808,45 @@ impl Engine {
     }
 
     fn apply(&mut self, ord: u32) {
-        let op = self.entries[ord as usize].op.clone();
+        // Index updates borrow the entry; folds into committee logs come
+        // after, so that no op needs copying.
+        let op = &self.entries[ord as usize].op;
         let author = op.fields.author;
+        let own = op.fields.body.committee();
+        let mut folds: Vec<(Hash, Option<(u64, Hash)>)> = Vec::new();
         match &op.fields.body {
             Body::CreateFederation { .. } => {
                 self.founder = Some(author);
-                self.state.apply(&op, &NoProposals);
+                self.state.apply(op, &NoProposals);
             }
-            Body::Profile { .. } => self.state.apply_profile(&op),
+            Body::Profile { .. } => self.state.apply_profile(op),
             Body::CreateCommittee { .. } => {
-                if let Some(committee) = Committee::created_by(&op) {
+                if let Some(committee) = Committee::created_by(op) {
                     let mut log = CommitteeLog::default();
                     log.ops.insert(op.order_key(), ord);
                     log.since_checkpoint = 1;
                     self.joined.entry(author).or_default().insert(committee.id);
+                    self.logs.insert(committee.id, log);
                     self.state.committees.insert(committee.id, committee);
-                    self.logs.insert(op.id, log);
                 }
             }
             Body::Vouch { candidate, .. } => {
                 self.vouches_for.entry(*candidate).or_default().push(ord);
-                self.apply_to_own_committee(&op, ord);
+                folds.extend(own.map(|c| (c, None)));
             }
             Body::Join { committee } => {
                 self.joined.entry(author).or_default().insert(*committee);
-                self.apply_to_own_committee(&op, ord);
+                folds.extend(own.map(|c| (c, None)));
             }
             Body::Demand { .. } => {
                 self.demands.insert(op.id, ord);
-                self.apply_to_own_committee(&op, ord);
+                folds.extend(own.map(|c| (c, None)));
             }
             Body::Leave { .. }
             | Body::Propose { .. }
             | Body::Support { .. }
             | Body::Report { .. }
-            | Body::UpdateReport { .. } => self.apply_to_own_committee(&op, ord),
+            | Body::UpdateReport { .. } => folds.extend(own.map(|c| (c, None))),
             Body::Vote { proposal, .. } => self.votes_of.entry(*proposal).or_default().push(ord),
             Body::Close { proposal, .. } => {
                 // A further close can change the result of a proposal that
@@ -855,23 +859,19 @@ impl Engine {
                 });
                 self.closes_of.entry(*proposal).or_default().push(ord);
                 let council = self.proposals.get(proposal).and_then(|m| m.kind.council());
-                for c in op.fields.body.committee().into_iter().chain(council) {
-                    self.apply_to_committee(&op, c, ord, first);
-                }
+                folds.extend(own.into_iter().chain(council).map(|c| (c, first)));
             }
             Body::Unknown { .. } => {}
         }
-    }
-
-    fn apply_to_own_committee(&mut self, op: &Op, ord: u32) {
-        if let Some(c) = op.fields.body.committee() {
-            self.apply_to_committee(op, c, ord, None);
+        for (c, dirty_from) in folds {
+            self.apply_to_committee(ord, c, dirty_from);
         }
     }
 
-    /// Adds an applied op to committee `c`'s log, and folds it in at once if
-    /// it sorts last and nothing forces a rewind from `dirty_from`.
-    fn apply_to_committee(&mut self, op: &Op, c: Hash, ord: u32, dirty_from: Option<(u64, Hash)>) {
+    /// Adds applied op `ord` to committee `c`'s log, and folds it in at once
+    /// if it sorts last and nothing forces a rewind from `dirty_from`.
+    fn apply_to_committee(&mut self, ord: u32, c: Hash, dirty_from: Option<(u64, Hash)>) {
+        let op = &self.entries[ord as usize].op;
         let Some(log) = self.logs.get_mut(&c) else {
             return;
         };
