@@ -13,31 +13,33 @@ use kenes_core::platform::{Grouping, day_of};
 use kenes_core::{Body, Hash, State};
 use serde_json::{Value, json};
 
-/// Finds a demand by id prefix: `(origin committee, demand)`.
-pub fn find_demand(state: &State, text: &str) -> Result<(Hash, Hash)> {
+/// Finds a record by id prefix among every committee's `records`:
+/// `(committee, id)`. `what` names it in errors.
+fn find_in<'a, T: 'a>(
+    state: &'a State,
+    text: &str,
+    what: &str,
+    records: impl Fn(&'a kenes_core::Committee) -> &'a std::collections::BTreeMap<Hash, T>,
+) -> Result<(Hash, Hash)> {
     let pairs: Vec<(Hash, Hash)> = state
         .committees
         .values()
-        .flat_map(|c| c.demands.keys().map(move |d| (c.id, *d)))
+        .flat_map(|c| records(c).keys().map(move |id| (c.id, *id)))
         .collect();
-    let id = resolve_id(text, pairs.iter().map(|(_, d)| *d), "demand")?;
-    Ok(pairs
-        .into_iter()
-        .find(|(_, d)| *d == id)
-        .unwrap_or((Hash::ZERO, id)))
-}
-
-fn find_report(state: &State, text: &str) -> Result<(Hash, Hash)> {
-    let pairs: Vec<(Hash, Hash)> = state
-        .committees
-        .values()
-        .flat_map(|c| c.reports.keys().map(move |r| (c.id, *r)))
-        .collect();
-    let id = resolve_id(text, pairs.iter().map(|(_, r)| *r), "report")?;
+    let id = resolve_id(text, pairs.iter().map(|(_, id)| *id), what)?;
     Ok(pairs
         .into_iter()
         .find(|(_, r)| *r == id)
         .unwrap_or((Hash::ZERO, id)))
+}
+
+/// Finds a demand by id prefix: `(origin committee, demand)`.
+pub fn find_demand(state: &State, text: &str) -> Result<(Hash, Hash)> {
+    find_in(state, text, "demand", |c| &c.demands)
+}
+
+fn find_report(state: &State, text: &str) -> Result<(Hash, Hash)> {
+    find_in(state, text, "report", |c| &c.reports)
 }
 
 fn lower(value: impl std::fmt::Debug) -> String {
