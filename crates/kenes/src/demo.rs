@@ -872,7 +872,7 @@ pub fn run(ctx: &Context, _no_serve: bool) -> Result<()> {
         )));
     }
     let bar = progress(0, "building");
-    bar.set_length(9_000);
+    bar.set_length(4_300);
     let (founder, ops) = build(bar.clone())?;
     bar.finish_and_clear();
     let federation = kenes_core::Op::decode(&ops[0])
