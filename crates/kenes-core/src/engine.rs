@@ -386,6 +386,11 @@ impl Engine {
         self.by_id.get(id).map(|&ord| &self.entries[ord as usize])
     }
 
+    /// The acceptance ordinal of `id`, if accepted.
+    pub fn ordinal(&self, id: &Hash) -> Option<u32> {
+        self.by_id.get(id).copied()
+    }
+
     /// True if `id` is accepted.
     pub fn contains(&self, id: &Hash) -> bool {
         self.by_id.contains_key(id)

@@ -3,12 +3,14 @@
 //! [`index`] keeps the ids of accepted ops sorted by `(lamport, id)` with
 //! cached range fingerprints; [`reconcile`] is the range-based set
 //! reconciliation protocol, wire-compatible with negentropy protocol v1, as
-//! a sans-IO state machine: bytes in, bytes out. The transport (iroh QUIC),
-//! admission and op transfer come with the rest of the sync work.
+//! a sans-IO state machine: bytes in, bytes out; [`session`] runs one sync
+//! session on top of it (reconcile ids, then send ops in causal order). The
+//! transport (iroh QUIC) and admission come with the rest of the sync work.
 #![deny(missing_docs)]
 
 pub mod index;
 pub mod reconcile;
+pub mod session;
 
 pub use index::SyncIndex;
 pub use reconcile::{Reconciler, SyncError};

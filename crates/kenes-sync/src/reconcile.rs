@@ -166,6 +166,15 @@ impl<'a> Reconciler<'a> {
         }
     }
 
+    /// The initiator's side of a session whose first message was already
+    /// sent (the reconciler keeps no other state between rounds).
+    pub fn resume_as_initiator(index: &'a SyncIndex) -> Reconciler<'a> {
+        Reconciler {
+            index,
+            initiator: true,
+        }
+    }
+
     /// The initiator's first message, covering everything.
     pub fn initiate(&mut self) -> Vec<u8> {
         self.initiator = true;
