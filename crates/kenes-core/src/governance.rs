@@ -13,7 +13,7 @@ use crate::state::{Committee, PastView};
 use crate::tally::{DecisionCount, Failure, Threshold, scale_weights, schulze};
 use crate::types::{Hash, PublicKey};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// E(P) and the rules of its count, fixed by `state(past(P))`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,11 +68,9 @@ impl Electorate {
 
 /// A council's seats that stand in the past (the delegate is still a member
 /// of the committee that elected them), and their weights by the council's
-/// policy; summed per delegate. Before any seat exists: the convenor.
+/// policy; summed per delegate. While no seat stands (before the first
+/// election, or after every seat ended): the convenor alone.
 pub fn council_voters(past: &impl PastView, council: &Committee) -> BTreeMap<PublicKey, u128> {
-    if council.seats.values().all(BTreeSet::is_empty) {
-        return council.convenor.iter().map(|k| (*k, 1)).collect();
-    }
     let mut seats: Vec<(PublicKey, u64, u64)> = Vec::new();
     for (committee, delegates) in &council.seats {
         let Some(electing) = past.committee(committee) else {
@@ -85,6 +83,9 @@ pub fn council_voters(past: &impl PastView, council: &Committee) -> BTreeMap<Pub
         for d in &standing {
             seats.push((**d, electing.members.len() as u64, standing.len() as u64));
         }
+    }
+    if seats.is_empty() {
+        return council.convenor.iter().map(|k| (*k, 1)).collect();
     }
     let weights = match council.policy.council_weighting {
         CouncilWeighting::OnePerSeat => vec![1; seats.len()],
