@@ -386,6 +386,13 @@ impl Engine {
         self.by_id.get(id).map(|&ord| &self.entries[ord as usize])
     }
 
+    /// True if `key` has standing now: the founder, or vouched for by a
+    /// valid vouch (members were vouched in, or founded). This is who may
+    /// sync with this node (DESIGN §6, "Admission").
+    pub fn may_sync(&self, key: &PublicKey) -> bool {
+        self.has_standing(key, &Unseen::default())
+    }
+
     /// The acceptance ordinal of `id`, if accepted.
     pub fn ordinal(&self, id: &Hash) -> Option<u32> {
         self.by_id.get(id).copied()

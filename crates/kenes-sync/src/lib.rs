@@ -8,7 +8,9 @@
 //! transport (iroh QUIC) and admission come with the rest of the sync work.
 #![deny(missing_docs)]
 
+pub mod admission;
 pub mod index;
+pub mod net;
 pub mod reconcile;
 pub mod session;
 

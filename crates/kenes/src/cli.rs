@@ -113,6 +113,24 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "area")]
         by: GroupingArg,
     },
+    /// Run this node: accept sync sessions from members over QUIC until
+    /// stopped. Prints its ticket and writes it to `sync-ticket` in the data
+    /// directory.
+    Serve {
+        /// Socket address to bind the sync endpoint to.
+        #[arg(long, default_value = "0.0.0.0:0")]
+        bind: std::net::SocketAddr,
+    },
+    /// Print the ticket of the node running on this data directory.
+    Ticket,
+    /// Run one sync session with the node of TICKET.
+    Sync {
+        /// The other node's ticket (`kenes1…`).
+        ticket: String,
+        /// Socket address to bind this side to.
+        #[arg(long, default_value = "0.0.0.0:0")]
+        bind: std::net::SocketAddr,
+    },
     /// Write a bundle of ops to FILE: everything, or what a peer lacks.
     Export {
         /// Bundle file to write.

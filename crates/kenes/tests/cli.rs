@@ -763,3 +763,67 @@ fn issue_3_demo_builds_the_january_2022_scenario() {
     // It refuses to build over an existing data directory.
     assert!(user_error(&dir, &["demo", "--no-serve"]).contains("fresh"));
 }
+
+/// A `kenes serve` child process, killed when dropped.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn issue_4_sync_over_quic_on_loopback_admits_members_only() {
+    let p = pair();
+    // A makes ops B has not seen.
+    for i in 0..5 {
+        ok(
+            &p.a,
+            &[
+                "propose",
+                &p.committee,
+                "--title",
+                &format!("question {i}"),
+                "decision",
+            ],
+        );
+    }
+    let ticket_file = p.a.join("sync-ticket");
+    let _server = Server(
+        Command::new(env!("CARGO_BIN_EXE_kenes"))
+            .arg("--data-dir")
+            .arg(&p.a)
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    for _ in 0..200 {
+        if ticket_file.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let ticket = ok(&p.a, &["ticket"]).trim().to_string();
+    assert!(ticket.starts_with("kenes1"));
+    let stats = json(&p.b, &["sync", &ticket, "--bind", "127.0.0.1:0"]);
+    assert_eq!(stats["ops_received"], 5);
+    assert_eq!(digest(&p.a), digest(&p.b));
+    // B's new ops travel the other way in the next session.
+    ok(&p.b, &["profile", "--name", "Nurlan B."]);
+    let stats = json(&p.b, &["sync", &ticket, "--bind", "127.0.0.1:0"]);
+    assert_eq!(stats["ops_sent"], 1);
+    assert_eq!(digest(&p.a), digest(&p.b));
+    // Someone the federation never vouched for is refused.
+    let stranger = p.a.parent().unwrap().join("stranger");
+    json(&stranger, &["id", "new", "--name", "spy"]);
+    let bundle = p.a.join("all.bundle");
+    ok(&p.a, &["export", bundle.to_str().unwrap()]);
+    ok(&stranger, &["import", bundle.to_str().unwrap()]);
+    let refused = user_error(&stranger, &["sync", &ticket, "--bind", "127.0.0.1:0"]);
+    assert!(refused.contains("refused"), "{refused}");
+    user_error(&p.b, &["sync", "kenes1nothex", "--bind", "127.0.0.1:0"]);
+}

@@ -5,6 +5,7 @@ mod committee;
 mod governance;
 mod identity;
 mod inspect;
+mod net;
 mod transfer;
 
 use crate::cli::{Cli, Command};
@@ -52,6 +53,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Platform { council } => actions::platform(&ctx, council.as_deref()),
         Command::Report(cmd) => actions::report(&ctx, cmd),
         Command::Situation { by } => actions::situation(&ctx, by),
+        Command::Serve { bind } => net::serve(&ctx, bind),
+        Command::Ticket => net::ticket(&ctx),
+        Command::Sync { ticket, bind } => net::sync(&ctx, &ticket, bind),
         Command::Export { file, for_frontier } => {
             transfer::export(&ctx, &file, for_frontier.as_deref())
         }

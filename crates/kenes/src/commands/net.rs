@@ -1,0 +1,148 @@
+//! `kenes serve`, `kenes ticket`, `kenes sync`: live sync over iroh QUIC.
+
+use crate::context::{Context, PASSPHRASE_VAR};
+use crate::error::user;
+use crate::output::emit;
+use anyhow::{Context as _, Result};
+use kenes_core::{Engine, Verify};
+use kenes_store::Store;
+use kenes_sync::net::{self, NetError, Replica, Ticket};
+use serde_json::json;
+use std::net::SocketAddr;
+use std::sync::Mutex;
+
+/// The store as the sync session sees it.
+struct StoreReplica(Store);
+
+impl Replica for StoreReplica {
+    fn engine(&self) -> &Engine {
+        self.0.engine()
+    }
+
+    fn ingest(&mut self, ops: &[Vec<u8>]) -> Result<(), String> {
+        self.0
+            .ingest(ops, Verify::Signatures)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the network runtime")
+}
+
+fn member_key(ctx: &Context) -> Result<kenes_core::SecretKey> {
+    Ok(ctx
+        .key_file()?
+        .unlock(std::env::var(PASSPHRASE_VAR).ok().as_deref())?)
+}
+
+fn net_error(e: NetError) -> anyhow::Error {
+    match e {
+        NetError::Admission(_) | NetError::Refused(_) | NetError::BadTicket(_) => {
+            user(e.to_string())
+        }
+        other => anyhow::anyhow!(other),
+    }
+}
+
+pub fn serve(ctx: &Context, bind: SocketAddr) -> Result<()> {
+    let key = member_key(ctx)?;
+    let store = ctx.open()?;
+    let federation = store.federation();
+    let replica = Mutex::new(StoreReplica(store));
+    runtime()?.block_on(async {
+        let endpoint = net::bind(bind).await.map_err(net_error)?;
+        let ticket = net::ticket(&endpoint, federation);
+        let path = ctx.data.root().join("sync-ticket");
+        std::fs::write(&path, ticket.to_text())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        emit(
+            ctx.json,
+            &json!({ "ticket": ticket.to_text(), "addrs": ticket.addrs }),
+            || {
+                format!(
+                    "serving on {:?}\nticket: {}",
+                    ticket.addrs,
+                    ticket.to_text()
+                )
+            },
+        );
+        loop {
+            tokio::select! {
+                incoming = endpoint.accept() => {
+                    let Some(incoming) = incoming else { break };
+                    let conn = match incoming.await {
+                        Ok(conn) => conn,
+                        Err(e) => {
+                            eprintln!("refused a connection: {e}");
+                            continue;
+                        }
+                    };
+                    // One session at a time: bounded work per peer.
+                    match net::serve_connection(&endpoint, conn, &replica, &key).await {
+                        Ok(stats) => eprintln!(
+                            "synced: {} ops sent, {} received, {} round trips",
+                            stats.ops_sent, stats.ops_received, stats.round_trips
+                        ),
+                        Err(e) => eprintln!("session ended: {e}"),
+                    }
+                }
+                _ = tokio::signal::ctrl_c() => break,
+            }
+        }
+        let _ = std::fs::remove_file(&path);
+        endpoint.close().await;
+        Ok(())
+    })
+}
+
+pub fn ticket(ctx: &Context) -> Result<()> {
+    let path = ctx.data.root().join("sync-ticket");
+    let text = std::fs::read_to_string(&path).map_err(|_| {
+        user(format!(
+            "no node is serving on {}: run `kenes serve`",
+            ctx.data.root().display()
+        ))
+    })?;
+    let ticket = Ticket::from_text(&text).map_err(net_error)?;
+    emit(ctx.json, &json!({ "ticket": ticket.to_text() }), || {
+        ticket.to_text()
+    });
+    Ok(())
+}
+
+pub fn sync(ctx: &Context, ticket: &str, bind: SocketAddr) -> Result<()> {
+    let ticket = Ticket::from_text(ticket).map_err(net_error)?;
+    let key = member_key(ctx)?;
+    let path = ctx.data.database(&ticket.federation);
+    let store = if path.exists() {
+        Store::open(&path)?
+    } else {
+        return Err(user(
+            "this node holds nothing of that federation yet: import a bundle from a member who vouched for you first",
+        ));
+    };
+    let replica = Mutex::new(StoreReplica(store));
+    let stats = runtime()?.block_on(async {
+        let endpoint = net::bind(bind).await.map_err(net_error)?;
+        let result = net::sync_with(&endpoint, &ticket, &replica, &key).await;
+        endpoint.close().await;
+        result.map_err(net_error)
+    })?;
+    emit(ctx.json, &stats, || {
+        format!(
+            "synced: {} ops sent, {} received; {} bytes sent, {} received; {} round trips in {} ms",
+            stats.ops_sent,
+            stats.ops_received,
+            stats.bytes_sent,
+            stats.bytes_received,
+            stats.round_trips,
+            stats.duration_ms
+        )
+    });
+    Ok(())
+}
