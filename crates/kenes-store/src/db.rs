@@ -184,6 +184,32 @@ impl Store {
         &self.engine
     }
 
+    /// Loads the ops that other processes appended to this database since
+    /// it was opened (a `kenes serve` runs beside one-shot commands).
+    /// Returns how many were loaded.
+    pub fn catch_up(&mut self) -> Result<usize, StoreError> {
+        let from = self.engine.len() as i64;
+        let newest: Option<i64> = self
+            .conn
+            .query_row("SELECT max(ord) FROM ops", [], |row| row.get(0))?;
+        if newest.is_none_or(|n| n < from) {
+            return Ok(0);
+        }
+        let rows: Vec<Vec<u8>> = self
+            .conn
+            .prepare("SELECT bytes FROM ops WHERE ord >= ?1 ORDER BY ord")?
+            .query_map(params![from], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        // The other process wrote materialised rows too.
+        self.shadows.clear();
+        let report = self.engine.ingest(&rows, Verify::Trusted);
+        if report.accepted.len() != rows.len() {
+            // Out of step: rebuild from disk.
+            self.engine = load(&self.conn, self.engine.federation())?;
+        }
+        Ok(rows.len())
+    }
+
     /// Judges `body` by `author` against the current state, as a new op
     /// citing every head would be judged (see [`Engine::check`]).
     pub fn check(

@@ -827,3 +827,55 @@ fn issue_4_sync_over_quic_on_loopback_admits_members_only() {
     assert!(refused.contains("refused"), "{refused}");
     user_error(&p.b, &["sync", "kenes1nothex", "--bind", "127.0.0.1:0"]);
 }
+
+#[test]
+fn issue_4_a_running_node_serves_ops_written_by_other_commands() {
+    let p = pair();
+    let ticket_file = p.a.join("sync-ticket");
+    let _server = Server(
+        Command::new(env!("CARGO_BIN_EXE_kenes"))
+            .arg("--data-dir")
+            .arg(&p.a)
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    for _ in 0..200 {
+        if ticket_file.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let ticket = ok(&p.a, &["ticket"]).trim().to_string();
+    // Written by another process while the node runs.
+    ok(
+        &p.a,
+        &[
+            "propose",
+            &p.committee,
+            "--title",
+            "after start",
+            "decision",
+        ],
+    );
+    let stats = json(&p.b, &["sync", &ticket, "--bind", "127.0.0.1:0"]);
+    assert_eq!(stats["ops_received"], 1);
+    // And ops the node received land in the database others read.
+    ok(
+        &p.b,
+        &["propose", &p.committee, "--title", "from B", "decision"],
+    );
+    json(&p.b, &["sync", &ticket, "--bind", "127.0.0.1:0"]);
+    ok(
+        &p.a,
+        &["propose", &p.committee, "--title", "after sync", "decision"],
+    );
+    assert_eq!(
+        json(&p.a, &["proposal", "list"]).as_array().unwrap().len(),
+        3
+    );
+    json(&p.b, &["sync", &ticket, "--bind", "127.0.0.1:0"]);
+    assert_eq!(digest(&p.a), digest(&p.b));
+}

@@ -82,6 +82,12 @@ pub fn serve(ctx: &Context, bind: SocketAddr) -> Result<()> {
                             continue;
                         }
                     };
+                    // Ops other commands wrote to this data directory since.
+                    if let Ok(mut r) = replica.lock()
+                        && let Err(e) = r.0.catch_up()
+                    {
+                        eprintln!("cannot read new local ops: {e}");
+                    }
                     // One session at a time: bounded work per peer.
                     match net::serve_connection(&endpoint, conn, &replica, &key).await {
                         Ok(stats) => eprintln!(
