@@ -8,8 +8,9 @@
 
 use crate::admission::{self, AdmissionError, Hello};
 use crate::session::{Initiator, Message, Responder};
+pub use iroh::Endpoint;
 use iroh::endpoint::{Connection, RecvStream, SendStream, presets};
-use iroh::{Endpoint, EndpointAddr, NetReportConfig, RelayMode};
+use iroh::{EndpointAddr, NetReportConfig, RelayMode};
 use kenes_core::{Engine, Hash, SecretKey, Signature};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;

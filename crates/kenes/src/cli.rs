@@ -123,6 +123,10 @@ pub enum Command {
     },
     /// Print the ticket of the node running on this data directory.
     Ticket,
+    /// Peers `kenes serve` syncs with every 30 seconds and after local
+    /// changes.
+    #[command(subcommand)]
+    Peers(PeersCommand),
     /// Run one sync session with the node of TICKET.
     Sync {
         /// The other node's ticket (`kenes1…`).
@@ -251,6 +255,18 @@ pub enum CommitteeCommand {
         /// Committee id (or a unique prefix).
         id: String,
     },
+}
+
+/// `kenes peers …`
+#[derive(Subcommand, Debug)]
+pub enum PeersCommand {
+    /// Remember a peer by its ticket.
+    Add {
+        /// The peer's ticket (`kenes1…`).
+        ticket: String,
+    },
+    /// List known peers and their last sync.
+    List,
 }
 
 /// `kenes council …`

@@ -790,24 +790,7 @@ fn issue_4_sync_over_quic_on_loopback_admits_members_only() {
             ],
         );
     }
-    let ticket_file = p.a.join("sync-ticket");
-    let _server = Server(
-        Command::new(env!("CARGO_BIN_EXE_kenes"))
-            .arg("--data-dir")
-            .arg(&p.a)
-            .args(["serve", "--bind", "127.0.0.1:0"])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    for _ in 0..200 {
-        if ticket_file.exists() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let ticket = ok(&p.a, &["ticket"]).trim().to_string();
+    let (_server, ticket) = serve(&p.a);
     assert!(ticket.starts_with("kenes1"));
     let stats = json(&p.b, &["sync", &ticket, "--bind", "127.0.0.1:0"]);
     assert_eq!(stats["ops_received"], 5);
@@ -831,24 +814,7 @@ fn issue_4_sync_over_quic_on_loopback_admits_members_only() {
 #[test]
 fn issue_4_a_running_node_serves_ops_written_by_other_commands() {
     let p = pair();
-    let ticket_file = p.a.join("sync-ticket");
-    let _server = Server(
-        Command::new(env!("CARGO_BIN_EXE_kenes"))
-            .arg("--data-dir")
-            .arg(&p.a)
-            .args(["serve", "--bind", "127.0.0.1:0"])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    for _ in 0..200 {
-        if ticket_file.exists() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let ticket = ok(&p.a, &["ticket"]).trim().to_string();
+    let (_server, ticket) = serve(&p.a);
     // Written by another process while the node runs.
     ok(
         &p.a,
@@ -878,4 +844,64 @@ fn issue_4_a_running_node_serves_ops_written_by_other_commands() {
     );
     json(&p.b, &["sync", &ticket, "--bind", "127.0.0.1:0"]);
     assert_eq!(digest(&p.a), digest(&p.b));
+}
+
+fn serve(dir: &Path) -> (Server, String) {
+    let ticket_file = dir.join("sync-ticket");
+    let _ = std::fs::remove_file(&ticket_file);
+    let server = Server(
+        Command::new(env!("CARGO_BIN_EXE_kenes"))
+            .arg("--data-dir")
+            .arg(dir)
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    for _ in 0..200 {
+        if ticket_file.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let ticket = ok(dir, &["ticket"]).trim().to_string();
+    (server, ticket)
+}
+
+#[test]
+fn issue_4_a_node_syncs_its_peers_after_local_changes() {
+    let p = pair();
+    let (_a, ticket_a) = serve(&p.a);
+    json(&p.b, &["peers", "add", &ticket_a]);
+    assert_eq!(json(&p.b, &["peers", "list"]).as_array().unwrap().len(), 1);
+    let (_b, _) = serve(&p.b);
+    // A change on B reaches A without anyone running `kenes sync`.
+    ok(
+        &p.b,
+        &[
+            "propose",
+            &p.committee,
+            "--title",
+            "pushed by B's node",
+            "decision",
+        ],
+    );
+    let mut arrived = false;
+    for _ in 0..300 {
+        if json(&p.a, &["proposal", "list"]).as_array().unwrap().len() == 1 {
+            arrived = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(arrived, "B's node did not sync its change to A");
+    let peers = json(&p.b, &["peers", "list"]);
+    assert!(
+        peers[0]["last_result"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("ok"),
+        "{peers}"
+    );
 }

@@ -55,6 +55,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Situation { by } => actions::situation(&ctx, by),
         Command::Serve { bind } => net::serve(&ctx, bind),
         Command::Ticket => net::ticket(&ctx),
+        Command::Peers(cmd) => net::peers(&ctx, cmd),
         Command::Sync { ticket, bind } => net::sync(&ctx, &ticket, bind),
         Command::Export { file, for_frontier } => {
             transfer::export(&ctx, &file, for_frontier.as_deref())

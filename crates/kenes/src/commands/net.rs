@@ -27,6 +27,109 @@ impl Replica for StoreReplica {
     }
 }
 
+/// A peer as `peers.json` in the data directory records it.
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug)]
+struct Peer {
+    ticket: String,
+    federation: String,
+    last_sync_ms: Option<u64>,
+    last_result: Option<String>,
+}
+
+fn peers_path(ctx: &Context) -> std::path::PathBuf {
+    ctx.data.root().join("peers.json")
+}
+
+fn load_peers(ctx: &Context) -> Result<Vec<Peer>> {
+    match std::fs::read_to_string(peers_path(ctx)) {
+        Ok(text) => {
+            serde_json::from_str(&text).map_err(|e| user(format!("peers.json is malformed: {e}")))
+        }
+        Err(_) => Ok(Vec::new()),
+    }
+}
+
+fn save_peers(ctx: &Context, peers: &[Peer]) -> Result<()> {
+    let path = peers_path(ctx);
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, serde_json::to_string_pretty(peers)?)?;
+    std::fs::rename(&tmp, &path)?;
+    Ok(())
+}
+
+pub fn peers(ctx: &Context, cmd: crate::cli::PeersCommand) -> Result<()> {
+    match cmd {
+        crate::cli::PeersCommand::Add { ticket } => {
+            let parsed = Ticket::from_text(&ticket).map_err(net_error)?;
+            let mut peers = load_peers(ctx)?;
+            let text = parsed.to_text();
+            if !peers.iter().any(|p| p.ticket == text) {
+                peers.push(Peer {
+                    ticket: text.clone(),
+                    federation: parsed.federation.to_hex(),
+                    last_sync_ms: None,
+                    last_result: None,
+                });
+                save_peers(ctx, &peers)?;
+            }
+            emit(ctx.json, &json!({ "peers": peers.len() }), || {
+                format!("{} known peers", peers.len())
+            });
+        }
+        crate::cli::PeersCommand::List => {
+            let peers = load_peers(ctx)?;
+            emit(ctx.json, &peers, || {
+                if peers.is_empty() {
+                    return "no peers: kenes peers add TICKET".into();
+                }
+                peers
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{}…  {}",
+                            &p.ticket[..24.min(p.ticket.len())],
+                            p.last_result.as_deref().unwrap_or("never synced")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+    }
+    Ok(())
+}
+
+/// One round of outgoing sessions with every known peer of `federation`.
+async fn sync_peers(
+    ctx: &Context,
+    endpoint: &net::Endpoint,
+    replica: &Mutex<StoreReplica>,
+    key: &kenes_core::SecretKey,
+    federation: kenes_core::Hash,
+) {
+    let Ok(mut peers) = load_peers(ctx) else {
+        return;
+    };
+    for peer in peers
+        .iter_mut()
+        .filter(|p| p.federation == federation.to_hex())
+    {
+        let Ok(ticket) = Ticket::from_text(&peer.ticket) else {
+            continue;
+        };
+        let result = net::sync_with(endpoint, &ticket, replica, key).await;
+        peer.last_sync_ms = Some(crate::context::now_ms());
+        peer.last_result = Some(match result {
+            Ok(stats) => format!(
+                "ok: {} ops sent, {} received",
+                stats.ops_sent, stats.ops_received
+            ),
+            Err(e) => format!("failed: {e}"),
+        });
+    }
+    let _ = save_peers(ctx, &peers);
+}
+
 fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -71,8 +174,18 @@ pub fn serve(ctx: &Context, bind: SocketAddr) -> Result<()> {
                 )
             },
         );
+        // Sync with known peers every 30 s, and soon after local ops change.
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
+        let mut poll = tokio::time::interval(std::time::Duration::from_secs(2));
         loop {
             tokio::select! {
+                _ = every.tick() => sync_peers(ctx, &endpoint, &replica, &key, federation).await,
+                _ = poll.tick() => {
+                    let changed = replica.lock().map(|mut r| r.0.catch_up().unwrap_or(0)).unwrap_or(0);
+                    if changed > 0 {
+                        sync_peers(ctx, &endpoint, &replica, &key, federation).await;
+                    }
+                }
                 incoming = endpoint.accept() => {
                     let Some(incoming) = incoming else { break };
                     let conn = match incoming.await {
