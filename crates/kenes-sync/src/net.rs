@@ -24,6 +24,8 @@ pub const MAX_FRAME_BYTES: u32 = 96 * 1024 * 1024;
 pub const MAX_FRAMES_PER_TURN: u32 = 100_000;
 /// Longest a whole session may take.
 pub const SESSION_TIMEOUT: Duration = Duration::from_secs(300);
+/// Longest a peer may take to send its next turn.
+pub const TURN_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Why a sync failed.
 #[derive(Debug, thiserror::Error)]
@@ -196,6 +198,17 @@ async fn send_turn(
 }
 
 async fn read_turn(recv: &mut RecvStream, stats: &mut SyncStats) -> Result<Vec<Message>, NetError> {
+    // A peer that stops mid-session (say, claims ops it never sends) is
+    // timed out turn by turn, not only at the end of the session.
+    tokio::time::timeout(TURN_TIMEOUT, read_turn_now(recv, stats))
+        .await
+        .map_err(|_| NetError::Timeout)?
+}
+
+async fn read_turn_now(
+    recv: &mut RecvStream,
+    stats: &mut SyncStats,
+) -> Result<Vec<Message>, NetError> {
     let count = read_frame(recv, stats).await?;
     let count: [u8; 4] = count
         .try_into()

@@ -149,3 +149,34 @@ fn large_sets_with_few_differences_take_few_rounds() {
     assert!(rounds <= 6, "{rounds} rounds");
     assert!(bytes < 32 * 1024, "{bytes} bytes");
 }
+
+#[test]
+fn sets_converge_with_0_1_1000_and_100000_differences_both_ways() {
+    let item = |i: u64| (i / 7, Hash::of(&i.to_le_bytes()));
+    let shared: Vec<Item> = (0..20_000u64).map(item).collect();
+    for d in [0u64, 1, 1_000, 100_000] {
+        // Half the differences on each side (all on one side for d = 1).
+        let mut ours = shared.clone();
+        let mut theirs = shared.clone();
+        for i in 0..d {
+            let extra = item(1_000_000 + i);
+            if i % 2 == 0 {
+                ours.push(extra)
+            } else {
+                theirs.push(extra)
+            }
+        }
+        let (have, need, _, _) = kenes_client(&ours, &theirs);
+        assert_eq!(
+            (have, need),
+            expected(&ours, &theirs),
+            "kenes initiating, d = {d}"
+        );
+        let (have, need) = kenes_server(&ours, &theirs);
+        assert_eq!(
+            (have, need),
+            expected(&ours, &theirs),
+            "kenes responding, d = {d}"
+        );
+    }
+}
