@@ -14,7 +14,6 @@
 //! only in tests, as an oracle on both sides of the wire.
 
 use crate::index::SyncIndex;
-use std::collections::BTreeSet;
 
 /// The protocol version byte this build speaks.
 pub const PROTOCOL_VERSION: u8 = 0x61;
@@ -23,7 +22,7 @@ const BUCKETS: usize = 16;
 /// ...unless it holds fewer items than this, when its ids are listed.
 const LIST_BELOW: usize = 2 * BUCKETS;
 /// Largest message this side accepts.
-pub const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
+pub const MAX_MESSAGE_BYTES: usize = 96 * 1024 * 1024;
 
 /// Why a message could not be processed.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -54,16 +53,25 @@ pub enum SyncError {
     WrongSide,
 }
 
-/// Unsigned LEB-style varint, most significant digit first (the protocol's).
-pub fn varint(mut n: u64) -> Vec<u8> {
-    let mut digits = vec![(n & 0x7f) as u8];
-    n >>= 7;
-    while n > 0 {
-        digits.push(((n & 0x7f) as u8) | 0x80);
-        n >>= 7;
+/// The protocol's varint: base 128, most significant digit first.
+pub fn varint(n: u64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(10);
+    push_varint(&mut out, n);
+    out
+}
+
+/// Appends `n` as a varint without allocating.
+pub fn push_varint(out: &mut Vec<u8>, n: u64) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len() - 1;
+    digits[at] = (n & 0x7f) as u8;
+    let mut rest = n >> 7;
+    while rest > 0 {
+        at -= 1;
+        digits[at] = ((rest & 0x7f) as u8) | 0x80;
+        rest >>= 7;
     }
-    digits.reverse();
-    digits
+    out.extend_from_slice(&digits[at..]);
 }
 
 type Bound = (u64, [u8; 32]);
@@ -133,14 +141,14 @@ impl Writer {
 
     fn bound(&mut self, timestamp: u64, prefix: &[u8]) {
         if timestamp == INFINITY {
-            self.bytes.extend(varint(0));
+            push_varint(&mut self.bytes, 0);
             self.last_timestamp = INFINITY;
         } else {
             self.bytes
                 .extend(varint(timestamp.saturating_sub(self.last_timestamp) + 1));
             self.last_timestamp = timestamp;
         }
-        self.bytes.extend(varint(prefix.len() as u64));
+        push_varint(&mut self.bytes, prefix.len() as u64);
         self.bytes.extend_from_slice(prefix);
     }
 
@@ -229,8 +237,8 @@ impl<'a> Reconciler<'a> {
         let n = hi - lo;
         if n < LIST_BELOW {
             out.full_bound(upper);
-            out.bytes.extend(varint(2));
-            out.bytes.extend(varint(n as u64));
+            push_varint(&mut out.bytes, 2);
+            push_varint(&mut out.bytes, n as u64);
             for i in lo..hi {
                 out.bytes.extend_from_slice(&self.index.get(i).1);
             }
@@ -249,7 +257,7 @@ impl<'a> Reconciler<'a> {
                 let (t, prefix) = self.minimal_bound(at - 1, at);
                 out.bound(t, &prefix);
             }
-            out.bytes.extend(varint(1));
+            push_varint(&mut out.bytes, 1);
             out.bytes.extend_from_slice(&fingerprint);
         }
     }
@@ -291,7 +299,7 @@ impl<'a> Reconciler<'a> {
             let flush_skip = |out: &mut Writer, skipping: &mut bool| {
                 if std::mem::take(skipping) {
                     out.full_bound(&prev_bound);
-                    out.bytes.extend(varint(0));
+                    push_varint(&mut out.bytes, 0);
                 }
             };
             match mode {
@@ -313,27 +321,44 @@ impl<'a> Reconciler<'a> {
                         .ok_or(SyncError::Overflow)?;
                     let ids = input.take(bytes)?;
                     if self.initiator {
-                        let mut theirs: BTreeSet<[u8; 32]> = ids
-                            .chunks(32)
-                            .map(|c| {
-                                let mut id = [0u8; 32];
-                                id.copy_from_slice(c);
-                                id
-                            })
-                            .collect();
-                        for i in lower..upper {
-                            let id = self.index.get(i).1;
-                            if !theirs.remove(&id) {
-                                have.push(id);
+                        // Both lists sorted, then one merge: no per-id
+                        // allocation.
+                        let mut theirs: Vec<&[u8]> = ids.chunks(32).collect();
+                        theirs.sort_unstable();
+                        theirs.dedup();
+                        let mut ours: Vec<[u8; 32]> =
+                            (lower..upper).map(|i| self.index.get(i).1).collect();
+                        ours.sort_unstable();
+                        let (mut i, mut j) = (0, 0);
+                        loop {
+                            match (ours.get(i), theirs.get(j)) {
+                                (Some(a), Some(b)) if a.as_slice() == *b => {
+                                    i += 1;
+                                    j += 1;
+                                }
+                                (Some(a), Some(b)) if a.as_slice() < *b => {
+                                    have.push(*a);
+                                    i += 1;
+                                }
+                                (Some(a), None) => {
+                                    have.push(*a);
+                                    i += 1;
+                                }
+                                (_, Some(b)) => {
+                                    let mut id = [0u8; 32];
+                                    id.copy_from_slice(b);
+                                    need.push(id);
+                                    j += 1;
+                                }
+                                (None, None) => break,
                             }
                         }
-                        need.extend(theirs);
                         skipping = true;
                     } else {
                         flush_skip(&mut out, &mut skipping);
                         out.full_bound(&bound);
-                        out.bytes.extend(varint(2));
-                        out.bytes.extend(varint((upper - lower) as u64));
+                        push_varint(&mut out.bytes, 2);
+                        push_varint(&mut out.bytes, (upper - lower) as u64);
                         for i in lower..upper {
                             out.bytes.extend_from_slice(&self.index.get(i).1);
                         }

@@ -118,6 +118,7 @@ pub fn run(ctx: &Context, cmd: BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Ingest { ops, late } => ingest(ctx, ops, late),
         BenchCommand::Tally { ballots, seats } => tally(ctx, ballots, seats),
+        BenchCommand::Sync { items, diff } => sync(ctx, items, diff),
     }
 }
 
@@ -420,6 +421,154 @@ fn tally(ctx: &Context, ballots: usize, seats: usize) -> Result<()> {
             if verdict.is_ok() { "passed" } else { "failed" },
             demo_ops.len(),
             demo_secs,
+        )
+    });
+    Ok(())
+}
+
+/// Figures of one reconciliation run.
+#[derive(serde::Serialize, Default)]
+struct SyncFigures {
+    round_trips: usize,
+    bytes: usize,
+    client_cpu_ms: f64,
+    server_cpu_ms: f64,
+    found: usize,
+}
+
+/// Reconciles two in-memory sets with kenes and with the negentropy crate,
+/// each side timed separately (every call runs on this thread, so wall time
+/// is CPU time).
+fn sync(ctx: &Context, items: usize, diff: usize) -> Result<()> {
+    use kenes_sync::{Reconciler, SyncIndex};
+    use negentropy::{Id, Negentropy, NegentropyStorageVector};
+    ensure!(diff <= items, "--diff cannot exceed --items");
+    let item = |i: u64| (i / 8, Hash::of(&i.to_le_bytes()));
+    let shared = items - diff;
+    let mut ours: Vec<(u64, Hash)> = (0..shared as u64).map(item).collect();
+    let mut theirs = ours.clone();
+    // Differences spread evenly through the order, the hard case.
+    for i in 0..diff as u64 {
+        let at = i * items as u64 / diff.max(1) as u64;
+        let extra = (at / 8, Hash::of(&(10_000_000_000 + i).to_le_bytes()));
+        if i % 2 == 0 {
+            ours.push(extra)
+        } else {
+            theirs.push(extra)
+        }
+    }
+    let started = Instant::now();
+    let our_index = SyncIndex::from_items(ours.clone());
+    let their_index = SyncIndex::from_items(theirs.clone());
+    let index_ms = started.elapsed().as_secs_f64() * 1000.0 / 2.0;
+    let storage = |set: &[(u64, Hash)]| -> Result<NegentropyStorageVector> {
+        let mut s = NegentropyStorageVector::new();
+        for (t, id) in set {
+            s.insert(*t, Id::from_byte_array(id.0))
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+        s.seal().map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(s)
+    };
+    let (neg_ours, neg_theirs) = (storage(&ours)?, storage(&theirs)?);
+
+    let mut k = SyncFigures::default();
+    let mut client = Reconciler::new(&our_index);
+    let mut server = Reconciler::new(&their_index);
+    let t = Instant::now();
+    let mut message = client.initiate();
+    k.client_cpu_ms += t.elapsed().as_secs_f64() * 1000.0;
+    let (mut have, mut need) = (Vec::new(), Vec::new());
+    loop {
+        k.round_trips += 1;
+        let t = Instant::now();
+        let reply = server.respond(&message)?;
+        k.server_cpu_ms += t.elapsed().as_secs_f64() * 1000.0;
+        k.bytes += message.len() + reply.len();
+        let t = Instant::now();
+        let next = client.reconcile(&reply, &mut have, &mut need)?;
+        k.client_cpu_ms += t.elapsed().as_secs_f64() * 1000.0;
+        match next {
+            Some(m) => message = m,
+            None => break,
+        }
+    }
+    k.found = have.len() + need.len();
+
+    let mut n = SyncFigures::default();
+    let mut client = Negentropy::borrowed(&neg_ours, 0).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut server = Negentropy::borrowed(&neg_theirs, 0).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let t = Instant::now();
+    let mut message = client.initiate().map_err(|e| anyhow::anyhow!("{e}"))?;
+    n.client_cpu_ms += t.elapsed().as_secs_f64() * 1000.0;
+    let (mut have, mut need): (Vec<Id>, Vec<Id>) = (Vec::new(), Vec::new());
+    loop {
+        n.round_trips += 1;
+        let t = Instant::now();
+        let reply = server
+            .reconcile(&message)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        n.server_cpu_ms += t.elapsed().as_secs_f64() * 1000.0;
+        n.bytes += message.len() + reply.len();
+        let t = Instant::now();
+        let next = client
+            .reconcile_with_ids(&reply, &mut have, &mut need)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        n.client_cpu_ms += t.elapsed().as_secs_f64() * 1000.0;
+        match next {
+            Some(m) => message = m,
+            None => break,
+        }
+    }
+    n.found = have.len() + need.len();
+    ensure!(
+        k.found == diff && n.found == diff,
+        "both must find every difference"
+    );
+
+    // d·log2(e·N/d) bits to name the differing items, plus their ids.
+    let floor_bytes = if diff == 0 {
+        0.0
+    } else {
+        let (d, total) = (diff as f64, items as f64);
+        d * (std::f64::consts::E * total / d).log2() / 8.0 + d * 32.0
+    };
+    let figures = json!({
+        "items": items,
+        "differences": diff,
+        "kenes": k,
+        "negentropy": n,
+        "floor_bytes": floor_bytes.round(),
+        "kenes_index_build_ms_per_side": index_ms,
+    });
+    emit(ctx.json, &figures, || {
+        format!(
+            "kenes bench sync: {items} items per side, {diff} differences\n\
+             {:<22} {:>12} {:>12}\n\
+             {:<22} {:>12} {:>12}\n\
+             {:<22} {:>12} {:>12}\n\
+             {:<22} {:>12.1} {:>12.1}\n\
+             {:<22} {:>12.1} {:>12.1}\n\
+             floor: {:.0} bytes (d·log2(e·N/d) bits + 32 bytes per id); kenes/negentropy bytes: {:.2}\n\
+             (the kenes index is built once per node and kept: {:.1} ms per side here)",
+            "",
+            "kenes",
+            "negentropy",
+            "round trips",
+            k.round_trips,
+            n.round_trips,
+            "total bytes",
+            k.bytes,
+            n.bytes,
+            "client CPU ms",
+            k.client_cpu_ms,
+            n.client_cpu_ms,
+            "server CPU ms",
+            k.server_cpu_ms,
+            n.server_cpu_ms,
+            floor_bytes,
+            k.bytes as f64 / (n.bytes.max(1)) as f64,
+            index_ms,
         )
     });
     Ok(())

@@ -553,6 +553,15 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 10_000)]
         late: usize,
     },
+    /// Reconciliation, kenes against the negentropy crate, in memory.
+    Sync {
+        /// Items on each side.
+        #[arg(long, default_value_t = 1_000_000)]
+        items: usize,
+        /// Differences between the sides (half only on each side).
+        #[arg(long, default_value_t = 1_000)]
+        diff: usize,
+    },
     /// Counting: a Schulze election and a weighted council decision.
     Tally {
         /// Ballots in the election of 10 candidates.
