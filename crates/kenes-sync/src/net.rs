@@ -282,6 +282,31 @@ async fn handshake(
     }
 }
 
+/// Handles one turn of the peer's messages on this side: ingests what they
+/// carry and collects the replies. Returns the replies and whether the
+/// session is over. The replica is locked for the turn, never across I/O.
+fn apply_turn(
+    replica: &std::sync::Mutex<impl Replica>,
+    incoming: Vec<Message>,
+    mut handle: impl FnMut(
+        &Engine,
+        Message,
+    ) -> Result<crate::session::Output, crate::reconcile::SyncError>,
+) -> Result<(Vec<Message>, bool), NetError> {
+    let mut guard = replica.lock().map_err(io)?;
+    let mut outgoing = Vec::new();
+    let mut done = false;
+    for m in incoming {
+        let out = handle(guard.engine(), m).map_err(|e| NetError::Protocol(e.to_string()))?;
+        if !out.ingest.is_empty() {
+            guard.ingest(&out.ingest).map_err(NetError::Io)?;
+        }
+        outgoing.extend(out.send);
+        done |= out.done;
+    }
+    Ok((outgoing, done))
+}
+
 /// Connects to `ticket` and runs one session as the initiator.
 pub async fn sync_with(
     endpoint: &Endpoint,
@@ -309,20 +334,9 @@ pub async fn sync_with(
             send_turn(&mut send, &outgoing, &mut stats).await?;
             stats.round_trips += 1;
             let incoming = read_turn(&mut recv, &mut stats).await?;
-            outgoing = Vec::new();
-            let mut done = false;
-            let mut guard = replica.lock().map_err(io)?;
-            for m in incoming {
-                let out = initiator
-                    .handle(guard.engine(), m)
-                    .map_err(|e| NetError::Protocol(e.to_string()))?;
-                if !out.ingest.is_empty() {
-                    guard.ingest(&out.ingest).map_err(NetError::Io)?;
-                }
-                outgoing.extend(out.send);
-                done |= out.done;
-            }
-            drop(guard);
+            let done;
+            (outgoing, done) =
+                apply_turn(replica, incoming, |engine, m| initiator.handle(engine, m))?;
             if done {
                 break;
             }
@@ -362,21 +376,8 @@ pub async fn serve_connection(
         loop {
             let incoming = read_turn(&mut recv, &mut stats).await?;
             stats.round_trips += 1;
-            let mut outgoing = Vec::new();
-            let mut done = false;
-            {
-                let mut guard = replica.lock().map_err(io)?;
-                for m in incoming {
-                    let out = responder
-                        .handle(guard.engine(), m)
-                        .map_err(|e| NetError::Protocol(e.to_string()))?;
-                    if !out.ingest.is_empty() {
-                        guard.ingest(&out.ingest).map_err(NetError::Io)?;
-                    }
-                    outgoing.extend(out.send);
-                    done |= out.done;
-                }
-            }
+            let (outgoing, done) =
+                apply_turn(replica, incoming, |engine, m| responder.handle(engine, m))?;
             send_turn(&mut send, &outgoing, &mut stats).await?;
             if done {
                 break;
