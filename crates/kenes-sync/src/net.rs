@@ -24,6 +24,8 @@ pub const MAX_FRAME_BYTES: u32 = 96 * 1024 * 1024;
 pub const MAX_FRAMES_PER_TURN: u32 = 100_000;
 /// Longest a whole session may take.
 pub const SESSION_TIMEOUT: Duration = Duration::from_secs(300);
+/// Longest a connection attempt may take.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Longest a peer may take to send its next turn.
 pub const TURN_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -317,7 +319,12 @@ pub async fn sync_with(
     let started = Instant::now();
     let run = async {
         let mut stats = SyncStats::default();
-        let conn: Connection = endpoint.connect(ticket.addr()?, ALPN).await.map_err(io)?;
+        // A peer that is gone must not hold this node up for long.
+        let conn: Connection =
+            tokio::time::timeout(CONNECT_TIMEOUT, endpoint.connect(ticket.addr()?, ALPN))
+                .await
+                .map_err(|_| NetError::Io("peer unreachable".into()))?
+                .map_err(io)?;
         let (mut send, mut recv) = conn.open_bi().await.map_err(io)?;
         let endpoints = (*endpoint.id().as_bytes(), *conn.remote_id().as_bytes());
         handshake(

@@ -905,3 +905,72 @@ fn issue_4_a_node_syncs_its_peers_after_local_changes() {
         "{peers}"
     );
 }
+
+/// Waits until every node reports the same digest.
+fn converge(nodes: &[&Path]) -> bool {
+    for _ in 0..300 {
+        let digests: Vec<String> = nodes.iter().map(|n| digest(n)).collect();
+        if digests.windows(2).all(|w| w[0] == w[1]) {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
+
+#[test]
+fn issue_4_three_nodes_in_a_line_converge_and_again_after_a_restart() {
+    let p = pair();
+    let c = p.a.parent().unwrap().join("c");
+    let pc = json(&c, &["id", "new", "--name", "Gulnar"])["public_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(&p.a, &["vouch", &p.committee, &pc]);
+    sync(&p.a, &p.b);
+    ok(&p.b, &["vouch", &p.committee, &pc]);
+    sync(&p.b, &p.a);
+    sync(&p.a, &c);
+    ok(&c, &["join", &p.committee]);
+    sync(&c, &p.a);
+    sync(&p.a, &p.b);
+    let (a, b, cc) = (p.a.as_path(), p.b.as_path(), c.as_path());
+    let (_sa, ta) = serve(a);
+    let (_sc, tc) = serve(cc);
+    // The line A – B – C: B knows both ends, the ends know B.
+    json(b, &["peers", "add", &ta]);
+    json(b, &["peers", "add", &tc]);
+    let (sb, tb) = serve(b);
+    json(a, &["peers", "add", &tb]);
+    json(cc, &["peers", "add", &tb]);
+    for (n, title) in [(a, "from A"), (b, "from B"), (cc, "from C")] {
+        ok(n, &["propose", &p.committee, "--title", title, "decision"]);
+    }
+    assert!(converge(&[a, b, cc]), "the line did not converge");
+    assert_eq!(json(cc, &["proposal", "list"]).as_array().unwrap().len(), 3);
+    // Stop B, change both ends, start B again.
+    drop(sb);
+    ok(
+        a,
+        &[
+            "propose",
+            &p.committee,
+            "--title",
+            "while B was down (A)",
+            "decision",
+        ],
+    );
+    ok(
+        cc,
+        &[
+            "propose",
+            &p.committee,
+            "--title",
+            "while B was down (C)",
+            "decision",
+        ],
+    );
+    let (_sb, _) = serve(b);
+    assert!(converge(&[a, b, cc]), "no convergence after B restarted");
+    assert_eq!(json(a, &["proposal", "list"]).as_array().unwrap().len(), 5);
+}

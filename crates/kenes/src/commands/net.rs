@@ -110,22 +110,33 @@ async fn sync_peers(
     let Ok(mut peers) = load_peers(ctx) else {
         return;
     };
-    for peer in peers
-        .iter_mut()
-        .filter(|p| p.federation == federation.to_hex())
-    {
-        let Ok(ticket) = Ticket::from_text(&peer.ticket) else {
-            continue;
-        };
-        let result = net::sync_with(endpoint, &ticket, replica, key).await;
-        peer.last_sync_ms = Some(crate::context::now_ms());
-        peer.last_result = Some(match result {
-            Ok(stats) => format!(
-                "ok: {} ops sent, {} received",
-                stats.ops_sent, stats.ops_received
-            ),
-            Err(e) => format!("failed: {e}"),
-        });
+    // What one peer brings, the peers already visited this round need too:
+    // go round again while anything arrives (at most three rounds).
+    for _ in 0..3 {
+        let mut received = 0;
+        for peer in peers
+            .iter_mut()
+            .filter(|p| p.federation == federation.to_hex())
+        {
+            let Ok(ticket) = Ticket::from_text(&peer.ticket) else {
+                continue;
+            };
+            let result = net::sync_with(endpoint, &ticket, replica, key).await;
+            peer.last_sync_ms = Some(crate::context::now_ms());
+            peer.last_result = Some(match result {
+                Ok(stats) => {
+                    received += stats.ops_received;
+                    format!(
+                        "ok: {} ops sent, {} received",
+                        stats.ops_sent, stats.ops_received
+                    )
+                }
+                Err(e) => format!("failed: {e}"),
+            });
+        }
+        if received == 0 {
+            break;
+        }
     }
     let _ = save_peers(ctx, &peers);
 }
@@ -174,44 +185,65 @@ pub fn serve(ctx: &Context, bind: SocketAddr) -> Result<()> {
                 )
             },
         );
-        // Sync with known peers every 30 s, and soon after local ops change.
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
-        let mut poll = tokio::time::interval(std::time::Duration::from_secs(2));
-        loop {
-            tokio::select! {
-                _ = every.tick() => sync_peers(ctx, &endpoint, &replica, &key, federation).await,
-                _ = poll.tick() => {
-                    let changed = replica.lock().map(|mut r| r.0.catch_up().unwrap_or(0)).unwrap_or(0);
-                    if changed > 0 {
-                        sync_peers(ctx, &endpoint, &replica, &key, federation).await;
+        // Two loops on this thread, never blocking each other: serving
+        // incoming sessions, and syncing with known peers every 30 s, soon
+        // after local ops change, and after a session brought news.
+        let news = tokio::sync::Notify::new();
+        let serving = async {
+            while let Some(incoming) = endpoint.accept().await {
+                let conn = match incoming.await {
+                    Ok(conn) => conn,
+                    Err(e) => {
+                        eprintln!("refused a connection: {e}");
+                        continue;
+                    }
+                };
+                // Ops other commands wrote to this data directory since:
+                // this peer gets them now, the others soon.
+                if let Ok(mut r) = replica.lock() {
+                    match r.0.catch_up() {
+                        Ok(0) => {}
+                        Ok(_) => news.notify_one(),
+                        Err(e) => eprintln!("cannot read new local ops: {e}"),
                     }
                 }
-                incoming = endpoint.accept() => {
-                    let Some(incoming) = incoming else { break };
-                    let conn = match incoming.await {
-                        Ok(conn) => conn,
-                        Err(e) => {
-                            eprintln!("refused a connection: {e}");
-                            continue;
-                        }
-                    };
-                    // Ops other commands wrote to this data directory since.
-                    if let Ok(mut r) = replica.lock()
-                        && let Err(e) = r.0.catch_up()
-                    {
-                        eprintln!("cannot read new local ops: {e}");
-                    }
-                    // One session at a time: bounded work per peer.
-                    match net::serve_connection(&endpoint, conn, &replica, &key).await {
-                        Ok(stats) => eprintln!(
+                // One incoming session at a time: bounded work per peer.
+                match net::serve_connection(&endpoint, conn, &replica, &key).await {
+                    Ok(stats) => {
+                        eprintln!(
                             "synced: {} ops sent, {} received, {} round trips",
                             stats.ops_sent, stats.ops_received, stats.round_trips
-                        ),
-                        Err(e) => eprintln!("session ended: {e}"),
+                        );
+                        // Pass news on: a node in a line relays it.
+                        if stats.ops_received > 0 {
+                            news.notify_one();
+                        }
+                    }
+                    Err(e) => eprintln!("session ended: {e}"),
+                }
+            }
+        };
+        let syncing = async {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
+            let mut poll = tokio::time::interval(std::time::Duration::from_secs(2));
+            loop {
+                tokio::select! {
+                    _ = every.tick() => {}
+                    _ = news.notified() => {}
+                    _ = poll.tick() => {
+                        let changed = replica.lock().map(|mut r| r.0.catch_up().unwrap_or(0)).unwrap_or(0);
+                        if changed == 0 {
+                            continue;
+                        }
                     }
                 }
-                _ = tokio::signal::ctrl_c() => break,
+                sync_peers(ctx, &endpoint, &replica, &key, federation).await;
             }
+        };
+        tokio::select! {
+            _ = serving => {}
+            _ = syncing => {}
+            _ = tokio::signal::ctrl_c() => {}
         }
         let _ = std::fs::remove_file(&path);
         endpoint.close().await;
