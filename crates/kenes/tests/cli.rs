@@ -974,3 +974,18 @@ fn issue_4_three_nodes_in_a_line_converge_and_again_after_a_restart() {
     assert!(converge(&[a, b, cc]), "no convergence after B restarted");
     assert_eq!(json(a, &["proposal", "list"]).as_array().unwrap().len(), 5);
 }
+
+#[test]
+fn issue_4_the_client_refuses_a_server_without_standing() {
+    let p = pair();
+    // The stranger holds a copy of the federation, but nobody vouched for
+    // its key: members must not sync with it (it could be a honeypot).
+    let stranger = p.a.parent().unwrap().join("honeypot");
+    json(&stranger, &["id", "new", "--name", "honeypot"]);
+    let bundle = p.a.join("all.bundle");
+    ok(&p.a, &["export", bundle.to_str().unwrap()]);
+    ok(&stranger, &["import", bundle.to_str().unwrap()]);
+    let (_server, ticket) = serve(&stranger);
+    let refused = user_error(&p.b, &["sync", &ticket, "--bind", "127.0.0.1:0"]);
+    assert!(refused.contains("neither a member"), "{refused}");
+}
