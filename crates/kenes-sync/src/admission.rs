@@ -144,25 +144,52 @@ mod standing {
         let g = genesis(&founder, "f", 0);
         let mut engine = Engine::new(g.id);
         engine.ingest(std::slice::from_ref(&g.bytes), Verify::Signatures);
-        let c = engine.author(&founder, Body::CreateCommittee {
-            name: "c".into(),
-            kind: CommitteeKind::Advisory,
-            policy: Policy::default(),
-        }, 1);
+        let c = engine.author(
+            &founder,
+            Body::CreateCommittee {
+                name: "c".into(),
+                kind: CommitteeKind::Advisory,
+                policy: Policy::default(),
+            },
+            1,
+        );
         engine.ingest(std::slice::from_ref(&c.bytes), Verify::Signatures);
         let candidate = SecretKey::from_bytes([2; 32]);
-        let v = engine.author(&founder, Body::Vouch { committee: c.id, candidate: candidate.public() }, 2);
+        let v = engine.author(
+            &founder,
+            Body::Vouch {
+                committee: c.id,
+                candidate: candidate.public(),
+            },
+            2,
+        );
         engine.ingest(std::slice::from_ref(&v.bytes), Verify::Signatures);
-        assert!(engine.may_sync(&candidate.public()), "a valid vouch gives standing");
+        assert!(
+            engine.may_sync(&candidate.public()),
+            "a valid vouch gives standing"
+        );
         // The candidate vouches for a third key without being a member: the
         // vouch is stored as rejected and gives that key no standing.
         let third = SecretKey::from_bytes([3; 32]);
-        let bad = engine.author(&candidate, Body::Vouch { committee: c.id, candidate: third.public() }, 3);
+        let bad = engine.author(
+            &candidate,
+            Body::Vouch {
+                committee: c.id,
+                candidate: third.public(),
+            },
+            3,
+        );
         engine.ingest(std::slice::from_ref(&bad.bytes), Verify::Signatures);
-        assert!(matches!(engine.entry(&bad.id).unwrap().outcome, kenes_core::Outcome::Rejected(_)));
+        assert!(matches!(
+            engine.entry(&bad.id).unwrap().outcome,
+            kenes_core::Outcome::Rejected(_)
+        ));
         assert!(!engine.may_sync(&third.public()));
         let hello = Hello::new(g.id, third.public());
         let c = challenge(&[0; 32], &[1; 32], &hello, &hello);
-        assert_eq!(admit(&engine, &hello, &prove(&third, &c), &c), Err(AdmissionError::NotAMember));
+        assert_eq!(
+            admit(&engine, &hello, &prove(&third, &c), &c),
+            Err(AdmissionError::NotAMember)
+        );
     }
 }

@@ -989,3 +989,88 @@ fn issue_4_the_client_refuses_a_server_without_standing() {
     let refused = user_error(&p.b, &["sync", &ticket, "--bind", "127.0.0.1:0"]);
     assert!(refused.contains("neither a member"), "{refused}");
 }
+
+/// Relays UDP between one client and `server` on loopback, recording every
+/// datagram, like an observer on the network path.
+fn udp_tap(
+    server: std::net::SocketAddr,
+) -> (
+    std::net::SocketAddr,
+    std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    std::sync::Arc<std::sync::atomic::AtomicBool>,
+) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket
+        .set_read_timeout(Some(std::time::Duration::from_millis(100)))
+        .unwrap();
+    let addr = socket.local_addr().unwrap();
+    let captured = Arc::new(Mutex::new(Vec::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let (c, s) = (captured.clone(), stop.clone());
+    std::thread::spawn(move || {
+        let mut client = None;
+        let mut buf = vec![0u8; 65_536];
+        while !s.load(Ordering::Relaxed) {
+            let Ok((n, from)) = socket.recv_from(&mut buf) else {
+                continue;
+            };
+            c.lock().unwrap().extend_from_slice(&buf[..n]);
+            if from == server {
+                if let Some(to) = client {
+                    let _ = socket.send_to(&buf[..n], to);
+                }
+            } else {
+                client = Some(from);
+                let _ = socket.send_to(&buf[..n], server);
+            }
+        }
+    });
+    (addr, captured, stop)
+}
+
+#[test]
+fn issue_4_a_capture_of_the_handshake_does_not_contain_member_keys() {
+    use kenes_sync::net::Ticket;
+    let p = pair();
+    ok(
+        &p.a,
+        &[
+            "propose",
+            &p.committee,
+            "--title",
+            "seen through the tap",
+            "decision",
+        ],
+    );
+    let (_server, ticket) = serve(&p.a);
+    let real = Ticket::from_text(&ticket).unwrap();
+    let (tap, captured, stop) = udp_tap(real.addrs[0]);
+    let tapped = Ticket {
+        addrs: vec![tap],
+        ..real
+    };
+    let stats = json(&p.b, &["sync", &tapped.to_text(), "--bind", "127.0.0.1:0"]);
+    assert_eq!(stats["ops_received"], 1);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let capture = captured.lock().unwrap().clone();
+    assert!(capture.len() > 1_000, "the tap saw the session");
+    for dir in [&p.a, &p.b] {
+        let key = json(dir, &["id", "show"])["public_key"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let bytes: Vec<u8> = (0..32)
+            .map(|i| u8::from_str_radix(&key[2 * i..2 * i + 2], 16).unwrap())
+            .collect();
+        assert!(
+            !capture.windows(32).any(|w| w == bytes.as_slice()),
+            "a member key crossed the wire in the clear"
+        );
+        assert!(
+            !String::from_utf8_lossy(&capture).contains(&key),
+            "a member key crossed the wire as hex"
+        );
+    }
+}
