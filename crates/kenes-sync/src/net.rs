@@ -327,10 +327,14 @@ pub async fn sync_with(
                 .map_err(io)?;
         let (mut send, mut recv) = conn.open_bi().await.map_err(io)?;
         let endpoints = (*endpoint.id().as_bytes(), *conn.remote_id().as_bytes());
-        handshake(
-            &mut send, &mut recv, replica, key, endpoints, true, &mut stats,
+        tokio::time::timeout(
+            TURN_TIMEOUT,
+            handshake(
+                &mut send, &mut recv, replica, key, endpoints, true, &mut stats,
+            ),
         )
         .await
+        .unwrap_or(Err(NetError::Timeout))
         .map_err(|e| match e {
             NetError::Io(reason) => NetError::Refused(reason),
             other => other,
@@ -371,11 +375,17 @@ pub async fn serve_connection(
         let mut stats = SyncStats::default();
         let (mut send, mut recv) = conn.accept_bi().await.map_err(io)?;
         let endpoints = (*conn.remote_id().as_bytes(), *endpoint.id().as_bytes());
-        if let Err(e) = handshake(
-            &mut send, &mut recv, replica, key, endpoints, false, &mut stats,
+        // A peer that stalls in the handshake is dropped after one turn's
+        // time, so it cannot hold the node.
+        let admitted = tokio::time::timeout(
+            TURN_TIMEOUT,
+            handshake(
+                &mut send, &mut recv, replica, key, endpoints, false, &mut stats,
+            ),
         )
         .await
-        {
+        .unwrap_or(Err(NetError::Timeout));
+        if let Err(e) = admitted {
             conn.close(1u32.into(), b"not admitted");
             return Err(e);
         }
