@@ -122,7 +122,11 @@ pub enum Command {
         bind: std::net::SocketAddr,
     },
     /// Print the ticket of the node running on this data directory.
-    Ticket,
+    Ticket {
+        /// Also draw it as a QR code in the terminal.
+        #[arg(long)]
+        qr: bool,
+    },
     /// Peers `kenes serve` syncs with every 30 seconds and after local
     /// changes.
     #[command(subcommand)]

@@ -54,7 +54,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report(cmd) => actions::report(&ctx, cmd),
         Command::Situation { by } => actions::situation(&ctx, by),
         Command::Serve { bind } => net::serve(&ctx, bind),
-        Command::Ticket => net::ticket(&ctx),
+        Command::Ticket { qr } => net::ticket(&ctx, qr),
         Command::Peers(cmd) => net::peers(&ctx, cmd),
         Command::Sync { ticket, bind } => net::sync(&ctx, &ticket, bind),
         Command::Export { file, for_frontier } => {

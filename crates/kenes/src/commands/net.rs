@@ -251,7 +251,7 @@ pub fn serve(ctx: &Context, bind: SocketAddr) -> Result<()> {
     })
 }
 
-pub fn ticket(ctx: &Context) -> Result<()> {
+pub fn ticket(ctx: &Context, qr: bool) -> Result<()> {
     let path = ctx.data.root().join("sync-ticket");
     let text = std::fs::read_to_string(&path).map_err(|_| {
         user(format!(
@@ -260,6 +260,16 @@ pub fn ticket(ctx: &Context) -> Result<()> {
         ))
     })?;
     let ticket = Ticket::from_text(&text).map_err(net_error)?;
+    if qr && !ctx.json {
+        let code =
+            qrcode::QrCode::new(ticket.to_text().as_bytes()).context("cannot draw the ticket")?;
+        println!(
+            "{}",
+            code.render::<qrcode::render::unicode::Dense1x2>()
+                .quiet_zone(true)
+                .build()
+        );
+    }
     emit(ctx.json, &json!({ "ticket": ticket.to_text() }), || {
         ticket.to_text()
     });
