@@ -792,6 +792,11 @@ fn issue_4_sync_over_quic_on_loopback_admits_members_only() {
     }
     let (_server, ticket) = serve(&p.a);
     assert!(ticket.starts_with("kenes1"));
+    let drawn = ok(&p.a, &["ticket", "--qr"]);
+    assert!(
+        drawn.contains('█') && drawn.trim_end().ends_with(&ticket),
+        "a QR code, then the ticket"
+    );
     let stats = json(&p.b, &["sync", &ticket, "--bind", "127.0.0.1:0"]);
     assert_eq!(stats["ops_received"], 5);
     assert_eq!(digest(&p.a), digest(&p.b));
