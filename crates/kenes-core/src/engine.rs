@@ -408,11 +408,6 @@ impl Engine {
         self.pending.ops.len()
     }
 
-    /// The pending ops (not part of the op set).
-    pub fn pending_ops(&self) -> impl Iterator<Item = &Op> {
-        self.pending.ops.values()
-    }
-
     /// The pending op with this id, if any.
     pub fn pending_op(&self, id: &Hash) -> Option<&Op> {
         self.pending.ops.get(id)

@@ -60,9 +60,6 @@ pub struct Op {
     pub bytes: Vec<u8>,
 }
 
-/// Alias kept for readability where an op is known to be signed.
-pub type SignedOp = Op;
-
 #[derive(Serialize)]
 struct WireRef<'a> {
     version: u8,

@@ -30,11 +30,6 @@ impl Unseen {
         self.ranges.iter().map(|(a, b)| u64::from(b - a)).sum()
     }
 
-    /// Number of ranges (its size in memory).
-    pub fn runs(&self) -> usize {
-        self.ranges.len()
-    }
-
     /// The smallest ordinal, if any.
     pub fn min(&self) -> Option<u32> {
         self.ranges.first().map(|r| r.0)
@@ -44,11 +39,6 @@ impl Unseen {
     pub fn contains(&self, ord: u32) -> bool {
         let i = self.ranges.partition_point(|r| r.1 <= ord);
         self.ranges.get(i).is_some_and(|r| r.0 <= ord)
-    }
-
-    /// Every ordinal, ascending.
-    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
-        self.ranges.iter().flat_map(|&(a, b)| a..b)
     }
 
     /// `self ∪ [from, to)`, where every ordinal of `self` is below `to`.
