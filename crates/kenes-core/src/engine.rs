@@ -135,6 +135,20 @@ struct ProposalMeta {
     kind: ProposalKind,
 }
 
+/// A [`View`] of `engine`'s accepted ops minus `unseen`, borrowing only
+/// the fields it reads (so the engine's other fields stay mutable).
+macro_rules! view {
+    ($engine:expr, $unseen:expr) => {
+        View {
+            entries: &$engine.entries,
+            proposals: &$engine.proposals,
+            closes_of: &$engine.closes_of,
+            votes_of: &$engine.votes_of,
+            unseen: $unseen,
+        }
+    };
+}
+
 /// Answers [`FoldContext`] for the accepted ops minus `unseen`.
 struct View<'a> {
     entries: &'a [Entry],
@@ -418,13 +432,7 @@ impl Engine {
     pub fn live_tally(&self, proposal: &Hash) -> Option<ProposalResult> {
         let meta = self.proposals.get(proposal)?;
         let everything = Unseen::default();
-        let view = View {
-            entries: &self.entries,
-            proposals: &self.proposals,
-            closes_of: &self.closes_of,
-            votes_of: &self.votes_of,
-            unseen: &everything,
-        };
+        let view = view!(self, &everything);
         let newest = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
         Some(view.count_in(proposal, meta, &[newest]))
     }
@@ -895,13 +903,7 @@ impl Engine {
         }
         log.since_checkpoint += 1;
         let unseen = Unseen::default();
-        let view = View {
-            entries: &self.entries,
-            proposals: &self.proposals,
-            closes_of: &self.closes_of,
-            votes_of: &self.votes_of,
-            unseen: &unseen,
-        };
+        let view = view!(self, &unseen);
         if let Some(committee) = self.state.committees.get_mut(&c) {
             committee.apply(op, &view);
             if log.since_checkpoint >= self.checkpoint_every {
@@ -938,13 +940,7 @@ impl Engine {
             None => (None, Bound::Unbounded),
         };
         let unseen = Unseen::default();
-        let view = View {
-            entries: &self.entries,
-            proposals: &self.proposals,
-            closes_of: &self.closes_of,
-            votes_of: &self.votes_of,
-            unseen: &unseen,
-        };
+        let view = view!(self, &unseen);
         let known = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
         let mut since = 0;
         for (&key, &ord) in log.ops.range((start, Bound::Unbounded)) {
@@ -998,13 +994,7 @@ impl Engine {
         if fresh && !tail.clone().any(|(_, &ord)| unseen.contains(ord)) {
             return Some(Cow::Borrowed(current));
         }
-        let view = View {
-            entries: &self.entries,
-            proposals: &self.proposals,
-            closes_of: &self.closes_of,
-            votes_of: &self.votes_of,
-            unseen,
-        };
+        let view = view!(self, unseen);
         let mut committee = checkpoint.map(|cp| cp.state.clone());
         for (_, &ord) in tail {
             if unseen.contains(ord) {
