@@ -302,25 +302,11 @@ fn pass(
 
 #[test]
 fn councils_seat_elected_delegates_weigh_them_and_recall_them() {
-    use kenes_core::body::{Ballot, CommitteeKind, CouncilScope};
+    use kenes_core::body::Ballot;
     let mut w = World::new();
     let a = w.committee(1, "Ozenmunaigas workers", 1);
     members(&mut w, a, &[2, 3, 4]);
-    let k = w
-        .act(
-            1,
-            Body::CreateCommittee {
-                name: "Mangystau council".into(),
-                kind: CommitteeKind::Council {
-                    scope: CouncilScope::Area("Kazakhstan/Mangystau".into()),
-                },
-                policy: Policy {
-                    vouches_required: 1,
-                    ..Policy::default()
-                },
-            },
-        )
-        .id;
+    let k = council(&mut w, "Mangystau council", "Kazakhstan/Mangystau");
     // Electing before affiliating is refused.
     let early = propose(
         &mut w,
@@ -458,7 +444,7 @@ fn councils_seat_elected_delegates_weigh_them_and_recall_them() {
 
 #[test]
 fn demands_are_adopted_merged_without_cycles_and_ranked() {
-    use kenes_core::body::{CommitteeKind, CouncilScope, DemandCategory};
+    use kenes_core::body::DemandCategory;
     use kenes_core::governance::EffectNote;
     use kenes_core::platform::platform;
     let mut w = World::new();
@@ -466,21 +452,7 @@ fn demands_are_adopted_merged_without_cycles_and_ranked() {
     members(&mut w, a, &[2]);
     let b = w.committee(1, "Aktau residents", 1);
     members(&mut w, b, &[3, 4]);
-    let k = w
-        .act(
-            1,
-            Body::CreateCommittee {
-                name: "Mangystau council".into(),
-                kind: CommitteeKind::Council {
-                    scope: CouncilScope::Area("Kazakhstan/Mangystau".into()),
-                },
-                policy: Policy {
-                    vouches_required: 1,
-                    ..Policy::default()
-                },
-            },
-        )
-        .id;
+    let k = council(&mut w, "Mangystau council", "Kazakhstan/Mangystau");
     for (c, voters) in [(a, vec![1, 2]), (b, vec![1, 3, 4])] {
         pass(
             &mut w,
@@ -711,26 +683,12 @@ fn reports_update_and_fill_the_situation_board() {
 #[test]
 fn who_may_do_what_in_governance() {
     use kenes_core::RejectReason::*;
-    use kenes_core::body::{CommitteeKind, CouncilScope, DemandCategory, ReportKind, ReportStatus};
+    use kenes_core::body::{DemandCategory, ReportKind, ReportStatus};
     let mut w = World::new();
     let a = w.committee(1, "Atyrau oil workers", 1);
     members(&mut w, a, &[2]);
     let b = w.committee(1, "Uralsk residents", 1);
-    let k = w
-        .act(
-            1,
-            Body::CreateCommittee {
-                name: "Atyrau council".into(),
-                kind: CommitteeKind::Council {
-                    scope: CouncilScope::Area("Kazakhstan/Atyrau".into()),
-                },
-                policy: Policy {
-                    vouches_required: 1,
-                    ..Policy::default()
-                },
-            },
-        )
-        .id;
+    let k = council(&mut w, "Atyrau council", "Kazakhstan/Atyrau");
     // 3 has standing (vouched into b) but is a member of nothing.
     w.act(
         1,

@@ -508,6 +508,24 @@ fn id_of(v: Value) -> String {
     v["id"].as_str().unwrap().to_string()
 }
 
+/// A third member, Gulnar, vouched in by A and B, joined, and carried to
+/// all three nodes. Returns her data directory and public key.
+fn third_member(p: &Pair) -> (std::path::PathBuf, String) {
+    let c = p.a.parent().unwrap().join("c");
+    let pc = json(&c, &["id", "new", "--name", "Gulnar"])["public_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(&p.a, &["vouch", &p.committee, &pc]);
+    sync(&p.a, &p.b);
+    ok(&p.b, &["vouch", &p.committee, &pc]);
+    sync(&p.b, &p.a);
+    sync(&p.a, &c);
+    ok(&c, &["join", &p.committee]);
+    sync_all(&[p.a.as_path(), p.b.as_path(), c.as_path()]);
+    (c, pc)
+}
+
 /// Proposes on `proposer`, has every node vote yes, closes on the proposer.
 fn pass(nodes: &[&Path], proposer: &Path, args: &[&str]) -> String {
     let mut all = vec!["propose"];
@@ -527,11 +545,7 @@ fn pass(nodes: &[&Path], proposer: &Path, args: &[&str]) -> String {
 #[test]
 fn issue_3_delegates_elected_mandated_and_recalled() {
     let p = pair();
-    let c = p.a.parent().unwrap().join("c");
-    let pc = json(&c, &["id", "new", "--name", "Gulnar"])["public_key"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (c, pc) = third_member(&p);
     let pb = json(&p.b, &["id", "show"])["public_key"]
         .as_str()
         .unwrap()
@@ -540,15 +554,7 @@ fn issue_3_delegates_elected_mandated_and_recalled() {
         .as_str()
         .unwrap()
         .to_string();
-    // Gulnar is vouched in by both members and joins.
-    ok(&p.a, &["vouch", &p.committee, &pc]);
-    sync(&p.a, &p.b);
-    ok(&p.b, &["vouch", &p.committee, &pc]);
-    sync(&p.b, &p.a);
-    sync(&p.a, &c);
-    ok(&c, &["join", &p.committee]);
     let nodes = [p.a.as_path(), p.b.as_path(), c.as_path()];
-    sync_all(&nodes);
     let council = id_of(json(
         &p.a,
         &[
@@ -926,19 +932,7 @@ fn converge(nodes: &[&Path]) -> bool {
 #[test]
 fn issue_4_three_nodes_in_a_line_converge_and_again_after_a_restart() {
     let p = pair();
-    let c = p.a.parent().unwrap().join("c");
-    let pc = json(&c, &["id", "new", "--name", "Gulnar"])["public_key"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    ok(&p.a, &["vouch", &p.committee, &pc]);
-    sync(&p.a, &p.b);
-    ok(&p.b, &["vouch", &p.committee, &pc]);
-    sync(&p.b, &p.a);
-    sync(&p.a, &c);
-    ok(&c, &["join", &p.committee]);
-    sync(&c, &p.a);
-    sync(&p.a, &p.b);
+    let (c, _) = third_member(&p);
     let (a, b, cc) = (p.a.as_path(), p.b.as_path(), c.as_path());
     let (_sa, ta) = serve(a);
     let (_sc, tc) = serve(cc);

@@ -236,3 +236,22 @@ pub fn closing(w: &World, c: Hash, p: &Op) -> Option<kenes_core::governance::Clo
         ProposalStatus::Open => None,
     }
 }
+
+/// A council for `area`, convened by member 1.
+pub fn council(w: &mut World, name: &str, area: &str) -> Hash {
+    let op = w.act(
+        1,
+        Body::CreateCommittee {
+            name: name.into(),
+            kind: CommitteeKind::Council {
+                scope: kenes_core::body::CouncilScope::Area(area.into()),
+            },
+            policy: Policy {
+                vouches_required: 1,
+                ..Policy::default()
+            },
+        },
+    );
+    assert_eq!(w.outcome(&op), Outcome::Applied);
+    op.id
+}
