@@ -8,13 +8,17 @@
 //!   optionally encrypted (Argon2id + XChaCha20-Poly1305), with the last op
 //!   the member authored in each federation.
 //! - [`bundle`]: the sneakernet file formats: op bundles and frontiers.
+//! - [`author`]: authoring an op as this device's member, safely.
+//! - [`peers`]: the peers a node syncs with.
 //! - [`datadir`]: where those files live.
 #![deny(missing_docs)]
 
+pub mod author;
 pub mod bundle;
 pub mod datadir;
 mod db;
 pub mod keyfile;
+pub mod peers;
 mod schema;
 
 pub use db::{ImportCounts, Store, StoreError, kind_detail};

@@ -11,6 +11,7 @@
 pub mod admission;
 pub mod index;
 pub mod net;
+pub mod node;
 pub mod reconcile;
 pub mod session;
 

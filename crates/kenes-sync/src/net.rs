@@ -141,6 +141,20 @@ pub trait Replica {
     fn ingest(&mut self, ops: &[Vec<u8>]) -> Result<(), String>;
 }
 
+/// A node's database is a replica: what it receives goes through the
+/// store's validated, transactional ingest.
+impl Replica for kenes_store::Store {
+    fn engine(&self) -> &Engine {
+        kenes_store::Store::engine(self)
+    }
+
+    fn ingest(&mut self, ops: &[Vec<u8>]) -> Result<(), String> {
+        kenes_store::Store::ingest(self, ops, kenes_core::Verify::Signatures)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
 /// What one session did.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct SyncStats {

@@ -1,14 +1,11 @@
 //! What every command needs: the data directory, the member key, the
 //! chosen federation, and authoring an op safely.
 //!
-//! Authoring order (DESIGN §3): the op is persisted in the database before
-//! the key file records it, and nothing is exported before it is persisted.
-//! A database behind the key file's record refuses to author.
 
 use crate::error::user;
 use anyhow::{Context as _, Result};
-use kenes_core::{Body, Hash, Op, Verify};
-use kenes_store::Store;
+use kenes_core::{Body, Hash, Op, SecretKey};
+use kenes_store::{Store, author};
 use kenes_store::datadir::DataDir;
 use kenes_store::keyfile::KeyFile;
 
@@ -91,42 +88,23 @@ impl Context {
             .with_context(|| format!("cannot open federation {}", id.short()))
     }
 
-    /// Authors `body` as this device's member in `store`'s federation:
-    /// refuses if the database is behind the key file or the op would be
-    /// rejected, persists the op, then records it in the key file.
+    /// Unlocks the member key with `$KENES_PASSPHRASE` when it is encrypted.
+    pub fn member_key(&self) -> Result<SecretKey> {
+        Ok(self
+            .key_file()?
+            .unlock(std::env::var(PASSPHRASE_VAR).ok().as_deref())?)
+    }
+
+    /// Authors `body` as this device's member in `store`'s federation
+    /// (see [`kenes_store::author`]).
     pub fn author(&self, store: &mut Store, body: Body) -> Result<Op> {
-        let mut key_file = self.key_file()?;
-        let key = key_file.unlock(std::env::var(PASSPHRASE_VAR).ok().as_deref())?;
-        let me = key.public();
-        let federation = store.federation();
-        if let Some(last) = key_file.last(&federation) {
-            let (next, _) = store.engine().next_position(&me);
-            if !store.engine().contains(&last.id) || next <= last.seq {
-                return Err(user(format!(
-                    "this database is behind your key file (your last op here is seq {}, {}): authoring now would fork your identity; import a bundle that holds it first",
-                    last.seq,
-                    last.id.short()
-                )));
+        let key = self.member_key()?;
+        author::author(store, &self.data.key_file(), &key, body, now_ms()).map_err(|e| {
+            if e.is_user_error() {
+                user(e.to_string())
+            } else {
+                anyhow::anyhow!(e)
             }
-        }
-        if !matches!(body, Body::CreateFederation { .. })
-            && let Err(reason) = store.check(me, &body)
-        {
-            return Err(user(format!("refused: {reason}")));
-        }
-        let op = store.engine().author(&key, body, now_ms());
-        let report = store.ingest(std::slice::from_ref(&op.bytes), Verify::Signatures)?;
-        if let Some((_, reason)) = report.dropped.first() {
-            let hint = match reason {
-                kenes_core::engine::DropReason::NoStanding => {
-                    ": a member must vouch for you, and you must import their bundle"
-                }
-                _ => "",
-            };
-            return Err(user(format!("refused: {reason}{hint}")));
-        }
-        key_file.record(federation, op.fields.seq, op.id);
-        key_file.save(&self.data.key_file())?;
-        Ok(op)
+        })
     }
 }

@@ -28,6 +28,7 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    log_to_stderr();
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -35,4 +36,26 @@ fn main() -> ExitCode {
             ExitCode::from(error::exit_code(&e))
         }
     }
+}
+
+/// The node's events (sessions, refusals) go to stderr: kenes' own at info
+/// level, its dependencies' only when they warn. `RUST_LOG`-style tuning is
+/// not needed for a tool people run by hand.
+fn log_to_stderr() {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::prelude::*;
+    let filter = Targets::new()
+        .with_default(LevelFilter::WARN)
+        .with_target("kenes", LevelFilter::INFO)
+        .with_target("kenes_sync", LevelFilter::INFO)
+        .with_target("kenes_web", LevelFilter::INFO);
+    let _ = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_target(false)
+                .without_time(),
+        )
+        .with(filter)
+        .try_init();
 }

@@ -1,0 +1,88 @@
+//! Authoring an op as this device's member, safely.
+//!
+//! Order (DESIGN §3): the op is persisted in the database before the key
+//! file records it, and nothing is exported before it is persisted. A
+//! database behind the key file's record refuses to author, because
+//! authoring there would fork the member's identity.
+
+use crate::Store;
+use crate::db::StoreError;
+use crate::keyfile::{KeyError, KeyFile};
+use kenes_core::engine::DropReason;
+use kenes_core::{Body, Hash, Op, SecretKey, Verify};
+use std::path::Path;
+
+/// Why an op was not authored.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthorError {
+    /// The database lacks the member's last op that the key file records.
+    #[error(
+        "this database is behind your key file (your last op here is seq {seq}, {id}): authoring now would fork your identity; import a bundle that holds it first"
+    )]
+    Behind {
+        /// The recorded sequence number.
+        seq: u64,
+        /// The recorded op, shortened.
+        id: String,
+    },
+    /// The op would be rejected or dropped.
+    #[error("refused: {0}")]
+    Refused(String),
+    /// The key file could not be read or written.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl AuthorError {
+    /// Whether the error is the user's to fix (as opposed to a failure of
+    /// this machine).
+    pub fn is_user_error(&self) -> bool {
+        matches!(self, AuthorError::Behind { .. } | AuthorError::Refused(_))
+    }
+}
+
+/// Authors `body` with `key` in `store`'s federation at time `now_ms`:
+/// refuses if the database is behind the key file at `key_path` or the op
+/// would be rejected, persists the op, then records it in the key file.
+pub fn author(
+    store: &mut Store,
+    key_path: &Path,
+    key: &SecretKey,
+    body: Body,
+    now_ms: u64,
+) -> Result<Op, AuthorError> {
+    let mut key_file = KeyFile::load(key_path)?;
+    let me = key.public();
+    let federation: Hash = store.federation();
+    if let Some(last) = key_file.last(&federation) {
+        let (next, _) = store.engine().next_position(&me);
+        if !store.engine().contains(&last.id) || next <= last.seq {
+            return Err(AuthorError::Behind {
+                seq: last.seq,
+                id: last.id.short(),
+            });
+        }
+    }
+    if !matches!(body, Body::CreateFederation { .. })
+        && let Err(reason) = store.check(me, &body)
+    {
+        return Err(AuthorError::Refused(reason.to_string()));
+    }
+    let op = store.engine().author(key, body, now_ms);
+    let report = store.ingest(std::slice::from_ref(&op.bytes), Verify::Signatures)?;
+    if let Some((_, reason)) = report.dropped.first() {
+        let hint = match reason {
+            DropReason::NoStanding => {
+                ": a member must vouch for you, and you must import their bundle"
+            }
+            _ => "",
+        };
+        return Err(AuthorError::Refused(format!("{reason}{hint}")));
+    }
+    key_file.record(federation, op.fields.seq, op.id);
+    key_file.save(key_path)?;
+    Ok(op)
+}
