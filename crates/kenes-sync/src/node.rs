@@ -158,7 +158,9 @@ impl Node {
             if let iroh::endpoint::IncomingAddr::Ip(from) = incoming.remote_addr()
                 && !limit.admit(from.ip(), Instant::now())
             {
-                tracing::warn!("refused a session from {from}: more than {SESSIONS_PER_MINUTE} a minute");
+                tracing::warn!(
+                    "refused a session from {from}: more than {SESSIONS_PER_MINUTE} a minute"
+                );
                 incoming.refuse();
                 continue;
             }
@@ -294,6 +296,9 @@ mod tests {
         }
         assert!(!limit.admit(a, start), "one too many from the same address");
         assert!(limit.admit(b, start), "another address is not affected");
-        assert!(limit.admit(a, start + Duration::from_secs(61)), "the window slides");
+        assert!(
+            limit.admit(a, start + Duration::from_secs(61)),
+            "the window slides"
+        );
     }
 }

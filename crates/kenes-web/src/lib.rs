@@ -1,1 +1,23 @@
-//! x
+//! kenes-web: the local web app and JSON API of a running node.
+//!
+//! - Server-rendered HTML ([`views`], maud) with one small embedded script
+//!   for live updates; every asset is in the binary, so it works offline.
+//! - [`security`]: session token, CSRF token, Host/Origin checks.
+//! - [`i18n`]: English, Russian and Kazakh from Fluent files.
+//! - [`actions`]: the changes a member can make, parsed from untrusted
+//!   input and authored through the store's guarded path.
+//! - [`model`]: the JSON shapes, shared with the CLI's `--json`.
+//!
+//! The UI acts as the device's member: it needs the member key, unlocked
+//! from the key file (with the passphrase entered in the UI when the file
+//! is encrypted).
+#![deny(missing_docs)]
+
+pub mod actions;
+pub mod i18n;
+pub mod model;
+pub mod security;
+mod server;
+pub mod views;
+
+pub use server::{App, WEB_URL_FILE, router, serve};

@@ -113,14 +113,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "area")]
         by: GroupingArg,
     },
-    /// Run this node: accept sync sessions from members over QUIC until
-    /// stopped. Prints its ticket and writes it to `sync-ticket` in the data
-    /// directory.
-    Serve {
-        /// Socket address to bind the sync endpoint to.
-        #[arg(long, default_value = "0.0.0.0:0")]
-        bind: std::net::SocketAddr,
-    },
+    /// Run this node until stopped: the web UI on 127.0.0.1:7878 (its URL,
+    /// with the session token, is printed and written to `web-url` in the
+    /// data directory), and sync with members over QUIC (the ticket is
+    /// printed and written to `sync-ticket`).
+    Serve(ServeArgs),
     /// Print the ticket of the node running on this data directory.
     Ticket {
         /// Also draw it as a QR code in the terminal.
@@ -170,14 +167,43 @@ pub enum Command {
     /// Build the January 2022 scenario in a fresh data directory and
     /// summarise it.
     Demo {
-        /// Do not serve the web UI (it does not exist yet: the demo always
-        /// prints a summary and exits).
+        /// Print the summary and exit instead of serving the web UI.
         #[arg(long)]
         no_serve: bool,
+        /// Where to serve the node (sync on loopback by default: the demo
+        /// is for this machine).
+        #[command(flatten)]
+        serve: DemoServeArgs,
     },
     /// Measure performance against its limits.
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+/// Where `kenes serve` listens.
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Socket address to bind the sync endpoint to.
+    #[arg(long, default_value = "0.0.0.0:0")]
+    pub bind: std::net::SocketAddr,
+    /// Socket address of the web UI (keep it on loopback: the UI acts as
+    /// your member).
+    #[arg(long, default_value = "127.0.0.1:7878")]
+    pub web: std::net::SocketAddr,
+    /// Do not serve the web UI.
+    #[arg(long)]
+    pub no_web: bool,
+}
+
+/// Where `kenes demo` serves.
+#[derive(Args, Debug, Clone)]
+pub struct DemoServeArgs {
+    /// Socket address to bind the sync endpoint to.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub bind: std::net::SocketAddr,
+    /// Socket address of the web UI.
+    #[arg(long, default_value = "127.0.0.1:7878")]
+    pub web: std::net::SocketAddr,
 }
 
 /// `kenes id …`

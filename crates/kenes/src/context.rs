@@ -5,9 +5,9 @@
 use crate::error::user;
 use anyhow::{Context as _, Result};
 use kenes_core::{Body, Hash, Op, SecretKey};
-use kenes_store::{Store, author};
 use kenes_store::datadir::DataDir;
 use kenes_store::keyfile::KeyFile;
+use kenes_store::{Store, author};
 
 /// The environment variable holding the key passphrase.
 pub const PASSPHRASE_VAR: &str = "KENES_PASSPHRASE";

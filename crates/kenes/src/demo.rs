@@ -22,6 +22,7 @@ use kenes_core::{Body, Engine, Hash, PublicKey, SecretKey, Verify};
 use kenes_store::Store;
 use kenes_store::keyfile::KeyFile;
 use serde_json::json;
+use std::net::SocketAddr;
 
 /// 1 January 2022, 00:00 UTC.
 const NEW_YEAR: u64 = 1_640_995_200_000;
@@ -864,7 +865,7 @@ pub fn build(bar: indicatif::ProgressBar) -> Result<(SecretKey, Vec<Vec<u8>>)> {
 }
 
 /// Runs `kenes demo`.
-pub fn run(ctx: &Context, _no_serve: bool) -> Result<()> {
+pub fn run(ctx: &Context, serve: Option<(SocketAddr, SocketAddr)>) -> Result<()> {
     if ctx.data.key_file().exists() || !ctx.data.federations()?.is_empty() {
         return Err(user(format!(
             "{} is not a fresh data directory: give `kenes --data-dir NEW_DIR demo`",
@@ -894,10 +895,15 @@ pub fn run(ctx: &Context, _no_serve: bool) -> Result<()> {
         key_file.record(federation, seq, id);
     }
     key_file.save(&ctx.data.key_file())?;
-    summary(ctx, &store)
+    summary(ctx, &store, serve.is_some())?;
+    drop(store);
+    match serve {
+        Some((bind, web)) => crate::commands::net::serve(ctx, bind, Some(web)),
+        None => Ok(()),
+    }
 }
 
-fn summary(ctx: &Context, store: &Store) -> Result<()> {
+fn summary(ctx: &Context, store: &Store, serving: bool) -> Result<()> {
     let state = store.engine().state();
     let count = |label: &str| {
         state
@@ -1014,7 +1020,10 @@ fn summary(ctx: &Context, store: &Store) -> Result<()> {
         lines.push(format!(
             "             kenes --data-dir {dir} committee list"
         ));
-        lines.push("The web UI arrives with its own issue; until then the demo prints this summary and exits.".into());
+        if serving {
+            lines.push(String::new());
+            lines.push("Serving it now: open the web UI at the URL below (Ctrl-C stops).".into());
+        }
         lines.join("\n")
     });
     Ok(())

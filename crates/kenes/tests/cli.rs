@@ -864,7 +864,7 @@ fn serve(dir: &Path) -> (Server, String) {
         Command::new(env!("CARGO_BIN_EXE_kenes"))
             .arg("--data-dir")
             .arg(dir)
-            .args(["serve", "--bind", "127.0.0.1:0"])
+            .args(["serve", "--bind", "127.0.0.1:0", "--web", "127.0.0.1:0"])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -909,7 +909,10 @@ fn issue_4_a_node_syncs_its_peers_after_local_changes() {
     assert!(arrived, "B's node did not sync its change to A");
     let peers = json(&p.b, &["peers", "list"]);
     assert_eq!(peers[0]["last"]["ok"], true, "{peers}");
-    assert!(peers[0]["last"]["ops_sent"].as_u64().unwrap() >= 1, "{peers}");
+    assert!(
+        peers[0]["last"]["ops_sent"].as_u64().unwrap() >= 1,
+        "{peers}"
+    );
 }
 
 /// Waits until every node reports the same digest.

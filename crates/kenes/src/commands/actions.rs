@@ -11,7 +11,9 @@ use anyhow::Result;
 use kenes_core::body::{DemandCategory, ReportKind, ReportStatus};
 use kenes_core::platform::{Grouping, day_of};
 use kenes_core::{Body, Hash, State};
-use serde_json::{Value, json};
+use kenes_web::model;
+use kenes_web::model::lower;
+use serde_json::json;
 
 /// Finds a record by id prefix among every committee's `records`:
 /// `(committee, id)`. `what` names it in errors.
@@ -40,10 +42,6 @@ pub fn find_demand(state: &State, text: &str) -> Result<(Hash, Hash)> {
 
 fn find_report(state: &State, text: &str) -> Result<(Hash, Hash)> {
     find_in(state, text, "report", |c| &c.reports)
-}
-
-fn lower(value: impl std::fmt::Debug) -> String {
-    format!("{value:?}").to_lowercase()
 }
 
 pub fn demand(ctx: &Context, cmd: DemandCommand) -> Result<()> {
@@ -92,27 +90,7 @@ pub fn demand(ctx: &Context, cmd: DemandCommand) -> Result<()> {
         DemandCommand::List => {
             let store = ctx.open()?;
             let state = store.engine().state();
-            let mut rows: Vec<Value> = Vec::new();
-            for c in state.committees.values() {
-                for (id, d) in &c.demands {
-                    let adopted_by: Vec<String> = state
-                        .committees
-                        .values()
-                        .filter(|a| a.adopted.contains(id))
-                        .map(|a| a.name.clone())
-                        .collect();
-                    rows.push(json!({
-                        "id": id.to_hex(),
-                        "title": d.title,
-                        "category": lower(d.category),
-                        "text": d.text,
-                        "origin": c.id.to_hex(),
-                        "origin_name": c.name,
-                        "adopted_by": adopted_by,
-                        "supporters": d.supporters.len(),
-                    }));
-                }
-            }
+            let rows = model::demands(state);
             emit(ctx.json, &rows, || {
                 if rows.is_empty() {
                     return "no demands yet".into();
@@ -157,25 +135,7 @@ pub fn platform(ctx: &Context, council: Option<&str>) -> Result<()> {
             .get(c)
             .map_or_else(|| c.short(), |c| c.name.clone())
     };
-    let rows: Vec<Value> = list
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            json!({
-                "rank": i + 1,
-                "demand": e.demand.to_hex(),
-                "title": e.title,
-                "category": lower(e.category),
-                "origin": e.origin.to_hex(),
-                "origin_name": name(&e.origin),
-                "merged": e.merged.iter().map(|d| d.to_hex()).collect::<Vec<_>>(),
-                "committees": e.adopting.len(),
-                "adopting": e.adopting.iter().map(&name).collect::<Vec<_>>(),
-                "members": e.members,
-                "supporters": e.supporters,
-            })
-        })
-        .collect();
+    let rows = model::platform(state, council.as_ref());
     emit(ctx.json, &rows, || {
         if list.is_empty() {
             return "the platform is empty: no counted committee has adopted a demand".into();
@@ -340,25 +300,7 @@ pub fn report(ctx: &Context, cmd: ReportCommand) -> Result<()> {
                 .flat_map(|c| c.reports.iter().map(move |(id, r)| (*id, c, r)))
                 .collect();
             all.sort_by_key(|(id, _, r)| (std::cmp::Reverse(r.starts_at), *id));
-            let rows: Vec<Value> = all
-                .iter()
-                .map(|(id, c, r)| {
-                    json!({
-                        "id": id.to_hex(),
-                        "committee": c.id.to_hex(),
-                        "committee_name": c.name,
-                        "kind": lower(r.kind),
-                        "status": lower(r.status),
-                        "area": r.area,
-                        "participants": r.participants,
-                        "starts_at": r.starts_at,
-                        "day": day_of(r.starts_at),
-                        "history": r.history.iter().map(|u| json!({
-                            "status": lower(u.status), "participants": u.participants, "text": u.text, "time": u.time,
-                        })).collect::<Vec<_>>(),
-                    })
-                })
-                .collect();
+            let rows = model::reports(state);
             emit(ctx.json, &rows, || {
                 if all.is_empty() {
                     return "no reports yet".into();

@@ -8,31 +8,8 @@ use anyhow::Result;
 use kenes_core::body::{CommitteeKind, CouncilScope, Policy};
 use kenes_core::{Body, Committee, Hash, PublicKey, State};
 use kenes_store::Store;
+use kenes_web::model;
 use serde_json::{Value, json};
-
-fn committee_json(state: &State, c: &Committee) -> Value {
-    let named = |k: &PublicKey| json!({ "public_key": k.to_hex(), "name": state.name_of(k) });
-    let mut detail = kenes_store::kind_detail(&c.kind);
-    let extra = json!({
-        "id": c.id.to_hex(),
-        "name": c.name,
-        "kind": c.kind.label(),
-        "members": c.members.iter().map(|k| k.to_hex()).collect::<Vec<_>>(),
-        "member_names": c.members.iter().map(named).collect::<Vec<_>>(),
-        "convenor": c.convenor.map(|k| k.to_hex()),
-        "candidates": c.candidates.iter().map(|(k, vouchers)| json!({
-            "public_key": k.to_hex(),
-            "name": state.name_of(k),
-            "vouches": vouchers.len(),
-            "needed": c.vouches_needed(),
-        })).collect::<Vec<_>>(),
-        "vouches_required": c.policy.vouches_required,
-    });
-    if let (Some(d), Some(e)) = (detail.as_object_mut(), extra.as_object()) {
-        d.extend(e.clone());
-    }
-    detail
-}
 
 fn describe(state: &State, c: &Committee) -> String {
     let place = match &c.kind {
@@ -164,7 +141,7 @@ pub fn committee(ctx: &Context, cmd: CommitteeCommand) -> Result<()> {
             let rows: Vec<Value> = state
                 .committees
                 .values()
-                .map(|c| committee_json(state, c))
+                .map(|c| model::committee(state, c))
                 .collect();
             emit(ctx.json, &rows, || {
                 if rows.is_empty() {
@@ -192,7 +169,7 @@ pub fn committee(ctx: &Context, cmd: CommitteeCommand) -> Result<()> {
             let id = committee_id(&store, &id)?;
             let state = store.engine().state();
             let c = &state.committees[&id];
-            emit(ctx.json, &committee_json(state, c), || describe(state, c));
+            emit(ctx.json, &model::committee(state, c), || describe(state, c));
             Ok(())
         }
     }

@@ -6,10 +6,11 @@ use crate::error::user;
 use crate::output::emit;
 use anyhow::Result;
 use kenes_core::body::{Ballot, ProposalKind, Ratio};
-use kenes_core::governance::{ProposalRecord, ProposalResult, ProposalStatus};
+use kenes_core::governance::{ProposalRecord, ProposalStatus};
 use kenes_core::tally::Choice;
-use kenes_core::{Body, Engine, Hash, PublicKey, State};
+use kenes_core::{Body, Hash, PublicKey, State};
 use kenes_store::Store;
+use kenes_web::model;
 use serde_json::{Value, json};
 
 /// Finds a proposal by id prefix: `(committee, proposal)`.
@@ -369,47 +370,6 @@ pub fn seats(ctx: &Context, council: &str) -> Result<()> {
     Ok(())
 }
 
-/// For a council proposal: each standing seat's committee mandate beside
-/// the delegate's latest ballot.
-fn mandate_report(
-    state: &State,
-    engine: &Engine,
-    council: &kenes_core::Committee,
-    proposal: &Hash,
-) -> Vec<Value> {
-    if !council.kind.is_council() {
-        return Vec::new();
-    }
-    let ballots = engine.latest_ballots(proposal);
-    let mut rows = Vec::new();
-    for (c, delegates) in &council.seats {
-        let Some(committee) = state.committees.get(c) else {
-            continue;
-        };
-        let mandate = committee.mandates.get(proposal);
-        for d in delegates.iter().filter(|d| committee.members.contains(d)) {
-            let voted = match ballots.get(d) {
-                Some(Ballot::Choice(choice)) => Some(*choice),
-                _ => None,
-            };
-            let followed = match (mandate, voted) {
-                (Some(m), Some(v)) => Some(*m == v),
-                _ => None,
-            };
-            rows.push(json!({
-                "committee": c.to_hex(),
-                "committee_name": committee.name,
-                "delegate": d.to_hex(),
-                "delegate_name": state.name_of(d),
-                "mandate": mandate.map(|m| format!("{m:?}").to_lowercase()),
-                "vote": voted.map(|v| format!("{v:?}").to_lowercase()),
-                "followed": followed,
-            }));
-        }
-    }
-    rows
-}
-
 pub fn close(ctx: &Context, proposal: &str) -> Result<()> {
     let mut store = ctx.open()?;
     let (committee, proposal) = find(&store, proposal)?;
@@ -422,25 +382,13 @@ pub fn close(ctx: &Context, proposal: &str) -> Result<()> {
     )?;
     let state = store.engine().state();
     let record = &state.committees[&committee].proposals[&proposal];
-    let value = record_json(state, store.engine(), &proposal, record);
+    let value = model::proposal(state, store.engine(), &proposal, record);
     emit(
         ctx.json,
         &json!({ "op": op.id.to_hex(), "proposal": value }),
         || format!("closed {}: {}", proposal.short(), status_line(record)),
     );
     Ok(())
-}
-
-fn result_json(result: &ProposalResult) -> Value {
-    let c = &result.count;
-    json!({
-        "yes": c.yes.to_string(), "no": c.no.to_string(), "abstain": c.abstain.to_string(),
-        "block": c.block.to_string(), "electorate": c.electorate.to_string(),
-        "passed": result.passed(),
-        "failure": result.failure.map(|f| f.to_string()),
-        "elected": result.elected.iter().map(|k| k.to_hex()).collect::<Vec<_>>(),
-        "ranked": c.ranked.to_string(),
-    })
 }
 
 fn status_line(record: &ProposalRecord) -> String {
@@ -468,46 +416,6 @@ fn status_line(record: &ProposalRecord) -> String {
     }
 }
 
-fn record_json(state: &State, engine: &Engine, id: &Hash, record: &ProposalRecord) -> Value {
-    let council = state
-        .committees
-        .values()
-        .find(|c| c.proposals.contains_key(id));
-    let mandates = council
-        .map(|k| mandate_report(state, engine, k, id))
-        .unwrap_or_default();
-    let e = &record.electorate;
-    let (status, result, changed) = match &record.status {
-        ProposalStatus::Open => (
-            "open",
-            engine.live_tally(id).map(|r| result_json(&r)),
-            false,
-        ),
-        ProposalStatus::Closed(c) => (
-            "closed",
-            Some(result_json(&c.result)),
-            c.changed_after_close,
-        ),
-    };
-    json!({
-        "id": id.to_hex(),
-        "kind": record.kind.label(),
-        "title": record.title,
-        "text": record.text,
-        "proposer": record.proposer.to_hex(),
-        "proposer_name": state.name_of(&record.proposer),
-        "closes_at": record.closes_at,
-        "status": status,
-        "tally": result,
-        "changed_after_close": changed,
-        "electorate": e.voters.keys().map(|k| k.to_hex()).collect::<Vec<_>>(),
-        "quorum": format!("{}/{}", e.quorum.0, e.quorum.1),
-        "threshold": format!("{:?}", e.threshold).to_lowercase(),
-        "consensus": e.consensus,
-        "mandate_report": mandates,
-    })
-}
-
 pub fn proposal(ctx: &Context, cmd: ProposalCommand) -> Result<()> {
     let store = ctx.open()?;
     let engine = store.engine();
@@ -530,7 +438,7 @@ pub fn proposal(ctx: &Context, cmd: ProposalCommand) -> Result<()> {
             rows.sort_by_key(|(_, p, _)| p.created);
             let value: Vec<Value> = rows
                 .iter()
-                .map(|(id, p, _)| record_json(state, engine, id, p))
+                .map(|(id, p, _)| model::proposal(state, engine, id, p))
                 .collect();
             emit(ctx.json, &value, || {
                 if rows.is_empty() {
@@ -554,7 +462,7 @@ pub fn proposal(ctx: &Context, cmd: ProposalCommand) -> Result<()> {
         ProposalCommand::Show { id } => {
             let (committee, id) = find(&store, &id)?;
             let record = &state.committees[&committee].proposals[&id];
-            let value = record_json(state, engine, &id, record);
+            let value = model::proposal(state, engine, &id, record);
             emit(ctx.json, &value, || {
                 let live = match (&record.status, engine.live_tally(&id)) {
                     (ProposalStatus::Open, Some(r)) => format!(

@@ -7,6 +7,7 @@ use anyhow::Result;
 use kenes_core::Outcome;
 use kenes_core::engine::Entry;
 use kenes_core::governance::ProposalStatus;
+use kenes_web::model;
 use serde_json::{Value, json};
 
 /// A member's display name, or the start of their key.
@@ -14,20 +15,6 @@ fn author_label(state: &kenes_core::State, key: &kenes_core::PublicKey) -> Strin
     state
         .name_of(key)
         .map_or_else(|| key.short(), str::to_string)
-}
-
-fn entry_json(ctx_state: &kenes_core::State, e: &Entry) -> Value {
-    let f = &e.op.fields;
-    json!({
-        "id": e.op.id.to_hex(),
-        "author": f.author.to_hex(),
-        "author_name": ctx_state.name_of(&f.author),
-        "seq": f.seq,
-        "lamport": f.lamport,
-        "time": f.time,
-        "kind": f.body.label(),
-        "outcome": e.outcome.describe(),
-    })
 }
 
 pub fn state(ctx: &Context, digest_only: bool) -> Result<()> {
@@ -78,7 +65,7 @@ pub fn log(ctx: &Context) -> Result<()> {
     let mut entries: Vec<&Entry> = engine.entries().iter().collect();
     entries.sort_by_key(|e| e.op.order_key());
     let state = engine.state();
-    let rows: Vec<Value> = entries.iter().map(|e| entry_json(state, e)).collect();
+    let rows: Vec<Value> = entries.iter().map(|e| model::entry(state, e)).collect();
     emit(ctx.json, &rows, || {
         entries
             .iter()
@@ -108,11 +95,6 @@ pub fn rejections(ctx: &Context) -> Result<()> {
         .iter()
         .filter(|e| matches!(e.outcome, Outcome::Rejected(_) | Outcome::Void(_)))
         .collect();
-    let forks: Vec<Value> = state
-        .forks
-        .iter()
-        .map(|(k, seqs)| json!({ "member": k.to_hex(), "name": state.name_of(k), "seqs": seqs }))
-        .collect();
     let late: Vec<&Entry> = engine
         .arrived_late()
         .iter()
@@ -125,12 +107,7 @@ pub fn rejections(ctx: &Context) -> Result<()> {
         .filter(|(_, p)| matches!(&p.status, ProposalStatus::Closed(c) if c.changed_after_close))
         .map(|(id, p)| (id.to_hex(), p.title.clone()))
         .collect();
-    let value = json!({
-        "rejected": rejected.iter().map(|e| entry_json(state, e)).collect::<Vec<_>>(),
-        "forked_members": forks,
-        "arrived_late": late.iter().map(|e| entry_json(state, e)).collect::<Vec<_>>(),
-        "changed_after_close": changed.iter().map(|(id, title)| json!({ "proposal": id, "title": title })).collect::<Vec<_>>(),
-    });
+    let value = model::alerts(engine);
     emit(ctx.json, &value, || {
         let mut lines: Vec<String> = rejected
             .iter()

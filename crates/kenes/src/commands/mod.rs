@@ -5,7 +5,7 @@ mod committee;
 mod governance;
 mod identity;
 mod inspect;
-mod net;
+pub mod net;
 mod transfer;
 
 use crate::cli::{Cli, Command};
@@ -53,7 +53,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Platform { council } => actions::platform(&ctx, council.as_deref()),
         Command::Report(cmd) => actions::report(&ctx, cmd),
         Command::Situation { by } => actions::situation(&ctx, by),
-        Command::Serve { bind } => net::serve(&ctx, bind),
+        Command::Serve(args) => net::serve(&ctx, args.bind, (!args.no_web).then_some(args.web)),
         Command::Ticket { qr } => net::ticket(&ctx, qr),
         Command::Peers(cmd) => net::peers(&ctx, cmd),
         Command::Sync { ticket, bind } => net::sync(&ctx, &ticket, bind),
@@ -66,6 +66,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Log => inspect::log(&ctx),
         Command::Rejections => inspect::rejections(&ctx),
         Command::Bench(cmd) => crate::bench::run(&ctx, cmd),
-        Command::Demo { no_serve } => crate::demo::run(&ctx, no_serve),
+        Command::Demo { no_serve, serve } => {
+            crate::demo::run(&ctx, (!no_serve).then_some((serve.bind, serve.web)))
+        }
     }
 }

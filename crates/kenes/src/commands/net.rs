@@ -8,6 +8,7 @@ use kenes_store::Store;
 use kenes_store::peers::PeerBook;
 use kenes_sync::net::{self, NetError, Ticket};
 use kenes_sync::node::{Node, TICKET_FILE};
+use kenes_web::{App, WEB_URL_FILE};
 use serde_json::json;
 use std::net::SocketAddr;
 use std::sync::Mutex;
@@ -61,23 +62,84 @@ fn net_error(e: NetError) -> anyhow::Error {
     }
 }
 
-pub fn serve(ctx: &Context, bind: SocketAddr) -> Result<()> {
-    let key = ctx.member_key()?;
-    let node = Node::new(ctx.data.clone(), ctx.open()?, Some(key));
+/// Runs the node: sync on `bind`, and the web UI on `web` unless `None`.
+/// With an encrypted key and no `$KENES_PASSPHRASE`, the web UI asks for
+/// the passphrase and sync starts once it is given.
+pub fn serve(ctx: &Context, bind: SocketAddr, web: Option<SocketAddr>) -> Result<()> {
+    let key = match ctx.member_key() {
+        Ok(key) => Some(key),
+        Err(e) if web.is_some() && is_locked(&e) => None,
+        Err(e) => return Err(e),
+    };
+    let node = Node::new(ctx.data.clone(), ctx.open()?, key);
     runtime()?.block_on(async {
-        let stop = async {
-            let _ = tokio::signal::ctrl_c().await;
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let stopped = move || {
+            let mut rx = stop_rx.clone();
+            async move {
+                let _ = rx.wait_for(|stop| *stop).await;
+            }
         };
-        node.run(bind, stop, |ticket| {
+        let web_server = match web {
+            Some(addr) => {
+                let listener = tokio::net::TcpListener::bind(addr)
+                    .await
+                    .map_err(|e| user(format!("cannot serve the web UI on {addr}: {e} (choose another with --web)")))?;
+                let app = App::new(node.clone(), listener.local_addr()?);
+                let path = ctx.data.root().join(WEB_URL_FILE);
+                std::fs::write(&path, app.url())
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                if ctx.json {
+                    println!("{}", json!({ "web_url": app.url() }));
+                } else {
+                    println!("{}", app.url());
+                }
+                if node.member_key().is_none() {
+                    eprintln!("the key file is encrypted: enter the passphrase in the web UI to start syncing");
+                }
+                Some((listener, app, path))
+            }
+            None => None,
+        };
+        let web_path = web_server.as_ref().map(|(_, _, path)| path.clone());
+        let web_task = async {
+            match web_server {
+                Some((listener, app, _)) => kenes_web::serve(listener, app, stopped()).await,
+                None => {
+                    stopped().await;
+                    Ok(())
+                }
+            }
+        };
+        let sync_task = node.run(bind, stopped(), |ticket| {
             emit(
                 ctx.json,
                 &json!({ "ticket": ticket.to_text(), "addrs": ticket.addrs }),
-                || format!("serving on {:?}\nticket: {}", ticket.addrs, ticket.to_text()),
+                || format!("sync on {:?}, ticket: {}", ticket.addrs, ticket.to_text()),
             )
-        })
-        .await
-        .map_err(net_error)
+        });
+        let interrupt = async {
+            let _ = tokio::signal::ctrl_c().await;
+            let _ = stop_tx.send(true);
+        };
+        let (web_result, sync_result, ()) = tokio::join!(web_task, sync_task, interrupt);
+        if let Some(path) = web_path {
+            let _ = std::fs::remove_file(path);
+        }
+        web_result.context("web UI failed")?;
+        sync_result.map_err(net_error)
     })
+}
+
+/// Whether `e` is "the key file needs a passphrase".
+fn is_locked(e: &anyhow::Error) -> bool {
+    matches!(
+        e.downcast_ref::<kenes_store::keyfile::KeyError>(),
+        Some(
+            kenes_store::keyfile::KeyError::NeedPassphrase
+                | kenes_store::keyfile::KeyError::WrongPassphrase
+        )
+    )
 }
 
 pub fn ticket(ctx: &Context, qr: bool) -> Result<()> {

@@ -1,0 +1,246 @@
+# kenes web UI: русский
+skip-to-content = К содержанию
+nav-label = Главное меню
+nav-board = Обстановка
+nav-structure = Структура
+nav-platform = Платформа
+nav-audit = Проверка
+nav-peers = Узлы и синхронизация
+language = Язык
+switch = Сменить
+footer = kenes работает без интернета: эта страница говорит только с узлом на этом устройстве.
+locked-title = Ключ участника заблокирован
+locked-text = Введите пароль ключа этого устройства, чтобы голосовать, предлагать и синхронизироваться.
+passphrase = Пароль
+unlock = Разблокировать
+live-news = Пришли новые события.
+reload = Показать
+error-title = Не получилось
+go-back = Назад
+none = Пока нет.
+board-title = Обстановка
+summary = Итоги
+active-strikes = идущих забастовок
+strikes = Забастовки
+participants = Участники
+committees = Комитеты
+reports = Сообщения
+alerts = Предупреждения
+alert-forks =
+    { $n ->
+        [one] Ключ { $n } участника использован дважды (развилка)
+        [few] Ключи { $n } участников использованы дважды (развилки)
+       *[other] Ключи { $n } участников использованы дважды (развилки)
+    }
+alert-changed =
+    { $n ->
+        [one] { $n } предложение изменило итог после закрытия
+        [few] { $n } предложения изменили итог после закрытия
+       *[other] { $n } предложений изменили итог после закрытия
+    }
+alert-late =
+    { $n ->
+        [one] { $n } операция пришла с опозданием
+        [few] { $n } операции пришли с опозданием
+       *[other] { $n } операций пришли с опозданием
+    }
+alert-mine =
+    { $n ->
+        [one] { $n } ваша операция отклонена
+        [few] { $n } ваши операции отклонены
+       *[other] { $n } ваших операций отклонены
+    }
+over-time = Забастовки и участники по дням
+chart-label = График: идущие забастовки (столбцы) и участники (линия) по дням
+chart-max-people = Больше всего участников за день
+no-reports = Сообщений пока нет.
+by-area = По местности
+by-industry = По отраслям
+area = Местность
+industry = Отрасль
+latest-reports = Последние сообщения
+people =
+    { $n ->
+        [one] { $n } человек
+        [few] { $n } человека
+       *[other] { $n } человек
+    }
+kind-strike = Забастовка
+kind-rally = Митинг
+kind-picket = Пикет
+kind-meeting = Собрание
+kind-incident = Происшествие
+status-planned = запланировано
+status-active = идёт
+status-suspended = приостановлено
+status-ended = завершено
+structure-title = Структура федерации
+councils = Советы
+no-councils = Советов пока нет.
+affiliates-count =
+    { $n ->
+        [one] { $n } комитет
+        [few] { $n } комитета
+       *[other] { $n } комитетов
+    }
+delegates = Делегаты
+no-seat = делегат не избран
+production-committees = Комитеты на предприятиях
+territorial-committees = Районные и городские комитеты
+advisory-committees = Совещательные органы
+members-count =
+    { $n ->
+        [one] { $n } участник
+        [few] { $n } участника
+       *[other] { $n } участников
+    }
+ckind-production = Комитет предприятия
+ckind-territorial = Районный комитет
+ckind-council = Совет
+ckind-advisory = Совещательный орган
+leave = Выйти из комитета
+join = Вступить в комитет
+members = Участники
+convenor = Созывающий
+candidates-need = Кандидаты (каждому нужно поручительств: { $n })
+vouches-count =
+    { $n ->
+        [one] { $n } поручительство
+        [few] { $n } поручительства
+       *[other] { $n } поручительств
+    }
+vouch = Поручиться
+vouch-key = Открытый ключ того, за кого вы ручаетесь
+seats = Места
+committee = Комитет
+no-seats = Мест пока нет.
+no-seats-held = У этого комитета нет делегата в совете.
+proposals = Предложения
+open-proposals = Открытые
+closed-proposals = Закрытые
+closes-at = голосование до { $when }
+passed = Принято
+failed = Не принято
+would-pass = Было бы принято, если закрыть сейчас
+would-fail = Не было бы принято, если закрыть сейчас
+new-proposal = Новое предложение
+proposal-kind = Вид
+pkind-decision = Решение
+pkind-election = Выборы делегатов
+pkind-recall = Отзыв
+pkind-mandate = Наказ
+pkind-affiliate = Вступление в совет
+pkind-accept-affiliation = Приём в совет
+pkind-policy = Изменение правил
+pkind-removal = Исключение участника
+pkind-adopt-demand = Принятие требования
+pkind-merge-demands = Слияние требований
+pkind-statement = Заявление
+title = Заголовок
+text = Текст
+voting-hours = Время голосования в часах
+election-details = Выборы
+council = Совет
+candidates = Кандидаты
+propose = Предложить
+demands = Требования
+adopted = принято
+support = Поддержать
+supporters-count =
+    { $n ->
+        [one] { $n } сторонник
+        [few] { $n } сторонника
+       *[other] { $n } сторонников
+    }
+new-demand = Новое требование
+category = Категория
+cat-wages = Зарплата
+cat-jobs = Рабочие места
+cat-conditions = Условия труда
+cat-unionrights = Профсоюзные права
+cat-social = Социальные
+cat-political = Политические
+cat-other = Другое
+put-forward = Выдвинуть
+new-report = Новое сообщение
+report-kind = Что
+status = Состояние
+report = Сообщить
+yes = За
+no = Против
+abstain = Воздержаться
+block = Вето
+electorate = Голосующие
+quorum = Кворум
+threshold = Порог
+threshold-ordinary = простое большинство
+threshold-strong = две трети и абсолютное большинство
+consensus = консенсус: одно вето отклоняет
+rank-candidates = Расставьте кандидатов (избирается { $seats }): первым — лучший
+rank-n = Выбор { $n }
+cast-vote = Проголосовать
+your-vote = Ваш голос
+proposed-by = Предложил(а)
+election-for = Избирает { $seats } в
+live-tally = Текущий подсчёт
+result = Итог
+changed-after-close = Позднее закрытие принесло новые голоса и изменило этот итог.
+elected = Избраны
+close-explain = Закрытие подсчитывает голоса. После окончания голосования закрыть может любой, автор — в любое время.
+close-proposal = Закрыть и подсчитать
+mandate-report = Отчёт о наказах
+delegate = Делегат
+mandate = Наказ
+vote = Голос
+deviated = отступил(а)
+platform-title = Общая платформа
+platform-of = Платформа: { $name }
+whole-federation = Вся федерация
+show = Показать
+export-markdown = Скачать в Markdown
+export-json = Скачать в JSON
+platform-empty = Ни один комитет ещё не принял требование.
+committees-count =
+    { $n ->
+        [one] { $n } комитет
+        [few] { $n } комитета
+       *[other] { $n } комитетов
+    }
+origin = Выдвинул
+merged-count =
+    { $n ->
+        [one] { $n } дубликат влит
+        [few] { $n } дубликата влиты
+       *[other] { $n } дубликатов влиты
+    }
+adopted-by = Приняли
+audit-title = Проверка
+forked-members = Развилки участников
+forked-at = подписал(а) две разные операции на одном месте: { $name }
+changed-title = Итоги, изменившиеся после закрытия
+late-title = Операции, пришедшие с опозданием
+rejected-title = Отклонённые и аннулированные операции
+op = Операция
+author = Автор
+kind = Вид
+reason = Причина
+peers-title = Узлы и синхронизация
+this-node = Этот узел
+ticket-explain = Передайте этот билет лично участнику, которому доверяете: с ним его узел сможет синхронизироваться с этим.
+ticket = Билет
+ticket-qr = Билет в виде QR-кода
+no-ticket = Синхронизация ещё не запущена (начнётся после разблокировки ключа).
+add-peer = Добавить узел
+peer-ticket = Их билет
+add = Добавить
+known-peers = Известные узлы
+no-peers = Узлов пока нет: добавьте по билету.
+last-sync = Последняя синхронизация
+never = никогда
+sync-figures = отправлено операций: { $sent }, получено: { $received } ({ $bytesout } / { $bytesin } байт)
+files = Файлы
+files-explain = Нет сети? Перенесите операции на флешке: скачайте пакет здесь и импортируйте на другом устройстве.
+export-bundle = Скачать пакет всех операций ({ $n })
+bundle-file = Файл пакета
+import = Импортировать
+imported = Импортировано: новых { $new }, уже известных { $known }, отклонено { $rejected }

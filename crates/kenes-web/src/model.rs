@@ -1,0 +1,275 @@
+//! The federation as JSON: one shape per thing, shared by the HTTP API
+//! (`/api/…`) and the CLI's `--json`, so scripts see the same fields
+//! whichever they use.
+
+use kenes_core::body::Ballot;
+use kenes_core::engine::Entry;
+use kenes_core::governance::{ProposalRecord, ProposalResult, ProposalStatus};
+use kenes_core::platform::day_of;
+use kenes_core::{Committee, Engine, Hash, Outcome, PublicKey, State};
+use serde_json::{Value, json};
+
+/// `Debug` in lower case: the wire name of a plain enum value.
+pub fn lower(value: impl std::fmt::Debug) -> String {
+    format!("{value:?}").to_lowercase()
+}
+
+/// A committee's name, or the start of its id when it is unknown.
+pub fn committee_name(state: &State, id: &Hash) -> String {
+    state
+        .committees
+        .get(id)
+        .map_or_else(|| id.short(), |c| c.name.clone())
+}
+
+/// A member's display name, or the start of their key.
+pub fn member_name(state: &State, key: &PublicKey) -> String {
+    state
+        .name_of(key)
+        .map_or_else(|| key.short(), str::to_string)
+}
+
+/// A committee: kind detail, members, candidates and rules.
+pub fn committee(state: &State, c: &Committee) -> Value {
+    let named = |k: &PublicKey| json!({ "public_key": k.to_hex(), "name": state.name_of(k) });
+    let mut detail = kenes_store::kind_detail(&c.kind);
+    let extra = json!({
+        "id": c.id.to_hex(),
+        "name": c.name,
+        "kind": c.kind.label(),
+        "members": c.members.iter().map(|k| k.to_hex()).collect::<Vec<_>>(),
+        "member_names": c.members.iter().map(named).collect::<Vec<_>>(),
+        "convenor": c.convenor.map(|k| k.to_hex()),
+        "candidates": c.candidates.iter().map(|(k, vouchers)| json!({
+            "public_key": k.to_hex(),
+            "name": state.name_of(k),
+            "vouches": vouchers.len(),
+            "needed": c.vouches_needed(),
+        })).collect::<Vec<_>>(),
+        "vouches_required": c.policy.vouches_required,
+    });
+    if let (Some(d), Some(e)) = (detail.as_object_mut(), extra.as_object()) {
+        d.extend(e.clone());
+    }
+    detail
+}
+
+/// A tally: exact counts as strings (they may be fractions of seats).
+pub fn result(result: &ProposalResult) -> Value {
+    let c = &result.count;
+    json!({
+        "yes": c.yes.to_string(), "no": c.no.to_string(), "abstain": c.abstain.to_string(),
+        "block": c.block.to_string(), "electorate": c.electorate.to_string(),
+        "passed": result.passed(),
+        "failure": result.failure.map(|f| f.to_string()),
+        "elected": result.elected.iter().map(|k| k.to_hex()).collect::<Vec<_>>(),
+        "ranked": c.ranked.to_string(),
+    })
+}
+
+/// For a council proposal: each standing seat's committee mandate beside
+/// the delegate's latest ballot.
+pub fn mandate_report(
+    state: &State,
+    engine: &Engine,
+    council: &Committee,
+    proposal: &Hash,
+) -> Vec<Value> {
+    if !council.kind.is_council() {
+        return Vec::new();
+    }
+    let ballots = engine.latest_ballots(proposal);
+    let mut rows = Vec::new();
+    for (c, delegates) in &council.seats {
+        let Some(committee) = state.committees.get(c) else {
+            continue;
+        };
+        let mandate = committee.mandates.get(proposal);
+        for d in delegates.iter().filter(|d| committee.members.contains(d)) {
+            let voted = match ballots.get(d) {
+                Some(Ballot::Choice(choice)) => Some(*choice),
+                _ => None,
+            };
+            let followed = match (mandate, voted) {
+                (Some(m), Some(v)) => Some(*m == v),
+                _ => None,
+            };
+            rows.push(json!({
+                "committee": c.to_hex(),
+                "committee_name": committee.name,
+                "delegate": d.to_hex(),
+                "delegate_name": state.name_of(d),
+                "mandate": mandate.map(lower),
+                "vote": voted.map(lower),
+                "followed": followed,
+            }));
+        }
+    }
+    rows
+}
+
+/// The committee holding proposal `id`.
+pub fn committee_of_proposal<'a>(state: &'a State, id: &Hash) -> Option<&'a Committee> {
+    state
+        .committees
+        .values()
+        .find(|c| c.proposals.contains_key(id))
+}
+
+/// A proposal with its rules, live or final tally, and mandate report.
+pub fn proposal(state: &State, engine: &Engine, id: &Hash, record: &ProposalRecord) -> Value {
+    let home = committee_of_proposal(state, id);
+    let mandates = home
+        .map(|k| mandate_report(state, engine, k, id))
+        .unwrap_or_default();
+    let e = &record.electorate;
+    let (status, tally, changed) = match &record.status {
+        ProposalStatus::Open => ("open", engine.live_tally(id).map(|r| result(&r)), false),
+        ProposalStatus::Closed(c) => ("closed", Some(result(&c.result)), c.changed_after_close),
+    };
+    json!({
+        "id": id.to_hex(),
+        "committee": home.map(|c| c.id.to_hex()),
+        "kind": record.kind.label(),
+        "title": record.title,
+        "text": record.text,
+        "proposer": record.proposer.to_hex(),
+        "proposer_name": state.name_of(&record.proposer),
+        "closes_at": record.closes_at,
+        "status": status,
+        "tally": tally,
+        "changed_after_close": changed,
+        "electorate": e.voters.keys().map(|k| k.to_hex()).collect::<Vec<_>>(),
+        "quorum": format!("{}/{}", e.quorum.0, e.quorum.1),
+        "threshold": lower(e.threshold),
+        "consensus": e.consensus,
+        "mandate_report": mandates,
+    })
+}
+
+/// One op in the log, with its outcome.
+pub fn entry(state: &State, e: &Entry) -> Value {
+    let f = &e.op.fields;
+    json!({
+        "id": e.op.id.to_hex(),
+        "author": f.author.to_hex(),
+        "author_name": state.name_of(&f.author),
+        "seq": f.seq,
+        "lamport": f.lamport,
+        "time": f.time,
+        "kind": f.body.label(),
+        "outcome": e.outcome.describe(),
+    })
+}
+
+/// What needs a person's attention: rejected and voided ops, forked
+/// members, ops that arrived late, outcomes changed after closing.
+pub fn alerts(engine: &Engine) -> Value {
+    let state = engine.state();
+    let rejected: Vec<Value> = engine
+        .entries()
+        .iter()
+        .filter(|e| matches!(e.outcome, Outcome::Rejected(_) | Outcome::Void(_)))
+        .map(|e| entry(state, e))
+        .collect();
+    let forks: Vec<Value> = state
+        .forks
+        .iter()
+        .map(|(k, seqs)| json!({ "member": k.to_hex(), "name": state.name_of(k), "seqs": seqs }))
+        .collect();
+    let late: Vec<Value> = engine
+        .arrived_late()
+        .iter()
+        .map(|&o| entry(state, &engine.entries()[o as usize]))
+        .collect();
+    let changed: Vec<Value> = state
+        .committees
+        .values()
+        .flat_map(|c| c.proposals.iter())
+        .filter(|(_, p)| matches!(&p.status, ProposalStatus::Closed(c) if c.changed_after_close))
+        .map(|(id, p)| json!({ "proposal": id.to_hex(), "title": p.title }))
+        .collect();
+    json!({
+        "rejected": rejected,
+        "forked_members": forks,
+        "arrived_late": late,
+        "changed_after_close": changed,
+    })
+}
+
+/// Every demand, with its origin, adopters and supporters.
+pub fn demands(state: &State) -> Vec<Value> {
+    let mut rows = Vec::new();
+    for c in state.committees.values() {
+        for (id, d) in &c.demands {
+            let adopted_by: Vec<String> = state
+                .committees
+                .values()
+                .filter(|a| a.adopted.contains(id))
+                .map(|a| a.name.clone())
+                .collect();
+            rows.push(json!({
+                "id": id.to_hex(),
+                "title": d.title,
+                "category": lower(d.category),
+                "text": d.text,
+                "origin": c.id.to_hex(),
+                "origin_name": c.name,
+                "adopted_by": adopted_by,
+                "supporters": d.supporters.len(),
+            }));
+        }
+    }
+    rows
+}
+
+/// The platform (of the federation, or of `council`), ranked.
+pub fn platform(state: &State, council: Option<&Hash>) -> Vec<Value> {
+    kenes_core::platform::platform(state, council)
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            json!({
+                "rank": i + 1,
+                "demand": e.demand.to_hex(),
+                "title": e.title,
+                "category": lower(e.category),
+                "origin": e.origin.to_hex(),
+                "origin_name": committee_name(state, &e.origin),
+                "merged": e.merged.iter().map(|d| d.to_hex()).collect::<Vec<_>>(),
+                "committees": e.adopting.len(),
+                "adopting": e.adopting.iter().map(|c| committee_name(state, c)).collect::<Vec<_>>(),
+                "members": e.members,
+                "supporters": e.supporters,
+            })
+        })
+        .collect()
+}
+
+/// Every report, newest first, with its history.
+pub fn reports(state: &State) -> Vec<Value> {
+    let mut all: Vec<(Hash, &Committee, &kenes_core::platform::ReportRecord)> = state
+        .committees
+        .values()
+        .flat_map(|c| c.reports.iter().map(move |(id, r)| (*id, c, r)))
+        .collect();
+    all.sort_by_key(|(id, _, r)| (std::cmp::Reverse(r.starts_at), *id));
+    all.iter()
+        .map(|(id, c, r)| {
+            json!({
+                "id": id.to_hex(),
+                "committee": c.id.to_hex(),
+                "committee_name": c.name,
+                "kind": lower(r.kind),
+                "status": lower(r.status),
+                "area": r.area,
+                "participants": r.participants,
+                "starts_at": r.starts_at,
+                "day": day_of(r.starts_at),
+                "history": r.history.iter().map(|u| json!({
+                    "status": lower(u.status), "participants": u.participants, "text": u.text, "time": u.time,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
+}

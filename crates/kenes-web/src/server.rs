@@ -1,0 +1,847 @@
+//! Routes, the security gate in front of them, and the handlers that turn
+//! a request into a view, a JSON value or an action.
+
+use crate::actions::{Action, ActionError};
+use crate::i18n::I18n;
+use crate::model;
+use crate::security::{Guard, LANG_COOKIE, Refusal, lang_cookie, query_param};
+use crate::views::{self, Page};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use kenes_core::{Hash, Verify};
+use kenes_sync::node::Node;
+use maud::Markup;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// The file in the data directory holding the UI's URL with its token.
+pub const WEB_URL_FILE: &str = "web-url";
+
+/// Largest bundle the browser may upload.
+const MAX_UPLOAD: usize = 256 << 20;
+/// Largest form or JSON body.
+const MAX_FORM: usize = 64 << 10;
+
+/// The web app's shared parts.
+pub struct App {
+    node: Arc<Node>,
+    guard: Guard,
+    i18n: I18n,
+    bound: SocketAddr,
+}
+
+impl App {
+    /// The app of `node`, answering on `bound`.
+    pub fn new(node: Arc<Node>, bound: SocketAddr) -> Arc<App> {
+        Arc::new(App {
+            node,
+            guard: Guard::new(bound),
+            i18n: I18n::load(),
+            bound,
+        })
+    }
+
+    /// The URL to open, with the session token.
+    pub fn url(&self) -> String {
+        let host = if self.bound.ip().is_unspecified() {
+            format!("127.0.0.1:{}", self.bound.port())
+        } else {
+            self.bound.to_string()
+        };
+        format!("http://{host}/?token={}", self.guard.token())
+    }
+
+    /// The CSRF token (for tests and scripts that hold the session token).
+    pub fn csrf(&self) -> &str {
+        self.guard.csrf()
+    }
+
+    /// The session token.
+    pub fn token(&self) -> &str {
+        self.guard.token()
+    }
+
+    fn page(&self, headers: &HeaderMap, path: &str, digest: String) -> Page<'_> {
+        let accept = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok());
+        Page {
+            t: self.i18n.negotiate(lang_cookie(headers), accept),
+            csrf: self.guard.csrf(),
+            digest,
+            me: self.node.member_key().map(|k| k.public()),
+            path: path.to_string(),
+        }
+    }
+}
+
+/// Serves `app` on `listener` until `stop` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Arc<App>,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(app))
+        .with_graceful_shutdown(stop)
+        .await
+}
+
+/// Every route, behind the gate.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/", get(board))
+        .route("/structure", get(structure))
+        .route("/committee/{id}", get(committee))
+        .route("/proposal/{id}", get(proposal))
+        .route("/platform", get(platform))
+        .route("/platform.md", get(platform_markdown))
+        .route("/audit", get(audit))
+        .route("/peers", get(peers))
+        .route("/lang", get(switch_language))
+        .route("/act", post(act_form))
+        .route("/export", get(export))
+        .route(
+            "/import",
+            post(import).layer(DefaultBodyLimit::max(MAX_UPLOAD)),
+        )
+        .route("/api/session", get(api_session))
+        .route("/api/digest", get(api_digest))
+        .route("/api/situation", get(api_situation))
+        .route("/api/committees", get(api_committees))
+        .route("/api/committees/{id}", get(api_committee))
+        .route("/api/proposals", get(api_proposals))
+        .route("/api/proposals/{id}", get(api_proposal))
+        .route("/api/platform", get(api_platform))
+        .route("/api/demands", get(api_demands))
+        .route("/api/reports", get(api_reports))
+        .route("/api/alerts", get(api_alerts))
+        .route("/api/peers", get(api_peers))
+        .route("/api/act", post(act_json))
+        .route(
+            "/assets/style.css",
+            get(|| async {
+                asset(
+                    "text/css; charset=utf-8",
+                    include_str!("../assets/style.css"),
+                )
+            }),
+        )
+        .route(
+            "/assets/app.js",
+            get(|| async {
+                asset(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../assets/app.js"),
+                )
+            }),
+        )
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_FORM))
+        .layer(middleware::from_fn_with_state(app.clone(), gate))
+        .with_state(app)
+}
+
+fn asset(kind: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn is_api(uri: &Uri) -> bool {
+    uri.path().starts_with("/api/")
+}
+
+/// A refusal as plain text (HTML pages) or JSON (API).
+fn refuse(status: StatusCode, api: bool, message: &str) -> Response {
+    if api {
+        (status, axum::Json(json!({ "error": message }))).into_response()
+    } else {
+        (
+            status,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!("{message}\n"),
+        )
+            .into_response()
+    }
+}
+
+/// The gate: Host/Origin first, then the session (trading `?token=` for a
+/// cookie), then the CSRF token on anything that is not a read.
+async fn gate(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let api = is_api(request.uri());
+    let headers = request.headers();
+    if let Err(refusal) = app.guard.check_site(headers) {
+        tracing::warn!("refused a web request: {refusal}");
+        return refuse(StatusCode::FORBIDDEN, api, &refusal.to_string());
+    }
+    if request.uri().path().starts_with("/assets/") {
+        return next.run(request).await;
+    }
+    let query = request.uri().query();
+    if request.method() == Method::GET
+        && let Some(token) = query_param(query, "token")
+    {
+        if !app.guard.is_token(token) {
+            return refuse(
+                StatusCode::UNAUTHORIZED,
+                api,
+                &Refusal::NoSession.to_string(),
+            );
+        }
+        let mut response = Redirect::to(request.uri().path()).into_response();
+        if let Ok(cookie) = HeaderValue::from_str(&app.guard.session_cookie()) {
+            response.headers_mut().insert(header::SET_COOKIE, cookie);
+        }
+        return response;
+    }
+    if !app.guard.signed_in(headers) {
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            api,
+            &Refusal::NoSession.to_string(),
+        );
+    }
+    if let Err(refusal) = app.guard.check_csrf(request.method(), query, headers) {
+        return refuse(StatusCode::FORBIDDEN, api, &refusal.to_string());
+    }
+    let mut response = next.run(request).await;
+    // Pages hold the CSRF token: never cache them, never frame them.
+    let h = response.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"),
+    );
+    response
+}
+
+/// A handler's failure: the status and a one-line message.
+struct Failure(StatusCode, String);
+
+impl Failure {
+    fn bad(message: impl Into<String>) -> Failure {
+        Failure(StatusCode::BAD_REQUEST, message.into())
+    }
+
+    fn not_found(what: &str) -> Failure {
+        Failure(
+            StatusCode::NOT_FOUND,
+            format!("no {what} with that id here"),
+        )
+    }
+}
+
+impl From<ActionError> for Failure {
+    fn from(e: ActionError) -> Failure {
+        let status = if e.is_client_error() {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::INTERNAL_SERVER_ERROR
+        };
+        Failure(status, e.to_string())
+    }
+}
+
+type Store<'a> = std::sync::MutexGuard<'a, kenes_store::Store>;
+
+fn lock(app: &App) -> Result<Store<'_>, Failure> {
+    app.node.store.lock().map_err(|_| {
+        Failure(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the store is unavailable".into(),
+        )
+    })
+}
+
+fn parse_id(text: &str) -> Result<Hash, Failure> {
+    text.parse()
+        .map_err(|_| Failure::bad(format!("'{text}' is not an id (64 hex digits)")))
+}
+
+/// Renders an HTML page, or its failure as an error page with the status.
+fn html_page(
+    app: &App,
+    headers: &HeaderMap,
+    uri: &Uri,
+    render: impl FnOnce(&Page, &kenes_store::Store) -> Result<Markup, Failure>,
+) -> Response {
+    let store = match lock(app) {
+        Ok(s) => s,
+        Err(Failure(status, message)) => return refuse(status, false, &message),
+    };
+    let page = app.page(headers, uri.path(), store.engine().digest().to_hex());
+    match render(&page, &store) {
+        Ok(markup) => Html(markup.into_string()).into_response(),
+        Err(Failure(status, message)) => (
+            status,
+            Html(views::error_page(&page, &message, "/").into_string()),
+        )
+            .into_response(),
+    }
+}
+
+async fn not_found(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
+    if is_api(&uri) {
+        return refuse(StatusCode::NOT_FOUND, true, "no such endpoint");
+    }
+    html_page(&app, &headers, &uri, |_, _| {
+        Err(Failure(StatusCode::NOT_FOUND, "no such page".into()))
+    })
+}
+
+async fn board(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
+    html_page(&app, &headers, &uri, |p, s| {
+        Ok(views::board::render(p, s.engine()))
+    })
+}
+
+async fn structure(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
+    html_page(&app, &headers, &uri, |p, s| {
+        Ok(views::structure::render(p, s.engine().state()))
+    })
+}
+
+async fn committee(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    html_page(&app, &headers, &uri, |p, s| {
+        let id = parse_id(&id)?;
+        let c = s
+            .engine()
+            .state()
+            .committees
+            .get(&id)
+            .ok_or_else(|| Failure::not_found("committee"))?;
+        Ok(views::committee::render(p, s.engine(), c))
+    })
+}
+
+async fn proposal(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    html_page(&app, &headers, &uri, |p, s| {
+        let id = parse_id(&id)?;
+        let home = model::committee_of_proposal(s.engine().state(), &id)
+            .ok_or_else(|| Failure::not_found("proposal"))?;
+        Ok(views::proposal::render(
+            p,
+            s.engine(),
+            home,
+            &id,
+            &home.proposals[&id],
+        ))
+    })
+}
+
+/// The `council` query parameter: empty means the whole federation.
+fn council_param(
+    state: &kenes_core::State,
+    params: &HashMap<String, String>,
+) -> Result<Option<Hash>, Failure> {
+    match params.get("council").map(String::as_str) {
+        None | Some("") => Ok(None),
+        Some(text) => {
+            let id = parse_id(text)?;
+            match state.committees.get(&id) {
+                Some(c) if c.kind.is_council() => Ok(Some(id)),
+                Some(_) => Err(Failure::bad("that committee is not a council")),
+                None => Err(Failure::not_found("council")),
+            }
+        }
+    }
+}
+
+async fn platform(
+    State(app): State<Arc<App>>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    html_page(&app, &headers, &uri, |p, s| {
+        let council = council_param(s.engine().state(), &params)?;
+        Ok(views::platform::render(
+            p,
+            s.engine().state(),
+            council.as_ref(),
+        ))
+    })
+}
+
+async fn platform_markdown(
+    State(app): State<Arc<App>>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let result = (|| {
+        let store = lock(&app)?;
+        let state = store.engine().state();
+        let council = council_param(state, &params)?;
+        let lang = app.i18n.negotiate(lang_cookie(&headers), None);
+        let heading = match &council {
+            Some(c) => lang.ta(
+                "platform-of",
+                &[("name", model::committee_name(state, c).into())],
+            ),
+            None => lang.t("platform-title"),
+        };
+        Ok::<String, Failure>(views::platform::markdown(state, council.as_ref(), &heading))
+    })();
+    match result {
+        Ok(text) => (
+            [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
+            text,
+        )
+            .into_response(),
+        Err(Failure(status, message)) => refuse(status, false, &message),
+    }
+}
+
+async fn audit(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
+    html_page(&app, &headers, &uri, |p, s| {
+        Ok(views::audit::render(p, s.engine()))
+    })
+}
+
+fn peer_list(app: &App) -> Result<Vec<kenes_store::peers::Peer>, Failure> {
+    kenes_store::peers::PeerBook::load(app.node.data.root())
+        .map(|b| b.peers)
+        .map_err(|e| Failure(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+}
+
+async fn peers(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
+    let ticket = app.node.ticket().map(|t| t.to_text());
+    let list = peer_list(&app);
+    html_page(&app, &headers, &uri, |p, s| {
+        Ok(views::peers::render(
+            p,
+            ticket.as_deref(),
+            &list?,
+            s.engine().len(),
+        ))
+    })
+}
+
+/// Only paths of this site: no scheme, no host, no `//`.
+fn safe_back(back: Option<&str>) -> String {
+    match back {
+        Some(b)
+            if b.starts_with('/')
+                && !b.starts_with("//")
+                && !b.contains('\\')
+                && !b.contains("://") =>
+        {
+            b.to_string()
+        }
+        _ => "/".into(),
+    }
+}
+
+async fn switch_language(Query(params): Query<HashMap<String, String>>) -> Response {
+    let code = params.get("code").map(String::as_str).unwrap_or("en");
+    if !crate::i18n::LANGUAGES.iter().any(|(c, _)| *c == code) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            false,
+            "unknown language: choose en, ru or kk",
+        );
+    }
+    let mut response =
+        Redirect::to(&safe_back(params.get("back").map(String::as_str))).into_response();
+    if let Ok(cookie) = HeaderValue::from_str(&format!(
+        "{LANG_COOKIE}={code}; SameSite=Strict; Path=/; Max-Age=31536000"
+    )) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+/// Applies an action off the async threads (authoring writes to SQLite and
+/// may run Argon2 to unlock the key).
+async fn apply(app: &Arc<App>, pairs: Vec<(String, String)>) -> Result<Option<Hash>, Failure> {
+    let action = Action::parse(&pairs)?;
+    let node = app.node.clone();
+    tokio::task::spawn_blocking(move || action.apply(&node, now_ms()))
+        .await
+        .map_err(|e| Failure(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
+        .map_err(Failure::from)
+}
+
+async fn act_form(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    let pairs: Vec<(String, String)> = match serde_urlencoded_pairs(&body) {
+        Ok(p) => p,
+        Err(message) => return refuse(StatusCode::BAD_REQUEST, false, &message),
+    };
+    let back = safe_back(
+        pairs
+            .iter()
+            .find(|(k, _)| k == "back")
+            .map(|(_, v)| v.as_str()),
+    );
+    match apply(&app, pairs).await {
+        Ok(Some(op)) if back.starts_with("/committee/") && uri.path() == "/act" => {
+            // A new proposal goes straight to its own page.
+            let is_proposal = lock(&app)
+                .is_ok_and(|s| model::committee_of_proposal(s.engine().state(), &op).is_some());
+            Redirect::to(&if is_proposal {
+                format!("/proposal/{}", op.to_hex())
+            } else {
+                back
+            })
+            .into_response()
+        }
+        Ok(_) => Redirect::to(&back).into_response(),
+        Err(Failure(status, message)) => {
+            let store = lock(&app);
+            let digest = store
+                .map(|s| s.engine().digest().to_hex())
+                .unwrap_or_default();
+            let page = app.page(&headers, &back, digest);
+            (
+                status,
+                Html(views::error_page(&page, &message, &back).into_string()),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Form fields as pairs, repeated names kept (ranks, candidates).
+fn serde_urlencoded_pairs(body: &[u8]) -> Result<Vec<(String, String)>, String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .map_err(|e| format!("malformed form: {e}"))
+}
+
+async fn act_json(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let value: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                true,
+                &format!("malformed JSON: {e}"),
+            );
+        }
+    };
+    let Some(object) = value.as_object() else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            true,
+            "expected a JSON object with an \"action\" field",
+        );
+    };
+    let mut pairs = Vec::new();
+    for (k, v) in object {
+        match v {
+            Value::String(s) => pairs.push((k.clone(), s.clone())),
+            Value::Number(n) => pairs.push((k.clone(), n.to_string())),
+            Value::Bool(true) => pairs.push((k.clone(), "true".into())),
+            Value::Array(items) => {
+                for item in items {
+                    match item.as_str() {
+                        Some(s) => pairs.push((k.clone(), s.to_string())),
+                        None => {
+                            return refuse(
+                                StatusCode::BAD_REQUEST,
+                                true,
+                                &format!("'{k}' must be a list of strings"),
+                            );
+                        }
+                    }
+                }
+            }
+            _ => {
+                return refuse(
+                    StatusCode::BAD_REQUEST,
+                    true,
+                    &format!("'{k}' has an unsupported type"),
+                );
+            }
+        }
+    }
+    match apply(&app, pairs).await {
+        Ok(op) => axum::Json(json!({ "ok": true, "op": op.map(|h| h.to_hex()) })).into_response(),
+        Err(Failure(status, message)) => refuse(status, true, &message),
+    }
+}
+
+async fn export(State(app): State<Arc<App>>) -> Response {
+    let result = (|| {
+        let store = lock(&app)?;
+        let engine = store.engine();
+        let ops: Vec<&[u8]> = engine
+            .entries()
+            .iter()
+            .map(|e| e.op.bytes.as_slice())
+            .collect();
+        kenes_store::bundle::write_bundle(Vec::new(), store.federation(), &ops, || {})
+            .map_err(|e| Failure(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+    })();
+    match result {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "application/octet-stream"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"kenes.bundle\"",
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(Failure(status, message)) => refuse(status, false, &message),
+    }
+}
+
+async fn import(State(app): State<Arc<App>>, headers: HeaderMap, mut form: Multipart) -> Response {
+    let mut file = None;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("bundle") {
+            match field.bytes().await {
+                Ok(bytes) => file = Some(bytes),
+                Err(e) => {
+                    return refuse(
+                        StatusCode::BAD_REQUEST,
+                        false,
+                        &format!("upload failed: {e}"),
+                    );
+                }
+            }
+        }
+    }
+    let Some(bytes) = file else {
+        return refuse(StatusCode::BAD_REQUEST, false, "no bundle file in the form");
+    };
+    let node = app.node.clone();
+    let outcome =
+        tokio::task::spawn_blocking(move || -> Result<kenes_store::ImportCounts, Failure> {
+            // The whole file is checked before anything is ingested.
+            let bundle = kenes_store::bundle::read_bundle(&bytes[..])
+                .map_err(|e| Failure::bad(format!("not a valid bundle: {e}")))?;
+            let mut store = node
+                .store
+                .lock()
+                .map_err(|_| Failure::bad("the store is unavailable"))?;
+            if bundle.federation != store.federation() {
+                return Err(Failure::bad("the bundle is for another federation"));
+            }
+            let mut counts = kenes_store::ImportCounts::default();
+            store
+                .ingest_stream(
+                    &bundle.ops,
+                    16_384,
+                    Verify::Signatures,
+                    |report, engine, _| counts.add(report, engine),
+                )
+                .map_err(|e| Failure(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+            Ok(counts)
+        })
+        .await
+        .unwrap_or_else(|e| Err(Failure(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())));
+    let uri: Uri = "/peers".parse().unwrap_or_default();
+    match outcome {
+        Ok(counts) => {
+            app.node.changed();
+            html_page(&app, &headers, &uri, |p, _| {
+                let message = p.ta(
+                    "imported",
+                    &[
+                        ("new", counts.new.into()),
+                        ("known", counts.known.into()),
+                        ("rejected", counts.rejected.into()),
+                    ],
+                );
+                Ok(views::layout(
+                    p,
+                    &message,
+                    maud::html! { h1 { (message) } p { a href="/peers" { (p.t("go-back")) } } },
+                ))
+            })
+        }
+        Err(Failure(status, message)) => html_page(&app, &headers, &uri, |_, _| {
+            Err::<Markup, _>(Failure(status, message))
+        }),
+    }
+}
+
+fn json_of(
+    app: &App,
+    make: impl FnOnce(&kenes_store::Store) -> Result<Value, Failure>,
+) -> Response {
+    match lock(app).and_then(|s| make(&s)) {
+        Ok(value) => axum::Json(value).into_response(),
+        Err(Failure(status, message)) => refuse(status, true, &message),
+    }
+}
+
+async fn api_session(State(app): State<Arc<App>>) -> Response {
+    json_of(&app, |s| {
+        Ok(json!({
+            "federation": s.federation().to_hex(),
+            "me": app.node.member_key().map(|k| k.public().to_hex()),
+            "csrf": app.guard.csrf(),
+            "digest": s.engine().digest().to_hex(),
+            "ops": s.engine().len(),
+        }))
+    })
+}
+
+async fn api_digest(State(app): State<Arc<App>>) -> Response {
+    json_of(&app, |s| {
+        Ok(json!({ "digest": s.engine().digest().to_hex(), "ops": s.engine().len() }))
+    })
+}
+
+async fn api_situation(
+    State(app): State<Arc<App>>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    use kenes_core::platform::Grouping;
+    let grouping = match params.get("by").map(String::as_str).unwrap_or("area") {
+        "area" => Grouping::Area,
+        "industry" => Grouping::Industry,
+        "day" => Grouping::Day,
+        other => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                true,
+                &format!("'{other}' is not a grouping: area, industry or day"),
+            );
+        }
+    };
+    json_of(&app, |s| {
+        Ok(serde_json::to_value(kenes_core::platform::situation(
+            s.engine().state(),
+            grouping,
+        ))
+        .unwrap_or_default())
+    })
+}
+
+async fn api_committees(State(app): State<Arc<App>>) -> Response {
+    json_of(&app, |s| {
+        let state = s.engine().state();
+        Ok(Value::Array(
+            state
+                .committees
+                .values()
+                .map(|c| model::committee(state, c))
+                .collect(),
+        ))
+    })
+}
+
+async fn api_committee(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
+    json_of(&app, |s| {
+        let state = s.engine().state();
+        let c = state
+            .committees
+            .get(&parse_id(&id)?)
+            .ok_or_else(|| Failure::not_found("committee"))?;
+        let mut value = model::committee(state, c);
+        value["proposals"] = c
+            .proposals
+            .iter()
+            .map(|(id, r)| model::proposal(state, s.engine(), id, r))
+            .collect();
+        value["seats"] = c.seats.iter().map(|(k, d)| json!({ "committee": k.to_hex(), "delegates": d.iter().map(|x| x.to_hex()).collect::<Vec<_>>() })).collect();
+        Ok(value)
+    })
+}
+
+async fn api_proposals(State(app): State<Arc<App>>) -> Response {
+    json_of(&app, |s| {
+        let state = s.engine().state();
+        let mut rows: Vec<_> = state
+            .committees
+            .values()
+            .flat_map(|c| c.proposals.iter())
+            .collect();
+        rows.sort_by_key(|(_, r)| r.created);
+        Ok(rows
+            .iter()
+            .map(|(id, r)| model::proposal(state, s.engine(), id, r))
+            .collect())
+    })
+}
+
+async fn api_proposal(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
+    json_of(&app, |s| {
+        let state = s.engine().state();
+        let id = parse_id(&id)?;
+        let home = model::committee_of_proposal(state, &id)
+            .ok_or_else(|| Failure::not_found("proposal"))?;
+        Ok(model::proposal(
+            state,
+            s.engine(),
+            &id,
+            &home.proposals[&id],
+        ))
+    })
+}
+
+async fn api_platform(
+    State(app): State<Arc<App>>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    json_of(&app, |s| {
+        let state = s.engine().state();
+        let council = council_param(state, &params)?;
+        Ok(Value::Array(model::platform(state, council.as_ref())))
+    })
+}
+
+async fn api_demands(State(app): State<Arc<App>>) -> Response {
+    json_of(&app, |s| {
+        Ok(Value::Array(model::demands(s.engine().state())))
+    })
+}
+
+async fn api_reports(State(app): State<Arc<App>>) -> Response {
+    json_of(&app, |s| {
+        Ok(Value::Array(model::reports(s.engine().state())))
+    })
+}
+
+async fn api_alerts(State(app): State<Arc<App>>) -> Response {
+    json_of(&app, |s| Ok(model::alerts(s.engine())))
+}
+
+async fn api_peers(State(app): State<Arc<App>>) -> Response {
+    let peers = peer_list(&app);
+    json_of(&app, |_| {
+        Ok(json!({
+            "ticket": app.node.ticket().map(|t| t.to_text()),
+            "peers": serde_json::to_value(peers?).unwrap_or_default(),
+        }))
+    })
+}

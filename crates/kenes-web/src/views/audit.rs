@@ -1,0 +1,68 @@
+//! The audit page: ops rejected or voided with their reasons, forked
+//! members, ops that arrived late, outcomes changed after closing.
+
+use super::{Page, layout, member, when};
+use kenes_core::governance::ProposalStatus;
+use kenes_core::{Engine, Outcome};
+use maud::{Markup, html};
+
+/// Renders the audit page.
+pub fn render(p: &Page, engine: &Engine) -> Markup {
+    let state = engine.state();
+    let rejected: Vec<_> = engine
+        .entries()
+        .iter()
+        .filter(|e| matches!(e.outcome, Outcome::Rejected(_) | Outcome::Void(_)))
+        .collect();
+    let changed: Vec<_> = state
+        .committees
+        .values()
+        .flat_map(|c| c.proposals.iter())
+        .filter(|(_, r)| matches!(&r.status, ProposalStatus::Closed(c) if c.changed_after_close))
+        .collect();
+    let title = p.t("audit-title");
+    layout(
+        p,
+        &title,
+        html! {
+            h1 { (title) }
+            section aria-labelledby="forks-h" {
+                h2 #forks-h { (p.t("forked-members")) }
+                @if state.forks.is_empty() { p { (p.t("none")) } }
+                ul { @for (k, seqs) in &state.forks { li { (member(state, k)) " " (p.ta("forked-at", &[("name", format!("{seqs:?}").into())])) } } }
+            }
+            section aria-labelledby="changed-h" {
+                h2 #changed-h { (p.t("changed-title")) }
+                @if changed.is_empty() { p { (p.t("none")) } }
+                ul { @for (id, r) in &changed { li { a href=(format!("/proposal/{}", id.to_hex())) { (r.title) } } } }
+            }
+            section aria-labelledby="late-h" {
+                h2 #late-h { (p.t("late-title")) }
+                @if engine.arrived_late().is_empty() { p { (p.t("none")) } }
+                ul {
+                    @for &o in engine.arrived_late() {
+                        @let e = &engine.entries()[o as usize];
+                        li { (e.op.fields.body.label()) " · " (member(state, &e.op.fields.author)) " · " (when(e.op.fields.time)) }
+                    }
+                }
+            }
+            section aria-labelledby="rejected-h" {
+                h2 #rejected-h { (p.t("rejected-title")) }
+                @if rejected.is_empty() { p { (p.t("none")) } }
+                @else {
+                    table {
+                        thead { tr { th scope="col" { (p.t("op")) } th scope="col" { (p.t("author")) } th scope="col" { (p.t("kind")) } th scope="col" { (p.t("reason")) } } }
+                        tbody {
+                            @for e in &rejected { tr {
+                                td { code { (e.op.id.short()) } }
+                                td { (member(state, &e.op.fields.author)) }
+                                td { (e.op.fields.body.label()) }
+                                td { (e.outcome.describe()) }
+                            } }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}

@@ -1,0 +1,177 @@
+//! HTML views, server-rendered with maud. Each page module turns the
+//! federation's state into markup; this module holds the layout and the
+//! small pieces every page uses. No view changes anything: forms post to
+//! `/act` (see [`crate::actions`]).
+
+pub mod audit;
+pub mod board;
+pub mod committee;
+pub mod peers;
+pub mod platform;
+pub mod proposal;
+pub mod structure;
+
+use crate::i18n::{LANGUAGES, Lang};
+use fluent_bundle::FluentValue;
+use kenes_core::platform::day_of;
+use kenes_core::{Hash, PublicKey, State};
+use maud::{DOCTYPE, Markup, html};
+
+/// What every page needs besides its data.
+pub struct Page<'a> {
+    /// The chosen language.
+    pub t: &'a Lang,
+    /// The CSRF token for forms.
+    pub csrf: &'a str,
+    /// The state digest, so the page knows when it is out of date.
+    pub digest: String,
+    /// This device's member, once the key is unlocked.
+    pub me: Option<PublicKey>,
+    /// The path of this page, where forms come back to.
+    pub path: String,
+}
+
+impl Page<'_> {
+    /// The message `id`.
+    pub fn t(&self, id: &str) -> String {
+        self.t.t(id)
+    }
+
+    /// The message `id` with arguments.
+    pub fn ta(&self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        self.t.ta(id, args)
+    }
+
+    /// Where state-changing forms post.
+    pub fn act_url(&self) -> String {
+        format!("/act?csrf={}", self.csrf)
+    }
+}
+
+/// `ms` since the epoch as `YYYY-MM-DD HH:MM` (UTC).
+pub fn when(ms: u64) -> String {
+    let minutes = (ms / 60_000) % (24 * 60);
+    format!("{} {:02}:{:02}", day_of(ms), minutes / 60, minutes % 60)
+}
+
+/// A link to a committee by its name.
+pub fn committee_link(state: &State, id: &Hash) -> Markup {
+    html! { a href=(format!("/committee/{}", id.to_hex())) { (crate::model::committee_name(state, id)) } }
+}
+
+/// A member's name with their key's start, for telling namesakes apart.
+pub fn member(state: &State, key: &PublicKey) -> Markup {
+    html! {
+        span.member title=(key.to_hex()) {
+            (state.name_of(key).unwrap_or("?")) " " small.key { (key.short()) }
+        }
+    }
+}
+
+/// A form posting `action` to `/act`, coming back to this page.
+pub fn action_form(p: &Page, action: &str, class: &str, fields: Markup) -> Markup {
+    html! {
+        form method="post" action=(p.act_url()) class=(class) {
+            input type="hidden" name="action" value=(action);
+            input type="hidden" name="back" value=(p.path);
+            (fields)
+        }
+    }
+}
+
+/// A labelled text input.
+pub fn text_input(label: &str, name: &str, required: bool) -> Markup {
+    let id = format!("f-{name}");
+    html! {
+        p {
+            label for=(id) { (label) }
+            input type="text" id=(id) name=(name) required[required];
+        }
+    }
+}
+
+/// A labelled select of `(value, label)` options.
+pub fn select(label: &str, name: &str, options: &[(String, String)]) -> Markup {
+    let id = format!("f-{name}");
+    html! {
+        p {
+            label for=(id) { (label) }
+            select id=(id) name=(name) {
+                @for (value, text) in options { option value=(value) { (text) } }
+            }
+        }
+    }
+}
+
+/// The page around `body`: navigation, language switch, live updates.
+pub fn layout(p: &Page, title: &str, body: Markup) -> Markup {
+    let nav = [
+        ("/", "nav-board"),
+        ("/structure", "nav-structure"),
+        ("/platform", "nav-platform"),
+        ("/audit", "nav-audit"),
+        ("/peers", "nav-peers"),
+    ];
+    html! {
+        (DOCTYPE)
+        html lang=(p.t.code) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · kenes" }
+                link rel="stylesheet" href="/assets/style.css";
+                script src="/assets/app.js" defer {}
+            }
+            body data-digest=(p.digest) {
+                a.skip href="#main" { (p.t("skip-to-content")) }
+                header {
+                    nav aria-label=(p.t("nav-label")) {
+                        strong.brand { "kenes" }
+                        ul {
+                            @for (href, key) in nav {
+                                li { a href=(href) aria-current=[(p.path == href).then_some("page")] { (p.t(key)) } }
+                            }
+                        }
+                    }
+                    form.lang method="get" action="/lang" {
+                        input type="hidden" name="back" value=(p.path);
+                        label for="lang-switch" { (p.t("language")) }
+                        select id="lang-switch" name="code" {
+                            @for (code, name) in LANGUAGES {
+                                option value=(code) selected[code == p.t.code] { (name) }
+                            }
+                        }
+                        button type="submit" { (p.t("switch")) }
+                    }
+                }
+                @if p.me.is_none() {
+                    section.banner role="alert" {
+                        h2 { (p.t("locked-title")) }
+                        p { (p.t("locked-text")) }
+                        (action_form(p, "unlock", "inline", html! {
+                            label for="f-passphrase" { (p.t("passphrase")) }
+                            input type="password" id="f-passphrase" name="passphrase" required autocomplete="current-password";
+                            button type="submit" { (p.t("unlock")) }
+                        }))
+                    }
+                }
+                div #live.live role="status" aria-live="polite" hidden { (p.t("live-news")) " " a href=(p.path) { (p.t("reload")) } }
+                main #main { (body) }
+                footer { (p.t("footer")) }
+            }
+        }
+    }
+}
+
+/// A page that says what went wrong, with a way back.
+pub fn error_page(p: &Page, message: &str, back: &str) -> Markup {
+    layout(
+        p,
+        &p.t("error-title"),
+        html! {
+            h1 { (p.t("error-title")) }
+            p.error role="alert" { (message) }
+            p { a href=(back) { (p.t("go-back")) } }
+        },
+    )
+}
