@@ -45,19 +45,31 @@ fn fixture() -> Fixture {
     let author = |store: &mut Store, body| {
         kenes_store::author::author(store, &data.key_file(), &key, body, now()).unwrap()
     };
-    author(&mut store, OpBody::Profile { name: "Aigerim".into() });
+    author(
+        &mut store,
+        OpBody::Profile {
+            name: "Aigerim".into(),
+        },
+    );
     let committee = author(
         &mut store,
         OpBody::CreateCommittee {
             name: "Oil workers of Zhanaozen".into(),
-            kind: CommitteeKind::Territorial { area: "Kazakhstan/Mangystau/Zhanaozen".into() },
+            kind: CommitteeKind::Territorial {
+                area: "Kazakhstan/Mangystau/Zhanaozen".into(),
+            },
             policy: Policy::default(),
         },
     )
     .id;
     let node = Node::new(data.clone(), store, Some(key));
     let app = App::new(node.clone(), HOST.parse().unwrap());
-    Fixture { _dir: dir, app, node, committee }
+    Fixture {
+        _dir: dir,
+        app,
+        node,
+        committee,
+    }
 }
 
 struct Reply {
@@ -72,7 +84,11 @@ impl Fixture {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     fn signed(&self, method: &str, path: &str) -> axum::http::request::Builder {
@@ -80,11 +96,15 @@ impl Fixture {
             .method(method)
             .uri(path)
             .header(header::HOST, HOST)
-            .header(header::COOKIE, format!("kenes_session={}", self.app.token()))
+            .header(
+                header::COOKIE,
+                format!("kenes_session={}", self.app.token()),
+            )
     }
 
     async fn get(&self, path: &str) -> Reply {
-        self.send(self.signed("GET", path).body(Body::empty()).unwrap()).await
+        self.send(self.signed("GET", path).body(Body::empty()).unwrap())
+            .await
     }
 
     async fn post_form(&self, fields: &str) -> Reply {
@@ -119,7 +139,14 @@ impl Fixture {
 async fn foreign_host_and_origin_are_refused_first() {
     let f = fixture();
     for host in ["evil.example", "evil.example:7878", "127.0.0.1:9999"] {
-        let r = f.send(Request::get("/").header(header::HOST, host).body(Body::empty()).unwrap()).await;
+        let r = f
+            .send(
+                Request::get("/")
+                    .header(header::HOST, host)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{host}");
         assert!(r.body.contains("foreign host"), "{}", r.body);
     }
@@ -132,7 +159,10 @@ async fn foreign_host_and_origin_are_refused_first() {
             f.signed("POST", &format!("/act?csrf={}", f.app.csrf()))
                 .header(header::ORIGIN, "http://evil.example")
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(format!("action=leave&committee={}", f.committee.to_hex())))
+                .body(Body::from(format!(
+                    "action=leave&committee={}",
+                    f.committee.to_hex()
+                )))
                 .unwrap(),
         )
         .await;
@@ -145,19 +175,47 @@ async fn foreign_host_and_origin_are_refused_first() {
 async fn the_token_is_needed_and_becomes_a_strict_cookie() {
     let f = fixture();
     for path in ["/", "/structure", "/api/digest", "/export"] {
-        let r = f.send(Request::get(path).header(header::HOST, HOST).body(Body::empty()).unwrap()).await;
+        let r = f
+            .send(
+                Request::get(path)
+                    .header(header::HOST, HOST)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{path}");
         assert!(r.body.contains("not signed in"), "{}", r.body);
     }
-    let wrong = f.send(Request::get("/?token=00ff").header(header::HOST, HOST).body(Body::empty()).unwrap()).await;
+    let wrong = f
+        .send(
+            Request::get("/?token=00ff")
+                .header(header::HOST, HOST)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     let url = f.app.url();
     let path = url.strip_prefix(&format!("http://{HOST}")).unwrap();
-    let r = f.send(Request::get(path).header(header::HOST, HOST).body(Body::empty()).unwrap()).await;
+    let r = f
+        .send(
+            Request::get(path)
+                .header(header::HOST, HOST)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let cookie = r.headers[header::SET_COOKIE].to_str().unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
-    assert_eq!(r.headers[header::LOCATION], "/", "the token leaves the address bar");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    assert_eq!(
+        r.headers[header::LOCATION],
+        "/",
+        "the token leaves the address bar"
+    );
     let bearer = f
         .send(
             Request::get("/api/digest")
@@ -186,7 +244,10 @@ async fn every_page_and_read_endpoint_answers() {
         let r = f.get(path).await;
         assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
         assert!(r.body.contains("<main"), "{path}");
-        assert!(!r.body.contains(kenes_web::i18n::MISSING), "{path} lacks a translation");
+        assert!(
+            !r.body.contains(kenes_web::i18n::MISSING),
+            "{path} lacks a translation"
+        );
         assert_eq!(r.headers[header::CACHE_CONTROL], "no-store");
     }
     let md = f.get("/platform.md").await;
@@ -208,13 +269,21 @@ async fn every_page_and_read_endpoint_answers() {
     for path in &apis {
         let r = f.get(path).await;
         assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
-        serde_json::from_str::<serde_json::Value>(&r.body).unwrap_or_else(|e| panic!("{path}: {e}"));
+        serde_json::from_str::<serde_json::Value>(&r.body)
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
     }
     let export = f.get("/export").await;
     assert_eq!(export.status, StatusCode::OK);
     assert!(export.body.starts_with("KENESBDL"));
     for path in ["/assets/style.css", "/assets/app.js"] {
-        let r = f.send(Request::get(path).header(header::HOST, HOST).body(Body::empty()).unwrap()).await;
+        let r = f
+            .send(
+                Request::get(path)
+                    .header(header::HOST, HOST)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::OK, "assets need no session: {path}");
     }
 }
@@ -225,11 +294,27 @@ async fn bad_ids_and_queries_get_a_4xx_with_a_message() {
     let unknown = "ab".repeat(32);
     let cases = [
         ("/committee/zzz", StatusCode::BAD_REQUEST, "not an id"),
-        (&*format!("/committee/{unknown}"), StatusCode::NOT_FOUND, "no committee"),
-        (&*format!("/proposal/{unknown}"), StatusCode::NOT_FOUND, "no proposal"),
+        (
+            &*format!("/committee/{unknown}"),
+            StatusCode::NOT_FOUND,
+            "no committee",
+        ),
+        (
+            &*format!("/proposal/{unknown}"),
+            StatusCode::NOT_FOUND,
+            "no proposal",
+        ),
         ("/api/proposals/12", StatusCode::BAD_REQUEST, "not an id"),
-        ("/api/situation?by=planet", StatusCode::BAD_REQUEST, "not a grouping"),
-        (&*format!("/platform?council={}", f.committee.to_hex()), StatusCode::BAD_REQUEST, "not a council"),
+        (
+            "/api/situation?by=planet",
+            StatusCode::BAD_REQUEST,
+            "not a grouping",
+        ),
+        (
+            &*format!("/platform?council={}", f.committee.to_hex()),
+            StatusCode::BAD_REQUEST,
+            "not a council",
+        ),
         ("/nowhere", StatusCode::NOT_FOUND, "no such page"),
         ("/api/nowhere", StatusCode::NOT_FOUND, "no such endpoint"),
         ("/lang?code=xx", StatusCode::BAD_REQUEST, "unknown language"),
@@ -270,10 +355,22 @@ async fn changes_need_the_csrf_token_and_bad_input_changes_nothing() {
         ("", "'action' is required"),
         ("action=explode", "not an action"),
         ("action=vote&proposal=zz&choice=yes", "not an id"),
-        (&*format!("action=vote&proposal={}&choice=yes", "cd".repeat(32)), "no proposal"),
-        (&*format!("action=propose&committee={c}&title="), "'title' is required"),
-        (&*format!("action=propose&committee={c}&title=x&hours=99999999"), "at most a year"),
-        (&*format!("action=vouch&committee={c}&pubkey=nothex"), "not a public key"),
+        (
+            &*format!("action=vote&proposal={}&choice=yes", "cd".repeat(32)),
+            "no proposal",
+        ),
+        (
+            &*format!("action=propose&committee={c}&title="),
+            "'title' is required",
+        ),
+        (
+            &*format!("action=propose&committee={c}&title=x&hours=99999999"),
+            "at most a year",
+        ),
+        (
+            &*format!("action=vouch&committee={c}&pubkey=nothex"),
+            "not a public key",
+        ),
         (&*format!("action=join&committee={c}"), "refused"),
         ("action=add_peer&ticket=kenes1zz", "invalid ticket"),
     ];
@@ -285,14 +382,21 @@ async fn changes_need_the_csrf_token_and_bad_input_changes_nothing() {
     let bad_json = [
         ("{not json", "malformed JSON"),
         ("[1,2]", "expected a JSON object"),
-        (r#"{"action": "vote", "proposal": {"x": 1}}"#, "unsupported type"),
+        (
+            r#"{"action": "vote", "proposal": {"x": 1}}"#,
+            "unsupported type",
+        ),
         (r#"{"action": "close", "proposal": "12"}"#, "not an id"),
     ];
     for (body, message) in bad_json {
         let r = f.post_json(body).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}");
         let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-        assert!(v["error"].as_str().unwrap().contains(message), "{body}: {}", r.body);
+        assert!(
+            v["error"].as_str().unwrap().contains(message),
+            "{body}: {}",
+            r.body
+        );
     }
     let garbage = f
         .send(
@@ -303,8 +407,16 @@ async fn changes_need_the_csrf_token_and_bad_input_changes_nothing() {
         )
         .await;
     assert_eq!(garbage.status, StatusCode::BAD_REQUEST);
-    assert!(garbage.body.contains("not a valid bundle"), "{}", garbage.body);
-    assert_eq!((f.digest(), f.ops()), before, "refused input changed the state");
+    assert!(
+        garbage.body.contains("not a valid bundle"),
+        "{}",
+        garbage.body
+    );
+    assert_eq!(
+        (f.digest(), f.ops()),
+        before,
+        "refused input changed the state"
+    );
 }
 
 #[tokio::test]
@@ -314,20 +426,31 @@ async fn propose_vote_close_through_forms_and_json() {
     let r = f.post_form(&format!("action=propose&committee={c}&kind=decision&title=Strike+on+Monday&hours=1&back=/committee/{c}")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let location = r.headers[header::LOCATION].to_str().unwrap().to_string();
-    let id = location.strip_prefix("/proposal/").expect("a new proposal opens its page").to_string();
+    let id = location
+        .strip_prefix("/proposal/")
+        .expect("a new proposal opens its page")
+        .to_string();
     let page = f.get(&location).await;
     assert!(page.body.contains("Strike on Monday"));
-    let vote = f.post_form(&format!("action=vote&proposal={id}&choice=yes&back={location}")).await;
+    let vote = f
+        .post_form(&format!(
+            "action=vote&proposal={id}&choice=yes&back={location}"
+        ))
+        .await;
     assert_eq!(vote.status, StatusCode::SEE_OTHER, "{}", vote.body);
-    let close = f.post_json(&format!(r#"{{"action": "close", "proposal": "{id}"}}"#)).await;
+    let close = f
+        .post_json(&format!(r#"{{"action": "close", "proposal": "{id}"}}"#))
+        .await;
     assert_eq!(close.status, StatusCode::OK, "{}", close.body);
-    let shown: serde_json::Value = serde_json::from_str(&f.get(&format!("/api/proposals/{id}")).await.body).unwrap();
+    let shown: serde_json::Value =
+        serde_json::from_str(&f.get(&format!("/api/proposals/{id}")).await.body).unwrap();
     assert_eq!(shown["status"], "closed");
     assert_eq!(shown["tally"]["passed"], true);
     assert!(f.get(&location).await.body.contains("Passed"));
     // A bundle exported through the browser imports back as known ops.
     let export = f.get("/export").await;
-    let mut form = b"--X\r\nContent-Disposition: form-data; name=\"bundle\"; filename=\"b\"\r\n\r\n".to_vec();
+    let mut form =
+        b"--X\r\nContent-Disposition: form-data; name=\"bundle\"; filename=\"b\"\r\n\r\n".to_vec();
     let bytes = router(f.app.clone())
         .oneshot(f.signed("GET", "/export").body(Body::empty()).unwrap())
         .await
@@ -360,20 +483,36 @@ async fn the_language_switch_sets_a_cookie_and_pages_follow_it() {
     let r = f.get("/lang?code=ru&back=/structure").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.headers[header::LOCATION], "/structure");
-    assert!(r.headers[header::SET_COOKIE].to_str().unwrap().starts_with("kenes_lang=ru"));
+    assert!(
+        r.headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .starts_with("kenes_lang=ru")
+    );
     let evil = f.get("/lang?code=kk&back=//evil.example/").await;
     assert_eq!(evil.headers[header::LOCATION], "/", "no open redirect");
     let russian = f
         .send(
             f.signed("GET", "/")
-                .header(header::COOKIE, format!("kenes_session={}; kenes_lang=ru", f.app.token()))
+                .header(
+                    header::COOKIE,
+                    format!("kenes_session={}; kenes_lang=ru", f.app.token()),
+                )
                 .body(Body::empty())
                 .unwrap(),
         )
         .await;
     assert!(russian.body.contains("lang=\"ru\"") && russian.body.contains("Обстановка"));
     let kazakh = f
-        .send(f.signed("GET", "/").header(header::ACCEPT_LANGUAGE, "kk-KZ,ru;q=0.5").body(Body::empty()).unwrap())
+        .send(
+            f.signed("GET", "/")
+                .header(header::ACCEPT_LANGUAGE, "kk-KZ,ru;q=0.5")
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await;
-    assert!(kazakh.body.contains("lang=\"kk\""), "Accept-Language is followed");
+    assert!(
+        kazakh.body.contains("lang=\"kk\""),
+        "Accept-Language is followed"
+    );
 }

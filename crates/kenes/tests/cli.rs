@@ -7,6 +7,9 @@ use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
 
+#[path = "cli/browser.rs"]
+mod browser;
+
 fn kenes(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kenes"))
         .arg("--data-dir")

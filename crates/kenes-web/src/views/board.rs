@@ -91,8 +91,10 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
     let by_area = situation(state, Grouping::Area);
     let by_industry = situation(state, Grouping::Industry);
     let by_day = situation(state, Grouping::Day);
-    let total_strikes: usize = by_area.iter().map(|r| r.active_strikes).sum();
-    let total_people: u64 = by_area.iter().map(|r| r.participants).sum();
+    // Areas nest (a region's row includes its towns), industries do not:
+    // the totals come from the industry rows, where each report counts once.
+    let total_strikes: usize = by_industry.iter().map(|r| r.active_strikes).sum();
+    let total_people: u64 = by_industry.iter().map(|r| r.participants).sum();
     let mut reports: Vec<_> = state
         .committees
         .values()
