@@ -12,6 +12,8 @@
 //! 5. merging late ops from a partition, which sort before the tip, into
 //!    the full state.
 
+mod web;
+
 use crate::cli::BenchCommand;
 use crate::context::Context;
 use crate::output::{emit, progress};
@@ -119,6 +121,7 @@ pub fn run(ctx: &Context, cmd: BenchCommand) -> Result<()> {
         BenchCommand::Ingest { ops, late } => ingest(ctx, ops, late),
         BenchCommand::Tally { ballots, seats } => tally(ctx, ballots, seats),
         BenchCommand::Sync { items, diff } => sync(ctx, items, diff),
+        BenchCommand::Web { scale, requests } => web::run(ctx, scale, requests),
     }
 }
 
@@ -386,7 +389,7 @@ fn tally(ctx: &Context, ballots: usize, seats: usize) -> Result<()> {
     let council_secs = started.elapsed().as_secs_f64();
 
     // The demo federation, folded from scratch (no signature checks).
-    let (_, demo_ops) = crate::demo::build(indicatif::ProgressBar::hidden())?;
+    let (_, demo_ops) = crate::demo::build(indicatif::ProgressBar::hidden(), 1)?;
     let federation = Op::decode(&demo_ops[0])
         .map(|g| g.id)
         .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -592,6 +592,16 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1_000)]
         diff: usize,
     },
+    /// Web UI render times over loopback, on the demo federation scaled up.
+    Web {
+        /// Copies of the demo's committees (40: over 1,000 committees and
+        /// 12,000 members).
+        #[arg(long, default_value_t = 40)]
+        scale: usize,
+        /// Requests per page.
+        #[arg(long, default_value_t = 200)]
+        requests: usize,
+    },
     /// Counting: a Schulze election and a weighted council decision.
     Tally {
         /// Ballots in the election of 10 candidates.

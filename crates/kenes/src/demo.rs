@@ -53,8 +53,9 @@ const LAST: &[&str] = &[
 ];
 
 /// A committee of the scenario: name, kind, and the councils it joins.
+#[derive(Clone)]
 struct Plan {
-    name: &'static str,
+    name: String,
     kind: CommitteeKind,
     councils: &'static [&'static str],
 }
@@ -67,7 +68,7 @@ fn production(
     councils: &'static [&'static str],
 ) -> Plan {
     Plan {
-        name,
+        name: name.into(),
         kind: CommitteeKind::Production {
             enterprise: enterprise.into(),
             site: String::new(),
@@ -80,7 +81,7 @@ fn production(
 
 fn territorial(name: &'static str, area: &str, councils: &'static [&'static str]) -> Plan {
     Plan {
-        name,
+        name: name.into(),
         kind: CommitteeKind::Territorial { area: area.into() },
         councils,
     }
@@ -225,7 +226,7 @@ fn plans() -> Vec<Plan> {
         ),
         territorial("Semey residents", "Kazakhstan/East Kazakhstan/Semey", &[]),
         Plan {
-            name: "Zhanaozen council of elders",
+            name: "Zhanaozen council of elders".into(),
             kind: CommitteeKind::Advisory,
             councils: &[],
         },
@@ -400,9 +401,19 @@ fn name(i: usize) -> String {
     )
 }
 
-/// Builds the scenario; returns the founder's key and every op.
-pub fn build(bar: indicatif::ProgressBar) -> Result<(SecretKey, Vec<Vec<u8>>)> {
-    let plans = plans();
+/// Builds the scenario; returns the founder's key and every op. `scale`
+/// copies of the committees (the copies numbered in their names, with
+/// their own members) make a bigger federation for benchmarks; 1 is the
+/// scenario itself.
+pub fn build(bar: indicatif::ProgressBar, scale: usize) -> Result<(SecretKey, Vec<Vec<u8>>)> {
+    let base = plans();
+    let mut plans = base.clone();
+    for copy in 2..=scale {
+        plans.extend(base.iter().cloned().map(|mut plan| {
+            plan.name = format!("{} ({copy})", plan.name);
+            plan
+        }));
+    }
     let people = 1 + plans.len() * MEMBERS_PER_COMMITTEE;
     let keys: Vec<SecretKey> = (0..people).map(|_| SecretKey::generate()).collect();
     let genesis = kenes_core::op::genesis(&keys[0], "Kazakhstan, January 2022", NEW_YEAR);
@@ -432,7 +443,7 @@ pub fn build(bar: indicatif::ProgressBar) -> Result<(SecretKey, Vec<Vec<u8>>)> {
         let id = s.act(
             founder_of_it,
             Body::CreateCommittee {
-                name: plan.name.into(),
+                name: plan.name.clone(),
                 kind: plan.kind.clone(),
                 policy: policy.clone(),
             },
@@ -874,7 +885,7 @@ pub fn run(ctx: &Context, serve: Option<(SocketAddr, SocketAddr)>) -> Result<()>
     }
     let bar = progress(0, "building");
     bar.set_length(4_300);
-    let (founder, ops) = build(bar.clone())?;
+    let (founder, ops) = build(bar.clone(), 1)?;
     bar.finish_and_clear();
     let federation = kenes_core::Op::decode(&ops[0])
         .map(|g| g.id)
