@@ -32,12 +32,18 @@ fn now() -> u64 {
 }
 
 fn fixture() -> Fixture {
+    fixture_with(None)
+}
+
+/// A federation with one member and one committee; the key file is
+/// encrypted with `passphrase` if given, and then the node starts locked.
+fn fixture_with(passphrase: Option<&str>) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let data = DataDir::new(dir.path());
     std::fs::create_dir_all(data.federations_dir()).unwrap();
     let key = SecretKey::generate();
     let genesis = kenes_core::op::genesis(&key, "Test federation", now());
-    KeyFile::new(&key, "Aigerim", None)
+    KeyFile::new(&key, "Aigerim", passphrase)
         .unwrap()
         .save(&data.key_file())
         .unwrap();
@@ -62,7 +68,7 @@ fn fixture() -> Fixture {
         },
     )
     .id;
-    let node = Node::new(data.clone(), store, Some(key));
+    let node = Node::new(data.clone(), store, passphrase.is_none().then_some(key));
     let app = App::new(node.clone(), HOST.parse().unwrap());
     Fixture {
         _dir: dir,
@@ -515,4 +521,24 @@ async fn the_language_switch_sets_a_cookie_and_pages_follow_it() {
         kazakh.body.contains("lang=\"kk\""),
         "Accept-Language is followed"
     );
+}
+
+#[tokio::test]
+async fn an_encrypted_key_is_unlocked_in_the_ui() {
+    let f = fixture_with(Some("correct horse"));
+    let board = f.get("/").await;
+    assert!(board.body.contains("The member key is locked"), "{}", board.body);
+    let before = f.digest();
+    let leave = f.post_form(&format!("action=leave&committee={}", f.committee.to_hex())).await;
+    assert_eq!(leave.status, StatusCode::BAD_REQUEST);
+    assert!(leave.body.contains("locked"), "{}", leave.body);
+    let wrong = f.post_form("action=unlock&passphrase=battery+staple").await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert!(wrong.body.contains("wrong passphrase"), "{}", wrong.body);
+    assert!(f.node.member_key().is_none());
+    let right = f.post_form("action=unlock&passphrase=correct+horse&back=/").await;
+    assert_eq!(right.status, StatusCode::SEE_OTHER, "{}", right.body);
+    assert!(f.node.member_key().is_some());
+    assert!(!f.get("/").await.body.contains("The member key is locked"));
+    assert_eq!(f.digest(), before, "unlocking authors nothing");
 }

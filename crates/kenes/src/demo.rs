@@ -319,7 +319,9 @@ impl Scenario {
         voters: &[usize],
         ballot: impl Fn(usize, &mut SplitMix64) -> Ballot,
     ) -> Result<Hash> {
-        let closes_at = self.clock + HOUR;
+        // Each act takes 20 s of scenario time: big electorates (the scaled
+        // benchmark federation) get the time their votes take.
+        let closes_at = self.clock + HOUR.max((voters.len() as u64 + 2) * 20_000);
         let proposal = self.act(
             proposer,
             Body::Propose {
@@ -434,10 +436,19 @@ pub fn build(bar: indicatif::ProgressBar, scale: usize) -> Result<(SecretKey, Ve
         ..Policy::default()
     };
     let mut committees: Vec<Hash> = Vec::new();
+    // Organisers join the founders' committee of their copy; the first
+    // organiser of each copy joins the scenario's own.
+    let home = |i: usize| {
+        if i % base.len() == 0 {
+            0
+        } else {
+            i - i % base.len()
+        }
+    };
     for (i, plan) in plans.iter().enumerate() {
         let organiser = 1 + i * MEMBERS_PER_COMMITTEE;
         if i > 0 {
-            s.admit(committees[0], organiser)?;
+            s.admit(committees[home(i)], organiser)?;
         }
         let founder_of_it = if i == 0 { 0 } else { organiser };
         let id = s.act(

@@ -154,10 +154,8 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
                 h2 #time-h { (p.t("over-time")) }
                 @if by_day.is_empty() { p { (p.t("no-reports")) } } @else { (chart(p, &by_day)) }
             }
-            div.columns {
-                section aria-labelledby="area-h" { h2 #area-h { (p.t("by-area")) } (table(p, &p.t("area"), &by_area)) }
-                section aria-labelledby="industry-h" { h2 #industry-h { (p.t("by-industry")) } (table(p, &p.t("industry"), &by_industry)) }
-            }
+            section aria-labelledby="industry-h" { h2 #industry-h { (p.t("by-industry")) } (table(p, &p.t("industry"), &by_industry)) }
+            section aria-labelledby="area-h" { h2 #area-h { (p.t("by-area")) } (table(p, &p.t("area"), &by_area)) }
             section aria-labelledby="latest-h" {
                 h2 #latest-h { (p.t("latest-reports")) }
                 @if reports.is_empty() { p { (p.t("no-reports")) } }

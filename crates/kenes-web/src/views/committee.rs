@@ -7,6 +7,13 @@ use kenes_core::governance::ProposalStatus;
 use kenes_core::{Committee, Engine, Hash};
 use maud::{Markup, html};
 
+/// Members sorted by display name (then key), as people look for them.
+fn by_name(state: &kenes_core::State, keys: &std::collections::BTreeSet<kenes_core::PublicKey>) -> Vec<kenes_core::PublicKey> {
+    let mut sorted: Vec<_> = keys.iter().copied().collect();
+    sorted.sort_by_key(|k| (state.name_of(k).unwrap_or("").to_lowercase(), *k));
+    sorted
+}
+
 /// Whether `p.me` may act in `c`: a member, or for a council a seated
 /// delegate or its convenor.
 pub fn may_act(p: &Page, c: &Committee) -> bool {
@@ -187,7 +194,7 @@ pub fn render(p: &Page, engine: &Engine, c: &Committee) -> Markup {
                 section aria-labelledby="members-h" {
                     h2 #members-h { (p.t("members")) }
                     @if let Some(convenor) = &c.convenor { p { (p.t("convenor")) ": " (member(state, convenor)) } }
-                    ul { @for m in &c.members { li { (member(state, m)) } } }
+                    ul { @for m in &by_name(state, &c.members) { li { (member(state, m)) } } }
                     @if !c.candidates.is_empty() {
                         h3 { (p.ta("candidates-need", &[("n", c.vouches_needed().into())])) }
                         ul {

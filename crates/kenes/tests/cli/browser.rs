@@ -150,6 +150,13 @@ async fn run(web: &WebDriver) -> WebDriverResult<()> {
     assert!(board.contains("Strike · active"), "{board}");
     web.find(By::Css("figure.chart svg")).await?;
     shoot(web, "situation-board").await;
+    // A phone: 360 px wide, nothing wider than the screen.
+    web.set_window_rect(0, 0, 360, 800).await?;
+    let overflow = web.execute("return document.documentElement.scrollWidth;", vec![]).await?;
+    let width: i64 = overflow.convert()?;
+    assert!(width <= 360, "the board is {width} px wide at 360 px");
+    shoot(web, "situation-board-360px").await;
+    web.set_window_rect(0, 0, 1280, 1400).await?;
     for (path, name) in [
         ("/structure", "structure"),
         ("/platform", "platform"),
