@@ -1,16 +1,16 @@
-// kenes live updates: poll the state digest; when ops arrive (from sync
+// kenes live updates: poll the state version; when ops arrive (from sync
 // or another tab), reload the page, unless the person is filling in a
 // form, in which case say so and let them choose.
 (function () {
   "use strict";
-  var shown = document.body.getAttribute("data-digest");
+  var shown = document.body.getAttribute("data-version");
   var editing = false;
   document.addEventListener("input", function () { editing = true; });
   function check() {
-    fetch("/api/digest", { credentials: "same-origin", cache: "no-store" })
+    fetch("/api/version", { credentials: "same-origin", cache: "no-store" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (d) {
-        if (!d || d.digest === shown) { return; }
+        if (!d || d.version === shown) { return; }
         if (editing) {
           var live = document.getElementById("live");
           if (live) { live.hidden = false; }

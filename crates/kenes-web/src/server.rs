@@ -68,14 +68,14 @@ impl App {
         self.guard.token()
     }
 
-    fn page(&self, headers: &HeaderMap, path: &str, digest: String) -> Page<'_> {
+    fn page(&self, headers: &HeaderMap, path: &str, version: String) -> Page<'_> {
         let accept = headers
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok());
         Page {
             t: self.i18n.negotiate(lang_cookie(headers), accept),
             csrf: self.guard.csrf(),
-            digest,
+            version,
             me: self.node.member_key().map(|k| k.public()),
             path: path.to_string(),
         }
@@ -113,6 +113,7 @@ pub fn router(app: Arc<App>) -> Router {
         )
         .route("/api/session", get(api_session))
         .route("/api/digest", get(api_digest))
+        .route("/api/version", get(api_version))
         .route("/api/situation", get(api_situation))
         .route("/api/committees", get(api_committees))
         .route("/api/committees/{id}", get(api_committee))
@@ -228,6 +229,14 @@ async fn gate(State(app): State<Arc<App>>, request: Request, next: Next) -> Resp
     response
 }
 
+/// What pages compare to notice news: the counts of accepted and pending
+/// ops. Ops only accumulate and outcomes change only when ops arrive, so
+/// this changes whenever the state may have; unlike the state digest, it
+/// costs nothing to compute.
+fn version(engine: &kenes_core::Engine) -> String {
+    format!("{}.{}", engine.len(), engine.pending_len())
+}
+
 /// A handler's failure: the status and a one-line message.
 struct Failure(StatusCode, String);
 
@@ -282,7 +291,7 @@ fn html_page(
         Ok(s) => s,
         Err(Failure(status, message)) => return refuse(status, false, &message),
     };
-    let page = app.page(headers, uri.path(), store.engine().digest().to_hex());
+    let page = app.page(headers, uri.path(), version(store.engine()));
     match render(&page, &store) {
         Ok(markup) => Html(markup.into_string()).into_response(),
         Err(Failure(status, message)) => (
@@ -719,6 +728,10 @@ async fn api_digest(State(app): State<Arc<App>>) -> Response {
     json_of(&app, |s| {
         Ok(json!({ "digest": s.engine().digest().to_hex(), "ops": s.engine().len() }))
     })
+}
+
+async fn api_version(State(app): State<Arc<App>>) -> Response {
+    json_of(&app, |s| Ok(json!({ "version": version(s.engine()) })))
 }
 
 async fn api_situation(

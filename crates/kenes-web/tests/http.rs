@@ -262,6 +262,7 @@ async fn every_page_and_read_endpoint_answers() {
     let apis = [
         "/api/session".to_string(),
         "/api/digest".into(),
+        "/api/version".into(),
         "/api/situation?by=day".into(),
         "/api/committees".into(),
         format!("/api/committees/{c}"),

@@ -23,8 +23,9 @@ pub struct Page<'a> {
     pub t: &'a Lang,
     /// The CSRF token for forms.
     pub csrf: &'a str,
-    /// The state digest, so the page knows when it is out of date.
-    pub digest: String,
+    /// The state's version (see `/api/version`), so the page knows when it
+    /// is out of date.
+    pub version: String,
     /// This device's member, once the key is unlocked.
     pub me: Option<PublicKey>,
     /// The path of this page, where forms come back to.
@@ -122,7 +123,7 @@ pub fn layout(p: &Page, title: &str, body: Markup) -> Markup {
                 link rel="stylesheet" href="/assets/style.css";
                 script src="/assets/app.js" defer {}
             }
-            body data-digest=(p.digest) {
+            body data-version=(p.version) {
                 a.skip href="#main" { (p.t("skip-to-content")) }
                 header {
                     nav aria-label=(p.t("nav-label")) {
