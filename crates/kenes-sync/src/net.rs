@@ -29,6 +29,25 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Longest a peer may take to send its next turn.
 pub const TURN_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Time limits on a session this node serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Longest the peer may take to send its next turn (the handshake
+    /// counts as one).
+    pub turn: Duration,
+    /// Longest the whole session may take.
+    pub session: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            turn: TURN_TIMEOUT,
+            session: SESSION_TIMEOUT,
+        }
+    }
+}
+
 /// Why a sync failed.
 #[derive(Debug, thiserror::Error)]
 pub enum NetError {
@@ -213,10 +232,14 @@ async fn send_turn(
     Ok(())
 }
 
-async fn read_turn(recv: &mut RecvStream, stats: &mut SyncStats) -> Result<Vec<Message>, NetError> {
+async fn read_turn(
+    recv: &mut RecvStream,
+    stats: &mut SyncStats,
+    limit: Duration,
+) -> Result<Vec<Message>, NetError> {
     // A peer that stops mid-session (say, claims ops it never sends) is
     // timed out turn by turn, not only at the end of the session.
-    tokio::time::timeout(TURN_TIMEOUT, read_turn_now(recv, stats))
+    tokio::time::timeout(limit, read_turn_now(recv, stats))
         .await
         .map_err(|_| NetError::Timeout)?
 }
@@ -358,7 +381,7 @@ pub async fn sync_with(
         loop {
             send_turn(&mut send, &outgoing, &mut stats).await?;
             stats.round_trips += 1;
-            let incoming = read_turn(&mut recv, &mut stats).await?;
+            let incoming = read_turn(&mut recv, &mut stats, TURN_TIMEOUT).await?;
             let done;
             (outgoing, done) =
                 apply_turn(replica, incoming, |engine, m| initiator.handle(engine, m))?;
@@ -383,6 +406,7 @@ pub async fn serve_connection(
     conn: Connection,
     replica: &std::sync::Mutex<impl Replica>,
     key: &SecretKey,
+    limits: Limits,
 ) -> Result<SyncStats, NetError> {
     let started = Instant::now();
     let run = async {
@@ -392,7 +416,7 @@ pub async fn serve_connection(
         // A peer that stalls in the handshake is dropped after one turn's
         // time, so it cannot hold the node.
         let admitted = tokio::time::timeout(
-            TURN_TIMEOUT,
+            limits.turn,
             handshake(
                 &mut send, &mut recv, replica, key, endpoints, false, &mut stats,
             ),
@@ -405,7 +429,7 @@ pub async fn serve_connection(
         }
         let mut responder = Responder::new(replica.lock().map_err(io)?.engine());
         loop {
-            let incoming = read_turn(&mut recv, &mut stats).await?;
+            let incoming = read_turn(&mut recv, &mut stats, limits.turn).await?;
             stats.round_trips += 1;
             let (outgoing, done) =
                 apply_turn(replica, incoming, |engine, m| responder.handle(engine, m))?;
@@ -419,7 +443,7 @@ pub async fn serve_connection(
         let _ = tokio::time::timeout(Duration::from_secs(5), conn.closed()).await;
         Ok::<SyncStats, NetError>(stats)
     };
-    let mut stats = tokio::time::timeout(SESSION_TIMEOUT, run)
+    let mut stats = tokio::time::timeout(limits.session, run)
         .await
         .map_err(|_| NetError::Timeout)??;
     stats.duration_ms = started.elapsed().as_millis();

@@ -5,7 +5,7 @@
 //! The store sits behind one mutex that nobody holds across an `.await`:
 //! sessions lock it per turn, the web UI per request.
 
-use crate::net::{self, Endpoint, NetError, Ticket};
+use crate::net::{self, Endpoint, Limits, NetError, Ticket};
 use kenes_core::SecretKey;
 use kenes_store::Store;
 use kenes_store::datadir::DataDir;
@@ -23,6 +23,9 @@ pub const LOCAL_POLL: Duration = Duration::from_secs(2);
 /// Sessions one remote address may open per minute; more are refused
 /// before any work is done for them.
 pub const SESSIONS_PER_MINUTE: usize = 30;
+/// Sessions served at once: a peer that stalls holds one slot until its
+/// turn times out, never the node.
+pub const CONCURRENT_SESSIONS: usize = 8;
 
 /// The name of the file in the data directory holding the running node's
 /// ticket.
@@ -37,6 +40,7 @@ pub struct Node {
     news: Notify,
     key: watch::Sender<Option<SecretKey>>,
     ticket: Mutex<Option<Ticket>>,
+    limits: Limits,
 }
 
 /// Counts sessions per remote address over a sliding minute.
@@ -65,12 +69,24 @@ impl Node {
     /// A node over `store`; `key` is the member key when it is already
     /// unlocked (sync waits for it otherwise, see [`Node::unlock`]).
     pub fn new(data: DataDir, store: Store, key: Option<SecretKey>) -> Arc<Node> {
+        Node::with_limits(data, store, key, Limits::default())
+    }
+
+    /// [`Node::new`] with other time limits on the sessions it serves
+    /// (tests use short ones).
+    pub fn with_limits(
+        data: DataDir,
+        store: Store,
+        key: Option<SecretKey>,
+        limits: Limits,
+    ) -> Arc<Node> {
         Arc::new(Node {
             data,
             store: Mutex::new(store),
             news: Notify::new(),
             key: watch::Sender::new(key),
             ticket: Mutex::new(None),
+            limits,
         })
     }
 
@@ -151,9 +167,10 @@ impl Node {
         }
     }
 
-    /// Accepts sessions, one at a time: bounded work per peer.
-    async fn serve_sessions(&self, endpoint: &Endpoint, key: &SecretKey) {
+    /// Accepts sessions, at most [`CONCURRENT_SESSIONS`] at once.
+    async fn serve_sessions(self: &Arc<Self>, endpoint: &Endpoint, key: &SecretKey) {
         let mut limit = RateLimit::default();
+        let slots = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_SESSIONS));
         while let Some(incoming) = endpoint.accept().await {
             if let iroh::endpoint::IncomingAddr::Ip(from) = incoming.remote_addr()
                 && !limit.admit(from.ip(), Instant::now())
@@ -164,33 +181,40 @@ impl Node {
                 incoming.refuse();
                 continue;
             }
-            let conn = match incoming.await {
-                Ok(conn) => conn,
-                Err(e) => {
-                    tracing::warn!("refused a connection: {e}");
-                    continue;
-                }
+            let Ok(slot) = slots.clone().acquire_owned().await else {
+                return;
             };
-            // Ops other commands wrote to this data directory since: this
-            // peer gets them now, the others soon.
-            if self.catch_up() {
-                self.changed();
-            }
-            match net::serve_connection(endpoint, conn, &self.store, key).await {
-                Ok(stats) => {
-                    tracing::info!(
-                        "synced: {} ops sent, {} received, {} round trips",
-                        stats.ops_sent,
-                        stats.ops_received,
-                        stats.round_trips
-                    );
-                    // Pass news on: a node in a line relays it.
-                    if stats.ops_received > 0 {
-                        self.changed();
+            let (node, endpoint, key) = (self.clone(), endpoint.clone(), key.clone());
+            tokio::spawn(async move {
+                let _slot = slot;
+                let conn = match incoming.await {
+                    Ok(conn) => conn,
+                    Err(e) => {
+                        tracing::warn!("refused a connection: {e}");
+                        return;
                     }
+                };
+                // Ops other commands wrote to this data directory since:
+                // this peer gets them now, the others soon.
+                if node.catch_up() {
+                    node.changed();
                 }
-                Err(e) => tracing::warn!("session ended: {e}"),
-            }
+                match net::serve_connection(&endpoint, conn, &node.store, &key, node.limits).await {
+                    Ok(stats) => {
+                        tracing::info!(
+                            "synced: {} ops sent, {} received, {} round trips",
+                            stats.ops_sent,
+                            stats.ops_received,
+                            stats.round_trips
+                        );
+                        // Pass news on: a node in a line relays it.
+                        if stats.ops_received > 0 {
+                            node.changed();
+                        }
+                    }
+                    Err(e) => tracing::warn!("session ended: {e}"),
+                }
+            });
         }
     }
 

@@ -1,7 +1,7 @@
 //! A malicious peer against an honest node over real QUIC on loopback:
-//! garbage bytes, an oversized frame, and a member sending an op with a
-//! forged signature. The honest node stays up, keeps serving, and stores
-//! nothing invalid.
+//! garbage bytes, an oversized frame, a member sending an op with a
+//! forged signature, and a peer that goes silent mid-frame. The honest
+//! node stays up, keeps serving, and stores nothing invalid.
 
 use kenes_core::body::{CommitteeKind, Policy};
 use kenes_core::op::genesis;
@@ -91,7 +91,7 @@ fn an_honest_node_survives_a_malicious_peer() {
             for _ in 0..4 {
                 let conn = server.accept().await.unwrap().await.unwrap();
                 results.push(
-                    net::serve_connection(&server, conn, &honest, &key(1))
+                    net::serve_connection(&server, conn, &honest, &key(1), net::Limits::default())
                         .await
                         .is_ok(),
                 );
@@ -152,5 +152,72 @@ fn an_honest_node_survives_a_malicious_peer() {
         let stored = honest.lock().unwrap();
         assert!(!stored.engine().contains(&kenes_core::Hash::of(&forged)));
         assert_eq!(stored.engine().len(), ops.len());
+    });
+}
+
+#[test]
+fn a_stalled_peer_is_timed_out_while_others_are_served() {
+    use kenes_store::Store;
+    use kenes_store::datadir::DataDir;
+    use kenes_sync::node::Node;
+    use std::time::Duration;
+
+    let ops = federation();
+    let dir = tempfile::tempdir().unwrap();
+    let data = DataDir::new(dir.path());
+    std::fs::create_dir_all(data.federations_dir()).unwrap();
+    let fed = kenes_core::Op::decode(&ops[0]).unwrap().id;
+    let mut store = Store::create_empty(&data.database(&fed), fed).unwrap();
+    store.ingest(&ops, Verify::Signatures).unwrap();
+    let limits = net::Limits {
+        turn: Duration::from_secs(20),
+        session: Duration::from_secs(120),
+    };
+    let node = Node::with_limits(data, store, Some(key(1)), limits);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let (ticket_tx, ticket_rx) = tokio::sync::oneshot::channel();
+        let serving = node.run(
+            "127.0.0.1:0".parse().unwrap(),
+            std::future::pending(),
+            move |t| {
+                let _ = ticket_tx.send(t.clone());
+            },
+        );
+        let attacking = async {
+            let ticket: net::Ticket = ticket_rx.await.unwrap();
+            let client = net::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
+            let addr =
+                iroh::EndpointAddr::new(iroh::EndpointId::from_bytes(&ticket.endpoint).unwrap())
+                    .with_ip_addr(ticket.addrs[0]);
+            // A frame header that promises 100 bytes, then silence.
+            let stalled = client.connect(addr, net::ALPN).await.unwrap();
+            let (mut send, _recv) = stalled.open_bi().await.unwrap();
+            send.write_all(&100u32.to_le_bytes()).await.unwrap();
+            // Meanwhile an honest member syncs as usual, long before the
+            // silent peer's turn runs out (a node serving one session at
+            // a time would keep the member waiting for it).
+            let member = replica(&ops, None);
+            let fine = tokio::time::timeout(
+                Duration::from_secs(10),
+                net::sync_with(&client, &ticket, &member, &key(2)),
+            )
+            .await
+            .map_err(|_| "kept waiting behind the stalled peer")
+            .and_then(|r| r.map_err(|_| "sync failed"));
+            // The node gives up on the silent peer after its turn limit.
+            let dropped = tokio::time::timeout(Duration::from_secs(60), stalled.closed()).await;
+            (fine, dropped.is_ok())
+        };
+        tokio::select! {
+            result = serving => panic!("the node stopped: {result:?}"),
+            (fine, dropped) = attacking => {
+                assert!(fine.is_ok(), "the honest member was not served: {fine:?}");
+                assert!(dropped, "the stalled session was never closed");
+            }
+        }
     });
 }

@@ -528,16 +528,24 @@ async fn the_language_switch_sets_a_cookie_and_pages_follow_it() {
 async fn an_encrypted_key_is_unlocked_in_the_ui() {
     let f = fixture_with(Some("correct horse"));
     let board = f.get("/").await;
-    assert!(board.body.contains("The member key is locked"), "{}", board.body);
+    assert!(
+        board.body.contains("The member key is locked"),
+        "{}",
+        board.body
+    );
     let before = f.digest();
-    let leave = f.post_form(&format!("action=leave&committee={}", f.committee.to_hex())).await;
+    let leave = f
+        .post_form(&format!("action=leave&committee={}", f.committee.to_hex()))
+        .await;
     assert_eq!(leave.status, StatusCode::BAD_REQUEST);
     assert!(leave.body.contains("locked"), "{}", leave.body);
     let wrong = f.post_form("action=unlock&passphrase=battery+staple").await;
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
     assert!(wrong.body.contains("wrong passphrase"), "{}", wrong.body);
     assert!(f.node.member_key().is_none());
-    let right = f.post_form("action=unlock&passphrase=correct+horse&back=/").await;
+    let right = f
+        .post_form("action=unlock&passphrase=correct+horse&back=/")
+        .await;
     assert_eq!(right.status, StatusCode::SEE_OTHER, "{}", right.body);
     assert!(f.node.member_key().is_some());
     assert!(!f.get("/").await.body.contains("The member key is locked"));

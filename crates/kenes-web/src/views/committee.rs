@@ -8,7 +8,10 @@ use kenes_core::{Committee, Engine, Hash};
 use maud::{Markup, html};
 
 /// Members sorted by display name (then key), as people look for them.
-fn by_name(state: &kenes_core::State, keys: &std::collections::BTreeSet<kenes_core::PublicKey>) -> Vec<kenes_core::PublicKey> {
+fn by_name(
+    state: &kenes_core::State,
+    keys: &std::collections::BTreeSet<kenes_core::PublicKey>,
+) -> Vec<kenes_core::PublicKey> {
     let mut sorted: Vec<_> = keys.iter().copied().collect();
     sorted.sort_by_key(|k| (state.name_of(k).unwrap_or("").to_lowercase(), *k));
     sorted

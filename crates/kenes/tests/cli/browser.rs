@@ -152,7 +152,9 @@ async fn run(web: &WebDriver) -> WebDriverResult<()> {
     shoot(web, "situation-board").await;
     // A phone: 360 px wide, nothing wider than the screen.
     web.set_window_rect(0, 0, 360, 800).await?;
-    let overflow = web.execute("return document.documentElement.scrollWidth;", vec![]).await?;
+    let overflow = web
+        .execute("return document.documentElement.scrollWidth;", vec![])
+        .await?;
     let width: i64 = overflow.convert()?;
     assert!(width <= 360, "the board is {width} px wide at 360 px");
     shoot(web, "situation-board-360px").await;
