@@ -439,7 +439,7 @@ pub fn build(bar: indicatif::ProgressBar, scale: usize) -> Result<(SecretKey, Ve
     // Organisers join the founders' committee of their copy; the first
     // organiser of each copy joins the scenario's own.
     let home = |i: usize| {
-        if i % base.len() == 0 {
+        if i.is_multiple_of(base.len()) {
             0
         } else {
             i - i % base.len()
