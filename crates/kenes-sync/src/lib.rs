@@ -10,6 +10,7 @@
 
 pub mod admission;
 pub mod index;
+pub mod lan;
 pub mod net;
 pub mod node;
 pub mod reconcile;

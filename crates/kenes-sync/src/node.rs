@@ -41,6 +41,8 @@ pub struct Node {
     key: watch::Sender<Option<SecretKey>>,
     ticket: Mutex<Option<Ticket>>,
     limits: Limits,
+    mdns: std::sync::atomic::AtomicBool,
+    lan_peers: Mutex<Vec<Ticket>>,
 }
 
 /// Counts sessions per remote address over a sliding minute.
@@ -87,7 +89,15 @@ impl Node {
             key: watch::Sender::new(key),
             ticket: Mutex::new(None),
             limits,
+            mdns: std::sync::atomic::AtomicBool::new(false),
+            lan_peers: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Announces this node and finds others of its federation on the LAN
+    /// by mDNS once it runs (see [`crate::lan`]). Off unless called.
+    pub fn enable_mdns(&self) {
+        self.mdns.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The member key, once unlocked.
@@ -150,6 +160,18 @@ impl Node {
             *slot = Some(ticket.clone());
         }
         on_ticket(&ticket);
+        let _lan = if self.mdns.load(std::sync::atomic::Ordering::Relaxed) {
+            let node = self.clone();
+            match crate::lan::start(&ticket, move |found| node.found_on_lan(found)) {
+                Ok(lan) => Some(lan),
+                Err(e) => {
+                    tracing::warn!("LAN discovery is off: {e}");
+                    None
+                }
+            }
+        } else {
+            None
+        };
         tokio::select! {
             _ = self.serve_sessions(&endpoint, &key) => {}
             _ = self.sync_loop(&endpoint, &key) => {}
@@ -158,6 +180,21 @@ impl Node {
         let _ = std::fs::remove_file(&path);
         endpoint.close().await;
         Ok(())
+    }
+
+    /// A node of this federation announced itself on the LAN.
+    fn found_on_lan(&self, ticket: Ticket) {
+        let Ok(mut peers) = self.lan_peers.lock() else {
+            return;
+        };
+        // Its latest announcement replaces any earlier one of the same run.
+        peers.retain(|p| p.endpoint != ticket.endpoint);
+        if peers.len() < 64 {
+            tracing::info!("found a node of this federation on the LAN: {:?}", ticket.addrs);
+            peers.push(ticket);
+            drop(peers);
+            self.changed();
+        }
     }
 
     fn federation(&self) -> kenes_core::Hash {
@@ -249,6 +286,12 @@ impl Node {
             }
         };
         let mut synced = Vec::new();
+        let lan: Vec<Ticket> = self.lan_peers.lock().map(|p| p.clone()).unwrap_or_default();
+        for ticket in &lan {
+            if let Err(e) = net::sync_with(endpoint, ticket, &self.store, key).await {
+                tracing::warn!("sync with a LAN node failed: {e}");
+            }
+        }
         // What one peer brings, the peers already visited this round need
         // too: go round again while anything arrives (at most three rounds).
         for _ in 0..3 {

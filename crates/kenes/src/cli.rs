@@ -193,6 +193,10 @@ pub struct ServeArgs {
     /// Do not serve the web UI.
     #[arg(long)]
     pub no_web: bool,
+    /// Announce this node and find others of its federation on the LAN by
+    /// mDNS. Off by default: it tells the LAN that a kenes node runs here.
+    #[arg(long)]
+    pub mdns: bool,
 }
 
 /// Where `kenes demo` serves.

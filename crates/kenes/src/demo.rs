@@ -920,7 +920,7 @@ pub fn run(ctx: &Context, serve: Option<(SocketAddr, SocketAddr)>) -> Result<()>
     summary(ctx, &store, serve.is_some())?;
     drop(store);
     match serve {
-        Some((bind, web)) => crate::commands::net::serve(ctx, bind, Some(web)),
+        Some((bind, web)) => crate::commands::net::serve(ctx, bind, Some(web), false),
         None => Ok(()),
     }
 }

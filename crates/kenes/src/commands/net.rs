@@ -62,16 +62,20 @@ fn net_error(e: NetError) -> anyhow::Error {
     }
 }
 
-/// Runs the node: sync on `bind`, and the web UI on `web` unless `None`.
+/// Runs the node: sync on `bind`, the web UI on `web` unless `None`, and
+/// LAN discovery by mDNS if `mdns`.
 /// With an encrypted key and no `$KENES_PASSPHRASE`, the web UI asks for
 /// the passphrase and sync starts once it is given.
-pub fn serve(ctx: &Context, bind: SocketAddr, web: Option<SocketAddr>) -> Result<()> {
+pub fn serve(ctx: &Context, bind: SocketAddr, web: Option<SocketAddr>, mdns: bool) -> Result<()> {
     let key = match ctx.member_key() {
         Ok(key) => Some(key),
         Err(e) if web.is_some() && is_locked(&e) => None,
         Err(e) => return Err(e),
     };
     let node = Node::new(ctx.data.clone(), ctx.open()?, key);
+    if mdns {
+        node.enable_mdns();
+    }
     runtime()?.block_on(async {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let stopped = move || {
