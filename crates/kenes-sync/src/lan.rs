@@ -106,8 +106,15 @@ pub fn start(ticket: &Ticket, found: impl Fn(Ticket) + Send + 'static) -> Result
         .filter(|ip| !ip.is_unspecified())
         .collect();
     let txt: Vec<(&str, String)> = announcement.txt();
-    let mut info = mdns_sd::ServiceInfo::new(SERVICE, &name, &format!("{name}.local."), &ips[..], port, &txt[..])
-        .map_err(io)?;
+    let mut info = mdns_sd::ServiceInfo::new(
+        SERVICE,
+        &name,
+        &format!("{name}.local."),
+        &ips[..],
+        port,
+        &txt[..],
+    )
+    .map_err(io)?;
     if ips.is_empty() {
         // Bound to every interface: announce the interfaces' addresses.
         info = info.enable_addr_auto();
@@ -154,8 +161,12 @@ mod tests {
         let theirs = Hash([8; 32]);
         let a = Announcement::new([1; 32], &ours);
         let txt = a.txt();
-        let parsed = Announcement::parse(|k| txt.iter().find(|(key, _)| *key == k).map(|(_, v)| v.as_str()))
-            .expect("round trip");
+        let parsed = Announcement::parse(|k| {
+            txt.iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.as_str())
+        })
+        .expect("round trip");
         assert_eq!(parsed, a);
         assert!(parsed.is_for(&ours));
         assert!(!parsed.is_for(&theirs));
@@ -168,6 +179,9 @@ mod tests {
     fn malformed_records_are_ignored() {
         assert!(Announcement::parse(|_| None).is_none());
         assert!(Announcement::parse(|_| Some("zz")).is_none());
-        assert!(Announcement::parse(|_| Some("00")).is_none(), "wrong length");
+        assert!(
+            Announcement::parse(|_| Some("00")).is_none(),
+            "wrong length"
+        );
     }
 }

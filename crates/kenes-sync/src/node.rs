@@ -190,7 +190,10 @@ impl Node {
         // Its latest announcement replaces any earlier one of the same run.
         peers.retain(|p| p.endpoint != ticket.endpoint);
         if peers.len() < 64 {
-            tracing::info!("found a node of this federation on the LAN: {:?}", ticket.addrs);
+            tracing::info!(
+                "found a node of this federation on the LAN: {:?}",
+                ticket.addrs
+            );
             peers.push(ticket);
             drop(peers);
             self.changed();

@@ -53,9 +53,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Platform { council } => actions::platform(&ctx, council.as_deref()),
         Command::Report(cmd) => actions::report(&ctx, cmd),
         Command::Situation { by } => actions::situation(&ctx, by),
-        Command::Serve(args) => {
-            net::serve(&ctx, args.bind, (!args.no_web).then_some(args.web), args.mdns)
-        }
+        Command::Serve(args) => net::serve(
+            &ctx,
+            args.bind,
+            (!args.no_web).then_some(args.web),
+            args.mdns,
+        ),
         Command::Ticket { qr } => net::ticket(&ctx, qr),
         Command::Peers(cmd) => net::peers(&ctx, cmd),
         Command::Sync { ticket, bind } => net::sync(&ctx, &ticket, bind),

@@ -123,9 +123,15 @@ async fn submit(web: &WebDriver, css: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn issue_5_the_demo_and_a_decision_in_a_real_browser() {
     let (_driver, web) = browser(free_port()).await;
-    let result = run(&web).await;
-    web.quit().await.unwrap();
-    result.unwrap();
+    // Whatever happens in the test, the browser is closed after it: a
+    // panic inside `run` ends its task, not this function.
+    let session = web.clone();
+    let outcome = tokio::spawn(async move { run(&session).await }).await;
+    let _ = web.quit().await;
+    match outcome {
+        Ok(result) => result.unwrap(),
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
 }
 
 async fn run(web: &WebDriver) -> WebDriverResult<()> {
