@@ -233,3 +233,4 @@ export-bundle = Download a bundle of all { $n } ops
 bundle-file = Bundle file
 import = Import
 imported = Imported: { $new } new, { $known } already known, { $rejected } refused
+update = Update

@@ -189,3 +189,4 @@ export-bundle = Барлық { $n } операцияның пакетін жүк
 bundle-file = Пакет файлы
 import = Импорттау
 imported = Импортталды: { $new } жаңа, { $known } бұрыннан белгілі, { $rejected } қабылданбады
+update = Жаңарту

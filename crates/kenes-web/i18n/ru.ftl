@@ -244,3 +244,4 @@ export-bundle = Скачать пакет всех операций ({ $n })
 bundle-file = Файл пакета
 import = Импортировать
 imported = Импортировано: новых { $new }, уже известных { $known }, отклонено { $rejected }
+update = Обновить

@@ -56,6 +56,13 @@ pub enum Action {
         participants: u32,
         text: String,
     },
+    /// Update a report: its status and participants now.
+    UpdateReport {
+        report: Hash,
+        status: ReportStatus,
+        participants: Option<u32>,
+        text: String,
+    },
     /// Add a peer by ticket.
     AddPeer { ticket: Ticket },
     /// Unlock the member key.
@@ -159,6 +166,18 @@ impl Fields<'_> {
             (None, Some(d)) => Ok(d),
             (None, None) => Err(invalid(format!("'{name}' is required"))),
         }
+    }
+}
+
+fn report_status(text: &str) -> Result<ReportStatus, ActionError> {
+    match text {
+        "planned" => Ok(ReportStatus::Planned),
+        "active" => Ok(ReportStatus::Active),
+        "suspended" => Ok(ReportStatus::Suspended),
+        "ended" => Ok(ReportStatus::Ended),
+        other => Err(invalid(format!(
+            "'{other}' is not a report status: planned, active, suspended or ended"
+        ))),
     }
 }
 
@@ -270,22 +289,24 @@ impl Action {
                     "incident" => ReportKind::Incident,
                     k => return Err(invalid(format!("'{k}' is not a report kind"))),
                 };
-                let status = match f.get("status").unwrap_or("active") {
-                    "planned" => ReportStatus::Planned,
-                    "active" => ReportStatus::Active,
-                    "suspended" => ReportStatus::Suspended,
-                    "ended" => ReportStatus::Ended,
-                    s => return Err(invalid(format!("'{s}' is not a report status"))),
-                };
                 Action::Report {
                     committee: f.hash("committee")?,
                     kind,
-                    status,
+                    status: report_status(f.get("status").unwrap_or("active"))?,
                     area: f.text("area")?,
                     participants: f.number("participants", Some(0))?,
                     text: f.optional_text("text"),
                 }
             }
+            "update_report" => Action::UpdateReport {
+                report: f.hash("report")?,
+                status: report_status(f.get("status").unwrap_or(""))?,
+                participants: match f.get("participants").map(str::trim) {
+                    None | Some("") => None,
+                    Some(_) => Some(f.number("participants", None)?),
+                },
+                text: f.optional_text("text"),
+            },
             "add_peer" => Action::AddPeer {
                 ticket: Ticket::from_text(&f.text("ticket")?)
                     .map_err(|e| invalid(e.to_string()))?,
@@ -384,6 +405,25 @@ impl Action {
                 starts_at: now_ms,
                 text,
             },
+            Action::UpdateReport {
+                report,
+                status,
+                participants,
+                text,
+            } => {
+                let (committee, record) = state
+                    .committees
+                    .values()
+                    .find_map(|c| c.reports.get(&report).map(|r| (c.id, r)))
+                    .ok_or(ActionError::NotFound("report"))?;
+                Body::UpdateReport {
+                    committee,
+                    report,
+                    status,
+                    participants: participants.unwrap_or(record.participants),
+                    text,
+                }
+            }
             Action::AddPeer { .. } | Action::Unlock { .. } => return Err(invalid("not an op")),
         };
         kenes_core::validate::check_body(&body).map_err(|e| invalid(e.to_string()))?;

@@ -454,6 +454,32 @@ async fn propose_vote_close_through_forms_and_json() {
     assert_eq!(shown["status"], "closed");
     assert_eq!(shown["tally"]["passed"], true);
     assert!(f.get(&location).await.body.contains("Passed"));
+    // A strike is reported, then its numbers are updated.
+    let report = f
+        .post_json(&format!(r#"{{"action": "report", "committee": "{c}", "kind": "strike", "area": "Zhanaozen", "participants": 300}}"#))
+        .await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    let report_id: serde_json::Value = serde_json::from_str(&report.body).unwrap();
+    let report_id = report_id["op"].as_str().unwrap().to_string();
+    let bad = f
+        .post_form(&format!(
+            "action=update_report&report={report_id}&status=victorious"
+        ))
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("not a report status"));
+    let update = f.post_form(&format!("action=update_report&report={report_id}&status=active&participants=2500&back=/committee/{c}")).await;
+    assert_eq!(update.status, StatusCode::SEE_OTHER, "{}", update.body);
+    assert!(
+        f.get(&format!("/committee/{c}"))
+            .await
+            .body
+            .contains("name=\"report\""),
+        "the update form is shown"
+    );
+    let reports: serde_json::Value =
+        serde_json::from_str(&f.get("/api/reports").await.body).unwrap();
+    assert_eq!(reports[0]["participants"], 2500);
     // A bundle exported through the browser imports back as known ops.
     let export = f.get("/export").await;
     let mut form =

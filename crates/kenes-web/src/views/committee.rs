@@ -153,6 +153,28 @@ fn report_form(p: &Page, c: &Committee) -> Markup {
     )
 }
 
+/// A report's status and participants, updated in place.
+fn update_report_form(p: &Page, id: &Hash, r: &kenes_core::platform::ReportRecord) -> Markup {
+    let (status_id, people_id) = (format!("st-{}", id.short()), format!("pp-{}", id.short()));
+    action_form(
+        p,
+        "update_report",
+        "inline",
+        html! {
+            input type="hidden" name="report" value=(id.to_hex());
+            label for=(status_id) { (p.t("status")) }
+            select id=(status_id) name="status" {
+                @for k in ["active", "planned", "suspended", "ended"] {
+                    option value=(k) selected[lower(r.status) == k] { (p.t(&format!("status-{k}"))) }
+                }
+            }
+            label for=(people_id) { (p.t("participants")) }
+            input type="number" id=(people_id) name="participants" min="0" value=(r.participants);
+            button type="submit" class="secondary" { (p.t("update")) }
+        },
+    )
+}
+
 /// Renders the committee page.
 pub fn render(p: &Page, engine: &Engine, c: &Committee) -> Markup {
     let state = engine.state();
@@ -270,10 +292,11 @@ pub fn render(p: &Page, engine: &Engine, c: &Committee) -> Markup {
                 h2 #reports-h { (p.t("reports")) }
                 @if c.reports.is_empty() { p { (p.t("none")) } }
                 ul {
-                    @for r in c.reports.values() {
+                    @for (id, r) in &c.reports {
                         li {
                             strong { (p.t(&format!("kind-{}", lower(r.kind)))) " · " (p.t(&format!("status-{}", lower(r.status)))) }
                             " " (r.area) " · " (p.ta("people", &[("n", r.participants.into())])) " · " small { (when(r.starts_at)) }
+                            @if acting && !c.kind.is_council() { (update_report_form(p, id, r)) }
                         }
                     }
                 }
