@@ -48,6 +48,9 @@ pub enum StoreError {
     BadGenesis(String),
 }
 
+/// Ops per transaction during an import.
+pub const IMPORT_BATCH: usize = 16_384;
+
 /// Counts reported by an import.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ImportCounts {
@@ -234,6 +237,28 @@ impl Store {
     pub fn ingest_prepared(&mut self, prepared: Prepared) -> Result<IngestReport, StoreError> {
         let report = self.engine.ingest_prepared(prepared);
         self.commit(report)
+    }
+
+    /// Imports ops from a file or upload: verified, in transactions of
+    /// [`IMPORT_BATCH`] ops (a crash loses at most the batch in flight and
+    /// the database always holds a prefix), counted. `progress` sees how
+    /// many inputs each batch covered.
+    pub fn import<B: AsRef<[u8]> + Sync>(
+        &mut self,
+        ops: &[B],
+        mut progress: impl FnMut(usize),
+    ) -> Result<ImportCounts, StoreError> {
+        let mut counts = ImportCounts::default();
+        self.ingest_stream(
+            ops,
+            IMPORT_BATCH,
+            Verify::Signatures,
+            |report, engine, inputs| {
+                counts.add(report, engine);
+                progress(inputs);
+            },
+        )?;
+        Ok(counts)
     }
 
     /// Ingests `ops` in batches of `batch`, each batch one transaction.

@@ -21,4 +21,12 @@ pub mod keyfile;
 pub mod peers;
 mod schema;
 
-pub use db::{ImportCounts, Store, StoreError, kind_detail};
+pub use db::{IMPORT_BATCH, ImportCounts, Store, StoreError, kind_detail};
+
+/// Milliseconds since the Unix epoch, from this machine's clock: the time
+/// stamped on authored ops and recorded with sync sessions.
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}

@@ -308,7 +308,7 @@ impl Node {
                     Ok(stats) => {
                         received += stats.ops_received;
                         LastSync {
-                            at_ms: now_ms(),
+                            at_ms: kenes_store::now_ms(),
                             ok: true,
                             ops_sent: stats.ops_sent as u64,
                             ops_received: stats.ops_received as u64,
@@ -318,7 +318,7 @@ impl Node {
                         }
                     }
                     Err(e) => LastSync {
-                        at_ms: now_ms(),
+                        at_ms: kenes_store::now_ms(),
                         error: Some(e.to_string()),
                         ..LastSync::default()
                     },
@@ -342,13 +342,6 @@ impl Node {
             }
         }
     }
-}
-
-/// Milliseconds since the Unix epoch.
-fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
 }
 
 #[cfg(test)]

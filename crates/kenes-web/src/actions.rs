@@ -169,16 +169,44 @@ impl Fields<'_> {
     }
 }
 
-fn report_status(text: &str) -> Result<ReportStatus, ActionError> {
-    match text {
-        "planned" => Ok(ReportStatus::Planned),
-        "active" => Ok(ReportStatus::Active),
-        "suspended" => Ok(ReportStatus::Suspended),
-        "ended" => Ok(ReportStatus::Ended),
-        other => Err(invalid(format!(
-            "'{other}' is not a report status: planned, active, suspended or ended"
-        ))),
-    }
+/// Wire names of report kinds, statuses and demand categories: what forms
+/// and JSON send, and what their translation keys end with. One table
+/// each, read by the parser here and by the views.
+pub const REPORT_KINDS: [(&str, ReportKind); 5] = [
+    ("strike", ReportKind::Strike),
+    ("rally", ReportKind::Rally),
+    ("picket", ReportKind::Picket),
+    ("meeting", ReportKind::Meeting),
+    ("incident", ReportKind::Incident),
+];
+/// See [`REPORT_KINDS`].
+pub const REPORT_STATUSES: [(&str, ReportStatus); 4] = [
+    ("active", ReportStatus::Active),
+    ("planned", ReportStatus::Planned),
+    ("suspended", ReportStatus::Suspended),
+    ("ended", ReportStatus::Ended),
+];
+/// See [`REPORT_KINDS`].
+pub const DEMAND_CATEGORIES: [(&str, DemandCategory); 7] = [
+    ("wages", DemandCategory::Wages),
+    ("jobs", DemandCategory::Jobs),
+    ("conditions", DemandCategory::Conditions),
+    ("unionrights", DemandCategory::UnionRights),
+    ("social", DemandCategory::Social),
+    ("political", DemandCategory::Political),
+    ("other", DemandCategory::Other),
+];
+
+/// The value named `text` in `table`; `what` names the kind in errors.
+fn named<T: Copy>(table: &[(&str, T)], text: &str, what: &str) -> Result<T, ActionError> {
+    table
+        .iter()
+        .find(|(name, _)| *name == text)
+        .map(|(_, v)| *v)
+        .ok_or_else(|| {
+            let names: Vec<&str> = table.iter().map(|(name, _)| *name).collect();
+            invalid(format!("'{text}' is not a {what}: {}", names.join(", ")))
+        })
 }
 
 fn choice(text: &str) -> Result<Choice, ActionError> {
@@ -260,16 +288,11 @@ impl Action {
                 proposal: f.hash("proposal")?,
             },
             "demand" => {
-                let category = match f.get("category").unwrap_or("other") {
-                    "wages" => DemandCategory::Wages,
-                    "jobs" => DemandCategory::Jobs,
-                    "conditions" => DemandCategory::Conditions,
-                    "unionrights" => DemandCategory::UnionRights,
-                    "social" => DemandCategory::Social,
-                    "political" => DemandCategory::Political,
-                    "other" => DemandCategory::Other,
-                    c => return Err(invalid(format!("'{c}' is not a demand category"))),
-                };
+                let category = named(
+                    &DEMAND_CATEGORIES,
+                    f.get("category").unwrap_or("other"),
+                    "demand category",
+                )?;
                 Action::Demand {
                     committee: f.hash("committee")?,
                     category,
@@ -281,18 +304,15 @@ impl Action {
                 demand: f.hash("demand")?,
             },
             "report" => {
-                let kind = match f.get("kind").unwrap_or("") {
-                    "strike" => ReportKind::Strike,
-                    "rally" => ReportKind::Rally,
-                    "picket" => ReportKind::Picket,
-                    "meeting" => ReportKind::Meeting,
-                    "incident" => ReportKind::Incident,
-                    k => return Err(invalid(format!("'{k}' is not a report kind"))),
-                };
+                let kind = named(&REPORT_KINDS, f.get("kind").unwrap_or(""), "report kind")?;
                 Action::Report {
                     committee: f.hash("committee")?,
                     kind,
-                    status: report_status(f.get("status").unwrap_or("active"))?,
+                    status: named(
+                        &REPORT_STATUSES,
+                        f.get("status").unwrap_or("active"),
+                        "report status",
+                    )?,
                     area: f.text("area")?,
                     participants: f.number("participants", Some(0))?,
                     text: f.optional_text("text"),
@@ -300,7 +320,11 @@ impl Action {
             }
             "update_report" => Action::UpdateReport {
                 report: f.hash("report")?,
-                status: report_status(f.get("status").unwrap_or(""))?,
+                status: named(
+                    &REPORT_STATUSES,
+                    f.get("status").unwrap_or(""),
+                    "report status",
+                )?,
                 participants: match f.get("participants").map(str::trim) {
                     None | Some("") => None,
                     Some(_) => Some(f.number("participants", None)?),

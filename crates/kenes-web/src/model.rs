@@ -162,16 +162,28 @@ pub fn entry(state: &State, e: &Entry) -> Value {
     })
 }
 
+/// Ops refused (rejected or voided), in acceptance order.
+pub fn refused(engine: &Engine) -> impl Iterator<Item = &Entry> {
+    engine
+        .entries()
+        .iter()
+        .filter(|e| matches!(e.outcome, Outcome::Rejected(_) | Outcome::Void(_)))
+}
+
+/// Proposals whose outcome a later close changed.
+pub fn changed_after_close(state: &State) -> impl Iterator<Item = (&Hash, &ProposalRecord)> {
+    state
+        .committees
+        .values()
+        .flat_map(|c| c.proposals.iter())
+        .filter(|(_, p)| matches!(&p.status, ProposalStatus::Closed(c) if c.changed_after_close))
+}
+
 /// What needs a person's attention: rejected and voided ops, forked
 /// members, ops that arrived late, outcomes changed after closing.
 pub fn alerts(engine: &Engine) -> Value {
     let state = engine.state();
-    let rejected: Vec<Value> = engine
-        .entries()
-        .iter()
-        .filter(|e| matches!(e.outcome, Outcome::Rejected(_) | Outcome::Void(_)))
-        .map(|e| entry(state, e))
-        .collect();
+    let rejected: Vec<Value> = refused(engine).map(|e| entry(state, e)).collect();
     let forks: Vec<Value> = state
         .forks
         .iter()
@@ -182,11 +194,7 @@ pub fn alerts(engine: &Engine) -> Value {
         .iter()
         .map(|&o| entry(state, &engine.entries()[o as usize]))
         .collect();
-    let changed: Vec<Value> = state
-        .committees
-        .values()
-        .flat_map(|c| c.proposals.iter())
-        .filter(|(_, p)| matches!(&p.status, ProposalStatus::Closed(c) if c.changed_after_close))
+    let changed: Vec<Value> = changed_after_close(state)
         .map(|(id, p)| json!({ "proposal": id.to_hex(), "title": p.title }))
         .collect();
     json!({

@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use kenes_core::{Hash, Verify};
+use kenes_core::Hash;
 use kenes_sync::node::Node;
 use maud::Markup;
 use serde_json::{Value, json};
@@ -483,29 +483,18 @@ async fn switch_language(Query(params): Query<HashMap<String, String>>) -> Respo
     response
 }
 
-fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
-}
-
 /// Applies an action off the async threads (authoring writes to SQLite and
 /// may run Argon2 to unlock the key).
 async fn apply(app: &Arc<App>, pairs: Vec<(String, String)>) -> Result<Option<Hash>, Failure> {
     let action = Action::parse(&pairs)?;
     let node = app.node.clone();
-    tokio::task::spawn_blocking(move || action.apply(&node, now_ms()))
+    tokio::task::spawn_blocking(move || action.apply(&node, kenes_store::now_ms()))
         .await
         .map_err(|e| Failure(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
         .map_err(Failure::from)
 }
 
-async fn act_form(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    uri: Uri,
-    body: Bytes,
-) -> Response {
+async fn act_form(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
     let pairs: Vec<(String, String)> = match serde_urlencoded_pairs(&body) {
         Ok(p) => p,
         Err(message) => return refuse(StatusCode::BAD_REQUEST, false, &message),
@@ -516,25 +505,16 @@ async fn act_form(
             .find(|(k, _)| k == "back")
             .map(|(_, v)| v.as_str()),
     );
+    // A new proposal goes straight to its own page.
+    let proposing = pairs.iter().any(|(k, v)| k == "action" && v == "propose");
     match apply(&app, pairs).await {
-        Ok(Some(op)) if back.starts_with("/committee/") && uri.path() == "/act" => {
-            // A new proposal goes straight to its own page.
-            let is_proposal = lock(&app)
-                .is_ok_and(|s| model::committee_of_proposal(s.engine().state(), &op).is_some());
-            Redirect::to(&if is_proposal {
-                format!("/proposal/{}", op.to_hex())
-            } else {
-                back
-            })
-            .into_response()
+        Ok(Some(op)) if proposing => {
+            Redirect::to(&format!("/proposal/{}", op.to_hex())).into_response()
         }
         Ok(_) => Redirect::to(&back).into_response(),
         Err(Failure(status, message)) => {
-            let store = lock(&app);
-            let digest = store
-                .map(|s| s.engine().digest().to_hex())
-                .unwrap_or_default();
-            let page = app.page(&headers, &back, digest);
+            let current = lock(&app).map(|s| version(s.engine())).unwrap_or_default();
+            let page = app.page(&headers, &back, current);
             (
                 status,
                 Html(views::error_page(&page, &message, &back).into_string()),
@@ -663,16 +643,9 @@ async fn import(State(app): State<Arc<App>>, headers: HeaderMap, mut form: Multi
             if bundle.federation != store.federation() {
                 return Err(Failure::bad("the bundle is for another federation"));
             }
-            let mut counts = kenes_store::ImportCounts::default();
             store
-                .ingest_stream(
-                    &bundle.ops,
-                    16_384,
-                    Verify::Signatures,
-                    |report, engine, _| counts.add(report, engine),
-                )
-                .map_err(|e| Failure(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-            Ok(counts)
+                .import(&bundle.ops, |_| {})
+                .map_err(|e| Failure(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
         })
         .await
         .unwrap_or_else(|e| Err(Failure(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())));

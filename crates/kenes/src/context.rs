@@ -22,12 +22,7 @@ pub struct Context {
     pub json: bool,
 }
 
-/// Milliseconds since the Unix epoch, from this machine's clock.
-pub fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
-}
+pub use kenes_store::now_ms;
 
 /// Resolves `text` (full hex or a unique prefix of at least 4 digits)
 /// among `ids`; `what` names the kind of thing for error messages.

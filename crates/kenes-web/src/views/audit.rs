@@ -2,24 +2,14 @@
 //! members, ops that arrived late, outcomes changed after closing.
 
 use super::{Page, layout, member, when};
-use kenes_core::governance::ProposalStatus;
-use kenes_core::{Engine, Outcome};
+use kenes_core::Engine;
 use maud::{Markup, html};
 
 /// Renders the audit page.
 pub fn render(p: &Page, engine: &Engine) -> Markup {
     let state = engine.state();
-    let rejected: Vec<_> = engine
-        .entries()
-        .iter()
-        .filter(|e| matches!(e.outcome, Outcome::Rejected(_) | Outcome::Void(_)))
-        .collect();
-    let changed: Vec<_> = state
-        .committees
-        .values()
-        .flat_map(|c| c.proposals.iter())
-        .filter(|(_, r)| matches!(&r.status, ProposalStatus::Closed(c) if c.changed_after_close))
-        .collect();
+    let rejected: Vec<_> = crate::model::refused(engine).collect();
+    let changed: Vec<_> = crate::model::changed_after_close(state).collect();
     let title = p.t("audit-title");
     layout(
         p,

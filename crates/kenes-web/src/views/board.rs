@@ -3,8 +3,8 @@
 
 use super::{Page, committee_link, layout, when};
 use crate::model::lower;
+use kenes_core::Engine;
 use kenes_core::platform::{Grouping, SituationRow, situation};
-use kenes_core::{Engine, Outcome};
 use maud::{Markup, html};
 
 /// How many reports the board lists.
@@ -112,20 +112,10 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
     });
     let forks = state.forks.len();
     let late = engine.arrived_late().len();
-    let changed = state
-        .committees
-        .values()
-        .flat_map(|c| c.proposals.values())
-        .filter(|r| matches!(&r.status, kenes_core::governance::ProposalStatus::Closed(c) if c.changed_after_close))
-        .count();
+    let changed = crate::model::changed_after_close(state).count();
     let mine_rejected = p.me.map_or(0, |me| {
-        engine
-            .entries()
-            .iter()
-            .filter(|e| {
-                e.op.fields.author == me
-                    && matches!(e.outcome, Outcome::Rejected(_) | Outcome::Void(_))
-            })
+        crate::model::refused(engine)
+            .filter(|e| e.op.fields.author == me)
             .count()
     });
     let title = p.t("board-title");

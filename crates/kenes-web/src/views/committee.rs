@@ -2,6 +2,7 @@
 //! proposals, demands, reports, and a form for each thing a member may do.
 
 use super::{Page, action_form, committee_link, layout, member, select, text_input, when};
+use crate::actions::{DEMAND_CATEGORIES, REPORT_KINDS, REPORT_STATUSES};
 use crate::model::lower;
 use kenes_core::governance::ProposalStatus;
 use kenes_core::{Committee, Engine, Hash};
@@ -24,14 +25,13 @@ pub fn may_act(p: &Page, c: &Committee) -> bool {
     c.members.contains(&me) || c.convenor == Some(me) || c.seats.values().any(|s| s.contains(&me))
 }
 
-fn proposals(p: &Page, engine: &Engine, c: &Committee) -> Markup {
+fn proposals(p: &Page, c: &Committee) -> Markup {
     let mut list: Vec<(&Hash, &kenes_core::governance::ProposalRecord)> =
         c.proposals.iter().collect();
     list.sort_by_key(|(_, r)| std::cmp::Reverse(r.created));
     let (open, closed): (Vec<_>, Vec<_>) = list
         .into_iter()
         .partition(|(_, r)| matches!(r.status, ProposalStatus::Open));
-    let _ = engine;
     let row = |id: &Hash, r: &kenes_core::governance::ProposalRecord| {
         let verdict = match &r.status {
             ProposalStatus::Open => p.ta("closes-at", &[("when", when(r.closes_at).into())]),
@@ -99,19 +99,17 @@ fn propose_form(p: &Page, engine: &Engine, c: &Committee) -> Markup {
     )
 }
 
+/// Select options for a table of wire names, labelled by the translation
+/// `{prefix}-{name}`.
+fn options<T>(p: &Page, table: &[(&str, T)], prefix: &str) -> Vec<(String, String)> {
+    table
+        .iter()
+        .map(|(name, _)| (name.to_string(), p.t(&format!("{prefix}-{name}"))))
+        .collect()
+}
+
 fn demand_form(p: &Page, c: &Committee) -> Markup {
-    let categories: Vec<(String, String)> = [
-        "wages",
-        "jobs",
-        "conditions",
-        "unionrights",
-        "social",
-        "political",
-        "other",
-    ]
-    .iter()
-    .map(|k| (k.to_string(), p.t(&format!("cat-{k}"))))
-    .collect();
+    let categories = options(p, &DEMAND_CATEGORIES, "cat");
     action_form(
         p,
         "demand",
@@ -128,14 +126,8 @@ fn demand_form(p: &Page, c: &Committee) -> Markup {
 }
 
 fn report_form(p: &Page, c: &Committee) -> Markup {
-    let kinds: Vec<(String, String)> = ["strike", "rally", "picket", "meeting", "incident"]
-        .iter()
-        .map(|k| (k.to_string(), p.t(&format!("kind-{k}"))))
-        .collect();
-    let statuses: Vec<(String, String)> = ["active", "planned", "suspended", "ended"]
-        .iter()
-        .map(|k| (k.to_string(), p.t(&format!("status-{k}"))))
-        .collect();
+    let kinds = options(p, &REPORT_KINDS, "kind");
+    let statuses = options(p, &REPORT_STATUSES, "status");
     action_form(
         p,
         "report",
@@ -164,8 +156,8 @@ fn update_report_form(p: &Page, id: &Hash, r: &kenes_core::platform::ReportRecor
             input type="hidden" name="report" value=(id.to_hex());
             label for=(status_id) { (p.t("status")) }
             select id=(status_id) name="status" {
-                @for k in ["active", "planned", "suspended", "ended"] {
-                    option value=(k) selected[lower(r.status) == k] { (p.t(&format!("status-{k}"))) }
+                @for (k, status) in REPORT_STATUSES {
+                    option value=(k) selected[r.status == status] { (p.t(&format!("status-{k}"))) }
                 }
             }
             label for=(people_id) { (p.t("participants")) }
@@ -266,7 +258,7 @@ pub fn render(p: &Page, engine: &Engine, c: &Committee) -> Markup {
             }
             section aria-labelledby="proposals-h" {
                 h2 #proposals-h { (p.t("proposals")) }
-                (proposals(p, engine, c))
+                (proposals(p, c))
                 @if acting { (propose_form(p, engine, c)) }
             }
             section aria-labelledby="demands-h" {

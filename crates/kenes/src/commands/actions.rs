@@ -53,11 +53,7 @@ pub fn demand(ctx: &Context, cmd: DemandCommand) -> Result<()> {
             text,
         } => {
             let mut store = ctx.open()?;
-            let committee = resolve_id(
-                &committee,
-                store.engine().state().committees.keys().copied(),
-                "committee",
-            )?;
+            let committee = super::committee::committee_id(&store, &committee)?;
             let category = match category {
                 CategoryArg::Wages => DemandCategory::Wages,
                 CategoryArg::Jobs => DemandCategory::Jobs,
@@ -232,11 +228,7 @@ pub fn report(ctx: &Context, cmd: ReportCommand) -> Result<()> {
             text,
         } => {
             let mut store = ctx.open()?;
-            let committee = resolve_id(
-                &committee,
-                store.engine().state().committees.keys().copied(),
-                "committee",
-            )?;
+            let committee = super::committee::committee_id(&store, &committee)?;
             let kind = match kind {
                 ReportKindArg::Strike => ReportKind::Strike,
                 ReportKindArg::Rally => ReportKind::Rally,

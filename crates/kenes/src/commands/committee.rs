@@ -71,7 +71,8 @@ fn describe(state: &State, c: &Committee) -> String {
     lines.join("\n")
 }
 
-fn committee_id(store: &Store, text: &str) -> Result<Hash> {
+/// Resolves a committee id (or unique prefix) in `store`.
+pub fn committee_id(store: &Store, text: &str) -> Result<Hash> {
     resolve_id(
         text,
         store.engine().state().committees.keys().copied(),

@@ -4,7 +4,6 @@
 use crate::context::Context;
 use crate::output::emit;
 use anyhow::Result;
-use kenes_core::Outcome;
 use kenes_core::engine::Entry;
 use kenes_core::governance::ProposalStatus;
 use kenes_web::model;
@@ -90,11 +89,7 @@ pub fn rejections(ctx: &Context) -> Result<()> {
     let store = ctx.open()?;
     let engine = store.engine();
     let state = engine.state();
-    let rejected: Vec<&Entry> = engine
-        .entries()
-        .iter()
-        .filter(|e| matches!(e.outcome, Outcome::Rejected(_) | Outcome::Void(_)))
-        .collect();
+    let rejected: Vec<&Entry> = model::refused(engine).collect();
     let late: Vec<&Entry> = engine
         .arrived_late()
         .iter()

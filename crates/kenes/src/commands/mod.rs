@@ -1,7 +1,7 @@
 //! One function per subcommand, over the library crates.
 
 mod actions;
-mod committee;
+pub mod committee;
 mod governance;
 mod identity;
 mod inspect;

@@ -4,16 +4,11 @@ use crate::context::Context;
 use crate::error::user;
 use crate::output::{emit, progress};
 use anyhow::{Context as _, Result};
-use kenes_core::Verify;
+use kenes_store::Store;
 use kenes_store::bundle::{read_bundle, read_frontier, write_bundle, write_frontier};
-use kenes_store::{ImportCounts, Store};
 use serde_json::json;
 use std::io::{BufReader, BufWriter};
 use std::path::Path;
-
-/// Ops per ingest transaction during import: a crash loses at most the
-/// batch in flight, and the database always holds a prefix.
-const IMPORT_BATCH: usize = 16_384;
 
 fn open_input(file: &Path) -> Result<BufReader<std::fs::File>> {
     let f = std::fs::File::open(file)
@@ -113,16 +108,7 @@ pub fn import(ctx: &Context, file: &Path) -> Result<()> {
         Store::open(&path)?
     };
     let bar = progress(bundle.ops.len() as u64, "importing");
-    let mut counts = ImportCounts::default();
-    store.ingest_stream(
-        &bundle.ops,
-        IMPORT_BATCH,
-        Verify::Signatures,
-        |report, engine, inputs| {
-            counts.add(report, engine);
-            bar.inc(inputs as u64);
-        },
-    )?;
+    let counts = store.import(&bundle.ops, |inputs| bar.inc(inputs as u64))?;
     bar.finish_and_clear();
     if created && store.engine().is_empty() && store.engine().pending_len() == 0 {
         drop(store);
