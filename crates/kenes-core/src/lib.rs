@@ -14,6 +14,7 @@ pub mod body;
 pub mod engine;
 pub mod governance;
 pub mod keys;
+pub mod layers;
 pub mod op;
 pub mod outcome;
 pub mod platform;

@@ -2,19 +2,24 @@
 //!
 //! This is the executable specification the [`crate::Engine`] is tested
 //! against: it computes `past(X)` by explicit traversal and
-//! `state(past(X))` by a full fold for every op, in O(N²). It shares only
-//! [`authorise`] and [`State::apply`] with the engine, which are the
-//! definitions themselves. Use it on small op sets (tests, checks).
+//! `state(past(X))` by a full fold for every op, in O(N²), with no
+//! checkpoint, projection, unseen set or incremental void. It shares with
+//! the engine only the definitions themselves: [`authorise`],
+//! [`State::apply`] and the void layers of [`crate::layers`], here fed with
+//! explicit pasts. Use it on small op sets (tests, checks).
 
 use crate::auth::authorise;
-use crate::body::Body;
-use crate::governance::{self, CastVote, Closing, Electorate, FoldContext, ProposalResult};
+use crate::body::{Body, ProposalKind};
+use crate::governance::Electorate;
+use crate::layers::{self, Dag, LayerCache, LazyVoids, ProposalMeta, SetView, Subset};
 use crate::op::{Op, VERSION};
 use crate::outcome::Outcome;
-use crate::state::{State, digest};
-use crate::types::Hash;
+use crate::state::{PastView, State, digest};
+use crate::types::{Hash, PublicKey};
 use crate::validate;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 /// The accepted ops of a federation with their outcomes, and `state(T)`.
 pub struct Evaluation {
@@ -41,234 +46,302 @@ pub fn evaluate<B: AsRef<[u8]>>(federation: Hash, raw: &[B]) -> Evaluation {
         }
     }
     // Acceptance in rounds: an op is decided once all its parents are.
-    let mut accepted: HashMap<Hash, Outcome> = HashMap::new();
-    let mut meta: HashMap<Hash, (Electorate, u64)> = HashMap::new();
+    let mut dag = Naive::default();
     let mut dropped: BTreeSet<Hash> = BTreeSet::new();
     loop {
-        let mut progress = false;
         let mut ready: Vec<&Op> = ops
             .values()
-            .filter(|op| !accepted.contains_key(&op.id) && !dropped.contains(&op.id))
-            .filter(|op| op.parents().all(|p| accepted.contains_key(p)))
+            .filter(|op| !dag.by_id.contains_key(&op.id) && !dropped.contains(&op.id))
+            .filter(|op| op.parents().all(|p| dag.by_id.contains_key(p)))
             .collect();
+        if ready.is_empty() {
+            break;
+        }
         ready.sort_by_key(|op| op.order_key());
         for op in ready {
-            progress = true;
-            match decide(federation, op, &ops, &accepted, &mut meta) {
-                Some(outcome) => {
-                    accepted.insert(op.id, outcome);
-                }
+            match decide(federation, op, &dag) {
+                Some((past, validity, meta)) => dag.push(op.clone(), past, validity, meta),
                 None => {
                     dropped.insert(op.id);
                 }
             }
         }
-        if !progress {
-            break;
-        }
     }
-    let all: BTreeSet<Hash> = accepted.keys().copied().collect();
-    let mut state = fold(&all, &ops, &accepted, &meta);
-    let mut seqs: HashMap<(crate::PublicKey, u64), usize> = HashMap::new();
-    for id in &all {
-        let f = &ops[id].fields;
-        *seqs.entry((f.author, f.seq)).or_default() += 1;
-    }
-    for ((author, seq), count) in seqs {
-        if count > 1 {
-            state.forks.entry(author).or_default().insert(seq);
-        }
-    }
-    Evaluation {
-        state,
-        outcomes: accepted.into_iter().collect(),
-    }
+    let all = Subset::from_ordinal(dag.ops.len() as u32);
+    let mut state = (*dag.fold(&all)).clone();
+    state.forks = dag.forks.clone();
+    let outcomes = (0..dag.ops.len() as u32)
+        .map(|o| {
+            let outcome = match layers::void(&dag, &all, o) {
+                Some(reason) => Outcome::Void(reason),
+                None => dag.validity[o as usize].clone(),
+            };
+            (dag.ops[o as usize].id, outcome)
+        })
+        .collect();
+    Evaluation { state, outcomes }
 }
 
-/// The acceptance rules and validity of one op whose parents are accepted.
-/// `None` means the op is dropped.
+/// The acceptance rules and validity of one op whose parents are accepted:
+/// its past, validity and (for a valid proposal) meta. `None` means the op
+/// is dropped.
 fn decide(
     federation: Hash,
     op: &Op,
-    ops: &HashMap<Hash, Op>,
-    accepted: &HashMap<Hash, Outcome>,
-    meta: &mut HashMap<Hash, (Electorate, u64)>,
-) -> Option<Outcome> {
+    dag: &Naive,
+) -> Option<(BTreeSet<u32>, Outcome, Option<ProposalMeta>)> {
     let f = &op.fields;
+    let past = past_of(op, dag);
     if op.is_genesis() {
-        return (op.id == federation).then_some(Outcome::Applied);
+        return (op.id == federation).then_some((past, Outcome::Applied, None));
     }
     if f.federation != federation {
         return None;
     }
     if let Some(prev) = &f.prev {
-        let p = &ops[prev].fields;
+        let p = &dag.ops[dag.by_id[prev] as usize].fields;
         if p.author != f.author || p.seq + 1 != f.seq {
             return None;
         }
     }
     let expected = op
         .parents()
-        .map(|p| ops[p].fields.lamport + 1)
+        .map(|p| dag.ops[dag.by_id[p] as usize].fields.lamport + 1)
         .max()
         .unwrap_or(0);
     if f.lamport != expected {
         return None;
     }
-    let past = past_of(op, ops);
-    let past_state = fold(&past, ops, accepted, meta);
-    let founder = past_state.federation.as_ref().map(|fed| fed.founder);
-    let standing = founder == Some(f.author)
-        || past.iter().any(|id| {
-            accepted[id].is_applied()
-                && matches!(&ops[id].fields.body, Body::Vouch { candidate, .. } if *candidate == f.author)
+    let standing = dag.founder == Some(f.author)
+        || past.iter().any(|&o| {
+            dag.validity[o as usize].is_applied()
+                && matches!(&dag.ops[o as usize].fields.body, Body::Vouch { candidate, .. } if *candidate == f.author)
         });
     if !standing {
         return None;
     }
     if f.version != VERSION || matches!(f.body, Body::Unknown { .. }) {
-        return Some(Outcome::Unknown);
+        return Some((past, Outcome::Unknown, None));
     }
-    Some(match authorise(&past_state, op) {
+    let set = dag.subset_of(&past, dag.ops.len() as u32);
+    let past_state = dag.fold(&set);
+    Some(match authorise(&*past_state, op) {
         Ok(()) => {
-            if let Body::Propose {
-                committee,
-                kind,
-                closes_at,
-                ..
-            } = &f.body
-            {
-                let electorate =
-                    Electorate::of(&past_state, &past_state.committees[committee], kind);
-                meta.insert(op.id, (electorate, *closes_at));
-            }
-            Outcome::Applied
+            let meta = match &f.body {
+                Body::Propose {
+                    committee,
+                    kind,
+                    closes_at,
+                    ..
+                } => Some(ProposalMeta {
+                    electorate: Electorate::of(
+                        &*past_state,
+                        &past_state.committees[committee],
+                        kind,
+                    ),
+                    closes_at: *closes_at,
+                    committee: *committee,
+                    kind: kind.clone(),
+                }),
+                _ => None,
+            };
+            (past, Outcome::Applied, meta)
         }
-        Err(reason) => Outcome::Rejected(reason),
+        Err(reason) => (past, Outcome::Rejected(reason), None),
     })
 }
 
-/// past(X): every op reachable from X through prev and deps, X excluded.
-pub fn past_of(op: &Op, ops: &HashMap<Hash, Op>) -> BTreeSet<Hash> {
+/// past(X) by explicit traversal, as ordinals.
+fn past_of(op: &Op, dag: &Naive) -> BTreeSet<u32> {
     let mut past = BTreeSet::new();
-    let mut stack: Vec<Hash> = op.parents().copied().collect();
-    while let Some(id) = stack.pop() {
-        if past.insert(id) {
-            stack.extend(ops[&id].parents().copied());
+    let mut stack: Vec<u32> = op.parents().map(|p| dag.by_id[p]).collect();
+    while let Some(o) = stack.pop() {
+        if past.insert(o) {
+            stack.extend(dag.ops[o as usize].parents().map(|p| dag.by_id[p]));
         }
     }
     past
 }
 
-/// state(T): the applied ops of `set`, folded in `(lamport, id)` order.
-fn fold(
-    set: &BTreeSet<Hash>,
-    ops: &HashMap<Hash, Op>,
-    outcomes: &HashMap<Hash, Outcome>,
-    meta: &HashMap<Hash, (Electorate, u64)>,
-) -> State {
-    let mut in_order: Vec<&Op> = set
-        .iter()
-        .filter(|id| outcomes.get(*id).is_some_and(Outcome::is_applied))
-        .map(|id| &ops[id])
-        .collect();
-    in_order.sort_by_key(|op| op.order_key());
-    let ctx = Naive {
-        set,
-        ops,
-        outcomes,
-        meta,
-    };
-    let mut state = State::default();
-    for op in in_order {
-        state.apply(op, &ctx);
-    }
-    state
+/// The accepted ops with explicit pasts and plain indexes; every state is
+/// a full fold.
+#[derive(Default)]
+struct Naive {
+    ops: Vec<Op>,
+    validity: Vec<Outcome>,
+    pasts: Vec<BTreeSet<u32>>,
+    by_id: HashMap<Hash, u32>,
+    log_of: BTreeMap<PublicKey, Vec<u32>>,
+    forks: BTreeMap<PublicKey, BTreeSet<u64>>,
+    closes_of: HashMap<Hash, Vec<u32>>,
+    votes_of: HashMap<Hash, Vec<u32>>,
+    meta: HashMap<Hash, ProposalMeta>,
+    removals_in: HashMap<Hash, Vec<u32>>,
+    removals_against: BTreeMap<PublicKey, Vec<u32>>,
+    founder: Option<PublicKey>,
+    cache: LayerCache,
+    states: RefCell<HashMap<Subset, Rc<State>>>,
 }
 
-/// The definitions of "Tallies" over one set of ops, by brute force.
-struct Naive<'a> {
-    set: &'a BTreeSet<Hash>,
-    ops: &'a HashMap<Hash, Op>,
-    outcomes: &'a HashMap<Hash, Outcome>,
-    meta: &'a HashMap<Hash, (Electorate, u64)>,
-}
-
-impl Naive<'_> {
-    fn applied(&self, id: &Hash) -> bool {
-        self.outcomes.get(id).is_some_and(Outcome::is_applied)
-    }
-
-    /// The counting closes of `proposal` in the set (valid ones; with no
-    /// voids yet, that is every applied close).
-    fn closes(&self, proposal: &Hash) -> Vec<&Op> {
-        self.set
-            .iter()
-            .filter(|id| self.applied(id))
-            .map(|id| &self.ops[id])
-            .filter(
-                |op| matches!(&op.fields.body, Body::Close { proposal: p, .. } if p == proposal),
-            )
-            .collect()
-    }
-
-    /// Counts the applied votes on `proposal` in K = ⋃ past(close).
-    fn count(&self, proposal: &Hash, closes: &[&Op]) -> ProposalResult {
-        let (electorate, closes_at) = &self.meta[proposal];
-        let mut cut: BTreeSet<Hash> = BTreeSet::new();
-        for close in closes {
-            cut.extend(past_of(close, self.ops));
+impl Naive {
+    fn push(
+        &mut self,
+        op: Op,
+        past: BTreeSet<u32>,
+        validity: Outcome,
+        meta: Option<ProposalMeta>,
+    ) {
+        let o = self.ops.len() as u32;
+        let f = &op.fields;
+        let log = self.log_of.entry(f.author).or_default();
+        if log.iter().any(|&x| self.ops[x as usize].fields.seq == f.seq) {
+            self.forks.entry(f.author).or_default().insert(f.seq);
         }
-        let cast = cut.iter().filter(|id| self.applied(id)).filter_map(|id| {
-            let op = &self.ops[id];
-            match &op.fields.body {
-                Body::Vote {
-                    proposal: p,
-                    ballot,
+        log.push(o);
+        let ops = &self.ops;
+        log.sort_by_key(|&x| (ops.get(x as usize).map_or(f.seq, |op| op.fields.seq), x));
+        if validity.is_applied() {
+            match &f.body {
+                Body::CreateFederation { .. } => self.founder = Some(f.author),
+                Body::Vote { proposal, .. } => self.votes_of.entry(*proposal).or_default().push(o),
+                Body::Close { proposal, .. } => {
+                    self.closes_of.entry(*proposal).or_default().push(o)
+                }
+                Body::Propose {
+                    committee,
+                    kind: ProposalKind::RemoveMember { member },
                     ..
-                } if p == proposal => Some(CastVote {
-                    voter: op.fields.author,
-                    position: (op.fields.seq, op.id),
-                    time: op.fields.time,
-                    ballot,
-                }),
-                _ => None,
+                } => {
+                    self.removals_in.entry(*committee).or_default().push(o);
+                    self.removals_against.entry(*member).or_default().push(o);
+                }
+                _ => {}
             }
-        });
-        let (_, kind) = self
-            .proposal(proposal)
-            .unwrap_or((Hash::ZERO, crate::body::ProposalKind::Decision));
-        governance::tally(electorate, &kind, *closes_at, cast)
+        }
+        if let Some(meta) = meta {
+            self.meta.insert(op.id, meta);
+        }
+        self.by_id.insert(op.id, o);
+        self.ops.push(op);
+        self.validity.push(validity);
+        self.pasts.push(past);
+    }
+
+    /// The set `past`, as a subset of the ops below `end` (plus the tail).
+    fn subset_of(&self, past: &BTreeSet<u32>, end: u32) -> Subset {
+        Subset::from_sorted((0..end).filter(|o| !past.contains(o))).with_tail(end, u32::MAX)
+    }
+
+    /// state(S): the ops of S that take part, folded in `(lamport, id)`
+    /// order with S's voids.
+    fn fold(&self, set: &Subset) -> Rc<State> {
+        if let Some(state) = self.states.borrow().get(set) {
+            return state.clone();
+        }
+        let view = SetView {
+            dag: self,
+            set,
+            voids: LazyVoids { dag: self, set },
+        };
+        let mut in_order: Vec<u32> = (0..self.ops.len() as u32)
+            .filter(|&o| layers::contains(set, o) && self.validity[o as usize].is_applied())
+            .filter(|&o| layers::folds(&self.ops[o as usize], o, &view.voids))
+            .collect();
+        in_order.sort_by_key(|&o| self.ops[o as usize].order_key());
+        let mut state = State::default();
+        for o in in_order {
+            state.apply(&self.ops[o as usize], &view);
+        }
+        let state = Rc::new(state);
+        self.states.borrow_mut().insert(set.clone(), state.clone());
+        state
     }
 }
 
-impl FoldContext for Naive<'_> {
-    fn electorate(&self, proposal: &Hash) -> Option<Electorate> {
-        self.meta.get(proposal).map(|(e, _)| e.clone())
+impl Dag for Naive {
+    fn op(&self, o: u32) -> &Op {
+        &self.ops[o as usize]
     }
 
-    fn proposal(&self, proposal: &Hash) -> Option<(Hash, crate::body::ProposalKind)> {
-        match &self.ops.get(proposal)?.fields.body {
-            Body::Propose {
-                committee, kind, ..
-            } => Some((*committee, kind.clone())),
-            _ => None,
-        }
+    fn valid(&self, o: u32) -> bool {
+        self.validity[o as usize].is_applied()
     }
 
-    fn first_close(&self, proposal: &Hash) -> Option<(u64, Hash)> {
-        self.closes(proposal).iter().map(|c| c.order_key()).min()
+    fn in_past(&self, y: u32, x: u32) -> bool {
+        self.pasts[x as usize].contains(&y)
     }
 
-    fn closing(&self, proposal: &Hash) -> Option<Closing> {
-        let closes = self.closes(proposal);
-        let first = *closes.iter().min_by_key(|c| c.order_key())?;
-        let result = self.count(proposal, &closes);
-        let first_only = self.count(proposal, &[first]);
-        Some(Closing {
-            first: first.order_key(),
-            changed_after_close: first_only.passed() != result.passed(),
-            result,
-        })
+    fn past(&self, x: u32) -> Subset {
+        self.subset_of(&self.pasts[x as usize], x)
+    }
+
+    fn ordinal(&self, id: &Hash) -> Option<u32> {
+        self.by_id.get(id).copied()
+    }
+
+    fn log_of(&self, author: &PublicKey) -> &[u32] {
+        self.log_of.get(author).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    fn authors(&self) -> Vec<PublicKey> {
+        self.log_of.keys().copied().collect()
+    }
+
+    fn fork_seqs(&self, author: &PublicKey) -> Option<&BTreeSet<u64>> {
+        self.forks.get(author)
+    }
+
+    fn forked_authors(&self) -> Vec<PublicKey> {
+        self.forks.keys().copied().collect()
+    }
+
+    fn closes_of(&self, p: &Hash) -> &[u32] {
+        self.closes_of.get(p).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    fn votes_of(&self, p: &Hash) -> &[u32] {
+        self.votes_of.get(p).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    fn meta(&self, p: &Hash) -> Option<&ProposalMeta> {
+        self.meta.get(p)
+    }
+
+    fn removals_in(&self, committee: &Hash) -> &[u32] {
+        self.removals_in
+            .get(committee)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    fn removals_against(&self, member: &PublicKey) -> &[u32] {
+        self.removals_against
+            .get(member)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    fn subjects(&self) -> Vec<PublicKey> {
+        self.removals_against.keys().copied().collect()
+    }
+
+    fn founder(&self) -> Option<PublicKey> {
+        self.founder
+    }
+
+    fn is_member_in(&self, s: &Subset, key: &PublicKey) -> bool {
+        self.fold(s).is_federation_member(key)
+    }
+
+    fn seated_for(&self, s: &Subset, council: &Hash, committee: &Hash, key: &PublicKey) -> bool {
+        self.fold(s)
+            .committees
+            .get(council)
+            .and_then(|k| k.seats.get(committee))
+            .is_some_and(|d| d.contains(key))
+    }
+
+    fn cache(&self) -> &LayerCache {
+        &self.cache
     }
 }

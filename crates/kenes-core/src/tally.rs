@@ -53,6 +53,10 @@ pub enum Failure {
     /// Blocked in consensus mode.
     #[error("blocked")]
     Blocked,
+    /// A removal that passed on its own but not once the ops of members
+    /// removed before it were taken out (DESIGN §4, "The removal layer").
+    #[error("passed only with ops of removed members")]
+    RemovedProposer,
 }
 
 /// The count of a decision.

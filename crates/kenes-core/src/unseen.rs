@@ -14,12 +14,32 @@
 //! The ordinals are local to one node, but the set they denote is not.
 
 /// A set of acceptance ordinals as sorted, disjoint, non-adjacent ranges.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Unseen {
     ranges: Vec<(u32, u32)>,
 }
 
 impl Unseen {
+    /// Every ordinal from `from` on: as a complement, the set of ops
+    /// accepted before `from`.
+    pub fn from_ordinal(from: u32) -> Unseen {
+        Unseen {
+            ranges: vec![(from, u32::MAX)],
+        }
+    }
+
+    /// The set of the given ordinals, which must be sorted ascending.
+    pub fn from_sorted(ordinals: impl IntoIterator<Item = u32>) -> Unseen {
+        let mut u = Unseen::default();
+        for x in ordinals {
+            match u.ranges.last_mut() {
+                Some(last) if last.1 == x => last.1 += 1,
+                _ => u.ranges.push((x, x + 1)),
+            }
+        }
+        u
+    }
+
     /// The empty set: the op saw everything.
     pub fn is_empty(&self) -> bool {
         self.ranges.is_empty()
@@ -87,14 +107,7 @@ mod tests {
     use std::collections::BTreeSet;
 
     fn from_set(set: &BTreeSet<u32>) -> Unseen {
-        let mut u = Unseen::default();
-        for &x in set {
-            match u.ranges.last_mut() {
-                Some(last) if last.1 == x => last.1 += 1,
-                _ => u.ranges.push((x, x + 1)),
-            }
-        }
-        u
+        Unseen::from_sorted(set.iter().copied())
     }
 
     proptest! {

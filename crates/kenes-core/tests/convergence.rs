@@ -78,6 +78,12 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
     let me = key(who).public();
     let state = engine.state();
     let all: Vec<Hash> = state.committees.keys().copied().collect();
+    if all.is_empty() {
+        // A fork voided every committee this member knew of.
+        return Body::Profile {
+            name: format!("member {x}"),
+        };
+    }
     // Mostly aim at what the author may do, so that many ops apply; now
     // and then aim anywhere, so that rejections are covered too.
     let fitting: Vec<Hash> = state

@@ -18,17 +18,28 @@
 //!   applied at once; a late one marks the committee dirty from its key,
 //!   and the committee is refolded once, from its newest checkpoint before
 //!   that key, at the end of the batch (or earlier if a check must read it).
-//! - **Void(T)** is empty in this version; [`Outcome::Void`] and the digest
-//!   already have their place for it.
+//! - **Void(T)** ([`crate::layers`]) is kept in [`voids`]: it is recomputed
+//!   only after an op that can change it (a fork, a close of a removal, an
+//!   op from a partition that may witness or spare a void op), at most once
+//!   per batch for ops that do not read the state, and each change of an
+//!   op's outcome or a removal's verdict marks its committee dirty from
+//!   there. Ops that are void on arrival are never folded, so they cause no
+//!   rewind.
+//! - Committees where no op can ever be void (no forked author, no removal
+//!   and no removal subject acts there) are projected from checkpoints as
+//!   before; the others ("contested") are refolded over the set with its
+//!   voids ([`fold`]).
+
+mod fold;
+mod voids;
 
 use crate::auth::authorise;
+use crate::body::Ballot;
 use crate::body::Body;
-use crate::body::{Ballot, ProposalKind};
-use crate::governance::{
-    self, CastVote, Closing, Electorate, FoldContext, NoProposals, ProposalResult,
-};
+use crate::governance::{Electorate, ProposalResult};
+use crate::layers::{self, KnownVoids, LayerCache, ProposalMeta, SetView, Subset, Verdict};
 use crate::op::{Op, VERSION};
-use crate::outcome::Outcome;
+use crate::outcome::{Outcome, VoidReason};
 use crate::prepare::{Prepared, Preparer};
 use crate::state::{Committee, PastView, State, digest};
 use crate::types::{Hash, PublicKey};
@@ -36,12 +47,13 @@ use crate::unseen::Unseen;
 use crate::validate::StatelessError;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::ops::Bound;
 
 /// By default a committee is checkpointed every this many of its ops.
 pub const CHECKPOINT_EVERY: usize = 512;
 /// Most ops held while their parents are missing.
 pub const MAX_PENDING_OPS: usize = 200_000;
+/// Sets whose layers are remembered before the memo is cleared.
+const LAYER_CACHE_SETS: usize = 100_000;
 /// Most bytes held in the pending set.
 pub const MAX_PENDING_BYTES: usize = 256 * 1024 * 1024;
 
@@ -98,6 +110,9 @@ pub struct IngestReport {
     pub pended: Vec<Hash>,
     /// Ids of pending ops that left the pending set (accepted or dropped).
     pub unpended: Vec<Hash>,
+    /// Ordinals of ops accepted before whose outcome changed (voided or
+    /// restored by a fork, a removal or a witness).
+    pub changed: Vec<u32>,
 }
 
 /// One accepted op and what the engine knows of it.
@@ -109,7 +124,10 @@ pub struct Entry {
     pub parents: Vec<u32>,
     /// Accepted ops it had not seen when it arrived: `T ∖ past(X)`.
     pub unseen: Unseen,
-    /// Its outcome.
+    /// valid(X) (Applied, Rejected or Unknown): intrinsic, fixed at
+    /// acceptance.
+    pub validity: Outcome,
+    /// Its outcome in T: its validity, unless it is void.
     pub outcome: Outcome,
 }
 
@@ -124,122 +142,6 @@ struct Checkpoint {
     key: (u64, Hash),
     known: u32,
     state: Committee,
-}
-
-/// What the engine keeps of an applied proposal for counting it.
-#[derive(Debug, Clone)]
-struct ProposalMeta {
-    electorate: Electorate,
-    closes_at: u64,
-    committee: Hash,
-    kind: ProposalKind,
-}
-
-/// A [`View`] of `engine`'s accepted ops minus `unseen`, borrowing only
-/// the fields it reads (so the engine's other fields stay mutable).
-macro_rules! view {
-    ($engine:expr, $unseen:expr) => {
-        View {
-            entries: &$engine.entries,
-            proposals: &$engine.proposals,
-            closes_of: &$engine.closes_of,
-            votes_of: &$engine.votes_of,
-            unseen: $unseen,
-        }
-    };
-}
-
-/// Answers [`FoldContext`] for the accepted ops minus `unseen`.
-struct View<'a> {
-    entries: &'a [Entry],
-    proposals: &'a HashMap<Hash, ProposalMeta>,
-    closes_of: &'a HashMap<Hash, Vec<u32>>,
-    votes_of: &'a HashMap<Hash, Vec<u32>>,
-    unseen: &'a Unseen,
-}
-
-impl View<'_> {
-    fn visible_closes(&self, proposal: &Hash) -> Vec<u32> {
-        self.closes_of
-            .get(proposal)
-            .map(|closes| {
-                closes
-                    .iter()
-                    .copied()
-                    .filter(|&c| !self.unseen.contains(c))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    /// Y ∈ past(C): Y was accepted before C, and C had seen it. An ordinal
-    /// past the last entry stands for a close that would cite everything.
-    fn in_past(&self, y: u32, c: u32) -> bool {
-        y < c
-            && self
-                .entries
-                .get(c as usize)
-                .is_none_or(|close| !close.unseen.contains(y))
-    }
-
-    fn count_in(&self, proposal: &Hash, meta: &ProposalMeta, closes: &[u32]) -> ProposalResult {
-        let votes = self
-            .votes_of
-            .get(proposal)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let cast = votes
-            .iter()
-            .filter(|&&v| closes.iter().any(|&c| self.in_past(v, c)))
-            .filter_map(|&v| {
-                let op = &self.entries[v as usize].op;
-                match &op.fields.body {
-                    Body::Vote { ballot, .. } => Some(CastVote {
-                        voter: op.fields.author,
-                        position: (op.fields.seq, op.id),
-                        time: op.fields.time,
-                        ballot,
-                    }),
-                    _ => None,
-                }
-            });
-        governance::tally(&meta.electorate, &meta.kind, meta.closes_at, cast)
-    }
-}
-
-impl FoldContext for View<'_> {
-    fn electorate(&self, proposal: &Hash) -> Option<Electorate> {
-        self.proposals.get(proposal).map(|m| m.electorate.clone())
-    }
-
-    fn proposal(&self, proposal: &Hash) -> Option<(Hash, ProposalKind)> {
-        self.proposals
-            .get(proposal)
-            .map(|m| (m.committee, m.kind.clone()))
-    }
-
-    fn first_close(&self, proposal: &Hash) -> Option<(u64, Hash)> {
-        self.visible_closes(proposal)
-            .into_iter()
-            .map(|c| self.entries[c as usize].op.order_key())
-            .min()
-    }
-
-    fn closing(&self, proposal: &Hash) -> Option<Closing> {
-        let meta = self.proposals.get(proposal)?;
-        let closes = self.visible_closes(proposal);
-        let first = closes
-            .iter()
-            .copied()
-            .min_by_key(|&c| self.entries[c as usize].op.order_key())?;
-        let result = self.count_in(proposal, meta, &closes);
-        let first_only = self.count_in(proposal, meta, &[first]);
-        Some(Closing {
-            first: self.entries[first as usize].op.order_key(),
-            changed_after_close: first_only.passed() != result.passed(),
-            result,
-        })
-    }
 }
 
 /// One committee's applied ops in fold order, with checkpoints.
@@ -265,6 +167,8 @@ pub struct Stats {
     pub rewinds: u64,
     /// Ops whose validity needed a projection (their past was not T).
     pub projected: u64,
+    /// Recomputations of Void(T).
+    pub void_recomputes: u64,
 }
 
 /// The incremental evaluator of one federation.
@@ -284,6 +188,23 @@ pub struct Engine {
     proposals: HashMap<Hash, ProposalMeta>,
     closes_of: HashMap<Hash, Vec<u32>>,
     votes_of: HashMap<Hash, Vec<u32>>,
+    /// Every op of each author, by `(seq, ordinal)`.
+    log_of: HashMap<PublicKey, Vec<u32>>,
+    removals_in: HashMap<Hash, Vec<u32>>,
+    removals_against: HashMap<PublicKey, Vec<u32>>,
+    /// Authors some of whose ops may be void: forked, or removal subjects.
+    candidates: HashSet<PublicKey>,
+    /// Committees where some op may be void in some set.
+    contested: HashSet<Hash>,
+    /// Void(T).
+    void: BTreeMap<u32, VoidReason>,
+    /// The removal layer's verdicts in T.
+    verdicts: HashMap<u32, Verdict>,
+    /// Each committee's accepted removals in T, with their cuts.
+    accepted_removals: HashMap<Hash, Vec<(u32, Subset)>>,
+    /// Void(T) may have changed since it was computed.
+    layers_dirty: bool,
+    layer_cache: LayerCache,
     arrived_late: BTreeSet<u32>,
     max_key: Option<(u64, Hash)>,
     state: State,
@@ -294,10 +215,10 @@ pub struct Engine {
     stats: Stats,
 }
 
-/// `state(past(X))` as authorisation sees it, for an op with `unseen`.
+/// `state(S)` as authorisation sees it, for a set S (an op's past).
 struct ProjectedView<'a> {
     engine: &'a Engine,
-    unseen: &'a Unseen,
+    set: &'a Subset,
 }
 
 impl PastView for ProjectedView<'_> {
@@ -306,14 +227,13 @@ impl PastView for ProjectedView<'_> {
     }
 
     fn committee(&self, id: &Hash) -> Option<Cow<'_, Committee>> {
-        self.engine.committee_in_past(id, self.unseen)
+        self.engine.committee_in_past(id, self.set)
     }
 
     fn demand_exists(&self, id: &Hash) -> bool {
-        self.engine
-            .demands
-            .get(id)
-            .is_some_and(|&ord| !self.unseen.contains(ord))
+        self.engine.demands.get(id).is_some_and(|&ord| {
+            layers::contains(self.set, ord) && self.engine.void_in(self.set, ord).is_none()
+        })
     }
 
     fn is_federation_member(&self, key: &PublicKey) -> bool {
@@ -348,6 +268,16 @@ impl Engine {
             proposals: HashMap::new(),
             closes_of: HashMap::new(),
             votes_of: HashMap::new(),
+            log_of: HashMap::new(),
+            removals_in: HashMap::new(),
+            removals_against: HashMap::new(),
+            candidates: HashSet::new(),
+            contested: HashSet::new(),
+            void: BTreeMap::new(),
+            verdicts: HashMap::new(),
+            accepted_removals: HashMap::new(),
+            layers_dirty: false,
+            layer_cache: LayerCache::default(),
             arrived_late: BTreeSet::new(),
             max_key: None,
             state: State::default(),
@@ -428,13 +358,10 @@ impl Engine {
     }
 
     /// The count of proposal `p` as if it closed now on every accepted
-    /// ballot: the live tally of an open proposal.
+    /// ballot that is not void: the live tally of an open proposal.
     pub fn live_tally(&self, proposal: &Hash) -> Option<ProposalResult> {
-        let meta = self.proposals.get(proposal)?;
-        let everything = Unseen::default();
-        let view = view!(self, &everything);
-        let newest = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
-        Some(view.count_in(proposal, meta, &[newest]))
+        let everything = self.everything();
+        self.t_view(&everything).live(proposal)
     }
 
     /// Each voter's latest applied ballot on `proposal`, by `(seq, id)`:
@@ -447,6 +374,9 @@ impl Engine {
             .map(Vec::as_slice)
             .unwrap_or_default()
         {
+            if self.void.contains_key(&v) {
+                continue;
+            }
             let op = &self.entries[v as usize].op;
             if let Body::Vote { ballot, .. } = &op.fields.body {
                 let position = (op.fields.seq, op.id);
@@ -459,6 +389,37 @@ impl Engine {
             }
         }
         latest.into_iter().map(|(k, (_, b))| (k, b)).collect()
+    }
+
+    /// Void(T): every void op, with the fork or removal that voided it.
+    pub fn voided(&self) -> &BTreeMap<u32, VoidReason> {
+        &self.void
+    }
+
+    /// Authors flagged for forks, with the seqs at which they forked.
+    pub fn forked(&self) -> &BTreeMap<PublicKey, BTreeSet<u64>> {
+        &self.state.forks
+    }
+
+    /// The set of every accepted op.
+    fn everything(&self) -> Subset {
+        Subset::from_ordinal(self.len_u32())
+    }
+
+    fn len_u32(&self) -> u32 {
+        u32::try_from(self.entries.len()).unwrap_or(u32::MAX)
+    }
+
+    /// The fold context of T, reading the Void(T) kept here.
+    fn t_view<'a>(&'a self, everything: &'a Subset) -> SetView<'a, Engine, KnownVoids<'a>> {
+        SetView {
+            dag: self,
+            set: everything,
+            voids: KnownVoids {
+                void: &self.void,
+                verdicts: &self.verdicts,
+            },
+        }
     }
 
     /// Ordinals of proposals and closes that arrived after ops they sort
@@ -577,11 +538,11 @@ impl Engine {
             fields: probe,
         };
         self.refresh_all();
-        let unseen = Unseen::default();
+        let everything = self.everything();
         authorise(
             &ProjectedView {
                 engine: self,
-                unseen: &unseen,
+                set: &everything,
             },
             &op,
         )
@@ -598,6 +559,7 @@ impl Engine {
     /// verified, in their input order.
     pub fn ingest_prepared(&mut self, prepared: Prepared) -> IngestReport {
         let mut report = IngestReport::default();
+        let first_new = self.len_u32();
         let mut seen_in_batch: HashSet<Hash> = HashSet::new();
         for item in prepared.items {
             match item {
@@ -611,7 +573,11 @@ impl Engine {
                 }
             }
         }
-        self.refresh_all();
+        let changed = self.refresh_all();
+        report.changed = changed.into_iter().filter(|&o| o < first_new).collect();
+        if self.layer_cache.len() > LAYER_CACHE_SETS {
+            self.layer_cache.clear();
+        }
         report
     }
 
@@ -715,7 +681,12 @@ impl Engine {
         if !unseen.is_empty() {
             self.stats.projected += 1;
         }
-        let outcome = if op.is_genesis() {
+        // Void(T) must be current before an op reads T, or before judging
+        // whether an op by a candidate is void on arrival.
+        if unseen.is_empty() || self.candidates.contains(&f.author) {
+            self.refresh_layers();
+        }
+        let validity = if op.is_genesis() {
             Outcome::Applied
         } else if f.version != VERSION || matches!(f.body, Body::Unknown { .. }) {
             Outcome::Unknown
@@ -726,9 +697,10 @@ impl Engine {
                 // the committees that seat its delegates).
                 self.refresh_all();
             }
+            let past = unseen.with_tail(self.len_u32(), u32::MAX);
             let view = ProjectedView {
                 engine: self,
-                unseen: &unseen,
+                set: &past,
             };
             match authorise(&view, &op) {
                 Ok(()) => {
@@ -753,7 +725,7 @@ impl Engine {
                 Err(reason) => Outcome::Rejected(reason),
             }
         };
-        Ok(self.insert(op, parents, unseen, outcome))
+        Ok(self.insert(op, parents, unseen, validity))
     }
 
     fn unseen_for(&self, parents: &[u32]) -> Unseen {
@@ -781,232 +753,6 @@ impl Engine {
         self.vouches_for
             .get(author)
             .is_some_and(|vouches| vouches.iter().any(|&o| !unseen.contains(o)))
-    }
-
-    fn insert(&mut self, op: Op, parents: Vec<u32>, unseen: Unseen, outcome: Outcome) -> u32 {
-        let ord = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
-        let author = op.fields.author;
-        let seq = op.fields.seq;
-        for p in &parents {
-            self.heads.remove(p);
-        }
-        self.heads.insert(ord);
-        self.by_id.insert(op.id, ord);
-        if self.by_author_seq.insert((author, seq), ord).is_some() {
-            self.state.forks.entry(author).or_default().insert(seq);
-        }
-        let newest = self
-            .last_of_author
-            .get(&author)
-            .is_none_or(|&o| self.entries[o as usize].op.fields.seq < seq);
-        if newest {
-            self.last_of_author.insert(author, ord);
-        }
-        let key = op.order_key();
-        if matches!(op.fields.body, Body::Propose { .. } | Body::Close { .. })
-            && self.max_key.is_some_and(|max| key < max)
-        {
-            self.arrived_late.insert(ord);
-        }
-        self.max_key = self.max_key.max(Some(key));
-        let applied = outcome.is_applied();
-        self.entries.push(Entry {
-            op,
-            parents,
-            unseen,
-            outcome,
-        });
-        if applied {
-            self.apply(ord);
-        }
-        ord
-    }
-
-    fn apply(&mut self, ord: u32) {
-        // Index updates borrow the entry; folds into committee logs come
-        // after, so that no op needs copying.
-        let op = &self.entries[ord as usize].op;
-        let author = op.fields.author;
-        let own = op.fields.body.committee();
-        let mut folds: Vec<(Hash, Option<(u64, Hash)>)> = Vec::new();
-        match &op.fields.body {
-            Body::CreateFederation { .. } => {
-                self.founder = Some(author);
-                self.state.apply(op, &NoProposals);
-            }
-            Body::Profile { .. } => self.state.apply_profile(op),
-            Body::CreateCommittee { .. } => {
-                if let Some(committee) = Committee::created_by(op) {
-                    let mut log = CommitteeLog::default();
-                    log.ops.insert(op.order_key(), ord);
-                    log.since_checkpoint = 1;
-                    self.joined.entry(author).or_default().insert(committee.id);
-                    self.logs.insert(committee.id, log);
-                    self.state.committees.insert(committee.id, committee);
-                }
-            }
-            Body::Vouch { candidate, .. } => {
-                self.vouches_for.entry(*candidate).or_default().push(ord);
-                folds.extend(own.map(|c| (c, None)));
-            }
-            Body::Join { committee } => {
-                self.joined.entry(author).or_default().insert(*committee);
-                folds.extend(own.map(|c| (c, None)));
-            }
-            Body::Demand { .. } => {
-                self.demands.insert(op.id, ord);
-                folds.extend(own.map(|c| (c, None)));
-            }
-            Body::Leave { .. }
-            | Body::Propose { .. }
-            | Body::Support { .. }
-            | Body::Report { .. }
-            | Body::UpdateReport { .. } => folds.extend(own.map(|c| (c, None))),
-            Body::Vote { proposal, .. } => self.votes_of.entry(*proposal).or_default().push(ord),
-            Body::Close { proposal, .. } => {
-                // A further close can change the result of a proposal that
-                // already closed: refold from its first close.
-                let first = self.closes_of.get(proposal).and_then(|closes| {
-                    closes
-                        .iter()
-                        .map(|&c| self.entries[c as usize].op.order_key())
-                        .min()
-                });
-                self.closes_of.entry(*proposal).or_default().push(ord);
-                let council = self.proposals.get(proposal).and_then(|m| m.kind.council());
-                folds.extend(own.into_iter().chain(council).map(|c| (c, first)));
-            }
-            Body::Unknown { .. } => {}
-        }
-        for (c, dirty_from) in folds {
-            self.apply_to_committee(ord, c, dirty_from);
-        }
-    }
-
-    /// Adds applied op `ord` to committee `c`'s log, and folds it in at once
-    /// if it sorts last and nothing forces a rewind from `dirty_from`.
-    fn apply_to_committee(&mut self, ord: u32, c: Hash, dirty_from: Option<(u64, Hash)>) {
-        let op = &self.entries[ord as usize].op;
-        let Some(log) = self.logs.get_mut(&c) else {
-            return;
-        };
-        let key = op.order_key();
-        let in_order = dirty_from.is_none()
-            && log.dirty_from.is_none()
-            && log.ops.keys().next_back().is_none_or(|last| *last < key);
-        log.ops.insert(key, ord);
-        if !in_order {
-            let from = dirty_from.map_or(key, |d| d.min(key));
-            log.dirty_from = Some(log.dirty_from.map_or(from, |d| d.min(from)));
-            self.dirty.insert(c);
-            return;
-        }
-        log.since_checkpoint += 1;
-        let unseen = Unseen::default();
-        let view = view!(self, &unseen);
-        if let Some(committee) = self.state.committees.get_mut(&c) {
-            committee.apply(op, &view);
-            if log.since_checkpoint >= self.checkpoint_every {
-                log.since_checkpoint = 0;
-                log.checkpoints.push(Checkpoint {
-                    key,
-                    known: ord + 1,
-                    state: committee.clone(),
-                });
-            }
-        }
-    }
-
-    fn refresh_all(&mut self) {
-        for c in std::mem::take(&mut self.dirty) {
-            self.refresh(&c);
-        }
-    }
-
-    /// The rewind: refolds committee `c` from its newest checkpoint before
-    /// the earliest late op.
-    fn refresh(&mut self, c: &Hash) {
-        let Some(log) = self.logs.get_mut(c) else {
-            return;
-        };
-        let Some(dirty) = log.dirty_from.take() else {
-            return;
-        };
-        self.stats.rewinds += 1;
-        let keep = log.checkpoints.partition_point(|cp| cp.key < dirty);
-        log.checkpoints.truncate(keep);
-        let (mut committee, start) = match log.checkpoints.last() {
-            Some(cp) => (Some(cp.state.clone()), Bound::Excluded(cp.key)),
-            None => (None, Bound::Unbounded),
-        };
-        let unseen = Unseen::default();
-        let view = view!(self, &unseen);
-        let known = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
-        let mut since = 0;
-        for (&key, &ord) in log.ops.range((start, Bound::Unbounded)) {
-            let op = &self.entries[ord as usize].op;
-            match committee.as_mut() {
-                None => committee = Committee::created_by(op),
-                Some(c) => c.apply(op, &view),
-            }
-            since += 1;
-            if since >= self.checkpoint_every
-                && let Some(state) = &committee
-            {
-                since = 0;
-                log.checkpoints.push(Checkpoint {
-                    key,
-                    known,
-                    state: state.clone(),
-                });
-            }
-        }
-        log.since_checkpoint = since;
-        if let Some(committee) = committee {
-            self.state.committees.insert(*c, committee);
-        }
-    }
-
-    /// Committee `c` in `state(past(X))` for an op X with `unseen`.
-    ///
-    /// An op that saw everything reads the current committee, which
-    /// [`Engine::refresh_for`] made fresh. An op that missed some ops reads a
-    /// projection: the newest checkpoint that precedes both every unseen op
-    /// and any pending rewind, then the committee's later ops it did see.
-    /// That needs no rewind, so a batch of late ops from a partition costs
-    /// at most one rewind per committee, at the end of the batch.
-    fn committee_in_past(&self, c: &Hash, unseen: &Unseen) -> Option<Cow<'_, Committee>> {
-        let current = self.state.committees.get(c)?;
-        let log = self.logs.get(c)?;
-        let fresh = log.dirty_from.is_none();
-        if unseen.is_empty() && fresh {
-            return Some(Cow::Borrowed(current));
-        }
-        let min_unseen = unseen.min().unwrap_or(u32::MAX);
-        // Checkpoints folded from ops X all saw, and not pending a rewind;
-        // both conditions hold on a prefix.
-        let usable = log.checkpoints.partition_point(|cp| {
-            cp.known <= min_unseen && log.dirty_from.is_none_or(|dirty| cp.key < dirty)
-        });
-        let checkpoint = usable.checked_sub(1).map(|i| &log.checkpoints[i]);
-        let start = checkpoint.map_or(Bound::Unbounded, |cp| Bound::Excluded(cp.key));
-        let tail = log.ops.range((start, Bound::Unbounded));
-        if fresh && !tail.clone().any(|(_, &ord)| unseen.contains(ord)) {
-            return Some(Cow::Borrowed(current));
-        }
-        let view = view!(self, unseen);
-        let mut committee = checkpoint.map(|cp| cp.state.clone());
-        for (_, &ord) in tail {
-            if unseen.contains(ord) {
-                continue;
-            }
-            let op = &self.entries[ord as usize].op;
-            match committee.as_mut() {
-                None => committee = Committee::created_by(op),
-                Some(c) => c.apply(op, &view),
-            }
-        }
-        committee.map(Cow::Owned)
     }
 
     /// Ordinals of accepted ops that are neither in `frontier` nor in the

@@ -1,0 +1,444 @@
+//! The engine's fold: inserting accepted ops into the indexes and the
+//! per-committee logs, folding them in order, rewinding a committee from a
+//! checkpoint when a late op or a changed void or verdict demands it, and
+//! projecting a committee onto a smaller set (an op's past).
+
+use super::{Checkpoint, CommitteeLog, Engine, Entry, ProjectedView};
+use crate::body::{Body, ProposalKind};
+use crate::governance::NoProposals;
+use crate::layers::{self, LazyVoids, SetView, Subset};
+use crate::op::Op;
+use crate::outcome::{Outcome, VoidReason};
+use crate::state::Committee;
+use crate::types::{Hash, PublicKey};
+use crate::unseen::Unseen;
+use std::borrow::Cow;
+use std::ops::Bound;
+
+impl Engine {
+    /// Adds an accepted op with its validity; indexes it, decides whether it
+    /// is void on arrival, and folds it in if it takes part.
+    pub(super) fn insert(
+        &mut self,
+        op: Op,
+        parents: Vec<u32>,
+        unseen: Unseen,
+        validity: Outcome,
+    ) -> u32 {
+        let ord = self.len_u32();
+        let author = op.fields.author;
+        let seq = op.fields.seq;
+        for p in &parents {
+            self.heads.remove(p);
+        }
+        self.heads.insert(ord);
+        self.by_id.insert(op.id, ord);
+        let new_fork = self.by_author_seq.insert((author, seq), ord).is_some();
+        if new_fork {
+            self.state.forks.entry(author).or_default().insert(seq);
+        }
+        let newest = self
+            .last_of_author
+            .get(&author)
+            .is_none_or(|&o| self.entries[o as usize].op.fields.seq < seq);
+        if newest {
+            self.last_of_author.insert(author, ord);
+        }
+        let entries = &self.entries;
+        let log = self.log_of.entry(author).or_default();
+        let at = log.partition_point(|&o| entries[o as usize].op.fields.seq <= seq);
+        log.insert(at, ord);
+        let key = op.order_key();
+        if matches!(op.fields.body, Body::Propose { .. } | Body::Close { .. })
+            && self.max_key.is_some_and(|max| key < max)
+        {
+            self.arrived_late.insert(ord);
+        }
+        self.max_key = self.max_key.max(Some(key));
+        // An op from a partition may witness or spare a void op.
+        let may_spare = !unseen.is_empty() && self.void.keys().any(|&v| !unseen.contains(v));
+        let applied = validity.is_applied();
+        self.entries.push(Entry {
+            op,
+            parents,
+            unseen,
+            validity: validity.clone(),
+            outcome: validity,
+        });
+        if new_fork {
+            self.make_candidate(author);
+            self.layers_dirty = true;
+        }
+        if may_spare {
+            self.layers_dirty = true;
+        }
+        if applied {
+            self.index(ord);
+        }
+        if self.candidates.contains(&author) {
+            self.mark_contested(ord);
+            if let Some(reason) = self.void_on_arrival(ord) {
+                self.void.insert(ord, reason.clone());
+                self.entries[ord as usize].outcome = Outcome::Void(reason);
+            }
+        }
+        if applied {
+            self.fold_new(ord);
+        }
+        ord
+    }
+
+    /// Indexes a valid op: founder, committee logs, vouches, joins,
+    /// demands, proposals, votes and closes.
+    fn index(&mut self, ord: u32) {
+        let op = &self.entries[ord as usize].op;
+        let author = op.fields.author;
+        let key = op.order_key();
+        let mut logs: Vec<Hash> = Vec::new();
+        let mut subject = None;
+        match &op.fields.body {
+            Body::CreateFederation { .. } => self.founder = Some(author),
+            Body::CreateCommittee { .. } => {
+                self.joined.entry(author).or_default().insert(op.id);
+                self.logs.insert(op.id, CommitteeLog::default());
+                logs.push(op.id);
+            }
+            Body::Vouch {
+                candidate,
+                committee,
+            } => {
+                self.vouches_for.entry(*candidate).or_default().push(ord);
+                logs.push(*committee);
+            }
+            Body::Join { committee } => {
+                self.joined.entry(author).or_default().insert(*committee);
+                logs.push(*committee);
+            }
+            Body::Demand { committee, .. } => {
+                self.demands.insert(op.id, ord);
+                logs.push(*committee);
+            }
+            Body::Propose {
+                committee, kind, ..
+            } => {
+                if let ProposalKind::RemoveMember { member } = kind {
+                    self.removals_in.entry(*committee).or_default().push(ord);
+                    self.removals_against.entry(*member).or_default().push(ord);
+                    self.contested.insert(*committee);
+                    subject = Some(*member);
+                }
+                logs.push(*committee);
+            }
+            Body::Leave { committee }
+            | Body::Support { committee, .. }
+            | Body::Report { committee, .. }
+            | Body::UpdateReport { committee, .. } => logs.push(*committee),
+            Body::Vote { proposal, .. } => self.votes_of.entry(*proposal).or_default().push(ord),
+            Body::Close {
+                proposal,
+                committee,
+            } => {
+                self.closes_of.entry(*proposal).or_default().push(ord);
+                let meta = self.proposals.get(proposal);
+                if meta.is_some_and(|m| matches!(m.kind, ProposalKind::RemoveMember { .. })) {
+                    self.layers_dirty = true;
+                }
+                logs.push(*committee);
+                logs.extend(meta.and_then(|m| m.kind.council()));
+            }
+            Body::Profile { .. } | Body::Unknown { .. } => {}
+        }
+        for c in logs {
+            if let Some(log) = self.logs.get_mut(&c) {
+                log.ops.insert(key, ord);
+            }
+        }
+        if let Some(member) = subject {
+            self.make_candidate(member);
+        }
+    }
+
+    /// The committees whose state op `ord` can change: the one it names
+    /// and, for votes and closes, the council an election or recall acts on.
+    pub(super) fn touched_committees(&self, ord: u32) -> Vec<Hash> {
+        let body = &self.entries[ord as usize].op.fields.body;
+        let mut touched: Vec<Hash> = Vec::new();
+        if let Body::CreateCommittee { .. } = body {
+            touched.push(self.entries[ord as usize].op.id);
+        }
+        touched.extend(body.committee());
+        if let Body::Vote { proposal, .. } | Body::Close { proposal, .. } = body {
+            touched.extend(
+                self.proposals
+                    .get(proposal)
+                    .and_then(|m| m.kind.council()),
+            );
+        }
+        touched
+    }
+
+    /// Flags the committees op `ord` touches as contested: an op there may
+    /// be void in some set.
+    fn mark_contested(&mut self, ord: u32) {
+        for c in self.touched_committees(ord) {
+            self.contested.insert(c);
+        }
+    }
+
+    /// `author` forked or is a removal's subject: their ops may be void.
+    fn make_candidate(&mut self, author: PublicKey) {
+        if !self.candidates.insert(author) {
+            return;
+        }
+        let ops = self.log_of.get(&author).cloned().unwrap_or_default();
+        for o in ops {
+            self.mark_contested(o);
+        }
+    }
+
+    /// Folds a new valid op into the state if it takes part in the fold.
+    fn fold_new(&mut self, ord: u32) {
+        let op = &self.entries[ord as usize].op;
+        let takes_part = match self.void.get(&ord) {
+            None => true,
+            Some(VoidReason::Removal { .. }) => matches!(op.fields.body, Body::Close { .. }),
+            Some(VoidReason::Fork { .. }) => false,
+        };
+        if !takes_part {
+            return;
+        }
+        let mut folds: Vec<(Hash, Option<(u64, Hash)>)> = Vec::new();
+        match &op.fields.body {
+            Body::CreateFederation { .. } => self.state.apply(op, &NoProposals),
+            Body::Profile { .. } => self.state.apply_profile(op),
+            Body::CreateCommittee { .. } => {
+                if let Some(committee) = Committee::created_by(op)
+                    && let Some(log) = self.logs.get_mut(&committee.id)
+                {
+                    log.since_checkpoint = 1;
+                    self.state.committees.insert(committee.id, committee);
+                }
+            }
+            Body::Close { proposal, .. } => {
+                // A further close can change the result of a proposal that
+                // already closed: refold from its first close.
+                let first = self.closes_of.get(proposal).and_then(|closes| {
+                    closes
+                        .iter()
+                        .filter(|&&c| c != ord)
+                        .map(|&c| self.entries[c as usize].op.order_key())
+                        .min()
+                });
+                folds.extend(self.touched_committees(ord).into_iter().map(|c| (c, first)));
+            }
+            Body::Vote { .. } | Body::Unknown { .. } => {}
+            body => folds.extend(body.committee().map(|c| (c, None))),
+        }
+        for (c, dirty_from) in folds {
+            self.apply_to_committee(ord, c, dirty_from);
+        }
+    }
+
+    /// Folds op `ord` into committee `c` at once if it sorts last and
+    /// nothing forces a rewind from `dirty_from`; else marks `c` dirty.
+    fn apply_to_committee(&mut self, ord: u32, c: Hash, dirty_from: Option<(u64, Hash)>) {
+        let key = self.entries[ord as usize].op.order_key();
+        let Some(log) = self.logs.get(&c) else {
+            return;
+        };
+        let in_order = dirty_from.is_none()
+            && log.dirty_from.is_none()
+            && !self.layers_dirty
+            && log.ops.keys().next_back() == Some(&key);
+        if !in_order {
+            self.mark_dirty(c, dirty_from.map_or(key, |d| d.min(key)));
+            return;
+        }
+        let Some(mut committee) = self.state.committees.remove(&c) else {
+            return;
+        };
+        {
+            let everything = self.everything();
+            let view = self.t_view(&everything);
+            committee.apply(&self.entries[ord as usize].op, &view);
+        }
+        let every = self.checkpoint_every;
+        if let Some(log) = self.logs.get_mut(&c) {
+            log.since_checkpoint += 1;
+            if log.since_checkpoint >= every {
+                log.since_checkpoint = 0;
+                log.checkpoints.push(Checkpoint {
+                    key,
+                    known: ord + 1,
+                    state: committee.clone(),
+                });
+            }
+        }
+        self.state.committees.insert(c, committee);
+    }
+
+    /// Committee `c` must be refolded from `from` on.
+    pub(super) fn mark_dirty(&mut self, c: Hash, from: (u64, Hash)) {
+        if let Some(log) = self.logs.get_mut(&c) {
+            log.dirty_from = Some(log.dirty_from.map_or(from, |d| d.min(from)));
+            self.dirty.insert(c);
+        }
+    }
+
+    /// Brings Void(T) and every committee up to date; returns the ops whose
+    /// outcome changed.
+    pub(super) fn refresh_all(&mut self) -> Vec<u32> {
+        let changed = self.refresh_layers();
+        for c in std::mem::take(&mut self.dirty) {
+            self.refresh(&c);
+        }
+        changed
+    }
+
+    /// The rewind: refolds committee `c` from its newest checkpoint before
+    /// the earliest change.
+    fn refresh(&mut self, c: &Hash) {
+        let Some(log) = self.logs.get(c) else {
+            return;
+        };
+        let Some(dirty) = log.dirty_from else {
+            return;
+        };
+        self.stats.rewinds += 1;
+        let keep = log.checkpoints.partition_point(|cp| cp.key < dirty);
+        let (mut committee, start) = match keep.checked_sub(1).map(|i| &log.checkpoints[i]) {
+            Some(cp) => (Some(cp.state.clone()), Bound::Excluded(cp.key)),
+            None => (None, Bound::Unbounded),
+        };
+        let everything = self.everything();
+        let view = self.t_view(&everything);
+        let known = self.len_u32();
+        let mut since = 0;
+        let mut checkpoints = Vec::new();
+        for (&key, &ord) in log.ops.range((start, Bound::Unbounded)) {
+            let op = &self.entries[ord as usize].op;
+            if !layers::folds(op, ord, &view.voids) {
+                continue;
+            }
+            match committee.as_mut() {
+                None => committee = Committee::created_by(op),
+                Some(c) => c.apply(op, &view),
+            }
+            since += 1;
+            if since >= self.checkpoint_every
+                && let Some(state) = &committee
+            {
+                since = 0;
+                checkpoints.push(Checkpoint {
+                    key,
+                    known,
+                    state: state.clone(),
+                });
+            }
+        }
+        if let Some(log) = self.logs.get_mut(c) {
+            log.dirty_from = None;
+            log.checkpoints.truncate(keep);
+            log.checkpoints.extend(checkpoints);
+            log.since_checkpoint = since;
+        }
+        match committee {
+            Some(committee) => self.state.committees.insert(*c, committee),
+            None => self.state.committees.remove(c),
+        };
+    }
+
+    /// Committee `c` in `state(S)` for a set S (an op's past).
+    ///
+    /// The whole set, fresh: the current committee. A contested committee:
+    /// refolded over S with S's voids. Otherwise no op of it can be void in
+    /// any set, and it is projected as before: the newest checkpoint that
+    /// precedes every op S lacks and any pending rewind, then the ops of S
+    /// after it. That needs no rewind, so a batch of late ops from a
+    /// partition costs at most one rewind per committee, at its end.
+    pub(super) fn committee_in_past(&self, c: &Hash, set: &Subset) -> Option<Cow<'_, Committee>> {
+        let log = self.logs.get(c)?;
+        let contested = self.contested.contains(c);
+        let everything = set.min().is_none_or(|m| m >= self.len_u32());
+        let fresh = log.dirty_from.is_none() && !(contested && self.layers_dirty);
+        if everything && fresh {
+            return self.state.committees.get(c).map(Cow::Borrowed);
+        }
+        if contested {
+            return self.refold_in(log, set).map(Cow::Owned);
+        }
+        let current = self.state.committees.get(c)?;
+        let min_unseen = set.min().unwrap_or(u32::MAX);
+        // Checkpoints folded from ops S holds, and not pending a rewind;
+        // both conditions hold on a prefix.
+        let usable = log.checkpoints.partition_point(|cp| {
+            cp.known <= min_unseen && log.dirty_from.is_none_or(|dirty| cp.key < dirty)
+        });
+        let checkpoint = usable.checked_sub(1).map(|i| &log.checkpoints[i]);
+        let start = checkpoint.map_or(Bound::Unbounded, |cp| Bound::Excluded(cp.key));
+        let tail = log.ops.range((start, Bound::Unbounded));
+        if log.dirty_from.is_none() && tail.clone().all(|(_, &ord)| layers::contains(set, ord)) {
+            return Some(Cow::Borrowed(current));
+        }
+        let everything = self.everything();
+        let view = SetView {
+            dag: self,
+            set,
+            voids: self.t_view(&everything).voids,
+        };
+        let mut committee = checkpoint.map(|cp| cp.state.clone());
+        for (_, &ord) in tail {
+            if !layers::contains(set, ord) {
+                continue;
+            }
+            let op = &self.entries[ord as usize].op;
+            match committee.as_mut() {
+                None => committee = Committee::created_by(op),
+                Some(c) => c.apply(op, &view),
+            }
+        }
+        committee.map(Cow::Owned)
+    }
+
+    /// A contested committee folded from scratch over `set`, with the
+    /// set's own voids.
+    fn refold_in(&self, log: &CommitteeLog, set: &Subset) -> Option<Committee> {
+        let view = SetView {
+            dag: self,
+            set,
+            voids: LazyVoids { dag: self, set },
+        };
+        let mut committee: Option<Committee> = None;
+        for &ord in log.ops.values() {
+            if !layers::contains(set, ord) {
+                continue;
+            }
+            let op = &self.entries[ord as usize].op;
+            if !layers::folds(op, ord, &view.voids) {
+                continue;
+            }
+            match committee.as_mut() {
+                None => committee = Committee::created_by(op),
+                Some(c) => c.apply(op, &view),
+            }
+        }
+        committee
+    }
+
+    /// Why op `ord` is void in `set`, if it is.
+    pub(super) fn void_in(&self, set: &Subset, ord: u32) -> Option<VoidReason> {
+        let author = &self.entries[ord as usize].op.fields.author;
+        if !self.candidates.contains(author) {
+            return None;
+        }
+        if set.min().is_none_or(|m| m >= self.len_u32()) && !self.layers_dirty {
+            return self.void.get(&ord).cloned();
+        }
+        layers::void(self, set, ord)
+    }
+
+    /// `state(past(X))` for authorisation, for an op with past `set`.
+    pub(super) fn projected<'a>(&'a self, set: &'a Subset) -> ProjectedView<'a> {
+        ProjectedView { engine: self, set }
+    }
+}

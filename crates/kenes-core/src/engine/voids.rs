@@ -1,0 +1,257 @@
+//! Keeping Void(T) and the removal verdicts of T current.
+//!
+//! The definitions live in [`crate::layers`]; this module gives them the
+//! engine's indexes (the [`Dag`] impl: pasts from [`crate::unseen`] sets,
+//! per-author logs, closes and votes per proposal) and decides when to
+//! recompute. A recompute is needed only after an op that can change the
+//! layers: a new fork, a close of a removal, or an op from a partition
+//! whose past holds a void op it may witness or spare. A new op that is
+//! void (by a forked author past the fork point, or by a removed member in
+//! the committee's scope while the removal has not passed in its past) is
+//! void on arrival: no op has it in its past yet, so nothing can spare or
+//! witness it, and it is never folded.
+
+use super::Engine;
+use crate::body::Body;
+use crate::layers::{self, Dag, LayerCache, ProposalMeta, Subset};
+use crate::outcome::{Outcome, VoidReason};
+use crate::state::PastView;
+use crate::types::{Hash, PublicKey};
+use std::collections::{BTreeSet, HashMap};
+
+impl Dag for Engine {
+    fn op(&self, o: u32) -> &crate::op::Op {
+        &self.entries[o as usize].op
+    }
+
+    fn valid(&self, o: u32) -> bool {
+        self.entries[o as usize].validity.is_applied()
+    }
+
+    fn in_past(&self, y: u32, x: u32) -> bool {
+        y < x && !self.entries[x as usize].unseen.contains(y)
+    }
+
+    fn past(&self, x: u32) -> Subset {
+        self.entries[x as usize].unseen.with_tail(x, u32::MAX)
+    }
+
+    fn ordinal(&self, id: &Hash) -> Option<u32> {
+        self.by_id.get(id).copied()
+    }
+
+    fn log_of(&self, author: &PublicKey) -> &[u32] {
+        self.log_of.get(author).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    fn authors(&self) -> Vec<PublicKey> {
+        self.log_of.keys().copied().collect()
+    }
+
+    fn fork_seqs(&self, author: &PublicKey) -> Option<&BTreeSet<u64>> {
+        self.state.forks.get(author)
+    }
+
+    fn forked_authors(&self) -> Vec<PublicKey> {
+        self.state.forks.keys().copied().collect()
+    }
+
+    fn closes_of(&self, p: &Hash) -> &[u32] {
+        self.closes_of.get(p).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    fn votes_of(&self, p: &Hash) -> &[u32] {
+        self.votes_of.get(p).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    fn meta(&self, p: &Hash) -> Option<&ProposalMeta> {
+        self.proposals.get(p)
+    }
+
+    fn removals_in(&self, committee: &Hash) -> &[u32] {
+        self.removals_in
+            .get(committee)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    fn removals_against(&self, member: &PublicKey) -> &[u32] {
+        self.removals_against
+            .get(member)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    fn subjects(&self) -> Vec<PublicKey> {
+        self.removals_against.keys().copied().collect()
+    }
+
+    fn founder(&self) -> Option<PublicKey> {
+        self.founder
+    }
+
+    fn is_member_in(&self, s: &Subset, key: &PublicKey) -> bool {
+        self.projected(s).is_federation_member(key)
+    }
+
+    fn seated_for(&self, s: &Subset, council: &Hash, committee: &Hash, key: &PublicKey) -> bool {
+        self.committee_in_past(council, s)
+            .is_some_and(|k| k.seats.get(committee).is_some_and(|d| d.contains(key)))
+    }
+
+    fn cache(&self) -> &LayerCache {
+        &self.layer_cache
+    }
+}
+
+impl Engine {
+    /// Recomputes Void(T) and the verdicts if an op may have changed them;
+    /// marks the committees whose fold changes dirty from the change.
+    /// Returns the ops whose outcome changed.
+    pub(super) fn refresh_layers(&mut self) -> Vec<u32> {
+        if !self.layers_dirty {
+            return Vec::new();
+        }
+        self.stats.void_recomputes += 1;
+        let everything = self.everything();
+        let void = layers::void_set(self, &everything);
+        let verdicts = layers::verdicts(self, &everything);
+        let committees: BTreeSet<Hash> = self
+            .removals_in
+            .keys()
+            .copied()
+            .filter(|c| !self.removals_in[c].is_empty())
+            .collect();
+        let accepted: HashMap<Hash, Vec<(u32, Subset)>> = committees
+            .iter()
+            .map(|c| {
+                let layer = layers::removal_layer(self, &everything, c);
+                (*c, layer.accepted.clone())
+            })
+            .collect();
+        self.layers_dirty = false;
+        let mut changed: BTreeSet<u32> = BTreeSet::new();
+        for (o, reason) in self.void.iter().chain(void.iter()) {
+            if self.void.get(o) != Some(reason) || void.get(o) != Some(reason) {
+                changed.insert(*o);
+            }
+        }
+        let mut changed_verdicts: BTreeSet<u32> = BTreeSet::new();
+        for (p, v) in self.verdicts.iter().chain(verdicts.iter()) {
+            if self.verdicts.get(p) != Some(v) || verdicts.get(p) != Some(v) {
+                changed_verdicts.insert(*p);
+            }
+        }
+        self.void = void;
+        self.verdicts = verdicts;
+        self.accepted_removals = accepted;
+        for &o in &changed {
+            let entry = &mut self.entries[o as usize];
+            entry.outcome = match self.void.get(&o) {
+                Some(reason) => Outcome::Void(reason.clone()),
+                None => entry.validity.clone(),
+            };
+            if entry.validity.is_applied() {
+                self.refold_around(o);
+            }
+        }
+        for p in changed_verdicts {
+            let id = self.entries[p as usize].op.id;
+            if let (Some(first), Some(meta)) = (self.first_close_key(&id), self.proposals.get(&id))
+            {
+                let committee = meta.committee;
+                self.mark_dirty(committee, first);
+            }
+        }
+        changed.into_iter().collect()
+    }
+
+    /// The smallest key of a close of `proposal`, if any.
+    fn first_close_key(&self, proposal: &Hash) -> Option<(u64, Hash)> {
+        self.closes_of.get(proposal).and_then(|closes| {
+            closes
+                .iter()
+                .map(|&c| self.entries[c as usize].op.order_key())
+                .min()
+        })
+    }
+
+    /// The outcome of valid op `o` changed: refold what its effect touches.
+    fn refold_around(&mut self, o: u32) {
+        let op = &self.entries[o as usize].op;
+        let key = op.order_key();
+        let author = op.fields.author;
+        let from = match &op.fields.body {
+            Body::Profile { .. } => {
+                self.recompute_profile(author);
+                return;
+            }
+            // A vote changes its proposal's result where the proposal
+            // first closed; a close may be the first.
+            Body::Vote { proposal, .. } => match self.first_close_key(proposal) {
+                Some(first) => first,
+                None => return,
+            },
+            Body::Close { proposal, .. } => self.first_close_key(proposal).map_or(key, |f| f.min(key)),
+            _ => key,
+        };
+        for c in self.touched_committees(o) {
+            self.mark_dirty(c, from);
+        }
+    }
+
+    /// Last writer wins among `author`'s profiles that are not void.
+    fn recompute_profile(&mut self, author: PublicKey) {
+        self.state.profiles.remove(&author);
+        let ops = self.log_of.get(&author).cloned().unwrap_or_default();
+        for o in ops {
+            let entry = &self.entries[o as usize];
+            if entry.outcome.is_applied() && matches!(entry.op.fields.body, Body::Profile { .. }) {
+                self.state.apply_profile(&entry.op);
+            }
+        }
+    }
+
+    /// Whether a new op, just inserted, is void in T: no op has it in its
+    /// past yet, so no witness or sparing can save it.
+    pub(super) fn void_on_arrival(&self, ord: u32) -> Option<VoidReason> {
+        let op = &self.entries[ord as usize].op;
+        let author = op.fields.author;
+        if op.is_genesis() {
+            return None;
+        }
+        let everything = self.everything();
+        if let Some(f) = layers::fork_point(self, &everything, &author)
+            && op.fields.seq >= f
+        {
+            return Some(VoidReason::Fork { author, seq: f });
+        }
+        // As layers::void orders them: committees by id, then each
+        // committee's accepted removals in the layer's order.
+        let past = self.past(ord);
+        let committees: BTreeSet<Hash> = self
+            .removals_against(&author)
+            .iter()
+            .filter_map(|&p| self.proposals.get(&self.entries[p as usize].op.id))
+            .map(|m| m.committee)
+            .collect();
+        for c in committees {
+            for (p, _) in self.accepted_removals.get(&c).into_iter().flatten() {
+                let id = self.entries[*p as usize].op.id;
+                let Some(meta) = self.proposals.get(&id) else {
+                    continue;
+                };
+                if meta.kind.subject() != Some(author) || *p == ord {
+                    continue;
+                }
+                if matches!(&op.fields.body, Body::Close { proposal, .. } if *proposal == id) {
+                    continue;
+                }
+                if layers::in_scope(self, ord, &c, &author) && !layers::passed_in(self, &past, *p) {
+                    return Some(VoidReason::Removal { proposal: id });
+                }
+            }
+        }
+        None
+    }
+}

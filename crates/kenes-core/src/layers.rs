@@ -1,0 +1,712 @@
+//! The void layers of DESIGN §4 ("Forks", "Strong removal", "Tallies"):
+//! ForkVoid, the removal layer, RemovalVoid, and how a proposal closes, for
+//! any causally closed set of ops.
+//!
+//! Both evaluators use these functions: the [`crate::engine`] through its
+//! indexes and the [`crate::reference`] through naive sets. They are the
+//! definitions, written as plain functions over a [`Dag`], evaluated lazily
+//! and memoised per set, because the definitions recurse on smaller sets:
+//! a removal's count reads `Void(K(P))`, RemovalVoid reads whether P passed
+//! in `state(past(X))`, a witness's membership reads `state(past(Y₀))`.
+//!
+//! A set is a [`Subset`]: the ordinals it lacks, with an infinite tail, so
+//! that one set has one key however many ops arrive later. `past(X)` is
+//! `unseen(X) ∪ [X, ∞)`; a union of pasts (a cut K(P)) is the intersection
+//! of their complements.
+//!
+//! Where the text leaves a choice, the choice is written in the project's
+//! `docs/DESIGN.md` ("Voids: decisions"):
+//! - a witness's past may hold no two ops of the forked author at one seq;
+//! - two votes by one voter on one proposal that are concurrent (neither in
+//!   the other's past, which needs a fork) both count for nothing;
+//! - sparing is judged at each member's first op that has X in its past
+//!   (the frontier query of DESIGN §4, "Cost"), and "not void under an
+//!   accepted removal" reads the removals of the same committee accepted so
+//!   far, which keeps the definition well-founded.
+
+use crate::body::{Body, ProposalKind};
+use crate::governance::{self, CastVote, Closing, Electorate, FoldContext, ProposalResult};
+use crate::op::Op;
+use crate::outcome::VoidReason;
+use crate::tally::Failure;
+use crate::types::{Hash, PublicKey};
+use crate::unseen::Unseen;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
+
+/// A causally closed set of accepted ops, as the ordinals it lacks.
+pub type Subset = Unseen;
+
+/// True if op `o` is in the set `s`.
+pub fn contains(s: &Subset, o: u32) -> bool {
+    !s.contains(o)
+}
+
+/// What is fixed about an applied proposal when it is accepted: E(P) and
+/// its policy, read in `state(past(P))`.
+#[derive(Debug, Clone)]
+pub struct ProposalMeta {
+    /// E(P).
+    pub electorate: Electorate,
+    /// End of voting.
+    pub closes_at: u64,
+    /// The proposing committee.
+    pub committee: Hash,
+    /// What it asks.
+    pub kind: ProposalKind,
+}
+
+/// The removal layer's verdict on one removal in one set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// The count (the recount, for a removal that passed on its own); its
+    /// failure is `RemovedProposer` when only the recount failed.
+    pub result: ProposalResult,
+    /// Accepted by the layer: the removal takes effect.
+    pub accepted: bool,
+    /// Whether the first counting close alone passed: an outcome that
+    /// changed after closing is an alert.
+    pub first_only_passed: bool,
+}
+
+/// One committee's removal layer in one set.
+#[derive(Debug, Default)]
+pub struct RemovalLayer {
+    /// Every removal of the committee with a counting close in the set.
+    pub verdicts: BTreeMap<u32, Verdict>,
+    /// The accepted removals in the layer's order, with their cut K(P).
+    pub accepted: Vec<(u32, Subset)>,
+}
+
+#[derive(Default)]
+struct Memo {
+    layers: HashMap<Hash, Rc<RemovalLayer>>,
+    void: HashMap<u32, Option<VoidReason>>,
+}
+
+/// Memos of the layers per set. A set's ops never change, so an entry
+/// stays true however many ops arrive later.
+#[derive(Default)]
+pub struct LayerCache {
+    sets: RefCell<HashMap<Subset, Memo>>,
+}
+
+impl LayerCache {
+    /// Number of sets remembered.
+    pub fn len(&self) -> usize {
+        self.sets.borrow().len()
+    }
+
+    /// True if nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.sets.borrow().is_empty()
+    }
+
+    /// Forgets everything (to bound memory; results never depend on it).
+    pub fn clear(&self) {
+        self.sets.borrow_mut().clear();
+    }
+}
+
+/// The accepted ops as the layers read them. Ordinals follow acceptance,
+/// which is causal: every op's past has lower ordinals.
+pub trait Dag {
+    /// The op with ordinal `o`.
+    fn op(&self, o: u32) -> &Op;
+    /// valid(o): authorised in its own past (intrinsic).
+    fn valid(&self, o: u32) -> bool;
+    /// y ∈ past(x).
+    fn in_past(&self, y: u32, x: u32) -> bool;
+    /// past(x) as a set.
+    fn past(&self, x: u32) -> Subset;
+    /// The ordinal of an accepted op.
+    fn ordinal(&self, id: &Hash) -> Option<u32>;
+    /// Every op of `author`, sorted by `(seq, ordinal)`.
+    fn log_of(&self, author: &PublicKey) -> &[u32];
+    /// Every author with an op.
+    fn authors(&self) -> Vec<PublicKey>;
+    /// The seqs at which `author` forked among all accepted ops.
+    fn fork_seqs(&self, author: &PublicKey) -> Option<&BTreeSet<u64>>;
+    /// Authors with a fork among all accepted ops.
+    fn forked_authors(&self) -> Vec<PublicKey>;
+    /// Valid closes of proposal `p`.
+    fn closes_of(&self, p: &Hash) -> &[u32];
+    /// Valid votes on proposal `p`.
+    fn votes_of(&self, p: &Hash) -> &[u32];
+    /// The meta of a valid proposal.
+    fn meta(&self, p: &Hash) -> Option<&ProposalMeta>;
+    /// Valid removal proposals of `committee`.
+    fn removals_in(&self, committee: &Hash) -> &[u32];
+    /// Valid removal proposals whose subject is `member`.
+    fn removals_against(&self, member: &PublicKey) -> &[u32];
+    /// Subjects of valid removal proposals.
+    fn subjects(&self) -> Vec<PublicKey>;
+    /// The federation's founder.
+    fn founder(&self) -> Option<PublicKey>;
+    /// `key` is the founder or a member of a committee in `state(s)`.
+    fn is_member_in(&self, s: &Subset, key: &PublicKey) -> bool;
+    /// `key` holds a seat for `committee` in `council` in `state(s)`.
+    fn seated_for(&self, s: &Subset, council: &Hash, committee: &Hash, key: &PublicKey) -> bool;
+    /// The memos.
+    fn cache(&self) -> &LayerCache;
+}
+
+/// Void(S) and the removal verdicts of S, as the fold asks them.
+pub trait SetVoids {
+    /// Why op `o` is void in the set, if it is.
+    fn void(&self, o: u32) -> Option<VoidReason>;
+    /// The removal layer's verdict on removal `p` in the set.
+    fn verdict(&self, p: u32) -> Option<Verdict>;
+}
+
+/// Voids computed on demand for one set.
+pub struct LazyVoids<'a, D: Dag + ?Sized> {
+    /// The ops.
+    pub dag: &'a D,
+    /// The set.
+    pub set: &'a Subset,
+}
+
+impl<D: Dag + ?Sized> SetVoids for LazyVoids<'_, D> {
+    fn void(&self, o: u32) -> Option<VoidReason> {
+        void(self.dag, self.set, o)
+    }
+
+    fn verdict(&self, p: u32) -> Option<Verdict> {
+        let meta = self.dag.meta(&self.dag.op(p).id)?;
+        removal_layer(self.dag, self.set, &meta.committee)
+            .verdicts
+            .get(&p)
+            .cloned()
+    }
+}
+
+/// Voids already computed for one set (the engine's `Void(T)`).
+pub struct KnownVoids<'a> {
+    /// Void ops and why.
+    pub void: &'a BTreeMap<u32, VoidReason>,
+    /// Removal verdicts.
+    pub verdicts: &'a HashMap<u32, Verdict>,
+}
+
+impl SetVoids for KnownVoids<'_> {
+    fn void(&self, o: u32) -> Option<VoidReason> {
+        self.void.get(&o).cloned()
+    }
+
+    fn verdict(&self, p: u32) -> Option<Verdict> {
+        self.verdicts.get(&p).cloned()
+    }
+}
+
+/// True if `o` takes part in the fold of a set: Applied, or a close that
+/// counts although RemovalVoid (a close counts unless ForkVoid, and a
+/// close has no effect but its proposal's closing).
+pub fn folds<V: SetVoids + ?Sized>(op: &Op, o: u32, voids: &V) -> bool {
+    match voids.void(o) {
+        None => true,
+        Some(VoidReason::Removal { .. }) => matches!(op.fields.body, Body::Close { .. }),
+        Some(VoidReason::Fork { .. }) => false,
+    }
+}
+
+/// The fork point of `author` in `s`: the lowest seq with two of its ops.
+pub fn fork_point<D: Dag + ?Sized>(d: &D, s: &Subset, author: &PublicKey) -> Option<u64> {
+    let seqs = d.fork_seqs(author)?;
+    let log = d.log_of(author);
+    seqs.iter().copied().find(|&seq| ops_at(d, s, log, seq).len() >= 2)
+}
+
+fn ops_at<D: Dag + ?Sized>(d: &D, s: &Subset, log: &[u32], seq: u64) -> Vec<u32> {
+    let start = log.partition_point(|&o| d.op(o).fields.seq < seq);
+    log[start..]
+        .iter()
+        .copied()
+        .take_while(|&o| d.op(o).fields.seq == seq)
+        .filter(|&o| contains(s, o))
+        .collect()
+}
+
+/// `author`'s ops in `s` below its fork point there: one per seq, a chain.
+fn chain<D: Dag + ?Sized>(d: &D, s: &Subset, author: &PublicKey) -> Vec<u32> {
+    let limit = fork_point(d, s, author).unwrap_or(u64::MAX);
+    d.log_of(author)
+        .iter()
+        .copied()
+        .filter(|&o| contains(s, o) && d.op(o).fields.seq < limit)
+        .collect()
+}
+
+/// The first op of a chain that has `x` in its past (the frontier query).
+fn first_after<D: Dag + ?Sized>(d: &D, chain: &[u32], x: u32) -> Option<u32> {
+    let i = chain.partition_point(|&o| !d.in_past(x, o));
+    chain.get(i).copied()
+}
+
+/// Is `y` in ForkVoid(s)?
+pub fn fork_void<D: Dag + ?Sized>(d: &D, s: &Subset, y: u32) -> Option<VoidReason> {
+    let op = d.op(y);
+    // The genesis names the federation: a fork of the founder at seq 0
+    // must not void it (see docs/DESIGN.md, "Voids: decisions").
+    if op.is_genesis() {
+        return None;
+    }
+    let author = op.fields.author;
+    let f = fork_point(d, s, &author)?;
+    if op.fields.seq < f || witnessed(d, s, y, &author, f) {
+        return None;
+    }
+    Some(VoidReason::Fork { author, seq: f })
+}
+
+/// Has `y` (by `author`, forked at `f` in `s`) a witness in `s`?
+fn witnessed<D: Dag + ?Sized>(d: &D, s: &Subset, y: u32, author: &PublicKey, f: u64) -> bool {
+    let log = d.log_of(author);
+    let groups: Vec<Vec<u32>> = d
+        .fork_seqs(author)
+        .into_iter()
+        .flatten()
+        .map(|&seq| ops_at(d, s, log, seq))
+        .filter(|g| g.len() >= 2)
+        .collect();
+    // Members before the fork: in state(past(Y₀)); at seq 0, the founder.
+    let before = match f.checked_sub(1) {
+        None => None,
+        Some(seq) => match ops_at(d, s, log, seq).first() {
+            Some(&y0) => Some(d.past(y0)),
+            None => return false,
+        },
+    };
+    let candidates = match &before {
+        None => d.founder().into_iter().collect(),
+        Some(_) => d.authors(),
+    };
+    candidates.iter().filter(|w| *w != author).any(|w| {
+        let Some(first) = first_after(d, &chain(d, s, w), y) else {
+            return false;
+        };
+        let one_branch = groups
+            .iter()
+            .all(|g| g.iter().filter(|&&o| d.in_past(o, first)).count() <= 1);
+        one_branch
+            && match &before {
+                None => true,
+                Some(past) => d.is_member_in(past, w),
+            }
+    })
+}
+
+/// The closes of `p` that count in a set: in it, valid, not ForkVoid.
+fn counting_closes<D: Dag + ?Sized>(
+    d: &D,
+    s: &Subset,
+    p: &Hash,
+    fork_voided: impl Fn(u32) -> bool,
+) -> Vec<u32> {
+    d.closes_of(p)
+        .iter()
+        .copied()
+        .filter(|&c| contains(s, c) && d.valid(c) && !fork_voided(c))
+        .collect()
+}
+
+/// K(P): the union of past(C) over the counting closes with no other
+/// counting close in their past.
+pub fn cut<D: Dag + ?Sized>(d: &D, closes: &[u32]) -> Subset {
+    let mut k: Option<Subset> = None;
+    for &c in closes {
+        if closes.iter().any(|&other| d.in_past(other, c)) {
+            continue;
+        }
+        let past = d.past(c);
+        k = Some(match k {
+            None => past,
+            Some(acc) => acc.intersect(&past),
+        });
+    }
+    k.unwrap_or_else(|| Subset::from_ordinal(0))
+}
+
+fn first_of<D: Dag + ?Sized>(d: &D, closes: &[u32]) -> Option<u32> {
+    closes.iter().copied().min_by_key(|&c| d.op(c).order_key())
+}
+
+/// Counts P's valid votes in the cut `k` that `voided` does not void.
+pub fn count_in<D: Dag + ?Sized>(
+    d: &D,
+    meta: &ProposalMeta,
+    p: &Hash,
+    k: &Subset,
+    voided: &dyn Fn(u32) -> bool,
+) -> ProposalResult {
+    let votes: Vec<u32> = d
+        .votes_of(p)
+        .iter()
+        .copied()
+        .filter(|&v| contains(k, v) && d.valid(v) && !voided(v))
+        .collect();
+    // Conflicting witnessed ballots: one voter's votes on different
+    // branches of a fork both count for nothing.
+    let mut by_voter: BTreeMap<PublicKey, Vec<u32>> = BTreeMap::new();
+    for &v in &votes {
+        by_voter.entry(d.op(v).fields.author).or_default().push(v);
+    }
+    let conflicting = |v: u32| {
+        let voter = d.op(v).fields.author;
+        d.fork_seqs(&voter).is_some()
+            && by_voter[&voter]
+                .iter()
+                .any(|&w| w != v && !d.in_past(w, v) && !d.in_past(v, w))
+    };
+    let cast = votes
+        .iter()
+        .copied()
+        .filter(|&v| !conflicting(v))
+        .filter_map(|v| {
+            let op = d.op(v);
+            match &op.fields.body {
+                Body::Vote { ballot, .. } => Some(CastVote {
+                    voter: op.fields.author,
+                    position: (op.fields.seq, op.id),
+                    time: op.fields.time,
+                    ballot,
+                }),
+                _ => None,
+            }
+        });
+    governance::tally(&meta.electorate, &meta.kind, meta.closes_at, cast)
+}
+
+/// The removal layer of `committee` in `s` (memoised).
+pub fn removal_layer<D: Dag + ?Sized>(d: &D, s: &Subset, committee: &Hash) -> Rc<RemovalLayer> {
+    if let Some(layer) = d
+        .cache()
+        .sets
+        .borrow()
+        .get(s)
+        .and_then(|m| m.layers.get(committee))
+    {
+        return layer.clone();
+    }
+    let layer = Rc::new(compute_layer(d, s, committee));
+    d.cache()
+        .sets
+        .borrow_mut()
+        .entry(s.clone())
+        .or_default()
+        .layers
+        .insert(*committee, layer.clone());
+    layer
+}
+
+struct Candidate {
+    p: u32,
+    yes: u128,
+    first_id: Hash,
+    closes: Vec<u32>,
+    k: Subset,
+}
+
+fn compute_layer<D: Dag + ?Sized>(d: &D, s: &Subset, committee: &Hash) -> RemovalLayer {
+    let mut layer = RemovalLayer::default();
+    let mut candidates = Vec::new();
+    let fork_voided = |o: u32| fork_void(d, s, o).is_some();
+    for &p in d.removals_in(committee) {
+        if !contains(s, p) || fork_voided(p) {
+            continue;
+        }
+        let id = d.op(p).id;
+        let Some(meta) = d.meta(&id) else { continue };
+        let closes = counting_closes(d, s, &id, fork_voided);
+        let Some(first) = first_of(d, &closes) else {
+            continue;
+        };
+        // Passing on its own: decided inside K(P), with Void(K(P)).
+        let k = cut(d, &closes);
+        let result = count_in(d, meta, &id, &k, &|v| void(d, &k, v).is_some());
+        let first_k = d.past(first);
+        let first_only_passed =
+            count_in(d, meta, &id, &first_k, &|v| void(d, &first_k, v).is_some()).passed();
+        if result.passed() {
+            candidates.push(Candidate {
+                p,
+                yes: result.count.yes,
+                first_id: d.op(first).id,
+                closes,
+                k,
+            });
+        }
+        layer.verdicts.insert(
+            p,
+            Verdict {
+                result,
+                accepted: false,
+                first_only_passed,
+            },
+        );
+    }
+    candidates.sort_by(|a, b| b.yes.cmp(&a.yes).then(a.first_id.cmp(&b.first_id)));
+    for c in candidates {
+        let id = d.op(c.p).id;
+        let Some(meta) = d.meta(&id) else { continue };
+        let accepted = &layer.accepted;
+        let removed = |o: u32| rv_under(d, s, accepted, o).is_some();
+        let recount = if removed(c.p) {
+            None
+        } else {
+            let closes: Vec<u32> = c.closes.iter().copied().filter(|&x| !removed(x)).collect();
+            (!closes.is_empty()).then(|| {
+                let k = cut(d, &closes);
+                count_in(d, meta, &id, &k, &|v| {
+                    void(d, &k, v).is_some() || removed(v)
+                })
+            })
+        };
+        let verdict = layer.verdicts.get_mut(&c.p).expect("a verdict per candidate");
+        match recount {
+            Some(result) if result.passed() => {
+                verdict.result = result;
+                verdict.accepted = true;
+                layer.accepted.push((c.p, c.k));
+            }
+            recount => {
+                let mut result = recount.unwrap_or_else(|| verdict.result.clone());
+                result.failure = Some(Failure::RemovedProposer);
+                verdict.result = result;
+            }
+        }
+    }
+    layer
+}
+
+/// True if removal `p` has passed in `state(s)`.
+pub fn passed_in<D: Dag + ?Sized>(d: &D, s: &Subset, p: u32) -> bool {
+    let id = d.op(p).id;
+    let Some(meta) = d.meta(&id) else {
+        return false;
+    };
+    if !d.closes_of(&id).iter().any(|&c| contains(s, c)) {
+        return false;
+    }
+    removal_layer(d, s, &meta.committee)
+        .verdicts
+        .get(&p)
+        .is_some_and(|v| v.accepted)
+}
+
+/// The removal of `accepted` (one committee's, in the set `s`) under which
+/// `x` is RemovalVoid, if any.
+pub fn rv_under<D: Dag + ?Sized>(
+    d: &D,
+    s: &Subset,
+    accepted: &[(u32, Subset)],
+    x: u32,
+) -> Option<u32> {
+    let op = d.op(x);
+    for (p, k) in accepted {
+        let id = d.op(*p).id;
+        let Some(meta) = d.meta(&id) else { continue };
+        let Some(member) = meta.kind.subject() else {
+            continue;
+        };
+        if op.fields.author != member || x == *p || contains(k, x) {
+            continue;
+        }
+        if matches!(&op.fields.body, Body::Close { proposal, .. } if *proposal == id) {
+            continue;
+        }
+        if !in_scope(d, x, &meta.committee, &member)
+            || passed_in(d, &d.past(x), *p)
+            || spared(d, s, accepted, *p, meta, x)
+        {
+            continue;
+        }
+        return Some(*p);
+    }
+    None
+}
+
+/// The scope of C: ops naming C, its proposals or demands, and council ops
+/// `member` casts through a seat held for C.
+pub fn in_scope<D: Dag + ?Sized>(d: &D, x: u32, committee: &Hash, member: &PublicKey) -> bool {
+    match d.op(x).fields.body.committee() {
+        Some(c) if c == *committee => true,
+        Some(council) => d.seated_for(&d.past(x), &council, committee, member),
+        None => false,
+    }
+}
+
+/// Sparing: some other member of E(P) in good standing acted on `x` before
+/// seeing P pass.
+fn spared<D: Dag + ?Sized>(
+    d: &D,
+    s: &Subset,
+    accepted: &[(u32, Subset)],
+    p: u32,
+    meta: &ProposalMeta,
+    x: u32,
+) -> bool {
+    let subject = meta.kind.subject();
+    meta.electorate.voters.keys().any(|member| {
+        if Some(*member) == subject {
+            return false;
+        }
+        let Some(w) = first_after(d, &chain(d, s, member), x) else {
+            return false;
+        };
+        !passed_in(d, &d.past(w), p) && rv_under(d, s, accepted, w).is_none()
+    })
+}
+
+/// Why `x` is void in `s` (memoised): ForkVoid first, then RemovalVoid
+/// under each committee's accepted removals of its author.
+pub fn void<D: Dag + ?Sized>(d: &D, s: &Subset, x: u32) -> Option<VoidReason> {
+    if let Some(known) = d
+        .cache()
+        .sets
+        .borrow()
+        .get(s)
+        .and_then(|m| m.void.get(&x))
+    {
+        return known.clone();
+    }
+    let reason = compute_void(d, s, x);
+    d.cache()
+        .sets
+        .borrow_mut()
+        .entry(s.clone())
+        .or_default()
+        .void
+        .insert(x, reason.clone());
+    reason
+}
+
+fn compute_void<D: Dag + ?Sized>(d: &D, s: &Subset, x: u32) -> Option<VoidReason> {
+    if let Some(reason) = fork_void(d, s, x) {
+        return Some(reason);
+    }
+    let author = d.op(x).fields.author;
+    let committees: BTreeSet<Hash> = d
+        .removals_against(&author)
+        .iter()
+        .filter(|&&p| contains(s, p))
+        .filter_map(|&p| d.meta(&d.op(p).id).map(|m| m.committee))
+        .collect();
+    committees.iter().find_map(|c| {
+        let layer = removal_layer(d, s, c);
+        rv_under(d, s, &layer.accepted, x).map(|p| VoidReason::Removal {
+            proposal: d.op(p).id,
+        })
+    })
+}
+
+/// Void(s): every void op of the set, with why.
+pub fn void_set<D: Dag + ?Sized>(d: &D, s: &Subset) -> BTreeMap<u32, VoidReason> {
+    let mut authors: BTreeSet<PublicKey> = d.forked_authors().into_iter().collect();
+    authors.extend(d.subjects());
+    let mut result = BTreeMap::new();
+    for author in authors {
+        for &o in d.log_of(&author) {
+            if contains(s, o)
+                && let Some(reason) = void(d, s, o)
+            {
+                result.insert(o, reason);
+            }
+        }
+    }
+    result
+}
+
+/// Every removal verdict of the set.
+pub fn verdicts<D: Dag + ?Sized>(d: &D, s: &Subset) -> HashMap<u32, Verdict> {
+    let committees: BTreeSet<Hash> = d
+        .subjects()
+        .iter()
+        .flat_map(|m| d.removals_against(m).iter().copied())
+        .filter(|&p| contains(s, p))
+        .filter_map(|p| d.meta(&d.op(p).id).map(|m| m.committee))
+        .collect();
+    committees
+        .iter()
+        .flat_map(|c| {
+            removal_layer(d, s, c)
+                .verdicts
+                .iter()
+                .map(|(p, v)| (*p, v.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Answers [`FoldContext`] for one set with its voids.
+pub struct SetView<'a, D: Dag + ?Sized, V: SetVoids> {
+    /// The ops.
+    pub dag: &'a D,
+    /// The set.
+    pub set: &'a Subset,
+    /// Its voids.
+    pub voids: V,
+}
+
+impl<D: Dag + ?Sized, V: SetVoids> SetView<'_, D, V> {
+    /// P's counting closes in the set, if P is Applied there.
+    fn closes(&self, p: &Hash) -> Option<(u32, Vec<u32>)> {
+        let d = self.dag;
+        let ord = d.ordinal(p)?;
+        if !contains(self.set, ord) || self.voids.void(ord).is_some() || !d.valid(ord) {
+            return None;
+        }
+        let closes = counting_closes(d, self.set, p, |c| {
+            matches!(self.voids.void(c), Some(VoidReason::Fork { .. }))
+        });
+        (!closes.is_empty()).then_some((ord, closes))
+    }
+
+    /// The count of P on every vote of the set (its live tally).
+    pub fn live(&self, p: &Hash) -> Option<ProposalResult> {
+        let meta = self.dag.meta(p)?;
+        Some(count_in(self.dag, meta, p, self.set, &|v| {
+            self.voids.void(v).is_some()
+        }))
+    }
+}
+
+impl<D: Dag + ?Sized, V: SetVoids> FoldContext for SetView<'_, D, V> {
+    fn electorate(&self, proposal: &Hash) -> Option<Electorate> {
+        self.dag.meta(proposal).map(|m| m.electorate.clone())
+    }
+
+    fn proposal(&self, proposal: &Hash) -> Option<(Hash, ProposalKind)> {
+        self.dag
+            .meta(proposal)
+            .map(|m| (m.committee, m.kind.clone()))
+    }
+
+    fn first_close(&self, proposal: &Hash) -> Option<(u64, Hash)> {
+        let (_, closes) = self.closes(proposal)?;
+        first_of(self.dag, &closes).map(|c| self.dag.op(c).order_key())
+    }
+
+    fn closing(&self, proposal: &Hash) -> Option<Closing> {
+        let d = self.dag;
+        let (ord, closes) = self.closes(proposal)?;
+        let meta = d.meta(proposal)?;
+        let first = first_of(d, &closes)?;
+        let (result, first_only_passed) = if matches!(meta.kind, ProposalKind::RemoveMember { .. })
+        {
+            let verdict = self.voids.verdict(ord)?;
+            (verdict.result, verdict.first_only_passed)
+        } else {
+            let voided = |v: u32| self.voids.void(v).is_some();
+            let result = count_in(d, meta, proposal, &cut(d, &closes), &voided);
+            let first_only = count_in(d, meta, proposal, &d.past(first), &voided);
+            (result, first_only.passed())
+        };
+        Some(Closing {
+            first: d.op(first).order_key(),
+            changed_after_close: first_only_passed != result.passed(),
+            result,
+        })
+    }
+}
