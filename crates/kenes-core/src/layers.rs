@@ -33,7 +33,7 @@ use crate::types::{Hash, PublicKey};
 use crate::unseen::Unseen;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// A causally closed set of accepted ops, as the ordinals it lacks.
 pub type Subset = Unseen;
@@ -81,7 +81,7 @@ pub struct RemovalLayer {
 
 #[derive(Default)]
 struct Memo {
-    layers: HashMap<Hash, Rc<RemovalLayer>>,
+    layers: HashMap<Hash, Arc<RemovalLayer>>,
     void: HashMap<u32, Option<VoidReason>>,
 }
 
@@ -379,7 +379,7 @@ pub fn count_in<D: Dag + ?Sized>(
 }
 
 /// The removal layer of `committee` in `s` (memoised).
-pub fn removal_layer<D: Dag + ?Sized>(d: &D, s: &Subset, committee: &Hash) -> Rc<RemovalLayer> {
+pub fn removal_layer<D: Dag + ?Sized>(d: &D, s: &Subset, committee: &Hash) -> Arc<RemovalLayer> {
     if let Some(layer) = d
         .cache()
         .sets
@@ -389,7 +389,7 @@ pub fn removal_layer<D: Dag + ?Sized>(d: &D, s: &Subset, committee: &Hash) -> Rc
     {
         return layer.clone();
     }
-    let layer = Rc::new(compute_layer(d, s, committee));
+    let layer = Arc::new(compute_layer(d, s, committee));
     d.cache()
         .sets
         .borrow_mut()

@@ -349,7 +349,7 @@ impl Store {
                     entry.outcome.describe(),
                     op.bytes,
                 ])?;
-                if entry.outcome.is_applied() {
+                if entry.validity.is_applied() {
                     match &f.body {
                         Body::CreateCommittee { .. } => {
                             touched.insert(op.id);
@@ -376,6 +376,16 @@ impl Store {
                     }
                 }
             }
+            // Outcomes that a fork, a removal or a witness changed.
+            let mut update = tx.prepare_cached("UPDATE ops SET outcome = ?2 WHERE ord = ?1")?;
+            for &ord in &report.changed {
+                let entry = &self.engine.entries()[ord as usize];
+                update.execute(params![ord, entry.outcome.describe()])?;
+                if let Body::Profile { .. } = entry.op.fields.body {
+                    profiles.insert(entry.op.fields.author);
+                }
+            }
+            touched.extend(report.refolded.iter().copied());
             let mut unpend = tx.prepare_cached("DELETE FROM pending WHERE id = ?1")?;
             for id in &report.unpended {
                 unpend.execute(params![id.0.to_vec()])?;
@@ -574,10 +584,18 @@ fn materialise(
 ) -> rusqlite::Result<()> {
     let state = engine.state();
     for id in touched {
+        let key = id.0.to_vec();
         let Some(c) = state.committees.get(id) else {
+            // Its creation was voided (an unwitnessed op after a fork).
+            for table in ["members", "candidates", "proposals", "demands", "adoptions", "reports"] {
+                tx.prepare_cached(&format!("DELETE FROM {table} WHERE committee = ?1"))?
+                    .execute(params![key])?;
+            }
+            tx.prepare_cached("DELETE FROM committees WHERE id = ?1")?
+                .execute(params![key])?;
+            shadows.remove(id);
             continue;
         };
-        let key = id.0.to_vec();
         tx.execute(
             "INSERT OR REPLACE INTO committees (id, name, kind, detail, policy, creator, convenor)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -633,12 +651,16 @@ fn materialise(
         }
     }
     for member in profiles {
-        if let Some(profile) = state.profiles.get(member) {
-            tx.execute(
+        match state.profiles.get(member) {
+            Some(profile) => tx.execute(
                 "INSERT OR REPLACE INTO profiles (member, name) VALUES (?1, ?2)",
                 params![member.0.to_vec(), profile.name],
-            )?;
-        }
+            )?,
+            None => tx.execute(
+                "DELETE FROM profiles WHERE member = ?1",
+                params![member.0.to_vec()],
+            )?,
+        };
     }
     let mut fork =
         tx.prepare_cached("INSERT OR IGNORE INTO forks (member, seq) VALUES (?1, ?2)")?;

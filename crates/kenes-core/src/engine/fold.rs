@@ -305,6 +305,7 @@ impl Engine {
             return;
         };
         self.stats.rewinds += 1;
+        self.refolded.insert(*c);
         let keep = log.checkpoints.partition_point(|cp| cp.key < dirty);
         let (mut committee, start) = match keep.checked_sub(1).map(|i| &log.checkpoints[i]) {
             Some(cp) => (Some(cp.state.clone()), Bound::Excluded(cp.key)),

@@ -113,6 +113,9 @@ pub struct IngestReport {
     /// Ordinals of ops accepted before whose outcome changed (voided or
     /// restored by a fork, a removal or a witness).
     pub changed: Vec<u32>,
+    /// Committees refolded by this call (late ops, changed voids or
+    /// verdicts): their stored copies are stale.
+    pub refolded: BTreeSet<Hash>,
 }
 
 /// One accepted op and what the engine knows of it.
@@ -205,6 +208,8 @@ pub struct Engine {
     /// Void(T) may have changed since it was computed.
     layers_dirty: bool,
     layer_cache: LayerCache,
+    /// Committees refolded since the last ingest call ended.
+    refolded: BTreeSet<Hash>,
     arrived_late: BTreeSet<u32>,
     max_key: Option<(u64, Hash)>,
     state: State,
@@ -278,6 +283,7 @@ impl Engine {
             accepted_removals: HashMap::new(),
             layers_dirty: false,
             layer_cache: LayerCache::default(),
+            refolded: BTreeSet::new(),
             arrived_late: BTreeSet::new(),
             max_key: None,
             state: State::default(),
@@ -575,6 +581,7 @@ impl Engine {
         }
         let changed = self.refresh_all();
         report.changed = changed.into_iter().filter(|&o| o < first_new).collect();
+        report.refolded = std::mem::take(&mut self.refolded);
         if self.layer_cache.len() > LAYER_CACHE_SETS {
             self.layer_cache.clear();
         }
