@@ -402,6 +402,12 @@ impl Engine {
         &self.void
     }
 
+    /// The removal layer's verdict on every removal with a counting close,
+    /// by the removal's ordinal.
+    pub fn removal_verdicts(&self) -> &HashMap<u32, Verdict> {
+        &self.verdicts
+    }
+
     /// Authors flagged for forks, with the seqs at which they forked.
     pub fn forked(&self) -> &BTreeMap<PublicKey, BTreeSet<u64>> {
         &self.state.forks

@@ -1,0 +1,685 @@
+//! Convergence under attack (issue 6; DESIGN §4, "Forks", "Strong removal"):
+//! every scenario is checked against the reference evaluator and on
+//! replicas that receive the ops in other orders and batches.
+
+mod common;
+use common::*;
+use kenes_core::body::{Policy, ProposalKind, Ratio, ReportKind, ReportStatus};
+use kenes_core::op::{Op, UnsignedOp, VERSION};
+use kenes_core::tally::{Choice, Failure};
+use kenes_core::{Body, Hash, Outcome, VoidReason};
+
+/// An op by `who` at an explicit `seq` and `prev`, citing exactly `deps`:
+/// how a second device with the same key (a thief) forks a log.
+fn op_at(w: &World, who: u8, seq: u64, prev: Option<&Op>, deps: &[&Op], body: Body) -> Op {
+    let mut dep_ids: Vec<Hash> = deps
+        .iter()
+        .map(|d| d.id)
+        .filter(|d| Some(*d) != prev.map(|p| p.id))
+        .collect();
+    dep_ids.sort();
+    dep_ids.dedup();
+    let lamport = deps
+        .iter()
+        .chain(prev.iter())
+        .map(|d| d.fields.lamport + 1)
+        .max()
+        .unwrap_or(0);
+    UnsignedOp {
+        version: VERSION,
+        federation: w.engine.federation(),
+        author: key(who).public(),
+        seq,
+        prev: prev.map(|p| p.id),
+        deps: dep_ids,
+        lamport,
+        time: w.clock,
+        body,
+    }
+    .sign(&key(who))
+}
+
+/// Delivers a hand-built op to the world and requires its acceptance.
+fn inject(w: &mut World, op: &Op) {
+    let report = w.deliver(op);
+    assert_eq!(report.accepted.len(), 1, "{:?}", report.dropped);
+}
+
+fn removal(who: u8, member: u8) -> ProposalKind {
+    let _ = who;
+    ProposalKind::RemoveMember {
+        member: key(member).public(),
+    }
+}
+
+fn close(c: Hash, p: &Op) -> Body {
+    Body::Close {
+        committee: c,
+        proposal: p.id,
+    }
+}
+
+fn report(c: Hash, text: &str) -> Body {
+    Body::Report {
+        committee: c,
+        kind: ReportKind::Strike,
+        status: ReportStatus::Active,
+        area: "Kazakhstan/Mangystau/Zhanaozen".into(),
+        participants: 100,
+        starts_at: 1_641_081_600_000,
+        text: text.into(),
+    }
+}
+
+fn voided_by(p: &Op) -> Outcome {
+    Outcome::Void(VoidReason::Removal { proposal: p.id })
+}
+
+fn is_member(w: &World, c: Hash, who: u8) -> bool {
+    w.engine.state().committees[&c]
+        .members
+        .contains(&key(who).public())
+}
+
+/// Every op of the world so far, as deps for a back-dated op.
+fn everything(w: &World) -> Vec<Op> {
+    w.engine.entries().iter().map(|e| e.op.clone()).collect()
+}
+
+fn refs(ops: &[Op]) -> Vec<&Op> {
+    ops.iter().collect()
+}
+
+#[test]
+fn a_removed_members_concurrent_ops_are_void_unless_built_on() {
+    let mut w = World::new();
+    let c = w.committee(1, "Zhanaozen oil workers", 1);
+    members(&mut w, c, &[2, 3, 4, 5]);
+    let q = propose(&mut w, 2, c, ProposalKind::Decision, 1_000);
+    let before = everything(&w);
+    // The committee removes member 5.
+    let p = propose(&mut w, 1, c, removal(1, 5), 1_000);
+    for v in [1, 2, 3, 4] {
+        vote(&mut w, v, c, &p, Choice::Yes);
+    }
+    let closed = w.act(1, close(c, &p));
+    assert!(!is_member(&w, c, 5));
+    // Meanwhile, without having seen the removal, member 5 reported (and
+    // member 2 updated that report before the removal reached it: that
+    // one stands), then voted, vouched and reported again.
+    let m_report2 = backdated(&w, 5, &refs(&before), report(c, "rally on the square"));
+    inject(&mut w, &m_report2);
+    let mut seen_by_2 = before.clone();
+    seen_by_2.push(m_report2.clone());
+    let built_on = backdated(
+        &w,
+        2,
+        &refs(&seen_by_2),
+        Body::UpdateReport {
+            committee: c,
+            report: m_report2.id,
+            status: ReportStatus::Active,
+            participants: 400,
+            text: "we joined them".into(),
+        },
+    );
+    inject(&mut w, &built_on);
+    let m_vote = backdated(
+        &w,
+        5,
+        &[&m_report2],
+        Body::Vote {
+            committee: c,
+            proposal: q.id,
+            ballot: kenes_core::body::Ballot::Choice(Choice::No),
+        },
+    );
+    inject(&mut w, &m_vote);
+    let m_vouch = backdated(
+        &w,
+        5,
+        &[&m_vote],
+        Body::Vouch {
+            committee: c,
+            candidate: key(9).public(),
+        },
+    );
+    inject(&mut w, &m_vouch);
+    let m_report = backdated(&w, 5, &[&m_vouch], report(c, "strike at the depot"));
+    inject(&mut w, &m_report);
+    for op in [&m_vote, &m_vouch, &m_report] {
+        assert_eq!(w.outcome(op), voided_by(&p), "{}", op.fields.body.label());
+    }
+    assert_eq!(w.outcome(&m_report2), Outcome::Applied);
+    assert_eq!(w.outcome(&built_on), Outcome::Applied);
+    let reports = &w.engine.state().committees[&c].reports;
+    assert!(reports.contains_key(&m_report2.id));
+    assert!(!reports.contains_key(&m_report.id));
+    assert!(
+        !w.engine.state().committees[&c]
+            .candidates
+            .contains_key(&key(9).public())
+    );
+    assert_eq!(w.outcome(&closed), Outcome::Applied);
+    assert!(w.engine.voided().values().all(|r| *r
+        == VoidReason::Removal {
+            proposal: p.id
+        }));
+    assert_replicas_agree(&mut w);
+}
+
+#[test]
+fn a_removed_members_backdated_removal_of_others_fails() {
+    let mut w = World::new();
+    let c = w.committee(1, "Aktau port workers", 1);
+    members(&mut w, c, &[2, 3, 4, 5, 6]);
+    let before = everything(&w);
+    // The committee removes member 5: yes 4 of an electorate of 5.
+    let p = propose(&mut w, 1, c, removal(1, 5), 1_000);
+    for v in [1, 2, 3, 4] {
+        vote(&mut w, v, c, &p, Choice::Yes);
+    }
+    w.act(1, close(c, &p));
+    // Member 5, concurrently, proposes to remove member 2, with two others
+    // voting yes before they heard of the removal of 5, and closes it.
+    let p2 = backdated(
+        &w,
+        5,
+        &refs(&before),
+        Body::Propose {
+            committee: c,
+            kind: removal(5, 2),
+            title: "remove 2".into(),
+            text: String::new(),
+            closes_at: w.clock + 1_000,
+        },
+    );
+    inject(&mut w, &p2);
+    let mut yes = vec![];
+    for v in [5, 6, 3] {
+        let ballot = backdated(
+            &w,
+            v,
+            &[&p2],
+            Body::Vote {
+                committee: c,
+                proposal: p2.id,
+                ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
+            },
+        );
+        inject(&mut w, &ballot);
+        yes.push(ballot);
+    }
+    let c2 = backdated(&w, 5, &refs(&yes), close(c, &p2));
+    inject(&mut w, &c2);
+    // On its own, p2 passes (3 of 5); once 5's close is taken out, nothing
+    // closes it.
+    let closing = closing(&w, c, &p2).expect("closed");
+    assert_eq!(closing.result.failure, Some(Failure::RemovedProposer));
+    assert!(is_member(&w, c, 2));
+    assert!(!is_member(&w, c, 5));
+    assert_eq!(w.outcome(&c2), voided_by(&p));
+    // The proposal itself was acted on by 6 and 3: spared.
+    assert_eq!(w.outcome(&p2), Outcome::Applied);
+    assert_replicas_agree(&mut w);
+}
+
+#[test]
+fn when_each_side_of_a_partition_removes_the_other_the_side_with_more_yes_weight_stays() {
+    let mut w = World::new();
+    let c = w.committee(1, "Mangystau council of elders", 1);
+    members(&mut w, c, &[4, 5]);
+    let before = everything(&w);
+    // Side A: members 2 and 3 join, and A removes 4 and 5 (3 yes each).
+    members(&mut w, c, &[2, 3]);
+    let mut side_a = vec![];
+    for subject in [4, 5] {
+        let p = propose(&mut w, 1, c, removal(1, subject), 1_000);
+        for v in [1, 2, 3] {
+            vote(&mut w, v, c, &p, Choice::Yes);
+        }
+        w.act(1, close(c, &p));
+        side_a.push(p);
+    }
+    // Side B, which never saw 2 and 3 join, removes 1 (2 yes of 2).
+    let pb = backdated(
+        &w,
+        5,
+        &refs(&before),
+        Body::Propose {
+            committee: c,
+            kind: removal(5, 1),
+            title: "remove 1".into(),
+            text: String::new(),
+            closes_at: w.clock + 1_000,
+        },
+    );
+    inject(&mut w, &pb);
+    let mut ballots = vec![];
+    for v in [5, 4] {
+        let b = backdated(
+            &w,
+            v,
+            &[&pb],
+            Body::Vote {
+                committee: c,
+                proposal: pb.id,
+                ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
+            },
+        );
+        inject(&mut w, &b);
+        ballots.push(b);
+    }
+    let close_b = backdated(&w, 5, &refs(&ballots), close(c, &pb));
+    inject(&mut w, &close_b);
+    for p in &side_a {
+        let a = closing(&w, c, p).expect("closed");
+        assert!(a.result.passed());
+        assert_eq!(a.result.count.yes, 3);
+    }
+    // B's removal passed on its own, but its proposer is removed by A and
+    // no member in good standing built on it: it is void, and records
+    // RemovedProposer in the layer.
+    assert_eq!(w.outcome(&pb), voided_by(&side_a[1]));
+    let ord = w.engine.ordinal(&pb.id).unwrap();
+    let verdict = &w.engine.removal_verdicts()[&ord];
+    assert_eq!(verdict.result.failure, Some(Failure::RemovedProposer));
+    assert!(!verdict.accepted);
+    assert!(is_member(&w, c, 1));
+    assert!(!is_member(&w, c, 4));
+    assert!(!is_member(&w, c, 5));
+    assert_replicas_agree(&mut w);
+}
+
+#[test]
+fn cyclic_removals_follow_the_removal_layers_order() {
+    let mut w = World::new();
+    let c = w.committee(1, "Zhetybai bus drivers", 1);
+    members(&mut w, c, &[2, 3, 4, 5, 6, 7]);
+    let before = everything(&w);
+    let deps = refs(&before);
+    // 1 removes 2, 2 removes 3, 3 removes 1, all at once; members 4, 5 and
+    // 6 vote yes on all three, member 7 only on the first.
+    let cycle = [(1u8, 2u8), (2, 3), (3, 1)];
+    let mut proposals = vec![];
+    for (who, subject) in cycle {
+        let p = backdated(
+            &w,
+            who,
+            &deps,
+            Body::Propose {
+                committee: c,
+                kind: removal(who, subject),
+                title: format!("remove {subject}"),
+                text: String::new(),
+                closes_at: w.clock,
+            },
+        );
+        inject(&mut w, &p);
+        proposals.push(p);
+    }
+    let mut closes = vec![];
+    for (i, (who, _)) in cycle.iter().enumerate() {
+        let p = &proposals[i];
+        let mut ballots = vec![];
+        let extra: &[u8] = if i == 0 { &[7] } else { &[] };
+        for &v in [*who, 4, 5, 6].iter().chain(extra) {
+            let b = backdated(
+                &w,
+                v,
+                &[p],
+                Body::Vote {
+                    committee: c,
+                    proposal: p.id,
+                    ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
+                },
+            );
+            inject(&mut w, &b);
+            ballots.push(b);
+        }
+        let close = backdated(&w, *who, &refs(&ballots), close(c, p));
+        inject(&mut w, &close);
+        closes.push(close);
+    }
+    // Order: 1→2 (5 yes) first and accepted. 2→3 is recounted without
+    // member 2's vote and close: nothing closes it. 3→1 (4 yes) then
+    // passes its recount.
+    let verdicts: Vec<Option<Failure>> = proposals
+        .iter()
+        .map(|p| closing(&w, c, p).expect("closed").result.failure)
+        .collect();
+    assert_eq!(verdicts, vec![None, Some(Failure::RemovedProposer), None]);
+    assert!(!is_member(&w, c, 2));
+    assert!(is_member(&w, c, 3));
+    assert!(!is_member(&w, c, 1));
+    assert_replicas_agree(&mut w);
+}
+
+#[test]
+fn ops_citing_only_a_failed_first_close_are_void_when_a_second_close_passes_it() {
+    let mut w = World::new();
+    let c = w.committee(1, "Kalamkas field crews", 1);
+    members(&mut w, c, &[2, 3, 4, 5]);
+    let p = propose(&mut w, 1, c, removal(1, 5), 10);
+    let closes_at = w.clock + 9;
+    let y1 = vote(&mut w, 1, c, &p, Choice::Yes);
+    let y2 = vote(&mut w, 2, c, &p, Choice::Yes);
+    // The proposer closes early on two yes: not an absolute majority of 4.
+    let first = backdated(&w, 1, &[&y1, &y2], close(c, &p));
+    inject(&mut w, &first);
+    assert!(!closing(&w, c, &p).unwrap().result.passed());
+    // Member 5 sees the failed close and goes on.
+    let m_op = backdated(&w, 5, &[&first], report(c, "still here"));
+    inject(&mut w, &m_op);
+    assert_eq!(w.outcome(&m_op), Outcome::Applied);
+    // Members 3 and 4 had voted, and member 3 closes after the closing
+    // time on every vote, without having seen the first close.
+    let y3 = backdated(
+        &w,
+        3,
+        &[&y2],
+        Body::Vote {
+            committee: c,
+            proposal: p.id,
+            ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
+        },
+    );
+    inject(&mut w, &y3);
+    let y4 = backdated(
+        &w,
+        4,
+        &[&y3],
+        Body::Vote {
+            committee: c,
+            proposal: p.id,
+            ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
+        },
+    );
+    inject(&mut w, &y4);
+    let second = backdated_at(&w, 3, &[&y4], close(c, &p), closes_at);
+    inject(&mut w, &second);
+    assert!(first.order_key() < second.order_key());
+    let closing = closing(&w, c, &p).unwrap();
+    assert!(closing.result.passed());
+    assert!(closing.changed_after_close);
+    assert!(!is_member(&w, c, 5));
+    assert_eq!(w.outcome(&m_op), voided_by(&p));
+    assert_replicas_agree(&mut w);
+}
+
+/// A member's ops with a fork at `fork_seq`: `fork_seq` plain ops first
+/// (profiles), then two conflicting branches.
+struct Forked {
+    branch_a: Op,
+    branch_b: Op,
+}
+
+fn fork(w: &mut World, who: u8, c: Hash, fork_seq: u64) -> Forked {
+    let author = key(who).public();
+    while w.engine.next_position(&author).0 < fork_seq {
+        w.act(
+            who,
+            Body::Profile {
+                name: format!("member {who}"),
+            },
+        );
+    }
+    let (seq, prev) = w.engine.next_position(&author);
+    assert_eq!(seq, fork_seq);
+    let prev = prev.map(|id| w.engine.entry(&id).unwrap().op.clone());
+    let heads: Vec<Op> = w
+        .engine
+        .heads()
+        .iter()
+        .map(|h| w.engine.entry(h).unwrap().op.clone())
+        .collect();
+    let branch_a = op_at(
+        w,
+        who,
+        seq,
+        prev.as_ref(),
+        &refs(&heads),
+        report(c, "branch a"),
+    );
+    let branch_b = op_at(
+        w,
+        who,
+        seq,
+        prev.as_ref(),
+        &refs(&heads),
+        report(c, "branch b"),
+    );
+    inject(w, &branch_a);
+    inject(w, &branch_b);
+    Forked { branch_a, branch_b }
+}
+
+fn fork_void(who: u8, seq: u64) -> Outcome {
+    Outcome::Void(VoidReason::Fork {
+        author: key(who).public(),
+        seq,
+    })
+}
+
+#[test]
+fn a_fork_at_seq_5_voids_only_unwitnessed_ops_after_it() {
+    for witnessed in [false, true] {
+        let mut w = World::new();
+        let c = w.committee(1, "Uzen oil workers", 1);
+        members(&mut w, c, &[2, 3, 4]);
+        let f = fork(&mut w, 3, c, 5);
+        if witnessed {
+            // Member 4, a member before the fork, builds on branch a.
+            let witness = backdated(&w, 4, &[&f.branch_a], report(c, "seen a"));
+            inject(&mut w, &witness);
+        }
+        let expected_a = if witnessed {
+            Outcome::Applied
+        } else {
+            fork_void(3, 5)
+        };
+        assert_eq!(w.outcome(&f.branch_a), expected_a);
+        assert_eq!(w.outcome(&f.branch_b), fork_void(3, 5));
+        // The fork voids nothing before it.
+        let before: Vec<Outcome> = w
+            .engine
+            .entries()
+            .iter()
+            .filter(|e| e.op.fields.author == key(3).public() && e.op.fields.seq < 5)
+            .map(|e| e.outcome.clone())
+            .collect();
+        assert!(before.iter().all(|o| *o == Outcome::Applied));
+        assert!(is_member(&w, c, 3));
+        assert_replicas_agree(&mut w);
+    }
+}
+
+#[test]
+fn a_fork_at_seq_0_can_only_be_witnessed_by_the_founder() {
+    for witness_by in [None, Some(2u8), Some(1u8)] {
+        let mut w = World::new();
+        let c = w.committee(1, "Shetpe cement workers", 1);
+        members(&mut w, c, &[2]);
+        w.act(
+            1,
+            Body::Vouch {
+                committee: c,
+                candidate: key(7).public(),
+            },
+        );
+        let heads: Vec<Op> = w
+            .engine
+            .heads()
+            .iter()
+            .map(|h| w.engine.entry(h).unwrap().op.clone())
+            .collect();
+        let join = op_at(&w, 7, 0, None, &refs(&heads), Body::Join { committee: c });
+        let other = op_at(
+            &w,
+            7,
+            0,
+            None,
+            &refs(&heads),
+            Body::Profile {
+                name: "thief".into(),
+            },
+        );
+        inject(&mut w, &join);
+        inject(&mut w, &other);
+        if let Some(by) = witness_by {
+            let witness = backdated(&w, by, &[&join], report(c, "welcome"));
+            inject(&mut w, &witness);
+        }
+        let expected = if witness_by == Some(1) {
+            Outcome::Applied
+        } else {
+            fork_void(7, 0)
+        };
+        assert_eq!(w.outcome(&join), expected, "witness {witness_by:?}");
+        assert_eq!(w.outcome(&other), fork_void(7, 0));
+        assert_eq!(is_member(&w, c, 7), witness_by == Some(1));
+        assert_replicas_agree(&mut w);
+    }
+}
+
+#[test]
+fn a_sybil_vouched_in_on_a_fork_branch_cannot_witness_it() {
+    let mut w = World::new();
+    let c = w.committee(1, "Beineu rail workers", 1);
+    members(&mut w, c, &[2, 3]);
+    let author = key(3).public();
+    while w.engine.next_position(&author).0 < 5 {
+        w.act(3, Body::Profile { name: "3".into() });
+    }
+    let (seq, prev) = w.engine.next_position(&author);
+    let prev = w.engine.entry(&prev.unwrap()).unwrap().op.clone();
+    let heads: Vec<Op> = w
+        .engine
+        .heads()
+        .iter()
+        .map(|h| w.engine.entry(h).unwrap().op.clone())
+        .collect();
+    let honest = op_at(&w, 3, seq, Some(&prev), &refs(&heads), report(c, "honest"));
+    // The thief's branch vouches a sybil in, and the sybil builds on it.
+    let vouch = op_at(
+        &w,
+        3,
+        seq,
+        Some(&prev),
+        &refs(&heads),
+        Body::Vouch {
+            committee: c,
+            candidate: key(9).public(),
+        },
+    );
+    inject(&mut w, &honest);
+    inject(&mut w, &vouch);
+    let join = op_at(&w, 9, 0, None, &[&vouch], Body::Join { committee: c });
+    inject(&mut w, &join);
+    let sybil = op_at(&w, 9, 1, Some(&join), &[&join], report(c, "all is well"));
+    inject(&mut w, &sybil);
+    assert_eq!(w.outcome(&join), Outcome::Applied);
+    assert_eq!(w.outcome(&vouch), fork_void(3, 5));
+    assert_eq!(w.outcome(&honest), fork_void(3, 5));
+    assert_replicas_agree(&mut w);
+}
+
+#[test]
+fn two_conflicting_witnessed_ballots_count_for_nothing() {
+    let mut w = World::new();
+    let open = Policy {
+        vouches_required: 1,
+        quorum: Ratio(0, 1),
+        ..Policy::default()
+    };
+    let c = committee_with(&mut w, 1, "Aktau teachers", open);
+    // Both witnesses were members before member 3 joined (and forked).
+    members(&mut w, c, &[2, 4, 3]);
+    let p = propose(&mut w, 1, c, ProposalKind::Decision, 1_000);
+    let y1 = vote(&mut w, 1, c, &p, Choice::Yes);
+    let author = key(3).public();
+    let (seq, prev) = w.engine.next_position(&author);
+    let prev = w.engine.entry(&prev.unwrap()).unwrap().op.clone();
+    let ballot = |choice| Body::Vote {
+        committee: c,
+        proposal: p.id,
+        ballot: kenes_core::body::Ballot::Choice(choice),
+    };
+    let yes = op_at(&w, 3, seq, Some(&prev), &[&y1], ballot(Choice::Yes));
+    let no = op_at(&w, 3, seq, Some(&prev), &[&y1], ballot(Choice::No));
+    inject(&mut w, &yes);
+    inject(&mut w, &no);
+    // Member 2 witnesses the yes, member 4 the no.
+    let w2 = backdated(&w, 2, &[&yes], report(c, "saw yes"));
+    let w4 = backdated(&w, 4, &[&no], report(c, "saw no"));
+    inject(&mut w, &w2);
+    inject(&mut w, &w4);
+    assert_eq!(w.outcome(&yes), Outcome::Applied);
+    assert_eq!(w.outcome(&no), Outcome::Applied);
+    let closed = backdated(&w, 1, &[&w2, &w4], close(c, &p));
+    inject(&mut w, &closed);
+    let closing = closing(&w, c, &p).expect("closed");
+    assert_eq!((closing.result.count.yes, closing.result.count.no), (1, 0));
+    assert_replicas_agree(&mut w);
+}
+
+#[test]
+fn a_stolen_key_forking_a_founder_cannot_erase_the_founders_past() {
+    let mut w = World::new();
+    let c = w.committee(1, "Zhanaozen strike committee", 1);
+    members(&mut w, c, &[2, 3, 4]);
+    let r = w.act(2, report(c, "general strike"));
+    let founder = key(1).public();
+    let (seq, prev) = w.engine.next_position(&founder);
+    let prev = w.engine.entry(&prev.unwrap()).unwrap().op.clone();
+    let heads: Vec<Op> = w
+        .engine
+        .heads()
+        .iter()
+        .map(|h| w.engine.entry(h).unwrap().op.clone())
+        .collect();
+    // The founder goes on; the thief, with a copy of the key, leaves the
+    // committee in the founder's name and proposes to remove member 2.
+    let honest = op_at(&w, 1, seq, Some(&prev), &refs(&heads), report(c, "day 2"));
+    let leave = op_at(
+        &w,
+        1,
+        seq,
+        Some(&prev),
+        &refs(&heads),
+        Body::Leave { committee: c },
+    );
+    inject(&mut w, &honest);
+    inject(&mut w, &leave);
+    let removal = op_at(
+        &w,
+        1,
+        seq + 1,
+        Some(&leave),
+        &[&leave],
+        Body::Propose {
+            committee: c,
+            kind: removal(1, 2),
+            title: "remove 2".into(),
+            text: String::new(),
+            closes_at: w.clock,
+        },
+    );
+    inject(&mut w, &removal);
+    // Members build on the founder's honest branch.
+    let witness = backdated(&w, 3, &[&honest], report(c, "day 2 too"));
+    inject(&mut w, &witness);
+    assert_eq!(w.outcome(&honest), Outcome::Applied);
+    assert_eq!(w.outcome(&leave), fork_void(1, seq));
+    assert_eq!(w.outcome(&removal), fork_void(1, seq));
+    assert!(is_member(&w, c, 1));
+    assert!(w.engine.state().committees[&c].reports.contains_key(&r.id));
+    assert!(
+        w.engine
+            .forked()
+            .get(&founder)
+            .is_some_and(|s| s.contains(&seq))
+    );
+    assert_replicas_agree(&mut w);
+}
+
