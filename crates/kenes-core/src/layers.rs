@@ -215,7 +215,9 @@ pub fn folds<V: SetVoids + ?Sized>(op: &Op, o: u32, voids: &V) -> bool {
 pub fn fork_point<D: Dag + ?Sized>(d: &D, s: &Subset, author: &PublicKey) -> Option<u64> {
     let seqs = d.fork_seqs(author)?;
     let log = d.log_of(author);
-    seqs.iter().copied().find(|&seq| ops_at(d, s, log, seq).len() >= 2)
+    seqs.iter()
+        .copied()
+        .find(|&seq| ops_at(d, s, log, seq).len() >= 2)
 }
 
 fn ops_at<D: Dag + ?Sized>(d: &D, s: &Subset, log: &[u32], seq: u64) -> Vec<u32> {
@@ -463,7 +465,10 @@ fn compute_layer<D: Dag + ?Sized>(d: &D, s: &Subset, committee: &Hash) -> Remova
                 })
             })
         };
-        let verdict = layer.verdicts.get_mut(&c.p).expect("a verdict per candidate");
+        let verdict = layer
+            .verdicts
+            .get_mut(&c.p)
+            .expect("a verdict per candidate");
         match recount {
             Some(result) if result.passed() => {
                 verdict.result = result;
@@ -562,13 +567,7 @@ fn spared<D: Dag + ?Sized>(
 /// Why `x` is void in `s` (memoised): ForkVoid first, then RemovalVoid
 /// under each committee's accepted removals of its author.
 pub fn void<D: Dag + ?Sized>(d: &D, s: &Subset, x: u32) -> Option<VoidReason> {
-    if let Some(known) = d
-        .cache()
-        .sets
-        .borrow()
-        .get(s)
-        .and_then(|m| m.void.get(&x))
-    {
+    if let Some(known) = d.cache().sets.borrow().get(s).and_then(|m| m.void.get(&x)) {
         return known.clone();
     }
     let reason = compute_void(d, s, x);

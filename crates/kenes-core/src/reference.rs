@@ -184,17 +184,14 @@ struct Naive {
 }
 
 impl Naive {
-    fn push(
-        &mut self,
-        op: Op,
-        past: BTreeSet<u32>,
-        validity: Outcome,
-        meta: Option<ProposalMeta>,
-    ) {
+    fn push(&mut self, op: Op, past: BTreeSet<u32>, validity: Outcome, meta: Option<ProposalMeta>) {
         let o = self.ops.len() as u32;
         let f = &op.fields;
         let log = self.log_of.entry(f.author).or_default();
-        if log.iter().any(|&x| self.ops[x as usize].fields.seq == f.seq) {
+        if log
+            .iter()
+            .any(|&x| self.ops[x as usize].fields.seq == f.seq)
+        {
             self.forks.entry(f.author).or_default().insert(f.seq);
         }
         log.push(o);
@@ -280,7 +277,10 @@ impl Dag for Naive {
     }
 
     fn log_of(&self, author: &PublicKey) -> &[u32] {
-        self.log_of.get(author).map(Vec::as_slice).unwrap_or_default()
+        self.log_of
+            .get(author)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 
     fn authors(&self) -> Vec<PublicKey> {

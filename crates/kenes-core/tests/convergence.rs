@@ -5,6 +5,10 @@
 //! three fresh replicas in different random orders, with duplicates, with
 //! some ops withheld until the end, and in random batches. All replicas
 //! must reach the digest of the from-scratch reference evaluation.
+//!
+//! A second property (issue 6) runs the same members as adversaries: most
+//! of what they do is removing each other, back-dating, forking their own
+//! logs and closing late, and every op is delivered to 3–5 replicas.
 
 use kenes_core::body::{
     Ballot, CommitteeKind, DemandCategory, Policy, ProposalKind, Ratio, ReportKind, ReportStatus,
@@ -56,11 +60,38 @@ enum Action {
         y: u8,
         cut: u8,
     },
+    /// `who` proposes to remove another member on its own replica, and a
+    /// round of yes votes closes it there.
+    Remove {
+        who: u8,
+        x: u8,
+        y: u8,
+    },
 }
 
 /// Body kinds: membership most, then votes, proposals and closes.
 fn kinds() -> impl Strategy<Value = u8> {
     prop_oneof![4 => 0u8..3, 1 => 3u8..6, 2 => Just(6u8), 10 => Just(7u8), 2 => Just(8u8), 2 => 9u8..13]
+}
+
+/// Body kinds of an attack: removals most, then closes, votes and forks'
+/// material.
+fn attack_kinds() -> impl Strategy<Value = u8> {
+    prop_oneof![6 => Just(13u8), 4 => Just(7u8), 3 => Just(8u8), 2 => 9u8..13, 1 => 0u8..3]
+}
+
+/// Adversarial actions: back-dated ops, forks, rounds that close
+/// removals, and removals on every replica.
+fn attack() -> impl Strategy<Value = Action> {
+    let m = 0..MEMBERS;
+    prop_oneof![
+        3 => (m.clone(), attack_kinds(), any::<u8>(), any::<u8>()).prop_map(|(who, kind, x, y)| Action::Act { who, kind, x, y }),
+        3 => (m.clone(), m.clone()).prop_map(|(from, to)| Action::Sync { from, to }),
+        3 => (m.clone(), any::<u8>(), any::<u8>()).prop_map(|(who, x, y)| Action::Round { who, x, y }),
+        4 => (m.clone(), attack_kinds(), any::<u8>(), any::<u8>(), any::<u8>()).prop_map(|(who, kind, x, y, cut)| Action::Backdate { who, kind, x, y, cut }),
+        2 => (m.clone(), attack_kinds(), any::<u8>(), any::<u8>(), any::<u8>()).prop_map(|(who, kind, x, y, cut)| Action::Fork { who, kind, x, y, cut }),
+        3 => (m, any::<u8>(), any::<u8>()).prop_map(|(who, x, y)| Action::Remove { who, x, y }),
+    ]
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -92,6 +123,7 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
         .filter(|c| match kind {
             0 | 2 => c.members.contains(&me),
             6 | 9 | 11 => Electorate::may_act(state, c, &me),
+            13 => c.members.contains(&me) && c.members.len() > 1,
             10 => !c.demands.is_empty(),
             12 => Electorate::may_act(state, c, &me) && !c.reports.is_empty(),
             7 | 8 => Electorate::may_act(state, c, &me) && !c.proposals.is_empty(),
@@ -320,6 +352,28 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
                 name: format!("member {x}"),
             },
         },
+        13 => {
+            let others: Vec<PublicKey> = state.committees[&c]
+                .members
+                .iter()
+                .copied()
+                .filter(|m| *m != me)
+                .collect();
+            if others.is_empty() {
+                return Body::Profile {
+                    name: format!("member {x}"),
+                };
+            }
+            Body::Propose {
+                committee: c,
+                kind: ProposalKind::RemoveMember {
+                    member: others[y as usize % others.len()],
+                },
+                title: format!("remove {y}"),
+                text: String::new(),
+                closes_at: time + 1 + u64::from(x % 5),
+            }
+        }
         _ => Body::Unknown {
             kind: 1000 + u32::from(x),
             payload: vec![y],
@@ -518,7 +572,16 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
                 Some((who, engine.author(&key(who), b, t)))
             }
             Action::Round { who, x, y } => {
-                round(&mut nodes, &mut pool, who, x, y, time);
+                round(&mut nodes, &mut pool, who, x, y, time, None);
+                None
+            }
+            Action::Remove { who, x, y } => {
+                let engine = &mut nodes[who as usize];
+                let b = body(engine, who, 13, x, y, time);
+                let op = engine.author(&key(who), b, time);
+                engine.ingest(std::slice::from_ref(&op.bytes), Verify::Signatures);
+                pool.push(op.bytes.clone());
+                round(&mut nodes, &mut pool, who, x, u8::MAX, time, Some(op.id));
                 None
             }
             Action::Sync { from, to } => {
@@ -635,7 +698,17 @@ fn setup_pass(
     assert!(closed, "setup proposal closed");
 }
 
-fn round(nodes: &mut [Engine], pool: &mut Vec<Vec<u8>>, who: u8, x: u8, y: u8, time: u64) {
+/// Every member `who` knows of votes on one of its open proposals (or on
+/// `target`), then `who` closes it.
+fn round(
+    nodes: &mut [Engine],
+    pool: &mut Vec<Vec<u8>>,
+    who: u8,
+    x: u8,
+    y: u8,
+    time: u64,
+    target: Option<Hash>,
+) {
     let me = key(who).public();
     let open: Vec<(Hash, Hash, u64, Vec<PublicKey>)> = nodes[who as usize]
         .state()
@@ -646,7 +719,9 @@ fn round(nodes: &mut [Engine], pool: &mut Vec<Vec<u8>>, who: u8, x: u8, y: u8, t
             let state = nodes[who as usize].state();
             c.proposals
                 .iter()
-                .filter(|(_, p)| p.status == ProposalStatus::Open)
+                .filter(|(id, p)| {
+                    p.status == ProposalStatus::Open && target.is_none_or(|t| t == **id)
+                })
                 .map(move |(id, p)| {
                     let voters: Vec<PublicKey> = if c.kind.is_council() {
                         council_voters(state, c).into_keys().collect()
@@ -762,6 +837,43 @@ fn deliver(
     (engine.digest(), outcomes)
 }
 
+/// Delivers `pool` to one replica per seed (each with its own order,
+/// batching and checkpoint interval) and requires the reference's outcomes
+/// and digest on every one.
+fn assert_replicas_match_reference(
+    fed: Hash,
+    pool: &[Vec<u8>],
+    seeds: &[u64],
+) -> Result<(), TestCaseError> {
+    let expected = reference::evaluate(fed, pool);
+    let expected_outcomes: BTreeMap<Hash, String> = expected
+        .outcomes
+        .iter()
+        .map(|(id, o)| (*id, o.describe()))
+        .collect();
+    for (i, seed) in seeds.iter().enumerate() {
+        let (digest, outcomes) = deliver(fed, pool, *seed, i + 1);
+        prop_assert_eq!(&outcomes, &expected_outcomes);
+        prop_assert_eq!(digest, expected.digest());
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// Issue 6: adversaries remove each other (concurrently, cyclically,
+    /// with back-dated proposals), fork, and close late; 3–5 replicas.
+    #[test]
+    fn attacks_converge_to_the_reference(
+        actions in proptest::collection::vec(attack(), 1..50),
+        seeds in proptest::collection::vec(any::<u64>(), 3..=5),
+    ) {
+        let (fed, pool) = run(&actions);
+        assert_replicas_match_reference(fed, &pool, &seeds)?;
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
@@ -771,17 +883,9 @@ proptest! {
         seeds in any::<[u64; 3]>(),
     ) {
         let (fed, pool) = run(&actions);
-        let expected = reference::evaluate(fed, &pool);
-        let expected_outcomes: BTreeMap<Hash, String> =
-            expected.outcomes.iter().map(|(id, o)| (*id, o.describe())).collect();
         // Checkpoints every 1, 2 and 3 ops exercise rewinds from checkpoints
-        // and projections that start at one.
-        for (i, seed) in seeds.into_iter().enumerate() {
-            let (digest, outcomes) = deliver(fed, &pool, seed, i + 1);
-            // Outcomes first: a back-dated op's outcome must be what its own
-            // past allows, as the reference judges it.
-            prop_assert_eq!(&outcomes, &expected_outcomes);
-            prop_assert_eq!(digest, expected.digest());
-        }
+        // and projections that start at one. Outcomes are compared first: a
+        // back-dated op's outcome must be what its own past allows.
+        assert_replicas_match_reference(fed, &pool, &seeds)?;
     }
 }

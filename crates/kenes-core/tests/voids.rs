@@ -161,10 +161,12 @@ fn a_removed_members_concurrent_ops_are_void_unless_built_on() {
             .contains_key(&key(9).public())
     );
     assert_eq!(w.outcome(&closed), Outcome::Applied);
-    assert!(w.engine.voided().values().all(|r| *r
-        == VoidReason::Removal {
-            proposal: p.id
-        }));
+    assert!(
+        w.engine
+            .voided()
+            .values()
+            .all(|r| *r == VoidReason::Removal { proposal: p.id })
+    );
     assert_replicas_agree(&mut w);
 }
 
@@ -682,4 +684,3 @@ fn a_stolen_key_forking_a_founder_cannot_erase_the_founders_past() {
     );
     assert_replicas_agree(&mut w);
 }
-

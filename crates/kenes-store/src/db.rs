@@ -587,7 +587,14 @@ fn materialise(
         let key = id.0.to_vec();
         let Some(c) = state.committees.get(id) else {
             // Its creation was voided (an unwitnessed op after a fork).
-            for table in ["members", "candidates", "proposals", "demands", "adoptions", "reports"] {
+            for table in [
+                "members",
+                "candidates",
+                "proposals",
+                "demands",
+                "adoptions",
+                "reports",
+            ] {
                 tx.prepare_cached(&format!("DELETE FROM {table} WHERE committee = ?1"))?
                     .execute(params![key])?;
             }

@@ -168,11 +168,7 @@ impl Engine {
         }
         touched.extend(body.committee());
         if let Body::Vote { proposal, .. } | Body::Close { proposal, .. } = body {
-            touched.extend(
-                self.proposals
-                    .get(proposal)
-                    .and_then(|m| m.kind.council()),
-            );
+            touched.extend(self.proposals.get(proposal).and_then(|m| m.kind.council()));
         }
         touched
     }

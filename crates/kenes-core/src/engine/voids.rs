@@ -41,7 +41,10 @@ impl Dag for Engine {
     }
 
     fn log_of(&self, author: &PublicKey) -> &[u32] {
-        self.log_of.get(author).map(Vec::as_slice).unwrap_or_default()
+        self.log_of
+            .get(author)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 
     fn authors(&self) -> Vec<PublicKey> {
@@ -192,7 +195,9 @@ impl Engine {
                 Some(first) => first,
                 None => return,
             },
-            Body::Close { proposal, .. } => self.first_close_key(proposal).map_or(key, |f| f.min(key)),
+            Body::Close { proposal, .. } => {
+                self.first_close_key(proposal).map_or(key, |f| f.min(key))
+            }
             _ => key,
         };
         for c in self.touched_committees(o) {
