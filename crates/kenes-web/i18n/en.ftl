@@ -208,7 +208,7 @@ forked-members = Forked members
 forked-at = signed two different ops at the same place: { $name }
 changed-title = Outcomes changed after closing
 late-title = Ops that arrived late
-rejected-title = Refused and voided ops
+rejected-title = Refused ops
 op = Op
 author = Author
 kind = Kind
@@ -234,3 +234,12 @@ bundle-file = Bundle file
 import = Import
 imported = Imported: { $new } new, { $known } already known, { $rejected } refused
 update = Update
+alert-voided =
+    { $n ->
+        [one] One op was voided by a removal or a fork
+       *[other] { $n } ops were voided by removals or forks
+    }
+voided-title = Ops voided by a removal or a fork
+voided-by-removal = voided by the removal “{ $title }” in { $committee }
+voided-by-fork = voided: { $name } signed two different ops at seq { $seq } and no member had built on this one
+removed-proposer-title = Removals that failed because their proposer was removed first

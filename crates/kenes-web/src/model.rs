@@ -6,7 +6,7 @@ use kenes_core::body::Ballot;
 use kenes_core::engine::Entry;
 use kenes_core::governance::{ProposalRecord, ProposalResult, ProposalStatus};
 use kenes_core::platform::day_of;
-use kenes_core::{Committee, Engine, Hash, Outcome, PublicKey, State};
+use kenes_core::{Committee, Engine, Hash, Outcome, PublicKey, State, VoidReason};
 use serde_json::{Value, json};
 
 /// `Debug` in lower case: the wire name of a plain enum value.
@@ -179,11 +179,72 @@ pub fn changed_after_close(state: &State) -> impl Iterator<Item = (&Hash, &Propo
         .filter(|(_, p)| matches!(&p.status, ProposalStatus::Closed(c) if c.changed_after_close))
 }
 
-/// What needs a person's attention: rejected and voided ops, forked
-/// members, ops that arrived late, outcomes changed after closing.
+/// What voided an op: the accepted removal (its proposal, title and
+/// committee) or the fork (the author and the fork point).
+pub fn void_cause(state: &State, reason: &VoidReason) -> Value {
+    match reason {
+        VoidReason::Removal { proposal } => {
+            let committee = committee_of_proposal(state, proposal);
+            json!({
+                "kind": "removal",
+                "proposal": proposal.to_hex(),
+                "title": committee.and_then(|c| c.proposals.get(proposal)).map(|p| p.title.clone()),
+                "committee": committee.map(|c| c.id.to_hex()),
+                "committee_name": committee.map(|c| c.name.clone()),
+            })
+        }
+        VoidReason::Fork { author, seq } => json!({
+            "kind": "fork",
+            "author": author.to_hex(),
+            "author_name": state.name_of(author),
+            "seq": seq,
+        }),
+    }
+}
+
+/// Ops voided by a fork or a strong removal, each with what voided it.
+pub fn voided(engine: &Engine) -> Vec<Value> {
+    let state = engine.state();
+    engine
+        .voided()
+        .iter()
+        .map(|(&o, reason)| {
+            let mut value = entry(state, &engine.entries()[o as usize]);
+            value["voided_by"] = void_cause(state, reason);
+            value
+        })
+        .collect()
+}
+
+/// Removals that passed on their own but failed once the ops of members
+/// removed before them were taken out (`RemovedProposer`).
+pub fn removed_proposers(engine: &Engine) -> Vec<Value> {
+    let state = engine.state();
+    let mut rows: Vec<(u32, Value)> = engine
+        .removal_verdicts()
+        .iter()
+        .filter(|(_, v)| v.result.failure == Some(kenes_core::tally::Failure::RemovedProposer))
+        .map(|(&o, v)| {
+            let mut value = entry(state, &engine.entries()[o as usize]);
+            value["result"] = result(&v.result);
+            (o, value)
+        })
+        .collect();
+    rows.sort_by_key(|(o, _)| *o);
+    rows.into_iter().map(|(_, v)| v).collect()
+}
+
+/// What needs a person's attention: rejected and voided ops (with what
+/// voided them), forked members, ops that arrived late, outcomes changed
+/// after closing, removals that failed because their proposer was removed.
 pub fn alerts(engine: &Engine) -> Value {
     let state = engine.state();
-    let rejected: Vec<Value> = refused(engine).map(|e| entry(state, e)).collect();
+    let rejected: Vec<Value> = engine
+        .entries()
+        .iter()
+        .filter(|e| matches!(e.outcome, Outcome::Rejected(_)))
+        .map(|e| entry(state, e))
+        .collect();
     let forks: Vec<Value> = state
         .forks
         .iter()
@@ -199,9 +260,11 @@ pub fn alerts(engine: &Engine) -> Value {
         .collect();
     json!({
         "rejected": rejected,
+        "voided": voided(engine),
         "forked_members": forks,
         "arrived_late": late,
         "changed_after_close": changed,
+        "removed_proposer": removed_proposers(engine),
     })
 }
 

@@ -162,8 +162,11 @@ pub enum Command {
     },
     /// Show every op in fold order with its outcome.
     Log,
-    /// Show the ops that were rejected and why.
-    Rejections,
+    /// Show what needs attention: rejected ops and why, ops voided by a
+    /// fork or a removal (and which), forked members, ops that arrived
+    /// late, outcomes that changed after closing.
+    #[command(alias = "rejections")]
+    Alerts,
     /// Build the January 2022 scenario in a fresh data directory and
     /// summarise it.
     Demo {

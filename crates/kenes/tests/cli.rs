@@ -717,6 +717,60 @@ fn issue_3_delegates_elected_mandated_and_recalled() {
 }
 
 #[test]
+fn issue_6_a_removed_members_concurrent_ops_are_voided_and_alerted() {
+    let p = pair();
+    let (c, _) = third_member(&p);
+    let nurlan = json(&p.b, &["id", "show"])["public_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Nurlan, offline, proposes to call off the strike while A and C
+    // remove him.
+    let his = id_of(json(
+        &p.b,
+        &[
+            "propose",
+            &p.committee,
+            "--title",
+            "Call off the strike",
+            "decision",
+        ],
+    ));
+    pass(
+        &[p.a.as_path(), c.as_path()],
+        &p.a,
+        &[&p.committee, "--title", "Remove Nurlan", "remove", &nurlan],
+    );
+    sync_all(&[p.a.as_path(), p.b.as_path(), c.as_path()]);
+    assert_eq!(digest(&p.a), digest(&p.b));
+    assert_eq!(digest(&p.a), digest(&c));
+    for node in [&p.a, &p.b] {
+        let alerts = json(node, &["alerts"]);
+        let voided = alerts["voided"].as_array().unwrap();
+        let entry = voided
+            .iter()
+            .find(|v| v["id"] == his.as_str())
+            .unwrap_or_else(|| panic!("{alerts}"));
+        assert_eq!(entry["voided_by"]["kind"], "removal");
+        assert_eq!(entry["voided_by"]["title"], "Remove Nurlan");
+        let text = ok(node, &["alerts"]);
+        assert!(
+            text.contains("VOID") && text.contains("Remove Nurlan"),
+            "{text}"
+        );
+    }
+    // The old name still works.
+    assert!(ok(&p.a, &["rejections"]).contains("VOID"));
+    let shown = json(&p.b, &["committee", "show", &p.committee]);
+    assert!(
+        !shown["members"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::String(nurlan))
+    );
+}
+
+#[test]
 fn issue_3_demo_builds_the_january_2022_scenario() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("demo");

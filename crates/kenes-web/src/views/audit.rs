@@ -2,13 +2,23 @@
 //! members, ops that arrived late, outcomes changed after closing.
 
 use super::{Page, layout, member, when};
-use kenes_core::Engine;
+use kenes_core::{Engine, Outcome, VoidReason};
 use maud::{Markup, html};
 
 /// Renders the audit page.
 pub fn render(p: &Page, engine: &Engine) -> Markup {
     let state = engine.state();
-    let rejected: Vec<_> = crate::model::refused(engine).collect();
+    let rejected: Vec<_> = engine
+        .entries()
+        .iter()
+        .filter(|e| matches!(e.outcome, Outcome::Rejected(_)))
+        .collect();
+    let removed_proposers: Vec<u32> = engine
+        .removal_verdicts()
+        .iter()
+        .filter(|(_, v)| v.result.failure == Some(kenes_core::tally::Failure::RemovedProposer))
+        .map(|(&o, _)| o)
+        .collect();
     let changed: Vec<_> = crate::model::changed_after_close(state).collect();
     let title = p.t("audit-title");
     layout(
@@ -36,6 +46,37 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
                     }
                 }
             }
+            section aria-labelledby="voided-h" {
+                h2 #voided-h { (p.t("voided-title")) }
+                @if engine.voided().is_empty() { p { (p.t("none")) } }
+                @else {
+                    table {
+                        thead { tr { th scope="col" { (p.t("op")) } th scope="col" { (p.t("author")) } th scope="col" { (p.t("kind")) } th scope="col" { (p.t("reason")) } } }
+                        tbody {
+                            @for (&o, reason) in engine.voided() {
+                                @let e = &engine.entries()[o as usize];
+                                tr {
+                                    td { code { (e.op.id.short()) } }
+                                    td { (member(state, &e.op.fields.author)) }
+                                    td { (e.op.fields.body.label()) }
+                                    td { (void_cause(p, state, reason)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !removed_proposers.is_empty() {
+                section aria-labelledby="removed-proposer-h" {
+                    h2 #removed-proposer-h { (p.t("removed-proposer-title")) }
+                    ul {
+                        @for &o in &removed_proposers {
+                            @let e = &engine.entries()[o as usize];
+                            li { code { (e.op.id.short()) } " · " (member(state, &e.op.fields.author)) " · " (when(e.op.fields.time)) }
+                        }
+                    }
+                }
+            }
             section aria-labelledby="rejected-h" {
                 h2 #rejected-h { (p.t("rejected-title")) }
                 @if rejected.is_empty() { p { (p.t("none")) } }
@@ -55,4 +96,25 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
             }
         },
     )
+}
+
+/// What voided an op, in words, with a link to the removal.
+fn void_cause(p: &Page, state: &kenes_core::State, reason: &VoidReason) -> Markup {
+    match reason {
+        VoidReason::Removal { proposal } => {
+            let committee = crate::model::committee_of_proposal(state, proposal);
+            let title = committee
+                .and_then(|c| c.proposals.get(proposal))
+                .map_or_else(|| proposal.short(), |r| r.title.clone());
+            let name = committee.map(|c| c.name.clone()).unwrap_or_default();
+            html! {
+                a href=(format!("/proposal/{}", proposal.to_hex())) {
+                    (p.ta("voided-by-removal", &[("title", title.into()), ("committee", name.into())]))
+                }
+            }
+        }
+        VoidReason::Fork { author, seq } => html! {
+            (p.ta("voided-by-fork", &[("name", crate::model::member_name(state, author).into()), ("seq", (*seq).into())]))
+        },
+    }
 }

@@ -113,6 +113,7 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
     let forks = state.forks.len();
     let late = engine.arrived_late().len();
     let changed = crate::model::changed_after_close(state).count();
+    let voided = engine.voided().len();
     let mine_rejected = p.me.map_or(0, |me| {
         crate::model::refused(engine)
             .filter(|e| e.op.fields.author == me)
@@ -129,13 +130,14 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
                 div.card { strong { (total_people) } span { (p.t("participants")) } }
                 div.card { strong { (reports.len()) } span { (p.t("reports")) } }
             }
-            @if forks + late + changed + mine_rejected > 0 {
+            @if forks + late + changed + voided + mine_rejected > 0 {
                 section.alerts aria-labelledby="alerts-h" {
                     h2 #alerts-h { (p.t("alerts")) }
                     ul {
                         @if forks > 0 { li { a href="/audit" { (p.ta("alert-forks", &[("n", forks.into())])) } } }
                         @if changed > 0 { li { a href="/audit" { (p.ta("alert-changed", &[("n", changed.into())])) } } }
                         @if late > 0 { li { a href="/audit" { (p.ta("alert-late", &[("n", late.into())])) } } }
+                        @if voided > 0 { li { a href="/audit" { (p.ta("alert-voided", &[("n", voided.into())])) } } }
                         @if mine_rejected > 0 { li { a href="/audit" { (p.ta("alert-mine", &[("n", mine_rejected.into())])) } } }
                     }
                 }

@@ -1,11 +1,10 @@
-//! `kenes state`, `kenes log`, `kenes rejections`: looking at what the
+//! `kenes state`, `kenes log`, `kenes alerts`: looking at what the
 //! fold made of the op set.
 
 use crate::context::Context;
 use crate::output::emit;
 use anyhow::Result;
 use kenes_core::engine::Entry;
-use kenes_core::governance::ProposalStatus;
 use kenes_web::model;
 use serde_json::{Value, json};
 
@@ -85,58 +84,73 @@ pub fn log(ctx: &Context) -> Result<()> {
     Ok(())
 }
 
-pub fn rejections(ctx: &Context) -> Result<()> {
+pub fn alerts(ctx: &Context) -> Result<()> {
     let store = ctx.open()?;
     let engine = store.engine();
-    let state = engine.state();
-    let rejected: Vec<&Entry> = model::refused(engine).collect();
-    let late: Vec<&Entry> = engine
-        .arrived_late()
-        .iter()
-        .map(|&o| &engine.entries()[o as usize])
-        .collect();
-    let changed: Vec<(String, String)> = state
-        .committees
-        .values()
-        .flat_map(|c| c.proposals.iter())
-        .filter(|(_, p)| matches!(&p.status, ProposalStatus::Closed(c) if c.changed_after_close))
-        .map(|(id, p)| (id.to_hex(), p.title.clone()))
-        .collect();
     let value = model::alerts(engine);
     emit(ctx.json, &value, || {
-        let mut lines: Vec<String> = rejected
+        let list = |name: &str| value[name].as_array().cloned().unwrap_or_default();
+        let text = |v: &serde_json::Value, field: &str| v[field].as_str().unwrap_or("").to_string();
+        let short =
+            |v: &serde_json::Value, field: &str| text(v, field).chars().take(8).collect::<String>();
+        let op_line = |v: &serde_json::Value| {
+            format!(
+                "{}  {:<16} {:<17}",
+                short(v, "id"),
+                v["author_name"]
+                    .as_str()
+                    .map_or_else(|| short(v, "author"), str::to_string),
+                text(v, "kind"),
+            )
+        };
+        let mut lines: Vec<String> = list("rejected")
             .iter()
-            .map(|e| {
-                let f = &e.op.fields;
-                format!(
-                    "{}  {:<16} {:<17} {}",
-                    e.op.id.short(),
-                    author_label(state, &f.author),
-                    f.body.label(),
-                    e.outcome.describe()
-                )
-            })
+            .map(|v| format!("{} {}", op_line(v), text(v, "outcome")))
             .collect();
-        for (k, seqs) in &state.forks {
+        for v in list("voided") {
+            let by = &v["voided_by"];
+            let cause = match by["kind"].as_str() {
+                Some("removal") => format!(
+                    "removal \"{}\" ({}) in {}",
+                    text(by, "title"),
+                    short(by, "proposal"),
+                    text(by, "committee_name")
+                ),
+                _ => format!(
+                    "fork of {} at seq {}",
+                    by["author_name"]
+                        .as_str()
+                        .map_or_else(|| short(by, "author"), str::to_string),
+                    by["seq"]
+                ),
+            };
+            lines.push(format!("VOID  {} voided by the {cause}", op_line(&v)));
+        }
+        for v in list("forked_members") {
             lines.push(format!(
-                "FORK  {} {} forked at seq {:?}",
-                k.short(),
-                state.name_of(k).unwrap_or(""),
-                seqs
+                "FORK  {} {} forked at seq {}",
+                short(&v, "member"),
+                text(&v, "name"),
+                v["seqs"]
             ));
         }
-        for e in &late {
+        for v in list("arrived_late") {
             lines.push(format!(
-                "LATE  {} {} by {} arrived after ops it sorts before",
-                e.op.id.short(),
-                e.op.fields.body.label(),
-                author_label(state, &e.op.fields.author)
+                "LATE  {} arrived after ops it sorts before",
+                op_line(&v)
             ));
         }
-        for (id, title) in &changed {
+        for v in list("changed_after_close") {
             lines.push(format!(
-                "CHANGED  proposal {} \"{title}\": a later close changed its outcome",
-                &id[..8]
+                "CHANGED  proposal {} \"{}\": a later close changed its outcome",
+                short(&v, "proposal"),
+                text(&v, "title")
+            ));
+        }
+        for v in list("removed_proposer") {
+            lines.push(format!(
+                "REMOVED PROPOSER  {} passed only with ops of members removed before it",
+                op_line(&v)
             ));
         }
         if lines.is_empty() {

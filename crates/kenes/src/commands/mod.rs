@@ -69,7 +69,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import { file } => transfer::import(&ctx, &file),
         Command::State { digest } => inspect::state(&ctx, digest),
         Command::Log => inspect::log(&ctx),
-        Command::Rejections => inspect::rejections(&ctx),
+        Command::Alerts => inspect::alerts(&ctx),
         Command::Bench(cmd) => crate::bench::run(&ctx, cmd),
         Command::Demo { no_serve, serve } => {
             crate::demo::run(&ctx, (!no_serve).then_some((serve.bind, serve.web)))

@@ -126,7 +126,7 @@ pub fn import(ctx: &Context, file: &Path) -> Result<()> {
             counts.rejected,
             if counts.unauthorised > 0 {
                 format!(
-                    " ({} new ops were not authorised and have no effect; see `kenes rejections`)",
+                    " ({} new ops were not authorised and have no effect; see `kenes alerts`)",
                     counts.unauthorised
                 )
             } else {
