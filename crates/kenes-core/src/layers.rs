@@ -144,6 +144,8 @@ pub trait Dag {
     fn subjects(&self) -> Vec<PublicKey>;
     /// The federation's founder.
     fn founder(&self) -> Option<PublicKey>;
+    /// True if `committee` is a council (fixed when it is created).
+    fn is_council(&self, committee: &Hash) -> bool;
     /// `key` is the founder or a member of a committee in `state(s)`.
     fn is_member_in(&self, s: &Subset, key: &PublicKey) -> bool;
     /// `key` holds a seat for `committee` in `council` in `state(s)`.
@@ -537,7 +539,10 @@ pub fn rv_under<D: Dag + ?Sized>(
 pub fn in_scope<D: Dag + ?Sized>(d: &D, x: u32, committee: &Hash, member: &PublicKey) -> bool {
     match d.op(x).fields.body.committee() {
         Some(c) if c == *committee => true,
-        Some(council) => d.seated_for(&d.past(x), &council, committee, member),
+        Some(council) if d.is_council(&council) => {
+            d.seated_for(&d.past(x), &council, committee, member)
+        }
+        Some(_) => false,
         None => false,
     }
 }

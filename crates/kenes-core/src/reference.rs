@@ -329,6 +329,13 @@ impl Dag for Naive {
         self.founder
     }
 
+    fn is_council(&self, committee: &Hash) -> bool {
+        self.by_id.get(committee).is_some_and(|&o| {
+            matches!(&self.ops[o as usize].fields.body,
+                Body::CreateCommittee { kind, .. } if kind.is_council())
+        })
+    }
+
     fn is_member_in(&self, s: &Subset, key: &PublicKey) -> bool {
         self.fold(s).is_federation_member(key)
     }

@@ -12,6 +12,7 @@
 //! 5. merging late ops from a partition, which sort before the tip, into
 //!    the full state.
 
+mod removal;
 mod web;
 
 use crate::cli::BenchCommand;
@@ -122,6 +123,11 @@ pub fn run(ctx: &Context, cmd: BenchCommand) -> Result<()> {
         BenchCommand::Tally { ballots, seats } => tally(ctx, ballots, seats),
         BenchCommand::Sync { items, diff } => sync(ctx, items, diff),
         BenchCommand::Web { scale, requests } => web::run(ctx, scale, requests),
+        BenchCommand::Removal {
+            ops,
+            removals,
+            late,
+        } => removal::run(ctx, ops, removals, late),
     }
 }
 

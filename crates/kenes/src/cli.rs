@@ -609,6 +609,19 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 200)]
         requests: usize,
     },
+    /// Strong removal at scale: evaluation from scratch, late ops one at a
+    /// time, and one late removal after a partition.
+    Removal {
+        /// Ops in the federation.
+        #[arg(long, default_value_t = 200_000)]
+        ops: usize,
+        /// Removals, one in 30 concurrent with thousands of ops.
+        #[arg(long, default_value_t = 300)]
+        removals: usize,
+        /// Ops in the partition before the late removal.
+        #[arg(long, default_value_t = 10_000)]
+        late: usize,
+    },
     /// Counting: a Schulze election and a weighted council decision.
     Tally {
         /// Ballots in the election of 10 candidates.

@@ -93,6 +93,16 @@ impl Dag for Engine {
         self.founder
     }
 
+    fn is_council(&self, committee: &Hash) -> bool {
+        self.logs
+            .get(committee)
+            .and_then(|log| log.ops.values().next())
+            .is_some_and(|&o| {
+                matches!(&self.entries[o as usize].op.fields.body,
+                    Body::CreateCommittee { kind, .. } if kind.is_council())
+            })
+    }
+
     fn is_member_in(&self, s: &Subset, key: &PublicKey) -> bool {
         self.projected(s).is_federation_member(key)
     }
