@@ -79,17 +79,29 @@ pub struct RemovalLayer {
     pub accepted: Vec<(u32, Subset)>,
 }
 
+/// The memos' maps hash with foldhash: their keys are local ordinals and
+/// sets of them, so no peer can choose collisions, and SipHash was a fifth
+/// of the cost of evaluating removals.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 #[derive(Default)]
 struct Memo {
-    layers: HashMap<Hash, Arc<RemovalLayer>>,
-    void: HashMap<u32, Option<VoidReason>>,
+    layers: FastMap<Hash, Arc<RemovalLayer>>,
+    void: FastMap<u32, Option<VoidReason>>,
 }
+
+/// How a removal counts on its own, given its counting closes: the count
+/// in K(P) with Void(K(P)), and whether the first close alone passed it.
+type Alone = (ProposalResult, bool);
 
 /// Memos of the layers per set. A set's ops never change, so an entry
 /// stays true however many ops arrive later.
 #[derive(Default)]
 pub struct LayerCache {
-    sets: RefCell<HashMap<Subset, Memo>>,
+    sets: RefCell<FastMap<Subset, Memo>>,
+    /// By removal and its counting closes: the same in every set holding
+    /// exactly those closes.
+    alone: RefCell<FastMap<(u32, Vec<u32>), Alone>>,
 }
 
 impl LayerCache {
@@ -106,6 +118,13 @@ impl LayerCache {
     /// Forgets everything (to bound memory; results never depend on it).
     pub fn clear(&self) {
         self.sets.borrow_mut().clear();
+        self.alone.borrow_mut().clear();
+    }
+
+    /// Forgets what is remembered of one set (one that will not be asked
+    /// about again, such as all the ops at one moment).
+    pub fn forget(&self, set: &Subset) {
+        self.sets.borrow_mut().remove(set);
     }
 }
 
@@ -233,19 +252,42 @@ fn ops_at<D: Dag + ?Sized>(d: &D, s: &Subset, log: &[u32], seq: u64) -> Vec<u32>
 }
 
 /// `author`'s ops in `s` below its fork point there: one per seq, a chain.
-fn chain<D: Dag + ?Sized>(d: &D, s: &Subset, author: &PublicKey) -> Vec<u32> {
+fn chain<'a, D: Dag + ?Sized>(d: &'a D, s: &Subset, author: &PublicKey) -> Chain<'a> {
+    let log = d.log_of(author);
+    if d.fork_seqs(author).is_none() {
+        // One chain in T: the ops in a causally closed set are a prefix.
+        let end = log.partition_point(|&o| contains(s, o));
+        return Chain::Prefix(&log[..end]);
+    }
     let limit = fork_point(d, s, author).unwrap_or(u64::MAX);
-    d.log_of(author)
-        .iter()
-        .copied()
-        .filter(|&o| contains(s, o) && d.op(o).fields.seq < limit)
-        .collect()
+    Chain::Filtered(
+        log.iter()
+            .copied()
+            .filter(|&o| contains(s, o) && d.op(o).fields.seq < limit)
+            .collect(),
+    )
+}
+
+/// An author's chain in a set: borrowed when the author never forked.
+enum Chain<'a> {
+    Prefix(&'a [u32]),
+    Filtered(Vec<u32>),
+}
+
+impl Chain<'_> {
+    fn ops(&self) -> &[u32] {
+        match self {
+            Chain::Prefix(ops) => ops,
+            Chain::Filtered(ops) => ops,
+        }
+    }
 }
 
 /// The first op of a chain that has `x` in its past (the frontier query).
-fn first_after<D: Dag + ?Sized>(d: &D, chain: &[u32], x: u32) -> Option<u32> {
-    let i = chain.partition_point(|&o| !d.in_past(x, o));
-    chain.get(i).copied()
+fn first_after<D: Dag + ?Sized>(d: &D, chain: &Chain<'_>, x: u32) -> Option<u32> {
+    let ops = chain.ops();
+    let i = ops.partition_point(|&o| !d.in_past(x, o));
+    ops.get(i).copied()
 }
 
 /// Is `y` in ForkVoid(s)?
@@ -428,10 +470,7 @@ fn compute_layer<D: Dag + ?Sized>(d: &D, s: &Subset, committee: &Hash) -> Remova
         };
         // Passing on its own: decided inside K(P), with Void(K(P)).
         let k = cut(d, &closes);
-        let result = count_in(d, meta, &id, &k, &|v| void(d, &k, v).is_some());
-        let first_k = d.past(first);
-        let first_only_passed =
-            count_in(d, meta, &id, &first_k, &|v| void(d, &first_k, v).is_some()).passed();
+        let (result, first_only_passed) = alone(d, meta, p, &closes, &k, first);
         if result.passed() {
             candidates.push(Candidate {
                 p,
@@ -456,7 +495,22 @@ fn compute_layer<D: Dag + ?Sized>(d: &D, s: &Subset, committee: &Hash) -> Remova
         let Some(meta) = d.meta(&id) else { continue };
         let accepted = &layer.accepted;
         let removed = |o: u32| rv_under(d, s, accepted, o).is_some();
-        let recount = if removed(c.p) {
+        // Only ops by the subjects of removals accepted so far can be
+        // RemovalVoid under them: without such ops the recount is the count.
+        let subjects: Vec<PublicKey> = accepted
+            .iter()
+            .filter_map(|(q, _)| d.meta(&d.op(*q).id).and_then(|m| m.kind.subject()))
+            .collect();
+        let by_subject = |o: u32| subjects.contains(&d.op(o).fields.author);
+        let untouched = !by_subject(c.p)
+            && !c.closes.iter().any(|&x| by_subject(x))
+            && !d
+                .votes_of(&id)
+                .iter()
+                .any(|&v| contains(&c.k, v) && by_subject(v));
+        let recount = if untouched {
+            layer.verdicts.get(&c.p).map(|v| v.result.clone())
+        } else if removed(c.p) {
             None
         } else {
             let closes: Vec<u32> = c.closes.iter().copied().filter(|&x| !removed(x)).collect();
@@ -485,6 +539,32 @@ fn compute_layer<D: Dag + ?Sized>(d: &D, s: &Subset, committee: &Hash) -> Remova
         }
     }
     layer
+}
+
+/// How removal `p` counts on its own with counting closes `closes`
+/// (memoised: it depends on nothing else).
+fn alone<D: Dag + ?Sized>(
+    d: &D,
+    meta: &ProposalMeta,
+    p: u32,
+    closes: &[u32],
+    k: &Subset,
+    first: u32,
+) -> Alone {
+    let mut key_closes = closes.to_vec();
+    key_closes.sort_unstable();
+    let key = (p, key_closes);
+    if let Some(known) = d.cache().alone.borrow().get(&key) {
+        return known.clone();
+    }
+    let id = d.op(p).id;
+    let result = count_in(d, meta, &id, k, &|v| void(d, k, v).is_some());
+    let first_k = d.past(first);
+    let first_only_passed =
+        count_in(d, meta, &id, &first_k, &|v| void(d, &first_k, v).is_some()).passed();
+    let known = (result, first_only_passed);
+    d.cache().alone.borrow_mut().insert(key, known.clone());
+    known
 }
 
 /// True if removal `p` has passed in `state(s)`.
@@ -572,6 +652,11 @@ fn spared<D: Dag + ?Sized>(
 /// Why `x` is void in `s` (memoised): ForkVoid first, then RemovalVoid
 /// under each committee's accepted removals of its author.
 pub fn void<D: Dag + ?Sized>(d: &D, s: &Subset, x: u32) -> Option<VoidReason> {
+    // Only forked authors and removal subjects have void ops.
+    let author = &d.op(x).fields.author;
+    if d.fork_seqs(author).is_none() && d.removals_against(author).is_empty() {
+        return None;
+    }
     if let Some(known) = d.cache().sets.borrow().get(s).and_then(|m| m.void.get(&x)) {
         return known.clone();
     }

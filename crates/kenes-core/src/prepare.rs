@@ -86,8 +86,15 @@ impl Preparer {
 
     /// Decodes, checks and (unless `Trusted`) verifies `raw` on every core.
     pub fn prepare<B: AsRef<[u8]> + Sync>(&mut self, raw: &[B], verify: Verify) -> Prepared {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let items: Vec<Checked> = if threads <= 1 || raw.len() < 2 * VERIFY_BATCH {
+        // Small batches (live ops) stay on this thread; asking for the core
+        // count reads cgroup files, so only large batches ask.
+        let small = raw.len() < 2 * VERIFY_BATCH;
+        let threads = if small {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        };
+        let items: Vec<Checked> = if threads <= 1 || small {
             check_chunk(raw, verify, &self.vetted)
         } else {
             let per_thread = raw.len().div_ceil(threads);

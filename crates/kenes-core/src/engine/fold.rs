@@ -55,8 +55,16 @@ impl Engine {
             self.arrived_late.insert(ord);
         }
         self.max_key = self.max_key.max(Some(key));
-        // An op from a partition may witness or spare a void op.
-        let may_spare = !unseen.is_empty() && self.void.keys().any(|&v| !unseen.contains(v));
+        // An op from a partition may witness or spare a void op: what voided
+        // it must be looked at again.
+        let mut may_spare: Vec<VoidReason> = Vec::new();
+        if !unseen.is_empty() {
+            for (&v, reason) in &self.void {
+                if !unseen.contains(v) && !may_spare.contains(reason) {
+                    may_spare.push(reason.clone());
+                }
+            }
+        }
         let applied = validity.is_applied();
         self.entries.push(Entry {
             op,
@@ -67,10 +75,19 @@ impl Engine {
         });
         if new_fork {
             self.make_candidate(author);
+            self.all_layers_dirty = true;
             self.layers_dirty = true;
         }
-        if may_spare {
+        for reason in may_spare {
             self.layers_dirty = true;
+            match reason {
+                VoidReason::Fork { .. } => self.all_layers_dirty = true,
+                VoidReason::Removal { proposal } => {
+                    if let Some(meta) = self.proposals.get(&proposal) {
+                        self.dirty_layers.insert(meta.committee);
+                    }
+                }
+            }
         }
         if applied {
             self.index(ord);
@@ -140,8 +157,11 @@ impl Engine {
             } => {
                 self.closes_of.entry(*proposal).or_default().push(ord);
                 let meta = self.proposals.get(proposal);
-                if meta.is_some_and(|m| matches!(m.kind, ProposalKind::RemoveMember { .. })) {
+                if let Some(m) = meta
+                    && matches!(m.kind, ProposalKind::RemoveMember { .. })
+                {
                     self.layers_dirty = true;
+                    self.dirty_layers.insert(m.committee);
                 }
                 logs.push(*committee);
                 logs.extend(meta.and_then(|m| m.kind.council()));

@@ -207,6 +207,9 @@ pub struct Engine {
     accepted_removals: HashMap<Hash, Vec<(u32, Subset)>>,
     /// Void(T) may have changed since it was computed.
     layers_dirty: bool,
+    /// ...everywhere (a fork), or only through these committees' removals.
+    all_layers_dirty: bool,
+    dirty_layers: BTreeSet<Hash>,
     layer_cache: LayerCache,
     /// Committees refolded since the last ingest call ended.
     refolded: BTreeSet<Hash>,
@@ -282,6 +285,8 @@ impl Engine {
             verdicts: HashMap::new(),
             accepted_removals: HashMap::new(),
             layers_dirty: false,
+            all_layers_dirty: false,
+            dirty_layers: BTreeSet::new(),
             layer_cache: LayerCache::default(),
             refolded: BTreeSet::new(),
             arrived_late: BTreeSet::new(),

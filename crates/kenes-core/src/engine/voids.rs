@@ -17,7 +17,7 @@ use crate::layers::{self, Dag, LayerCache, ProposalMeta, Subset};
 use crate::outcome::{Outcome, VoidReason};
 use crate::state::PastView;
 use crate::types::{Hash, PublicKey};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 impl Dag for Engine {
     fn op(&self, o: u32) -> &crate::op::Op {
@@ -117,6 +117,13 @@ impl Dag for Engine {
     }
 }
 
+/// Void(T), the removal verdicts, and each committee's accepted removals.
+type Layers = (
+    BTreeMap<u32, VoidReason>,
+    HashMap<u32, layers::Verdict>,
+    HashMap<Hash, Vec<(u32, Subset)>>,
+);
+
 impl Engine {
     /// Recomputes Void(T) and the verdicts if an op may have changed them;
     /// marks the committees whose fold changes dirty from the change.
@@ -127,22 +134,15 @@ impl Engine {
         }
         self.stats.void_recomputes += 1;
         let everything = self.everything();
-        let void = layers::void_set(self, &everything);
-        let verdicts = layers::verdicts(self, &everything);
-        let committees: BTreeSet<Hash> = self
-            .removals_in
-            .keys()
-            .copied()
-            .filter(|c| !self.removals_in[c].is_empty())
-            .collect();
-        let accepted: HashMap<Hash, Vec<(u32, Subset)>> = committees
-            .iter()
-            .map(|c| {
-                let layer = layers::removal_layer(self, &everything, c);
-                (*c, layer.accepted.clone())
-            })
-            .collect();
+        let (void, verdicts, accepted) = if self.all_layers_dirty {
+            self.layers_everywhere(&everything)
+        } else {
+            self.layers_of_dirty_committees(&everything)
+        };
         self.layers_dirty = false;
+        self.all_layers_dirty = false;
+        self.dirty_layers.clear();
+        self.layer_cache.forget(&everything);
         let mut changed: BTreeSet<u32> = BTreeSet::new();
         for (o, reason) in self.void.iter().chain(void.iter()) {
             if self.void.get(o) != Some(reason) || void.get(o) != Some(reason) {
@@ -177,6 +177,57 @@ impl Engine {
             }
         }
         changed.into_iter().collect()
+    }
+
+    /// Void(T), the verdicts and the accepted removals, all recomputed.
+    fn layers_everywhere(&self, everything: &Subset) -> Layers {
+        let void = layers::void_set(self, everything);
+        let verdicts = layers::verdicts(self, everything);
+        let accepted = self
+            .removals_in
+            .iter()
+            .filter(|(_, removals)| !removals.is_empty())
+            .map(|(c, _)| {
+                let layer = layers::removal_layer(self, everything, c);
+                (*c, layer.accepted.clone())
+            })
+            .collect();
+        (void, verdicts, accepted)
+    }
+
+    /// The same, recomputing only the dirty committees' layers and the void
+    /// status of the ops of their removals' subjects: nothing else can have
+    /// changed (a new close or sparing changes only its committee's layer;
+    /// a fork marks everything dirty).
+    fn layers_of_dirty_committees(&self, everything: &Subset) -> Layers {
+        let mut void = self.void.clone();
+        let mut verdicts = self.verdicts.clone();
+        let mut accepted = self.accepted_removals.clone();
+        let mut authors: BTreeSet<PublicKey> = BTreeSet::new();
+        for c in &self.dirty_layers {
+            let layer = layers::removal_layer(self, everything, c);
+            for &p in self.removals_in(c) {
+                verdicts.remove(&p);
+                if let Some(subject) = self
+                    .proposals
+                    .get(&self.entries[p as usize].op.id)
+                    .and_then(|m| m.kind.subject())
+                {
+                    authors.insert(subject);
+                }
+            }
+            verdicts.extend(layer.verdicts.iter().map(|(p, v)| (*p, v.clone())));
+            accepted.insert(*c, layer.accepted.clone());
+        }
+        for author in authors {
+            for &o in self.log_of(&author) {
+                match layers::void(self, everything, o) {
+                    Some(reason) => void.insert(o, reason),
+                    None => void.remove(&o),
+                };
+            }
+        }
+        (void, verdicts, accepted)
     }
 
     /// The smallest key of a close of `proposal`, if any.

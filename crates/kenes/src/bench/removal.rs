@@ -289,9 +289,14 @@ pub fn run(ctx: &Context, total: usize, removals: usize, late: usize) -> Result<
             g.filler(&everyone, home);
             bar.set_position(g.ops.len() as u64);
         }
-        let Some(subject) = subjects.next() else { break };
+        let Some(subject) = subjects.next() else {
+            break;
+        };
         let committee = g.committees[home(subject)];
-        if !g.engine.state().committees[&committee].members.contains(&g.keys[subject].public()) {
+        if !g.engine.state().committees[&committee]
+            .members
+            .contains(&g.keys[subject].public())
+        {
             continue;
         }
         if done % CONCURRENT_EVERY == CONCURRENT_EVERY - 1 {
@@ -351,7 +356,10 @@ pub fn run(ctx: &Context, total: usize, removals: usize, late: usize) -> Result<
         scratch.ingest(chunk, Verify::Trusted);
     }
     let scratch_secs = started.elapsed().as_secs_f64();
-    ensure!(scratch.len() == all.len(), "every bench op must be accepted");
+    ensure!(
+        scratch.len() == all.len(),
+        "every bench op must be accepted"
+    );
 
     // 2. The partition's ops, one at a time, on top of the rest.
     let mut live = Engine::new(federation);
