@@ -28,6 +28,8 @@ impl Engine {
         let ord = self.len_u32();
         let author = op.fields.author;
         let seq = op.fields.seq;
+        // Void(T) and the verdicts are those of the ops before this one.
+        let fresh = !self.layers_dirty;
         for p in &parents {
             self.heads.remove(p);
         }
@@ -92,9 +94,22 @@ impl Engine {
         if applied {
             self.index(ord);
         }
+        if new_fork {
+            let fork_ops: Vec<u32> = self.log_of[&author]
+                .iter()
+                .copied()
+                .filter(|&o| self.entries[o as usize].op.fields.seq >= seq)
+                .collect();
+            for o in fork_ops {
+                self.mark_sensitive(o);
+            }
+        }
         if self.candidates.contains(&author) {
             self.mark_contested(ord);
-            if let Some(reason) = self.void_on_arrival(ord) {
+            if self.may_be_void_somewhere(ord, fresh) {
+                self.mark_sensitive(ord);
+            }
+            if let Some(reason) = self.void_on_arrival(ord, fresh) {
                 self.void.insert(ord, reason.clone());
                 self.entries[ord as usize].outcome = Outcome::Void(reason);
             }
@@ -113,6 +128,7 @@ impl Engine {
         let key = op.order_key();
         let mut logs: Vec<Hash> = Vec::new();
         let mut subject = None;
+        let mut sensitive_close = false;
         match &op.fields.body {
             Body::CreateFederation { .. } => self.founder = Some(author),
             Body::CreateCommittee { .. } => {
@@ -155,6 +171,9 @@ impl Engine {
                 proposal,
                 committee,
             } => {
+                if self.sensitive_votes_on.contains(proposal) {
+                    sensitive_close = true;
+                }
                 self.closes_of.entry(*proposal).or_default().push(ord);
                 let meta = self.proposals.get(proposal);
                 if let Some(m) = meta
@@ -175,6 +194,81 @@ impl Engine {
         }
         if let Some(member) = subject {
             self.make_candidate(member);
+            // The subject's ops outside the removal's past may now be void
+            // in some set.
+            let concurrent: Vec<u32> = self.log_of[&member]
+                .iter()
+                .copied()
+                .filter(|&o| !self.in_past_of(o, ord))
+                .collect();
+            for o in concurrent {
+                self.mark_sensitive(o);
+            }
+        }
+        if sensitive_close {
+            self.mark_sensitive(ord);
+        }
+    }
+
+    /// Whether removal `p` passed in `state(past(ord))`. For an op that saw
+    /// everything before it, while the verdicts kept here are those of the
+    /// ops before it (`fresh`), that is the kept verdict.
+    pub(super) fn passed_before(&self, ord: u32, p: u32, fresh: bool) -> bool {
+        if fresh && self.entries[ord as usize].unseen.is_empty() {
+            return self.verdicts.get(&p).is_some_and(|v| v.accepted);
+        }
+        layers::passed_in(self, &layers::Dag::past(self, ord), p)
+    }
+
+    /// y ∈ past(x), for accepted ops.
+    fn in_past_of(&self, y: u32, x: u32) -> bool {
+        y < x && !self.entries[x as usize].unseen.contains(y)
+    }
+
+    /// A new op by a candidate that may be void in some set: past a fork
+    /// point of its author, or by a removal's subject while that removal has
+    /// not passed in the op's past (a new op is never in an older removal's
+    /// past).
+    fn may_be_void_somewhere(&self, ord: u32, fresh: bool) -> bool {
+        let op = &self.entries[ord as usize].op;
+        let author = op.fields.author;
+        let forked = self
+            .state
+            .forks
+            .get(&author)
+            .and_then(|seqs| seqs.first())
+            .is_some_and(|&f| op.fields.seq >= f);
+        if forked {
+            return true;
+        }
+        self.removals_against
+            .get(&author)
+            .is_some_and(|removals| removals.iter().any(|&p| !self.passed_before(ord, p, fresh)))
+    }
+
+    /// Op `ord` may be void in some set: the folds of the committees it
+    /// touches may differ between sets from its key on (for a vote, from
+    /// its proposal's closes).
+    fn mark_sensitive(&mut self, ord: u32) {
+        let op = &self.entries[ord as usize].op;
+        let mut keys = vec![op.order_key()];
+        if let Body::Vote { proposal, .. } = &op.fields.body {
+            let proposal = *proposal;
+            keys.extend(
+                self.closes_of
+                    .get(&proposal)
+                    .into_iter()
+                    .flatten()
+                    .map(|&c| self.entries[c as usize].op.order_key()),
+            );
+            self.sensitive_votes_on.insert(proposal);
+        }
+        for c in self.touched_committees(ord) {
+            self.contested.insert(c);
+            self.sensitive
+                .entry(c)
+                .or_default()
+                .extend(keys.iter().copied());
         }
     }
 
@@ -381,11 +475,20 @@ impl Engine {
         if everything && fresh {
             return self.state.committees.get(c).map(Cow::Borrowed);
         }
+        let min_unseen = set.min().unwrap_or(u32::MAX);
         if contested {
-            return self.refold_in(log, set).map(Cow::Owned);
+            // Checkpoints before every key where sets may differ, folded
+            // from ops S holds, and not pending a rewind.
+            let sensitive = self.sensitive.get(c).and_then(|keys| keys.first());
+            let usable = log.checkpoints.partition_point(|cp| {
+                cp.known <= min_unseen
+                    && log.dirty_from.is_none_or(|dirty| cp.key < dirty)
+                    && sensitive.is_none_or(|first| cp.key < *first)
+            });
+            let checkpoint = usable.checked_sub(1).map(|i| &log.checkpoints[i]);
+            return self.refold_in(log, set, checkpoint).map(Cow::Owned);
         }
         let current = self.state.committees.get(c)?;
-        let min_unseen = set.min().unwrap_or(u32::MAX);
         // Checkpoints folded from ops S holds, and not pending a rewind;
         // both conditions hold on a prefix.
         let usable = log.checkpoints.partition_point(|cp| {
@@ -417,16 +520,23 @@ impl Engine {
         committee.map(Cow::Owned)
     }
 
-    /// A contested committee folded from scratch over `set`, with the
-    /// set's own voids.
-    fn refold_in(&self, log: &CommitteeLog, set: &Subset) -> Option<Committee> {
+    /// A contested committee folded over `set` with the set's own voids,
+    /// from `checkpoint` (which holds in every set, see `sensitive`) or from
+    /// its creation.
+    fn refold_in(
+        &self,
+        log: &CommitteeLog,
+        set: &Subset,
+        checkpoint: Option<&Checkpoint>,
+    ) -> Option<Committee> {
         let view = SetView {
             dag: self,
             set,
             voids: LazyVoids { dag: self, set },
         };
-        let mut committee: Option<Committee> = None;
-        for &ord in log.ops.values() {
+        let mut committee: Option<Committee> = checkpoint.map(|cp| cp.state.clone());
+        let start = checkpoint.map_or(Bound::Unbounded, |cp| Bound::Excluded(cp.key));
+        for (_, &ord) in log.ops.range((start, Bound::Unbounded)) {
             if !layers::contains(set, ord) {
                 continue;
             }

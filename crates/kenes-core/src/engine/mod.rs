@@ -52,6 +52,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 pub const CHECKPOINT_EVERY: usize = 512;
 /// Most ops held while their parents are missing.
 pub const MAX_PENDING_OPS: usize = 200_000;
+/// The engine's indexes hash with foldhash (per-process random seeds):
+/// SipHash over 32-byte ids was a large share of evaluating removals.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// Sets whose layers are remembered before the memo is cleared.
 const LAYER_CACHE_SETS: usize = 100_000;
 /// Most bytes held in the pending set.
@@ -179,26 +183,35 @@ pub struct Engine {
     federation: Hash,
     founder: Option<PublicKey>,
     entries: Vec<Entry>,
-    by_id: HashMap<Hash, u32>,
+    by_id: FastMap<Hash, u32>,
     heads: BTreeSet<u32>,
-    by_author_seq: HashMap<(PublicKey, u64), u32>,
-    last_of_author: HashMap<PublicKey, u32>,
-    vouches_for: HashMap<PublicKey, Vec<u32>>,
-    joined: HashMap<PublicKey, BTreeSet<Hash>>,
-    logs: HashMap<Hash, CommitteeLog>,
-    demands: HashMap<Hash, u32>,
+    by_author_seq: FastMap<(PublicKey, u64), u32>,
+    last_of_author: FastMap<PublicKey, u32>,
+    vouches_for: FastMap<PublicKey, Vec<u32>>,
+    joined: FastMap<PublicKey, BTreeSet<Hash>>,
+    logs: FastMap<Hash, CommitteeLog>,
+    demands: FastMap<Hash, u32>,
     dirty: BTreeSet<Hash>,
-    proposals: HashMap<Hash, ProposalMeta>,
-    closes_of: HashMap<Hash, Vec<u32>>,
-    votes_of: HashMap<Hash, Vec<u32>>,
+    proposals: FastMap<Hash, ProposalMeta>,
+    closes_of: FastMap<Hash, Vec<u32>>,
+    votes_of: FastMap<Hash, Vec<u32>>,
     /// Every op of each author, by `(seq, ordinal)`.
-    log_of: HashMap<PublicKey, Vec<u32>>,
-    removals_in: HashMap<Hash, Vec<u32>>,
-    removals_against: HashMap<PublicKey, Vec<u32>>,
+    log_of: FastMap<PublicKey, Vec<u32>>,
+    removals_in: FastMap<Hash, Vec<u32>>,
+    removals_against: FastMap<PublicKey, Vec<u32>>,
     /// Authors some of whose ops may be void: forked, or removal subjects.
     candidates: HashSet<PublicKey>,
     /// Committees where some op may be void in some set.
     contested: HashSet<Hash>,
+    /// Per contested committee, the keys from which its fold may differ
+    /// between sets: ops that may be void in some set (a forked author's
+    /// ops from the fork point on; a removal subject's ops outside the
+    /// removal's past and before any of its closes), and the closes of
+    /// proposals such ops vote on. A checkpoint before the first of them
+    /// holds in every set that holds the ops it was folded from.
+    sensitive: HashMap<Hash, BTreeSet<(u64, Hash)>>,
+    /// Proposals with a vote that may be void in some set.
+    sensitive_votes_on: HashSet<Hash>,
     /// Void(T).
     void: BTreeMap<u32, VoidReason>,
     /// The removal layer's verdicts in T.
@@ -264,23 +277,25 @@ impl Engine {
             federation,
             founder: None,
             entries: Vec::new(),
-            by_id: HashMap::new(),
+            by_id: FastMap::default(),
             heads: BTreeSet::new(),
-            by_author_seq: HashMap::new(),
-            last_of_author: HashMap::new(),
-            vouches_for: HashMap::new(),
-            joined: HashMap::new(),
-            logs: HashMap::new(),
-            demands: HashMap::new(),
+            by_author_seq: FastMap::default(),
+            last_of_author: FastMap::default(),
+            vouches_for: FastMap::default(),
+            joined: FastMap::default(),
+            logs: FastMap::default(),
+            demands: FastMap::default(),
             dirty: BTreeSet::new(),
-            proposals: HashMap::new(),
-            closes_of: HashMap::new(),
-            votes_of: HashMap::new(),
-            log_of: HashMap::new(),
-            removals_in: HashMap::new(),
-            removals_against: HashMap::new(),
+            proposals: FastMap::default(),
+            closes_of: FastMap::default(),
+            votes_of: FastMap::default(),
+            log_of: FastMap::default(),
+            removals_in: FastMap::default(),
+            removals_against: FastMap::default(),
             candidates: HashSet::new(),
             contested: HashSet::new(),
+            sensitive: HashMap::new(),
+            sensitive_votes_on: HashSet::new(),
             void: BTreeMap::new(),
             verdicts: HashMap::new(),
             accepted_removals: HashMap::new(),

@@ -280,7 +280,7 @@ impl Engine {
 
     /// Whether a new op, just inserted, is void in T: no op has it in its
     /// past yet, so no witness or sparing can save it.
-    pub(super) fn void_on_arrival(&self, ord: u32) -> Option<VoidReason> {
+    pub(super) fn void_on_arrival(&self, ord: u32, fresh: bool) -> Option<VoidReason> {
         let op = &self.entries[ord as usize].op;
         let author = op.fields.author;
         if op.is_genesis() {
@@ -294,7 +294,6 @@ impl Engine {
         }
         // As layers::void orders them: committees by id, then each
         // committee's accepted removals in the layer's order.
-        let past = self.past(ord);
         let committees: BTreeSet<Hash> = self
             .removals_against(&author)
             .iter()
@@ -313,7 +312,7 @@ impl Engine {
                 if matches!(&op.fields.body, Body::Close { proposal, .. } if *proposal == id) {
                     continue;
                 }
-                if layers::in_scope(self, ord, &c, &author) && !layers::passed_in(self, &past, *p) {
+                if layers::in_scope(self, ord, &c, &author) && !self.passed_before(ord, *p, fresh) {
                     return Some(VoidReason::Removal { proposal: id });
                 }
             }
