@@ -179,16 +179,28 @@ pub fn changed_after_close(state: &State) -> impl Iterator<Item = (&Hash, &Propo
         .filter(|(_, p)| matches!(&p.status, ProposalStatus::Closed(c) if c.changed_after_close))
 }
 
+/// A removal's committee and title, as the alerts name it.
+pub fn removal_named<'a>(
+    state: &'a State,
+    proposal: &Hash,
+) -> (Option<&'a Committee>, Option<&'a str>) {
+    let committee = committee_of_proposal(state, proposal);
+    let title = committee
+        .and_then(|c| c.proposals.get(proposal))
+        .map(|p| p.title.as_str());
+    (committee, title)
+}
+
 /// What voided an op: the accepted removal (its proposal, title and
 /// committee) or the fork (the author and the fork point).
 pub fn void_cause(state: &State, reason: &VoidReason) -> Value {
     match reason {
         VoidReason::Removal { proposal } => {
-            let committee = committee_of_proposal(state, proposal);
+            let (committee, title) = removal_named(state, proposal);
             json!({
                 "kind": "removal",
                 "proposal": proposal.to_hex(),
-                "title": committee.and_then(|c| c.proposals.get(proposal)).map(|p| p.title.clone()),
+                "title": title,
                 "committee": committee.map(|c| c.id.to_hex()),
                 "committee_name": committee.map(|c| c.name.clone()),
             })

@@ -102,10 +102,8 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
 fn void_cause(p: &Page, state: &kenes_core::State, reason: &VoidReason) -> Markup {
     match reason {
         VoidReason::Removal { proposal } => {
-            let committee = crate::model::committee_of_proposal(state, proposal);
-            let title = committee
-                .and_then(|c| c.proposals.get(proposal))
-                .map_or_else(|| proposal.short(), |r| r.title.clone());
+            let (committee, title) = crate::model::removal_named(state, proposal);
+            let title = title.map_or_else(|| proposal.short(), str::to_string);
             let name = committee.map(|c| c.name.clone()).unwrap_or_default();
             html! {
                 a href=(format!("/proposal/{}", proposal.to_hex())) {
