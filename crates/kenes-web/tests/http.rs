@@ -22,6 +22,7 @@ struct Fixture {
     app: Arc<App>,
     node: Arc<Node>,
     committee: Hash,
+    key: SecretKey,
 }
 
 fn now() -> u64 {
@@ -68,13 +69,18 @@ fn fixture_with(passphrase: Option<&str>) -> Fixture {
         },
     )
     .id;
-    let node = Node::new(data.clone(), store, passphrase.is_none().then_some(key));
+    let node = Node::new(
+        data.clone(),
+        store,
+        passphrase.is_none().then_some(key.clone()),
+    );
     let app = App::new(node.clone(), HOST.parse().unwrap());
     Fixture {
         _dir: dir,
         app,
         node,
         committee,
+        key,
     }
 }
 
@@ -308,6 +314,81 @@ async fn every_page_and_read_endpoint_answers() {
             .await;
         assert_eq!(r.status, StatusCode::OK, "assets need no session: {path}");
     }
+}
+
+#[tokio::test]
+async fn issue_6_voided_ops_are_shown_with_what_voided_them() {
+    let f = fixture();
+    // A second device with the member's key signs two different reports at
+    // the same place in the member's log: a fork nobody built on.
+    let ops: Vec<Vec<u8>> = {
+        let store = f.node.store.lock().unwrap();
+        let engine = store.engine();
+        let author = f.key.public();
+        let (seq, prev) = engine.next_position(&author);
+        let (deps, lamport) = engine.deps_for_new_op(prev.as_ref());
+        ["day one", "day two"]
+            .iter()
+            .map(|text| {
+                kenes_core::op::UnsignedOp {
+                    version: kenes_core::op::VERSION,
+                    federation: engine.federation(),
+                    author,
+                    seq,
+                    prev,
+                    deps: deps.clone(),
+                    lamport,
+                    time: now(),
+                    body: OpBody::Report {
+                        committee: f.committee,
+                        kind: kenes_core::body::ReportKind::Strike,
+                        status: kenes_core::body::ReportStatus::Active,
+                        area: "Kazakhstan/Mangystau/Zhanaozen".into(),
+                        participants: 100,
+                        starts_at: now(),
+                        text: (*text).into(),
+                    },
+                }
+                .sign(&f.key)
+                .bytes
+            })
+            .collect()
+    };
+    f.node
+        .store
+        .lock()
+        .unwrap()
+        .ingest(&ops, kenes_core::Verify::Signatures)
+        .unwrap();
+    let alerts: serde_json::Value = serde_json::from_str(&f.get("/api/alerts").await.body).unwrap();
+    let voided = alerts["voided"].as_array().unwrap();
+    assert_eq!(voided.len(), 2, "{alerts}");
+    assert!(voided.iter().all(|v| v["voided_by"]["kind"] == "fork"));
+    assert_eq!(alerts["forked_members"].as_array().unwrap().len(), 1);
+    for lang in ["en", "ru", "kk"] {
+        let page = f
+            .send(
+                Request::get("/audit")
+                    .header(header::HOST, HOST)
+                    .header(
+                        header::COOKIE,
+                        format!("kenes_session={}; kenes_lang={lang}", f.app.token()),
+                    )
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(!page.body.contains(kenes_web::i18n::MISSING), "{lang}");
+        assert!(page.body.contains("id=\"voided-h\""), "{lang}");
+    }
+    let audit = f.get("/audit").await.body;
+    assert!(audit.contains("signed two different ops at seq"), "{audit}");
+    let board = f.get("/").await.body;
+    assert!(
+        board.contains("2 ops were voided by removals or forks"),
+        "{board}"
+    );
 }
 
 #[tokio::test]
