@@ -11,9 +11,8 @@ pub enum Outcome {
     Applied,
     /// Not authorised in its own past: kept for convergence, no effect.
     Rejected(RejectReason),
-    /// Valid, but voided by a fork or a strong removal (DESIGN §4). Empty in
-    /// this version of the engine: the void layers arrive with the
-    /// strong-removal work, and have their place here already.
+    /// Voided by a fork or a strong removal (DESIGN §4): it has no effect,
+    /// whatever its validity ([`crate::layers`]).
     Void(VoidReason),
     /// A body kind or format version this build does not know.
     Unknown,

@@ -351,8 +351,8 @@ pub struct State {
     pub profiles: BTreeMap<PublicKey, Profile>,
     /// Committees by id.
     pub committees: BTreeMap<Hash, Committee>,
-    /// Forked authors and the seqs at which they forked (flagged only; the
-    /// voiding comes with the strong-removal work).
+    /// Forked authors and the seqs at which they forked (what their fork
+    /// voids is in the outcomes).
     pub forks: BTreeMap<PublicKey, BTreeSet<u64>>,
 }
 

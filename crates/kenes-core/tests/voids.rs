@@ -45,8 +45,7 @@ fn inject(w: &mut World, op: &Op) {
     assert_eq!(report.accepted.len(), 1, "{:?}", report.dropped);
 }
 
-fn removal(who: u8, member: u8) -> ProposalKind {
-    let _ = who;
+fn removal(member: u8) -> ProposalKind {
     ProposalKind::RemoveMember {
         member: key(member).public(),
     }
@@ -98,7 +97,7 @@ fn a_removed_members_concurrent_ops_are_void_unless_built_on() {
     let q = propose(&mut w, 2, c, ProposalKind::Decision, 1_000);
     let before = everything(&w);
     // The committee removes member 5.
-    let p = propose(&mut w, 1, c, removal(1, 5), 1_000);
+    let p = propose(&mut w, 1, c, removal(5), 1_000);
     for v in [1, 2, 3, 4] {
         vote(&mut w, v, c, &p, Choice::Yes);
     }
@@ -177,7 +176,7 @@ fn a_removed_members_backdated_removal_of_others_fails() {
     members(&mut w, c, &[2, 3, 4, 5, 6]);
     let before = everything(&w);
     // The committee removes member 5: yes 4 of an electorate of 5.
-    let p = propose(&mut w, 1, c, removal(1, 5), 1_000);
+    let p = propose(&mut w, 1, c, removal(5), 1_000);
     for v in [1, 2, 3, 4] {
         vote(&mut w, v, c, &p, Choice::Yes);
     }
@@ -190,7 +189,7 @@ fn a_removed_members_backdated_removal_of_others_fails() {
         &refs(&before),
         Body::Propose {
             committee: c,
-            kind: removal(5, 2),
+            kind: removal(2),
             title: "remove 2".into(),
             text: String::new(),
             closes_at: w.clock + 1_000,
@@ -236,7 +235,7 @@ fn when_each_side_of_a_partition_removes_the_other_the_side_with_more_yes_weight
     members(&mut w, c, &[2, 3]);
     let mut side_a = vec![];
     for subject in [4, 5] {
-        let p = propose(&mut w, 1, c, removal(1, subject), 1_000);
+        let p = propose(&mut w, 1, c, removal(subject), 1_000);
         for v in [1, 2, 3] {
             vote(&mut w, v, c, &p, Choice::Yes);
         }
@@ -250,7 +249,7 @@ fn when_each_side_of_a_partition_removes_the_other_the_side_with_more_yes_weight
         &refs(&before),
         Body::Propose {
             committee: c,
-            kind: removal(5, 1),
+            kind: removal(1),
             title: "remove 1".into(),
             text: String::new(),
             closes_at: w.clock + 1_000,
@@ -311,7 +310,7 @@ fn cyclic_removals_follow_the_removal_layers_order() {
             &deps,
             Body::Propose {
                 committee: c,
-                kind: removal(who, subject),
+                kind: removal(subject),
                 title: format!("remove {subject}"),
                 text: String::new(),
                 closes_at: w.clock,
@@ -362,7 +361,7 @@ fn ops_citing_only_a_failed_first_close_are_void_when_a_second_close_passes_it()
     let mut w = World::new();
     let c = w.committee(1, "Kalamkas field crews", 1);
     members(&mut w, c, &[2, 3, 4, 5]);
-    let p = propose(&mut w, 1, c, removal(1, 5), 10);
+    let p = propose(&mut w, 1, c, removal(5), 10);
     let closes_at = w.clock + 9;
     let y1 = vote(&mut w, 1, c, &p, Choice::Yes);
     let y2 = vote(&mut w, 2, c, &p, Choice::Yes);
@@ -661,7 +660,7 @@ fn a_stolen_key_forking_a_founder_cannot_erase_the_founders_past() {
         &[&leave],
         Body::Propose {
             committee: c,
-            kind: removal(1, 2),
+            kind: removal(2),
             title: "remove 2".into(),
             text: String::new(),
             closes_at: w.clock,

@@ -27,15 +27,15 @@
 //!   rewind.
 //! - Committees where no op can ever be void (no forked author, no removal
 //!   and no removal subject acts there) are projected from checkpoints as
-//!   before; the others ("contested") are refolded over the set with its
-//!   voids ([`fold`]).
+//!   before; the others ("contested") from a checkpoint below their first
+//!   key that may differ between sets, then refolded over the set with its
+//!   own voids ([`fold`]).
 
 mod fold;
 mod voids;
 
 use crate::auth::authorise;
-use crate::body::Ballot;
-use crate::body::Body;
+use crate::body::{Ballot, Body};
 use crate::governance::{Electorate, ProposalResult};
 use crate::layers::{self, KnownVoids, LayerCache, ProposalMeta, SetView, Subset, Verdict};
 use crate::op::{Op, VERSION};
