@@ -194,9 +194,9 @@ impl Naive {
         {
             self.forks.entry(f.author).or_default().insert(f.seq);
         }
-        log.push(o);
-        let ops = &self.ops;
-        log.sort_by_key(|&x| (ops.get(x as usize).map_or(f.seq, |op| op.fields.seq), x));
+        // By (seq, ordinal): the new op has the highest ordinal.
+        let at = log.partition_point(|&x| self.ops[x as usize].fields.seq <= f.seq);
+        log.insert(at, o);
         if validity.is_applied() {
             match &f.body {
                 Body::CreateFederation { .. } => self.founder = Some(f.author),

@@ -39,6 +39,15 @@ fn op_at(w: &World, who: u8, seq: u64, prev: Option<&Op>, deps: &[&Op], body: Bo
     .sign(&key(who))
 }
 
+/// Where `who`'s next op goes, as a second device with the same key sees
+/// it: the seq, the op it follows, and the heads it can cite.
+fn next_place(w: &World, who: u8) -> (u64, Option<Op>, Vec<Op>) {
+    let op_of = |id: &Hash| w.engine.entry(id).unwrap().op.clone();
+    let (seq, prev) = w.engine.next_position(&key(who).public());
+    let heads = w.engine.heads().iter().map(op_of).collect();
+    (seq, prev.as_ref().map(op_of), heads)
+}
+
 /// Delivers a hand-built op to the world and requires its acceptance.
 fn inject(w: &mut World, op: &Op) {
     let report = w.deliver(op);
@@ -425,15 +434,8 @@ fn fork(w: &mut World, who: u8, c: Hash, fork_seq: u64) -> Forked {
             },
         );
     }
-    let (seq, prev) = w.engine.next_position(&author);
+    let (seq, prev, heads) = next_place(w, who);
     assert_eq!(seq, fork_seq);
-    let prev = prev.map(|id| w.engine.entry(&id).unwrap().op.clone());
-    let heads: Vec<Op> = w
-        .engine
-        .heads()
-        .iter()
-        .map(|h| w.engine.entry(h).unwrap().op.clone())
-        .collect();
     let branch_a = op_at(
         w,
         who,
@@ -508,12 +510,7 @@ fn a_fork_at_seq_0_can_only_be_witnessed_by_the_founder() {
                 candidate: key(7).public(),
             },
         );
-        let heads: Vec<Op> = w
-            .engine
-            .heads()
-            .iter()
-            .map(|h| w.engine.entry(h).unwrap().op.clone())
-            .collect();
+        let (_, _, heads) = next_place(&w, 7);
         let join = op_at(&w, 7, 0, None, &refs(&heads), Body::Join { committee: c });
         let other = op_at(
             &w,
@@ -552,14 +549,8 @@ fn a_sybil_vouched_in_on_a_fork_branch_cannot_witness_it() {
     while w.engine.next_position(&author).0 < 5 {
         w.act(3, Body::Profile { name: "3".into() });
     }
-    let (seq, prev) = w.engine.next_position(&author);
-    let prev = w.engine.entry(&prev.unwrap()).unwrap().op.clone();
-    let heads: Vec<Op> = w
-        .engine
-        .heads()
-        .iter()
-        .map(|h| w.engine.entry(h).unwrap().op.clone())
-        .collect();
+    let (seq, prev, heads) = next_place(&w, 3);
+    let prev = prev.unwrap();
     let honest = op_at(&w, 3, seq, Some(&prev), &refs(&heads), report(c, "honest"));
     // The thief's branch vouches a sybil in, and the sybil builds on it.
     let vouch = op_at(
@@ -598,9 +589,8 @@ fn two_conflicting_witnessed_ballots_count_for_nothing() {
     members(&mut w, c, &[2, 4, 3]);
     let p = propose(&mut w, 1, c, ProposalKind::Decision, 1_000);
     let y1 = vote(&mut w, 1, c, &p, Choice::Yes);
-    let author = key(3).public();
-    let (seq, prev) = w.engine.next_position(&author);
-    let prev = w.engine.entry(&prev.unwrap()).unwrap().op.clone();
+    let (seq, prev, _) = next_place(&w, 3);
+    let prev = prev.unwrap();
     let ballot = |choice| Body::Vote {
         committee: c,
         proposal: p.id,
@@ -631,14 +621,8 @@ fn a_stolen_key_forking_a_founder_cannot_erase_the_founders_past() {
     members(&mut w, c, &[2, 3, 4]);
     let r = w.act(2, report(c, "general strike"));
     let founder = key(1).public();
-    let (seq, prev) = w.engine.next_position(&founder);
-    let prev = w.engine.entry(&prev.unwrap()).unwrap().op.clone();
-    let heads: Vec<Op> = w
-        .engine
-        .heads()
-        .iter()
-        .map(|h| w.engine.entry(h).unwrap().op.clone())
-        .collect();
+    let (seq, prev, heads) = next_place(&w, 1);
+    let prev = prev.unwrap();
     // The founder goes on; the thief, with a copy of the key, leaves the
     // committee in the founder's name and proposes to remove member 2.
     let honest = op_at(&w, 1, seq, Some(&prev), &refs(&heads), report(c, "day 2"));

@@ -42,6 +42,30 @@ struct Generator {
 }
 
 impl Generator {
+    /// A federation of [`MEMBERS`] keys (the same in every run) with only
+    /// its genesis, by member 0; `seed` drives the activity.
+    fn new(seed: u64) -> Generator {
+        let keys: Vec<SecretKey> = (0..MEMBERS)
+            .map(|i| {
+                SecretKey::from_bytes(
+                    *blake3::hash(format!("kenes bench member {i}").as_bytes()).as_bytes(),
+                )
+            })
+            .collect();
+        let time = 1_641_081_600_000;
+        let genesis = kenes_core::op::genesis(&keys[0], "bench federation", time);
+        let mut engine = Engine::new(genesis.id);
+        engine.ingest(&[&genesis.bytes], Verify::Trusted);
+        Generator {
+            engine,
+            keys,
+            committees: Vec::new(),
+            rng: SplitMix64(seed),
+            ops: vec![genesis.bytes],
+            time,
+        }
+    }
+
     fn emit(&mut self, who: usize, body: Body) {
         self.time += 1000;
         let op: Op = self.engine.author(&self.keys[who], body, self.time);
@@ -133,25 +157,8 @@ pub fn run(ctx: &Context, cmd: BenchCommand) -> Result<()> {
 
 fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
     ensure!(total >= 5_000, "use at least 5000 ops");
-    let keys: Vec<SecretKey> = (0..MEMBERS)
-        .map(|i| {
-            SecretKey::from_bytes(
-                *blake3::hash(format!("kenes bench member {i}").as_bytes()).as_bytes(),
-            )
-        })
-        .collect();
-    let genesis = kenes_core::op::genesis(&keys[0], "bench federation", 1_641_081_600_000);
-    let federation = genesis.id;
-    let mut engine = Engine::new(federation);
-    engine.ingest(&[&genesis.bytes], Verify::Trusted);
-    let mut g = Generator {
-        engine,
-        keys,
-        committees: Vec::new(),
-        rng: SplitMix64(2022),
-        ops: vec![genesis.bytes.clone()],
-        time: 1_641_081_600_000,
-    };
+    let mut g = Generator::new(2022);
+    let federation = g.engine.federation();
     let bar = progress((total + late) as u64, "building");
     for i in 0..COMMITTEES {
         g.emit(

@@ -5,7 +5,7 @@
 
 use super::{Checkpoint, CommitteeLog, Engine, Entry, ProjectedView};
 use crate::body::{Body, ProposalKind};
-use crate::governance::NoProposals;
+use crate::governance::{FoldContext, NoProposals};
 use crate::layers::{self, LazyVoids, SetView, Subset};
 use crate::op::Op;
 use crate::outcome::{Outcome, VoidReason};
@@ -431,10 +431,7 @@ impl Engine {
             if !layers::folds(op, ord, &view.voids) {
                 continue;
             }
-            match committee.as_mut() {
-                None => committee = Committee::created_by(op),
-                Some(c) => c.apply(op, &view),
-            }
+            fold_into(&mut committee, op, &view);
             since += 1;
             if since >= self.checkpoint_every
                 && let Some(state) = &committee
@@ -512,10 +509,7 @@ impl Engine {
                 continue;
             }
             let op = &self.entries[ord as usize].op;
-            match committee.as_mut() {
-                None => committee = Committee::created_by(op),
-                Some(c) => c.apply(op, &view),
-            }
+            fold_into(&mut committee, op, &view);
         }
         committee.map(Cow::Owned)
     }
@@ -544,10 +538,7 @@ impl Engine {
             if !layers::folds(op, ord, &view.voids) {
                 continue;
             }
-            match committee.as_mut() {
-                None => committee = Committee::created_by(op),
-                Some(c) => c.apply(op, &view),
-            }
+            fold_into(&mut committee, op, &view);
         }
         committee
     }
@@ -567,5 +558,14 @@ impl Engine {
     /// `state(past(X))` for authorisation, for an op with past `set`.
     pub(super) fn projected<'a>(&'a self, set: &'a Subset) -> ProjectedView<'a> {
         ProjectedView { engine: self, set }
+    }
+}
+
+/// Folds `op` into a committee being refolded from its log: its creation
+/// starts it (a void creation leaves nothing to fold into).
+fn fold_into(committee: &mut Option<Committee>, op: &Op, ctx: &impl FoldContext) {
+    match committee {
+        None => *committee = Committee::created_by(op),
+        Some(c) => c.apply(op, ctx),
     }
 }

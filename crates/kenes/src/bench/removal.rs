@@ -17,9 +17,8 @@ use crate::output::{emit, progress};
 use anyhow::{Result, ensure};
 use kenes_core::body::{Ballot, CommitteeKind, Policy, ProposalKind, ReportKind, ReportStatus};
 use kenes_core::op::{UnsignedOp, VERSION};
-use kenes_core::rng::SplitMix64;
 use kenes_core::tally::Choice;
-use kenes_core::{Body, Engine, Hash, Op, PublicKey, SecretKey, Verify};
+use kenes_core::{Body, Engine, Hash, Op, PublicKey, Verify};
 use serde_json::json;
 use std::time::Instant;
 
@@ -222,25 +221,8 @@ pub fn run(ctx: &Context, total: usize, removals: usize, late: usize) -> Result<
         "use at least 20 times --late ops (and --late at least 1000)"
     );
     ensure!(removals >= 2, "use at least 2 removals");
-    let keys: Vec<SecretKey> = (0..MEMBERS)
-        .map(|i| {
-            SecretKey::from_bytes(
-                *blake3::hash(format!("kenes bench member {i}").as_bytes()).as_bytes(),
-            )
-        })
-        .collect();
-    let genesis = kenes_core::op::genesis(&keys[0], "bench federation", 1_641_081_600_000);
-    let federation = genesis.id;
-    let mut engine = Engine::new(federation);
-    engine.ingest(&[&genesis.bytes], Verify::Trusted);
-    let mut g = Generator {
-        engine,
-        keys,
-        committees: Vec::new(),
-        rng: SplitMix64(2011),
-        ops: vec![genesis.bytes.clone()],
-        time: 1_641_081_600_000,
-    };
+    let mut g = Generator::new(2011);
+    let federation = g.engine.federation();
     let bar = progress(total as u64, "building");
     for i in 0..COMMITTEES {
         g.emit(
