@@ -1,0 +1,350 @@
+//! "Who may do what" (§4) and the stateless acceptance checks (§3), read
+//! from the design alone.
+//!
+//! [`authorise`] judges an op's body in `state(past(op))`: that is
+//! `valid(X)`. Rejection reasons use the core's vocabulary; the tests
+//! compare only the class (Rejected) because the design names no order
+//! among the checks.
+
+use crate::model::{SpecState, ballot_fits};
+use kenes_core::body::{Body, CommitteeKind, CouncilScope, ProposalKind};
+use kenes_core::op::{MAX_DEPS, VERSION};
+use kenes_core::{Hash, Op, PublicKey, RejectReason};
+
+/// `valid(X)`: Ok if `op`'s body is authorised in `state` (its past).
+pub fn authorise(
+    op: &Op,
+    state: &SpecState,
+    founder: Option<PublicKey>,
+) -> Result<(), RejectReason> {
+    let author = op.fields.author;
+    let committee = |id: &Hash| {
+        state
+            .committees
+            .get(id)
+            .ok_or(RejectReason::NoSuchCommittee)
+    };
+    match &op.fields.body {
+        Body::CreateFederation { .. } => Err(RejectReason::GenesisOnly),
+        Body::Profile { .. } | Body::Unknown { .. } => Ok(()),
+        Body::CreateCommittee { .. } => {
+            if state.is_federation_member(&author, founder) {
+                Ok(())
+            } else {
+                Err(RejectReason::NotFederationMember)
+            }
+        }
+        Body::Vouch {
+            committee: id,
+            candidate,
+        } => {
+            let c = committee(id)?;
+            if c.is_council {
+                Err(RejectReason::CouncilMembershipIsBySeats)
+            } else if !c.members.contains(&author) {
+                Err(RejectReason::NotMember)
+            } else if c.members.contains(candidate) {
+                Err(RejectReason::AlreadyMember)
+            } else if c
+                .candidates
+                .get(candidate)
+                .is_some_and(|vouchers| vouchers.contains_key(&author))
+            {
+                Err(RejectReason::AlreadyVouched)
+            } else {
+                Ok(())
+            }
+        }
+        Body::Join { committee: id } => {
+            let c = committee(id)?;
+            let have = c.candidates.get(&author).map_or(0, |v| v.len());
+            let need = c.vouches_needed();
+            if c.is_council {
+                Err(RejectReason::CouncilMembershipIsBySeats)
+            } else if c.members.contains(&author) {
+                Err(RejectReason::AlreadyMember)
+            } else if have < need {
+                Err(RejectReason::NotEnoughVouches {
+                    have: have as u32,
+                    need: need as u32,
+                })
+            } else {
+                Ok(())
+            }
+        }
+        Body::Leave { committee: id } => {
+            let c = committee(id)?;
+            if c.is_council {
+                Err(RejectReason::CouncilMembershipIsBySeats)
+            } else if !c.members.contains(&author) {
+                Err(RejectReason::NotMember)
+            } else {
+                Ok(())
+            }
+        }
+        Body::Propose {
+            committee: id,
+            kind,
+            ..
+        } => {
+            committee(id)?;
+            if !state.may_act(id, &author) {
+                return Err(RejectReason::NotMember);
+            }
+            authorise_proposal(state, id, kind)
+        }
+        Body::Vote {
+            committee: id,
+            proposal,
+            ballot,
+        } => {
+            let c = committee(id)?;
+            let record = c
+                .proposals
+                .get(proposal)
+                .ok_or(RejectReason::NoSuchProposal)?;
+            if !state.may_act(id, &author) {
+                Err(RejectReason::NotMember)
+            } else if !ballot_fits(&record.kind, ballot) {
+                Err(RejectReason::WrongBallot)
+            } else {
+                Ok(())
+            }
+        }
+        Body::Close {
+            committee: id,
+            proposal,
+        } => {
+            let c = committee(id)?;
+            let record = c
+                .proposals
+                .get(proposal)
+                .ok_or(RejectReason::NoSuchProposal)?;
+            if record.proposer == author {
+                Ok(())
+            } else if !state.may_act(id, &author) {
+                Err(RejectReason::NotMember)
+            } else if op.fields.time < record.closes_at {
+                Err(RejectReason::TooEarly)
+            } else {
+                Ok(())
+            }
+        }
+        Body::Demand { committee: id, .. } | Body::Report { committee: id, .. } => {
+            committee(id)?;
+            if state.may_act(id, &author) {
+                Ok(())
+            } else {
+                Err(RejectReason::NotMember)
+            }
+        }
+        Body::Support {
+            committee: id,
+            demand,
+        } => {
+            let c = committee(id)?;
+            let supporters = c.demands.get(demand).ok_or(RejectReason::NoSuchDemand)?;
+            if !state.is_federation_member(&author, founder) {
+                Err(RejectReason::NotFederationMember)
+            } else if supporters.contains(&author) {
+                Err(RejectReason::AlreadySupported)
+            } else {
+                Ok(())
+            }
+        }
+        Body::UpdateReport {
+            committee: id,
+            report,
+            ..
+        } => {
+            let c = committee(id)?;
+            if !c.reports.contains_key(report) {
+                Err(RejectReason::NoSuchReport)
+            } else if !state.may_act(id, &author) {
+                Err(RejectReason::NotMember)
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
+fn authorise_proposal(
+    state: &SpecState,
+    id: &Hash,
+    kind: &ProposalKind,
+) -> Result<(), RejectReason> {
+    let Some(c) = state.committees.get(id) else {
+        return Err(RejectReason::NoSuchCommittee);
+    };
+    let council = |k: &Hash| {
+        state
+            .committees
+            .get(k)
+            .filter(|k_committee| k_committee.is_council && k != id)
+            .ok_or(RejectReason::NotACouncil)
+    };
+    match kind {
+        ProposalKind::Decision | ProposalKind::Statement { .. } => Ok(()),
+        ProposalKind::PolicyChange { .. } => Ok(()),
+        ProposalKind::Election {
+            council: k,
+            candidates,
+            ..
+        } => {
+            let k_committee = council(k)?;
+            if !k_committee.affiliates.contains(id) {
+                Err(RejectReason::NotAffiliated)
+            } else if candidates.is_empty() || candidates.iter().any(|m| !c.members.contains(m)) {
+                Err(RejectReason::CandidateNotMember)
+            } else {
+                Ok(())
+            }
+        }
+        ProposalKind::Recall {
+            council: k,
+            delegate,
+        } => {
+            let k_committee = council(k)?;
+            if state
+                .standing_seats(k_committee)
+                .get(id)
+                .is_some_and(|delegates| delegates.contains(delegate))
+            {
+                Ok(())
+            } else {
+                Err(RejectReason::NotSeated)
+            }
+        }
+        ProposalKind::Mandate {
+            council_proposal, ..
+        } => {
+            let owner = state
+                .committees
+                .iter()
+                .find(|(_, k)| k.is_council && k.proposals.contains_key(council_proposal));
+            match owner {
+                None => Err(RejectReason::NoSuchProposal),
+                Some((_, k)) if !k.affiliates.contains(id) => Err(RejectReason::NotAffiliated),
+                Some(_) => Ok(()),
+            }
+        }
+        ProposalKind::Affiliate { council: k } => {
+            let k_committee = council(k)?;
+            if k_committee.affiliates.contains(id) {
+                Err(RejectReason::AlreadyAffiliated)
+            } else if state.affiliation_would_cycle(id, k) {
+                // Affiliation is a DAG: a council cannot affiliate to one of
+                // its own (transitive) affiliates.
+                Err(RejectReason::NotACouncil)
+            } else {
+                Ok(())
+            }
+        }
+        ProposalKind::AcceptAffiliation { committee: d } => {
+            if !c.is_council {
+                return Err(RejectReason::NotACouncil);
+            }
+            let requested = state
+                .committees
+                .get(d)
+                .is_some_and(|d_committee| d_committee.affiliation_requests.contains(id));
+            if !requested {
+                Err(RejectReason::NoAffiliationRequest)
+            } else if c.affiliates.contains(d) {
+                Err(RejectReason::AlreadyAffiliated)
+            } else if state.affiliation_would_cycle(d, id) {
+                Err(RejectReason::NotACouncil)
+            } else {
+                Ok(())
+            }
+        }
+        ProposalKind::RemoveMember { member } => {
+            if c.members.contains(member) {
+                Ok(())
+            } else {
+                Err(RejectReason::SubjectNotMember)
+            }
+        }
+        ProposalKind::AdoptDemand { demand } => {
+            if !state.demand_exists(demand) {
+                Err(RejectReason::NoSuchDemand)
+            } else if c.adopted.contains(demand) {
+                Err(RejectReason::AlreadyAdopted)
+            } else {
+                Ok(())
+            }
+        }
+        ProposalKind::MergeDemands { from, into } => {
+            if !c.is_council {
+                Err(RejectReason::NotACouncil)
+            } else if !state.demand_exists(from) || !state.demand_exists(into) {
+                Err(RejectReason::NoSuchDemand)
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
+fn name_ok(name: &str) -> bool {
+    (1..=200).contains(&name.len()) && !name.chars().any(char::is_control)
+}
+
+fn area_ok(area: &str) -> bool {
+    !area.is_empty() && area.split('/').all(|segment| !segment.is_empty())
+}
+
+/// The stateless acceptance checks (§3 and the project's decisions): a
+/// signed, canonical op by a key that is not of small order, with a well
+/// formed envelope and body. Signature and key checks use the core's
+/// `keys` module (the signing primitives, not the engine's logic).
+pub fn stateless_ok(op: &Op) -> bool {
+    let fields = &op.fields;
+    let decoded_same = Op::decode(&op.bytes).is_ok_and(|again| again == *op);
+    let key_ok = !kenes_core::keys::is_small_order(&fields.author);
+    let sig_ok = kenes_core::keys::verify(&fields.author, op.signed_message(), &op.sig);
+    let prev_ok = fields.prev.is_some() == (fields.seq > 0);
+    let deps_ok = fields.deps.len() <= MAX_DEPS
+        && fields.deps.windows(2).all(|pair| pair[0] < pair[1])
+        && fields.prev.is_none_or(|prev| !fields.deps.contains(&prev));
+    let genesis_shape = matches!(fields.body, Body::CreateFederation { .. })
+        && fields.seq == 0
+        && fields.prev.is_none()
+        && fields.deps.is_empty();
+    let has_parent = fields.prev.is_some() || !fields.deps.is_empty();
+    let genesis_ok = if genesis_shape {
+        fields.federation == Hash::ZERO && fields.lamport == 0
+    } else {
+        has_parent
+    };
+    decoded_same && key_ok && sig_ok && prev_ok && deps_ok && genesis_ok && body_ok(op)
+}
+
+fn body_ok(op: &Op) -> bool {
+    if op.fields.version != VERSION {
+        return true;
+    }
+    match &op.fields.body {
+        Body::CreateFederation { name } | Body::Profile { name } => name_ok(name),
+        Body::CreateCommittee { name, kind, policy } => {
+            let kind_ok = match kind {
+                CommitteeKind::Territorial { area } => area_ok(area),
+                CommitteeKind::Production { area, .. } => area_ok(area),
+                CommitteeKind::Council {
+                    scope: CouncilScope::Area(area),
+                } => area_ok(area),
+                CommitteeKind::Council {
+                    scope: CouncilScope::Industry(_),
+                }
+                | CommitteeKind::Advisory => true,
+            };
+            name_ok(name) && kind_ok && policy.vouches_required >= 1 && policy.quorum.is_fraction()
+        }
+        Body::Propose {
+            kind: ProposalKind::PolicyChange { policy },
+            ..
+        } => policy.vouches_required >= 1 && policy.quorum.is_fraction(),
+        _ => true,
+    }
+}
