@@ -3,7 +3,8 @@
 //! through a [`PastView`], never the state at X's fold position.
 
 use crate::body::{Ballot, Body, ProposalKind};
-use crate::governance::Electorate;
+use crate::governance::{Electorate, ProposalStatus};
+use crate::tally::Choice;
 use crate::op::Op;
 use crate::outcome::RejectReason;
 use crate::state::{Committee, PastView};
@@ -95,6 +96,15 @@ pub fn authorise(past: &impl PastView, op: &Op) -> Result<(), RejectReason> {
             let election = matches!(p.kind, ProposalKind::Election { .. });
             if election != matches!(ballot, Ballot::Ranking(_)) {
                 return Err(RejectReason::WrongBallot);
+            }
+            // Ballots that can never count are refused, not applied: one
+            // cast after a close the voter had seen (K(P) cannot hold it),
+            // and a block where blocks mean nothing.
+            if matches!(p.status, ProposalStatus::Closed(_)) {
+                return Err(RejectReason::ProposalClosed);
+            }
+            if *ballot == Ballot::Choice(Choice::Block) && !c.policy.consensus {
+                return Err(RejectReason::BlockOutsideConsensus);
             }
             Ok(())
         }
@@ -246,6 +256,9 @@ fn authorise_kind(
             if !asking.affiliation_requests.contains(&c.id) {
                 return Err(RejectReason::NoAffiliationRequest);
             }
+            if affiliated_upwards(past, c, committee) {
+                return Err(RejectReason::AffiliationCycle);
+            }
             Ok(())
         }
         ProposalKind::Mandate {
@@ -281,4 +294,32 @@ fn authorise_kind(
             Ok(())
         }
     }
+}
+
+/// True if `council` is affiliated, directly or through other councils, to
+/// `target` in the past: accepting `target` into `council` would then
+/// close a cycle, and affiliation must stay a DAG.
+fn affiliated_upwards(past: &impl PastView, council: &Committee, target: &Hash) -> bool {
+    let mut seen: std::collections::BTreeSet<Hash> = std::collections::BTreeSet::new();
+    let mut stack: Vec<(Hash, Vec<Hash>)> = vec![(
+        council.id,
+        council.affiliation_requests.iter().copied().collect(),
+    )];
+    while let Some((below, above)) = stack.pop() {
+        for k in above {
+            let Some(k) = past.committee(&k) else {
+                continue;
+            };
+            if !k.affiliates.contains(&below) {
+                continue;
+            }
+            if k.id == *target {
+                return true;
+            }
+            if seen.insert(k.id) {
+                stack.push((k.id, k.affiliation_requests.iter().copied().collect()));
+            }
+        }
+    }
+    false
 }

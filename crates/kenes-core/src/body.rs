@@ -790,6 +790,45 @@ impl Body {
         }
     }
 
+    /// Every committee, proposal, demand or report this body names: what
+    /// the scope of a committee (DESIGN §4, "Strong removal") is read from.
+    pub fn named(&self) -> Vec<Hash> {
+        let mut named: Vec<Hash> = self.committee().into_iter().collect();
+        match self {
+            Body::Propose { kind, .. } => match kind {
+                ProposalKind::Election { council, .. }
+                | ProposalKind::Recall { council, .. }
+                | ProposalKind::Affiliate { council } => named.push(*council),
+                ProposalKind::Mandate {
+                    council_proposal, ..
+                } => named.push(*council_proposal),
+                ProposalKind::AcceptAffiliation { committee } => named.push(*committee),
+                ProposalKind::AdoptDemand { demand } => named.push(*demand),
+                ProposalKind::MergeDemands { from, into } => named.extend([*from, *into]),
+                ProposalKind::Decision
+                | ProposalKind::PolicyChange { .. }
+                | ProposalKind::RemoveMember { .. }
+                | ProposalKind::Statement { .. } => {}
+            },
+            Body::Vote { proposal, .. } | Body::Close { proposal, .. } => named.push(*proposal),
+            Body::Support { demand, .. } => named.push(*demand),
+            Body::UpdateReport { report, .. } => named.push(*report),
+            _ => {}
+        }
+        named
+    }
+
+    /// The committee an op that creates a proposal, demand or report puts
+    /// it in: whose scope an op naming that proposal, demand or report is in.
+    pub fn owning_committee(&self) -> Option<Hash> {
+        match self {
+            Body::Propose { committee, .. }
+            | Body::Demand { committee, .. }
+            | Body::Report { committee, .. } => Some(*committee),
+            _ => None,
+        }
+    }
+
     /// A short lowercase name of the kind, for logs.
     pub fn label(&self) -> &'static str {
         match self {

@@ -33,7 +33,7 @@ pub struct Electorate {
 impl Electorate {
     /// E(P) for a proposal of `kind` in `committee` as it stands in the
     /// proposal's past: a committee's members, or a council's seats (its
-    /// convenor while it has no seats), never the subject of a removal or
+    /// convenor before any seat was filled), never the subject of a removal or
     /// recall.
     pub fn of(past: &impl PastView, committee: &Committee, kind: &ProposalKind) -> Electorate {
         let subject = kind.subject();
@@ -56,7 +56,7 @@ impl Electorate {
 
     /// True if `key` may propose, vote or close in `committee` as it stands
     /// in the past: a member; in a council, a seated delegate, or its
-    /// convenor while it has no seats.
+    /// convenor before any seat was filled.
     pub fn may_act(past: &impl PastView, committee: &Committee, key: &PublicKey) -> bool {
         if committee.kind.is_council() {
             council_voters(past, committee).contains_key(key)
@@ -68,8 +68,9 @@ impl Electorate {
 
 /// A council's seats that stand in the past (the delegate is still a member
 /// of the committee that elected them), and their weights by the council's
-/// policy; summed per delegate. While no seat stands (before the first
-/// election, or after every seat ended): the convenor alone.
+/// policy; summed per delegate. Before any seat was ever filled: the
+/// convenor alone. After every seat ended: nobody, until an affiliate
+/// elects a delegate.
 pub fn council_voters(past: &impl PastView, council: &Committee) -> BTreeMap<PublicKey, u128> {
     let mut seats: Vec<(PublicKey, u64, u64)> = Vec::new();
     for (committee, delegates) in &council.seats {
@@ -127,18 +128,7 @@ pub fn tally<'a>(
     closes_at: u64,
     votes: impl IntoIterator<Item = CastVote<'a>>,
 ) -> ProposalResult {
-    let mut latest: BTreeMap<PublicKey, ((u64, Hash), &Ballot)> = BTreeMap::new();
-    for vote in votes {
-        if vote.time > closes_at || !electorate.voters.contains_key(&vote.voter) {
-            continue;
-        }
-        let newer = latest
-            .get(&vote.voter)
-            .is_none_or(|(position, _)| *position < vote.position);
-        if newer {
-            latest.insert(vote.voter, (vote.position, vote.ballot));
-        }
-    }
+    let latest = counted_ballots(electorate, closes_at, votes);
     let mut count = DecisionCount {
         electorate: electorate.total,
         ..DecisionCount::default()
@@ -191,6 +181,28 @@ pub fn tally<'a>(
         failure,
         elected: Vec::new(),
     }
+}
+
+/// The ballot that counts for each voter of E(P) among `votes`: the one
+/// with the highest `(seq, id)` whose time is not after `closes_at`.
+pub fn counted_ballots<'a>(
+    electorate: &Electorate,
+    closes_at: u64,
+    votes: impl IntoIterator<Item = CastVote<'a>>,
+) -> BTreeMap<PublicKey, ((u64, Hash), &'a Ballot)> {
+    let mut latest: BTreeMap<PublicKey, ((u64, Hash), &Ballot)> = BTreeMap::new();
+    for vote in votes {
+        if vote.time > closes_at || !electorate.voters.contains_key(&vote.voter) {
+            continue;
+        }
+        let newer = latest
+            .get(&vote.voter)
+            .is_none_or(|(position, _)| *position < vote.position);
+        if newer {
+            latest.insert(vote.voter, (vote.position, vote.ballot));
+        }
+    }
+    latest
 }
 
 /// The result of a count.

@@ -24,10 +24,13 @@
 //!   accepted removal" reads the removals of the same committee accepted so
 //!   far, which keeps the definition well-founded.
 
-use crate::body::{Body, ProposalKind};
+use crate::body::{Ballot, Body, ProposalKind};
+use crate::tally::Choice;
 use crate::governance::{self, CastVote, Closing, Electorate, FoldContext, ProposalResult};
 use crate::op::Op;
 use crate::outcome::VoidReason;
+use crate::state::Committee;
+use std::borrow::Cow;
 use crate::tally::Failure;
 use crate::types::{Hash, PublicKey};
 use crate::unseen::Unseen;
@@ -68,6 +71,10 @@ pub struct Verdict {
     /// Whether the first counting close alone passed: an outcome that
     /// changed after closing is an alert.
     pub first_only_passed: bool,
+    /// Closed in the set: accepted, or not accepted with a counting close
+    /// that is not void under the accepted removals. A removal whose every
+    /// close is void stays open (DESIGN §4, "The counted cut").
+    pub closed: bool,
 }
 
 /// One committee's removal layer in one set.
@@ -169,6 +176,16 @@ pub trait Dag {
     fn is_member_in(&self, s: &Subset, key: &PublicKey) -> bool;
     /// `key` holds a seat for `committee` in `council` in `state(s)`.
     fn seated_for(&self, s: &Subset, council: &Hash, committee: &Hash, key: &PublicKey) -> bool;
+    /// Committee `c` as it stands in `state(s)`.
+    fn committee_in(&self, s: &Subset, c: &Hash) -> Option<Cow<'_, Committee>>;
+    /// Valid vouches for `candidate`, in acceptance order.
+    fn vouches_for(&self, candidate: &PublicKey) -> &[u32];
+    /// False only if no op of `author` can be void in any set: the author
+    /// never forked, is no removal's subject, and no vouch for them was
+    /// made by such an author (transitively).
+    fn may_be_void(&self, author: &PublicKey) -> bool;
+    /// Every author for whom [`Dag::may_be_void`] holds.
+    fn void_candidates(&self) -> Vec<PublicKey>;
     /// The memos.
     fn cache(&self) -> &LayerCache;
 }
@@ -222,12 +239,14 @@ impl SetVoids for KnownVoids<'_> {
 }
 
 /// True if `o` takes part in the fold of a set: Applied, or a close that
-/// counts although RemovalVoid (a close counts unless ForkVoid, and a
-/// close has no effect but its proposal's closing).
+/// counts although void by a removal or a void vouch (a close counts
+/// unless ForkVoid, and a close has no effect but its proposal's closing).
 pub fn folds<V: SetVoids + ?Sized>(op: &Op, o: u32, voids: &V) -> bool {
     match voids.void(o) {
         None => true,
-        Some(VoidReason::Removal { .. }) => matches!(op.fields.body, Body::Close { .. }),
+        Some(VoidReason::Removal { .. } | VoidReason::VoidVouch { .. }) => {
+            matches!(op.fields.body, Body::Close { .. })
+        }
         Some(VoidReason::Fork { .. }) => false,
     }
 }
@@ -386,6 +405,22 @@ pub fn count_in<D: Dag + ?Sized>(
     k: &Subset,
     voided: &dyn Fn(u32) -> bool,
 ) -> ProposalResult {
+    governance::tally(
+        &meta.electorate,
+        &meta.kind,
+        meta.closes_at,
+        cast_in(d, p, k, voided),
+    )
+}
+
+/// P's valid votes in the cut `k` that `voided` does not void, less
+/// conflicting witnessed ballots, as the count reads them.
+fn cast_in<'d, D: Dag + ?Sized>(
+    d: &'d D,
+    p: &Hash,
+    k: &Subset,
+    voided: &dyn Fn(u32) -> bool,
+) -> Vec<CastVote<'d>> {
     let votes: Vec<u32> = d
         .votes_of(p)
         .iter()
@@ -405,7 +440,7 @@ pub fn count_in<D: Dag + ?Sized>(
                 .iter()
                 .any(|&w| w != v && !d.in_past(w, v) && !d.in_past(v, w))
     };
-    let cast = votes
+    votes
         .iter()
         .copied()
         .filter(|&v| !conflicting(v))
@@ -420,8 +455,50 @@ pub fn count_in<D: Dag + ?Sized>(
                 }),
                 _ => None,
             }
-        });
-    governance::tally(&meta.electorate, &meta.kind, meta.closes_at, cast)
+        })
+        .collect()
+}
+
+/// The settled yes weight of removal `p` (DESIGN §4, "The removal
+/// layer"): the weight of its counted yes ballots (in K(P), with
+/// Void(K(P))) whose voters were members of C in `state(G(P))`, where G(P)
+/// is past(P) intersected with past(Q) for every removal Q of C in `s`
+/// concurrent with P. Members recruited on one side of a partition do not
+/// weigh in the dispute.
+fn settled_yes<D: Dag + ?Sized>(
+    d: &D,
+    s: &Subset,
+    p: u32,
+    meta: &ProposalMeta,
+    k: &Subset,
+    yes: u128,
+) -> u128 {
+    let concurrent: Vec<u32> = d
+        .removals_in(&meta.committee)
+        .iter()
+        .copied()
+        .filter(|&q| q != p && contains(s, q) && !d.in_past(q, p) && !d.in_past(p, q))
+        .filter(|&q| fork_void(d, s, q).is_none())
+        .collect();
+    if concurrent.is_empty() {
+        // G(P) = past(P): every voter of E(P) was a member there.
+        return yes;
+    }
+    let g = concurrent
+        .iter()
+        .fold(d.past(p), |g, &q| g.union(&d.past(q)));
+    let Some(settled) = d.committee_in(&g, &meta.committee) else {
+        return 0;
+    };
+    let id = d.op(p).id;
+    let cast = cast_in(d, &id, k, &|v| void(d, k, v).is_some());
+    governance::counted_ballots(&meta.electorate, meta.closes_at, cast)
+        .into_iter()
+        .filter(|(voter, (_, ballot))| {
+            **ballot == Ballot::Choice(Choice::Yes) && settled.members.contains(voter)
+        })
+        .map(|(voter, _)| meta.electorate.voters.get(&voter).copied().unwrap_or(0))
+        .sum()
 }
 
 /// The removal layer of `committee` in `s` (memoised).
@@ -458,6 +535,10 @@ fn compute_layer<D: Dag + ?Sized>(d: &D, s: &Subset, committee: &Hash) -> Remova
     let mut layer = RemovalLayer::default();
     let mut candidates = Vec::new();
     let fork_voided = |o: u32| fork_void(d, s, o).is_some();
+    // A committee whose creation is void does not exist in the set.
+    if d.ordinal(committee).is_some_and(fork_voided) {
+        return layer;
+    }
     for &p in d.removals_in(committee) {
         if !contains(s, p) || fork_voided(p) {
             continue;
@@ -474,7 +555,7 @@ fn compute_layer<D: Dag + ?Sized>(d: &D, s: &Subset, committee: &Hash) -> Remova
         if result.passed() {
             candidates.push(Candidate {
                 p,
-                yes: result.count.yes,
+                yes: settled_yes(d, s, p, meta, &k, result.count.yes),
                 first_id: d.op(first).id,
                 closes,
                 k,
@@ -486,6 +567,7 @@ fn compute_layer<D: Dag + ?Sized>(d: &D, s: &Subset, committee: &Hash) -> Remova
                 result,
                 accepted: false,
                 first_only_passed,
+                closed: true,
             },
         );
     }
@@ -494,32 +576,30 @@ fn compute_layer<D: Dag + ?Sized>(d: &D, s: &Subset, committee: &Hash) -> Remova
         let id = d.op(c.p).id;
         let Some(meta) = d.meta(&id) else { continue };
         let accepted = &layer.accepted;
-        let removed = |o: u32| rv_under(d, s, accepted, o).is_some();
-        // Only ops by the subjects of removals accepted so far can be
-        // RemovalVoid under them: without such ops the recount is the count.
-        let subjects: Vec<PublicKey> = accepted
-            .iter()
-            .filter_map(|(q, _)| d.meta(&d.op(*q).id).and_then(|m| m.kind.subject()))
-            .collect();
-        let by_subject = |o: u32| subjects.contains(&d.op(o).fields.author);
-        let untouched = !by_subject(c.p)
-            && !c.closes.iter().any(|&x| by_subject(x))
+        let removed = |o: u32| void_under(d, s, committee, accepted, o).is_some();
+        // Only ops by authors who may be void (subjects of removals, forked
+        // authors, their dependants) can be void under the removals
+        // accepted so far: without such ops the recount is the count.
+        let by_suspect = |o: u32| {
+            !accepted.is_empty() && d.may_be_void(&d.op(o).fields.author)
+        };
+        let untouched = !by_suspect(c.p)
+            && !c.closes.iter().any(|&x| by_suspect(x))
             && !d
                 .votes_of(&id)
                 .iter()
-                .any(|&v| contains(&c.k, v) && by_subject(v));
+                .any(|&v| contains(&c.k, v) && by_suspect(v));
+        // The recount keeps the cut K(P): a close that is void still
+        // widens it (it can only add ballots). P is closed only while one
+        // of its counting closes is not void.
         let recount = if untouched {
             layer.verdicts.get(&c.p).map(|v| v.result.clone())
-        } else if removed(c.p) {
+        } else if removed(c.p) || c.closes.iter().all(|&x| removed(x)) {
             None
         } else {
-            let closes: Vec<u32> = c.closes.iter().copied().filter(|&x| !removed(x)).collect();
-            (!closes.is_empty()).then(|| {
-                let k = cut(d, &closes);
-                count_in(d, meta, &id, &k, &|v| {
-                    void(d, &k, v).is_some() || removed(v)
-                })
-            })
+            Some(count_in(d, meta, &id, &c.k, &|v| {
+                void(d, &c.k, v).is_some() || removed(v)
+            }))
         };
         let verdict = layer
             .verdicts
@@ -537,6 +617,19 @@ fn compute_layer<D: Dag + ?Sized>(d: &D, s: &Subset, committee: &Hash) -> Remova
                 verdict.result = result;
             }
         }
+    }
+    // A removal the layer did not accept is closed only by a counting
+    // close that is not void under the accepted removals. (An accepted one
+    // had such a close when its turn came, and the layer's order decides.)
+    let accepted = &layer.accepted;
+    for (&p, verdict) in layer.verdicts.iter_mut() {
+        if verdict.accepted {
+            continue;
+        }
+        let id = d.op(p).id;
+        verdict.closed = counting_closes(d, s, &id, fork_voided)
+            .iter()
+            .any(|&x| void_under(d, s, committee, accepted, x).is_none());
     }
     layer
 }
@@ -614,17 +707,42 @@ pub fn rv_under<D: Dag + ?Sized>(
     None
 }
 
-/// The scope of C: ops naming C, its proposals or demands, and council ops
-/// `member` casts through a seat held for C.
+/// The scope of C: ops naming C, its proposals or demands (adoptions and
+/// merges elsewhere included), and council ops `member` casts through a
+/// seat held for C.
 pub fn in_scope<D: Dag + ?Sized>(d: &D, x: u32, committee: &Hash, member: &PublicKey) -> bool {
-    match d.op(x).fields.body.committee() {
-        Some(c) if c == *committee => true,
+    let body = &d.op(x).fields.body;
+    let names_c = body.named().iter().any(|h| {
+        h == committee
+            || d.ordinal(h)
+                .is_some_and(|o| d.op(o).fields.body.owning_committee() == Some(*committee))
+    });
+    if names_c {
+        return true;
+    }
+    match body.committee() {
         Some(council) if d.is_council(&council) => {
             d.seated_for(&d.past(x), &council, committee, member)
         }
-        Some(_) => false,
-        None => false,
+        _ => false,
     }
+}
+
+/// The first op of `member`'s chain in the scope of `committee` that has
+/// `x` in its past: where sparing is judged.
+fn first_in_scope_after<D: Dag + ?Sized>(
+    d: &D,
+    chain: &Chain<'_>,
+    x: u32,
+    committee: &Hash,
+    member: &PublicKey,
+) -> Option<u32> {
+    let ops = chain.ops();
+    let from = ops.partition_point(|&o| !d.in_past(x, o));
+    ops[from..]
+        .iter()
+        .copied()
+        .find(|&o| in_scope(d, o, committee, member))
 }
 
 /// Sparing: some other member of E(P) in good standing acted on `x` before
@@ -642,19 +760,163 @@ fn spared<D: Dag + ?Sized>(
         if Some(*member) == subject {
             return false;
         }
-        let Some(w) = first_after(d, &chain(d, s, member), x) else {
+        let chain = chain(d, s, member);
+        let Some(w) = first_in_scope_after(d, &chain, x, &meta.committee, member) else {
             return false;
         };
         !passed_in(d, &d.past(w), p) && rv_under(d, s, accepted, w).is_none()
     })
 }
 
+/// Why `x` is void under one committee's accepted removals (`accepted`,
+/// so far in the layer's order): ForkVoid, RemovalVoid under them, or a
+/// membership of C resting on a vouch void under them (Dependants).
+pub fn void_under<D: Dag + ?Sized>(
+    d: &D,
+    s: &Subset,
+    committee: &Hash,
+    accepted: &[(u32, Subset)],
+    x: u32,
+) -> Option<VoidReason> {
+    if let Some(reason) = fork_void(d, s, x) {
+        return Some(reason);
+    }
+    if let Some(p) = rv_under(d, s, accepted, x) {
+        return Some(VoidReason::Removal {
+            proposal: d.op(p).id,
+        });
+    }
+    dependant_void(d, s, committee, accepted, x).map(|j| VoidReason::VoidVouch { join: d.op(j).id })
+}
+
+fn is_join_of(op: &Op, committee: &Hash) -> bool {
+    matches!(&op.fields.body, Body::Join { committee: c } if c == committee)
+}
+
+/// Dependants (DESIGN §4): the join of `committee` by `x`'s author whose
+/// span holds `x`, if that join no longer has enough vouches once ops void
+/// under `accepted` are taken out, and `x` (in C's scope, from the join
+/// on) is not spared.
+pub fn dependant_void<D: Dag + ?Sized>(
+    d: &D,
+    s: &Subset,
+    committee: &Hash,
+    accepted: &[(u32, Subset)],
+    x: u32,
+) -> Option<u32> {
+    let op = d.op(x);
+    let author = op.fields.author;
+    if !d.may_be_void(&author) {
+        return None;
+    }
+    // The author's latest valid join of C at or below x's seq, in the set.
+    let j = d
+        .log_of(&author)
+        .iter()
+        .copied()
+        .filter(|&o| contains(s, o) && d.valid(o) && d.op(o).fields.seq <= op.fields.seq)
+        .filter(|&o| is_join_of(d.op(o), committee))
+        .max_by_key(|&o| (d.op(o).fields.seq, o))?;
+    if x != j && !in_scope(d, x, committee, &author) {
+        return None;
+    }
+    let voided = |v: u32| void_under(d, s, committee, accepted, v).is_some();
+    if !lacks_vouches(d, j, &voided) || dependant_spared(d, s, committee, accepted, j, x) {
+        return None;
+    }
+    Some(j)
+}
+
+/// True if join `j` has fewer vouches than it needed once the vouches
+/// `voided` holds are taken out. The need and the vouchers are read in
+/// `state(past(J))`; only the void vouches go (see docs/DESIGN.md).
+fn lacks_vouches<D: Dag + ?Sized>(d: &D, j: u32, voided: &dyn Fn(u32) -> bool) -> bool {
+    let op = d.op(j);
+    let Body::Join { committee } = &op.fields.body else {
+        return false;
+    };
+    let author = op.fields.author;
+    let relevant: Vec<u32> = d
+        .vouches_for(&author)
+        .iter()
+        .copied()
+        .filter(|&v| d.in_past(v, j))
+        .filter(|&v| matches!(&d.op(v).fields.body, Body::Vouch { committee: c, .. } if c == committee))
+        .collect();
+    // Only a vouch by an author who may be void can be void.
+    if !relevant
+        .iter()
+        .any(|&v| d.may_be_void(&d.op(v).fields.author))
+    {
+        return false;
+    }
+    let past = d.past(j);
+    let Some(c) = d.committee_in(&past, committee) else {
+        return false;
+    };
+    let Some(vouchers) = c.candidates.get(&author) else {
+        return false;
+    };
+    // A join consumes the vouches before it: count those after the
+    // author's previous join in past(J).
+    let since = d
+        .log_of(&author)
+        .iter()
+        .copied()
+        .filter(|&o| d.in_past(o, j) && d.valid(o) && is_join_of(d.op(o), committee))
+        .map(|o| d.op(o).order_key())
+        .max();
+    let sound: BTreeSet<PublicKey> = relevant
+        .iter()
+        .copied()
+        .filter(|&v| since.is_none_or(|k| d.op(v).order_key() > k))
+        .filter(|&v| vouchers.contains(&d.op(v).fields.author))
+        .filter(|&v| !voided(v))
+        .map(|v| d.op(v).fields.author)
+        .collect();
+    (sound.len() as u64) < u64::from(c.vouches_needed())
+}
+
+/// Sparing for a dependant's op `x` (from join `j` on): some other member
+/// of C in `state(past(J))` in good standing has `x` in the past of their
+/// first op in C's scope after it, and J still had its vouches there.
+fn dependant_spared<D: Dag + ?Sized>(
+    d: &D,
+    s: &Subset,
+    committee: &Hash,
+    accepted: &[(u32, Subset)],
+    j: u32,
+    x: u32,
+) -> bool {
+    let author = d.op(x).fields.author;
+    let Some(c) = d.committee_in(&d.past(j), committee) else {
+        return false;
+    };
+    c.members.iter().any(|member| {
+        if *member == author {
+            return false;
+        }
+        let chain = chain(d, s, member);
+        let Some(w) = first_in_scope_after(d, &chain, x, committee, member) else {
+            return false;
+        };
+        if rv_under(d, s, accepted, w).is_some() {
+            return false;
+        }
+        let seen = d.past(w);
+        let accepted_then = removal_layer(d, &seen, committee);
+        !lacks_vouches(d, j, &|v| {
+            void_under(d, &seen, committee, &accepted_then.accepted, v).is_some()
+        })
+    })
+}
+
 /// Why `x` is void in `s` (memoised): ForkVoid first, then RemovalVoid
 /// under each committee's accepted removals of its author.
 pub fn void<D: Dag + ?Sized>(d: &D, s: &Subset, x: u32) -> Option<VoidReason> {
-    // Only forked authors and removal subjects have void ops.
-    let author = &d.op(x).fields.author;
-    if d.fork_seqs(author).is_none() && d.removals_against(author).is_empty() {
+    // Only forked authors, removal subjects and their dependants have
+    // void ops.
+    if !d.may_be_void(&d.op(x).fields.author) {
         return None;
     }
     if let Some(known) = d.cache().sets.borrow().get(s).and_then(|m| m.void.get(&x)) {
@@ -682,18 +944,37 @@ fn compute_void<D: Dag + ?Sized>(d: &D, s: &Subset, x: u32) -> Option<VoidReason
         .filter(|&&p| contains(s, p))
         .filter_map(|&p| d.meta(&d.op(p).id).map(|m| m.committee))
         .collect();
-    committees.iter().find_map(|c| {
+    let removed = committees.iter().find_map(|c| {
         let layer = removal_layer(d, s, c);
         rv_under(d, s, &layer.accepted, x).map(|p| VoidReason::Removal {
             proposal: d.op(p).id,
+        })
+    });
+    if removed.is_some() {
+        return removed;
+    }
+    // Dependants: the committees the author joined in the set.
+    let joined: BTreeSet<Hash> = d
+        .log_of(&author)
+        .iter()
+        .copied()
+        .filter(|&o| contains(s, o) && d.valid(o))
+        .filter_map(|o| match &d.op(o).fields.body {
+            Body::Join { committee } => Some(*committee),
+            _ => None,
+        })
+        .collect();
+    joined.iter().find_map(|c| {
+        let layer = removal_layer(d, s, c);
+        dependant_void(d, s, c, &layer.accepted, x).map(|j| VoidReason::VoidVouch {
+            join: d.op(j).id,
         })
     })
 }
 
 /// Void(s): every void op of the set, with why.
 pub fn void_set<D: Dag + ?Sized>(d: &D, s: &Subset) -> BTreeMap<u32, VoidReason> {
-    let mut authors: BTreeSet<PublicKey> = d.forked_authors().into_iter().collect();
-    authors.extend(d.subjects());
+    let authors: BTreeSet<PublicKey> = d.void_candidates().into_iter().collect();
     let mut result = BTreeMap::new();
     for author in authors {
         for &o in d.log_of(&author) {
@@ -746,10 +1027,24 @@ impl<D: Dag + ?Sized, V: SetVoids> SetView<'_, D, V> {
         if !contains(self.set, ord) || self.voids.void(ord).is_some() || !d.valid(ord) {
             return None;
         }
+        // Its committee must exist in the set: a council must not seat the
+        // delegates of a committee whose creation is void.
+        let committee = d.meta(p)?.committee;
+        if d.ordinal(&committee)
+            .is_some_and(|c| self.voids.void(c).is_some())
+        {
+            return None;
+        }
         let closes = counting_closes(d, self.set, p, |c| {
             matches!(self.voids.void(c), Some(VoidReason::Fork { .. }))
         });
-        (!closes.is_empty()).then_some((ord, closes))
+        // Closed once one counting close is not void; void closes still
+        // widen the cut. For a removal the layer judged it, in its order.
+        let closed = match d.meta(p)?.kind {
+            ProposalKind::RemoveMember { .. } => self.voids.verdict(ord).is_some_and(|v| v.closed),
+            _ => closes.iter().any(|&c| self.voids.void(c).is_none()),
+        };
+        closed.then_some((ord, closes))
     }
 
     /// The count of P on every vote of the set (its live tally).

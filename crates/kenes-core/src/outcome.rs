@@ -110,6 +110,16 @@ pub enum RejectReason {
     /// Vouch, join or leave on a council: council membership is seats only.
     #[error("council membership is by seats only")]
     CouncilMembershipIsBySeats,
+    /// A vote on a proposal whose close is in the vote's past: it can
+    /// never be counted.
+    #[error("the proposal was already closed")]
+    ProposalClosed,
+    /// A block ballot in a committee that does not decide by consensus.
+    #[error("blocks count only in consensus mode")]
+    BlockOutsideConsensus,
+    /// Accepting an affiliation that would close a cycle of councils.
+    #[error("that affiliation would close a cycle of councils")]
+    AffiliationCycle,
 }
 
 /// Why a valid op was voided (DESIGN §4, "Forks" and "Strong removal").
@@ -128,5 +138,13 @@ pub enum VoidReason {
     Removal {
         /// The removal proposal.
         proposal: Hash,
+    },
+    /// The author's membership rests on a void vouch: their join `join`
+    /// no longer has enough vouches once void ops are taken out
+    /// (DESIGN §4, "Dependants").
+    #[error("the membership rests on a void vouch (join {join})")]
+    VoidVouch {
+        /// The author's join that lost its vouches.
+        join: Hash,
     },
 }

@@ -14,7 +14,8 @@ use crate::governance::Electorate;
 use crate::layers::{self, Dag, LayerCache, LazyVoids, ProposalMeta, SetView, Subset};
 use crate::op::{Op, VERSION};
 use crate::outcome::Outcome;
-use crate::state::{PastView, State, digest};
+use crate::state::{Committee, PastView, State, digest};
+use std::borrow::Cow;
 use crate::types::{Hash, PublicKey};
 use crate::validate;
 use std::cell::RefCell;
@@ -178,6 +179,7 @@ struct Naive {
     meta: HashMap<Hash, ProposalMeta>,
     removals_in: HashMap<Hash, Vec<u32>>,
     removals_against: BTreeMap<PublicKey, Vec<u32>>,
+    vouches_for: HashMap<PublicKey, Vec<u32>>,
     founder: Option<PublicKey>,
     cache: LayerCache,
     states: RefCell<HashMap<Subset, Rc<State>>>,
@@ -201,6 +203,9 @@ impl Naive {
             match &f.body {
                 Body::CreateFederation { .. } => self.founder = Some(f.author),
                 Body::Vote { proposal, .. } => self.votes_of.entry(*proposal).or_default().push(o),
+                Body::Vouch { candidate, .. } => {
+                    self.vouches_for.entry(*candidate).or_default().push(o)
+                }
                 Body::Close { proposal, .. } => {
                     self.closes_of.entry(*proposal).or_default().push(o)
                 }
@@ -346,6 +351,26 @@ impl Dag for Naive {
             .get(council)
             .and_then(|k| k.seats.get(committee))
             .is_some_and(|d| d.contains(key))
+    }
+
+    fn committee_in(&self, s: &Subset, c: &Hash) -> Option<Cow<'_, Committee>> {
+        self.fold(s).committees.get(c).cloned().map(Cow::Owned)
+    }
+
+    fn vouches_for(&self, candidate: &PublicKey) -> &[u32] {
+        self.vouches_for
+            .get(candidate)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    fn may_be_void(&self, _: &PublicKey) -> bool {
+        // Naive: judge every op.
+        true
+    }
+
+    fn void_candidates(&self) -> Vec<PublicKey> {
+        self.log_of.keys().copied().collect()
     }
 
     fn cache(&self) -> &LayerCache {

@@ -52,7 +52,8 @@ pub struct Committee {
     pub policy: Policy,
     /// Who created it.
     pub creator: PublicKey,
-    /// A council's provisional convenor, until its first seat exists.
+    /// A council's provisional convenor, until its first seat is filled;
+    /// never again after that, even if every seat ends.
     pub convenor: Option<PublicKey>,
     /// Current members (for a council: none; membership is by seats).
     pub members: BTreeSet<PublicKey>,
@@ -269,6 +270,11 @@ impl Committee {
     fn enact_as_council(&mut self, electing: Hash, kind: &ProposalKind, elected: &[PublicKey]) {
         match kind {
             ProposalKind::Election { council, .. } if *council == self.id => {
+                // Once a seat has existed, the convenor never gets sole
+                // power back (DESIGN §4, "The electorate E(P)").
+                if !elected.is_empty() {
+                    self.convenor = None;
+                }
                 self.seats
                     .insert(electing, elected.iter().copied().collect());
             }

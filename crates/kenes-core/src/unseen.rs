@@ -98,6 +98,21 @@ impl Unseen {
         }
         Unseen { ranges }
     }
+
+    /// `self ∪ other`: as complements, the intersection of two sets (the
+    /// common past G(P) of concurrent removals).
+    pub fn union(&self, other: &Unseen) -> Unseen {
+        let mut all: Vec<(u32, u32)> = self.ranges.iter().chain(&other.ranges).copied().collect();
+        all.sort_unstable();
+        let mut ranges: Vec<(u32, u32)> = Vec::with_capacity(all.len());
+        for (a, b) in all {
+            match ranges.last_mut() {
+                Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                _ => ranges.push((a, b)),
+            }
+        }
+        Unseen { ranges }
+    }
 }
 
 #[cfg(test)]
@@ -120,6 +135,8 @@ mod tests {
             let (ua, ub) = (from_set(&a), from_set(&b));
             let inter: BTreeSet<u32> = a.intersection(&b).copied().collect();
             prop_assert_eq!(ua.intersect(&ub), from_set(&inter));
+            let union: BTreeSet<u32> = a.union(&b).copied().collect();
+            prop_assert_eq!(ua.union(&ub), from_set(&union));
             let mut tail = a.clone();
             tail.extend(from..70);
             prop_assert_eq!(ua.with_tail(from, 70), from_set(&tail));

@@ -22,9 +22,13 @@ fn a_vote_outside_every_close_does_not_count() {
             proposal: p.id,
         },
     );
-    // Cast after the close: in no close's past.
+    // Cast after the close: in no close's past, so it can never count,
+    // and its outcome says so.
     let after = vote(&mut w, 2, c, &p, Choice::Yes);
-    assert_eq!(w.outcome(&after), Outcome::Applied);
+    assert_eq!(
+        w.outcome(&after),
+        Outcome::Rejected(kenes_core::RejectReason::ProposalClosed)
+    );
     let closing = closing(&w, c, &p).expect("closed");
     assert_eq!((closing.result.count.yes, closing.result.count.no), (1, 1));
     assert_eq!(closing.result.failure, Some(Failure::Threshold));

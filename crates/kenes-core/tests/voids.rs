@@ -83,6 +83,14 @@ fn voided_by(p: &Op) -> Outcome {
     Outcome::Void(VoidReason::Removal { proposal: p.id })
 }
 
+/// The removal layer's verdict on removal `p`: `None` if it was accepted.
+fn verdict_of(w: &World, p: &Op) -> Option<Failure> {
+    let ord = w.engine.ordinal(&p.id).expect("accepted");
+    let verdict = &w.engine.removal_verdicts()[&ord];
+    assert_eq!(verdict.accepted, verdict.result.failure.is_none());
+    verdict.result.failure
+}
+
 fn is_member(w: &World, c: Hash, who: u8) -> bool {
     w.engine.state().committees[&c]
         .members
@@ -222,10 +230,12 @@ fn a_removed_members_backdated_removal_of_others_fails() {
     }
     let c2 = backdated(&w, 5, &refs(&yes), close(c, &p2));
     inject(&mut w, &c2);
-    // On its own, p2 passes (3 of 5); once 5's close is taken out, nothing
-    // closes it.
-    let closing = closing(&w, c, &p2).expect("closed");
-    assert_eq!(closing.result.failure, Some(Failure::RemovedProposer));
+    // On its own, p2 passes (3 of 5); once 5's close is taken out, no
+    // close that is not void remains: the layer records RemovedProposer,
+    // and p2 stays open (DESIGN §4: P is closed once one of its counting
+    // closes is not void).
+    assert_eq!(verdict_of(&w, &p2), Some(Failure::RemovedProposer));
+    assert!(closing(&w, c, &p2).is_none());
     assert!(is_member(&w, c, 2));
     assert!(!is_member(&w, c, 5));
     assert_eq!(w.outcome(&c2), voided_by(&p));
@@ -238,20 +248,25 @@ fn a_removed_members_backdated_removal_of_others_fails() {
 fn when_each_side_of_a_partition_removes_the_other_the_side_with_more_yes_weight_stays() {
     let mut w = World::new();
     let c = w.committee(1, "Mangystau council of elders", 1);
-    members(&mut w, c, &[4, 5]);
+    members(&mut w, c, &[2, 3, 4, 5, 6]);
     let before = everything(&w);
-    // Side A: members 2 and 3 join, and A removes 4 and 5 (3 yes each).
-    members(&mut w, c, &[2, 3]);
+    // Side A (1, 2, 3, and 4, who also votes on B's side) removes 5 and 6,
+    // 4 yes each, of the same pre-partition electorate.
+    // Member 4 votes on both of A's removals before either closes, so
+    // that what 4 later signs on B's side shows no closed removal.
     let mut side_a = vec![];
-    for subject in [4, 5] {
+    for subject in [5, 6] {
         let p = propose(&mut w, 1, c, removal(subject), 1_000);
-        for v in [1, 2, 3] {
+        for v in [1, 2, 3, 4] {
             vote(&mut w, v, c, &p, Choice::Yes);
         }
-        w.act(1, close(c, &p));
         side_a.push(p);
     }
-    // Side B, which never saw 2 and 3 join, removes 1 (2 yes of 2).
+    for p in &side_a {
+        w.act(1, close(c, p));
+    }
+    // Side B (5, 6 and 4), which never saw A's removals, removes 1 (3 yes
+    // of 5: it passes on its own, with less settled weight than A's).
     let pb = backdated(
         &w,
         5,
@@ -266,7 +281,7 @@ fn when_each_side_of_a_partition_removes_the_other_the_side_with_more_yes_weight
     );
     inject(&mut w, &pb);
     let mut ballots = vec![];
-    for v in [5, 4] {
+    for v in [5, 6, 4] {
         let b = backdated(
             &w,
             v,
@@ -285,19 +300,23 @@ fn when_each_side_of_a_partition_removes_the_other_the_side_with_more_yes_weight
     for p in &side_a {
         let a = closing(&w, c, p).expect("closed");
         assert!(a.result.passed());
-        assert_eq!(a.result.count.yes, 3);
+        assert_eq!(a.result.count.yes, 4);
     }
-    // B's removal passed on its own, but its proposer is removed by A and
-    // no member in good standing built on it: it is void, and records
-    // RemovedProposer in the layer.
-    assert_eq!(w.outcome(&pb), voided_by(&side_a[1]));
+    // B's removal passed on its own with 3 yes (settled weight 3). A's
+    // settled weight (4) goes first, removes 5 and 6, and B's recount fails: its
+    // proposal stands (member 4 voted on it: spared), its only close is
+    // 5's, void, so it records RemovedProposer and stays open.
+    assert_eq!(w.outcome(&pb), Outcome::Applied);
+    assert_eq!(w.outcome(&close_b), voided_by(&side_a[0]));
+    assert!(closing(&w, c, &pb).is_none());
     let ord = w.engine.ordinal(&pb.id).unwrap();
     let verdict = &w.engine.removal_verdicts()[&ord];
     assert_eq!(verdict.result.failure, Some(Failure::RemovedProposer));
     assert!(!verdict.accepted);
     assert!(is_member(&w, c, 1));
-    assert!(!is_member(&w, c, 4));
+    assert!(is_member(&w, c, 4));
     assert!(!is_member(&w, c, 5));
+    assert!(!is_member(&w, c, 6));
     assert_replicas_agree(&mut w);
 }
 
@@ -352,12 +371,11 @@ fn cyclic_removals_follow_the_removal_layers_order() {
         closes.push(close);
     }
     // Order: 1→2 (5 yes) first and accepted. 2→3 is recounted without
-    // member 2's vote and close: nothing closes it. 3→1 (4 yes) then
-    // passes its recount.
-    let verdicts: Vec<Option<Failure>> = proposals
-        .iter()
-        .map(|p| closing(&w, c, p).expect("closed").result.failure)
-        .collect();
+    // member 2's vote and close: no close that is not void remains, so it
+    // records RemovedProposer and stays open. 3→1 (4 yes) then passes its
+    // recount.
+    let verdicts: Vec<Option<Failure>> = proposals.iter().map(|p| verdict_of(&w, p)).collect();
+    assert!(closing(&w, c, &proposals[1]).is_none());
     assert_eq!(verdicts, vec![None, Some(Failure::RemovedProposer), None]);
     assert!(!is_member(&w, c, 2));
     assert!(is_member(&w, c, 3));
@@ -570,9 +588,14 @@ fn a_sybil_vouched_in_on_a_fork_branch_cannot_witness_it() {
     inject(&mut w, &join);
     let sybil = op_at(&w, 9, 1, Some(&join), &[&join], report(c, "all is well"));
     inject(&mut w, &sybil);
-    assert_eq!(w.outcome(&join), Outcome::Applied);
     assert_eq!(w.outcome(&vouch), fork_void(3, 5));
     assert_eq!(w.outcome(&honest), fork_void(3, 5));
+    // The sybil's membership rests on the thief's void vouch (Dependants):
+    // the join and what the sybil did in the committee are void too.
+    let void_vouch = Outcome::Void(kenes_core::VoidReason::VoidVouch { join: join.id });
+    assert_eq!(w.outcome(&join), void_vouch);
+    assert_eq!(w.outcome(&sybil), void_vouch);
+    assert!(!is_member(&w, c, 9));
     assert_replicas_agree(&mut w);
 }
 

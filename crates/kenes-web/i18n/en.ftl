@@ -242,4 +242,5 @@ alert-voided =
 voided-title = Ops voided by a removal or a fork
 voided-by-removal = voided by the removal “{ $title }” in { $committee }
 voided-by-fork = voided: { $name } signed two different ops at seq { $seq } and no member had built on this one
+voided-by-vouch = voided: { $name } joined on a vouch that is void (by a removed or forked member), and no member had built on this op
 removed-proposer-title = Removals that failed because their proposer was removed first

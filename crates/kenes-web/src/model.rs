@@ -211,6 +211,10 @@ pub fn void_cause(state: &State, reason: &VoidReason) -> Value {
             "author_name": state.name_of(author),
             "seq": seq,
         }),
+        VoidReason::VoidVouch { join } => json!({
+            "kind": "void_vouch",
+            "join": join.to_hex(),
+        }),
     }
 }
 

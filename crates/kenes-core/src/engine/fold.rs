@@ -83,7 +83,11 @@ impl Engine {
         for reason in may_spare {
             self.layers_dirty = true;
             match reason {
-                VoidReason::Fork { .. } => self.all_layers_dirty = true,
+                // A fork, or a dependant (whose vouch may be void under a
+                // fork or any committee's removal): everything.
+                VoidReason::Fork { .. } | VoidReason::VoidVouch { .. } => {
+                    self.all_layers_dirty = true
+                }
                 VoidReason::Removal { proposal } => {
                     if let Some(meta) = self.proposals.get(&proposal) {
                         self.dirty_layers.insert(meta.committee);
@@ -128,6 +132,7 @@ impl Engine {
         let key = op.order_key();
         let mut logs: Vec<Hash> = Vec::new();
         let mut subject = None;
+        let mut dependant = None;
         let mut sensitive_close = false;
         match &op.fields.body {
             Body::CreateFederation { .. } => self.founder = Some(author),
@@ -141,6 +146,10 @@ impl Engine {
                 committee,
             } => {
                 self.vouches_for.entry(*candidate).or_default().push(ord);
+                self.vouched_by.entry(author).or_default().push(ord);
+                if self.candidates.contains(&author) {
+                    dependant = Some(*candidate);
+                }
                 logs.push(*committee);
             }
             Body::Join { committee } => {
@@ -208,6 +217,9 @@ impl Engine {
         if sensitive_close {
             self.mark_sensitive(ord);
         }
+        if let Some(candidate) = dependant {
+            self.make_candidate(candidate);
+        }
     }
 
     /// Whether removal `p` passed in `state(past(ord))`. For an op that saw
@@ -239,6 +251,12 @@ impl Engine {
             .and_then(|seqs| seqs.first())
             .is_some_and(|&f| op.fields.seq >= f);
         if forked {
+            return true;
+        }
+        // A dependant (neither forked nor a subject): any op in a
+        // committee they joined may be void.
+        if self.state.forks.get(&author).is_none() && !self.removals_against.contains_key(&author)
+        {
             return true;
         }
         self.removals_against
@@ -295,26 +313,33 @@ impl Engine {
         }
     }
 
-    /// `author` forked or is a removal's subject: their ops may be void.
-    fn make_candidate(&mut self, author: PublicKey) {
-        if !self.candidates.insert(author) {
-            return;
-        }
-        let ops = self.log_of.get(&author).cloned().unwrap_or_default();
-        for o in ops {
-            self.mark_contested(o);
+    /// `author` forked or is a removal's subject: their ops may be void,
+    /// and so may those of everyone they vouched for (Dependants),
+    /// transitively.
+    pub(super) fn make_candidate(&mut self, author: PublicKey) {
+        let mut todo = vec![author];
+        while let Some(author) = todo.pop() {
+            if !self.candidates.insert(author) {
+                continue;
+            }
+            let ops = self.log_of.get(&author).cloned().unwrap_or_default();
+            for o in ops {
+                self.mark_contested(o);
+            }
+            for &v in self.vouched_by.get(&author).into_iter().flatten() {
+                if let Body::Vouch { candidate, .. } = &self.entries[v as usize].op.fields.body {
+                    todo.push(*candidate);
+                }
+            }
         }
     }
 
     /// Folds a new valid op into the state if it takes part in the fold.
     fn fold_new(&mut self, ord: u32) {
         let op = &self.entries[ord as usize].op;
-        let takes_part = match self.void.get(&ord) {
-            None => true,
-            Some(VoidReason::Removal { .. }) => matches!(op.fields.body, Body::Close { .. }),
-            Some(VoidReason::Fork { .. }) => false,
-        };
-        if !takes_part {
+        let everything = self.everything();
+        let voids = self.t_view(&everything).voids;
+        if !layers::folds(op, ord, &voids) {
             return;
         }
         let mut folds: Vec<(Hash, Option<(u64, Hash)>)> = Vec::new();

@@ -60,6 +60,17 @@ type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 const LAYER_CACHE_SETS: usize = 100_000;
 /// Most bytes held in the pending set.
 pub const MAX_PENDING_BYTES: usize = 256 * 1024 * 1024;
+/// Most ops one author with no accepted op here may park in the pending
+/// set (issue 12): anyone can sign ops with a fresh key and invented
+/// parents, so strangers get a small share, never members' room.
+pub const MAX_PENDING_PER_UNKNOWN_AUTHOR: usize = 10_000;
+/// Most bytes one such author may park.
+pub const MAX_PENDING_BYTES_PER_UNKNOWN_AUTHOR: usize = 16 * 1024 * 1024;
+/// Most ops all authors unknown here may park together: a quarter of the
+/// pending set, so authors known here always keep three quarters.
+pub const MAX_PENDING_UNKNOWN: usize = MAX_PENDING_OPS / 4;
+/// Most bytes all authors unknown here may park together.
+pub const MAX_PENDING_UNKNOWN_BYTES: usize = MAX_PENDING_BYTES / 4;
 
 /// Whether ingest verifies signatures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,6 +107,10 @@ pub enum DropReason {
     /// The pending set is full.
     #[error("pending set is full")]
     PendingFull,
+    /// The author has no accepted op here and has parked as many ops as
+    /// an unknown author may (or unknown authors together have).
+    #[error("pending set's share for authors unknown here is full")]
+    UnknownAuthorPendingFull,
 }
 
 /// What one ingest call did.
@@ -160,11 +175,49 @@ struct CommitteeLog {
     since_checkpoint: usize,
 }
 
+/// Ops waiting for parents. Ops of authors with no accepted op here
+/// ("unknown") are also counted per author and in total, against their
+/// own smaller bounds (issue 12).
 #[derive(Default)]
 struct Pending {
     ops: HashMap<Hash, Op>,
     waiting_on: HashMap<Hash, Vec<Hash>>,
     bytes: usize,
+    /// Ops parked while their author was unknown, by id.
+    unknown: HashMap<Hash, PublicKey>,
+    /// Per unknown author: (ops, bytes) parked.
+    unknown_by_author: HashMap<PublicKey, (usize, usize)>,
+    unknown_bytes: usize,
+}
+
+/// What one author unknown here has parked in the pending set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownPending {
+    /// The author.
+    pub author: PublicKey,
+    /// Ops parked.
+    pub ops: usize,
+    /// Their bytes.
+    pub bytes: usize,
+}
+
+impl Pending {
+    /// Removes a parked op (released or cleared) and its counts.
+    fn take(&mut self, id: &Hash) -> Option<Op> {
+        let op = self.ops.remove(id)?;
+        self.bytes -= op.bytes.len();
+        if let Some(author) = self.unknown.remove(id) {
+            self.unknown_bytes -= op.bytes.len();
+            if let Some((ops, bytes)) = self.unknown_by_author.get_mut(&author) {
+                *ops -= 1;
+                *bytes -= op.bytes.len();
+                if *ops == 0 {
+                    self.unknown_by_author.remove(&author);
+                }
+            }
+        }
+        Some(op)
+    }
 }
 
 /// Counters for benchmarks and diagnostics.
@@ -188,6 +241,8 @@ pub struct Engine {
     by_author_seq: FastMap<(PublicKey, u64), u32>,
     last_of_author: FastMap<PublicKey, u32>,
     vouches_for: FastMap<PublicKey, Vec<u32>>,
+    /// Valid vouches by each author: whose memberships rest on them.
+    vouched_by: FastMap<PublicKey, Vec<u32>>,
     joined: FastMap<PublicKey, BTreeSet<Hash>>,
     logs: FastMap<Hash, CommitteeLog>,
     demands: FastMap<Hash, u32>,
@@ -252,8 +307,17 @@ impl PastView for ProjectedView<'_> {
     }
 
     fn demand_exists(&self, id: &Hash) -> bool {
+        // In its committee as it stands in the set: neither the demand
+        // nor the committee's creation is void there.
         self.engine.demands.get(id).is_some_and(|&ord| {
-            layers::contains(self.set, ord) && self.engine.void_in(self.set, ord).is_none()
+            layers::contains(self.set, ord)
+                && self.engine.entries[ord as usize]
+                    .op
+                    .fields
+                    .body
+                    .committee()
+                    .and_then(|c| self.committee(&c))
+                    .is_some_and(|c| c.demands.contains_key(id))
         })
     }
 
@@ -282,6 +346,7 @@ impl Engine {
             by_author_seq: FastMap::default(),
             last_of_author: FastMap::default(),
             vouches_for: FastMap::default(),
+            vouched_by: FastMap::default(),
             joined: FastMap::default(),
             logs: FastMap::default(),
             demands: FastMap::default(),
@@ -381,6 +446,42 @@ impl Engine {
     /// The pending op with this id, if any.
     pub fn pending_op(&self, id: &Hash) -> Option<&Op> {
         self.pending.ops.get(id)
+    }
+
+    /// The authors with no accepted op here that have ops in the pending
+    /// set, most ops first.
+    pub fn pending_from_unknown(&self) -> Vec<UnknownPending> {
+        let mut all: Vec<UnknownPending> = self
+            .pending
+            .unknown_by_author
+            .iter()
+            .map(|(author, &(ops, bytes))| UnknownPending {
+                author: *author,
+                ops,
+                bytes,
+            })
+            .collect();
+        all.sort_by(|a, b| b.ops.cmp(&a.ops).then(a.author.cmp(&b.author)));
+        all
+    }
+
+    /// Drops every pending op parked by an author unknown here, and
+    /// returns their ids (a member clearing what strangers parked).
+    pub fn clear_pending_from_unknown(&mut self) -> Vec<Hash> {
+        let ids: Vec<Hash> = self.pending.unknown.keys().copied().collect();
+        for id in &ids {
+            if let Some(op) = self.pending.take(id) {
+                for parent in op.parents() {
+                    if let Some(waiters) = self.pending.waiting_on.get_mut(parent) {
+                        waiters.retain(|w| w != id);
+                        if waiters.is_empty() {
+                            self.pending.waiting_on.remove(parent);
+                        }
+                    }
+                }
+            }
+        }
+        ids
     }
 
     /// The count of proposal `p` as if it closed now on every accepted
@@ -629,11 +730,45 @@ impl Engine {
             self.accept_and_release(op, report);
             return;
         }
+        // Another federation's op can never be accepted here: it must not
+        // wait for parents it will never get.
+        if op.fields.federation != self.federation {
+            report.dropped.push((Some(op.id), DropReason::WrongFederation));
+            return;
+        }
+        let size = op.bytes.len();
+        let author = op.fields.author;
+        let unknown = !self.last_of_author.contains_key(&author);
+        if unknown {
+            let (ops, bytes) = self
+                .pending
+                .unknown_by_author
+                .get(&author)
+                .copied()
+                .unwrap_or_default();
+            if ops >= MAX_PENDING_PER_UNKNOWN_AUTHOR
+                || bytes + size > MAX_PENDING_BYTES_PER_UNKNOWN_AUTHOR
+                || self.pending.unknown.len() >= MAX_PENDING_UNKNOWN
+                || self.pending.unknown_bytes + size > MAX_PENDING_UNKNOWN_BYTES
+            {
+                report
+                    .dropped
+                    .push((Some(op.id), DropReason::UnknownAuthorPendingFull));
+                return;
+            }
+        }
         if self.pending.ops.len() >= self.max_pending
-            || self.pending.bytes + op.bytes.len() > MAX_PENDING_BYTES
+            || self.pending.bytes + size > MAX_PENDING_BYTES
         {
             report.dropped.push((Some(op.id), DropReason::PendingFull));
             return;
+        }
+        if unknown {
+            let counts = self.pending.unknown_by_author.entry(author).or_default();
+            counts.0 += 1;
+            counts.1 += size;
+            self.pending.unknown_bytes += size;
+            self.pending.unknown.insert(op.id, author);
         }
         for parent in missing {
             self.pending
@@ -668,8 +803,7 @@ impl Engine {
                     .ops
                     .get(&waiter)
                     .is_some_and(|w| w.parents().all(|p| self.by_id.contains_key(p)));
-                if ready && let Some(w) = self.pending.ops.remove(&waiter) {
-                    self.pending.bytes -= w.bytes.len();
+                if ready && let Some(w) = self.pending.take(&waiter) {
                     report.pending = report.pending.saturating_sub(1);
                     report.unpended.push(w.id);
                     queue.push(w);

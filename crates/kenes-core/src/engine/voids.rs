@@ -15,7 +15,8 @@ use super::Engine;
 use crate::body::Body;
 use crate::layers::{self, Dag, LayerCache, ProposalMeta, Subset};
 use crate::outcome::{Outcome, VoidReason};
-use crate::state::PastView;
+use crate::state::{Committee, PastView};
+use std::borrow::Cow;
 use crate::types::{Hash, PublicKey};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -110,6 +111,25 @@ impl Dag for Engine {
     fn seated_for(&self, s: &Subset, council: &Hash, committee: &Hash, key: &PublicKey) -> bool {
         self.committee_in_past(council, s)
             .is_some_and(|k| k.seats.get(committee).is_some_and(|d| d.contains(key)))
+    }
+
+    fn committee_in(&self, s: &Subset, c: &Hash) -> Option<Cow<'_, Committee>> {
+        self.committee_in_past(c, s)
+    }
+
+    fn vouches_for(&self, candidate: &PublicKey) -> &[u32] {
+        self.vouches_for
+            .get(candidate)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    fn may_be_void(&self, author: &PublicKey) -> bool {
+        self.candidates.contains(author)
+    }
+
+    fn void_candidates(&self) -> Vec<PublicKey> {
+        self.candidates.iter().copied().collect()
     }
 
     fn cache(&self) -> &LayerCache {
@@ -219,6 +239,17 @@ impl Engine {
             verdicts.extend(layer.verdicts.iter().map(|(p, v)| (*p, v.clone())));
             accepted.insert(*c, layer.accepted.clone());
         }
+        // Their dependants' memberships may rest on their vouches.
+        let mut todo: Vec<PublicKey> = authors.iter().copied().collect();
+        while let Some(author) = todo.pop() {
+            for &v in self.vouched_by.get(&author).into_iter().flatten() {
+                if let Body::Vouch { candidate, .. } = &self.entries[v as usize].op.fields.body
+                    && authors.insert(*candidate)
+                {
+                    todo.push(*candidate);
+                }
+            }
+        }
         for author in authors {
             for &o in self.log_of(&author) {
                 match layers::void(self, everything, o) {
@@ -317,6 +348,28 @@ impl Engine {
                 }
             }
         }
-        None
+        // A dependant whose join of a committee lost its vouches: nothing
+        // can have spared a new op yet.
+        let joined: BTreeSet<Hash> = self
+            .log_of(&author)
+            .iter()
+            .filter_map(|&o| match &self.entries[o as usize].op.fields.body {
+                Body::Join { committee } if self.entries[o as usize].validity.is_applied() => {
+                    Some(*committee)
+                }
+                _ => None,
+            })
+            .collect();
+        joined.iter().find_map(|c| {
+            let accepted = self
+                .accepted_removals
+                .get(c)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            layers::dependant_void(self, &everything, c, accepted, ord)
+                .map(|j| VoidReason::VoidVouch {
+                    join: self.entries[j as usize].op.id,
+                })
+        })
     }
 }

@@ -59,7 +59,7 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
                                     td { code { (e.op.id.short()) } }
                                     td { (member(state, &e.op.fields.author)) }
                                     td { (e.op.fields.body.label()) }
-                                    td { (void_cause(p, state, reason)) }
+                                    td { (void_cause(p, state, &e.op.fields.author, reason)) }
                                 }
                             }
                         }
@@ -99,7 +99,12 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
 }
 
 /// What voided an op, in words, with a link to the removal.
-fn void_cause(p: &Page, state: &kenes_core::State, reason: &VoidReason) -> Markup {
+fn void_cause(
+    p: &Page,
+    state: &kenes_core::State,
+    author: &kenes_core::PublicKey,
+    reason: &VoidReason,
+) -> Markup {
     match reason {
         VoidReason::Removal { proposal } => {
             let (committee, title) = crate::model::removal_named(state, proposal);
@@ -113,6 +118,9 @@ fn void_cause(p: &Page, state: &kenes_core::State, reason: &VoidReason) -> Marku
         }
         VoidReason::Fork { author, seq } => html! {
             (p.ta("voided-by-fork", &[("name", crate::model::member_name(state, author).into()), ("seq", (*seq).into())]))
+        },
+        VoidReason::VoidVouch { .. } => html! {
+            (p.ta("voided-by-vouch", &[("name", crate::model::member_name(state, author).into())]))
         },
     }
 }
