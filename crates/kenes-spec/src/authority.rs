@@ -6,7 +6,7 @@
 //! compare only the class (Rejected) because the design names no order
 //! among the checks.
 
-use crate::model::{SpecState, ballot_fits};
+use crate::model::{ProposalView, SpecState, ballot_fits};
 use kenes_core::body::{Body, CommitteeKind, CouncilScope, ProposalKind};
 use kenes_core::op::{MAX_DEPS, VERSION};
 use kenes_core::{Hash, Op, PublicKey, RejectReason};
@@ -105,7 +105,10 @@ pub fn authorise(
                 .ok_or(RejectReason::NoSuchProposal)?;
             if !state.may_act(id, &author) {
                 Err(RejectReason::NotMember)
-            } else if !ballot_fits(&record.kind, ballot) {
+            } else if record.status != ProposalView::Open {
+                // Its close is in the vote's past: K(P) can never hold it.
+                Err(RejectReason::NoSuchProposal)
+            } else if !ballot_fits(record, ballot) {
                 Err(RejectReason::WrongBallot)
             } else {
                 Ok(())
@@ -231,12 +234,10 @@ fn authorise_proposal(
         }
         ProposalKind::Affiliate { council: k } => {
             let k_committee = council(k)?;
+            // A request creates no link; only an acceptance can close a
+            // cycle, so that is where the DAG is enforced.
             if k_committee.affiliates.contains(id) {
                 Err(RejectReason::AlreadyAffiliated)
-            } else if state.affiliation_would_cycle(id, k) {
-                // Affiliation is a DAG: a council cannot affiliate to one of
-                // its own (transitive) affiliates.
-                Err(RejectReason::NotACouncil)
             } else {
                 Ok(())
             }
@@ -254,7 +255,7 @@ fn authorise_proposal(
             } else if c.affiliates.contains(d) {
                 Err(RejectReason::AlreadyAffiliated)
             } else if state.affiliation_would_cycle(d, id) {
-                Err(RejectReason::NotACouncil)
+                Err(RejectReason::AlreadyAffiliated)
             } else {
                 Ok(())
             }

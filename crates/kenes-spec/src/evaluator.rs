@@ -1212,6 +1212,10 @@ impl Spec {
                 closes_at,
                 ..
             } => {
+                let consensus = self.validity[x]
+                    .as_ref()
+                    .and_then(|v| v.electorate.as_ref())
+                    .is_some_and(|e| e.consensus);
                 if let Some(c) = state.committees.get_mut(committee) {
                     c.proposals.insert(
                         op.id,
@@ -1219,6 +1223,7 @@ impl Spec {
                             proposer: author,
                             kind: kind.clone(),
                             closes_at: *closes_at,
+                            consensus,
                             status: crate::model::ProposalView::Open,
                             note: None,
                         },

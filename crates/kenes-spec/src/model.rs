@@ -21,6 +21,8 @@ pub struct SpecProposal {
     pub kind: ProposalKind,
     /// End of voting.
     pub closes_at: u64,
+    /// Consensus mode, fixed with E(P) in `state(past(P))`.
+    pub consensus: bool,
     /// Open, or how it closed.
     pub status: ProposalView,
     /// Why a passed proposal's effect was skipped.
@@ -370,13 +372,17 @@ pub fn merge_would_cycle(merges: &BTreeMap<Hash, Hash>, from: &Hash, into: &Hash
     true
 }
 
-/// True if `ballot` has the shape `kind` needs: a ranking for an election,
-/// a choice for anything else.
-pub fn ballot_fits(kind: &ProposalKind, ballot: &Ballot) -> bool {
-    matches!(
-        (kind, ballot),
-        (ProposalKind::Election { .. }, Ballot::Ranking(_))
-    ) || !matches!(kind, ProposalKind::Election { .. }) && matches!(ballot, Ballot::Choice(_))
+/// True if `ballot` is an option of the proposal: a ranking for an
+/// election; yes, no or abstain for anything else, plus block in consensus
+/// mode ("Counting rules": block is an option only there).
+pub fn ballot_fits(proposal: &SpecProposal, ballot: &Ballot) -> bool {
+    match (&proposal.kind, ballot) {
+        (ProposalKind::Election { .. }, Ballot::Ranking(_)) => true,
+        (ProposalKind::Election { .. }, Ballot::Choice(_)) => false,
+        (_, Ballot::Ranking(_)) => false,
+        (_, Ballot::Choice(Choice::Block)) => proposal.consensus,
+        (_, Ballot::Choice(_)) => true,
+    }
 }
 
 /// One committee in the comparison format.
