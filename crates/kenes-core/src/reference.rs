@@ -113,12 +113,7 @@ fn decide(
     if f.lamport != expected {
         return None;
     }
-    let standing = dag.founder == Some(f.author)
-        || past.iter().any(|&o| {
-            dag.validity[o as usize].is_applied()
-                && matches!(&dag.ops[o as usize].fields.body, Body::Vouch { candidate, .. } if *candidate == f.author)
-        });
-    if !standing {
+    if !standing(dag, &f.author, &past) {
         return None;
     }
     if f.version != VERSION || matches!(f.body, Body::Unknown { .. }) {
@@ -149,6 +144,42 @@ fn decide(
             (past, Outcome::Applied, meta)
         }
         Err(reason) => (past, Outcome::Rejected(reason), None),
+    })
+}
+
+/// Standing (DESIGN §3, rule 4) in `past`: the founder, or the subject of
+/// a valid vouch there who, after a removal that passed there, is still a
+/// member of some committee or was vouched for again after it.
+fn standing(dag: &Naive, author: &PublicKey, past: &BTreeSet<u32>) -> bool {
+    if dag.founder == Some(*author) {
+        return true;
+    }
+    let vouches: Vec<u32> = past
+        .iter()
+        .copied()
+        .filter(|&o| {
+            dag.validity[o as usize].is_applied()
+                && matches!(&dag.ops[o as usize].fields.body, Body::Vouch { candidate, .. } if candidate == author)
+        })
+        .collect();
+    if vouches.is_empty() {
+        return false;
+    }
+    let set = dag.subset_of(past, dag.ops.len() as u32);
+    let removed: Vec<u32> = dag
+        .removals_against
+        .get(author)
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(|p| past.contains(p) && layers::passed_in(dag, &set, *p))
+        .collect();
+    if removed.is_empty() || dag.fold(&set).is_federation_member(author) {
+        return true;
+    }
+    vouches.iter().any(|&v| {
+        let seen = dag.past(v);
+        removed.iter().all(|&p| layers::passed_in(dag, &seen, p))
     })
 }
 

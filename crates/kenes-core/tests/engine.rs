@@ -4,7 +4,7 @@
 use kenes_core::body::{CommitteeKind, CouncilScope, Policy};
 use kenes_core::engine::DropReason;
 use kenes_core::op::{UnsignedOp, genesis};
-use kenes_core::{Body, Engine, Hash, Outcome, RejectReason, Verify};
+use kenes_core::{Body, Engine, Hash, Op, Outcome, RejectReason, Verify};
 
 mod common;
 use common::*;
@@ -280,6 +280,9 @@ fn acceptance_drops_what_breaks_the_rules() {
         .engine
         .ingest(std::slice::from_ref(&bad.bytes), Verify::Signatures);
     assert_eq!(report.dropped[0].1, DropReason::BadPrev);
+    // From here on, nothing is accepted: the state must not move.
+    let before = w.engine.digest();
+    let accepted = w.engine.len();
     // Another federation's op.
     let other = genesis(&key(1), "elsewhere", 5);
     let report = w
@@ -298,8 +301,7 @@ fn acceptance_drops_what_breaks_the_rules() {
     tampered[last] ^= 0x40;
     let report = w.engine.ingest(&[tampered], Verify::Signatures);
     assert!(matches!(report.dropped[0].1, DropReason::Stateless(_)));
-    let before = w.engine.digest();
-    assert_eq!(w.engine.len(), 3);
+    assert_eq!(w.engine.len(), accepted);
     assert_eq!(before, w.engine.digest());
 }
 
@@ -399,6 +401,7 @@ fn late_ops_rewind_only_their_committee() {
     // 2 joins c on a branch the founder has not seen yet...
     let join = backdated(&w, 2, &[&v], Body::Join { committee: c });
     // ...while the founder goes on in both committees.
+    w.act(1, report(c, "gate 4 at the morning shift"));
     for i in 0..5 {
         w.act(
             1,
@@ -414,7 +417,8 @@ fn late_ops_rewind_only_their_committee() {
             name: "founder".into(),
         },
     );
-    w.deliver(&join);
+    let rewinds = w.engine.stats().rewinds;
+    let report = w.deliver(&join);
     assert_eq!(w.outcome(&join), Outcome::Applied);
     let _ = leave_c;
     assert!(
@@ -422,7 +426,50 @@ fn late_ops_rewind_only_their_committee() {
             .members
             .contains(&key(2).public())
     );
+    // One rewind, of c alone: d's fold did not move.
+    assert_eq!(w.engine.stats().rewinds, rewinds + 1);
+    assert_eq!(report.refolded, [c].into_iter().collect());
     w.check_reference();
+}
+
+#[test]
+fn one_batch_of_interleaved_late_and_current_ops_rewinds_once() {
+    // A committee with a long history, then a batch where each up-to-date
+    // op has seen the back-dated op before it: ten late ops, ten current.
+    let mut w = World::new();
+    let c = w.committee(1, "Zhanaozen oil workers", 1);
+    members(&mut w, c, &[2]);
+    let fork_point = w.all.len();
+    for i in 0..40 {
+        w.act(1, report(c, &format!("shift {i}")));
+    }
+    let mut replica = Engine::with_checkpoint_interval(w.engine.federation(), 8);
+    replica.ingest(&w.all, Verify::Signatures);
+    // Member 2 writes ten reports on a branch that saw only the start.
+    let base: Vec<Op> = w.all[..fork_point]
+        .iter()
+        .map(|b| Op::decode(b).expect("valid"))
+        .collect();
+    // The founder, up to date, answers each one as it arrives.
+    let mut batch = Vec::new();
+    let mut late: Option<Op> = None;
+    for i in 0..10 {
+        let text = format!("late {i}");
+        let op = match &late {
+            None => backdated(&w, 2, &refs(&base), report(c, &text)),
+            Some(prev) => backdated(&w, 2, &[prev], report(c, &text)),
+        };
+        inject(&mut w, &op);
+        batch.push(op.bytes.clone());
+        let answer = w.act(1, report(c, "answer"));
+        batch.push(answer.bytes.clone());
+        late = Some(op);
+    }
+    let rewinds = replica.stats().rewinds;
+    let report = replica.ingest(&batch, Verify::Signatures);
+    assert_eq!(report.accepted.len(), 20);
+    assert_eq!(replica.stats().rewinds, rewinds + 1, "{:?}", replica.stats());
+    assert_eq!(replica.digest(), w.engine.digest());
 }
 
 #[test]

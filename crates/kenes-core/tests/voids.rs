@@ -4,7 +4,7 @@
 
 mod common;
 use common::*;
-use kenes_core::body::{Policy, ProposalKind, Ratio, ReportKind, ReportStatus};
+use kenes_core::body::{Policy, ProposalKind, Ratio, ReportStatus};
 use kenes_core::op::{Op, UnsignedOp, VERSION};
 use kenes_core::tally::{Choice, Failure};
 use kenes_core::{Body, Hash, Outcome, VoidReason};
@@ -49,10 +49,6 @@ fn next_place(w: &World, who: u8) -> (u64, Option<Op>, Vec<Op>) {
 }
 
 /// Delivers a hand-built op to the world and requires its acceptance.
-fn inject(w: &mut World, op: &Op) {
-    let report = w.deliver(op);
-    assert_eq!(report.accepted.len(), 1, "{:?}", report.dropped);
-}
 
 fn removal(member: u8) -> ProposalKind {
     ProposalKind::RemoveMember {
@@ -67,17 +63,6 @@ fn close(c: Hash, p: &Op) -> Body {
     }
 }
 
-fn report(c: Hash, text: &str) -> Body {
-    Body::Report {
-        committee: c,
-        kind: ReportKind::Strike,
-        status: ReportStatus::Active,
-        area: "Kazakhstan/Mangystau/Zhanaozen".into(),
-        participants: 100,
-        starts_at: 1_641_081_600_000,
-        text: text.into(),
-    }
-}
 
 fn voided_by(p: &Op) -> Outcome {
     Outcome::Void(VoidReason::Removal { proposal: p.id })
@@ -98,13 +83,7 @@ fn is_member(w: &World, c: Hash, who: u8) -> bool {
 }
 
 /// Every op of the world so far, as deps for a back-dated op.
-fn everything(w: &World) -> Vec<Op> {
-    w.engine.entries().iter().map(|e| e.op.clone()).collect()
-}
 
-fn refs(ops: &[Op]) -> Vec<&Op> {
-    ops.iter().collect()
-}
 
 #[test]
 fn a_removed_members_concurrent_ops_are_void_unless_built_on() {

@@ -568,18 +568,6 @@ impl Engine {
         committee
     }
 
-    /// Why op `ord` is void in `set`, if it is.
-    pub(super) fn void_in(&self, set: &Subset, ord: u32) -> Option<VoidReason> {
-        let author = &self.entries[ord as usize].op.fields.author;
-        if !self.candidates.contains(author) {
-            return None;
-        }
-        if set.min().is_none_or(|m| m >= self.len_u32()) && !self.layers_dirty {
-            return self.void.get(&ord).cloned();
-        }
-        layers::void(self, set, ord)
-    }
-
     /// `state(past(X))` for authorisation, for an op with past `set`.
     pub(super) fn projected<'a>(&'a self, set: &'a Subset) -> ProjectedView<'a> {
         ProjectedView { engine: self, set }

@@ -422,8 +422,9 @@ impl Engine {
     }
 
     /// True if `key` has standing now: the founder, or vouched for by a
-    /// valid vouch (members were vouched in, or founded). This is who may
-    /// sync with this node (DESIGN §6, "Admission").
+    /// valid vouch (members were vouched in, or founded), and not removed
+    /// since unless still a member somewhere or vouched for again. This is
+    /// who may sync with this node (DESIGN §6, "Admission").
     pub fn may_sync(&self, key: &PublicKey) -> bool {
         self.has_standing(key, &Unseen::default())
     }
@@ -694,6 +695,11 @@ impl Engine {
         let mut report = IngestReport::default();
         let first_new = self.len_u32();
         let mut seen_in_batch: HashSet<Hash> = HashSet::new();
+        // Offered in (lamport, id) order, a topological order: an op is
+        // then late only against ops of earlier batches, so a batch marks
+        // each committee dirty once and rewinds it at most once, however
+        // its late and current ops were interleaved.
+        let mut ops: Vec<Op> = Vec::with_capacity(prepared.items.len());
         for item in prepared.items {
             match item {
                 Err(dropped) => report.dropped.push(dropped),
@@ -701,10 +707,14 @@ impl Engine {
                     if self.is_known(&op.id) || !seen_in_batch.insert(op.id) {
                         report.known += 1;
                     } else {
-                        self.offer(op, &mut report);
+                        ops.push(op);
                     }
                 }
             }
+        }
+        ops.sort_by_key(Op::order_key);
+        for op in ops {
+            self.offer(op, &mut report);
         }
         let changed = self.refresh_all();
         report.changed = changed.into_iter().filter(|&o| o < first_new).collect();
@@ -784,8 +794,9 @@ impl Engine {
     }
 
     fn accept_and_release(&mut self, op: Op, report: &mut IngestReport) {
-        let mut queue = vec![op];
-        while let Some(op) = queue.pop() {
+        // Released ops go in (lamport, id) order too.
+        let mut queue: BTreeMap<(u64, Hash), Op> = BTreeMap::from([(op.order_key(), op)]);
+        while let Some((_, op)) = queue.pop_first() {
             let id = op.id;
             match self.accept(op) {
                 Ok(ord) => report.accepted.push(ord),
@@ -806,7 +817,7 @@ impl Engine {
                 if ready && let Some(w) = self.pending.take(&waiter) {
                     report.pending = report.pending.saturating_sub(1);
                     report.unpended.push(w.id);
-                    queue.push(w);
+                    queue.insert(w.order_key(), w);
                 }
             }
         }
@@ -842,16 +853,16 @@ impl Engine {
             });
         }
         let unseen = self.unseen_for(&parents);
+        // Void(T) must be current before an op reads T, or before judging
+        // a candidate's standing or whether their op is void on arrival.
+        if unseen.is_empty() || self.candidates.contains(&f.author) {
+            self.refresh_layers();
+        }
         if !op.is_genesis() && !self.has_standing(&f.author, &unseen) {
             return Err(DropReason::NoStanding);
         }
         if !unseen.is_empty() {
             self.stats.projected += 1;
-        }
-        // Void(T) must be current before an op reads T, or before judging
-        // whether an op by a candidate is void on arrival.
-        if unseen.is_empty() || self.candidates.contains(&f.author) {
-            self.refresh_layers();
         }
         let validity = if op.is_genesis() {
             Outcome::Applied
@@ -911,15 +922,51 @@ impl Engine {
         result.unwrap_or_default()
     }
 
-    /// Standing (DESIGN §3, rule 4): the founder, or the subject of a valid
-    /// vouch in the op's past.
+    /// Standing (DESIGN §3, rule 4) in the past of an op that did not see
+    /// `unseen`: the founder, or the subject of a valid vouch there who has
+    /// not lost it: after a removal that passed there, only a membership
+    /// of some committee, or a valid vouch made after the removal, keeps
+    /// it.
     fn has_standing(&self, author: &PublicKey, unseen: &Unseen) -> bool {
         if self.founder.as_ref() == Some(author) {
             return true;
         }
-        self.vouches_for
-            .get(author)
-            .is_some_and(|vouches| vouches.iter().any(|&o| !unseen.contains(o)))
+        let Some(vouches) = self.vouches_for.get(author) else {
+            return false;
+        };
+        let vouches: Vec<u32> = vouches
+            .iter()
+            .copied()
+            .filter(|&o| !unseen.contains(o))
+            .collect();
+        if vouches.is_empty() {
+            return false;
+        }
+        let Some(removals) = self.removals_against.get(author) else {
+            return true;
+        };
+        let past = unseen.with_tail(self.len_u32(), u32::MAX);
+        // For the whole set, the verdicts kept here are current (the
+        // caller refreshed them).
+        let passed = |set: &Subset, p: u32| {
+            if set.min().is_none_or(|m| m >= self.len_u32()) && !self.layers_dirty {
+                self.verdicts.get(&p).is_some_and(|v| v.accepted)
+            } else {
+                layers::passed_in(self, set, p)
+            }
+        };
+        let removed: Vec<u32> = removals
+            .iter()
+            .copied()
+            .filter(|&p| layers::contains(&past, p) && passed(&past, p))
+            .collect();
+        if removed.is_empty() || self.projected(&past).is_federation_member(author) {
+            return true;
+        }
+        vouches.iter().any(|&v| {
+            let seen = layers::Dag::past(self, v);
+            removed.iter().all(|&p| passed(&seen, p))
+        })
     }
 
     /// Ordinals of accepted ops that are neither in `frontier` nor in the

@@ -2,7 +2,7 @@
 //! test drives, checked against the reference evaluator.
 #![allow(dead_code)]
 
-use kenes_core::body::{Ballot, CommitteeKind, Policy, ProposalKind};
+use kenes_core::body::{Ballot, CommitteeKind, Policy, ProposalKind, ReportKind, ReportStatus};
 use kenes_core::governance::ProposalStatus;
 use kenes_core::op::{UnsignedOp, VERSION, genesis};
 use kenes_core::tally::Choice;
@@ -254,4 +254,33 @@ pub fn council(w: &mut World, name: &str, area: &str) -> Hash {
     );
     assert_eq!(w.outcome(&op), Outcome::Applied);
     op.id
+}
+
+/// Delivers `op`, which must be accepted at once.
+pub fn inject(w: &mut World, op: &Op) {
+    let report = w.deliver(op);
+    assert_eq!(report.accepted.len(), 1, "{:?}", report.dropped);
+}
+
+/// A strike report in `c`.
+pub fn report(c: Hash, text: &str) -> Body {
+    Body::Report {
+        committee: c,
+        kind: ReportKind::Strike,
+        status: ReportStatus::Active,
+        area: "Kazakhstan/Mangystau/Zhanaozen".into(),
+        participants: 100,
+        starts_at: 1_641_081_600_000,
+        text: text.into(),
+    }
+}
+
+/// Every op accepted so far.
+pub fn everything(w: &World) -> Vec<Op> {
+    w.engine.entries().iter().map(|e| e.op.clone()).collect()
+}
+
+/// References to each op.
+pub fn refs(ops: &[Op]) -> Vec<&Op> {
+    ops.iter().collect()
 }
