@@ -9,7 +9,8 @@ use crate::Store;
 use crate::db::StoreError;
 use crate::keyfile::{KeyError, KeyFile};
 use kenes_core::engine::DropReason;
-use kenes_core::{Body, Hash, Op, SecretKey, Verify};
+use kenes_core::keys::is_small_order;
+use kenes_core::{Body, Hash, Op, PublicKey, SecretKey, Verify};
 use std::path::Path;
 
 /// Why an op was not authored.
@@ -33,14 +34,24 @@ pub enum AuthorError {
     Key(#[from] KeyError),
     /// The database failed.
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
+}
+
+impl From<StoreError> for AuthorError {
+    fn from(e: StoreError) -> AuthorError {
+        AuthorError::Store(e)
+    }
 }
 
 impl AuthorError {
     /// Whether the error is the user's to fix (as opposed to a failure of
     /// this machine).
     pub fn is_user_error(&self) -> bool {
-        matches!(self, AuthorError::Behind { .. } | AuthorError::Refused(_))
+        match self {
+            AuthorError::Behind { .. } | AuthorError::Refused(_) => true,
+            AuthorError::Store(e) => e.is_user_error(),
+            AuthorError::Key(_) => false,
+        }
     }
 }
 
@@ -54,35 +65,56 @@ pub fn author(
     body: Body,
     now_ms: u64,
 ) -> Result<Op, AuthorError> {
-    let mut key_file = KeyFile::load(key_path)?;
     let me = key.public();
     let federation: Hash = store.federation();
-    if let Some(last) = key_file.last(&federation) {
-        let (next, _) = store.engine().next_position(&me);
-        if !store.engine().contains(&last.id) || next <= last.seq {
-            return Err(AuthorError::Behind {
-                seq: last.seq,
-                id: last.id.short(),
-            });
-        }
+    if let Some(named) = never_signs(&body) {
+        return Err(AuthorError::Refused(format!(
+            "{} is not a key anyone can sign with (a small-order or invalid point)",
+            named.short()
+        )));
     }
-    if !matches!(body, Body::CreateFederation { .. })
-        && let Err(reason) = store.check(me, &body)
-    {
-        return Err(AuthorError::Refused(reason.to_string()));
-    }
-    let op = store.engine().author(key, body, now_ms);
-    let report = store.ingest(std::slice::from_ref(&op.bytes), Verify::Signatures)?;
-    if let Some((_, reason)) = report.dropped.first() {
-        let hint = match reason {
-            DropReason::NoStanding => {
-                ": a member must vouch for you, and you must import their bundle"
+    // Under the database's write lock, after loading what other processes
+    // wrote: check, author and persist as one transaction (issue 12).
+    let op = store.locked(|store| {
+        let key_file = KeyFile::load(key_path)?;
+        if let Some(last) = key_file.last(&federation) {
+            let (next, _) = store.engine().next_position(&me);
+            if !store.engine().contains(&last.id) || next <= last.seq {
+                return Err(AuthorError::Behind {
+                    seq: last.seq,
+                    id: last.id.short(),
+                });
             }
-            _ => "",
-        };
-        return Err(AuthorError::Refused(format!("{reason}{hint}")));
-    }
-    key_file.record(federation, op.fields.seq, op.id);
-    key_file.save(key_path)?;
+        }
+        if !matches!(body, Body::CreateFederation { .. })
+            && let Err(reason) = store.check(me, &body)
+        {
+            return Err(AuthorError::Refused(reason.to_string()));
+        }
+        let op = store.engine().author(key, body, now_ms);
+        let report = store.ingest(std::slice::from_ref(&op.bytes), Verify::Signatures)?;
+        if let Some((_, reason)) = report.dropped.first() {
+            let hint = match reason {
+                DropReason::NoStanding => {
+                    ": a member must vouch for you, and you must import their bundle"
+                }
+                _ => "",
+            };
+            return Err(AuthorError::Refused(format!("{reason}{hint}")));
+        }
+        Ok(op)
+    })?;
+    KeyFile::record_last(key_path, federation, op.fields.seq, op.id)?;
     Ok(op)
+}
+
+/// The key a body names that can never author an op (a small-order point,
+/// or bytes that are no point): vouching for it, or electing it, could
+/// never be followed by any act of theirs (issue 12).
+pub fn never_signs(body: &Body) -> Option<PublicKey> {
+    match body {
+        Body::Vouch { candidate, .. } => Some(*candidate),
+        _ => None,
+    }
+    .filter(is_small_order)
 }

@@ -20,6 +20,12 @@
 //! Readers treat files as hostile: every length is bounded before anything
 //! is allocated, and the checksum is verified before anything is returned,
 //! so a truncated or corrupted file yields an error and no ops at all.
+//!
+//! Bundles of any size are read as a stream (issue 12): [`check_bundle`]
+//! verifies a whole file holding one record at a time, then a
+//! [`BundleReader`] hands out its ops in batches bounded in count and bytes,
+//! so memory is bounded by a constant times the largest op, whatever the
+//! file. [`read_bundle`] reads a small bundle (an upload) into memory.
 
 use kenes_core::Hash;
 use kenes_core::op::MAX_OP_BYTES;
@@ -179,28 +185,134 @@ pub fn write_bundle<W: Write>(
     w.finish()
 }
 
-/// Reads and checks a whole bundle. Nothing is returned unless the entire
-/// file is intact.
+/// Reads and checks a whole bundle into memory. Nothing is returned unless
+/// the entire file is intact. For files of any size, use [`check_bundle`]
+/// and a [`BundleReader`].
 pub fn read_bundle<R: Read>(input: R) -> Result<Bundle, BundleError> {
-    let mut r = HashingReader {
-        inner: input,
-        hasher: blake3::Hasher::new(),
-    };
-    let federation = r.header(BUNDLE_MAGIC, "bundle")?;
-    let count = u64::from_le_bytes(r.take()?);
-    // Never trust the count for allocation.
-    let mut ops = Vec::with_capacity(count.min(65_536) as usize);
-    for _ in 0..count {
-        let len = u32::from_le_bytes(r.take()?);
+    let mut reader = BundleReader::new(input)?;
+    let federation = reader.federation();
+    let mut ops = Vec::new();
+    while let Some(op) = reader.next_op()? {
+        ops.push(op);
+    }
+    Ok(Bundle { federation, ops })
+}
+
+/// What [`check_bundle`] found in an intact bundle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BundleSummary {
+    /// The federation the header names.
+    pub federation: Hash,
+    /// Records in the file.
+    pub ops: u64,
+    /// Whether a record is that federation's genesis op (its id is the
+    /// federation id).
+    pub carries_genesis: bool,
+}
+
+/// Checks a whole bundle (structure, bounds and checksum) holding one record
+/// at a time in memory.
+pub fn check_bundle<R: Read>(input: R) -> Result<BundleSummary, BundleError> {
+    let mut reader = BundleReader::new(input)?;
+    let federation = reader.federation();
+    let mut record = Vec::new();
+    let mut ops = 0u64;
+    let mut carries_genesis = false;
+    while reader.read_record(&mut record)? {
+        ops += 1;
+        carries_genesis |= Hash::of(&record) == federation;
+    }
+    Ok(BundleSummary {
+        federation,
+        ops,
+        carries_genesis,
+    })
+}
+
+/// Reads a bundle's ops one at a time. The checksum is checked when the last
+/// record has been read: a caller that must not act on a damaged file runs
+/// [`check_bundle`] over it first.
+pub struct BundleReader<R: Read> {
+    r: HashingReader<R>,
+    federation: Hash,
+    remaining: u64,
+    finished: bool,
+}
+
+impl<R: Read> BundleReader<R> {
+    /// Reads the header.
+    pub fn new(input: R) -> Result<BundleReader<R>, BundleError> {
+        let mut r = HashingReader {
+            inner: input,
+            hasher: blake3::Hasher::new(),
+        };
+        let federation = r.header(BUNDLE_MAGIC, "bundle")?;
+        let remaining = u64::from_le_bytes(r.take()?);
+        Ok(BundleReader {
+            r,
+            federation,
+            remaining,
+            finished: false,
+        })
+    }
+
+    /// The federation the header names.
+    pub fn federation(&self) -> Hash {
+        self.federation
+    }
+
+    /// Reads the next record into `buf`; false at the end (after checking
+    /// the checksum and that nothing follows it).
+    pub fn read_record(&mut self, buf: &mut Vec<u8>) -> Result<bool, BundleError> {
+        if self.remaining == 0 {
+            if !self.finished {
+                self.finished = true;
+                let hasher = std::mem::take(&mut self.r.hasher);
+                HashingReader {
+                    inner: &mut self.r.inner,
+                    hasher,
+                }
+                .finish()?;
+            }
+            return Ok(false);
+        }
+        let len = u32::from_le_bytes(self.r.take()?);
         if len as usize > MAX_OP_BYTES {
             return Err(BundleError::RecordTooLarge(len));
         }
-        let mut op = vec![0u8; len as usize];
-        r.fill(&mut op)?;
-        ops.push(op);
+        buf.clear();
+        buf.resize(len as usize, 0);
+        self.r.fill(buf)?;
+        self.remaining -= 1;
+        Ok(true)
     }
-    r.finish()?;
-    Ok(Bundle { federation, ops })
+
+    /// The next op, or `None` at the end.
+    pub fn next_op(&mut self) -> Result<Option<Vec<u8>>, BundleError> {
+        let mut op = Vec::new();
+        Ok(self.read_record(&mut op)?.then_some(op))
+    }
+
+    /// The next ops, at most `max_ops` of them and, beyond the first, at
+    /// most `max_bytes` in all; empty at the end.
+    pub fn next_batch(
+        &mut self,
+        max_ops: usize,
+        max_bytes: usize,
+    ) -> Result<Vec<Vec<u8>>, BundleError> {
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        while batch.len() < max_ops.max(1) && (batch.is_empty() || bytes < max_bytes) {
+            match self.next_op()? {
+                Some(op) => {
+                    bytes += op.len();
+                    batch.push(op);
+                }
+                None => break,
+            }
+        }
+        Ok(batch)
+    }
 }
 
 /// Writes a frontier file.

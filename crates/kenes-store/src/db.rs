@@ -5,6 +5,19 @@
 //! a crash at any point the database holds a prefix of the ingested batches
 //! and the state that prefix implies. If a commit fails, the in-memory
 //! engine is rebuilt from disk so the two never disagree.
+//!
+//! A new database is built under a temporary name (schema, federation id and
+//! its first ops) and linked into place whole, so a kill during creation
+//! leaves either no database or a complete one (issue 12).
+//!
+//! Several processes may write one database (`kenes serve` beside one-shot
+//! commands, or two commands at once): every write takes SQLite's write
+//! lock first (`BEGIN IMMEDIATE`), then loads what the others committed,
+//! then decides and writes (see [`Store::locked`]).
+//!
+//! A database whose directory or file cannot be written is opened read-only,
+//! so reading commands still work; writes then fail with
+//! [`StoreError::ReadOnly`].
 
 use crate::schema;
 use kenes_core::body::{CommitteeKind, CouncilScope};
@@ -46,10 +59,57 @@ pub enum StoreError {
     /// The genesis op given to [`Store::create`] is not a genesis op.
     #[error("not a valid genesis op: {0}")]
     BadGenesis(String),
+    /// A file or folder could not be used.
+    #[error("cannot use {path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The database is read-only here (its folder or file is not writable).
+    #[error("cannot write {0}: it is read-only")]
+    ReadOnly(PathBuf),
+}
+
+impl StoreError {
+    fn io(path: &Path, source: std::io::Error) -> StoreError {
+        StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// Whether the user can fix this (a path, permissions, a newer
+    /// database, another kenes holding the lock too long) rather than it
+    /// being a failure of kenes or of the machine.
+    pub fn is_user_error(&self) -> bool {
+        use rusqlite::ErrorCode as C;
+        match self {
+            StoreError::Io { .. }
+            | StoreError::ReadOnly(_)
+            | StoreError::TooNew { .. }
+            | StoreError::Exists(_)
+            | StoreError::BadGenesis(_) => true,
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => matches!(
+                e.code,
+                C::ReadOnly
+                    | C::CannotOpen
+                    | C::PermissionDenied
+                    | C::DatabaseBusy
+                    | C::DatabaseLocked
+                    | C::DiskFull
+                    | C::NotADatabase
+            ),
+            _ => false,
+        }
+    }
 }
 
 /// Ops per transaction during an import.
 pub const IMPORT_BATCH: usize = 16_384;
+/// Bytes of ops per import transaction, beyond the first op of a batch.
+pub const IMPORT_BATCH_BYTES: usize = 8 * 1024 * 1024;
 
 /// Counts reported by an import.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -89,19 +149,33 @@ pub struct Store {
     engine: Engine,
     path: PathBuf,
     shadows: HashMap<Hash, Shadow>,
+    /// Inside [`Store::locked`]: the write transaction is open.
+    in_write: bool,
+    /// The engine may hold what the open transaction has not committed (or
+    /// a failed one rolled back): rebuild it from disk unless committed.
+    dirty: bool,
+    /// Pending ops that opening released: persisted by the next write.
+    unsaved: Option<IngestReport>,
+    read_only: bool,
 }
 
-fn connect(path: &Path) -> Result<Connection, StoreError> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-    }
-    let mut conn = Connection::open(path)?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "cache_size", -65_536)?;
-    conn.pragma_update(None, "wal_autocheckpoint", 8192)?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+/// How long a writer waits for another process's write lock.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+fn is_read_only_error(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if matches!(
+                f.code,
+                rusqlite::ErrorCode::ReadOnly
+                    | rusqlite::ErrorCode::CannotOpen
+                    | rusqlite::ErrorCode::PermissionDenied
+            )
+    )
+}
+
+fn check_version(conn: &Connection) -> Result<usize, StoreError> {
     let found: usize = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if found > schema::latest() {
         return Err(StoreError::TooNew {
@@ -109,47 +183,220 @@ fn connect(path: &Path) -> Result<Connection, StoreError> {
             latest: schema::latest(),
         });
     }
+    Ok(found)
+}
+
+/// Opens an existing database for reading and writing, migrated; or, when
+/// it cannot be written here, read-only. Returns whether it is read-only.
+fn connect(path: &Path) -> Result<(Connection, bool), StoreError> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => {}
+        Ok(_) => {
+            return Err(StoreError::io(
+                path,
+                std::io::Error::other("not a database file"),
+            ));
+        }
+        Err(e) => return Err(StoreError::io(path, e)),
+    }
+    match connect_writable(path) {
+        Ok(conn) => Ok((conn, false)),
+        Err(StoreError::Sqlite(e)) if is_read_only_error(&e) => {
+            Ok((connect_read_only(path)?, true))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn connect_writable(path: &Path) -> Result<Connection, StoreError> {
+    let mut conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "cache_size", -65_536)?;
+    conn.pragma_update(None, "wal_autocheckpoint", 8192)?;
+    check_version(&conn)?;
     schema::migrate(&mut conn)?;
+    // Fails here, not at the first write, when the file is read-only.
+    conn.execute_batch("BEGIN IMMEDIATE; COMMIT")?;
     Ok(conn)
 }
 
+/// A read-only connection. SQLite needs to create the `-shm` file to read a
+/// WAL database; where it cannot and no `-wal` file is left (the database
+/// was closed cleanly), the file is read as immutable.
+fn connect_read_only(path: &Path) -> Result<Connection, StoreError> {
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+        | rusqlite::OpenFlags::SQLITE_OPEN_URI
+        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let uri = |extra: &str| -> String {
+        let mut text = String::from("file:");
+        for b in path.to_string_lossy().bytes() {
+            match b {
+                b'?' | b'#' | b'%' => text.push_str(&format!("%{b:02X}")),
+                _ => text.push(b as char),
+            }
+        }
+        format!("{text}?mode=ro{extra}")
+    };
+    let plain = Connection::open_with_flags(uri(""), flags).and_then(|conn| {
+        conn.query_row("PRAGMA user_version", [], |row| row.get::<_, i64>(0))?;
+        Ok(conn)
+    });
+    let conn = match plain {
+        Ok(conn) => conn,
+        Err(e) => {
+            let wal = PathBuf::from(format!("{}-wal", path.display()));
+            if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+                return Err(e.into());
+            }
+            Connection::open_with_flags(uri("&immutable=1"), flags)?
+        }
+    };
+    if check_version(&conn)? < schema::latest() {
+        return Err(StoreError::ReadOnly(path.to_path_buf()));
+    }
+    Ok(conn)
+}
+
+/// Builds a new database at `tmp`: schema, federation id, then `initial`
+/// ops, each verified. Rollback journal, so that the file is whole once
+/// closed.
+fn build(tmp: &Path, federation: Hash, initial: &[&[u8]]) -> Result<(), StoreError> {
+    let mut conn = Connection::open(tmp)?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    schema::migrate(&mut conn)?;
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('federation', ?1)",
+        params![federation.0.to_vec()],
+    )?;
+    let mut store = Store::from_parts(conn, Engine::new(federation), tmp, false);
+    if !initial.is_empty() {
+        let report = store.ingest(initial, Verify::Signatures)?;
+        if let Some((_, reason)) = report.dropped.first() {
+            return Err(StoreError::BadGenesis(reason.to_string()));
+        }
+    }
+    drop(store);
+    std::fs::File::open(tmp)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| StoreError::io(tmp, e))?;
+    Ok(())
+}
+
+/// Removes what an interrupted creation of `path` left (temporary files of
+/// processes that no longer run).
+fn remove_leftovers(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.creating-");
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(rest) = file.to_str().and_then(|f| f.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let pid = rest.split('-').next().unwrap_or("");
+        let alive = Path::new("/proc").exists() && Path::new("/proc").join(pid).exists();
+        if !alive {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 impl Store {
+    fn from_parts(conn: Connection, engine: Engine, path: &Path, read_only: bool) -> Store {
+        Store {
+            conn,
+            engine,
+            path: path.to_path_buf(),
+            shadows: HashMap::new(),
+            in_write: false,
+            dirty: false,
+            unsaved: None,
+            read_only,
+        }
+    }
+
     /// Creates the database at `path` for a new federation founded by
     /// `genesis`.
     pub fn create(path: &Path, genesis: &Op) -> Result<Store, StoreError> {
         if !genesis.is_genesis() {
             return Err(StoreError::BadGenesis("not a genesis op".into()));
         }
-        let mut store = Store::create_empty(path, genesis.id)?;
-        let report = store.ingest(std::slice::from_ref(&genesis.bytes), Verify::Signatures)?;
-        if let Some((_, reason)) = report.dropped.first() {
-            return Err(StoreError::BadGenesis(reason.to_string()));
-        }
-        Ok(store)
+        Store::create_with(path, genesis.id, &[genesis.bytes.as_slice()])
     }
 
     /// Creates an empty database for `federation`, to be filled by import.
     pub fn create_empty(path: &Path, federation: Hash) -> Result<Store, StoreError> {
-        if path.exists() {
+        Store::create_with(path, federation, &[])
+    }
+
+    /// Creates the database at `path` for `federation` holding `initial`
+    /// (verified; every one must be accepted), atomically: it is built
+    /// under a temporary name and linked into place whole, so after a
+    /// crash at any point there is either no database at `path` or this
+    /// one. Fails with [`StoreError::Exists`] if `path` exists, even when
+    /// another process created it meanwhile.
+    pub fn create_with(
+        path: &Path,
+        federation: Hash,
+        initial: &[&[u8]],
+    ) -> Result<Store, StoreError> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+        if std::fs::symlink_metadata(path).is_ok() {
             return Err(StoreError::Exists(path.to_path_buf()));
         }
-        let conn = connect(path)?;
-        conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('federation', ?1)",
-            params![federation.0.to_vec()],
-        )?;
-        Ok(Store {
-            conn,
-            engine: Engine::new(federation),
-            path: path.to_path_buf(),
-            shadows: HashMap::new(),
-        })
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        remove_leftovers(dir, &name);
+        let nonce = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let tmp = dir.join(format!(".{name}.creating-{}-{nonce}", std::process::id()));
+        let remove_tmp = || {
+            for suffix in ["", "-journal", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", tmp.display()));
+            }
+        };
+        if let Err(e) = build(&tmp, federation, initial) {
+            remove_tmp();
+            return Err(match e {
+                StoreError::Sqlite(e) if is_read_only_error(&e) => {
+                    StoreError::ReadOnly(dir.to_path_buf())
+                }
+                e => e,
+            });
+        }
+        // A hard link never replaces a database another process linked
+        // first; where links are not supported, rename.
+        let linked = match std::fs::hard_link(&tmp, path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                remove_tmp();
+                return Err(StoreError::Exists(path.to_path_buf()));
+            }
+            Err(_) => std::fs::rename(&tmp, path),
+        };
+        remove_tmp();
+        linked.map_err(|e| StoreError::io(path, e))?;
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Store::open(path)
     }
 
     /// Opens an existing database and rebuilds its engine from the stored
     /// ops (their signatures were verified when they were first stored).
+    /// Where the database cannot be written, it is opened read-only.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let conn = connect(path)?;
+        let (conn, read_only) = connect(path)?;
         let federation: Vec<u8> = conn
             .query_row(
                 "SELECT value FROM meta WHERE key = 'federation'",
@@ -163,13 +410,127 @@ impl Store {
                 .try_into()
                 .map_err(|_| StoreError::NoFederation)?,
         );
-        let engine = load(&conn, federation)?;
-        Ok(Store {
-            conn,
-            engine,
-            path: path.to_path_buf(),
-            shadows: HashMap::new(),
-        })
+        let (engine, released) = load(&conn, federation)?;
+        let mut store = Store::from_parts(conn, engine, path, read_only);
+        store.unsaved = released;
+        Ok(store)
+    }
+
+    /// Whether this database could only be opened for reading.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Runs `f` holding the database's write lock, after loading what
+    /// other processes committed, as one transaction: committed if `f`
+    /// succeeds, rolled back (and the engine rebuilt from disk) if not.
+    /// Every write goes through here, so two processes never decide on
+    /// different views of one database. Nested calls share the outer
+    /// transaction.
+    pub fn locked<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> Result<T, E> {
+        if self.in_write {
+            return f(self);
+        }
+        if self.read_only {
+            return Err(StoreError::ReadOnly(self.path.clone()).into());
+        }
+        self.begin_write()?;
+        self.in_write = true;
+        let result = f(self);
+        self.in_write = false;
+        match result {
+            Ok(value) => match self.conn.execute_batch("COMMIT") {
+                Ok(()) => {
+                    self.dirty = false;
+                    Ok(value)
+                }
+                Err(e) => {
+                    self.abort();
+                    Err(StoreError::from(e).into())
+                }
+            },
+            Err(e) => {
+                self.abort();
+                Err(e)
+            }
+        }
+    }
+
+    fn begin_write(&mut self) -> Result<(), StoreError> {
+        if let Err(e) = self.conn.execute_batch("BEGIN IMMEDIATE") {
+            return Err(if is_read_only_error(&e) {
+                StoreError::ReadOnly(self.path.clone())
+            } else {
+                e.into()
+            });
+        }
+        let caught_up = (|| -> Result<(), StoreError> {
+            if self.dirty {
+                self.reload()?;
+            }
+            self.catch_up()?;
+            self.dirty = true;
+            self.catch_up_pending()?;
+            if let Some(report) = self.unsaved.take() {
+                self.persist(&report)?;
+            }
+            Ok(())
+        })();
+        if let Err(e) = caught_up {
+            self.abort();
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    fn abort(&mut self) {
+        let _ = self.conn.execute_batch("ROLLBACK");
+        if self.dirty {
+            // On failure `dirty` stays set and the next write retries.
+            let _ = self.reload();
+        }
+    }
+
+    fn reload(&mut self) -> Result<(), StoreError> {
+        self.shadows.clear();
+        let (engine, released) = load(&self.conn, self.engine.federation())?;
+        self.engine = engine;
+        self.unsaved = released;
+        self.dirty = false;
+        Ok(())
+    }
+
+    /// Inside the write lock: the pending ops other processes parked (or
+    /// that this one has not loaded) join the engine; what that releases
+    /// is persisted with the transaction.
+    fn catch_up_pending(&mut self) -> Result<(), StoreError> {
+        let on_disk: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM pending", [], |row| row.get(0))?;
+        if on_disk as usize == self.engine.pending_len() {
+            return Ok(());
+        }
+        let rows: Vec<(Vec<u8>, Vec<u8>)> = self
+            .conn
+            .prepare("SELECT id, bytes FROM pending")?
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let fresh: Vec<Vec<u8>> = rows
+            .into_iter()
+            .filter(|(id, _)| {
+                <[u8; 32]>::try_from(id.as_slice()).is_ok_and(|id| !self.engine.is_known(&Hash(id)))
+            })
+            .map(|(_, bytes)| bytes)
+            .collect();
+        if fresh.is_empty() {
+            return Ok(());
+        }
+        let report = self.engine.ingest(&fresh, Verify::Trusted);
+        self.persist(&report)?;
+        Ok(())
     }
 
     /// The federation this database holds.
@@ -191,12 +552,19 @@ impl Store {
     /// it was opened (a `kenes serve` runs beside one-shot commands).
     /// Returns how many were loaded.
     pub fn catch_up(&mut self) -> Result<usize, StoreError> {
-        let from = self.engine.len() as i64;
+        // Ops that opening released and no write has persisted yet sit
+        // after the stored ones.
+        let unsaved = self.unsaved.as_ref().map_or(0, |r| r.accepted.len());
+        let from = self.engine.len().saturating_sub(unsaved) as i64;
         let newest: Option<i64> = self
             .conn
             .query_row("SELECT max(ord) FROM ops", [], |row| row.get(0))?;
-        if newest.is_none_or(|n| n < from) {
+        let Some(newest) = newest.filter(|&n| n >= from) else {
             return Ok(0);
+        };
+        if unsaved > 0 {
+            self.reload()?;
+            return Ok((newest + 1 - from) as usize);
         }
         let rows: Vec<Vec<u8>> = self
             .conn
@@ -208,7 +576,7 @@ impl Store {
         let report = self.engine.ingest(&rows, Verify::Trusted);
         if report.accepted.len() != rows.len() {
             // Out of step: rebuild from disk.
-            self.engine = load(&self.conn, self.engine.federation())?;
+            self.reload()?;
         }
         Ok(rows.len())
     }
@@ -229,14 +597,38 @@ impl Store {
         raw: &[B],
         verify: Verify,
     ) -> Result<IngestReport, StoreError> {
-        let report = self.engine.ingest(raw, verify);
-        self.commit(report)
+        self.locked(|store| {
+            store.dirty = true;
+            let report = store.engine.ingest(raw, verify);
+            store.persist(&report)?;
+            Ok(report)
+        })
     }
 
     /// Accepts prepared ops and persists the result in one transaction.
     pub fn ingest_prepared(&mut self, prepared: Prepared) -> Result<IngestReport, StoreError> {
-        let report = self.engine.ingest_prepared(prepared);
-        self.commit(report)
+        self.locked(|store| {
+            store.dirty = true;
+            let report = store.engine.ingest_prepared(prepared);
+            store.persist(&report)?;
+            Ok(report)
+        })
+    }
+
+    /// Drops every pending op parked by an author with no accepted op here
+    /// (see [`Engine::pending_from_unknown`]); returns how many.
+    pub fn clear_pending_from_unknown(&mut self) -> Result<usize, StoreError> {
+        self.locked(|store| {
+            store.dirty = true;
+            let ids = store.engine.clear_pending_from_unknown();
+            let mut delete = store
+                .conn
+                .prepare_cached("DELETE FROM pending WHERE id = ?1")?;
+            for id in &ids {
+                delete.execute(params![id.0.to_vec()])?;
+            }
+            Ok(ids.len())
+        })
     }
 
     /// Imports ops from a file or upload: verified, in transactions of
@@ -258,6 +650,76 @@ impl Store {
                 progress(inputs);
             },
         )?;
+        Ok(counts)
+    }
+
+    /// Imports batches of ops as they come (from a [`crate::bundle::BundleReader`],
+    /// say), like [`Store::import`]: each batch verified on another thread
+    /// while the previous one is accepted and committed, each one
+    /// transaction. At most three batches are held at once, so memory is
+    /// bounded by the batch size, not by the whole input.
+    pub fn import_batches(
+        &mut self,
+        batches: impl Iterator<Item = Vec<Vec<u8>>>,
+        mut progress: impl FnMut(usize),
+    ) -> Result<ImportCounts, StoreError> {
+        let mut counts = ImportCounts::default();
+        let mut batches = batches;
+        let mut preparer = Preparer::new();
+        std::thread::scope(|scope| {
+            let (to_worker, work) = mpsc::sync_channel::<(Vec<Vec<u8>>, usize, usize)>(0);
+            let (to_main, done) = mpsc::sync_channel::<(Prepared, usize, usize)>(0);
+            scope.spawn(move || {
+                for (inputs, known, count) in work {
+                    let prepared = preparer.prepare(&inputs, Verify::Signatures);
+                    drop(inputs);
+                    if to_main.send((prepared, known, count)).is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut in_flight = 0;
+            loop {
+                if in_flight < 1
+                    && let Some(batch) = batches.next()
+                {
+                    let count = batch.len();
+                    let fresh: Vec<Vec<u8>> = batch
+                        .into_iter()
+                        .filter(|bytes| !self.engine.is_known(&Hash::of(bytes)))
+                        .collect();
+                    let known = count - fresh.len();
+                    if to_worker.send((fresh, known, count)).is_err() {
+                        break;
+                    }
+                    in_flight += 1;
+                }
+                if in_flight == 0 {
+                    break;
+                }
+                let Ok((prepared, known, count)) = done.recv() else {
+                    break;
+                };
+                in_flight -= 1;
+                // Read and send the next batch before committing this one.
+                if let Some(batch) = batches.next() {
+                    let n = batch.len();
+                    let fresh: Vec<Vec<u8>> = batch
+                        .into_iter()
+                        .filter(|bytes| !self.engine.is_known(&Hash::of(bytes)))
+                        .collect();
+                    let k = n - fresh.len();
+                    if to_worker.send((fresh, k, n)).is_ok() {
+                        in_flight += 1;
+                    }
+                }
+                let mut report = self.ingest_prepared(prepared)?;
+                report.known += known;
+                counts.add(&report, &self.engine);
+                progress(count);
+            }
+            Ok::<(), StoreError>(())
+        })?;
         Ok(counts)
     }
 
@@ -314,19 +776,9 @@ impl Store {
         })
     }
 
-    fn commit(&mut self, report: IngestReport) -> Result<IngestReport, StoreError> {
-        if let Err(e) = self.persist(&report) {
-            // The transaction rolled back: forget what memory thought was
-            // written, and rebuild the engine from what is on disk.
-            self.shadows.clear();
-            self.engine = load(&self.conn, self.engine.federation())?;
-            return Err(e.into());
-        }
-        Ok(report)
-    }
-
+    /// Writes what `report` did into the open write transaction.
     fn persist(&mut self, report: &IngestReport) -> rusqlite::Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = &self.conn;
         let mut touched: BTreeSet<Hash> = BTreeSet::new();
         let mut profiles: BTreeSet<PublicKey> = BTreeSet::new();
         {
@@ -400,12 +852,27 @@ impl Store {
                 pend.execute(params![op.id.0.to_vec(), op.bytes])?;
             }
         }
-        materialise(&tx, &self.engine, &touched, &profiles, &mut self.shadows)?;
-        tx.commit()
+        materialise(tx, &self.engine, &touched, &profiles, &mut self.shadows)
     }
 }
 
-fn load(conn: &Connection, federation: Hash) -> Result<Engine, StoreError> {
+/// Rebuilds the engine from one consistent snapshot of the database.
+/// Returns the report of any pending ops that loading released (their
+/// parents were stored meanwhile), to be persisted by the next write.
+fn load(conn: &Connection, federation: Hash) -> Result<(Engine, Option<IngestReport>), StoreError> {
+    if !conn.is_autocommit() {
+        return load_snapshot(conn, federation);
+    }
+    conn.execute_batch("BEGIN")?;
+    let result = load_snapshot(conn, federation);
+    let _ = conn.execute_batch("COMMIT");
+    result
+}
+
+fn load_snapshot(
+    conn: &Connection,
+    federation: Hash,
+) -> Result<(Engine, Option<IngestReport>), StoreError> {
     let mut engine = Engine::new(federation);
     let mut stmt = conn.prepare("SELECT id, bytes FROM ops ORDER BY ord")?;
     let mut rows = stmt.query([])?;
@@ -436,8 +903,9 @@ fn load(conn: &Connection, federation: Hash) -> Result<Engine, StoreError> {
         .prepare("SELECT bytes FROM pending")?
         .query_map([], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    engine.ingest(&pending, Verify::Trusted);
-    Ok(engine)
+    let report = engine.ingest(&pending, Verify::Trusted);
+    let released = !report.accepted.is_empty() || !report.dropped.is_empty();
+    Ok((engine, released.then_some(report)))
 }
 
 /// The kind-specific fields of a committee as a JSON object (`area`,
@@ -466,10 +934,7 @@ pub fn kind_detail(kind: &CommitteeKind) -> serde_json::Value {
 /// Rewrites one committee's seats, proposals, demands, adoptions and
 /// reports. These are small next to its members, so they are rewritten
 /// rather than diffed.
-fn materialise_governance(
-    tx: &rusqlite::Transaction<'_>,
-    c: &kenes_core::Committee,
-) -> rusqlite::Result<()> {
+fn materialise_governance(tx: &Connection, c: &kenes_core::Committee) -> rusqlite::Result<()> {
     use kenes_core::governance::ProposalStatus;
     let key = c.id.0.to_vec();
     for table in ["proposals", "demands", "adoptions", "reports"] {
@@ -556,7 +1021,7 @@ fn key_of(bytes: Vec<u8>) -> PublicKey {
     PublicKey(bytes.try_into().unwrap_or([0; 32]))
 }
 
-fn read_shadow(tx: &rusqlite::Transaction<'_>, committee: &[u8]) -> rusqlite::Result<Shadow> {
+fn read_shadow(tx: &Connection, committee: &[u8]) -> rusqlite::Result<Shadow> {
     let members = tx
         .prepare_cached("SELECT member FROM members WHERE committee = ?1")?
         .query_map(params![committee], |row| Ok(key_of(row.get(0)?)))?
@@ -576,7 +1041,7 @@ fn read_shadow(tx: &rusqlite::Transaction<'_>, committee: &[u8]) -> rusqlite::Re
 /// Rewrites the materialised rows of the committees and profiles a batch
 /// touched, and the fork flags.
 fn materialise(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Connection,
     engine: &Engine,
     touched: &BTreeSet<Hash>,
     profiles: &BTreeSet<PublicKey>,

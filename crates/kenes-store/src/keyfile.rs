@@ -183,6 +183,27 @@ impl KeyFile {
         self.last.insert(federation, LastOp { seq, id });
     }
 
+    /// Records an op just authored in the key file at `path`, unless it
+    /// already records a later one (another process may have authored
+    /// meanwhile): reads, updates and replaces the file under an exclusive
+    /// lock on `<path>.lock`, so concurrent writers never lose each
+    /// other's records.
+    pub fn record_last(path: &Path, federation: Hash, seq: u64, id: Hash) -> Result<(), KeyError> {
+        let lock_path = path.with_extension("lock");
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)?;
+        lock.lock()?;
+        let mut file = KeyFile::load(path)?;
+        if file.last(&federation).is_none_or(|last| last.seq < seq) {
+            file.record(federation, seq, id);
+            file.save(path)?;
+        }
+        Ok(())
+    }
+
     /// Reads a key file.
     pub fn load(path: &Path) -> Result<KeyFile, KeyError> {
         let text = std::fs::read_to_string(path)?;
@@ -203,10 +224,15 @@ impl KeyFile {
             serde_json::to_string_pretty(self).map_err(|e| KeyError::Malformed(e.to_string()))?;
         let dir = path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)?;
-        let tmp = path.with_extension("json.tmp");
+        // A name of this process's own, created afresh: two processes
+        // saving at once never write into one file.
+        let nonce = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let tmp = path.with_extension(format!("json.{}-{nonce}.tmp", std::process::id()));
         {
             let mut options = std::fs::OpenOptions::new();
-            options.write(true).create(true).truncate(true);
+            options.write(true).create_new(true);
             #[cfg(unix)]
             {
                 use std::os::unix::fs::OpenOptionsExt;

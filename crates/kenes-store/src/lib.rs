@@ -21,7 +21,7 @@ pub mod keyfile;
 pub mod peers;
 mod schema;
 
-pub use db::{IMPORT_BATCH, ImportCounts, Store, StoreError, kind_detail};
+pub use db::{IMPORT_BATCH, IMPORT_BATCH_BYTES, ImportCounts, Store, StoreError, kind_detail};
 
 /// Milliseconds since the Unix epoch, from this machine's clock: the time
 /// stamped on authored ops and recorded with sync sessions.

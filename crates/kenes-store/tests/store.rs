@@ -101,3 +101,70 @@ fn a_damaged_database_is_reported() {
         Err(kenes_store::StoreError::Damaged(_))
     ));
 }
+
+/// Issue 12: two handles on one database (two processes, say `kenes serve`
+/// and a command) author in turn; each loads what the other committed
+/// under the write lock first, so neither collides with the other's
+/// ordinals nor thinks itself behind the key file.
+#[test]
+fn two_handles_on_one_database_author_in_turn() {
+    use kenes_store::author::author;
+    use kenes_store::keyfile::KeyFile;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fed.sqlite");
+    let key_path = dir.path().join("key.json");
+    let me = key(1);
+    KeyFile::new(&me, "Aigerim", None)
+        .unwrap()
+        .save(&key_path)
+        .unwrap();
+    let g = genesis(&me, "Kazakhstan", 0);
+    let mut first = Store::create(&path, &g).unwrap();
+    let mut second = Store::open(&path).unwrap();
+    for i in 0..6 {
+        let store = if i % 2 == 0 { &mut first } else { &mut second };
+        author(
+            store,
+            &key_path,
+            &me,
+            Body::Profile {
+                name: format!("name {i}"),
+            },
+            i,
+        )
+        .unwrap();
+    }
+    drop((first, second));
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.engine().len(), 7);
+    assert!(store.engine().state().forks.is_empty());
+}
+
+/// Issue 12: a database is created whole; a temporary file left by a
+/// killed creation is neither listed nor in the way.
+#[test]
+fn creation_is_atomic_and_leftovers_are_ignored() {
+    use kenes_store::StoreError;
+    let dir = tempfile::tempdir().unwrap();
+    let g = genesis(&key(1), "Kazakhstan", 0);
+    let data = kenes_store::datadir::DataDir::new(dir.path());
+    let path = data.database(&g.id);
+    std::fs::create_dir_all(data.federations_dir()).unwrap();
+    let leftover = data
+        .federations_dir()
+        .join(format!(".{}.sqlite.creating-999999999-1", g.id));
+    std::fs::write(&leftover, b"half a database").unwrap();
+    assert!(data.federations().unwrap().is_empty());
+    // A bad initial op leaves nothing.
+    let bad = genesis(&key(2), "elsewhere", 0);
+    assert!(Store::create_with(&path, g.id, &[bad.bytes.as_slice()]).is_err());
+    assert!(!path.exists());
+    let store = Store::create(&path, &g).unwrap();
+    assert_eq!(store.engine().len(), 1);
+    assert!(!leftover.exists(), "the dead process's file is cleared");
+    assert!(matches!(
+        Store::create(&path, &g),
+        Err(StoreError::Exists(_))
+    ));
+    assert_eq!(data.federations().unwrap(), vec![g.id]);
+}

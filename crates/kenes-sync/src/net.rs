@@ -361,7 +361,12 @@ pub async fn sync_with(
             tokio::time::timeout(CONNECT_TIMEOUT, endpoint.connect(ticket.addr()?, ALPN))
                 .await
                 .map_err(|_| NetError::Io("peer unreachable".into()))?
-                .map_err(io)?;
+                .map_err(|e| {
+                    NetError::Refused(format!(
+                        "the peer did not take the connection ({e}): it may be stopped, or limiting sessions from this address to {} a minute; try again later",
+                        crate::node::SESSIONS_PER_MINUTE
+                    ))
+                })?;
         let (mut send, mut recv) = conn.open_bi().await.map_err(io)?;
         let endpoints = (*endpoint.id().as_bytes(), *conn.remote_id().as_bytes());
         tokio::time::timeout(

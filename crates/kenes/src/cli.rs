@@ -162,6 +162,13 @@ pub enum Command {
     },
     /// Show every op in fold order with its outcome.
     Log,
+    /// Show what authors unknown here parked in the pending set (ops
+    /// waiting for parents); `--clear-unknown` drops those ops.
+    Pending {
+        /// Drop every pending op of an author with no accepted op here.
+        #[arg(long)]
+        clear_unknown: bool,
+    },
     /// Show what needs attention: rejected ops and why, ops voided by a
     /// fork or a removal (and which), forked members, ops that arrived
     /// late, outcomes that changed after closing.

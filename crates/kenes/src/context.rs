@@ -62,7 +62,7 @@ impl Context {
 
     /// The federation to use: `--federation`, or the only one here.
     pub fn federation_id(&self) -> Result<Hash> {
-        let all = self.data.federations().context("cannot list federations")?;
+        let all = self.federations()?;
         match (&self.federation, all.as_slice()) {
             (Some(text), _) => resolve_id(text, all.iter().copied(), "federation"),
             (None, []) => Err(user(
@@ -74,6 +74,25 @@ impl Context {
                 many.len()
             ))),
         }
+    }
+
+    /// The federations held here. A data directory that is not a
+    /// directory, or cannot be read, is the user's to fix.
+    pub fn federations(&self) -> Result<Vec<Hash>> {
+        let root = self.data.root();
+        if root.exists() && !root.is_dir() {
+            return Err(user(format!(
+                "the data directory {} is not a directory",
+                root.display()
+            )));
+        }
+        self.data.remove_unfinished();
+        self.data.federations().map_err(|e| {
+            user(format!(
+                "cannot read the data directory {}: {e}",
+                root.display()
+            ))
+        })
     }
 
     /// Opens the chosen federation's database.

@@ -26,8 +26,35 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
             || cause.is::<kenes_store::bundle::BundleError>()
             || cause.is::<kenes_store::keyfile::KeyError>()
             || cause.is::<kenes_core::types::HexError>()
+            || cause
+                .downcast_ref::<kenes_store::StoreError>()
+                .is_some_and(kenes_store::StoreError::is_user_error)
+            || cause
+                .downcast_ref::<kenes_store::author::AuthorError>()
+                .is_some_and(kenes_store::author::AuthorError::is_user_error)
+            || cause
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(is_user_io)
     });
     if is_user { 1 } else { 2 }
+}
+
+/// I/O failures the user can fix: a path that is missing, a directory, a
+/// file where a directory should be, or not writable.
+fn is_user_io(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind as K;
+    matches!(
+        e.kind(),
+        K::NotFound
+            | K::PermissionDenied
+            | K::AlreadyExists
+            | K::IsADirectory
+            | K::NotADirectory
+            | K::ReadOnlyFilesystem
+            | K::StorageFull
+            | K::InvalidFilename
+            | K::DirectoryNotEmpty
+    )
 }
 
 /// The error and its causes on one line.

@@ -9,6 +9,8 @@ use std::process::{Command, Output};
 
 #[path = "cli/browser.rs"]
 mod browser;
+#[path = "cli/issue12.rs"]
+mod issue12;
 
 fn kenes(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kenes"))

@@ -6,7 +6,7 @@ use crate::context::{Context, PASSPHRASE_VAR, now_ms};
 use crate::error::user;
 use crate::output::emit;
 use anyhow::Result;
-use kenes_core::{Body, SecretKey};
+use kenes_core::{Body, Engine, SecretKey, Verify};
 use kenes_store::Store;
 use kenes_store::keyfile::KeyFile;
 use serde_json::json;
@@ -15,9 +15,7 @@ pub fn id(ctx: &Context, cmd: IdCommand) -> Result<()> {
     match cmd {
         IdCommand::New { name } => {
             let name = name.trim().to_string();
-            if name.is_empty() || name.len() > kenes_core::validate::MAX_NAME_BYTES {
-                return Err(user("--name must be 1 to 200 bytes"));
-            }
+            check_name(&name)?;
             let path = ctx.data.key_file();
             if path.exists() {
                 return Err(user(format!(
@@ -60,7 +58,19 @@ pub fn id(ctx: &Context, cmd: IdCommand) -> Result<()> {
     }
 }
 
+/// A display or federation name as ops accept it (1–200 bytes, no
+/// control characters), checked before anything is written (issue 12).
+fn check_name(name: &str) -> Result<()> {
+    kenes_core::validate::check_body(&Body::Profile { name: name.into() }).map_err(|_| {
+        user(format!(
+            "a name must be 1 to {} bytes without control characters (such as line breaks)",
+            kenes_core::validate::MAX_NAME_BYTES
+        ))
+    })
+}
+
 pub fn profile(ctx: &Context, name: &str) -> Result<()> {
+    check_name(name.trim())?;
     let mut store = ctx.open()?;
     let op = ctx.author(
         &mut store,
@@ -77,24 +87,52 @@ pub fn profile(ctx: &Context, name: &str) -> Result<()> {
 pub fn federation(ctx: &Context, cmd: FederationCommand) -> Result<()> {
     match cmd {
         FederationCommand::Create { name } => {
-            let mut key_file = ctx.key_file()?;
+            let name = name.trim();
+            check_name(name)?;
+            let key_file = ctx.key_file()?;
+            check_name(&key_file.name)?;
             let key = key_file.unlock(std::env::var(PASSPHRASE_VAR).ok().as_deref())?;
-            let genesis = kenes_core::op::genesis(&key, name.trim(), now_ms());
+            // The genesis op and the founder's profile are made in memory
+            // and the database is created holding both, whole: a kill at
+            // any point leaves no federation or this one (issue 12).
+            let genesis = kenes_core::op::genesis(&key, name, now_ms());
             kenes_core::validate::check_stateless(&genesis.bytes)
                 .map_err(|e| user(format!("refused: {e}")))?;
-            let mut store = Store::create(&ctx.data.database(&genesis.id), &genesis)?;
-            key_file.record(genesis.id, 0, genesis.id);
-            key_file.save(&ctx.data.key_file())?;
-            let display = key_file.name.clone();
-            ctx.author(&mut store, Body::Profile { name: display })?;
+            let mut engine = Engine::new(genesis.id);
+            engine.ingest(std::slice::from_ref(&genesis.bytes), Verify::Signatures);
+            let profile = engine.author(
+                &key,
+                Body::Profile {
+                    name: key_file.name.clone(),
+                },
+                now_ms(),
+            );
+            let root = ctx.data.root();
+            if root.exists() && !root.is_dir() {
+                return Err(user(format!(
+                    "the data directory {} is not a directory",
+                    root.display()
+                )));
+            }
+            Store::create_with(
+                &ctx.data.database(&genesis.id),
+                genesis.id,
+                &[genesis.bytes.as_slice(), profile.bytes.as_slice()],
+            )?;
+            KeyFile::record_last(
+                &ctx.data.key_file(),
+                genesis.id,
+                profile.fields.seq,
+                profile.id,
+            )?;
             emit(ctx.json, &json!({ "id": genesis.id.to_hex() }), || {
-                format!("founded federation \"{}\"\nid: {}", name.trim(), genesis.id)
+                format!("founded federation \"{name}\"\nid: {}", genesis.id)
             });
             Ok(())
         }
         FederationCommand::List => {
             let mut rows = Vec::new();
-            for id in ctx.data.federations()? {
+            for id in ctx.federations()? {
                 let store = Store::open(&ctx.data.database(&id))?;
                 let state = store.engine().state();
                 rows.push(json!({

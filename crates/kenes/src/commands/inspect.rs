@@ -31,11 +31,13 @@ pub fn state(ctx: &Context, digest_only: bool) -> Result<()> {
         .values()
         .flat_map(|c| c.members.iter())
         .collect();
+    let unknown_pending: usize = engine.pending_from_unknown().iter().map(|u| u.ops).sum();
     let summary = json!({
         "federation": store.federation().to_hex(),
         "name": state.federation.as_ref().map(|f| f.name.clone()),
         "ops": engine.len(),
         "pending": engine.pending_len(),
+        "pending_from_unknown": unknown_pending,
         "committees": state.committees.len(),
         "members": members.len(),
         "forked_members": state.forks.len(),
@@ -43,11 +45,18 @@ pub fn state(ctx: &Context, digest_only: bool) -> Result<()> {
     });
     emit(ctx.json, &summary, || {
         format!(
-            "federation {} ({})\n{} ops, {} pending\n{} committees, {} members, {} forked members\ndigest {}",
+            "federation {} ({})\n{} ops, {} pending{}\n{} committees, {} members, {} forked members\ndigest {}",
             state.federation.as_ref().map_or("?", |f| f.name.as_str()),
             store.federation().short(),
             engine.len(),
             engine.pending_len(),
+            if unknown_pending > 0 {
+                format!(
+                    " ({unknown_pending} from authors unknown here: `kenes pending` shows them, `kenes pending --clear-unknown` drops them)"
+                )
+            } else {
+                String::new()
+            },
             state.committees.len(),
             members.len(),
             state.forks.len(),
@@ -84,10 +93,47 @@ pub fn log(ctx: &Context) -> Result<()> {
     Ok(())
 }
 
+/// The pending set's ops by authors with no accepted op here, per author.
+fn unknown_pending_rows(engine: &kenes_core::Engine) -> Vec<Value> {
+    engine
+        .pending_from_unknown()
+        .iter()
+        .map(|u| json!({ "author": u.author.to_hex(), "ops": u.ops, "bytes": u.bytes }))
+        .collect()
+}
+
+pub fn pending(ctx: &Context, clear_unknown: bool) -> Result<()> {
+    let mut store = ctx.open()?;
+    if clear_unknown {
+        let dropped = store.clear_pending_from_unknown()?;
+        emit(ctx.json, &json!({ "dropped": dropped }), || {
+            format!("dropped {dropped} pending ops of authors unknown here")
+        });
+        return Ok(());
+    }
+    let engine = store.engine();
+    let rows = unknown_pending_rows(engine);
+    let value = json!({ "pending": engine.pending_len(), "from_unknown": rows });
+    emit(ctx.json, &value, || {
+        let mut lines = vec![format!("{} ops pending", engine.pending_len())];
+        for u in engine.pending_from_unknown() {
+            lines.push(format!(
+                "{}  {} ops, {} bytes, by an author unknown here",
+                u.author.short(),
+                u.ops,
+                u.bytes
+            ));
+        }
+        lines.join("\n")
+    });
+    Ok(())
+}
+
 pub fn alerts(ctx: &Context) -> Result<()> {
     let store = ctx.open()?;
     let engine = store.engine();
-    let value = model::alerts(engine);
+    let mut value = model::alerts(engine);
+    value["pending_from_unknown"] = Value::Array(unknown_pending_rows(engine));
     emit(ctx.json, &value, || {
         let list = |name: &str| value[name].as_array().cloned().unwrap_or_default();
         let text = |v: &serde_json::Value, field: &str| v[field].as_str().unwrap_or("").to_string();
@@ -151,6 +197,13 @@ pub fn alerts(ctx: &Context) -> Result<()> {
             lines.push(format!(
                 "REMOVED PROPOSER  {} passed only with ops of members removed before it",
                 op_line(&v)
+            ));
+        }
+        for v in list("pending_from_unknown") {
+            lines.push(format!(
+                "PENDING  {} ops parked by {}, an author unknown here (`kenes pending --clear-unknown` drops them)",
+                v["ops"],
+                short(&v, "author")
             ));
         }
         if lines.is_empty() {

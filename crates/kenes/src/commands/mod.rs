@@ -69,6 +69,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import { file } => transfer::import(&ctx, &file),
         Command::State { digest } => inspect::state(&ctx, digest),
         Command::Log => inspect::log(&ctx),
+        Command::Pending { clear_unknown } => inspect::pending(&ctx, clear_unknown),
         Command::Alerts => inspect::alerts(&ctx),
         Command::Bench(cmd) => crate::bench::run(&ctx, cmd),
         Command::Demo { no_serve, serve } => {

@@ -53,13 +53,11 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("cannot start the network runtime")
 }
 
+/// Every way a sync can fail is the user's situation (the peer is down,
+/// refuses or limits us, the network is cut, the ticket is stale), not a
+/// bug of this node: exit 1 with the reason (issue 12).
 fn net_error(e: NetError) -> anyhow::Error {
-    match e {
-        NetError::Admission(_) | NetError::Refused(_) | NetError::BadTicket(_) => {
-            user(e.to_string())
-        }
-        other => anyhow::anyhow!(other),
-    }
+    user(e.to_string())
 }
 
 /// Runs the node: sync on `bind`, the web UI on `web` unless `None`, and
@@ -94,9 +92,9 @@ pub fn serve(ctx: &Context, bind: SocketAddr, web: Option<SocketAddr>, mdns: boo
                 std::fs::write(&path, app.url())
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 if ctx.json {
-                    println!("{}", json!({ "web_url": app.url() }));
+                    crate::output::line(json!({ "web_url": app.url() }));
                 } else {
-                    println!("{}", app.url());
+                    crate::output::line(app.url());
                 }
                 if node.member_key().is_none() {
                     eprintln!("the key file is encrypted: enter the passphrase in the web UI to start syncing");
@@ -158,11 +156,10 @@ pub fn ticket(ctx: &Context, qr: bool) -> Result<()> {
     if qr && !ctx.json {
         let code =
             qrcode::QrCode::new(ticket.to_text().as_bytes()).context("cannot draw the ticket")?;
-        println!(
-            "{}",
+        crate::output::line(
             code.render::<qrcode::render::unicode::Dense1x2>()
                 .quiet_zone(true)
-                .build()
+                .build(),
         );
     }
     emit(ctx.json, &json!({ "ticket": ticket.to_text() }), || {
