@@ -245,6 +245,9 @@ pub trait FoldContext {
     fn first_close(&self, proposal: &Hash) -> Option<(u64, Hash)>;
     /// How P closed in the set, if it has a counting close.
     fn closing(&self, proposal: &Hash) -> Option<Closing>;
+    /// True if the demand is in the set and neither it nor its committee's
+    /// creation is void there.
+    fn demand_exists(&self, demand: &Hash) -> bool;
 }
 
 /// Where a proposal stands.
@@ -312,5 +315,8 @@ impl FoldContext for NoProposals {
     }
     fn closing(&self, _: &Hash) -> Option<Closing> {
         None
+    }
+    fn demand_exists(&self, _: &Hash) -> bool {
+        false
     }
 }

@@ -793,6 +793,14 @@ fn is_join_of(op: &Op, committee: &Hash) -> bool {
     matches!(&op.fields.body, Body::Join { committee: c } if c == committee)
 }
 
+/// Where a void vouch's voidness comes from, followed through void
+/// vouches of dependants: a removal accepted in the layer, or a fork.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Root {
+    Removal(u32),
+    Fork(PublicKey, u64),
+}
+
 /// Dependants (DESIGN §4): the join of `committee` by `x`'s author whose
 /// span holds `x`, if that join no longer has enough vouches once ops void
 /// under `accepted` are taken out, and `x` (in C's scope, from the join
@@ -820,21 +828,25 @@ pub fn dependant_void<D: Dag + ?Sized>(
     if x != j && !in_scope(d, x, committee, &author) {
         return None;
     }
-    let voided = |v: u32| void_under(d, s, committee, accepted, v).is_some();
-    if !lacks_vouches(d, j, &voided) || dependant_spared(d, s, committee, accepted, j, x) {
-        return None;
-    }
-    Some(j)
+    let roots = void_vouch_roots(d, s, committee, accepted, j)?;
+    let spared = roots
+        .iter()
+        .any(|root| dependant_spared(d, s, committee, accepted, root, x));
+    (!spared).then_some(j)
 }
 
-/// True if join `j` has fewer vouches than it needed once the vouches
-/// `voided` holds are taken out. The need and the vouchers are read in
-/// `state(past(J))`; only the void vouches go (see docs/DESIGN.md).
-fn lacks_vouches<D: Dag + ?Sized>(d: &D, j: u32, voided: &dyn Fn(u32) -> bool) -> bool {
+/// If join `j` has fewer vouches than it needed once the vouches void
+/// under `accepted` are taken out: where each of those void vouches comes
+/// from. The need and the vouchers are read in `state(past(J))`; only the
+/// void vouches go (see docs/DESIGN.md).
+fn void_vouch_roots<D: Dag + ?Sized>(
+    d: &D,
+    s: &Subset,
+    committee: &Hash,
+    accepted: &[(u32, Subset)],
+    j: u32,
+) -> Option<Vec<Root>> {
     let op = d.op(j);
-    let Body::Join { committee } = &op.fields.body else {
-        return false;
-    };
     let author = op.fields.author;
     let relevant: Vec<u32> = d
         .vouches_for(&author)
@@ -848,15 +860,10 @@ fn lacks_vouches<D: Dag + ?Sized>(d: &D, j: u32, voided: &dyn Fn(u32) -> bool) -
         .iter()
         .any(|&v| d.may_be_void(&d.op(v).fields.author))
     {
-        return false;
+        return None;
     }
-    let past = d.past(j);
-    let Some(c) = d.committee_in(&past, committee) else {
-        return false;
-    };
-    let Some(vouchers) = c.candidates.get(&author) else {
-        return false;
-    };
+    let c = d.committee_in(&d.past(j), committee)?;
+    let vouchers = c.candidates.get(&author)?;
     // A join consumes the vouches before it: count those after the
     // author's previous join in past(J).
     let since = d
@@ -866,49 +873,93 @@ fn lacks_vouches<D: Dag + ?Sized>(d: &D, j: u32, voided: &dyn Fn(u32) -> bool) -
         .filter(|&o| d.in_past(o, j) && d.valid(o) && is_join_of(d.op(o), committee))
         .map(|o| d.op(o).order_key())
         .max();
-    let sound: BTreeSet<PublicKey> = relevant
-        .iter()
-        .copied()
+    let counted: Vec<u32> = relevant
+        .into_iter()
         .filter(|&v| since.is_none_or(|k| d.op(v).order_key() > k))
         .filter(|&v| vouchers.contains(&d.op(v).fields.author))
-        .filter(|&v| !voided(v))
-        .map(|v| d.op(v).fields.author)
         .collect();
-    (sound.len() as u64) < u64::from(c.vouches_needed())
+    let mut sound: BTreeSet<PublicKey> = BTreeSet::new();
+    let mut void_reasons: Vec<VoidReason> = Vec::new();
+    for &v in &counted {
+        match void_under(d, s, committee, accepted, v) {
+            None => {
+                sound.insert(d.op(v).fields.author);
+            }
+            Some(reason) => void_reasons.push(reason),
+        }
+    }
+    if sound.len() as u64 >= u64::from(c.vouches_needed()) {
+        return None;
+    }
+    let mut roots = Vec::new();
+    for reason in void_reasons {
+        match reason {
+            VoidReason::Removal { proposal } => roots.extend(d.ordinal(&proposal).map(Root::Removal)),
+            VoidReason::Fork { author, seq } => roots.push(Root::Fork(author, seq)),
+            VoidReason::VoidVouch { join } => {
+                let earlier = d
+                    .ordinal(&join)
+                    .and_then(|o| void_vouch_roots(d, s, committee, accepted, o));
+                roots.extend(earlier.into_iter().flatten());
+            }
+        }
+    }
+    roots.dedup();
+    Some(roots)
 }
 
-/// Sparing for a dependant's op `x` (from join `j` on): some other member
-/// of C in `state(past(J))` in good standing has `x` in the past of their
-/// first op in C's scope after it, and J still had its vouches there.
+/// Sparing of a dependant's op `x` with respect to one root of its void
+/// vouch: for a removal P, the rule for P's subject (X in K(P), P passed
+/// in past(X), or a member of E(P) in good standing acted on X in C's
+/// scope before seeing P pass); for a fork, a member from before the fork
+/// acted on X in C's scope with an op that is not void.
 fn dependant_spared<D: Dag + ?Sized>(
     d: &D,
     s: &Subset,
     committee: &Hash,
     accepted: &[(u32, Subset)],
-    j: u32,
+    root: &Root,
     x: u32,
 ) -> bool {
     let author = d.op(x).fields.author;
-    let Some(c) = d.committee_in(&d.past(j), committee) else {
-        return false;
-    };
-    c.members.iter().any(|member| {
-        if *member == author {
-            return false;
+    match root {
+        Root::Removal(p) => {
+            let Some(meta) = d.meta(&d.op(*p).id) else {
+                return false;
+            };
+            let in_cut = accepted
+                .iter()
+                .any(|(q, k)| q == p && contains(k, x));
+            in_cut
+                || passed_in(d, &d.past(x), *p)
+                || spared(d, s, accepted, *p, meta, x)
         }
-        let chain = chain(d, s, member);
-        let Some(w) = first_in_scope_after(d, &chain, x, committee, member) else {
-            return false;
-        };
-        if rv_under(d, s, accepted, w).is_some() {
-            return false;
+        Root::Fork(forked, f) => {
+            let before = match f.checked_sub(1) {
+                None => None,
+                Some(seq) => match ops_at(d, s, d.log_of(forked), seq).first() {
+                    Some(&y0) => Some(d.past(y0)),
+                    None => return false,
+                },
+            };
+            let members: Vec<PublicKey> = match &before {
+                None => d.founder().into_iter().collect(),
+                Some(past) => d
+                    .authors()
+                    .into_iter()
+                    .filter(|w| d.is_member_in(past, w))
+                    .collect(),
+            };
+            members.iter().any(|member| {
+                if *member == author || member == forked {
+                    return false;
+                }
+                let chain = chain(d, s, member);
+                first_in_scope_after(d, &chain, x, committee, member)
+                    .is_some_and(|w| rv_under(d, s, accepted, w).is_none())
+            })
         }
-        let seen = d.past(w);
-        let accepted_then = removal_layer(d, &seen, committee);
-        !lacks_vouches(d, j, &|v| {
-            void_under(d, &seen, committee, &accepted_then.accepted, v).is_some()
-        })
-    })
+    }
 }
 
 /// Why `x` is void in `s` (memoised): ForkVoid first, then RemovalVoid
@@ -1057,6 +1108,18 @@ impl<D: Dag + ?Sized, V: SetVoids> SetView<'_, D, V> {
 }
 
 impl<D: Dag + ?Sized, V: SetVoids> FoldContext for SetView<'_, D, V> {
+    fn demand_exists(&self, demand: &Hash) -> bool {
+        let d = self.dag;
+        let Some(o) = d.ordinal(demand) else {
+            return false;
+        };
+        let Body::Demand { committee, .. } = &d.op(o).fields.body else {
+            return false;
+        };
+        let live = |x: u32| contains(self.set, x) && d.valid(x) && self.voids.void(x).is_none();
+        live(o) && d.ordinal(committee).is_some_and(live)
+    }
+
     fn electorate(&self, proposal: &Hash) -> Option<Electorate> {
         self.dag.meta(proposal).map(|m| m.electorate.clone())
     }

@@ -258,7 +258,7 @@ impl Committee {
                         record.title.clone(),
                         record.text.clone(),
                     );
-                    self.enact(*proposal, &kind, title, text);
+                    self.enact(*proposal, &kind, title, text, ctx);
                 }
             }
             _ => {}
@@ -288,7 +288,27 @@ impl Committee {
     }
 
     /// The effect of a passed proposal on this committee.
-    fn enact(&mut self, proposal: Hash, kind: &ProposalKind, title: String, text: String) {
+    fn enact(
+        &mut self,
+        proposal: Hash,
+        kind: &ProposalKind,
+        title: String,
+        text: String,
+        ctx: &impl FoldContext,
+    ) {
+        // A demand that is void in the set, or whose committee is, cannot
+        // be adopted or merged: the effect is skipped (the audit shows the
+        // demand's void).
+        let gone = match kind {
+            ProposalKind::AdoptDemand { demand } => !ctx.demand_exists(demand),
+            ProposalKind::MergeDemands { from, into } => {
+                !ctx.demand_exists(from) || !ctx.demand_exists(into)
+            }
+            _ => false,
+        };
+        if gone {
+            return;
+        }
         match kind {
             ProposalKind::PolicyChange { policy } => self.policy = policy.clone(),
             ProposalKind::RemoveMember { member } => {

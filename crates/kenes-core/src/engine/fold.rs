@@ -163,6 +163,14 @@ impl Engine {
             Body::Propose {
                 committee, kind, ..
             } => {
+                if let ProposalKind::AdoptDemand { demand } = kind {
+                    self.demand_uses.entry(*demand).or_default().push(op.id);
+                }
+                if let ProposalKind::MergeDemands { from, into } = kind {
+                    for demand in [from, into] {
+                        self.demand_uses.entry(*demand).or_default().push(op.id);
+                    }
+                }
                 if let ProposalKind::RemoveMember { member } = kind {
                     self.removals_in.entry(*committee).or_default().push(ord);
                     self.removals_against.entry(*member).or_default().push(ord);

@@ -246,6 +246,9 @@ pub struct Engine {
     joined: FastMap<PublicKey, BTreeSet<Hash>>,
     logs: FastMap<Hash, CommitteeLog>,
     demands: FastMap<Hash, u32>,
+    /// Adoptions and merges naming each demand: their effect depends on
+    /// the demand (and its committee) not being void.
+    demand_uses: FastMap<Hash, Vec<Hash>>,
     dirty: BTreeSet<Hash>,
     proposals: FastMap<Hash, ProposalMeta>,
     closes_of: FastMap<Hash, Vec<u32>>,
@@ -350,6 +353,7 @@ impl Engine {
             joined: FastMap::default(),
             logs: FastMap::default(),
             demands: FastMap::default(),
+            demand_uses: FastMap::default(),
             dirty: BTreeSet::new(),
             proposals: FastMap::default(),
             closes_of: FastMap::default(),

@@ -276,6 +276,31 @@ impl Engine {
         let op = &self.entries[o as usize].op;
         let key = op.order_key();
         let author = op.fields.author;
+        // Adoptions and merges of a demand that became void (or whose
+        // committee's creation did) change where they first closed.
+        let demands: Vec<Hash> = match &op.fields.body {
+            Body::Demand { .. } => vec![op.id],
+            Body::CreateCommittee { .. } => self
+                .demands
+                .iter()
+                .filter(|(_, o)| self.entries[**o as usize].op.fields.body.committee() == Some(op.id))
+                .map(|(id, _)| *id)
+                .collect(),
+            _ => Vec::new(),
+        };
+        let uses: Vec<Hash> = demands
+            .iter()
+            .flat_map(|d| self.demand_uses.get(d).into_iter().flatten().copied())
+            .collect();
+        for proposal in uses {
+            if let (Some(first), Some(meta)) =
+                (self.first_close_key(&proposal), self.proposals.get(&proposal))
+            {
+                let committee = meta.committee;
+                self.mark_dirty(committee, first);
+            }
+        }
+        let op = &self.entries[o as usize].op;
         let from = match &op.fields.body {
             Body::Profile { .. } => {
                 self.recompute_profile(author);
