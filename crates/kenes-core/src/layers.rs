@@ -328,13 +328,7 @@ pub fn fork_void<D: Dag + ?Sized>(d: &D, s: &Subset, y: u32) -> Option<VoidReaso
 /// Has `y` (by `author`, forked at `f` in `s`) a witness in `s`?
 fn witnessed<D: Dag + ?Sized>(d: &D, s: &Subset, y: u32, author: &PublicKey, f: u64) -> bool {
     let log = d.log_of(author);
-    let groups: Vec<Vec<u32>> = d
-        .fork_seqs(author)
-        .into_iter()
-        .flatten()
-        .map(|&seq| ops_at(d, s, log, seq))
-        .filter(|g| g.len() >= 2)
-        .collect();
+    let groups = fork_groups(d, s, author);
     // Members before the fork: in state(past(Y₀)); at seq 0, the founder.
     let before = match f.checked_sub(1) {
         None => None,
@@ -351,15 +345,30 @@ fn witnessed<D: Dag + ?Sized>(d: &D, s: &Subset, y: u32, author: &PublicKey, f: 
         let Some(first) = first_after(d, &chain(d, s, w), y) else {
             return false;
         };
-        let one_branch = groups
-            .iter()
-            .all(|g| g.iter().filter(|&&o| d.in_past(o, first)).count() <= 1);
-        one_branch
+        one_branch(d, &groups, first)
             && match &before {
                 None => true,
                 Some(past) => d.is_member_in(past, w),
             }
     })
+}
+
+/// `author`'s ops in `s` at each seq where it forked there.
+fn fork_groups<D: Dag + ?Sized>(d: &D, s: &Subset, author: &PublicKey) -> Vec<Vec<u32>> {
+    let log = d.log_of(author);
+    d.fork_seqs(author)
+        .into_iter()
+        .flatten()
+        .map(|&seq| ops_at(d, s, log, seq))
+        .filter(|g| g.len() >= 2)
+        .collect()
+}
+
+/// True if past(`w`) holds at most one op of each fork group.
+fn one_branch<D: Dag + ?Sized>(d: &D, groups: &[Vec<u32>], w: u32) -> bool {
+    groups
+        .iter()
+        .all(|g| g.iter().filter(|&&o| d.in_past(o, w)).count() <= 1)
 }
 
 /// The closes of `p` that count in a set: in it, valid, not ForkVoid.
@@ -950,13 +959,16 @@ fn dependant_spared<D: Dag + ?Sized>(
                     .filter(|w| d.is_member_in(past, w))
                     .collect(),
             };
+            // As for a witness: W's past holds one op of the fork only.
+            let groups = fork_groups(d, s, forked);
             members.iter().any(|member| {
                 if *member == author || member == forked {
                     return false;
                 }
                 let chain = chain(d, s, member);
-                first_in_scope_after(d, &chain, x, committee, member)
-                    .is_some_and(|w| rv_under(d, s, accepted, w).is_none())
+                first_in_scope_after(d, &chain, x, committee, member).is_some_and(|w| {
+                    one_branch(d, &groups, w) && rv_under(d, s, accepted, w).is_none()
+                })
             })
         }
     }
