@@ -255,7 +255,7 @@ fn authorise_proposal(
             } else if c.affiliates.contains(d) {
                 Err(RejectReason::AlreadyAffiliated)
             } else if state.affiliation_would_cycle(d, id) {
-                Err(RejectReason::AlreadyAffiliated)
+                Err(RejectReason::AffiliationCycle)
             } else {
                 Ok(())
             }

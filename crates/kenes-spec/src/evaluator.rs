@@ -718,10 +718,12 @@ impl Spec {
         let mut by_committee: BTreeMap<Hash, Vec<usize>> = BTreeMap::new();
         let members: Vec<usize> = facts.t.iter().collect();
         for p in members {
-            if self.subject(p).is_some() && self.is_valid(p) && !facts.fork_void.contains_key(&p) {
-                if let Some((committee, _, _)) = self.proposal(p) {
-                    by_committee.entry(committee).or_default().push(p);
-                }
+            if self.subject(p).is_some()
+                && self.is_valid(p)
+                && !facts.fork_void.contains_key(&p)
+                && let Some((committee, _, _)) = self.proposal(p)
+            {
+                by_committee.entry(committee).or_default().push(p);
             }
         }
         let mut verdicts = BTreeMap::new();
