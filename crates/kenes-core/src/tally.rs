@@ -9,6 +9,7 @@
 use crate::body::Ratio;
 use crate::types::{Hash, PublicKey};
 use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 /// A ballot on a decision.
@@ -95,7 +96,7 @@ impl DecisionCount {
     /// True if turnout reaches `quorum` of the electorate's weight.
     pub fn has_quorum(&self, quorum: Ratio) -> bool {
         let (n, d) = (u128::from(quorum.0), u128::from(quorum.1.max(1)));
-        self.turnout() * d >= n * self.electorate
+        products_cmp(self.turnout(), d, n, self.electorate) != Ordering::Less
     }
 
     /// Decides: quorum first, then blocks (consensus, ordinary only), then
@@ -118,15 +119,15 @@ impl DecisionCount {
         }
         match threshold {
             Threshold::Ordinary => {
-                if self.yes * 2 <= cast {
+                if products_cmp(self.yes, 2, cast, 1) != Ordering::Greater {
                     return Err(Failure::Threshold);
                 }
             }
             Threshold::Strong => {
-                if self.yes * 3 < 2 * cast {
+                if products_cmp(self.yes, 3, cast, 2) == Ordering::Less {
                     return Err(Failure::Threshold);
                 }
-                if self.yes * 2 <= self.electorate {
+                if products_cmp(self.yes, 2, self.electorate, 1) != Ordering::Greater {
                     return Err(Failure::NoAbsoluteMajority);
                 }
             }
@@ -135,22 +136,58 @@ impl DecisionCount {
     }
 }
 
+/// `a·b` against `c·d`, exactly, for any u128 values: the products are
+/// compared as 256-bit numbers, so no weight, however large, wraps or
+/// panics. (No crate needed for one widening multiply.)
+pub fn products_cmp(a: u128, b: u128, c: u128, d: u128) -> Ordering {
+    wide_mul(a, b).cmp(&wide_mul(c, d))
+}
+
+/// The 256-bit product of two u128 values as `(high, low)` halves.
+fn wide_mul(a: u128, b: u128) -> (u128, u128) {
+    const HALF: u32 = 64;
+    const MASK: u128 = (1 << HALF) - 1;
+    let (a_hi, a_lo) = (a >> HALF, a & MASK);
+    let (b_hi, b_lo) = (b >> HALF, b & MASK);
+    let lo_lo = a_lo * b_lo;
+    let hi_lo = a_hi * b_lo;
+    let lo_hi = a_lo * b_hi;
+    let hi_hi = a_hi * b_hi;
+    // Middle terms, each < 2^128; their sum with the carry can take 129
+    // bits, so add them in halves.
+    let middle = (lo_lo >> HALF) + (hi_lo & MASK) + (lo_hi & MASK);
+    let low = (middle << HALF) | (lo_lo & MASK);
+    let high = hi_hi + (hi_lo >> HALF) + (lo_hi >> HALF) + (middle >> HALF);
+    (high, low)
+}
+
 /// Integer weights proportional to `members / seats` for each seat, for
 /// `RepresentedMembers` council weighting: each is multiplied by the least
 /// common multiple of the seat counts. Input: per seat, its committee's
 /// `(members, seats in the council)`.
+///
+/// The outcome is defined for any input: if the multiple, a weight or
+/// their sum would not fit in a u128 (thousands of committees with
+/// distinct seat counts), every seat weighs 1, as with `OnePerSeat`.
 pub fn scale_weights(seats: &[(u64, u64)]) -> Vec<u128> {
     fn gcd(a: u128, b: u128) -> u128 {
         if b == 0 { a } else { gcd(b, a % b) }
     }
-    let lcm = seats
-        .iter()
-        .map(|&(_, s)| u128::from(s.max(1)))
-        .fold(1u128, |acc, s| acc / gcd(acc, s) * s);
-    seats
-        .iter()
-        .map(|&(members, s)| u128::from(members) * (lcm / u128::from(s.max(1))))
-        .collect()
+    let scaled = || -> Option<Vec<u128>> {
+        let lcm = seats
+            .iter()
+            .map(|&(_, s)| u128::from(s.max(1)))
+            .try_fold(1u128, |acc, s| (acc / gcd(acc, s)).checked_mul(s))?;
+        let weights = seats
+            .iter()
+            .map(|&(members, s)| u128::from(members).checked_mul(lcm / u128::from(s.max(1))))
+            .collect::<Option<Vec<u128>>>()?;
+        weights
+            .iter()
+            .try_fold(0u128, |sum, w| sum.checked_add(*w))?;
+        Some(weights)
+    };
+    scaled().unwrap_or_else(|| vec![1; seats.len()])
 }
 
 /// The result of a Schulze election.
@@ -265,6 +302,41 @@ mod tests {
         spec.iter()
             .map(|(w, r)| (*w, r.chars().map(k).collect()))
             .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn products_compare_as_exact_integers(a: u64, b: u64, c: u64, d: u64, shift in 0u32..64) {
+            let (a, b, c, d) = (u128::from(a), u128::from(b), u128::from(c), u128::from(d));
+            prop_assert_eq!(products_cmp(a, b, c, d), (a * b).cmp(&(c * d)));
+            // Scaling both sides by the same powers of two keeps the order,
+            // with products far past u128.
+            let (b2, d2) = (b << shift, d << shift);
+            prop_assert_eq!(products_cmp(a << 64, b2, c << 64, d2), (a * b).cmp(&(c * d)));
+        }
+    }
+
+    #[test]
+    fn huge_weights_decide_without_wrapping() {
+        let count = DecisionCount {
+            yes: u128::MAX / 2 + 1,
+            no: u128::MAX / 2 - 1,
+            electorate: u128::MAX,
+            ..DecisionCount::default()
+        };
+        assert_eq!(count.decide(Threshold::Ordinary, Ratio(1, 2), false), Ok(()));
+        assert_eq!(
+            count.decide(Threshold::Strong, Ratio(1, 2), false),
+            Err(Failure::Threshold)
+        );
+    }
+
+    #[test]
+    fn weights_that_cannot_fit_fall_back_to_one_per_seat() {
+        // The least common multiple of 1..=120 is far beyond u128.
+        let seats: Vec<(u64, u64)> = (1..=120).map(|s| (u64::MAX, s)).collect();
+        assert_eq!(scale_weights(&seats), vec![1; 120]);
+        assert_eq!(scale_weights(&[(10, 2), (9, 3)]), vec![30, 18]);
     }
 
     #[test]
