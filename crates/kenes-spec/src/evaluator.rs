@@ -1116,7 +1116,11 @@ impl Spec {
                 continue;
             }
             let closes = self.counting_closes(facts, p);
-            if closes.iter().all(|c| void.contains_key(c)) {
+            // docs/DESIGN.md, flaw F1: a removal the layer accepted stays
+            // closed even if removals accepted after it void its closes;
+            // the layer's order decides between mutual removals.
+            let accepted = matches!(verdicts.get(&p), Some(RemovalVerdict::Accepted));
+            if !accepted && closes.iter().all(|c| void.contains_key(c)) {
                 continue;
             }
             let Some(&first_close) = closes.iter().min() else {

@@ -189,19 +189,16 @@ fn recruiting_during_a_partition_cannot_flip_a_removal_alone_with_two_vouches() 
 }
 
 #[test]
-#[ignore = "engine disagrees: see /work/spec-disagreements.md (D1)"]
 fn recruiting_during_a_partition_cannot_flip_a_removal_alone_with_one_vouch() {
     recruiting_against_a_removal(1, false);
 }
 
 #[test]
-#[ignore = "design flaw: literal §4 lets one accomplice flip the removal, see /work/spec-disagreements.md (F1)"]
 fn recruiting_during_a_partition_cannot_flip_a_removal_with_an_accomplice_and_two_vouches() {
     recruiting_against_a_removal(2, true);
 }
 
 #[test]
-#[ignore = "design flaw: literal §4 lets one accomplice flip the removal, see /work/spec-disagreements.md (F1)"]
 fn recruiting_during_a_partition_cannot_flip_a_removal_with_an_accomplice_and_one_vouch() {
     recruiting_against_a_removal(1, true);
 }
@@ -399,7 +396,6 @@ fn a_removed_member_of_another_committee_keeps_standing() {
 }
 
 #[test]
-#[ignore = "engine disagrees: see /work/spec-disagreements.md (D2)"]
 fn a_committee_whose_creation_is_fork_void_gives_its_demands_no_effect() {
     // F = 1 founds E; A = 2 joins E (Y₀), then forks: branch 1 on replica
     // 1 creates C and puts forward demand D; branch 2 on replica 2 sets a
