@@ -229,7 +229,8 @@ pub struct Closing {
     /// `(lamport, id)` of the first counting close: where the effect
     /// applies.
     pub first: (u64, Hash),
-    /// The result over K(P), the union of every counting close's past.
+    /// The result over K(P): the union of past(C) over the counting closes
+    /// C with no other counting close of P in their past.
     pub result: ProposalResult,
     /// True if the first close alone gave a different verdict.
     pub changed_after_close: bool,
