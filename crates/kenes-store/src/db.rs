@@ -471,10 +471,12 @@ impl Store {
             if self.dirty {
                 self.reload()?;
             }
+            // What others committed stays committed whatever happens
+            // next; only what this transaction adds makes the engine dirty.
             self.catch_up()?;
-            self.dirty = true;
             self.catch_up_pending()?;
             if let Some(report) = self.unsaved.take() {
+                self.dirty = true;
                 self.persist(&report)?;
             }
             Ok(())
@@ -528,6 +530,7 @@ impl Store {
         if fresh.is_empty() {
             return Ok(());
         }
+        self.dirty = true;
         let report = self.engine.ingest(&fresh, Verify::Trusted);
         self.persist(&report)?;
         Ok(())
