@@ -249,6 +249,10 @@ pub trait FoldContext {
     /// True if the demand is in the set and neither it nor its committee's
     /// creation is void there.
     fn demand_exists(&self, demand: &Hash) -> bool;
+    /// True if accepting the affiliation of passed proposal `proposal`
+    /// would close a cycle with affiliations accepted before it in fold
+    /// order (concurrent acceptances): its effect is then skipped.
+    fn affiliation_closes_cycle(&self, proposal: &Hash) -> bool;
 }
 
 /// Where a proposal stands.
@@ -318,6 +322,9 @@ impl FoldContext for NoProposals {
         None
     }
     fn demand_exists(&self, _: &Hash) -> bool {
+        false
+    }
+    fn affiliation_closes_cycle(&self, _: &Hash) -> bool {
         false
     }
 }

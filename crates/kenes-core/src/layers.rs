@@ -25,15 +25,15 @@
 //!   far, which keeps the definition well-founded.
 
 use crate::body::{Ballot, Body, ProposalKind};
-use crate::tally::Choice;
 use crate::governance::{self, CastVote, Closing, Electorate, FoldContext, ProposalResult};
 use crate::op::Op;
 use crate::outcome::VoidReason;
 use crate::state::Committee;
-use std::borrow::Cow;
+use crate::tally::Choice;
 use crate::tally::Failure;
 use crate::types::{Hash, PublicKey};
 use crate::unseen::Unseen;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -186,6 +186,8 @@ pub trait Dag {
     fn may_be_void(&self, author: &PublicKey) -> bool;
     /// Every author for whom [`Dag::may_be_void`] holds.
     fn void_candidates(&self) -> Vec<PublicKey>;
+    /// Valid proposals that accept an affiliation, in any order.
+    fn affiliation_accepts(&self) -> Vec<u32>;
     /// The memos.
     fn cache(&self) -> &LayerCache;
 }
@@ -589,9 +591,7 @@ fn compute_layer<D: Dag + ?Sized>(d: &D, s: &Subset, committee: &Hash) -> Remova
         // Only ops by authors who may be void (subjects of removals, forked
         // authors, their dependants) can be void under the removals
         // accepted so far: without such ops the recount is the count.
-        let by_suspect = |o: u32| {
-            !accepted.is_empty() && d.may_be_void(&d.op(o).fields.author)
-        };
+        let by_suspect = |o: u32| !accepted.is_empty() && d.may_be_void(&d.op(o).fields.author);
         let untouched = !by_suspect(c.p)
             && !c.closes.iter().any(|&x| by_suspect(x))
             && !d
@@ -862,7 +862,9 @@ fn void_vouch_roots<D: Dag + ?Sized>(
         .iter()
         .copied()
         .filter(|&v| d.in_past(v, j))
-        .filter(|&v| matches!(&d.op(v).fields.body, Body::Vouch { committee: c, .. } if c == committee))
+        .filter(
+            |&v| matches!(&d.op(v).fields.body, Body::Vouch { committee: c, .. } if c == committee),
+        )
         .collect();
     // Only a vouch by an author who may be void can be void.
     if !relevant
@@ -903,7 +905,9 @@ fn void_vouch_roots<D: Dag + ?Sized>(
     let mut roots = Vec::new();
     for reason in void_reasons {
         match reason {
-            VoidReason::Removal { proposal } => roots.extend(d.ordinal(&proposal).map(Root::Removal)),
+            VoidReason::Removal { proposal } => {
+                roots.extend(d.ordinal(&proposal).map(Root::Removal))
+            }
             VoidReason::Fork { author, seq } => roots.push(Root::Fork(author, seq)),
             VoidReason::VoidVouch { join } => {
                 let earlier = d
@@ -936,12 +940,8 @@ fn dependant_spared<D: Dag + ?Sized>(
             let Some(meta) = d.meta(&d.op(*p).id) else {
                 return false;
             };
-            let in_cut = accepted
-                .iter()
-                .any(|(q, k)| q == p && contains(k, x));
-            in_cut
-                || passed_in(d, &d.past(x), *p)
-                || spared(d, s, accepted, *p, meta, x)
+            let in_cut = accepted.iter().any(|(q, k)| q == p && contains(k, x));
+            in_cut || passed_in(d, &d.past(x), *p) || spared(d, s, accepted, *p, meta, x)
         }
         Root::Fork(forked, f) => {
             let before = match f.checked_sub(1) {
@@ -1029,9 +1029,8 @@ fn compute_void<D: Dag + ?Sized>(d: &D, s: &Subset, x: u32) -> Option<VoidReason
         .collect();
     joined.iter().find_map(|c| {
         let layer = removal_layer(d, s, c);
-        dependant_void(d, s, c, &layer.accepted, x).map(|j| VoidReason::VoidVouch {
-            join: d.op(j).id,
-        })
+        dependant_void(d, s, c, &layer.accepted, x)
+            .map(|j| VoidReason::VoidVouch { join: d.op(j).id })
     })
 }
 
@@ -1070,6 +1069,21 @@ pub fn verdicts<D: Dag + ?Sized>(d: &D, s: &Subset) -> HashMap<u32, Verdict> {
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// True if `to` is reachable from `from` by following `up` links.
+fn reaches(up: &BTreeMap<Hash, BTreeSet<Hash>>, from: Hash, to: Hash) -> bool {
+    let mut seen: BTreeSet<Hash> = BTreeSet::new();
+    let mut stack = vec![from];
+    while let Some(c) = stack.pop() {
+        if c == to {
+            return true;
+        }
+        if seen.insert(c) {
+            stack.extend(up.get(&c).into_iter().flatten().copied());
+        }
+    }
+    false
 }
 
 /// Answers [`FoldContext`] for one set with its voids.
@@ -1120,6 +1134,42 @@ impl<D: Dag + ?Sized, V: SetVoids> SetView<'_, D, V> {
 }
 
 impl<D: Dag + ?Sized, V: SetVoids> FoldContext for SetView<'_, D, V> {
+    fn affiliation_closes_cycle(&self, proposal: &Hash) -> bool {
+        let d = self.dag;
+        // Accepted affiliations in the order of their first close: each
+        // links a committee up to a council, unless that would close a
+        // cycle with the links before it.
+        let mut passed: Vec<((u64, Hash), Hash, Hash, Hash)> = d
+            .affiliation_accepts()
+            .into_iter()
+            .filter(|&q| contains(self.set, q))
+            .filter_map(|q| {
+                let id = d.op(q).id;
+                let meta = d.meta(&id)?;
+                let ProposalKind::AcceptAffiliation { committee } = meta.kind else {
+                    return None;
+                };
+                let closing = self.closing(&id)?;
+                closing
+                    .result
+                    .passed()
+                    .then_some((closing.first, id, committee, meta.committee))
+            })
+            .collect();
+        passed.sort();
+        let mut up: BTreeMap<Hash, BTreeSet<Hash>> = BTreeMap::new();
+        for (_, id, below, council) in passed {
+            let cycle = reaches(&up, council, below) || council == below;
+            if id == *proposal {
+                return cycle;
+            }
+            if !cycle {
+                up.entry(below).or_default().insert(council);
+            }
+        }
+        false
+    }
+
     fn demand_exists(&self, demand: &Hash) -> bool {
         let d = self.dag;
         let Some(o) = d.ordinal(demand) else {

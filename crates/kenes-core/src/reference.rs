@@ -15,9 +15,9 @@ use crate::layers::{self, Dag, LayerCache, LazyVoids, ProposalMeta, SetView, Sub
 use crate::op::{Op, VERSION};
 use crate::outcome::Outcome;
 use crate::state::{Committee, PastView, State, digest};
-use std::borrow::Cow;
 use crate::types::{Hash, PublicKey};
 use crate::validate;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
@@ -402,6 +402,14 @@ impl Dag for Naive {
 
     fn void_candidates(&self) -> Vec<PublicKey> {
         self.log_of.keys().copied().collect()
+    }
+
+    fn affiliation_accepts(&self) -> Vec<u32> {
+        self.meta
+            .iter()
+            .filter(|(_, m)| matches!(m.kind, ProposalKind::AcceptAffiliation { .. }))
+            .filter_map(|(id, _)| self.by_id.get(id).copied())
+            .collect()
     }
 
     fn cache(&self) -> &LayerCache {

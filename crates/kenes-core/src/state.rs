@@ -304,6 +304,9 @@ impl Committee {
             ProposalKind::MergeDemands { from, into } => {
                 !ctx.demand_exists(from) || !ctx.demand_exists(into)
             }
+            // Affiliation stays a DAG: of concurrent acceptances that would
+            // close a cycle, the first in fold order applies.
+            ProposalKind::AcceptAffiliation { .. } => ctx.affiliation_closes_cycle(&proposal),
             _ => false,
         };
         if gone {

@@ -906,3 +906,107 @@ fn who_may_do_what_in_governance() {
     );
     assert_replicas_agree(&mut w);
 }
+
+#[test]
+fn concurrent_affiliations_that_would_close_a_cycle_keep_the_first() {
+    let mut w = World::new();
+    let c = w.committee(1, "Zhanaozen oil workers", 1);
+    members(&mut w, c, &[2]);
+    let low = council(
+        &mut w,
+        "Zhanaozen city council",
+        "Kazakhstan/Mangystau/Zhanaozen",
+    );
+    let high = w
+        .act(
+            2,
+            Body::CreateCommittee {
+                name: "Mangystau regional council".into(),
+                kind: kenes_core::body::CommitteeKind::Council {
+                    scope: kenes_core::body::CouncilScope::Area("Kazakhstan/Mangystau".into()),
+                },
+                policy: Policy::default(),
+            },
+        )
+        .id;
+    // Each council asks to join the other; each convenor then accepts on
+    // their own, neither having seen the other's acceptance.
+    pass(
+        &mut w,
+        low,
+        1,
+        &[1],
+        ProposalKind::Affiliate { council: high },
+    );
+    pass(
+        &mut w,
+        high,
+        2,
+        &[2],
+        ProposalKind::Affiliate { council: low },
+    );
+    let before: Vec<kenes_core::Op> = w.engine.entries().iter().map(|e| e.op.clone()).collect();
+    let accept_high = pass(
+        &mut w,
+        low,
+        1,
+        &[1],
+        ProposalKind::AcceptAffiliation { committee: high },
+    );
+    let p = backdated(
+        &w,
+        2,
+        &before.iter().collect::<Vec<_>>(),
+        Body::Propose {
+            committee: high,
+            kind: ProposalKind::AcceptAffiliation { committee: low },
+            title: "accept the city council".into(),
+            text: String::new(),
+            closes_at: w.clock + 1_000,
+        },
+    );
+    inject(&mut w, &p);
+    let v = backdated(
+        &w,
+        2,
+        &[&p],
+        Body::Vote {
+            committee: high,
+            proposal: p.id,
+            ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
+        },
+    );
+    inject(&mut w, &v);
+    let close = backdated(
+        &w,
+        2,
+        &[&v],
+        Body::Close {
+            committee: high,
+            proposal: p.id,
+        },
+    );
+    inject(&mut w, &close);
+    // Both passed in their own pasts; only the one that first closed
+    // earlier in fold order links its councils.
+    assert!(closing(&w, high, &p).expect("closed").result.passed());
+    assert!(
+        closing(&w, low, &accept_high)
+            .expect("closed")
+            .result
+            .passed()
+    );
+    let state = w.engine.state();
+    let high_in_low = state.committees[&low].affiliates.contains(&high);
+    let low_in_high = state.committees[&high].affiliates.contains(&low);
+    assert!(
+        high_in_low != low_in_high,
+        "exactly one link: {high_in_low} {low_in_high}"
+    );
+    let first_close = |c: kenes_core::Hash, p: &kenes_core::Op| closing(&w, c, p).unwrap().first;
+    assert_eq!(
+        high_in_low,
+        first_close(low, &accept_high) < first_close(high, &p)
+    );
+    assert_replicas_agree(&mut w);
+}

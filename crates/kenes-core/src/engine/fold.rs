@@ -263,8 +263,7 @@ impl Engine {
         }
         // A dependant (neither forked nor a subject): any op in a
         // committee they joined may be void.
-        if self.state.forks.get(&author).is_none() && !self.removals_against.contains_key(&author)
-        {
+        if self.state.forks.get(&author).is_none() && !self.removals_against.contains_key(&author) {
             return true;
         }
         self.removals_against
@@ -373,6 +372,9 @@ impl Engine {
                         .min()
                 });
                 folds.extend(self.touched_committees(ord).into_iter().map(|c| (c, first)));
+                let key = op.order_key();
+                let proposal = *proposal;
+                self.touch_later_affiliations(&proposal, first.map_or(key, |f| f.min(key)));
             }
             Body::Vote { .. } | Body::Unknown { .. } => {}
             body => folds.extend(body.committee().map(|c| (c, None))),

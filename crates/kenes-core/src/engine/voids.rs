@@ -12,12 +12,12 @@
 //! witness it, and it is never folded.
 
 use super::Engine;
-use crate::body::Body;
+use crate::body::{Body, ProposalKind};
 use crate::layers::{self, Dag, LayerCache, ProposalMeta, Subset};
 use crate::outcome::{Outcome, VoidReason};
 use crate::state::{Committee, PastView};
-use std::borrow::Cow;
 use crate::types::{Hash, PublicKey};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 impl Dag for Engine {
@@ -130,6 +130,14 @@ impl Dag for Engine {
 
     fn void_candidates(&self) -> Vec<PublicKey> {
         self.candidates.iter().copied().collect()
+    }
+
+    fn affiliation_accepts(&self) -> Vec<u32> {
+        self.proposals
+            .iter()
+            .filter(|(_, m)| matches!(m.kind, ProposalKind::AcceptAffiliation { .. }))
+            .filter_map(|(id, _)| self.by_id.get(id).copied())
+            .collect()
     }
 
     fn cache(&self) -> &LayerCache {
@@ -283,7 +291,9 @@ impl Engine {
             Body::CreateCommittee { .. } => self
                 .demands
                 .iter()
-                .filter(|(_, o)| self.entries[**o as usize].op.fields.body.committee() == Some(op.id))
+                .filter(|(_, o)| {
+                    self.entries[**o as usize].op.fields.body.committee() == Some(op.id)
+                })
                 .map(|(id, _)| *id)
                 .collect(),
             _ => Vec::new(),
@@ -293,9 +303,10 @@ impl Engine {
             .flat_map(|d| self.demand_uses.get(d).into_iter().flatten().copied())
             .collect();
         for proposal in uses {
-            if let (Some(first), Some(meta)) =
-                (self.first_close_key(&proposal), self.proposals.get(&proposal))
-            {
+            if let (Some(first), Some(meta)) = (
+                self.first_close_key(&proposal),
+                self.proposals.get(&proposal),
+            ) {
                 let committee = meta.committee;
                 self.mark_dirty(committee, first);
             }
@@ -317,8 +328,40 @@ impl Engine {
             }
             _ => key,
         };
+        let proposal = match &op.fields.body {
+            Body::Vote { proposal, .. } | Body::Close { proposal, .. } => Some(*proposal),
+            _ => None,
+        };
         for c in self.touched_committees(o) {
             self.mark_dirty(c, from);
+        }
+        if let Some(proposal) = proposal {
+            self.touch_later_affiliations(&proposal, from);
+        }
+    }
+
+    /// A close of an affiliation acceptance at `from` may change whether
+    /// acceptances that first closed after it close a cycle: refold their
+    /// councils from there.
+    pub(super) fn touch_later_affiliations(&mut self, proposal: &Hash, from: (u64, Hash)) {
+        let is_accept = self
+            .proposals
+            .get(proposal)
+            .is_some_and(|m| matches!(m.kind, ProposalKind::AcceptAffiliation { .. }));
+        if !is_accept {
+            return;
+        }
+        let later: Vec<(Hash, (u64, Hash))> = self
+            .proposals
+            .iter()
+            .filter(|(id, m)| {
+                *id != proposal && matches!(m.kind, ProposalKind::AcceptAffiliation { .. })
+            })
+            .filter_map(|(id, m)| Some((m.committee, self.first_close_key(id)?)))
+            .filter(|(_, first)| *first > from)
+            .collect();
+        for (council, first) in later {
+            self.mark_dirty(council, first);
         }
     }
 
@@ -391,10 +434,11 @@ impl Engine {
                 .get(c)
                 .map(Vec::as_slice)
                 .unwrap_or_default();
-            layers::dependant_void(self, &everything, c, accepted, ord)
-                .map(|j| VoidReason::VoidVouch {
+            layers::dependant_void(self, &everything, c, accepted, ord).map(|j| {
+                VoidReason::VoidVouch {
                     join: self.entries[j as usize].op.id,
-                })
+                }
+            })
         })
     }
 }
