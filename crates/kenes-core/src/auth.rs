@@ -4,10 +4,10 @@
 
 use crate::body::{Ballot, Body, ProposalKind};
 use crate::governance::{Electorate, ProposalStatus};
-use crate::tally::Choice;
 use crate::op::Op;
 use crate::outcome::RejectReason;
 use crate::state::{Committee, PastView};
+use crate::tally::Choice;
 use crate::types::Hash;
 use std::borrow::Cow;
 

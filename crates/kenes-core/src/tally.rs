@@ -324,7 +324,10 @@ mod tests {
             electorate: u128::MAX,
             ..DecisionCount::default()
         };
-        assert_eq!(count.decide(Threshold::Ordinary, Ratio(1, 2), false), Ok(()));
+        assert_eq!(
+            count.decide(Threshold::Ordinary, Ratio(1, 2), false),
+            Ok(())
+        );
         assert_eq!(
             count.decide(Threshold::Strong, Ratio(1, 2), false),
             Err(Failure::Threshold)

@@ -468,7 +468,12 @@ fn one_batch_of_interleaved_late_and_current_ops_rewinds_once() {
     let rewinds = replica.stats().rewinds;
     let report = replica.ingest(&batch, Verify::Signatures);
     assert_eq!(report.accepted.len(), 20);
-    assert_eq!(replica.stats().rewinds, rewinds + 1, "{:?}", replica.stats());
+    assert_eq!(
+        replica.stats().rewinds,
+        rewinds + 1,
+        "{:?}",
+        replica.stats()
+    );
     assert_eq!(replica.digest(), w.engine.digest());
 }
 

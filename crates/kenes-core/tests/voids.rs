@@ -63,7 +63,6 @@ fn close(c: Hash, p: &Op) -> Body {
     }
 }
 
-
 fn voided_by(p: &Op) -> Outcome {
     Outcome::Void(VoidReason::Removal { proposal: p.id })
 }
@@ -83,7 +82,6 @@ fn is_member(w: &World, c: Hash, who: u8) -> bool {
 }
 
 /// Every op of the world so far, as deps for a back-dated op.
-
 
 #[test]
 fn a_removed_members_concurrent_ops_are_void_unless_built_on() {

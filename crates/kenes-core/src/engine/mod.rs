@@ -747,7 +747,9 @@ impl Engine {
         // Another federation's op can never be accepted here: it must not
         // wait for parents it will never get.
         if op.fields.federation != self.federation {
-            report.dropped.push((Some(op.id), DropReason::WrongFederation));
+            report
+                .dropped
+                .push((Some(op.id), DropReason::WrongFederation));
             return;
         }
         let size = op.bytes.len();
