@@ -842,7 +842,10 @@ impl Store {
             }
             touched.extend(report.refolded.iter().copied());
             let mut unpend = tx.prepare_cached("DELETE FROM pending WHERE id = ?1")?;
-            for id in &report.unpended {
+            // A dropped op never waits: one stored as pending by an older
+            // build, or by another process under other bounds, goes too.
+            let dropped = report.dropped.iter().filter_map(|(id, _)| id.as_ref());
+            for id in report.unpended.iter().chain(dropped) {
                 unpend.execute(params![id.0.to_vec()])?;
             }
             let mut pend =
