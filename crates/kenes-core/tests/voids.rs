@@ -48,8 +48,6 @@ fn next_place(w: &World, who: u8) -> (u64, Option<Op>, Vec<Op>) {
     (seq, prev.as_ref().map(op_of), heads)
 }
 
-/// Delivers a hand-built op to the world and requires its acceptance.
-
 fn removal(member: u8) -> ProposalKind {
     ProposalKind::RemoveMember {
         member: key(member).public(),
@@ -666,4 +664,52 @@ fn a_stolen_key_forking_a_founder_cannot_erase_the_founders_past() {
             .is_some_and(|s| s.contains(&seq))
     );
     assert_replicas_agree(&mut w);
+}
+
+#[test]
+fn a_removed_member_with_no_other_membership_loses_standing_and_is_bounded() {
+    use kenes_core::engine::DropReason;
+    let mut w = World::new();
+    let c = w.committee(1, "Zhanaozen oil workers", 1);
+    members(&mut w, c, &[2, 3, 4]);
+    let (seq, prev, heads) = next_place(&w, 4);
+    let p = propose(&mut w, 1, c, removal(4), 1_000);
+    for v in [1, 2, 3] {
+        vote(&mut w, v, c, &p, Choice::Yes);
+    }
+    w.act(1, close(c, &p));
+    assert!(!is_member(&w, c, 4));
+    // After the removal, member 4 has no standing: an op that saw it is
+    // dropped, and live sync refuses the key.
+    let after = w.engine.author(&key(4), report(c, "still here"), w.clock);
+    let dropped = w.deliver(&after).dropped;
+    assert_eq!(dropped, vec![(Some(after.id), DropReason::NoStanding)]);
+    assert!(!w.engine.may_sync(&key(4).public()));
+    assert!(w.engine.may_sync(&key(2).public()));
+    // Ops back-dated before the removal are accepted and void on arrival,
+    // up to the node's bound; then they are dropped (and what follows a
+    // dropped op waits for it).
+    w.engine.set_void_arrival_limit(3);
+    let mut prev = prev;
+    let mut outcomes = Vec::new();
+    for i in 0..5 {
+        let op = op_at(
+            &w,
+            4,
+            seq + i,
+            prev.as_ref(),
+            &refs(&heads),
+            report(c, &format!("back-dated {i}")),
+        );
+        let report = w.deliver(&op);
+        outcomes.push(match (report.dropped.first(), report.pending) {
+            (Some((_, reason)), _) => format!("{reason}"),
+            (None, 1) => "pending".to_string(),
+            (None, _) => w.outcome(&op).describe(),
+        });
+        prev = Some(op);
+    }
+    let void = voided_by(&p).describe();
+    let flood = DropReason::VoidFlood.to_string();
+    assert_eq!(outcomes, [&void, &void, &void, &flood, "pending"]);
 }

@@ -192,4 +192,85 @@ mod standing {
             Err(AdmissionError::NotAMember)
         );
     }
+
+    /// Issue 11, attack 6: a member removed from their only committee
+    /// loses standing, and with it sync access.
+    #[test]
+    fn a_removed_member_with_no_other_membership_is_refused() {
+        use kenes_core::body::{Ballot, ProposalKind};
+        use kenes_core::tally::Choice;
+        let founder = SecretKey::from_bytes([1; 32]);
+        let member = SecretKey::from_bytes([2; 32]);
+        let g = genesis(&founder, "f", 0);
+        let mut engine = Engine::new(g.id);
+        engine.ingest(std::slice::from_ref(&g.bytes), Verify::Signatures);
+        let mut time = 0;
+        let mut act = |engine: &mut Engine, key: &SecretKey, body: Body| {
+            time += 1;
+            let op = engine.author(key, body, time);
+            engine.ingest(std::slice::from_ref(&op.bytes), Verify::Signatures);
+            assert!(engine.entry(&op.id).is_some_and(|e| e.outcome.is_applied()));
+            op.id
+        };
+        let policy = Policy {
+            vouches_required: 1,
+            ..Policy::default()
+        };
+        let c = act(
+            &mut engine,
+            &founder,
+            Body::CreateCommittee {
+                name: "c".into(),
+                kind: CommitteeKind::Advisory,
+                policy,
+            },
+        );
+        act(
+            &mut engine,
+            &founder,
+            Body::Vouch {
+                committee: c,
+                candidate: member.public(),
+            },
+        );
+        act(&mut engine, &member, Body::Join { committee: c });
+        let hello = Hello::new(g.id, member.public());
+        let nonce = challenge(&[0; 32], &[1; 32], &hello, &hello);
+        let proof = prove(&member, &nonce);
+        assert_eq!(admit(&engine, &hello, &proof, &nonce), Ok(()));
+        let p = act(
+            &mut engine,
+            &founder,
+            Body::Propose {
+                committee: c,
+                kind: ProposalKind::RemoveMember {
+                    member: member.public(),
+                },
+                title: "remove".into(),
+                text: String::new(),
+                closes_at: 100,
+            },
+        );
+        act(
+            &mut engine,
+            &founder,
+            Body::Vote {
+                committee: c,
+                proposal: p,
+                ballot: Ballot::Choice(Choice::Yes),
+            },
+        );
+        act(
+            &mut engine,
+            &founder,
+            Body::Close {
+                committee: c,
+                proposal: p,
+            },
+        );
+        assert_eq!(
+            admit(&engine, &hello, &proof, &nonce),
+            Err(AdmissionError::NotAMember)
+        );
+    }
 }

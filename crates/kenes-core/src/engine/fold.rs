@@ -116,6 +116,7 @@ impl Engine {
             if let Some(reason) = self.void_on_arrival(ord, fresh) {
                 self.void.insert(ord, reason.clone());
                 self.entries[ord as usize].outcome = Outcome::Void(reason);
+                *self.void_arrivals.entry(author).or_default() += 1;
             }
         }
         if applied {

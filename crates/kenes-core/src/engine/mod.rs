@@ -58,6 +58,10 @@ type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Sets whose layers are remembered before the memo is cleared.
 const LAYER_CACHE_SETS: usize = 100_000;
+/// Most ops that were void on arrival one author may add while a member
+/// of no committee (a removed member back-dating, a forked key): beyond
+/// it their further ops are dropped, unless a member's op needs them.
+pub const MAX_VOID_ON_ARRIVAL: u32 = 10_000;
 /// Most bytes held in the pending set.
 pub const MAX_PENDING_BYTES: usize = 256 * 1024 * 1024;
 /// Most ops one author with no accepted op here may park in the pending
@@ -111,6 +115,10 @@ pub enum DropReason {
     /// an unknown author may (or unknown authors together have).
     #[error("pending set's share for authors unknown here is full")]
     UnknownAuthorPendingFull,
+    /// The author, a member of no committee, has already added as many
+    /// ops that were void on arrival as one author may.
+    #[error("author has added too many ops that are void on arrival")]
+    VoidFlood,
 }
 
 /// What one ingest call did.
@@ -291,6 +299,9 @@ pub struct Engine {
     preparer: Preparer,
     checkpoint_every: usize,
     max_pending: usize,
+    /// Ops void on arrival, per author; and the bound on them.
+    void_arrivals: FastMap<PublicKey, u32>,
+    max_void_arrivals: u32,
     stats: Stats,
 }
 
@@ -380,6 +391,8 @@ impl Engine {
             preparer: Preparer::new(),
             checkpoint_every: CHECKPOINT_EVERY,
             max_pending: MAX_PENDING_OPS,
+            void_arrivals: FastMap::default(),
+            max_void_arrivals: MAX_VOID_ON_ARRIVAL,
             stats: Stats::default(),
         }
     }
@@ -388,6 +401,12 @@ impl Engine {
     /// [`MAX_PENDING_OPS`]), e.g. for a node on a small device.
     pub fn set_pending_limit(&mut self, ops: usize) {
         self.max_pending = ops.min(MAX_PENDING_OPS);
+    }
+
+    /// Lowers the bound on ops void on arrival per non-member author
+    /// (never above [`MAX_VOID_ON_ARRIVAL`]).
+    pub fn set_void_arrival_limit(&mut self, ops: u32) {
+        self.max_void_arrivals = ops.min(MAX_VOID_ON_ARRIVAL);
     }
 
     /// An engine that checkpoints each committee every `every` ops (at
@@ -867,6 +886,9 @@ impl Engine {
         if !op.is_genesis() && !self.has_standing(&f.author, &unseen) {
             return Err(DropReason::NoStanding);
         }
+        if self.floods(&op) {
+            return Err(DropReason::VoidFlood);
+        }
         if !unseen.is_empty() {
             self.stats.projected += 1;
         }
@@ -910,6 +932,31 @@ impl Engine {
             }
         };
         Ok(self.insert(op, parents, unseen, validity))
+    }
+
+    /// True if `op`'s author, a member of no committee now, has added the
+    /// most ops void on arrival one author may, and no member's pending op
+    /// waits for this one. A local bound on storage (see docs/DESIGN.md):
+    /// what it drops has no effect anywhere, and a member who built on it
+    /// brings it in.
+    fn floods(&self, op: &Op) -> bool {
+        let author = &op.fields.author;
+        if self
+            .void_arrivals
+            .get(author)
+            .is_none_or(|&n| n < self.max_void_arrivals)
+            || self.state.is_federation_member(author)
+        {
+            return false;
+        }
+        let wanted = self.pending.waiting_on.get(&op.id).is_some_and(|waiters| {
+            waiters.iter().any(|w| {
+                self.pending.ops.get(w).is_some_and(|w| {
+                    w.fields.author != *author && self.state.is_federation_member(&w.fields.author)
+                })
+            })
+        });
+        !wanted
     }
 
     fn unseen_for(&self, parents: &[u32]) -> Unseen {
