@@ -188,6 +188,8 @@ pub trait Dag {
     fn void_candidates(&self) -> Vec<PublicKey>;
     /// Valid proposals that accept an affiliation, in any order.
     fn affiliation_accepts(&self) -> Vec<u32>;
+    /// Valid joins by `author`, in acceptance order.
+    fn joins_by(&self, author: &PublicKey) -> &[u32];
     /// The memos.
     fn cache(&self) -> &LayerCache;
 }
@@ -826,17 +828,17 @@ pub fn dependant_void<D: Dag + ?Sized>(
     if !d.may_be_void(&author) {
         return None;
     }
-    // The author's latest valid join of C at or below x's seq, in the set.
-    let j = d
-        .log_of(&author)
-        .iter()
-        .copied()
-        .filter(|&o| contains(s, o) && d.valid(o) && d.op(o).fields.seq <= op.fields.seq)
-        .filter(|&o| is_join_of(d.op(o), committee))
-        .max_by_key(|&o| (d.op(o).fields.seq, o))?;
-    if x != j && !in_scope(d, x, committee, &author) {
+    if !is_join_of(op, committee) && !in_scope(d, x, committee, &author) {
         return None;
     }
+    // The author's latest valid join of C at or below x's seq, in the set.
+    let j = d
+        .joins_by(&author)
+        .iter()
+        .copied()
+        .filter(|&o| contains(s, o) && d.op(o).fields.seq <= op.fields.seq)
+        .filter(|&o| is_join_of(d.op(o), committee))
+        .max_by_key(|&o| (d.op(o).fields.seq, o))?;
     let roots = void_vouch_roots(d, s, committee, accepted, j)?;
     let spared = roots
         .iter()
@@ -866,11 +868,16 @@ fn void_vouch_roots<D: Dag + ?Sized>(
             |&v| matches!(&d.op(v).fields.body, Body::Vouch { committee: c, .. } if c == committee),
         )
         .collect();
-    // Only a vouch by an author who may be void can be void.
-    if !relevant
+    // Only a vouch by an author who may be void can be void, and without
+    // a void vouch nothing is lacking: decide that before projecting
+    // state(past(J)), which is the costly part.
+    let void_vouches: Vec<(u32, VoidReason)> = relevant
         .iter()
-        .any(|&v| d.may_be_void(&d.op(v).fields.author))
-    {
+        .copied()
+        .filter(|&v| d.may_be_void(&d.op(v).fields.author))
+        .filter_map(|v| void_under(d, s, committee, accepted, v).map(|r| (v, r)))
+        .collect();
+    if void_vouches.is_empty() {
         return None;
     }
     let c = d.committee_in(&d.past(j), committee)?;
@@ -892,11 +899,11 @@ fn void_vouch_roots<D: Dag + ?Sized>(
     let mut sound: BTreeSet<PublicKey> = BTreeSet::new();
     let mut void_reasons: Vec<VoidReason> = Vec::new();
     for &v in &counted {
-        match void_under(d, s, committee, accepted, v) {
+        match void_vouches.iter().find(|(w, _)| *w == v) {
             None => {
                 sound.insert(d.op(v).fields.author);
             }
-            Some(reason) => void_reasons.push(reason),
+            Some((_, reason)) => void_reasons.push(reason.clone()),
         }
     }
     if sound.len() as u64 >= u64::from(c.vouches_needed()) {

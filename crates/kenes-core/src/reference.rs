@@ -211,6 +211,7 @@ struct Naive {
     removals_in: HashMap<Hash, Vec<u32>>,
     removals_against: BTreeMap<PublicKey, Vec<u32>>,
     vouches_for: HashMap<PublicKey, Vec<u32>>,
+    joins_by: HashMap<PublicKey, Vec<u32>>,
     founder: Option<PublicKey>,
     cache: LayerCache,
     states: RefCell<HashMap<Subset, Rc<State>>>,
@@ -237,6 +238,7 @@ impl Naive {
                 Body::Vouch { candidate, .. } => {
                     self.vouches_for.entry(*candidate).or_default().push(o)
                 }
+                Body::Join { .. } => self.joins_by.entry(f.author).or_default().push(o),
                 Body::Close { proposal, .. } => {
                     self.closes_of.entry(*proposal).or_default().push(o)
                 }
@@ -402,6 +404,13 @@ impl Dag for Naive {
 
     fn void_candidates(&self) -> Vec<PublicKey> {
         self.log_of.keys().copied().collect()
+    }
+
+    fn joins_by(&self, author: &PublicKey) -> &[u32] {
+        self.joins_by
+            .get(author)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 
     fn affiliation_accepts(&self) -> Vec<u32> {

@@ -76,17 +76,24 @@ impl Engine {
             outcome: validity,
         });
         if new_fork {
-            self.make_candidate(author);
+            self.make_candidate(author, None);
             self.all_layers_dirty = true;
             self.layers_dirty = true;
         }
         for reason in may_spare {
             self.layers_dirty = true;
             match reason {
-                // A fork, or a dependant (whose vouch may be void under a
-                // fork or any committee's removal): everything.
-                VoidReason::Fork { .. } | VoidReason::VoidVouch { .. } => {
-                    self.all_layers_dirty = true
+                VoidReason::Fork { .. } => self.all_layers_dirty = true,
+                // A dependant's voids depend on the layer of the committee
+                // they joined (and on forks, which dirty everything).
+                VoidReason::VoidVouch { join } => {
+                    if let Some(Body::Join { committee }) = self
+                        .by_id
+                        .get(&join)
+                        .map(|&o| &self.entries[o as usize].op.fields.body)
+                    {
+                        self.dirty_layers.insert(*committee);
+                    }
                 }
                 VoidReason::Removal { proposal } => {
                     if let Some(meta) = self.proposals.get(&proposal) {
@@ -155,6 +162,7 @@ impl Engine {
             }
             Body::Join { committee } => {
                 self.joined.entry(author).or_default().insert(*committee);
+                self.joins_by.entry(author).or_default().push(ord);
                 logs.push(*committee);
             }
             Body::Demand { committee, .. } => {
@@ -211,7 +219,7 @@ impl Engine {
             }
         }
         if let Some(member) = subject {
-            self.make_candidate(member);
+            self.make_candidate(member, Some(ord));
             // The subject's ops outside the removal's past may now be void
             // in some set.
             let concurrent: Vec<u32> = self.log_of[&member]
@@ -227,7 +235,7 @@ impl Engine {
             self.mark_sensitive(ord);
         }
         if let Some(candidate) = dependant {
-            self.make_candidate(candidate);
+            self.make_candidate(candidate, None);
         }
     }
 
@@ -323,19 +331,25 @@ impl Engine {
 
     /// `author` forked or is a removal's subject: their ops may be void,
     /// and so may those of everyone they vouched for (Dependants),
-    /// transitively.
-    pub(super) fn make_candidate(&mut self, author: PublicKey) {
+    /// transitively. For a removal `proposal`, only vouches outside its
+    /// past can be void by it (those in its past are in K(P)).
+    pub(super) fn make_candidate(&mut self, author: PublicKey, proposal: Option<u32>) {
         let mut todo = vec![author];
         while let Some(author) = todo.pop() {
-            if !self.candidates.insert(author) {
-                continue;
-            }
-            let ops = self.log_of.get(&author).cloned().unwrap_or_default();
-            for o in ops {
-                self.mark_contested(o);
+            let fresh = self.candidates.insert(author);
+            if fresh {
+                let ops = self.log_of.get(&author).cloned().unwrap_or_default();
+                for o in ops {
+                    self.mark_contested(o);
+                }
             }
             for &v in self.vouched_by.get(&author).into_iter().flatten() {
-                if let Body::Vouch { candidate, .. } = &self.entries[v as usize].op.fields.body {
+                if proposal.is_some_and(|p| self.in_past_of(v, p)) {
+                    continue;
+                }
+                if let Body::Vouch { candidate, .. } = &self.entries[v as usize].op.fields.body
+                    && !self.candidates.contains(candidate)
+                {
                     todo.push(*candidate);
                 }
             }
@@ -345,9 +359,16 @@ impl Engine {
     /// Folds a new valid op into the state if it takes part in the fold.
     fn fold_new(&mut self, ord: u32) {
         let op = &self.entries[ord as usize].op;
-        let everything = self.everything();
-        let voids = self.t_view(&everything).voids;
-        if !layers::folds(op, ord, &voids) {
+        // As layers::folds, on Void(T) as kept here (no set to build: this
+        // runs for every op).
+        let takes_part = match self.void.get(&ord) {
+            None => true,
+            Some(VoidReason::Removal { .. } | VoidReason::VoidVouch { .. }) => {
+                matches!(op.fields.body, Body::Close { .. })
+            }
+            Some(VoidReason::Fork { .. }) => false,
+        };
+        if !takes_part {
             return;
         }
         let mut folds: Vec<(Hash, Option<(u64, Hash)>)> = Vec::new();

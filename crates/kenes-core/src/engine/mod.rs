@@ -252,6 +252,8 @@ pub struct Engine {
     /// Valid vouches by each author: whose memberships rest on them.
     vouched_by: FastMap<PublicKey, Vec<u32>>,
     joined: FastMap<PublicKey, BTreeSet<Hash>>,
+    /// Valid joins by each author.
+    joins_by: FastMap<PublicKey, Vec<u32>>,
     logs: FastMap<Hash, CommitteeLog>,
     demands: FastMap<Hash, u32>,
     /// Adoptions and merges naming each demand: their effect depends on
@@ -362,6 +364,7 @@ impl Engine {
             vouches_for: FastMap::default(),
             vouched_by: FastMap::default(),
             joined: FastMap::default(),
+            joins_by: FastMap::default(),
             logs: FastMap::default(),
             demands: FastMap::default(),
             demand_uses: FastMap::default(),
@@ -987,6 +990,10 @@ impl Engine {
         let Some(vouches) = self.vouches_for.get(author) else {
             return false;
         };
+        let Some(removals) = self.removals_against.get(author) else {
+            // The common case: nobody ever proposed to remove the author.
+            return vouches.iter().any(|&o| !unseen.contains(o));
+        };
         let vouches: Vec<u32> = vouches
             .iter()
             .copied()
@@ -995,9 +1002,6 @@ impl Engine {
         if vouches.is_empty() {
             return false;
         }
-        let Some(removals) = self.removals_against.get(author) else {
-            return true;
-        };
         let past = unseen.with_tail(self.len_u32(), u32::MAX);
         // For the whole set, the verdicts kept here are current (the
         // caller refreshed them).

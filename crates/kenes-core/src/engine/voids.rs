@@ -132,6 +132,13 @@ impl Dag for Engine {
         self.candidates.iter().copied().collect()
     }
 
+    fn joins_by(&self, author: &PublicKey) -> &[u32] {
+        self.joins_by
+            .get(author)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
     fn affiliation_accepts(&self) -> Vec<u32> {
         self.proposals
             .iter()
@@ -246,6 +253,17 @@ impl Engine {
             }
             verdicts.extend(layer.verdicts.iter().map(|(p, v)| (*p, v.clone())));
             accepted.insert(*c, layer.accepted.clone());
+        }
+        // Members whose join of a dirty committee may rest on a void vouch
+        // (a fork's, or one of these subjects').
+        for a in &self.candidates {
+            if self
+                .joined
+                .get(a)
+                .is_some_and(|cs| self.dirty_layers.iter().any(|c| cs.contains(c)))
+            {
+                authors.insert(*a);
+            }
         }
         // Their dependants' memberships may rest on their vouches.
         let mut todo: Vec<PublicKey> = authors.iter().copied().collect();

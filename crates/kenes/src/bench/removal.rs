@@ -257,7 +257,9 @@ pub fn run(ctx: &Context, total: usize, removals: usize, late: usize) -> Result<
         bar.set_position(g.ops.len() as u64);
     }
     // The removals, spread over the history; the last is the late one.
-    let everyone: Vec<usize> = (0..MEMBERS).collect();
+    // Who still acts: a removed member belongs to no other committee and
+    // loses standing, so their later ops would be dropped (issue 11).
+    let mut everyone: Vec<usize> = (0..MEMBERS).collect();
     let partition_start = total - late;
     let mut done = 0;
     // Never the founder, who vouched everyone in.
@@ -301,6 +303,7 @@ pub fn run(ctx: &Context, total: usize, removals: usize, late: usize) -> Result<
         } else {
             g.remove_now(committee, subject);
         }
+        everyone.retain(|&m| m != subject);
         done += 1;
     }
     while g.ops.len() < partition_start {
