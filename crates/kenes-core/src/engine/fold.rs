@@ -272,7 +272,7 @@ impl Engine {
         }
         // A dependant (neither forked nor a subject): any op in a
         // committee they joined may be void.
-        if self.state.forks.get(&author).is_none() && !self.removals_against.contains_key(&author) {
+        if !self.state.forks.contains_key(&author) && !self.removals_against.contains_key(&author) {
             return true;
         }
         self.removals_against
