@@ -244,3 +244,83 @@ voided-by-removal = voided by the removal “{ $title }” in { $committee }
 voided-by-fork = voided: { $name } signed two different ops at seq { $seq } and no member had built on this one
 voided-by-vouch = voided: { $name } joined on a vouch that is void (by a removed or forked member), and no member had built on this op
 removed-proposer-title = Removals that failed because their proposer was removed first
+
+## Publication (kenes publish, issue 17): the public site and verify.html.
+## Keep this block last; every message starts with publish-.
+publish-subtitle = Joint platform, statements and the strike situation
+publish-published = Published on { $date }
+publish-scope-council = only { $name } and its affiliated committees
+publish-signed = This publication is signed by members of the federation. To check the signatures, open verify.html in this folder, or run: kenes verify-publication FOLDER
+publish-signed-single = This file is signed by members of the federation. To check it, run: kenes verify-publication FILE
+publish-what-proves = What the signatures prove: the holders of the keys in the signatures published exactly these files, and each statement was proposed and passed in the named committee by signed operations of the federation. They do not prove who those members are, nor the tally (no vote is published): a member's node checks that against its own copy.
+publish-languages = Languages
+publish-statements = Statements
+publish-no-statements = No public statements yet.
+publish-adopted = Adopted by { $body } on { $date }
+publish-tally = Yes: { $yes }. No: { $no }. Abstained: { $abstain }. Blocked: { $block }. Entitled to vote: { $electorate }.
+publish-proof = Signed proof: proposal { $proposal }, close { $close }
+publish-no-proof = Published without the signed proposal and close (the signers' keys are withheld).
+publish-platform = Joint platform
+publish-platform-empty = No demand is on the platform yet.
+publish-committees =
+    { $n ->
+        [one] { $n } committee
+       *[other] { $n } committees
+    }
+publish-members =
+    { $n ->
+        [one] { $n } member
+       *[other] { $n } members
+    }
+publish-supporters =
+    { $n ->
+        [one] { $n } supporter
+       *[other] { $n } supporters
+    }
+publish-put-forward = Put forward by { $name }
+publish-adopting =
+    { $n ->
+        [one] Adopted by { $n } committee
+       *[other] Adopted by { $n } committees
+    }
+publish-situation = Situation
+publish-active-strikes = Active strikes
+publish-participants = Taking part in active actions
+publish-no-reports = No action has been reported.
+publish-by-day = By day
+publish-by-area = By area
+publish-by-industry = By industry
+publish-col-day = Day
+publish-col-area = Area
+publish-col-industry = Industry
+publish-col-strikes = Active strikes
+publish-col-participants = Taking part
+publish-col-committees = Committees
+publish-col-reports = Reports
+publish-territorial = (district and city committees)
+publish-data = The same as data
+publish-verify = Check the signatures
+publish-signers = Signed by
+publish-body-territorial = district or city committee
+publish-body-production = workplace committee
+publish-body-council = council
+publish-body-advisory = advisory body
+publish-cat-wages = Wages
+publish-cat-jobs = Jobs
+publish-cat-conditions = Working conditions
+publish-cat-unionrights = Union rights
+publish-cat-social = Social
+publish-cat-political = Political
+publish-cat-other = Other
+publish-verify-title = Check a kenes publication
+publish-verify-explain = Choose the files of the publication's folder (at least manifest.json and signatures.json; choose them all to check every file), or a publication in one HTML file. Nothing leaves this computer.
+publish-verify-choose = Files
+publish-verify-ok = Valid signature by
+publish-verify-bad = INVALID signature by
+publish-verify-file-ok = unchanged
+publish-verify-file-bad = CHANGED
+publish-verify-file-missing = not chosen
+publish-verify-all-ok = The signatures are valid and the chosen files are unchanged.
+publish-verify-failed = The check failed: do not trust this publication.
+publish-verify-no-manifest = No manifest.json among the chosen files.
+publish-verify-note = This page checks only the signatures and the files' hashes. Whether the keys belong to members of the federation only someone who knows them can tell: compare them with keys you received in person.

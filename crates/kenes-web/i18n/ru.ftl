@@ -256,3 +256,86 @@ voided-by-removal = аннулирована исключением «{ $title }
 voided-by-fork = аннулирована: { $name } подписал(а) две разные операции на месте { $seq }, и никто из членов не опирался на эту
 voided-by-vouch = аннулирована: { $name } вступил(а) по поручительству, которое аннулировано (исключённого или раздвоившегося члена), и никто из членов не опирался на эту операцию
 removed-proposer-title = Исключения, не прошедшие, потому что их автора исключили раньше
+
+## Publication (kenes publish, issue 17): the public site and verify.html.
+## Keep this block last; every message starts with publish-.
+publish-subtitle = Общая платформа требований, заявления и положение с забастовками
+publish-published = Опубликовано { $date }
+publish-scope-council = только { $name } и присоединившиеся к нему комитеты
+publish-signed = Эта публикация подписана членами федерации. Чтобы проверить подписи, откройте verify.html в этой папке или выполните: kenes verify-publication ПАПКА
+publish-signed-single = Этот файл подписан членами федерации. Чтобы проверить его, выполните: kenes verify-publication ФАЙЛ
+publish-what-proves = Что доказывают подписи: владельцы ключей из подписей опубликовали именно эти файлы, а каждое заявление было предложено и принято названным комитетом подписанными записями федерации. Подписи не доказывают, кто эти члены, и не подтверждают подсчёт голосов (голоса не публикуются): это проверяет узел члена федерации по своей копии.
+publish-languages = Языки
+publish-statements = Заявления
+publish-no-statements = Публичных заявлений пока нет.
+publish-adopted = Принято: { $body }, { $date }
+publish-tally = За: { $yes }. Против: { $no }. Воздержались: { $abstain }. Вето: { $block }. С правом голоса: { $electorate }.
+publish-proof = Подписанное доказательство: предложение { $proposal }, закрытие { $close }
+publish-no-proof = Опубликовано без подписанных предложения и закрытия (ключи подписавших скрыты).
+publish-platform = Общая платформа требований
+publish-platform-empty = В платформе пока нет требований.
+publish-committees =
+    { $n ->
+        [one] { $n } комитет
+        [few] { $n } комитета
+       *[other] { $n } комитетов
+    }
+publish-members =
+    { $n ->
+        [one] { $n } член комитетов
+        [few] { $n } члена комитетов
+       *[other] { $n } членов комитетов
+    }
+publish-supporters =
+    { $n ->
+        [one] { $n } сторонник
+        [few] { $n } сторонника
+       *[other] { $n } сторонников
+    }
+publish-put-forward = Выдвинуто: { $name }
+publish-adopting =
+    { $n ->
+        [one] Принято { $n } комитетом
+       *[other] Принято { $n } комитетами
+    }
+publish-situation = Положение
+publish-active-strikes = Идущие забастовки
+publish-participants = Участвуют в идущих акциях
+publish-no-reports = Сообщений об акциях нет.
+publish-by-day = По дням
+publish-by-area = По регионам
+publish-by-industry = По отраслям
+publish-col-day = День
+publish-col-area = Регион
+publish-col-industry = Отрасль
+publish-col-strikes = Идущие забастовки
+publish-col-participants = Участвуют
+publish-col-committees = Комитеты
+publish-col-reports = Сообщения
+publish-territorial = (районные и городские комитеты)
+publish-data = То же в виде данных
+publish-verify = Проверить подписи
+publish-signers = Подписали
+publish-body-territorial = районный или городской комитет
+publish-body-production = комитет предприятия
+publish-body-council = совет
+publish-body-advisory = совещательный орган
+publish-cat-wages = Зарплата
+publish-cat-jobs = Рабочие места
+publish-cat-conditions = Условия труда
+publish-cat-unionrights = Профсоюзные права
+publish-cat-social = Социальные вопросы
+publish-cat-political = Политические требования
+publish-cat-other = Другое
+publish-verify-title = Проверка публикации kenes
+publish-verify-explain = Выберите файлы из папки публикации (как минимум manifest.json и signatures.json; выберите все, чтобы проверить каждый файл) или публикацию в одном HTML-файле. Ничего не покидает этот компьютер.
+publish-verify-choose = Файлы
+publish-verify-ok = Подпись верна:
+publish-verify-bad = Подпись НЕВЕРНА:
+publish-verify-file-ok = не изменён
+publish-verify-file-bad = ИЗМЕНЁН
+publish-verify-file-missing = не выбран
+publish-verify-all-ok = Подписи верны, выбранные файлы не изменены.
+publish-verify-failed = Проверка не пройдена: не доверяйте этой публикации.
+publish-verify-no-manifest = Среди выбранных файлов нет manifest.json.
+publish-verify-note = Эта страница проверяет только подписи и хеши файлов. Принадлежат ли ключи членам федерации, может сказать лишь тот, кто их знает: сравните их с ключами, полученными лично.

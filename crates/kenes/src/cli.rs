@@ -188,6 +188,51 @@ pub enum Command {
     /// Measure performance against its limits.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Write a signed static site of the joint platform, the public
+    /// statements and the situation, for people outside the federation
+    /// (no member names; see the README for which keys appear); or, with
+    /// --cosign, check one against this node and add your signature.
+    Publish(PublishArgs),
+    /// Check a publication (folder or single file): every file against the
+    /// signed manifest, the signatures, each statement's proof; when this
+    /// data directory holds the federation, also that the signers are
+    /// members and each item matches this node's state. Exit 1 on the
+    /// first failure.
+    VerifyPublication {
+        /// The publication's folder, or its single HTML file.
+        path: PathBuf,
+        /// Require a signature by this public key (repeat, or separate
+        /// keys by commas).
+        #[arg(long, value_delimiter = ',', value_name = "KEY")]
+        signer: Vec<String>,
+    },
+}
+
+/// Arguments of `kenes publish`.
+#[derive(Args, Debug)]
+pub struct PublishArgs {
+    /// The folder to write (absent or empty); with --single-file, the HTML
+    /// file to write; with --cosign, the publication to sign.
+    pub path: PathBuf,
+    /// Only this council: its platform, and the statements of the council
+    /// and its affiliated committees.
+    #[arg(long, value_name = "ID")]
+    pub council: Option<String>,
+    /// Page languages, the first the default: en, ru, kk.
+    #[arg(long, value_delimiter = ',', default_value = "en,ru,kk")]
+    pub lang: Vec<String>,
+    /// One self-contained HTML file instead of a folder.
+    #[arg(long)]
+    pub single_file: bool,
+    /// Leave out the statements' signed proposal and close ops, so that no
+    /// key but the publication's signers' appears (less proof, more
+    /// safety).
+    #[arg(long)]
+    pub redact_signers: bool,
+    /// Check the publication at PATH against this node, then add your
+    /// signature to it.
+    #[arg(long, conflicts_with_all = ["council", "single_file", "redact_signers"])]
+    pub cosign: bool,
 }
 
 /// Where `kenes serve` listens.

@@ -6,6 +6,7 @@ mod governance;
 mod identity;
 mod inspect;
 pub mod net;
+mod publish;
 mod transfer;
 
 use crate::cli::{Cli, Command};
@@ -72,6 +73,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Pending { clear_unknown } => inspect::pending(&ctx, clear_unknown),
         Command::Alerts => inspect::alerts(&ctx),
         Command::Bench(cmd) => crate::bench::run(&ctx, cmd),
+        Command::Publish(args) => publish::publish(&ctx, args),
+        Command::VerifyPublication { path, signer } => {
+            publish::verify_publication(&ctx, &path, &signer)
+        }
         Command::Demo { no_serve, serve } => {
             crate::demo::run(&ctx, (!no_serve).then_some((serve.bind, serve.web)))
         }
