@@ -103,7 +103,7 @@ pub fn authorise(past: &impl PastView, op: &Op) -> Result<(), RejectReason> {
             if matches!(p.status, ProposalStatus::Closed(_)) {
                 return Err(RejectReason::ProposalClosed);
             }
-            if *ballot == Ballot::Choice(Choice::Block) && !c.policy.consensus {
+            if *ballot == Ballot::Choice(Choice::Block) && !p.electorate.consensus {
                 return Err(RejectReason::BlockOutsideConsensus);
             }
             Ok(())

@@ -589,7 +589,9 @@ fn compute_layer<D: Dag + ?Sized>(d: &D, s: &Subset, committee: &Hash) -> Remova
         let id = d.op(c.p).id;
         let Some(meta) = d.meta(&id) else { continue };
         let accepted = &layer.accepted;
-        let removed = |o: u32| void_under(d, s, committee, accepted, o).is_some();
+        // The recount takes out what the accepted removals void, not
+        // ForkVoid(T): forks count as in K(P), with Void(K(P)).
+        let removed = |o: u32| removal_void_under(d, s, committee, accepted, o).is_some();
         // Only ops by authors who may be void (subjects of removals, forked
         // authors, their dependants) can be void under the removals
         // accepted so far: without such ops the recount is the count.
@@ -722,21 +724,36 @@ pub fn rv_under<D: Dag + ?Sized>(
 /// merges elsewhere included), and council ops `member` casts through a
 /// seat held for C.
 pub fn in_scope<D: Dag + ?Sized>(d: &D, x: u32, committee: &Hash, member: &PublicKey) -> bool {
-    let body = &d.op(x).fields.body;
-    let names_c = body.named().iter().any(|h| {
-        h == committee
-            || d.ordinal(h)
-                .is_some_and(|o| d.op(o).fields.body.owning_committee() == Some(*committee))
-    });
-    if names_c {
+    if names_committee(d, x, committee) {
         return true;
     }
-    match body.committee() {
+    match d.op(x).fields.body.committee() {
         Some(council) if d.is_council(&council) => {
             d.seated_for(&d.past(x), &council, committee, member)
         }
         _ => false,
     }
+}
+
+/// True if `x` may be in the scope of C for some member: it names C, its
+/// proposals or demands, or it acts in a council (where a seat held for C
+/// would bring it in). Cheaper than [`in_scope`]: no projection.
+pub fn may_be_in_scope<D: Dag + ?Sized>(d: &D, x: u32, committee: &Hash) -> bool {
+    names_committee(d, x, committee)
+        || d.op(x)
+            .fields
+            .body
+            .committee()
+            .is_some_and(|c| d.is_council(&c))
+}
+
+/// True if `x` names C, or a proposal or demand of C.
+fn names_committee<D: Dag + ?Sized>(d: &D, x: u32, committee: &Hash) -> bool {
+    d.op(x).fields.body.named().iter().any(|h| {
+        h == committee
+            || d.ordinal(h)
+                .is_some_and(|o| d.op(o).fields.body.owning_committee() == Some(*committee))
+    })
 }
 
 /// The first op of `member`'s chain in the scope of `committee` that has
@@ -789,9 +806,19 @@ pub fn void_under<D: Dag + ?Sized>(
     accepted: &[(u32, Subset)],
     x: u32,
 ) -> Option<VoidReason> {
-    if let Some(reason) = fork_void(d, s, x) {
-        return Some(reason);
-    }
+    fork_void(d, s, x).or_else(|| removal_void_under(d, s, committee, accepted, x))
+}
+
+/// Why `x` is void under one committee's accepted removals, forks apart:
+/// RemovalVoid under them, or a membership of C resting on a vouch void
+/// under them or by a fork (Dependants).
+fn removal_void_under<D: Dag + ?Sized>(
+    d: &D,
+    s: &Subset,
+    committee: &Hash,
+    accepted: &[(u32, Subset)],
+    x: u32,
+) -> Option<VoidReason> {
     if let Some(p) = rv_under(d, s, accepted, x) {
         return Some(VoidReason::Removal {
             proposal: d.op(p).id,

@@ -76,7 +76,7 @@ impl Engine {
             outcome: validity,
         });
         if new_fork {
-            self.make_candidate(author, None);
+            self.make_candidate(author);
             self.all_layers_dirty = true;
             self.layers_dirty = true;
         }
@@ -112,13 +112,13 @@ impl Engine {
                 .filter(|&o| self.entries[o as usize].op.fields.seq >= seq)
                 .collect();
             for o in fork_ops {
-                self.mark_sensitive(o);
+                self.mark_possibly_void(o);
             }
         }
         if self.candidates.contains(&author) {
             self.mark_contested(ord);
             if self.may_be_void_somewhere(ord, fresh) {
-                self.mark_sensitive(ord);
+                self.mark_possibly_void(ord);
             }
             if let Some(reason) = self.void_on_arrival(ord, fresh) {
                 self.void.insert(ord, reason.clone());
@@ -140,7 +140,6 @@ impl Engine {
         let key = op.order_key();
         let mut logs: Vec<Hash> = Vec::new();
         let mut subject = None;
-        let mut dependant = None;
         let mut sensitive_close = false;
         match &op.fields.body {
             Body::CreateFederation { .. } => self.founder = Some(author),
@@ -155,9 +154,6 @@ impl Engine {
             } => {
                 self.vouches_for.entry(*candidate).or_default().push(ord);
                 self.vouched_by.entry(author).or_default().push(ord);
-                if self.candidates.contains(&author) {
-                    dependant = Some(*candidate);
-                }
                 logs.push(*committee);
             }
             Body::Join { committee } => {
@@ -219,7 +215,7 @@ impl Engine {
             }
         }
         if let Some(member) = subject {
-            self.make_candidate(member, Some(ord));
+            self.make_candidate(member);
             // The subject's ops outside the removal's past may now be void
             // in some set.
             let concurrent: Vec<u32> = self.log_of[&member]
@@ -228,14 +224,11 @@ impl Engine {
                 .filter(|&o| !self.in_past_of(o, ord))
                 .collect();
             for o in concurrent {
-                self.mark_sensitive(o);
+                self.mark_possibly_void(o);
             }
         }
         if sensitive_close {
             self.mark_sensitive(ord);
-        }
-        if let Some(candidate) = dependant {
-            self.make_candidate(candidate, None);
         }
     }
 
@@ -267,17 +260,60 @@ impl Engine {
             .get(&author)
             .and_then(|seqs| seqs.first())
             .is_some_and(|&f| op.fields.seq >= f);
-        if forked {
-            return true;
-        }
-        // A dependant (neither forked nor a subject): any op in a
-        // committee they joined may be void.
-        if !self.state.forks.contains_key(&author) && !self.removals_against.contains_key(&author) {
+        if forked || self.may_be_dependant_void(ord) {
             return true;
         }
         self.removals_against
             .get(&author)
             .is_some_and(|removals| removals.iter().any(|&p| !self.passed_before(ord, p, fresh)))
+    }
+
+    /// A dependant's op that may be void in some set: in the scope of a
+    /// committee where a vouch for its author may be void.
+    fn may_be_dependant_void(&self, ord: u32) -> bool {
+        let author = self.entries[ord as usize].op.fields.author;
+        self.dependant_in
+            .get(&author)
+            .is_some_and(|cs| cs.iter().any(|c| layers::may_be_in_scope(self, ord, c)))
+    }
+
+    /// Op `ord` may be void in some set: it is sensitive, and if it is a
+    /// vouch, its candidate's ops in the vouch's committee's scope may be
+    /// void too (Dependants), transitively. Only such vouches make
+    /// dependants: a member vouched for by a removal's subject before the
+    /// removal, or by a forked member before the fork, stays out of it.
+    fn mark_possibly_void(&mut self, ord: u32) {
+        let mut todo = vec![ord];
+        while let Some(o) = todo.pop() {
+            if !self.possibly_void.insert(o) {
+                continue;
+            }
+            self.mark_sensitive(o);
+            let Body::Vouch {
+                candidate,
+                committee,
+            } = self.entries[o as usize].op.fields.body
+            else {
+                continue;
+            };
+            if !self
+                .dependant_in
+                .entry(candidate)
+                .or_default()
+                .insert(committee)
+            {
+                continue;
+            }
+            self.candidates.insert(candidate);
+            todo.extend(
+                self.log_of
+                    .get(&candidate)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|&x| layers::may_be_in_scope(self, x, &committee)),
+            );
+        }
     }
 
     /// Op `ord` may be void in some set: the folds of the committees it
@@ -329,29 +365,14 @@ impl Engine {
         }
     }
 
-    /// `author` forked or is a removal's subject: their ops may be void,
-    /// and so may those of everyone they vouched for (Dependants),
-    /// transitively. For a removal `proposal`, only vouches outside its
-    /// past can be void by it (those in its past are in K(P)).
-    pub(super) fn make_candidate(&mut self, author: PublicKey, proposal: Option<u32>) {
-        let mut todo = vec![author];
-        while let Some(author) = todo.pop() {
-            let fresh = self.candidates.insert(author);
-            if fresh {
-                let ops = self.log_of.get(&author).cloned().unwrap_or_default();
-                for o in ops {
-                    self.mark_contested(o);
-                }
-            }
-            for &v in self.vouched_by.get(&author).into_iter().flatten() {
-                if proposal.is_some_and(|p| self.in_past_of(v, p)) {
-                    continue;
-                }
-                if let Body::Vouch { candidate, .. } = &self.entries[v as usize].op.fields.body
-                    && !self.candidates.contains(candidate)
-                {
-                    todo.push(*candidate);
-                }
+    /// `author` forked or is a removal's subject: their ops may be void.
+    /// (Their dependants follow from the vouches among those ops that are
+    /// marked possibly void.)
+    pub(super) fn make_candidate(&mut self, author: PublicKey) {
+        if self.candidates.insert(author) {
+            let ops = self.log_of.get(&author).cloned().unwrap_or_default();
+            for o in ops {
+                self.mark_contested(o);
             }
         }
     }

@@ -280,6 +280,12 @@ pub struct Engine {
     sensitive: HashMap<Hash, BTreeSet<(u64, Hash)>>,
     /// Proposals with a vote that may be void in some set.
     sensitive_votes_on: HashSet<Hash>,
+    /// Ops that may be void in some set (each marked sensitive).
+    possibly_void: HashSet<u32>,
+    /// Per member, the committees where a vouch for them may be void in
+    /// some set: their ops in those committees' scope may be void too
+    /// (Dependants).
+    dependant_in: FastMap<PublicKey, BTreeSet<Hash>>,
     /// Void(T).
     void: BTreeMap<u32, VoidReason>,
     /// The removal layer's verdicts in T.
@@ -379,6 +385,8 @@ impl Engine {
             contested: HashSet::new(),
             sensitive: HashMap::new(),
             sensitive_votes_on: HashSet::new(),
+            possibly_void: HashSet::new(),
+            dependant_in: FastMap::default(),
             void: BTreeMap::new(),
             verdicts: HashMap::new(),
             accepted_removals: HashMap::new(),
