@@ -132,10 +132,10 @@
       return { manifest: files["manifest.json"], signatures: files["signatures.json"] || utf8("{}"), files: rest };
     }
     for (const bytes of Object.values(files)) {
-      const text = new TextDecoder().decode(bytes), open = '<script type="application/json" id="kenes-publication">';
+      const text = new TextDecoder().decode(bytes), open = '\x3cscript type="application/json" id="kenes-publication">';
       const at = text.indexOf(open);
       if (at < 0) continue;
-      const body = text.slice(at + open.length, text.indexOf("</script>", at));
+      const body = text.slice(at + open.length, text.indexOf("\x3c/script>", at));
       try {
         const e = JSON.parse(body), out = {};
         for (const [k, v] of Object.entries(e.files)) out[k] = utf8(v);

@@ -177,7 +177,11 @@ fn pretty(value: &impl Serialize) -> Vec<u8> {
 pub fn statements(engine: &Engine, scope: Option<&Hash>, redact: bool) -> Vec<Statement> {
     let state = engine.state();
     let mut out = Vec::new();
-    for c in state.committees.values().filter(|c| in_scope(state, scope, &c.id)) {
+    for c in state
+        .committees
+        .values()
+        .filter(|c| in_scope(state, scope, &c.id))
+    {
         for (id, statement) in c.statements.iter().filter(|(_, s)| s.public) {
             let Some(record) = c.proposals.get(id) else {
                 continue;
@@ -185,8 +189,7 @@ pub fn statements(engine: &Engine, scope: Option<&Hash>, redact: bool) -> Vec<St
             let ProposalStatus::Closed(closing) = &record.status else {
                 continue;
             };
-            let (Some(proposal), Some(close)) =
-                (engine.entry(id), engine.entry(&closing.first.1))
+            let (Some(proposal), Some(close)) = (engine.entry(id), engine.entry(&closing.first.1))
             else {
                 continue;
             };
@@ -272,7 +275,10 @@ pub fn situation_json(state: &State) -> Vec<u8> {
 pub fn build(engine: &Engine, options: &Options) -> Result<Unsigned, PublishError> {
     check_languages(&options.languages)?;
     let state = engine.state();
-    let federation = state.federation.as_ref().ok_or(PublishError::NoFederation)?;
+    let federation = state
+        .federation
+        .as_ref()
+        .ok_or(PublishError::NoFederation)?;
     let council = match &options.council {
         Some(id) => match state.committees.get(id) {
             Some(c) if c.kind.is_council() => Some((id.to_hex(), c.name.clone())),
@@ -401,7 +407,8 @@ pub fn check_proof(statement: &Statement, federation: &Hash) -> Result<(Op, Op),
     if close.fields.lamport <= proposal.fields.lamport {
         return Err("the close op does not come after the proposal".into());
     }
-    if close.fields.time != statement.adopted_at || day_of(close.fields.time) != statement.adopted_day
+    if close.fields.time != statement.adopted_at
+        || day_of(close.fields.time) != statement.adopted_day
     {
         return Err("the adoption date is not the close op's".into());
     }

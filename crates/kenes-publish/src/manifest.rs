@@ -236,9 +236,7 @@ impl Publication {
 
     /// Reads a folder's files (name → bytes). The manifest and signatures
     /// must parse; the rest is checked by [`crate::verify::verify`].
-    pub fn from_folder(
-        mut files: BTreeMap<String, Vec<u8>>,
-    ) -> Result<Publication, VerifyError> {
+    pub fn from_folder(mut files: BTreeMap<String, Vec<u8>>) -> Result<Publication, VerifyError> {
         let manifest_bytes = files
             .remove(MANIFEST)
             .ok_or_else(|| VerifyError::MissingFile(MANIFEST.into()))?;

@@ -313,7 +313,14 @@ pub fn folder_pages(m: &Manifest, data: &Data) -> BTreeMap<String, Vec<u8>> {
 /// network access.
 fn verify_page(t: &T, lang: &str) -> String {
     let messages = [
-        "ok", "bad", "file-ok", "file-bad", "file-missing", "all-ok", "failed", "no-manifest",
+        "ok",
+        "bad",
+        "file-ok",
+        "file-bad",
+        "file-missing",
+        "all-ok",
+        "failed",
+        "no-manifest",
     ];
     let mut attrs = String::new();
     for m in messages {
@@ -399,4 +406,18 @@ pub fn embedded(bytes: &[u8]) -> Option<&str> {
     let start = text.find(EMBED_OPEN)? + EMBED_OPEN.len();
     let len = text[start..].find(EMBED_CLOSE)?;
     Some(&text[start..start + len])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_inline_script_and_style_cannot_end_their_elements_early() {
+        // An inline `</script>` would cut the script short (and its CSP
+        // hash would no longer match what runs).
+        assert!(!SCRIPT.to_ascii_lowercase().contains("</script"));
+        assert!(!SCRIPT.contains("<!--"));
+        assert!(!STYLE.to_ascii_lowercase().contains("</style"));
+    }
 }

@@ -165,7 +165,10 @@ fn check_files(p: &Publication) -> Result<(), VerifyError> {
     Ok(())
 }
 
-fn check_signatures(p: &Publication, required: &[PublicKey]) -> Result<Vec<PublicKey>, VerifyError> {
+fn check_signatures(
+    p: &Publication,
+    required: &[PublicKey],
+) -> Result<Vec<PublicKey>, VerifyError> {
     if p.signatures.is_empty() {
         return Err(VerifyError::Unsigned);
     }

@@ -1,7 +1,9 @@
 //! A small federation published and verified in memory: what passes, and
 //! every way of tampering that must fail with its own error.
 
-use kenes_core::body::{CommitteeKind, DemandCategory, Policy, ProposalKind, ReportKind, ReportStatus};
+use kenes_core::body::{
+    CommitteeKind, DemandCategory, Policy, ProposalKind, ReportKind, ReportStatus,
+};
 use kenes_core::{Body, Engine, Hash, SecretKey, Verify};
 use kenes_publish::manifest::{Layout, Publication, SIGNATURES};
 use kenes_publish::verify::{against_node, verify};
@@ -19,7 +21,7 @@ struct World {
 
 fn act(engine: &mut Engine, key: &SecretKey, body: Body, time: u64) -> Hash {
     let op = engine.author(key, body, time);
-    let report = engine.ingest(&[op.bytes.clone()], Verify::Signatures);
+    let report = engine.ingest(std::slice::from_ref(&op.bytes), Verify::Signatures);
     assert_eq!(report.accepted.len(), 1, "{report:?}");
     op.id
 }
@@ -31,7 +33,7 @@ fn world() -> World {
     let member = SecretKey::generate();
     let genesis = kenes_core::op::genesis(&founder, "Kazakhstan, January 2022", T0);
     let mut engine = Engine::new(genesis.id);
-    engine.ingest(&[genesis.bytes.clone()], Verify::Signatures);
+    engine.ingest(std::slice::from_ref(&genesis.bytes), Verify::Signatures);
     let committee = act(
         &mut engine,
         &founder,
@@ -43,15 +45,43 @@ fn world() -> World {
                 industry: "oil and gas".into(),
                 area: "Kazakhstan/Mangystau/Zhanaozen".into(),
             },
-            policy: Policy { vouches_required: 1, ..Policy::default() },
+            policy: Policy {
+                vouches_required: 1,
+                ..Policy::default()
+            },
         },
         T0 + 1,
     );
-    act(&mut engine, &founder, Body::Profile { name: "Aigerim Abenova".into() }, T0 + 2);
-    act(&mut engine, &founder, Body::Vouch { committee, candidate: member.public() }, T0 + 3);
-    act(&mut engine, &member, Body::Profile { name: "Nurlan Bekov".into() }, T0 + 4);
+    act(
+        &mut engine,
+        &founder,
+        Body::Profile {
+            name: "Aigerim Abenova".into(),
+        },
+        T0 + 2,
+    );
+    act(
+        &mut engine,
+        &founder,
+        Body::Vouch {
+            committee,
+            candidate: member.public(),
+        },
+        T0 + 3,
+    );
+    act(
+        &mut engine,
+        &member,
+        Body::Profile {
+            name: "Nurlan Bekov".into(),
+        },
+        T0 + 4,
+    );
     act(&mut engine, &member, Body::Join { committee }, T0 + 5);
-    for (public, title) in [(true, "We stand with the strikers"), (false, "Internal: the picket rota")] {
+    for (public, title) in [
+        (true, "We stand with the strikers"),
+        (false, "Internal: the picket rota"),
+    ] {
         let p = act(
             &mut engine,
             &member,
@@ -76,7 +106,15 @@ fn world() -> World {
                 T0 + 20,
             );
         }
-        act(&mut engine, &member, Body::Close { committee, proposal: p }, T0 + 200);
+        act(
+            &mut engine,
+            &member,
+            Body::Close {
+                committee,
+                proposal: p,
+            },
+            T0 + 200,
+        );
     }
     act(
         &mut engine,
@@ -103,7 +141,12 @@ fn world() -> World {
         },
         T0 + 400,
     );
-    World { engine, founder, member, committee }
+    World {
+        engine,
+        founder,
+        member,
+        committee,
+    }
 }
 
 fn options(layout: Layout, redact: bool) -> Options {
@@ -117,7 +160,10 @@ fn options(layout: Layout, redact: bool) -> Options {
 }
 
 fn folder(w: &World) -> BTreeMap<String, Vec<u8>> {
-    build(&w.engine, &options(Layout::Folder, false)).unwrap().sign(&w.founder).to_folder()
+    build(&w.engine, &options(Layout::Folder, false))
+        .unwrap()
+        .sign(&w.founder)
+        .to_folder()
 }
 
 fn check(files: BTreeMap<String, Vec<u8>>) -> Result<kenes_publish::Verified, VerifyError> {
@@ -132,8 +178,15 @@ fn a_folder_verifies_alone_and_against_the_node() {
     assert_eq!(
         names,
         [
-            "index.html", "index.kk.html", "index.ru.html", "manifest.json", "platform.json",
-            "signatures.json", "situation.json", "statements.json", "verify.html"
+            "index.html",
+            "index.kk.html",
+            "index.ru.html",
+            "manifest.json",
+            "platform.json",
+            "signatures.json",
+            "situation.json",
+            "statements.json",
+            "verify.html"
         ]
     );
     let v = check(files.clone()).unwrap();
@@ -154,16 +207,29 @@ fn the_site_holds_no_member_name_no_report_text_and_only_the_signers_keys() {
     let w = world();
     for redact in [false, true] {
         for layout in [Layout::Folder, Layout::SingleFile] {
-            let p = build(&w.engine, &options(layout, redact)).unwrap().sign(&w.founder);
+            let p = build(&w.engine, &options(layout, redact))
+                .unwrap()
+                .sign(&w.founder);
             let bytes: Vec<u8> = match layout {
                 Layout::Folder => p.to_folder().into_values().flatten().collect(),
                 Layout::SingleFile => p.to_single_file().unwrap(),
             };
             let text = String::from_utf8(bytes).unwrap();
-            for secret in ["Aigerim Abenova", "Nurlan Bekov", "Private text", "picket rota"] {
-                assert!(!text.contains(secret), "{secret} published ({layout:?}, {redact})");
+            for secret in [
+                "Aigerim Abenova",
+                "Nurlan Bekov",
+                "Private text",
+                "picket rota",
+            ] {
+                assert!(
+                    !text.contains(secret),
+                    "{secret} published ({layout:?}, {redact})"
+                );
             }
-            assert!(text.contains(&w.founder.public().to_hex()), "the publisher signs");
+            assert!(
+                text.contains(&w.founder.public().to_hex()),
+                "the publisher signs"
+            );
             // The member proposed and closed the statement: their key is in
             // its proof, unless proofs are withheld.
             assert_eq!(text.contains(&w.member.public().to_hex()), !redact);
@@ -201,7 +267,10 @@ fn a_removed_or_added_file_fails() {
     }
     let mut extra = files.clone();
     extra.insert("forged.html".into(), b"<h1>fake</h1>".to_vec());
-    assert_eq!(check(extra).map(|_| ()).unwrap_err(), VerifyError::ExtraFile("forged.html".into()));
+    assert_eq!(
+        check(extra).map(|_| ()).unwrap_err(),
+        VerifyError::ExtraFile("forged.html".into())
+    );
 }
 
 /// Rebuilds the manifest over changed files and signs it with `key`, as a
@@ -215,7 +284,10 @@ fn resign(files: &BTreeMap<String, Vec<u8>>, key: &SecretKey) -> BTreeMap<String
         .into_iter()
         .filter(|(k, _)| k.ends_with(".json"))
         .collect();
-    kenes_publish::manifest::Unsigned::new(manifest, content).unwrap().sign(key).to_folder()
+    kenes_publish::manifest::Unsigned::new(manifest, content)
+        .unwrap()
+        .sign(key)
+        .to_folder()
 }
 
 #[test]
@@ -226,7 +298,8 @@ fn a_forged_statement_fails_even_when_re_signed() {
     let text = String::from_utf8(forged["statements.json"].clone()).unwrap();
     forged.insert(
         "statements.json".into(),
-        text.replace("We stand with the strikers", "We call off the strike").into_bytes(),
+        text.replace("We stand with the strikers", "We call off the strike")
+            .into_bytes(),
     );
     let err = check(resign(&forged, &w.founder)).map(|_| ()).unwrap_err();
     assert!(
@@ -235,10 +308,16 @@ fn a_forged_statement_fails_even_when_re_signed() {
     );
     // Proofs dropped without saying so.
     let mut stripped = files.clone();
-    let mut statements: serde_json::Value = serde_json::from_slice(&files["statements.json"]).unwrap();
+    let mut statements: serde_json::Value =
+        serde_json::from_slice(&files["statements.json"]).unwrap();
     statements[0]["proof"] = serde_json::Value::Null;
-    stripped.insert("statements.json".into(), serde_json::to_vec_pretty(&statements).unwrap());
-    let err = check(resign(&stripped, &w.founder)).map(|_| ()).unwrap_err();
+    stripped.insert(
+        "statements.json".into(),
+        serde_json::to_vec_pretty(&statements).unwrap(),
+    );
+    let err = check(resign(&stripped, &w.founder))
+        .map(|_| ())
+        .unwrap_err();
     assert!(matches!(err, VerifyError::BadProof { .. }), "{err}");
 }
 
@@ -250,7 +329,12 @@ fn a_statement_signed_by_a_non_member_passes_alone_but_not_on_a_members_node() {
     let stranger = SecretKey::generate();
     let files = folder(&w);
     let mut copy = Engine::new(w.engine.federation());
-    let ops: Vec<Vec<u8>> = w.engine.entries().iter().map(|e| e.op.bytes.clone()).collect();
+    let ops: Vec<Vec<u8>> = w
+        .engine
+        .entries()
+        .iter()
+        .map(|e| e.op.bytes.clone())
+        .collect();
     copy.ingest(&ops, Verify::Signatures);
     let propose = copy.author(
         &stranger,
@@ -269,12 +353,16 @@ fn a_statement_signed_by_a_non_member_passes_alone_but_not_on_a_members_node() {
         deps: vec![],
         lamport: propose.fields.lamport + 1,
         time: T0 + 600,
-        body: Body::Close { committee: w.committee, proposal: propose.id },
+        body: Body::Close {
+            committee: w.committee,
+            proposal: propose.id,
+        },
         ..propose.fields.clone()
     };
     close.author = stranger.public();
     let close = close.sign(&stranger);
-    let mut statements: serde_json::Value = serde_json::from_slice(&files["statements.json"]).unwrap();
+    let mut statements: serde_json::Value =
+        serde_json::from_slice(&files["statements.json"]).unwrap();
     let mut fake = statements[0].clone();
     fake["id"] = propose.id.to_hex().into();
     fake["title"] = "The strike is over".into();
@@ -287,13 +375,19 @@ fn a_statement_signed_by_a_non_member_passes_alone_but_not_on_a_members_node() {
     });
     statements.as_array_mut().unwrap().push(fake);
     let mut forged = files.clone();
-    forged.insert("statements.json".into(), serde_json::to_vec_pretty(&statements).unwrap());
+    forged.insert(
+        "statements.json".into(),
+        serde_json::to_vec_pretty(&statements).unwrap(),
+    );
     let forged = resign(&forged, &stranger);
     let v = check(forged.clone()).expect("alone, any key can sign");
     assert_eq!(
-        verify(&Publication::from_folder(forged).unwrap(), &[w.founder.public()])
-            .map(|_| ())
-            .unwrap_err(),
+        verify(
+            &Publication::from_folder(forged).unwrap(),
+            &[w.founder.public()]
+        )
+        .map(|_| ())
+        .unwrap_err(),
         VerifyError::NotSignedBy(w.founder.public().to_hex())
     );
     assert_eq!(
@@ -305,7 +399,9 @@ fn a_statement_signed_by_a_non_member_passes_alone_but_not_on_a_members_node() {
 #[test]
 fn cosigning_adds_a_signature_once_and_a_bad_signature_fails() {
     let w = world();
-    let mut p = build(&w.engine, &options(Layout::Folder, false)).unwrap().sign(&w.founder);
+    let mut p = build(&w.engine, &options(Layout::Folder, false))
+        .unwrap()
+        .sign(&w.founder);
     p.cosign(&w.member).unwrap();
     assert!(p.cosign(&w.member).is_err());
     let v = check(p.to_folder()).unwrap();
@@ -314,8 +410,15 @@ fn cosigning_adds_a_signature_once_and_a_bad_signature_fails() {
     let mut files = p.to_folder();
     let text = String::from_utf8(files[SIGNATURES].clone()).unwrap();
     let sig = &p.signatures[1].signature;
-    let flipped = format!("{}{}", if sig.starts_with('0') { '1' } else { '0' }, &sig[1..]);
-    files.insert(SIGNATURES.into(), text.replace(sig.as_str(), &flipped).into_bytes());
+    let flipped = format!(
+        "{}{}",
+        if sig.starts_with('0') { '1' } else { '0' },
+        &sig[1..]
+    );
+    files.insert(
+        SIGNATURES.into(),
+        text.replace(sig.as_str(), &flipped).into_bytes(),
+    );
     assert_eq!(
         check(files).map(|_| ()).unwrap_err(),
         VerifyError::BadSignature(w.member.public().short())
@@ -325,7 +428,9 @@ fn cosigning_adds_a_signature_once_and_a_bad_signature_fails() {
 #[test]
 fn a_single_file_verifies_and_any_change_to_it_fails() {
     let w = world();
-    let p = build(&w.engine, &options(Layout::SingleFile, false)).unwrap().sign(&w.founder);
+    let p = build(&w.engine, &options(Layout::SingleFile, false))
+        .unwrap()
+        .sign(&w.founder);
     let bytes = p.to_single_file().unwrap();
     assert!(bytes.len() < 200_000, "{} bytes", bytes.len());
     let read = Publication::from_single_file(&bytes).unwrap();
@@ -333,13 +438,22 @@ fn a_single_file_verifies_and_any_change_to_it_fails() {
     assert_eq!(v.proved, 1);
     // The visible text, outside the embedded data.
     let text = String::from_utf8(bytes.clone()).unwrap();
-    let altered = text.replacen("We stand with the strikers", "We stand with the government", 1);
-    let err = verify(&Publication::from_single_file(altered.as_bytes()).unwrap(), &[])
-        .map(|_| ())
-        .unwrap_err();
+    let altered = text.replacen(
+        "We stand with the strikers",
+        "We stand with the government",
+        1,
+    );
+    let err = verify(
+        &Publication::from_single_file(altered.as_bytes()).unwrap(),
+        &[],
+    )
+    .map(|_| ())
+    .unwrap_err();
     assert_eq!(err, VerifyError::PageAltered("the page".into()));
     assert_eq!(
-        Publication::from_single_file(b"<html>hello</html>").map(|_| ()).unwrap_err(),
+        Publication::from_single_file(b"<html>hello</html>")
+            .map(|_| ())
+            .unwrap_err(),
         VerifyError::NotAPublication
     );
     // Flipped bytes anywhere: an error, never a panic, never a pass.
@@ -356,7 +470,9 @@ fn a_single_file_verifies_and_any_change_to_it_fails() {
 #[test]
 fn a_redacted_publication_verifies_without_proofs() {
     let w = world();
-    let p = build(&w.engine, &options(Layout::Folder, true)).unwrap().sign(&w.founder);
+    let p = build(&w.engine, &options(Layout::Folder, true))
+        .unwrap()
+        .sign(&w.founder);
     let v = check(p.to_folder()).unwrap();
     assert_eq!((v.proved, v.data.statements.len()), (0, 1));
     assert!(v.op_signers.is_empty());

@@ -11,6 +11,8 @@ use std::process::{Command, Output};
 mod browser;
 #[path = "cli/issue12.rs"]
 mod issue12;
+#[path = "cli/publish.rs"]
+mod publish;
 
 fn kenes(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kenes"))

@@ -66,9 +66,9 @@ pub fn publish(ctx: &Context, args: PublishArgs) -> Result<()> {
         }),
         || {
             format!(
-                "published {} statements, {} demands and the situation to {} ({bytes} bytes)\nsigned by {}\nothers add their signature with: kenes publish --cosign {}",
-                data.statements.len(),
-                data.platform.len(),
+                "published {}, {} and the situation to {} ({bytes} bytes)\nsigned by {}\nothers add their signature with: kenes publish --cosign {}",
+                count(data.statements.len(), "statement"),
+                count(data.platform.len(), "demand"),
                 args.path.display(),
                 key.public(),
                 args.path.display()
@@ -76,6 +76,15 @@ pub fn publish(ctx: &Context, args: PublishArgs) -> Result<()> {
         },
     );
     Ok(())
+}
+
+/// `n` and `noun`, in the plural unless `n` is 1.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// A new publication never overwrites anything: a folder must be absent
@@ -181,9 +190,10 @@ fn node_engine(ctx: &Context, federation: &Hash) -> Result<Option<Store>> {
     if !held.contains(federation) {
         return Ok(None);
     }
-    Ok(Some(Store::open(&ctx.data.database(federation)).with_context(
-        || format!("cannot open federation {}", federation.short()),
-    )?))
+    Ok(Some(
+        Store::open(&ctx.data.database(federation))
+            .with_context(|| format!("cannot open federation {}", federation.short()))?,
+    ))
 }
 
 /// Standalone verification, then the node's, when it holds the
@@ -254,13 +264,13 @@ pub fn verify_publication(ctx: &Context, path: &Path, signers: &[String]) -> Res
                 ),
                 if m.redacted {
                     format!(
-                        "{} statements, published without proofs (signers' keys withheld)",
-                        v.data.statements.len()
+                        "{}, published without proofs (signers' keys withheld)",
+                        count(v.data.statements.len(), "statement")
                     )
                 } else {
                     format!(
-                        "{} statements, each proved by its signed proposal and close",
-                        v.proved
+                        "{}, each proved by its signed proposal and close",
+                        count(v.proved, "statement")
                     )
                 },
                 if node.is_some() {
@@ -297,16 +307,12 @@ fn cosign(ctx: &Context, path: &Path) -> Result<()> {
     }
     p.cosign(&key).map_err(|e| user(e.to_string()))?;
     write(path, &p, true)?;
-    emit(
-        ctx.json,
-        &json!({ "signers": p.signer_keys() }),
-        || {
-            format!(
-                "checked and signed {}; {} signatures now",
-                path.display(),
-                p.signatures.len()
-            )
-        },
-    );
+    emit(ctx.json, &json!({ "signers": p.signer_keys() }), || {
+        format!(
+            "checked and signed {}; {} signatures now",
+            path.display(),
+            p.signatures.len()
+        )
+    });
     Ok(())
 }

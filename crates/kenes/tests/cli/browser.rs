@@ -15,13 +15,13 @@ use thirtyfour::prelude::*;
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
-fn screenshots() -> PathBuf {
+pub(super) fn screenshots() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
-fn free_port() -> u16 {
+pub(super) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -42,7 +42,7 @@ fn published(dir: &Path, file: &str) -> String {
     panic!("{file} never appeared in {}", dir.display());
 }
 
-async fn browser(port: u16) -> (Server, WebDriver) {
+pub(super) async fn browser(port: u16) -> (Server, WebDriver) {
     assert!(
         Path::new(CHROMIUM).exists(),
         "{CHROMIUM} is missing: .ci/run installs chromium"
@@ -88,7 +88,7 @@ async fn browser(port: u16) -> (Server, WebDriver) {
     panic!("chromedriver did not answer on {url}");
 }
 
-async fn text(web: &WebDriver) -> String {
+pub(super) async fn text(web: &WebDriver) -> String {
     match web.find(By::Tag("body")).await {
         Ok(body) => body.text().await.unwrap_or_default(),
         Err(_) => String::new(),
@@ -97,7 +97,7 @@ async fn text(web: &WebDriver) -> String {
 
 /// The page's text once it holds `needle` (a submitted form navigates:
 /// the new page arrives a moment later).
-async fn text_with(web: &WebDriver, needle: &str) -> String {
+pub(super) async fn text_with(web: &WebDriver, needle: &str) -> String {
     let mut last = String::new();
     for _ in 0..100 {
         last = text(web).await;
