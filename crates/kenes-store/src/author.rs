@@ -10,7 +10,7 @@ use crate::db::StoreError;
 use crate::keyfile::{KeyError, KeyFile};
 use kenes_core::engine::DropReason;
 use kenes_core::keys::is_small_order;
-use kenes_core::{Body, Hash, Op, PublicKey, SecretKey, Verify};
+use kenes_core::{Body, Hash, Op, PublicKey, RejectReason, SecretKey, Verify};
 use std::path::Path;
 
 /// Why an op was not authored.
@@ -26,9 +26,26 @@ pub enum AuthorError {
         /// The recorded op, shortened.
         id: String,
     },
-    /// The op would be rejected or dropped.
+    /// The engine would reject the op in the current state.
     #[error("refused: {0}")]
-    Refused(String),
+    Rejected(RejectReason),
+    /// The engine would drop the op (for a reason of standing or size).
+    #[error("refused: {reason}{hint}", hint = if matches!(reason, DropReason::NoStanding) { ": a member must vouch for you, and you must import their bundle" } else { "" })]
+    Dropped {
+        /// Why.
+        reason: DropReason,
+    },
+    /// The body names a key that can never sign (a small-order point).
+    #[error("refused: {0} is not a key anyone can sign with (a small-order or invalid point)")]
+    NeverSigns(String),
+    /// A report's participants above [`MAX_PARTICIPANTS`]: a bound of
+    /// authoring only (the fold accepts any `u32`, so ops authored before
+    /// the bound, or elsewhere, stay valid and views flag them instead).
+    #[error("refused: {participants} participants is more than one report may claim (at most {max})", max = MAX_PARTICIPANTS)]
+    TooManyParticipants {
+        /// The figure given.
+        participants: u32,
+    },
     /// The key file could not be read or written.
     #[error(transparent)]
     Key(#[from] KeyError),
@@ -48,7 +65,11 @@ impl AuthorError {
     /// this machine).
     pub fn is_user_error(&self) -> bool {
         match self {
-            AuthorError::Behind { .. } | AuthorError::Refused(_) => true,
+            AuthorError::Behind { .. }
+            | AuthorError::Rejected(_)
+            | AuthorError::Dropped { .. }
+            | AuthorError::NeverSigns(_)
+            | AuthorError::TooManyParticipants { .. } => true,
             AuthorError::Store(e) => e.is_user_error(),
             AuthorError::Key(_) => false,
         }
@@ -68,10 +89,12 @@ pub fn author(
     let me = key.public();
     let federation: Hash = store.federation();
     if let Some(named) = never_signs(&body) {
-        return Err(AuthorError::Refused(format!(
-            "{} is not a key anyone can sign with (a small-order or invalid point)",
-            named.short()
-        )));
+        return Err(AuthorError::NeverSigns(named.short()));
+    }
+    if let Some(participants) = reported_participants(&body)
+        && participants > MAX_PARTICIPANTS
+    {
+        return Err(AuthorError::TooManyParticipants { participants });
     }
     // Under the database's write lock, after loading what other processes
     // wrote: check, author and persist as one transaction (issue 12).
@@ -89,23 +112,34 @@ pub fn author(
         if !matches!(body, Body::CreateFederation { .. })
             && let Err(reason) = store.check(me, &body)
         {
-            return Err(AuthorError::Refused(reason.to_string()));
+            return Err(AuthorError::Rejected(reason));
         }
         let op = store.engine().author(key, body, now_ms);
         let report = store.ingest(std::slice::from_ref(&op.bytes), Verify::Signatures)?;
         if let Some((_, reason)) = report.dropped.first() {
-            let hint = match reason {
-                DropReason::NoStanding => {
-                    ": a member must vouch for you, and you must import their bundle"
-                }
-                _ => "",
-            };
-            return Err(AuthorError::Refused(format!("{reason}{hint}")));
+            return Err(AuthorError::Dropped {
+                reason: reason.clone(),
+            });
         }
         Ok(op)
     })?;
     KeyFile::record_last(key_path, federation, op.fields.seq, op.id)?;
     Ok(op)
+}
+
+/// The most participants one report (or update) may claim when authored
+/// here: more people than took part in any action of January 2022 many
+/// times over, and few enough that a typo of extra zeros is caught.
+pub const MAX_PARTICIPANTS: u32 = 1_000_000;
+
+/// The participants a report or a report update claims.
+pub fn reported_participants(body: &Body) -> Option<u32> {
+    match body {
+        Body::Report { participants, .. } | Body::UpdateReport { participants, .. } => {
+            Some(*participants)
+        }
+        _ => None,
+    }
 }
 
 /// The key a body names that can never author an op (a small-order point,

@@ -21,4 +21,18 @@
       .catch(function () {});
   }
   setInterval(check, 3000);
+
+  // Texts are bounded in UTF-8 bytes, as the op bounds them (a Cyrillic
+  // letter takes two): say so as the person types, before the server has
+  // to refuse it.
+  var encoder = window.TextEncoder ? new TextEncoder() : null;
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    var max = field && field.getAttribute && field.getAttribute("data-maxbytes");
+    if (!max || !encoder) { return; }
+    var over = encoder.encode(field.value).length > Number(max);
+    field.setCustomValidity(over ? field.getAttribute("data-over") || "too long" : "");
+    var hint = document.getElementById(field.id + "-hint");
+    if (hint) { hint.classList.toggle("over", over); }
+  });
 })();

@@ -20,7 +20,11 @@ go-back = Go back
 none = None yet.
 board-title = Situation board
 summary = Summary
-active-strikes = active strikes
+active-strikes =
+    { $n ->
+        [one] active strike
+       *[other] active strikes
+    }
 strikes = Strikes
 participants = Participants
 committees = Committees
@@ -47,8 +51,7 @@ alert-mine =
        *[other] { $n } of your ops were refused
     }
 over-time = Strikes and participants by day
-chart-label = Chart: active strikes (bars) and participants (line) by day
-chart-max-people = Most participants in a day
+chart-label = Chart: for each day, the people on strike and at rallies in the actions that began that day
 no-reports = No reports yet.
 by-area = By area
 by-industry = By industry
@@ -172,7 +175,7 @@ rank-n = Choice { $n }
 cast-vote = Cast vote
 your-vote = Your vote
 proposed-by = Proposed by
-election-for = Elects { $seats } to
+election-for = Elects { $seats } to { $council }:
 live-tally = Live tally
 result = Result
 changed-after-close = A later close brought more votes and changed this outcome.
@@ -244,6 +247,237 @@ voided-by-removal = voided by the removal “{ $title }” in { $committee }
 voided-by-fork = voided: { $name } signed two different ops at seq { $seq } and no member had built on this one
 voided-by-vouch = voided: { $name } joined on a vouch that is void (by a removed or forked member), and no member had built on this op
 removed-proposer-title = Removals that failed because their proposer was removed first
+## Issue 16: the board leads with what needs the member.
+needs-you = Needs you
+needs-locked = Unlock the member key to see what needs you.
+needs-nothing = Nothing needs you right now.
+needs-votes =
+    { $n ->
+        [one] One vote waiting for you
+       *[other] { $n } votes waiting for you
+    }
+needs-vouches =
+    { $n ->
+        [one] One candidate waiting for your vouch
+       *[other] { $n } candidates waiting for your vouch
+    }
+needs-alerts =
+    { $n ->
+        [one] One new alert
+       *[other] { $n } new alerts
+    }
+needs-refused = Your { $kind } was refused: { $reason }
+needs-voided = An op was voided ({ $kind })
+needs-forked = A member's key was used twice:
+needs-late = An op arrived late ({ $kind })
+needs-changed = A later close changed an outcome
+and-more = and { $n } more
+mark-seen = Mark these alerts as seen
+vouches-of = { $n } of { $need } vouches
+on-strike = on strike now
+at-rallies = at rallies and pickets now
+flagged-title =
+    { $n ->
+        [one] One report claims more than { $max } people: its figure is left out of every total
+       *[other] { $n } reports claim more than { $max } people: their figures are left out of every total
+    }
+implausible = { $n } people (implausible: not counted)
+where = Where
+not-on-map = (not on the map)
+map-label = Map of Kazakhstan: a circle for each place with an active strike or rally, larger and darker for more people
+map-legend = People:
+map-source = Outline: Natural Earth (public domain). Places: the kenes gazetteer.
+chart-strikes =
+    { $n ->
+        [one] 1 strike · { $people } people
+       *[other] { $n } strikes · { $people } people
+    }
+chart-rallies =
+    { $n ->
+        [one] 1 rally or picket · { $people } people
+       *[other] { $n } rallies and pickets · { $people } people
+    }
+chart-axis-people = People
+chart-key-strikes = on strike
+chart-key-rallies = at rallies and pickets
+date-full = { $day } { $month } { $year }
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+tally-strikes =
+    { $n ->
+        [one] 1 strike, { $people } people
+       *[other] { $n } strikes, { $people } people
+    }
+tally-rallies =
+    { $n ->
+        [one] 1 rally, { $people } people
+       *[other] { $n } rallies, { $people } people
+    }
+tally-quiet =
+    { $n ->
+        [one] quiet (1 report)
+       *[other] quiet ({ $n } reports)
+    }
+territorial = District and city committees
+updated = updated
+began = began
+limit-bytes = At most { $max } bytes: about { $letters } Cyrillic letters, or { $max } Latin ones.
+area-hint = Region, then town, separated by /. Choose a known area to keep the figures together.
+participants-hint = A whole number, at most { $max }.
+close-confirm = I understand: closing counts the votes now, and the result stands.
+closed-at = voting closed { $when }
+turnout = Turnout
+turnout-words = { $cast } of { $of } voted ({ $percent }%)
+quorum-words = { $needed } of { $of } needed, { $cast } so far
+threshold-ordinary-words = simple majority: more yes than no
+threshold-strong-words = two thirds of yes and no, and yes from more than half of the electorate
+ranking = Ranking (Schulze method)
+ballots-counted =
+    { $n ->
+        [one] From one ranked ballot.
+       *[other] From { $n } ranked ballots.
+    }
+beats = beats { $n } of { $of }
+pairwise = Pairwise table
+pairwise-explain = Each cell: how many ranked the row's candidate above the column's. Bold where the row wins.
+candidate = Candidate
+done-vouch = Your vouch is recorded.
+done-join = You joined the committee.
+done-leave = You left the committee.
+done-propose = Your proposal is open for voting.
+done-vote = Your vote is recorded.
+done-close = The proposal is closed and counted.
+done-demand = Your demand is put forward.
+done-support = Your support is recorded.
+done-report = Your report is filed.
+done-update_report = The report is updated.
+done-add_peer = The peer is added.
+done-unlock = The key is unlocked.
+done-mark_seen = The alerts are marked as seen.
+## Engine words: op kinds, rejection reasons, tally failures.
+op-create-federation = create federation
+op-profile = profile
+op-create-committee = create committee
+op-vouch = vouch
+op-join = join
+op-leave = leave
+op-propose = proposal
+op-vote = vote
+op-close = close
+op-demand = demand
+op-support = support
+op-report = report
+op-update-report = report update
+op-unknown = unknown kind
+outcome-applied = applied
+outcome-rejected = refused
+outcome-void = void
+outcome-unknown = unknown kind (stored and forwarded)
+reject-genesis-only = a federation can only be created by its first op
+reject-not-federation-member = the author is not a member of the federation
+reject-no-such-committee = no such committee
+reject-not-member = the author is not a member of the committee
+reject-already-member = already a member of the committee
+reject-already-vouched = already vouched for this candidate
+reject-not-enough-vouches = needs { $need } vouches, has { $have }
+reject-no-such-proposal = no such proposal in this committee
+reject-subject-not-member = the member to remove is not a member
+reject-wrong-ballot = wrong kind of ballot for this proposal
+reject-too-early = only the proposer may close before voting ends
+reject-not-a-council = not a council
+reject-not-affiliated = the committee is not affiliated to that council
+reject-candidate-not-member = every candidate must be a member of the committee
+reject-not-seated = no such delegate seated for this committee
+reject-no-affiliation-request = that committee has not asked to affiliate
+reject-already-affiliated = already affiliated
+reject-no-such-demand = no such demand
+reject-already-adopted = the demand is already adopted
+reject-already-supported = already supported
+reject-no-such-report = no such report in this committee
+reject-council-membership-is-by-seats = council membership is by seats only
+reject-proposal-closed = the proposal was already closed
+reject-block-outside-consensus = blocks count only in consensus mode
+reject-affiliation-cycle = that affiliation would close a cycle of councils
+failure-no-quorum = turnout below quorum
+failure-no-votes = no yes or no votes
+failure-threshold = threshold not reached
+failure-no-absolute-majority = no absolute majority of the electorate
+failure-blocked = blocked
+failure-removed-proposer = passed only with the votes of members removed before it
+## Why an action was refused, in the page's language.
+field-action = Action
+field-committee = Committee
+field-pubkey = Public key
+field-kind = Kind
+field-council = Council
+field-seats = Seats
+field-candidate = Candidate
+field-title = Title
+field-text = Text
+field-hours = Voting time in hours
+field-proposal = Proposal
+field-rank = Ranking
+field-choice = Vote
+field-category = Category
+field-demand = Demand
+field-status = Status
+field-area = Area
+field-participants = Participants
+field-report = Report
+field-ticket = Ticket
+field-body = Op
+problem-required = “{ $field }” is required.
+problem-not-an-id = “{ $field }” is not an id (64 hex digits).
+problem-not-a-key = “{ $field }” is not a public key (64 hex digits).
+problem-not-a-number = “{ $field }” must be a whole number.
+problem-too-large = “{ $field }” must be at most { $max }.
+problem-too-long = “{ $field }” is too long: at most { $max } bytes (about { $letters } Cyrillic letters).
+problem-malformed = “{ $field }” is not well formed: no control characters, and area parts separated by /.
+problem-not-one-of = “{ $value }” is not a choice for “{ $field }”: { $options }.
+problem-not-an-action = “{ $value }” is not something this page can do.
+problem-body = The op would be malformed: { $detail }
+problem-bad-ticket = That is not a kenes ticket: copy the whole text, starting with kenes1.
+error-locked = The member key is locked: enter the passphrase first.
+error-no-committee = There is no committee with that id here.
+error-no-proposal = There is no proposal with that id here.
+error-no-demand = There is no demand with that id here.
+error-no-report = There is no report with that id here.
+error-no-council = There is no council with that id here.
+error-no-page = There is no such page.
+error-not-a-council = That committee is not a council.
+error-bad-id = That is not an id (64 hex digits).
+error-unavailable = The store is unavailable: restart kenes.
+error-refused = Refused: { $reason }.
+error-too-many-participants = Refused: { $n } participants is more than one report may claim (at most { $max }). Check for extra zeros.
+error-no-standing = Refused: a member must vouch for you, and you must import their bundle.
+error-never-signs = Refused: that key can never sign anything (a small-order or invalid point).
+error-behind = Refused: this database is behind your key file. Import a bundle that holds your last op first, or acting now would fork your identity.
+error-machine = This machine failed: { $detail }
+error-wrong-passphrase = Wrong passphrase.
+error-need-passphrase = The key file is encrypted: enter its passphrase.
+error-too-big = The form is too large: at most { $max } KB.
+error-malformed-form = The form could not be read. Reload the page and try again.
+error-bad-bundle = That file is not a valid kenes bundle.
+error-other-federation = That bundle is for another federation.
+error-no-bundle = Choose a bundle file to import.
+error-upload-failed = The upload failed or is too large.
+error-unknown-language = Unknown language: choose English, Русский or Қазақша.
+refusal-foreign-host = Refused: this page answers only at its own address.
+refusal-foreign-origin = Refused: requests from other sites are not accepted.
+refusal-no-session = Not signed in: open the address kenes printed (it holds the token).
+refusal-no-csrf = This form is out of date: reload the page and try again.
+col-on-strike = On strike
+col-at-rallies = At rallies
 
 ## Publication (kenes publish, issue 17): the public site and verify.html.
 ## Keep this block last; every message starts with publish-.

@@ -8,8 +8,8 @@ nav-audit = Проверка
 nav-peers = Узлы и синхронизация
 language = Язык
 switch = Сменить
-footer = kenes работает без интернета: эта страница говорит только с узлом на этом устройстве.
-locked-title = Ключ участника заблокирован
+footer = kenes работает без интернета: эта страница обменивается данными только с узлом на этом устройстве.
+locked-title = Ключ заблокирован
 locked-text = Введите пароль ключа этого устройства, чтобы голосовать, предлагать и синхронизироваться.
 passphrase = Пароль
 unlock = Разблокировать
@@ -19,8 +19,13 @@ error-title = Не получилось
 go-back = Назад
 none = Пока нет.
 board-title = Обстановка
-summary = Итоги
-active-strikes = идущих забастовок
+summary = Сводка
+active-strikes =
+    { $n ->
+        [one] идущая забастовка
+        [few] идущие забастовки
+       *[other] идущих забастовок
+    }
 strikes = Забастовки
 participants = Участники
 committees = Комитеты
@@ -28,9 +33,9 @@ reports = Сообщения
 alerts = Предупреждения
 alert-forks =
     { $n ->
-        [one] Ключ { $n } участника использован дважды (развилка)
-        [few] Ключи { $n } участников использованы дважды (развилки)
-       *[other] Ключи { $n } участников использованы дважды (развилки)
+        [one] У { $n } участника ключ использован дважды (раздвоение ключа)
+        [few] У { $n } участников ключи использованы дважды (раздвоение ключа)
+       *[other] У { $n } участников ключи использованы дважды (раздвоение ключа)
     }
 alert-changed =
     { $n ->
@@ -48,15 +53,14 @@ alert-mine =
     { $n ->
         [one] { $n } ваша операция отклонена
         [few] { $n } ваши операции отклонены
-       *[other] { $n } ваших операций отклонены
+       *[other] { $n } ваших операций отклонено
     }
 over-time = Забастовки и участники по дням
-chart-label = График: идущие забастовки (столбцы) и участники (линия) по дням
-chart-max-people = Больше всего участников за день
+chart-label = График: по каждому дню — сколько людей бастует и сколько на митингах в акциях, начавшихся в этот день
 no-reports = Сообщений пока нет.
-by-area = По местности
+by-area = По регионам
 by-industry = По отраслям
-area = Местность
+area = Регион
 industry = Отрасль
 latest-reports = Последние сообщения
 people =
@@ -84,15 +88,15 @@ affiliates-count =
        *[other] { $n } комитетов
     }
 delegates = Делегаты
-no-seat = делегат не избран
+no-seat = делегата нет
 production-committees = Комитеты на предприятиях
 territorial-committees = Районные и городские комитеты
 advisory-committees = Совещательные органы
 members-count =
     { $n ->
-        [one] { $n } участник
-        [few] { $n } участника
-       *[other] { $n } участников
+        [one] { $n } член
+        [few] { $n } члена
+       *[other] { $n } членов
     }
 ckind-production = Комитет предприятия
 ckind-territorial = Районный комитет
@@ -100,8 +104,8 @@ ckind-council = Совет
 ckind-advisory = Совещательный орган
 leave = Выйти из комитета
 join = Вступить в комитет
-members = Участники
-convenor = Созывающий
+members = Члены комитета
+convenor = Организатор
 candidates-need = Кандидаты (каждому нужно поручительств: { $n })
 vouches-count =
     { $n ->
@@ -127,16 +131,16 @@ new-proposal = Новое предложение
 proposal-kind = Вид
 pkind-decision = Решение
 pkind-election = Выборы делегатов
-pkind-recall = Отзыв
+pkind-recall = Отзыв делегата
 pkind-mandate = Наказ
 pkind-affiliate = Вступление в совет
 pkind-accept-affiliation = Приём в совет
 pkind-policy = Изменение правил
-pkind-removal = Исключение участника
+pkind-removal = Исключение из комитета
 pkind-adopt-demand = Принятие требования
-pkind-merge-demands = Слияние требований
+pkind-merge-demands = Объединение требований
 pkind-statement = Заявление
-title = Заголовок
+title = Название
 text = Текст
 voting-hours = Время голосования в часах
 election-details = Выборы
@@ -158,8 +162,8 @@ cat-wages = Зарплата
 cat-jobs = Рабочие места
 cat-conditions = Условия труда
 cat-unionrights = Профсоюзные права
-cat-social = Социальные
-cat-political = Политические
+cat-social = Социальные вопросы
+cat-political = Политические требования
 cat-other = Другое
 put-forward = Выдвинуть
 new-report = Новое сообщение
@@ -170,29 +174,33 @@ yes = За
 no = Против
 abstain = Воздержаться
 block = Вето
-electorate = Голосующие
+electorate = С правом голоса
 quorum = Кворум
 threshold = Порог
 threshold-ordinary = простое большинство
 threshold-strong = две трети и абсолютное большинство
-consensus = консенсус: одно вето отклоняет
-rank-candidates = Расставьте кандидатов (избирается { $seats }): первым — лучший
+consensus = консенсус: одного вето достаточно, чтобы отклонить
+rank-candidates = Расставьте кандидатов по порядку (мест: { $seats }): первым — самый желательный
 rank-n = Выбор { $n }
 cast-vote = Проголосовать
 your-vote = Ваш голос
 proposed-by = Предложил(а)
-election-for = Избирает { $seats } в
+election-for =
+    Избирает { $seats ->
+        [one] { $seats } делегата
+       *[other] { $seats } делегатов
+    } в { $council }:
 live-tally = Текущий подсчёт
 result = Итог
-changed-after-close = Позднее закрытие принесло новые голоса и изменило этот итог.
+changed-after-close = Более позднее закрытие учло больше голосов и изменило итог.
 elected = Избраны
 close-explain = Закрытие подсчитывает голоса. После окончания голосования закрыть может любой, автор — в любое время.
 close-proposal = Закрыть и подсчитать
-mandate-report = Отчёт о наказах
+mandate-report = Выполнение наказов
 delegate = Делегат
 mandate = Наказ
 vote = Голос
-deviated = отступил(а)
+deviated = отступил(а) от наказа
 platform-title = Общая платформа
 platform-of = Платформа: { $name }
 whole-federation = Вся федерация
@@ -209,14 +217,14 @@ committees-count =
 origin = Выдвинул
 merged-count =
     { $n ->
-        [one] { $n } дубликат влит
-        [few] { $n } дубликата влиты
-       *[other] { $n } дубликатов влиты
+        [one] { $n } повтор объединён
+        [few] { $n } повтора объединены
+       *[other] { $n } повторов объединено
     }
 adopted-by = Приняли
 audit-title = Проверка
-forked-members = Развилки участников
-forked-at = подписал(а) две разные операции на одном месте: { $name }
+forked-members = Раздвоенные ключи
+forked-at = подписал(а) две разные операции под одним номером: { $name }
 changed-title = Итоги, изменившиеся после закрытия
 late-title = Операции, пришедшие с опозданием
 rejected-title = Отклонённые операции
@@ -226,15 +234,15 @@ kind = Вид
 reason = Причина
 peers-title = Узлы и синхронизация
 this-node = Этот узел
-ticket-explain = Передайте этот билет лично участнику, которому доверяете: с ним его узел сможет синхронизироваться с этим.
-ticket = Билет
-ticket-qr = Билет в виде QR-кода
+ticket-explain = Передайте этот код лично тому, кому доверяете: с ним его узел сможет синхронизироваться с вашим.
+ticket = Код подключения
+ticket-qr = Код подключения в виде QR-кода
 no-ticket = Синхронизация ещё не запущена (начнётся после разблокировки ключа).
 add-peer = Добавить узел
-peer-ticket = Их билет
+peer-ticket = Код подключения другого узла
 add = Добавить
 known-peers = Известные узлы
-no-peers = Узлов пока нет: добавьте по билету.
+no-peers = Узлов пока нет: добавьте узел по его коду подключения.
 last-sync = Последняя синхронизация
 never = никогда
 sync-figures = отправлено операций: { $sent }, получено: { $received } ({ $bytesout } / { $bytesin } байт)
@@ -247,15 +255,255 @@ imported = Импортировано: новых { $new }, уже извест�
 update = Обновить
 alert-voided =
     { $n ->
-        [one] { $n } операция аннулирована исключением или форком
-        [few] { $n } операции аннулированы исключением или форком
-       *[other] { $n } операций аннулированы исключением или форком
+        [one] { $n } операция аннулирована исключением или раздвоением ключа
+        [few] { $n } операции аннулированы исключением или раздвоением ключа
+       *[other] { $n } операций аннулировано исключением или раздвоением ключа
     }
-voided-title = Операции, аннулированные исключением или форком
+voided-title = Операции, аннулированные исключением или раздвоением ключа
 voided-by-removal = аннулирована исключением «{ $title }» в { $committee }
-voided-by-fork = аннулирована: { $name } подписал(а) две разные операции на месте { $seq }, и никто из членов не опирался на эту
-voided-by-vouch = аннулирована: { $name } вступил(а) по поручительству, которое аннулировано (исключённого или раздвоившегося члена), и никто из членов не опирался на эту операцию
+voided-by-fork = аннулирована: { $name } подписал(а) две разные операции под номером { $seq }, и ни один член комитета на неё не опирался
+voided-by-vouch = аннулирована: { $name } вступил(а) по поручительству, которое аннулировано (исключённого члена или члена с раздвоенным ключом), и ни один член комитета на эту операцию не опирался
 removed-proposer-title = Исключения, не прошедшие, потому что их автора исключили раньше
+## Issue 16: the board leads with what needs the member.
+needs-you = Ждёт вас
+needs-locked = Разблокируйте ключ, чтобы увидеть, что ждёт вашего участия.
+needs-nothing = Сейчас от вас ничего не требуется.
+needs-votes =
+    { $n ->
+        [one] { $n } голосование ждёт вашего голоса
+        [few] { $n } голосования ждут вашего голоса
+       *[other] { $n } голосований ждут вашего голоса
+    }
+needs-vouches =
+    { $n ->
+        [one] { $n } кандидат ждёт вашего поручительства
+        [few] { $n } кандидата ждут вашего поручительства
+       *[other] { $n } кандидатов ждут вашего поручительства
+    }
+needs-alerts =
+    { $n ->
+        [one] { $n } новое предупреждение
+        [few] { $n } новых предупреждения
+       *[other] { $n } новых предупреждений
+    }
+needs-refused = Ваша операция ({ $kind }) отклонена: { $reason }
+needs-voided = Операция аннулирована ({ $kind })
+needs-forked = Ключ участника использован дважды:
+needs-late = Операция пришла с опозданием ({ $kind })
+needs-changed = Позднее закрытие изменило итог
+and-more = и ещё { $n }
+mark-seen = Отметить как просмотренные
+vouches-of = поручительств: { $n } из { $need }
+on-strike = бастуют сейчас
+at-rallies = на митингах и пикетах сейчас
+flagged-title =
+    { $n ->
+        [one] { $n } сообщение указывает больше { $max } человек: эта цифра не входит в итоги
+        [few] { $n } сообщения указывают больше { $max } человек: эти цифры не входят в итоги
+       *[other] { $n } сообщений указывают больше { $max } человек: эти цифры не входят в итоги
+    }
+implausible = { $n } чел. (неправдоподобно: не учтено)
+where = Где
+not-on-map = (нет на карте)
+map-label = Карта Казахстана: кружок на каждом месте, где идёт забастовка или митинг; чем больше людей, тем он больше и темнее
+map-legend = Людей:
+map-source = Контур: Natural Earth (общественное достояние). Места: справочник kenes.
+chart-strikes =
+    { $n ->
+        [one] { $n } забастовка · { $people } чел.
+        [few] { $n } забастовки · { $people } чел.
+       *[other] { $n } забастовок · { $people } чел.
+    }
+chart-rallies =
+    { $n ->
+        [one] { $n } митинг или пикет · { $people } чел.
+        [few] { $n } митинга и пикета · { $people } чел.
+       *[other] { $n } митингов и пикетов · { $people } чел.
+    }
+chart-axis-people = Человек
+chart-key-strikes = бастуют
+chart-key-rallies = на митингах и пикетах
+date-full = { $day } { $month } { $year } г.
+month-1 = января
+month-2 = февраля
+month-3 = марта
+month-4 = апреля
+month-5 = мая
+month-6 = июня
+month-7 = июля
+month-8 = августа
+month-9 = сентября
+month-10 = октября
+month-11 = ноября
+month-12 = декабря
+tally-strikes =
+    { $n ->
+        [one] { $n } забастовка, { $people } чел.
+        [few] { $n } забастовки, { $people } чел.
+       *[other] { $n } забастовок, { $people } чел.
+    }
+tally-rallies =
+    { $n ->
+        [one] { $n } митинг, { $people } чел.
+        [few] { $n } митинга, { $people } чел.
+       *[other] { $n } митингов, { $people } чел.
+    }
+tally-quiet =
+    { $n ->
+        [one] спокойно ({ $n } сообщение)
+        [few] спокойно ({ $n } сообщения)
+       *[other] спокойно ({ $n } сообщений)
+    }
+territorial = Районные и городские комитеты
+updated = обновлено
+began = началось
+limit-bytes = Не больше { $max } байт: около { $letters } букв кириллицей или { $max } латиницей.
+area-hint = Регион, затем город, через /. Выберите уже известный, чтобы цифры не разъезжались.
+participants-hint = Целое число, не больше { $max }.
+close-confirm = Я понимаю: закрытие сразу подсчитывает голоса, и итог остаётся в силе.
+closed-at = голосование закрыто { $when }
+turnout = Явка
+turnout-words = проголосовали { $cast } из { $of } ({ $percent }%)
+quorum-words = нужно { $needed } из { $of }, пока { $cast }
+threshold-ordinary-words = простое большинство: «за» больше, чем «против»
+threshold-strong-words = две трети голосов «за» и «против», и «за» — больше половины всех имеющих право голоса
+ranking = Порядок кандидатов (метод Шульце)
+ballots-counted =
+    { $n ->
+        [one] По { $n } бюллетеню с порядком кандидатов.
+       *[other] По { $n } бюллетеням с порядком кандидатов.
+    }
+beats = побеждает { $n } из { $of }
+pairwise = Попарное сравнение
+pairwise-explain = В каждой клетке: сколько поставили кандидата из строки выше кандидата из столбца. Жирным — где побеждает строка.
+candidate = Кандидат
+done-vouch = Ваше поручительство записано.
+done-join = Вы вступили в комитет.
+done-leave = Вы вышли из комитета.
+done-propose = Ваше предложение открыто для голосования.
+done-vote = Ваш голос записан.
+done-close = Предложение закрыто, голоса подсчитаны.
+done-demand = Ваше требование выдвинуто.
+done-support = Ваша поддержка записана.
+done-report = Ваше сообщение отправлено.
+done-update_report = Сообщение обновлено.
+done-add_peer = Узел добавлен.
+done-unlock = Ключ разблокирован.
+done-mark_seen = Предупреждения отмечены как просмотренные.
+## Engine words: op kinds, rejection reasons, tally failures.
+op-create-federation = создание федерации
+op-profile = профиль
+op-create-committee = создание комитета
+op-vouch = поручительство
+op-join = вступление
+op-leave = выход
+op-propose = предложение
+op-vote = голос
+op-close = закрытие
+op-demand = требование
+op-support = поддержка
+op-report = сообщение
+op-update-report = обновление сообщения
+op-unknown = неизвестный вид
+outcome-applied = принята
+outcome-rejected = отклонена
+outcome-void = аннулирована
+outcome-unknown = неизвестный вид (хранится и передаётся дальше)
+reject-genesis-only = федерацию может создать только её первая операция
+reject-not-federation-member = автор не член федерации
+reject-no-such-committee = такого комитета нет
+reject-not-member = автор не член комитета
+reject-already-member = уже член комитета
+reject-already-vouched = поручительство за этого кандидата уже дано
+reject-not-enough-vouches = нужно поручительств: { $need }, есть: { $have }
+reject-no-such-proposal = в этом комитете нет такого предложения
+reject-subject-not-member = исключаемый не член комитета
+reject-wrong-ballot = бюллетень не того вида для этого предложения
+reject-too-early = до окончания голосования закрыть может только автор
+reject-not-a-council = это не совет
+reject-not-affiliated = комитет не входит в этот совет
+reject-candidate-not-member = каждый кандидат должен быть членом комитета
+reject-not-seated = у этого комитета нет такого делегата
+reject-no-affiliation-request = этот комитет не просил о вступлении
+reject-already-affiliated = уже входит в совет
+reject-no-such-demand = такого требования нет
+reject-already-adopted = требование уже принято
+reject-already-supported = поддержка уже дана
+reject-no-such-report = в этом комитете нет такого сообщения
+reject-council-membership-is-by-seats = в совет входят только через места делегатов
+reject-proposal-closed = предложение уже закрыто
+reject-block-outside-consensus = вето учитывается только при консенсусе
+reject-affiliation-cycle = такое вступление замкнуло бы советы в круг
+failure-no-quorum = нет кворума
+failure-no-votes = нет голосов «за» или «против»
+failure-threshold = порог не достигнут
+failure-no-absolute-majority = нет абсолютного большинства имеющих право голоса
+failure-blocked = наложено вето
+failure-removed-proposer = прошло бы только с голосами исключённых раньше членов
+## Why an action was refused, in the page's language.
+field-action = Действие
+field-committee = Комитет
+field-pubkey = Открытый ключ
+field-kind = Вид
+field-council = Совет
+field-seats = Места
+field-candidate = Кандидат
+field-title = Название
+field-text = Текст
+field-hours = Время голосования в часах
+field-proposal = Предложение
+field-rank = Порядок
+field-choice = Голос
+field-category = Категория
+field-demand = Требование
+field-status = Состояние
+field-area = Регион
+field-participants = Участники
+field-report = Сообщение
+field-ticket = Код подключения
+field-body = Операция
+problem-required = Поле «{ $field }» обязательно.
+problem-not-an-id = «{ $field }»: это не идентификатор (64 шестнадцатеричные цифры).
+problem-not-a-key = «{ $field }»: это не открытый ключ (64 шестнадцатеричные цифры).
+problem-not-a-number = «{ $field }»: нужно целое число.
+problem-too-large = «{ $field }»: не больше { $max }.
+problem-too-long = «{ $field }»: слишком длинно, не больше { $max } байт (около { $letters } букв кириллицей).
+problem-malformed = «{ $field }»: недопустимый вид (без управляющих символов; части региона через /).
+problem-not-one-of = «{ $value }» не подходит для поля «{ $field }»: { $options }.
+problem-not-an-action = «{ $value }»: такого действия нет.
+problem-body = Операция была бы неправильной: { $detail }
+problem-bad-ticket = Это не код подключения kenes: скопируйте весь текст, начиная с kenes1.
+error-locked = Ключ заблокирован: сначала введите пароль.
+error-no-committee = Комитета с таким идентификатором здесь нет.
+error-no-proposal = Предложения с таким идентификатором здесь нет.
+error-no-demand = Требования с таким идентификатором здесь нет.
+error-no-report = Сообщения с таким идентификатором здесь нет.
+error-no-council = Совета с таким идентификатором здесь нет.
+error-no-page = Такой страницы нет.
+error-not-a-council = Этот комитет не совет.
+error-bad-id = Это не идентификатор (64 шестнадцатеричные цифры).
+error-unavailable = Хранилище недоступно: перезапустите kenes.
+error-refused = Отклонено: { $reason }.
+error-too-many-participants = Отклонено: { $n } участников — больше, чем может указать одно сообщение (не больше { $max }). Проверьте, нет ли лишних нулей.
+error-no-standing = Отклонено: за вас должен поручиться член комитета, и нужно импортировать его пакет.
+error-never-signs = Отклонено: этим ключом ничего нельзя подписать (недопустимая точка).
+error-behind = Отклонено: эта база отстаёт от файла ключа. Сначала импортируйте пакет с вашей последней операцией, иначе ваш ключ раздвоится.
+error-machine = Сбой на этом устройстве: { $detail }
+error-wrong-passphrase = Неверный пароль.
+error-need-passphrase = Файл ключа зашифрован: введите пароль.
+error-too-big = Форма слишком большая: не больше { $max } КБ.
+error-malformed-form = Не удалось прочитать форму. Обновите страницу и попробуйте снова.
+error-bad-bundle = Этот файл не пакет kenes.
+error-other-federation = Этот пакет для другой федерации.
+error-no-bundle = Выберите файл пакета для импорта.
+error-upload-failed = Загрузка не удалась или файл слишком большой.
+error-unknown-language = Неизвестный язык: выберите English, Русский или Қазақша.
+refusal-foreign-host = Отклонено: эта страница отвечает только по своему адресу.
+refusal-foreign-origin = Отклонено: запросы с других сайтов не принимаются.
+refusal-no-session = Вход не выполнен: откройте адрес, который напечатал kenes (в нём есть токен).
+refusal-no-csrf = Форма устарела: обновите страницу и попробуйте снова.
+col-on-strike = Бастуют
+col-at-rallies = На митингах
 
 ## Publication (kenes publish, issue 17): the public site and verify.html.
 ## Keep this block last; every message starts with publish-.

@@ -9,7 +9,7 @@
 use kenes_core::body::{Ballot, DemandCategory, ProposalKind, ReportKind, ReportStatus};
 use kenes_core::tally::Choice;
 use kenes_core::{Body, Hash, PublicKey};
-use kenes_store::author::AuthorError;
+use kenes_store::author::{AuthorError, MAX_PARTICIPANTS};
 use kenes_store::peers::{PeerBook, PeersError};
 use kenes_sync::net::Ticket;
 use kenes_sync::node::Node;
@@ -67,26 +67,91 @@ pub enum Action {
     AddPeer { ticket: Ticket },
     /// Unlock the member key.
     Unlock { passphrase: String },
+    /// Mark the alerts shown under "Needs you" as seen.
+    MarkSeen,
+}
+
+/// What is wrong with a request's fields. Each has an English text (for
+/// the JSON API and logs) and a message in every language, `problem-…`
+/// (see [`crate::explain`]).
+#[derive(Debug, PartialEq, thiserror::Error)]
+pub enum Problem {
+    /// A field that must be given is missing or blank.
+    #[error("'{0}' is required")]
+    Required(&'static str),
+    /// Not 64 hex digits.
+    #[error("'{0}' is not an id (64 hex digits)")]
+    NotAnId(&'static str),
+    /// Not a public key.
+    #[error("'{0}' is not a public key (64 hex digits)")]
+    NotAKey(&'static str),
+    /// Not a whole number (or negative).
+    #[error("'{0}' is not a whole number")]
+    NotANumber(&'static str),
+    /// A number above its bound.
+    #[error("'{field}' must be at most {max}")]
+    TooLarge {
+        /// The field.
+        field: &'static str,
+        /// Its bound.
+        max: u64,
+    },
+    /// A text longer than the op allows, in UTF-8 bytes.
+    #[error("'{field}' is too long: at most {max} bytes (a Cyrillic letter takes two)")]
+    TooLong {
+        /// The field.
+        field: &'static str,
+        /// Its bound in bytes.
+        max: usize,
+    },
+    /// A text with control characters, or an area path with an empty part.
+    #[error("'{0}' is not well formed (no control characters; area parts separated by /)")]
+    Malformed(&'static str),
+    /// A value outside its list.
+    #[error("'{value}' is not a {field}: {options}")]
+    NotOneOf {
+        /// The field.
+        field: &'static str,
+        /// What was sent.
+        value: String,
+        /// The values allowed.
+        options: String,
+    },
+    /// An unknown action.
+    #[error("'{0}' is not an action")]
+    NotAnAction(String),
+    /// The body breaks a rule of op bodies.
+    #[error("the op would be malformed: {0}")]
+    Body(String),
+    /// A sync ticket that does not parse.
+    #[error("not a ticket: {0}")]
+    BadTicket(String),
 }
 
 /// Why an action was refused or failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ActionError {
     /// The request is malformed.
-    #[error("{0}")]
-    Invalid(String),
+    #[error(transparent)]
+    Invalid(#[from] Problem),
     /// The key is locked.
     #[error("the member key is locked: enter the passphrase first")]
     Locked,
     /// No such thing.
     #[error("no {0} with that id here")]
     NotFound(&'static str),
+    /// The store's lock is poisoned: a machine failure.
+    #[error("the store is unavailable")]
+    Unavailable,
     /// Authoring refused or failed.
     #[error(transparent)]
     Author(#[from] AuthorError),
     /// The peer list failed.
     #[error(transparent)]
     Peers(#[from] PeersError),
+    /// What was seen could not be recorded.
+    #[error("cannot record the alerts as seen: {0}")]
+    Seen(std::io::Error),
     /// The key file could not be read or the passphrase is wrong.
     #[error(transparent)]
     Key(#[from] kenes_store::keyfile::KeyError),
@@ -99,13 +164,10 @@ impl ActionError {
             ActionError::Author(e) => e.is_user_error(),
             ActionError::Key(kenes_store::keyfile::KeyError::Io(_)) => false,
             ActionError::Peers(PeersError::Io(_)) => false,
+            ActionError::Unavailable | ActionError::Seen(_) => false,
             _ => true,
         }
     }
-}
-
-fn invalid(text: impl Into<String>) -> ActionError {
-    ActionError::Invalid(text.into())
 }
 
 /// Name/value pairs with helpers that explain what is wrong.
@@ -127,44 +189,59 @@ impl Fields<'_> {
             .collect()
     }
 
-    fn text(&self, name: &str) -> Result<String, ActionError> {
-        let value = self.get(name).map(str::trim).unwrap_or("");
+    /// A required text of at most `max` bytes.
+    fn text(&self, name: &'static str, max: usize) -> Result<String, Problem> {
+        let value = self.optional_text(name, max)?;
         if value.is_empty() {
-            return Err(invalid(format!("'{name}' is required")));
+            return Err(Problem::Required(name));
+        }
+        Ok(value)
+    }
+
+    fn optional_text(&self, name: &'static str, max: usize) -> Result<String, Problem> {
+        let value = self.get(name).map(str::trim).unwrap_or("");
+        if value.len() > max {
+            return Err(Problem::TooLong { field: name, max });
         }
         Ok(value.to_string())
     }
 
-    fn optional_text(&self, name: &str) -> String {
-        self.get(name).map(str::trim).unwrap_or("").to_string()
+    fn hash(&self, name: &'static str) -> Result<Hash, Problem> {
+        let text = self.text(name, 200)?;
+        text.parse().map_err(|_| Problem::NotAnId(name))
     }
 
-    fn hash(&self, name: &str) -> Result<Hash, ActionError> {
-        let text = self.text(name)?;
-        text.parse()
-            .map_err(|_| invalid(format!("'{name}' is not an id (64 hex digits)")))
+    fn key(text: &str, name: &'static str) -> Result<PublicKey, Problem> {
+        text.trim().parse().map_err(|_| Problem::NotAKey(name))
     }
 
-    fn key(text: &str, name: &str) -> Result<PublicKey, ActionError> {
-        text.trim()
-            .parse()
-            .map_err(|_| invalid(format!("'{name}' is not a public key (64 hex digits)")))
-    }
-
-    fn number<T: std::str::FromStr>(
+    /// A whole number up to `max`, or `default` when absent.
+    fn number<T: TryFrom<u64>>(
         &self,
-        name: &str,
+        name: &'static str,
         default: Option<T>,
-    ) -> Result<T, ActionError> {
+        max: u64,
+    ) -> Result<T, Problem> {
         match (
             self.get(name).map(str::trim).filter(|v| !v.is_empty()),
             default,
         ) {
-            (Some(v), _) => v
-                .parse()
-                .map_err(|_| invalid(format!("'{name}' is not a number in range"))),
+            (Some(v), _) => {
+                let n: u64 = v.parse().map_err(|_| {
+                    // All digits but too big for u64 is still "too large".
+                    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+                        Problem::TooLarge { field: name, max }
+                    } else {
+                        Problem::NotANumber(name)
+                    }
+                })?;
+                if n > max {
+                    return Err(Problem::TooLarge { field: name, max });
+                }
+                T::try_from(n).map_err(|_| Problem::TooLarge { field: name, max })
+            }
             (None, Some(d)) => Ok(d),
-            (None, None) => Err(invalid(format!("'{name}' is required"))),
+            (None, None) => Err(Problem::Required(name)),
         }
     }
 }
@@ -197,39 +274,47 @@ pub const DEMAND_CATEGORIES: [(&str, DemandCategory); 7] = [
     ("other", DemandCategory::Other),
 ];
 
-/// The value named `text` in `table`; `what` names the kind in errors.
-fn named<T: Copy>(table: &[(&str, T)], text: &str, what: &str) -> Result<T, ActionError> {
+/// The value named `text` in `table`; `field` names the field in errors.
+fn named<T: Copy>(table: &[(&str, T)], text: &str, field: &'static str) -> Result<T, Problem> {
     table
         .iter()
         .find(|(name, _)| *name == text)
         .map(|(_, v)| *v)
         .ok_or_else(|| {
             let names: Vec<&str> = table.iter().map(|(name, _)| *name).collect();
-            invalid(format!("'{text}' is not a {what}: {}", names.join(", ")))
+            Problem::NotOneOf {
+                field,
+                value: text.to_string(),
+                options: names.join(", "),
+            }
         })
 }
 
-fn choice(text: &str) -> Result<Choice, ActionError> {
-    match text {
-        "yes" => Ok(Choice::Yes),
-        "no" => Ok(Choice::No),
-        "abstain" => Ok(Choice::Abstain),
-        "block" => Ok(Choice::Block),
-        other => Err(invalid(format!(
-            "'{other}' is not a choice: yes, no, abstain or block"
-        ))),
-    }
-}
+/// Ballot choices by wire name.
+const CHOICES: [(&str, Choice); 4] = [
+    ("yes", Choice::Yes),
+    ("no", Choice::No),
+    ("abstain", Choice::Abstain),
+    ("block", Choice::Block),
+];
+
+/// The longest voting time a form may ask for: a year.
+pub const MAX_HOURS: u64 = 24 * 365;
+/// The most seats an election may fill from the UI.
+pub const MAX_SEATS: u64 = 50;
 
 impl Action {
-    /// Parses `action` and its fields.
+    /// Parses `action` and its fields. Texts are bounded in bytes as the
+    /// op bounds them, and participants by the authoring bound, so the
+    /// message names the field and its limit.
     pub fn parse(pairs: &[(String, String)]) -> Result<Action, ActionError> {
+        use kenes_core::validate::{MAX_FIELD_BYTES, MAX_NAME_BYTES, MAX_TEXT_BYTES};
         let f = Fields(pairs);
-        let action = f.text("action")?;
+        let action = f.text("action", 64)?;
         Ok(match action.as_str() {
             "vouch" => Action::Vouch {
                 committee: f.hash("committee")?,
-                pubkey: Fields::key(&f.text("pubkey")?, "pubkey")?,
+                pubkey: Fields::key(&f.text("pubkey", 200)?, "pubkey")?,
             },
             "join" => Action::Join {
                 committee: f.hash("committee")?,
@@ -245,7 +330,7 @@ impl Action {
                     },
                     "election" => ProposalKind::Election {
                         council: f.hash("council")?,
-                        seats: f.number("seats", Some(1))?,
+                        seats: f.number("seats", Some(1), MAX_SEATS)?,
                         candidates: f
                             .all("candidate")
                             .into_iter()
@@ -253,21 +338,20 @@ impl Action {
                             .collect::<Result<_, _>>()?,
                     },
                     other => {
-                        return Err(invalid(format!(
-                            "'{other}' is not a proposal kind the UI offers: decision, statement or election"
-                        )));
+                        return Err(Problem::NotOneOf {
+                            field: "kind",
+                            value: other.to_string(),
+                            options: "decision, statement, election".into(),
+                        }
+                        .into());
                     }
                 };
-                let hours: u64 = f.number("hours", Some(24))?;
-                if hours > 24 * 365 {
-                    return Err(invalid("'hours' must be at most a year"));
-                }
                 Action::Propose {
                     committee: f.hash("committee")?,
                     kind,
-                    title: f.text("title")?,
-                    text: f.optional_text("text"),
-                    hours,
+                    title: f.text("title", MAX_NAME_BYTES)?,
+                    text: f.optional_text("text", MAX_TEXT_BYTES)?,
+                    hours: f.number("hours", Some(24), MAX_HOURS)?,
                 }
             }
             "vote" => {
@@ -280,65 +364,56 @@ impl Action {
                         .collect::<Result<_, _>>()?;
                     Ballot::Ranking(ranking)
                 } else {
-                    Ballot::Choice(choice(&f.text("choice")?)?)
+                    Ballot::Choice(named(&CHOICES, &f.text("choice", 64)?, "choice")?)
                 };
                 Action::Vote { proposal, ballot }
             }
             "close" => Action::Close {
                 proposal: f.hash("proposal")?,
             },
-            "demand" => {
-                let category = named(
+            "demand" => Action::Demand {
+                committee: f.hash("committee")?,
+                category: named(
                     &DEMAND_CATEGORIES,
                     f.get("category").unwrap_or("other"),
-                    "demand category",
-                )?;
-                Action::Demand {
-                    committee: f.hash("committee")?,
-                    category,
-                    title: f.text("title")?,
-                    text: f.optional_text("text"),
-                }
-            }
+                    "category",
+                )?,
+                title: f.text("title", MAX_NAME_BYTES)?,
+                text: f.optional_text("text", MAX_TEXT_BYTES)?,
+            },
             "support" => Action::Support {
                 demand: f.hash("demand")?,
             },
-            "report" => {
-                let kind = named(&REPORT_KINDS, f.get("kind").unwrap_or(""), "report kind")?;
-                Action::Report {
-                    committee: f.hash("committee")?,
-                    kind,
-                    status: named(
-                        &REPORT_STATUSES,
-                        f.get("status").unwrap_or("active"),
-                        "report status",
-                    )?,
-                    area: f.text("area")?,
-                    participants: f.number("participants", Some(0))?,
-                    text: f.optional_text("text"),
-                }
-            }
-            "update_report" => Action::UpdateReport {
-                report: f.hash("report")?,
+            "report" => Action::Report {
+                committee: f.hash("committee")?,
+                kind: named(&REPORT_KINDS, f.get("kind").unwrap_or(""), "kind")?,
                 status: named(
                     &REPORT_STATUSES,
-                    f.get("status").unwrap_or(""),
-                    "report status",
+                    f.get("status").unwrap_or("active"),
+                    "status",
                 )?,
+                area: f.text("area", MAX_FIELD_BYTES)?,
+                participants: f.number("participants", Some(0), MAX_PARTICIPANTS.into())?,
+                text: f.optional_text("text", MAX_TEXT_BYTES)?,
+            },
+            "update_report" => Action::UpdateReport {
+                report: f.hash("report")?,
+                status: named(&REPORT_STATUSES, f.get("status").unwrap_or(""), "status")?,
                 participants: match f.get("participants").map(str::trim) {
                     None | Some("") => None,
-                    Some(_) => Some(f.number("participants", None)?),
+                    Some(_) => Some(f.number("participants", None, MAX_PARTICIPANTS.into())?),
                 },
-                text: f.optional_text("text"),
+                text: f.optional_text("text", MAX_TEXT_BYTES)?,
             },
             "add_peer" => Action::AddPeer {
-                ticket: Ticket::from_text(&f.text("ticket")?)
-                    .map_err(|e| invalid(e.to_string()))?,
+                ticket: Ticket::from_text(&f.text("ticket", 4096)?)
+                    .map_err(|e| Problem::BadTicket(e.to_string()))?,
             },
             "unlock" => Action::Unlock {
                 passphrase: f.get("passphrase").unwrap_or("").to_string(),
             },
-            other => return Err(invalid(format!("'{other}' is not an action"))),
+            "mark_seen" => Action::MarkSeen,
+            other => return Err(Problem::NotAnAction(other.to_string()).into()),
         })
     }
 
@@ -448,9 +523,14 @@ impl Action {
                     text,
                 }
             }
-            Action::AddPeer { .. } | Action::Unlock { .. } => return Err(invalid("not an op")),
+            Action::AddPeer { .. } | Action::Unlock { .. } | Action::MarkSeen => {
+                unreachable!("applied without an op")
+            }
         };
-        kenes_core::validate::check_body(&body).map_err(|e| invalid(e.to_string()))?;
+        kenes_core::validate::check_body(&body).map_err(|e| match e {
+            kenes_core::validate::StatelessError::BadField(field) => Problem::Malformed(field),
+            other => Problem::Body(other.to_string()),
+        })?;
         Ok(body)
     }
 
@@ -465,6 +545,16 @@ impl Action {
                 node.changed();
                 Ok(None)
             }
+            Action::MarkSeen => {
+                let upto = node
+                    .store
+                    .lock()
+                    .map_err(|_| ActionError::Unavailable)?
+                    .engine()
+                    .len();
+                crate::attention::mark_seen(node.data.root(), upto).map_err(ActionError::Seen)?;
+                Ok(None)
+            }
             Action::Unlock { passphrase } => {
                 let file = kenes_store::keyfile::KeyFile::load(&node.data.key_file())?;
                 let key = file.unlock(Some(&passphrase))?;
@@ -473,10 +563,7 @@ impl Action {
             }
             action => {
                 let key = node.member_key().ok_or(ActionError::Locked)?;
-                let mut store = node
-                    .store
-                    .lock()
-                    .map_err(|_| invalid("the store is unavailable"))?;
+                let mut store = node.store.lock().map_err(|_| ActionError::Unavailable)?;
                 let body = action.body(store.engine().state(), now_ms)?;
                 let op = kenes_store::author::author(
                     &mut store,
@@ -531,6 +618,52 @@ mod tests {
     }
 
     #[test]
+    fn participants_are_bounded_and_titles_measured_in_bytes_at_parsing() {
+        let committee = "ab".repeat(32);
+        let report = |participants: &str| {
+            Action::parse(&pairs(&[
+                ("action", "report"),
+                ("committee", &committee),
+                ("kind", "strike"),
+                ("area", "Kazakhstan/Mangystau"),
+                ("participants", participants),
+            ]))
+        };
+        assert!(report("1000000").is_ok());
+        for too_many in ["1000001", "4000000000", "99999999999999999999999"] {
+            let err = report(too_many).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    ActionError::Invalid(Problem::TooLarge {
+                        field: "participants",
+                        max: 1_000_000
+                    })
+                ),
+                "{too_many}: {err:?}"
+            );
+        }
+        // 101 Cyrillic letters are 202 bytes: over the op's 200.
+        let title = "ж".repeat(101);
+        let err = Action::parse(&pairs(&[
+            ("action", "propose"),
+            ("committee", &committee),
+            ("title", &title),
+        ]))
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ActionError::Invalid(Problem::TooLong {
+                    field: "title",
+                    max: 200
+                })
+            ),
+            "{err:?}"
+        );
+    }
+
+    #[test]
     fn explains_bad_input() {
         let cases: [(&[(&str, &str)], &str); 5] = [
             (&[], "'action' is required"),
@@ -551,7 +684,7 @@ mod tests {
                     ("title", "t"),
                     ("hours", "-3"),
                 ],
-                "not a number",
+                "not a whole number",
             ),
         ];
         for (fields, expected) in cases {

@@ -6,6 +6,7 @@
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use intl_memoizer::concurrent::IntlLangMemoizer;
 use std::collections::BTreeSet;
 
 /// The languages the UI speaks, with the name each has for itself.
@@ -19,6 +20,52 @@ const SOURCES: [(&str, &str); 3] = [
 
 /// What a missing message renders as: visible, so tests catch it.
 pub const MISSING: &str = "⟦missing⟧";
+
+/// `n` with its digits in groups of three, joined by `separator`.
+pub fn group_digits(n: u64, separator: &str) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * separator.len());
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push_str(separator);
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// The thousands separator of each language: a comma in English, a
+/// no-break space in Russian and Kazakh (CLDR), so a figure never breaks
+/// across lines.
+fn thousands_separator(code: &str) -> &'static str {
+    match code {
+        "en" => ",",
+        _ => "\u{a0}",
+    }
+}
+
+/// Fluent formats numbers without grouping; these format whole numbers
+/// in each language's way (one function per language: the hook is a plain
+/// `fn`).
+fn number_formatter(code: &str) -> fn(&FluentValue, &IntlLangMemoizer) -> Option<String> {
+    fn whole(value: &FluentValue) -> Option<u64> {
+        match value {
+            FluentValue::Number(n)
+                if n.value >= 0.0 && n.value.fract() == 0.0 && n.value < 1e15 =>
+            {
+                Some(n.value as u64)
+            }
+            _ => None,
+        }
+    }
+    fn en(value: &FluentValue, _: &IntlLangMemoizer) -> Option<String> {
+        whole(value).map(|n| group_digits(n, thousands_separator("en")))
+    }
+    fn other(value: &FluentValue, _: &IntlLangMemoizer) -> Option<String> {
+        whole(value).map(|n| group_digits(n, thousands_separator("ru")))
+    }
+    if code == "en" { en } else { other }
+}
 
 /// One language's bundle.
 pub struct Lang {
@@ -40,6 +87,11 @@ impl Lang {
             fa.set(*k, v.clone());
         }
         self.format(id, Some(&fa))
+    }
+
+    /// A whole number written the way this language groups digits.
+    pub fn num(&self, n: impl Into<u64>) -> String {
+        group_digits(n.into(), thousands_separator(self.code))
     }
 
     fn format(&self, id: &str, args: Option<&FluentArgs>) -> String {
@@ -91,6 +143,7 @@ impl I18n {
                 // No Unicode isolation marks: the output is HTML, where
                 // they only get in the way of copying text.
                 bundle.set_use_isolating(false);
+                bundle.set_formatter(Some(number_formatter(code)));
                 if let Err(errors) = bundle.add_resource(resource) {
                     tracing::error!("translation file {code} repeats messages: {errors:?}");
                 }
@@ -181,6 +234,24 @@ mod tests {
         );
         assert_eq!(i18n.negotiate(Some("xx"), Some("fr")).code, "en");
         assert_eq!(i18n.negotiate(None, None).code, "en");
+    }
+
+    #[test]
+    fn figures_are_grouped_for_each_language_and_never_break() {
+        let i18n = I18n::load();
+        assert_eq!(i18n.get("en").num(65_800u64), "65,800");
+        assert_eq!(i18n.get("ru").num(65_800u64), "65\u{a0}800");
+        assert_eq!(i18n.get("kk").num(1_000_000u64), "1\u{a0}000\u{a0}000");
+        assert_eq!(i18n.get("en").num(999u64), "999");
+        assert_eq!(
+            i18n.get("en").ta("people", &[("n", 14_500.into())]),
+            "14,500 people"
+        );
+        assert!(
+            i18n.get("ru")
+                .ta("people", &[("n", 14_500.into())])
+                .contains("14\u{a0}500")
+        );
     }
 
     #[test]

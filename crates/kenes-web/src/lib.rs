@@ -7,6 +7,9 @@
 //! - [`actions`]: the changes a member can make, parsed from untrusted
 //!   input and authored through the store's guarded path.
 //! - [`model`]: the JSON shapes, shared with the CLI's `--json`.
+//! - [`attention`]: what needs this member (`/api/attention`, the board's
+//!   first section); [`explain`]: engine reasons in the page's language;
+//!   [`geo`]: the offline map's data.
 //!
 //! The UI acts as the device's member: it needs the member key, unlocked
 //! from the key file (with the passphrase entered in the UI when the file
@@ -14,6 +17,9 @@
 #![deny(missing_docs)]
 
 pub mod actions;
+pub mod attention;
+pub mod explain;
+pub mod geo;
 pub mod i18n;
 pub mod model;
 pub mod security;

@@ -68,17 +68,40 @@ impl App {
         self.guard.token()
     }
 
-    fn page(&self, headers: &HeaderMap, path: &str, version: String) -> Page<'_> {
+    fn lang(&self, headers: &HeaderMap) -> &crate::i18n::Lang {
         let accept = headers
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok());
+        self.i18n.negotiate(lang_cookie(headers), accept)
+    }
+
+    fn page(&self, headers: &HeaderMap, uri: &Uri, version: String) -> Page<'_> {
         Page {
-            t: self.i18n.negotiate(lang_cookie(headers), accept),
+            t: self.lang(headers),
             csrf: self.guard.csrf(),
             version,
             me: self.node.member_key().map(|k| k.public()),
-            path: path.to_string(),
+            path: uri.path().to_string(),
+            done: views::Done::from_query(uri.query()),
         }
+    }
+
+    /// A refused form or page as an HTML page in the request's language.
+    fn refuse_page(
+        &self,
+        headers: &HeaderMap,
+        status: StatusCode,
+        message: &str,
+        back: &str,
+    ) -> Response {
+        let uri: Uri = back.parse().unwrap_or_default();
+        let mut page = self.page(headers, &uri, String::new());
+        page.done = None;
+        (
+            status,
+            Html(views::error_page(&page, message, back).into_string()),
+        )
+            .into_response()
     }
 }
 
@@ -123,6 +146,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/demands", get(api_demands))
         .route("/api/reports", get(api_reports))
         .route("/api/alerts", get(api_alerts))
+        .route("/api/attention", get(api_attention))
         .route("/api/peers", get(api_peers))
         .route("/api/act", post(act_json))
         .route(
@@ -183,9 +207,19 @@ fn refuse(status: StatusCode, api: bool, message: &str) -> Response {
 async fn gate(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let api = is_api(request.uri());
     let headers = request.headers();
+    let refused = |status: StatusCode, refusal: Refusal| {
+        if api {
+            refuse(status, true, &refusal.to_string())
+        } else {
+            let message = app
+                .lang(headers)
+                .t(&format!("refusal-{}", crate::explain::kebab(&refusal)));
+            app.refuse_page(headers, status, &message, "/")
+        }
+    };
     if let Err(refusal) = app.guard.check_site(headers) {
         tracing::warn!("refused a web request: {refusal}");
-        return refuse(StatusCode::FORBIDDEN, api, &refusal.to_string());
+        return refused(StatusCode::FORBIDDEN, refusal);
     }
     if request.uri().path().starts_with("/assets/") {
         return next.run(request).await;
@@ -195,11 +229,7 @@ async fn gate(State(app): State<Arc<App>>, request: Request, next: Next) -> Resp
         && let Some(token) = query_param(query, "token")
     {
         if !app.guard.is_token(token) {
-            return refuse(
-                StatusCode::UNAUTHORIZED,
-                api,
-                &Refusal::NoSession.to_string(),
-            );
+            return refused(StatusCode::UNAUTHORIZED, Refusal::NoSession);
         }
         let mut response = Redirect::to(request.uri().path()).into_response();
         if let Ok(cookie) = HeaderValue::from_str(&app.guard.session_cookie()) {
@@ -208,14 +238,10 @@ async fn gate(State(app): State<Arc<App>>, request: Request, next: Next) -> Resp
         return response;
     }
     if !app.guard.signed_in(headers) {
-        return refuse(
-            StatusCode::UNAUTHORIZED,
-            api,
-            &Refusal::NoSession.to_string(),
-        );
+        return refused(StatusCode::UNAUTHORIZED, Refusal::NoSession);
     }
     if let Err(refusal) = app.guard.check_csrf(request.method(), query, headers) {
-        return refuse(StatusCode::FORBIDDEN, api, &refusal.to_string());
+        return refused(StatusCode::FORBIDDEN, refusal);
     }
     let mut response = next.run(request).await;
     // Pages hold the CSRF token: never cache them, never frame them.
@@ -237,19 +263,60 @@ fn version(engine: &kenes_core::Engine) -> String {
     format!("{}.{}", engine.len(), engine.pending_len())
 }
 
-/// A handler's failure: the status and a one-line message.
-struct Failure(StatusCode, String);
+/// A handler's failure: the status, a one-line message in English (for
+/// the API and logs) and, when the UI has words for it, the id of its
+/// Fluent message (for pages, in the page's language).
+struct Failure {
+    status: StatusCode,
+    message: String,
+    key: Option<&'static str>,
+    cause: Option<ActionError>,
+}
 
 impl Failure {
-    fn bad(message: impl Into<String>) -> Failure {
-        Failure(StatusCode::BAD_REQUEST, message.into())
+    fn new(status: StatusCode, message: impl Into<String>) -> Failure {
+        Failure {
+            status,
+            message: message.into(),
+            key: None,
+            cause: None,
+        }
     }
 
-    fn not_found(what: &str) -> Failure {
-        Failure(
+    fn bad(message: impl Into<String>) -> Failure {
+        Failure::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    fn machine(message: impl Into<String>) -> Failure {
+        Failure::new(StatusCode::INTERNAL_SERVER_ERROR, message)
+    }
+
+    fn keyed(mut self, key: &'static str) -> Failure {
+        self.key = Some(key);
+        self
+    }
+
+    fn not_found(what: &'static str) -> Failure {
+        let key = match what {
+            "committee" => "error-no-committee",
+            "proposal" => "error-no-proposal",
+            "council" => "error-no-council",
+            _ => "error-no-page",
+        };
+        Failure::new(
             StatusCode::NOT_FOUND,
             format!("no {what} with that id here"),
         )
+        .keyed(key)
+    }
+
+    /// The message in `t`'s language.
+    fn localized(&self, t: &crate::i18n::Lang) -> String {
+        match (&self.cause, self.key) {
+            (Some(cause), _) => crate::explain::action_error(t, cause),
+            (None, Some(key)) => t.t(key),
+            (None, None) => self.message.clone(),
+        }
     }
 }
 
@@ -260,24 +327,28 @@ impl From<ActionError> for Failure {
         } else {
             StatusCode::INTERNAL_SERVER_ERROR
         };
-        Failure(status, e.to_string())
+        Failure {
+            status,
+            message: e.to_string(),
+            key: None,
+            cause: Some(e),
+        }
     }
 }
 
 type Store<'a> = std::sync::MutexGuard<'a, kenes_store::Store>;
 
 fn lock(app: &App) -> Result<Store<'_>, Failure> {
-    app.node.store.lock().map_err(|_| {
-        Failure(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the store is unavailable".into(),
-        )
-    })
+    app.node
+        .store
+        .lock()
+        .map_err(|_| Failure::machine("the store is unavailable").keyed("error-unavailable"))
 }
 
 fn parse_id(text: &str) -> Result<Hash, Failure> {
-    text.parse()
-        .map_err(|_| Failure::bad(format!("'{text}' is not an id (64 hex digits)")))
+    text.parse().map_err(|_| {
+        Failure::bad(format!("'{text}' is not an id (64 hex digits)")).keyed("error-bad-id")
+    })
 }
 
 /// Renders an HTML page, or its failure as an error page with the status.
@@ -289,14 +360,14 @@ fn html_page(
 ) -> Response {
     let store = match lock(app) {
         Ok(s) => s,
-        Err(Failure(status, message)) => return refuse(status, false, &message),
+        Err(f) => return app.refuse_page(headers, f.status, &f.localized(app.lang(headers)), "/"),
     };
-    let page = app.page(headers, uri.path(), version(store.engine()));
+    let page = app.page(headers, uri, version(store.engine()));
     match render(&page, &store) {
         Ok(markup) => Html(markup.into_string()).into_response(),
-        Err(Failure(status, message)) => (
-            status,
-            Html(views::error_page(&page, &message, "/").into_string()),
+        Err(f) => (
+            f.status,
+            Html(views::error_page(&page, &f.localized(page.t), "/").into_string()),
         )
             .into_response(),
     }
@@ -307,13 +378,14 @@ async fn not_found(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) ->
         return refuse(StatusCode::NOT_FOUND, true, "no such endpoint");
     }
     html_page(&app, &headers, &uri, |_, _| {
-        Err(Failure(StatusCode::NOT_FOUND, "no such page".into()))
+        Err(Failure::new(StatusCode::NOT_FOUND, "no such page").keyed("error-no-page"))
     })
 }
 
 async fn board(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
+    let seen = crate::attention::seen(app.node.data.root());
     html_page(&app, &headers, &uri, |p, s| {
-        Ok(views::board::render(p, s.engine()))
+        Ok(views::board::render(p, s.engine(), seen))
     })
 }
 
@@ -372,7 +444,10 @@ fn council_param(
             let id = parse_id(text)?;
             match state.committees.get(&id) {
                 Some(c) if c.kind.is_council() => Ok(Some(id)),
-                Some(_) => Err(Failure::bad("that committee is not a council")),
+                Some(_) => {
+                    Err(Failure::bad("that committee is not a council")
+                        .keyed("error-not-a-council"))
+                }
                 None => Err(Failure::not_found("council")),
             }
         }
@@ -420,7 +495,7 @@ async fn platform_markdown(
             text,
         )
             .into_response(),
-        Err(Failure(status, message)) => refuse(status, false, &message),
+        Err(f) => app.refuse_page(&headers, f.status, &f.localized(app.lang(&headers)), "/"),
     }
 }
 
@@ -433,7 +508,7 @@ async fn audit(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Res
 fn peer_list(app: &App) -> Result<Vec<kenes_store::peers::Peer>, Failure> {
     kenes_store::peers::PeerBook::load(app.node.data.root())
         .map(|b| b.peers)
-        .map_err(|e| Failure(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+        .map_err(|e| Failure::machine(e.to_string()))
 }
 
 async fn peers(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
@@ -464,14 +539,15 @@ fn safe_back(back: Option<&str>) -> String {
     }
 }
 
-async fn switch_language(Query(params): Query<HashMap<String, String>>) -> Response {
+async fn switch_language(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
     let code = params.get("code").map(String::as_str).unwrap_or("en");
     if !crate::i18n::LANGUAGES.iter().any(|(c, _)| *c == code) {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            false,
-            "unknown language: choose en, ru or kk",
-        );
+        let message = app.lang(&headers).t("error-unknown-language");
+        return app.refuse_page(&headers, StatusCode::BAD_REQUEST, &message, "/");
     }
     let mut response =
         Redirect::to(&safe_back(params.get("back").map(String::as_str))).into_response();
@@ -490,37 +566,64 @@ async fn apply(app: &Arc<App>, pairs: Vec<(String, String)>) -> Result<Option<Ha
     let node = app.node.clone();
     tokio::task::spawn_blocking(move || action.apply(&node, kenes_store::now_ms()))
         .await
-        .map_err(|e| Failure(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
+        .map_err(|e| Failure::machine(e.to_string()))?
         .map_err(Failure::from)
 }
 
-async fn act_form(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+/// Where a form's action comes back to: its page, with what was done
+/// and the form it came from, scrolled to that form.
+fn back_after(back: &str, action: &str, at: Option<&str>) -> String {
+    let at = at.filter(|a| {
+        !a.is_empty() && a.len() <= 80 && a.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    });
+    let (path, fragment) = match at {
+        Some(a) => (format!("&at={a}"), format!("#{a}")),
+        None => (String::new(), String::new()),
+    };
+    let sep = if back.contains('?') { '&' } else { '?' };
+    format!("{back}{sep}done={action}{path}{fragment}")
+}
+
+async fn act_form(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(rejection) => {
+            let message = app
+                .lang(&headers)
+                .ta("error-too-big", &[("max", (MAX_FORM as u64 / 1024).into())]);
+            return app.refuse_page(&headers, rejection.status(), &message, "/");
+        }
+    };
     let pairs: Vec<(String, String)> = match serde_urlencoded_pairs(&body) {
         Ok(p) => p,
-        Err(message) => return refuse(StatusCode::BAD_REQUEST, false, &message),
+        Err(_) => {
+            let message = app.lang(&headers).t("error-malformed-form");
+            return app.refuse_page(&headers, StatusCode::BAD_REQUEST, &message, "/");
+        }
     };
-    let back = safe_back(
+    let field = |name: &str| {
         pairs
             .iter()
-            .find(|(k, _)| k == "back")
-            .map(|(_, v)| v.as_str()),
-    );
-    // A new proposal goes straight to its own page.
-    let proposing = pairs.iter().any(|(k, v)| k == "action" && v == "propose");
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.to_string())
+    };
+    let back = safe_back(field("back").as_deref());
+    let action = field("action").unwrap_or_default();
+    let at = field("at");
     match apply(&app, pairs).await {
-        Ok(Some(op)) if proposing => {
-            Redirect::to(&format!("/proposal/{}", op.to_hex())).into_response()
-        }
-        Ok(_) => Redirect::to(&back).into_response(),
-        Err(Failure(status, message)) => {
-            let current = lock(&app).map(|s| version(s.engine())).unwrap_or_default();
-            let page = app.page(&headers, &back, current);
-            (
-                status,
-                Html(views::error_page(&page, &message, &back).into_string()),
-            )
-                .into_response()
-        }
+        // A new proposal goes straight to its own page.
+        Ok(Some(op)) if action == "propose" => Redirect::to(&back_after(
+            &format!("/proposal/{}", op.to_hex()),
+            "propose",
+            None,
+        ))
+        .into_response(),
+        Ok(_) => Redirect::to(&back_after(&back, &action, at.as_deref())).into_response(),
+        Err(f) => app.refuse_page(&headers, f.status, &f.localized(app.lang(&headers)), &back),
     }
 }
 
@@ -579,11 +682,11 @@ async fn act_json(State(app): State<Arc<App>>, body: Bytes) -> Response {
     }
     match apply(&app, pairs).await {
         Ok(op) => axum::Json(json!({ "ok": true, "op": op.map(|h| h.to_hex()) })).into_response(),
-        Err(Failure(status, message)) => refuse(status, true, &message),
+        Err(f) => refuse(f.status, true, &f.message),
     }
 }
 
-async fn export(State(app): State<Arc<App>>) -> Response {
+async fn export(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
     let result = (|| {
         let store = lock(&app)?;
         let engine = store.engine();
@@ -593,7 +696,7 @@ async fn export(State(app): State<Arc<App>>) -> Response {
             .map(|e| e.op.bytes.as_slice())
             .collect();
         kenes_store::bundle::write_bundle(Vec::new(), store.federation(), &ops, || {})
-            .map_err(|e| Failure(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+            .map_err(|e| Failure::machine(e.to_string()))
     })();
     match result {
         Ok(bytes) => (
@@ -607,49 +710,57 @@ async fn export(State(app): State<Arc<App>>) -> Response {
             bytes,
         )
             .into_response(),
-        Err(Failure(status, message)) => refuse(status, false, &message),
+        Err(f) => app.refuse_page(&headers, f.status, &f.localized(app.lang(&headers)), "/"),
     }
 }
 
-async fn import(State(app): State<Arc<App>>, headers: HeaderMap, mut form: Multipart) -> Response {
+async fn import(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let refused = |status: StatusCode, key: &str| {
+        app.refuse_page(&headers, status, &app.lang(&headers).t(key), "/peers")
+    };
+    let Ok(mut form) = form else {
+        return refused(StatusCode::BAD_REQUEST, "error-no-bundle");
+    };
     let mut file = None;
-    while let Ok(Some(field)) = form.next_field().await {
-        if field.name() == Some("bundle") {
-            match field.bytes().await {
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) if field.name() == Some("bundle") => match field.bytes().await {
                 Ok(bytes) => file = Some(bytes),
-                Err(e) => {
-                    return refuse(
-                        StatusCode::BAD_REQUEST,
-                        false,
-                        &format!("upload failed: {e}"),
-                    );
-                }
-            }
+                Err(e) => return refused(e.status(), "error-upload-failed"),
+            },
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(e) => return refused(e.status(), "error-upload-failed"),
         }
     }
     let Some(bytes) = file else {
-        return refuse(StatusCode::BAD_REQUEST, false, "no bundle file in the form");
+        return refused(StatusCode::BAD_REQUEST, "error-no-bundle");
     };
     let node = app.node.clone();
     let outcome =
         tokio::task::spawn_blocking(move || -> Result<kenes_store::ImportCounts, Failure> {
             // The whole file is checked before anything is ingested.
-            let bundle = kenes_store::bundle::read_bundle(&bytes[..])
-                .map_err(|e| Failure::bad(format!("not a valid bundle: {e}")))?;
-            let mut store = node
-                .store
-                .lock()
-                .map_err(|_| Failure::bad("the store is unavailable"))?;
+            let bundle = kenes_store::bundle::read_bundle(&bytes[..]).map_err(|e| {
+                Failure::bad(format!("not a valid bundle: {e}")).keyed("error-bad-bundle")
+            })?;
+            let mut store = node.store.lock().map_err(|_| {
+                Failure::machine("the store is unavailable").keyed("error-unavailable")
+            })?;
             if bundle.federation != store.federation() {
-                return Err(Failure::bad("the bundle is for another federation"));
+                return Err(Failure::bad("the bundle is for another federation")
+                    .keyed("error-other-federation"));
             }
             store
                 .import(&bundle.ops, |_| {})
-                .map_err(|e| Failure(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+                .map_err(|e| Failure::machine(e.to_string()))
         })
         .await
-        .unwrap_or_else(|e| Err(Failure(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())));
-    let uri: Uri = "/peers".parse().unwrap_or_default();
+        .unwrap_or_else(|e| Err(Failure::machine(e.to_string())));
+    let uri = Uri::from_static("/peers");
     match outcome {
         Ok(counts) => {
             app.node.changed();
@@ -669,9 +780,7 @@ async fn import(State(app): State<Arc<App>>, headers: HeaderMap, mut form: Multi
                 ))
             })
         }
-        Err(Failure(status, message)) => html_page(&app, &headers, &uri, |_, _| {
-            Err::<Markup, _>(Failure(status, message))
-        }),
+        Err(f) => html_page(&app, &headers, &uri, |_, _| Err::<Markup, _>(f)),
     }
 }
 
@@ -681,7 +790,7 @@ fn json_of(
 ) -> Response {
     match lock(app).and_then(|s| make(&s)) {
         Ok(value) => axum::Json(value).into_response(),
-        Err(Failure(status, message)) => refuse(status, true, &message),
+        Err(f) => refuse(f.status, true, &f.message),
     }
 }
 
@@ -820,6 +929,15 @@ async fn api_reports(State(app): State<Arc<App>>) -> Response {
 
 async fn api_alerts(State(app): State<Arc<App>>) -> Response {
     json_of(&app, |s| Ok(model::alerts(s.engine())))
+}
+
+async fn api_attention(State(app): State<Arc<App>>) -> Response {
+    let seen = crate::attention::seen(app.node.data.root());
+    let me = app.node.member_key().map(|k| k.public());
+    json_of(&app, |s| {
+        let attention = crate::attention::attention(s.engine(), me, seen);
+        Ok(crate::attention::to_json(s.engine(), &attention))
+    })
 }
 
 async fn api_peers(State(app): State<Arc<App>>) -> Response {

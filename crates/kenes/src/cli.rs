@@ -591,8 +591,8 @@ pub enum ReportCommand {
         /// Where, as an area path.
         #[arg(long)]
         area: String,
-        /// How many take part.
-        #[arg(long, default_value_t = 0)]
+        /// How many take part (at most 1,000,000: a larger figure is a typo).
+        #[arg(long, default_value_t = 0, value_parser = participants)]
         participants: u32,
         /// When it starts, as YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC); default now.
         #[arg(long)]
@@ -608,8 +608,8 @@ pub enum ReportCommand {
         /// The new status.
         #[arg(long, value_enum)]
         status: StatusArg,
-        /// How many take part now (default: unchanged).
-        #[arg(long)]
+        /// How many take part now (default: unchanged; at most 1,000,000).
+        #[arg(long, value_parser = participants)]
         participants: Option<u32>,
         /// What changed.
         #[arg(long, default_value = "")]
@@ -617,6 +617,15 @@ pub enum ReportCommand {
     },
     /// List reports, newest first.
     List,
+}
+
+/// A report's participants: a whole number up to the authoring bound.
+fn participants(text: &str) -> Result<u32, String> {
+    let max = kenes_store::author::MAX_PARTICIPANTS;
+    match text.trim().parse::<u32>() {
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(format!("expected a whole number from 0 to {max}")),
+    }
 }
 
 /// How to group the situation.

@@ -29,12 +29,12 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
             section aria-labelledby="forks-h" {
                 h2 #forks-h { (p.t("forked-members")) }
                 @if state.forks.is_empty() { p { (p.t("none")) } }
-                ul { @for (k, seqs) in &state.forks { li { (member(state, k)) " " (p.ta("forked-at", &[("name", format!("{seqs:?}").into())])) } } }
+                ul { @for (k, seqs) in &state.forks { li { (member(state, k)) " " (p.ta("forked-at", &[("name", seqs.iter().map(u64::to_string).collect::<Vec<_>>().join(", ").into())])) } } }
             }
             section aria-labelledby="changed-h" {
                 h2 #changed-h { (p.t("changed-title")) }
                 @if changed.is_empty() { p { (p.t("none")) } }
-                ul { @for (id, r) in &changed { li { a href=(format!("/proposal/{}", id.to_hex())) { (r.title) } } } }
+                ul { @for (id, r) in &changed { li { a href=(format!("/proposal/{}", id.to_hex())) { (super::proposal_title(state, r)) } } } }
             }
             section aria-labelledby="late-h" {
                 h2 #late-h { (p.t("late-title")) }
@@ -42,7 +42,7 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
                 ul {
                     @for &o in engine.arrived_late() {
                         @let e = &engine.entries()[o as usize];
-                        li { (e.op.fields.body.label()) " · " (member(state, &e.op.fields.author)) " · " (when(e.op.fields.time)) }
+                        li { (crate::explain::op_kind(p.t, e.op.fields.body.label())) " · " (member(state, &e.op.fields.author)) " · " (when(e.op.fields.time)) }
                     }
                 }
             }
@@ -58,7 +58,7 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
                                 tr {
                                     td { code { (e.op.id.short()) } }
                                     td { (member(state, &e.op.fields.author)) }
-                                    td { (e.op.fields.body.label()) }
+                                    td { (crate::explain::op_kind(p.t, e.op.fields.body.label())) }
                                     td { (void_cause(p, state, &e.op.fields.author, reason)) }
                                 }
                             }
@@ -87,8 +87,8 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
                             @for e in &rejected { tr {
                                 td { code { (e.op.id.short()) } }
                                 td { (member(state, &e.op.fields.author)) }
-                                td { (e.op.fields.body.label()) }
-                                td { (e.outcome.describe()) }
+                                td { (crate::explain::op_kind(p.t, e.op.fields.body.label())) }
+                                td { (crate::explain::outcome(p.t, &e.outcome)) }
                             } }
                         }
                     }

@@ -1,11 +1,15 @@
 //! A committee's page: members, candidates to vouch for, seats it holds,
 //! proposals, demands, reports, and a form for each thing a member may do.
 
-use super::{Page, action_form, committee_link, layout, member, select, text_input, when};
+use super::{
+    Page, action_form, committee_link, layout, member, select, text_area, text_input, when,
+};
 use crate::actions::{DEMAND_CATEGORIES, REPORT_KINDS, REPORT_STATUSES};
 use crate::model::lower;
 use kenes_core::governance::ProposalStatus;
+use kenes_core::validate::{MAX_FIELD_BYTES, MAX_NAME_BYTES, MAX_TEXT_BYTES};
 use kenes_core::{Committee, Engine, Hash};
+use kenes_store::author::MAX_PARTICIPANTS;
 use maud::{Markup, html};
 
 /// Members sorted by display name (then key), as people look for them.
@@ -25,7 +29,7 @@ pub fn may_act(p: &Page, c: &Committee) -> bool {
     c.members.contains(&me) || c.convenor == Some(me) || c.seats.values().any(|s| s.contains(&me))
 }
 
-fn proposals(p: &Page, c: &Committee) -> Markup {
+fn proposals(p: &Page, p_state: &kenes_core::State, c: &Committee) -> Markup {
     let mut list: Vec<(&Hash, &kenes_core::governance::ProposalRecord)> =
         c.proposals.iter().collect();
     list.sort_by_key(|(_, r)| std::cmp::Reverse(r.created));
@@ -40,7 +44,7 @@ fn proposals(p: &Page, c: &Committee) -> Markup {
         };
         html! {
             li {
-                a href=(format!("/proposal/{}", id.to_hex())) { (r.title) }
+                a href=(format!("/proposal/{}", id.to_hex())) { (super::proposal_title(p_state, r)) }
                 " " small { (p.t(&format!("pkind-{}", r.kind.label()))) " · " (verdict) }
             }
         }
@@ -70,22 +74,24 @@ fn propose_form(p: &Page, engine: &Engine, c: &Committee) -> Markup {
     if !councils.is_empty() && !c.kind.is_council() {
         kinds.push(("election".into(), p.t("pkind-election")));
     }
+    let f = "propose";
     action_form(
         p,
         "propose",
+        f,
         "card form",
         html! {
             h3 { (p.t("new-proposal")) }
             input type="hidden" name="committee" value=(c.id.to_hex());
-            (select(&p.t("proposal-kind"), "kind", &kinds))
-            (text_input(&p.t("title"), "title", true))
-            p { label for="f-text" { (p.t("text")) } textarea id="f-text" name="text" rows="3" {} }
-            p { label for="f-hours" { (p.t("voting-hours")) } input type="number" id="f-hours" name="hours" min="0" max="8760" value="24"; }
+            (select(f, &p.t("proposal-kind"), "kind", &kinds))
+            (text_input(p, f, &p.t("title"), "title", true, MAX_NAME_BYTES))
+            (text_area(f, &p.t("text"), "text", 3, MAX_TEXT_BYTES, ""))
+            p { label for="propose-hours" { (p.t("voting-hours")) } input type="number" id="propose-hours" name="hours" min="0" max=(crate::actions::MAX_HOURS) value="24"; }
             @if !councils.is_empty() && !c.kind.is_council() {
                 fieldset {
                     legend { (p.t("election-details")) }
-                    (select(&p.t("council"), "council", &councils))
-                    p { label for="f-seats" { (p.t("seats")) } input type="number" id="f-seats" name="seats" min="1" max="50" value="1"; }
+                    (select(f, &p.t("council"), "council", &councils))
+                    p { label for="propose-seats" { (p.t("seats")) } input type="number" id="propose-seats" name="seats" min="1" max=(crate::actions::MAX_SEATS) value="1"; }
                     p { (p.t("candidates")) }
                     ul.checks {
                         @for m in &c.members {
@@ -110,58 +116,119 @@ fn options<T>(p: &Page, table: &[(&str, T)], prefix: &str) -> Vec<(String, Strin
 
 fn demand_form(p: &Page, c: &Committee) -> Markup {
     let categories = options(p, &DEMAND_CATEGORIES, "cat");
+    let f = "demand";
     action_form(
         p,
         "demand",
+        f,
         "card form",
         html! {
             h3 { (p.t("new-demand")) }
             input type="hidden" name="committee" value=(c.id.to_hex());
-            (text_input(&p.t("title"), "title", true))
-            (select(&p.t("category"), "category", &categories))
-            p { label for="f-dtext" { (p.t("text")) } textarea id="f-dtext" name="text" rows="2" {} }
+            (text_input(p, f, &p.t("title"), "title", true, MAX_NAME_BYTES))
+            (select(f, &p.t("category"), "category", &categories))
+            (text_area(f, &p.t("text"), "text", 2, MAX_TEXT_BYTES, ""))
             button type="submit" { (p.t("put-forward")) }
         },
     )
 }
 
-fn report_form(p: &Page, c: &Committee) -> Markup {
+/// The areas a report may name: the committee's own first, then every
+/// area already reported or held by a committee (free text still works).
+fn known_areas(state: &kenes_core::State, c: &Committee) -> Vec<String> {
+    let own = committee_area(c);
+    let mut known: std::collections::BTreeSet<String> = state
+        .committees
+        .values()
+        .flat_map(|k| {
+            k.reports
+                .values()
+                .map(|r| r.area.clone())
+                .chain(committee_area(k))
+        })
+        .collect();
+    let mut list: Vec<String> = own.clone().into_iter().collect();
+    if let Some(own) = &own {
+        known.remove(own);
+    }
+    list.extend(known);
+    list
+}
+
+fn committee_area(c: &Committee) -> Option<String> {
+    match &c.kind {
+        kenes_core::body::CommitteeKind::Territorial { area }
+        | kenes_core::body::CommitteeKind::Production { area, .. } => Some(area.clone()),
+        kenes_core::body::CommitteeKind::Council {
+            scope: kenes_core::body::CouncilScope::Area(area),
+        } => Some(area.clone()),
+        _ => None,
+    }
+}
+
+/// A participants field: a whole number up to the authoring bound.
+fn participants_input(p: &Page, id: &str, value: u32) -> Markup {
+    html! {
+        label for=(id) { (p.t("participants")) }
+        input type="number" id=(id) name="participants" min="0" max=(MAX_PARTICIPANTS) step="1" inputmode="numeric" value=(value);
+    }
+}
+
+fn report_form(p: &Page, state: &kenes_core::State, c: &Committee) -> Markup {
     let kinds = options(p, &REPORT_KINDS, "kind");
     let statuses = options(p, &REPORT_STATUSES, "status");
+    let areas = known_areas(state, c);
+    let f = "report";
     action_form(
         p,
         "report",
+        f,
         "card form",
         html! {
             h3 { (p.t("new-report")) }
             input type="hidden" name="committee" value=(c.id.to_hex());
-            (select(&p.t("report-kind"), "kind", &kinds))
-            (select(&p.t("status"), "status", &statuses))
-            (text_input(&p.t("area"), "area", true))
-            p { label for="f-participants" { (p.t("participants")) } input type="number" id="f-participants" name="participants" min="0" value="0"; }
-            p { label for="f-rtext" { (p.t("text")) } textarea id="f-rtext" name="text" rows="2" {} }
+            (select(f, &p.t("report-kind"), "kind", &kinds))
+            (select(f, &p.t("status"), "status", &statuses))
+            p {
+                label for="report-area" { (p.t("area")) }
+                input type="text" id="report-area" name="area" required list="known-areas" maxlength=(MAX_FIELD_BYTES) data-maxbytes=(MAX_FIELD_BYTES) value=(areas.first().map(String::as_str).unwrap_or("")) aria-describedby="report-area-hint";
+                small.hint #report-area-hint { (p.t("area-hint")) }
+                datalist #known-areas { @for a in &areas { option value=(a) {} } }
+            }
+            p { (participants_input(p, "report-participants", 0)) small.hint { (p.ta("participants-hint", &[("max", MAX_PARTICIPANTS.into())])) } }
+            (text_area(f, &p.t("text"), "text", 2, MAX_TEXT_BYTES, ""))
             button type="submit" { (p.t("report")) }
         },
     )
 }
 
-/// A report's status and participants, updated in place.
+/// A report's status, participants and text, updated in place; the text
+/// field holds what was last said, to keep or edit.
 fn update_report_form(p: &Page, id: &Hash, r: &kenes_core::platform::ReportRecord) -> Markup {
-    let (status_id, people_id) = (format!("st-{}", id.short()), format!("pp-{}", id.short()));
+    let form = format!("update-{}", id.short());
+    let said = r
+        .history
+        .iter()
+        .rev()
+        .find(|u| !u.text.is_empty())
+        .map_or("", |u| u.text.as_str());
     action_form(
         p,
         "update_report",
-        "inline",
+        &form,
+        "form compact",
         html! {
             input type="hidden" name="report" value=(id.to_hex());
-            label for=(status_id) { (p.t("status")) }
-            select id=(status_id) name="status" {
-                @for (k, status) in REPORT_STATUSES {
-                    option value=(k) selected[r.status == status] { (p.t(&format!("status-{k}"))) }
+            p {
+                label for=(format!("{form}-status")) { (p.t("status")) }
+                select id=(format!("{form}-status")) name="status" {
+                    @for (k, status) in REPORT_STATUSES {
+                        option value=(k) selected[r.status == status] { (p.t(&format!("status-{k}"))) }
+                    }
                 }
             }
-            label for=(people_id) { (p.t("participants")) }
-            input type="number" id=(people_id) name="participants" min="0" value=(r.participants);
+            p { (participants_input(p, &format!("{form}-participants"), r.participants)) }
+            (text_area(&form, &p.t("text"), "text", 2, MAX_TEXT_BYTES, said))
             button type="submit" class="secondary" { (p.t("update")) }
         },
     )
@@ -196,12 +263,12 @@ pub fn render(p: &Page, engine: &Engine, c: &Committee) -> Markup {
             }
             div.actions {
                 @if is_member {
-                    (action_form(p, "leave", "inline", html! {
+                    (action_form(p, "leave", "leave", "inline", html! {
                         input type="hidden" name="committee" value=(c.id.to_hex());
                         button type="submit" class="secondary" { (p.t("leave")) }
                     }))
                 } @else if is_candidate {
-                    (action_form(p, "join", "inline", html! {
+                    (action_form(p, "join", "join", "inline", html! {
                         input type="hidden" name="committee" value=(c.id.to_hex());
                         button type="submit" { (p.t("join")) }
                     }))
@@ -219,7 +286,7 @@ pub fn render(p: &Page, engine: &Engine, c: &Committee) -> Markup {
                                 li {
                                     (member(state, k)) " " small { (p.ta("vouches-count", &[("n", vouchers.len().into())])) }
                                     @if is_member && p.me.is_some_and(|me| !vouchers.contains(&me)) {
-                                        (action_form(p, "vouch", "inline", html! {
+                                        (action_form(p, "vouch", &format!("vouch-{}", k.short()), "inline", html! {
                                             input type="hidden" name="committee" value=(c.id.to_hex());
                                             input type="hidden" name="pubkey" value=(k.to_hex());
                                             button type="submit" aria-label=(format!("{} {}", p.t("vouch"), state.name_of(k).unwrap_or(""))) { (p.t("vouch")) }
@@ -230,9 +297,9 @@ pub fn render(p: &Page, engine: &Engine, c: &Committee) -> Markup {
                         }
                     }
                     @if is_member {
-                        (action_form(p, "vouch", "form", html! {
+                        (action_form(p, "vouch", "vouch-key", "form", html! {
                             input type="hidden" name="committee" value=(c.id.to_hex());
-                            (text_input(&p.t("vouch-key"), "pubkey", true))
+                            (text_input(p, "vouch-key", &p.t("vouch-key"), "pubkey", true, 64))
                             button type="submit" { (p.t("vouch")) }
                         }))
                     }
@@ -258,7 +325,7 @@ pub fn render(p: &Page, engine: &Engine, c: &Committee) -> Markup {
             }
             section aria-labelledby="proposals-h" {
                 h2 #proposals-h { (p.t("proposals")) }
-                (proposals(p, c))
+                (proposals(p, state, c))
                 @if acting { (propose_form(p, engine, c)) }
             }
             section aria-labelledby="demands-h" {
@@ -270,7 +337,7 @@ pub fn render(p: &Page, engine: &Engine, c: &Committee) -> Markup {
                             strong { (d.title) } " " small { (p.t(&format!("cat-{}", lower(d.category)))) " · " (p.ta("supporters-count", &[("n", d.supporters.len().into())])) }
                             @if c.adopted.contains(id) { " · " (p.t("adopted")) }
                             @if p.me.is_some_and(|me| !d.supporters.contains(&me)) {
-                                (action_form(p, "support", "inline", html! {
+                                (action_form(p, "support", &format!("support-{}", id.short()), "inline", html! {
                                     input type="hidden" name="demand" value=(id.to_hex());
                                     button type="submit" class="secondary" { (p.t("support")) }
                                 }))
@@ -287,12 +354,15 @@ pub fn render(p: &Page, engine: &Engine, c: &Committee) -> Markup {
                     @for (id, r) in &c.reports {
                         li {
                             strong { (p.t(&format!("kind-{}", lower(r.kind)))) " · " (p.t(&format!("status-{}", lower(r.status)))) }
-                            " " (r.area) " · " (p.ta("people", &[("n", r.participants.into())])) " · " small { (when(r.starts_at)) }
+                            " " (r.area) " · "
+                            @if super::board::figures::is_plausible(r) { (p.ta("people", &[("n", r.participants.into())])) }
+                            @else { span.flag { (p.ta("implausible", &[("n", r.participants.into())])) } }
+                            " · " small { (when(r.starts_at)) }
                             @if acting && !c.kind.is_council() { (update_report_form(p, id, r)) }
                         }
                     }
                 }
-                @if acting && !c.kind.is_council() { (report_form(p, c)) }
+                @if acting && !c.kind.is_council() { (report_form(p, state, c)) }
             }
         },
     )

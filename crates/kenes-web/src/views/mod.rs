@@ -30,6 +30,38 @@ pub struct Page<'a> {
     pub me: Option<PublicKey>,
     /// The path of this page, where forms come back to.
     pub path: String,
+    /// The action just done (from `?done=`), confirmed in place.
+    pub done: Option<Done>,
+}
+
+/// An action just done, as the redirect after it names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Done {
+    /// The action (`vouch`, `report`…): its message is `done-{action}`.
+    pub action: String,
+    /// The id of the form it came from, where the confirmation shows
+    /// (empty: at the top of the page).
+    pub at: String,
+}
+
+impl Done {
+    /// `?done=ACTION&at=FORM` from a query string; only plain names pass.
+    pub fn from_query(query: Option<&str>) -> Option<Done> {
+        let plain = |v: &str| {
+            !v.is_empty()
+                && v.len() <= 80
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        };
+        let action = crate::security::query_param(query, "done").filter(|v| plain(v))?;
+        let at = crate::security::query_param(query, "at")
+            .filter(|v| plain(v))
+            .unwrap_or("");
+        Some(Done {
+            action: action.to_string(),
+            at: at.to_string(),
+        })
+    }
 }
 
 impl Page<'_> {
@@ -60,6 +92,22 @@ pub fn committee_link(state: &State, id: &Hash) -> Markup {
     html! { a href=(format!("/committee/{}", id.to_hex())) { (crate::model::committee_name(state, id)) } }
 }
 
+/// A proposal's title; an election's or recall's names its council, so
+/// two "Elect two delegates" read apart.
+pub fn proposal_title(state: &State, record: &kenes_core::governance::ProposalRecord) -> String {
+    match record.kind.council() {
+        Some(council) => {
+            let name = crate::model::committee_name(state, &council);
+            if record.title.contains(&name) {
+                record.title.clone()
+            } else {
+                format!("{} — {name}", record.title)
+            }
+        }
+        None => record.title.clone(),
+    }
+}
+
 /// A member's name with their key's start, for telling namesakes apart.
 pub fn member(state: &State, key: &PublicKey) -> Markup {
     html! {
@@ -69,31 +117,68 @@ pub fn member(state: &State, key: &PublicKey) -> Markup {
     }
 }
 
-/// A form posting `action` to `/act`, coming back to this page.
-pub fn action_form(p: &Page, action: &str, class: &str, fields: Markup) -> Markup {
+/// The confirmation of the action just done, if it came from form `id`.
+fn confirmation(p: &Page, id: &str) -> Option<Markup> {
+    let done = p.done.as_ref().filter(|d| d.at == id)?;
+    Some(html! { p.done role="status" { "✓ " (p.t(&format!("done-{}", done.action))) } })
+}
+
+/// A form posting `action` to `/act`, with the id `id` (unique on the
+/// page), coming back to this page where it was, and confirming there.
+pub fn action_form(p: &Page, action: &str, id: &str, class: &str, fields: Markup) -> Markup {
     html! {
-        form method="post" action=(p.act_url()) class=(class) {
+        form #(id) method="post" action=(p.act_url()) class=(class) {
+            @if let Some(done) = confirmation(p, id) { (done) }
             input type="hidden" name="action" value=(action);
             input type="hidden" name="back" value=(p.path);
+            input type="hidden" name="at" value=(id);
             (fields)
         }
     }
 }
 
-/// A labelled text input.
-pub fn text_input(label: &str, name: &str, required: bool) -> Markup {
-    let id = format!("f-{name}");
+/// A labelled text input of form `form`, at most `max` bytes (the op's
+/// bound; the hint says so before anyone hits it).
+pub fn text_input(
+    p: &Page,
+    form: &str,
+    label: &str,
+    name: &str,
+    required: bool,
+    max: usize,
+) -> Markup {
+    let id = format!("{form}-{name}");
+    let hint = format!("{id}-hint");
     html! {
         p {
             label for=(id) { (label) }
-            input type="text" id=(id) name=(name) required[required];
+            input type="text" id=(id) name=(name) required[required] maxlength=(max) data-maxbytes=(max) data-over=(p.ta("limit-bytes", &[("max", max.into()), ("letters", (max / 2).into())])) aria-describedby=(hint);
+            small.hint #(hint) { (p.ta("limit-bytes", &[("max", max.into()), ("letters", (max / 2).into())])) }
         }
     }
 }
 
-/// A labelled select of `(value, label)` options.
-pub fn select(label: &str, name: &str, options: &[(String, String)]) -> Markup {
-    let id = format!("f-{name}");
+/// A labelled text area of form `form`, at most `max` bytes.
+pub fn text_area(
+    form: &str,
+    label: &str,
+    name: &str,
+    rows: u32,
+    max: usize,
+    value: &str,
+) -> Markup {
+    let id = format!("{form}-{name}");
+    html! {
+        p {
+            label for=(id) { (label) }
+            textarea id=(id) name=(name) rows=(rows) data-maxbytes=(max) { (value) }
+        }
+    }
+}
+
+/// A labelled select of form `form` with `(value, label)` options.
+pub fn select(form: &str, label: &str, name: &str, options: &[(String, String)]) -> Markup {
+    let id = format!("{form}-{name}");
     html! {
         p {
             label for=(id) { (label) }
@@ -149,14 +234,15 @@ pub fn layout(p: &Page, title: &str, body: Markup) -> Markup {
                     section.banner role="alert" {
                         h2 { (p.t("locked-title")) }
                         p { (p.t("locked-text")) }
-                        (action_form(p, "unlock", "inline", html! {
-                            label for="f-passphrase" { (p.t("passphrase")) }
-                            input type="password" id="f-passphrase" name="passphrase" required autocomplete="current-password";
+                        (action_form(p, "unlock", "unlock", "inline", html! {
+                            label for="unlock-passphrase" { (p.t("passphrase")) }
+                            input type="password" id="unlock-passphrase" name="passphrase" required autocomplete="current-password";
                             button type="submit" { (p.t("unlock")) }
                         }))
                     }
                 }
                 div #live.live role="status" aria-live="polite" hidden { (p.t("live-news")) " " a href=(p.path) { (p.t("reload")) } }
+                @if let Some(done) = confirmation(p, "") { div.top-done { (done) } }
                 main #main { (body) }
                 footer { (p.t("footer")) }
             }

@@ -38,7 +38,7 @@ pub fn render(p: &Page, ticket: Option<&str>, peers: &[Peer], ops: usize) -> Mar
             }
             section aria-labelledby="add-h" {
                 h2 #add-h { (p.t("add-peer")) }
-                (action_form(p, "add_peer", "form", html! {
+                (action_form(p, "add_peer", "add-peer", "form", html! {
                     p { label for="f-ticket" { (p.t("peer-ticket")) } input type="text" id="f-ticket" name="ticket" required; }
                     button type="submit" { (p.t("add")) }
                 }))

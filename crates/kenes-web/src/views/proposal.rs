@@ -1,28 +1,84 @@
 //! A proposal's page: the question, the live or final tally against its
-//! quorum and threshold, the vote (a choice, or a ranking by numbered
-//! selects for elections: no dragging), closing, the result with its
-//! reason, and for council proposals the mandate report.
+//! quorum and threshold (in words and numbers), the vote (a choice, or a
+//! ranking by numbered selects for elections: no dragging), closing (with
+//! a confirmation step), the result with its reason, and for council
+//! proposals the mandate report. Elections show the Schulze ranking, the
+//! pairwise table and the turnout ([`election`]).
 
-use super::{Page, action_form, committee_link, layout, member, when};
+mod election;
+
+use super::{Page, action_form, committee_link, layout, member, proposal_title, when};
+use crate::explain;
 use kenes_core::body::{Ballot, ProposalKind};
 use kenes_core::governance::{ProposalRecord, ProposalResult, ProposalStatus};
-use kenes_core::tally::Choice;
+use kenes_core::tally::{Choice, Threshold};
 use kenes_core::{Committee, Engine, Hash};
 use maud::{Markup, html};
 
-fn tally(p: &Page, r: &ProposalResult, record: &ProposalRecord) -> Markup {
+/// `part` of `whole` as a whole percentage (rounded down).
+fn percent(part: u128, whole: u128) -> u128 {
+    if whole == 0 {
+        0
+    } else {
+        part.saturating_mul(100) / whole
+    }
+}
+
+/// The weight the quorum asks for: ⌈n/d · electorate⌉.
+fn quorum_needed(r: &ProposalResult, record: &ProposalRecord) -> u128 {
+    let (n, d) = (
+        u128::from(record.electorate.quorum.0),
+        u128::from(record.electorate.quorum.1.max(1)),
+    );
+    r.count
+        .electorate
+        .checked_mul(n)
+        .map_or(r.count.electorate, |x| x.div_ceil(d))
+}
+
+/// A u128 weight in the page's language (weights beyond u64 are printed
+/// as they are).
+fn weight(p: &Page, w: u128) -> String {
+    u64::try_from(w).map_or_else(|_| w.to_string(), |w| p.t.num(w))
+}
+
+/// Turnout, quorum and threshold, each in words and numbers.
+fn rules(p: &Page, r: &ProposalResult, record: &ProposalRecord) -> Markup {
     let c = &r.count;
     let e = &record.electorate;
+    let turnout = c.turnout();
+    let needed = quorum_needed(r, record);
+    let threshold = match e.threshold {
+        Threshold::Ordinary => p.t("threshold-ordinary-words"),
+        Threshold::Strong => p.t("threshold-strong-words"),
+    };
+    html! {
+        dl.rules {
+            dt { (p.t("turnout")) }
+            dd { (p.ta("turnout-words", &[("cast", weight(p, turnout).into()), ("of", weight(p, c.electorate).into()), ("percent", weight(p, percent(turnout, c.electorate)).into())])) }
+            dt { (p.t("quorum")) }
+            dd {
+                (p.ta("quorum-words", &[("needed", weight(p, needed).into()), ("of", weight(p, c.electorate).into()), ("cast", weight(p, turnout).into())]))
+                @if turnout >= needed { " ✓" }
+            }
+            @if !matches!(record.kind, ProposalKind::Election { .. }) {
+                dt { (p.t("threshold")) }
+                dd { (threshold) @if e.consensus { " " (p.t("consensus")) } }
+            }
+        }
+    }
+}
+
+fn tally(p: &Page, r: &ProposalResult, record: &ProposalRecord) -> Markup {
+    let c = &r.count;
     html! {
         table.tally {
             tbody {
-                tr { th scope="row" { (p.t("yes")) } td { (c.yes.to_string()) } }
-                tr { th scope="row" { (p.t("no")) } td { (c.no.to_string()) } }
-                tr { th scope="row" { (p.t("abstain")) } td { (c.abstain.to_string()) } }
-                @if e.consensus { tr { th scope="row" { (p.t("block")) } td { (c.block.to_string()) } } }
-                tr { th scope="row" { (p.t("electorate")) } td { (c.electorate.to_string()) } }
-                tr { th scope="row" { (p.t("quorum")) } td { (e.quorum.0) "/" (e.quorum.1) } }
-                tr { th scope="row" { (p.t("threshold")) } td { (p.t(&format!("threshold-{}", crate::model::lower(e.threshold)))) @if e.consensus { " · " (p.t("consensus")) } } }
+                tr { th scope="row" { (p.t("yes")) } td.num { (weight(p, c.yes)) } }
+                tr { th scope="row" { (p.t("no")) } td.num { (weight(p, c.no)) } }
+                tr { th scope="row" { (p.t("abstain")) } td.num { (weight(p, c.abstain)) } }
+                @if record.electorate.consensus { tr { th scope="row" { (p.t("block")) } td.num { (weight(p, c.block)) } } }
+                tr { th scope="row" { (p.t("electorate")) } td.num { (weight(p, c.electorate)) } }
             }
         }
     }
@@ -38,7 +94,7 @@ fn verdict(p: &Page, r: &ProposalResult, open: bool) -> Markup {
     html! {
         p class=(if r.passed() { "verdict pass" } else { "verdict fail" }) role="status" {
             strong { (p.t(state_key)) }
-            @if let Some(f) = r.failure { ": " (f.to_string()) }
+            @if let Some(f) = r.failure { ": " (explain::failure(p.t, f)) }
         }
     }
 }
@@ -53,6 +109,7 @@ fn vote_form(p: &Page, engine: &Engine, id: &Hash, record: &ProposalRecord) -> M
             candidates, seats, ..
         } => action_form(
             p,
+            "vote",
             "vote",
             "card form",
             html! {
@@ -91,6 +148,7 @@ fn vote_form(p: &Page, engine: &Engine, id: &Hash, record: &ProposalRecord) -> M
             action_form(
                 p,
                 "vote",
+                "vote",
                 "card form",
                 html! {
                     (hidden)
@@ -103,6 +161,39 @@ fn vote_form(p: &Page, engine: &Engine, id: &Hash, record: &ProposalRecord) -> M
                     button type="submit" { (p.t("cast-vote")) }
                 },
             )
+        }
+    }
+}
+
+/// Closing, behind a checkbox that says what closing does.
+fn close_form(p: &Page, id: &Hash) -> Markup {
+    action_form(
+        p,
+        "close",
+        "close",
+        "card form",
+        html! {
+            input type="hidden" name="proposal" value=(id.to_hex());
+            p { (p.t("close-explain")) }
+            p.confirm {
+                input type="checkbox" id="close-confirm" name="confirm" value="yes" required;
+                " " label for="close-confirm" { (p.t("close-confirm")) }
+            }
+            button type="submit" class="secondary" { (p.t("close-proposal")) }
+        },
+    )
+}
+
+/// When voting ends or ended: the closing time while open, the first
+/// counting close once closed (a proposer may close early).
+fn timing(p: &Page, engine: &Engine, record: &ProposalRecord) -> String {
+    match &record.status {
+        ProposalStatus::Open => p.ta("closes-at", &[("when", when(record.closes_at).into())]),
+        ProposalStatus::Closed(c) => {
+            let closed = engine
+                .entry(&c.first.1)
+                .map_or(record.closes_at, |e| e.op.fields.time);
+            p.ta("closed-at", &[("when", when(closed).into())])
         }
     }
 }
@@ -120,44 +211,41 @@ pub fn render(
     let in_electorate =
         p.me.is_some_and(|me| record.electorate.voters.contains_key(&me));
     let live = if open { engine.live_tally(id) } else { None };
+    let result = match &record.status {
+        ProposalStatus::Open => live.as_ref(),
+        ProposalStatus::Closed(c) => Some(&c.result),
+    };
+    let is_election = matches!(record.kind, ProposalKind::Election { .. });
     let mandates = crate::model::mandate_report(state, engine, home, id);
+    let title = proposal_title(state, record);
     layout(
         p,
-        &record.title,
+        &title,
         html! {
             p.sub { (committee_link(state, &home.id)) " · " (p.t(&format!("pkind-{}", record.kind.label()))) }
-            h1 { (record.title) }
+            h1 { (title) }
             @if !record.text.is_empty() { p.text { (record.text) } }
-            p.sub { (p.t("proposed-by")) " " (member(state, &record.proposer)) " · " (p.ta("closes-at", &[("when", when(record.closes_at).into())])) }
+            p.sub { (p.t("proposed-by")) " " (member(state, &record.proposer)) " · " (timing(p, engine, record)) }
             @if let ProposalKind::Election { candidates, seats, council } = &record.kind {
-                p { (p.ta("election-for", &[("seats", (*seats).into())])) " " (committee_link(state, council)) ": "
+                p { (p.ta("election-for", &[("seats", (*seats).into()), ("council", crate::model::committee_name(state, council).into())])) " "
                     @for (i, k) in candidates.iter().enumerate() { @if i > 0 { ", " } (member(state, k)) } }
             }
             section aria-labelledby="result-h" {
-                @match &record.status {
-                    ProposalStatus::Open => {
-                        h2 #result-h { (p.t("live-tally")) }
-                        @if let Some(r) = &live { (verdict(p, r, true)) (tally(p, r, record)) }
-                    }
-                    ProposalStatus::Closed(c) => {
-                        h2 #result-h { (p.t("result")) }
-                        (verdict(p, &c.result, false))
+                h2 #result-h { @if open { (p.t("live-tally")) } @else { (p.t("result")) } }
+                @if let Some(r) = result {
+                    (verdict(p, r, open))
+                    @if let ProposalStatus::Closed(c) = &record.status {
                         @if c.changed_after_close { p.warning role="alert" { (p.t("changed-after-close")) } }
-                        @if !c.result.elected.is_empty() {
-                            p { (p.t("elected")) ": " @for (i, k) in c.result.elected.iter().enumerate() { @if i > 0 { ", " } (member(state, k)) } }
-                        }
-                        (tally(p, &c.result, record))
                     }
+                    @if !r.elected.is_empty() {
+                        p { (p.t("elected")) ": " @for (i, k) in r.elected.iter().enumerate() { @if i > 0 { ", " } (member(state, k)) } }
+                    }
+                    (rules(p, r, record))
+                    @if is_election { (election::render(p, engine, id, record, r)) } @else { (tally(p, r, record)) }
                 }
             }
             @if open && in_electorate { (vote_form(p, engine, id, record)) }
-            @if open && p.me.is_some() {
-                (action_form(p, "close", "card form", html! {
-                    input type="hidden" name="proposal" value=(id.to_hex());
-                    p { (p.t("close-explain")) }
-                    button type="submit" class="secondary" { (p.t("close-proposal")) }
-                }))
-            }
+            @if open && p.me.is_some() { (close_form(p, id)) }
             @if !mandates.is_empty() {
                 section aria-labelledby="mandate-h" {
                     h2 #mandate-h { (p.t("mandate-report")) }
