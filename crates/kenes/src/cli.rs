@@ -128,7 +128,9 @@ pub enum Command {
     /// changes.
     #[command(subcommand)]
     Peers(PeersCommand),
-    /// Run one sync session with the node of TICKET.
+    /// Run one sync session with the node of TICKET. A first contact
+    /// (nothing of its federation here yet) receives the federation whole
+    /// once you were vouched for, or keeps nothing.
     Sync {
         /// The other node's ticket (`kenes1…`).
         ticket: String,
@@ -180,6 +182,10 @@ pub enum Command {
         /// Print the summary and exit instead of serving the web UI.
         #[arg(long)]
         no_serve: bool,
+        /// The language of the scenario's texts (committees, councils,
+        /// demands, proposals, reports).
+        #[arg(long, value_enum, default_value = "en")]
+        lang: crate::demo::DemoLang,
         /// Where to serve the node (sync on loopback by default: the demo
         /// is for this machine).
         #[command(flatten)]

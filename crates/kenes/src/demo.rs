@@ -23,6 +23,9 @@ use kenes_store::Store;
 use kenes_store::keyfile::KeyFile;
 use serde_json::json;
 use std::net::SocketAddr;
+pub use texts::DemoLang;
+
+mod texts;
 
 /// 1 January 2022, 00:00 UTC.
 const NEW_YEAR: u64 = 1_640_995_200_000;
@@ -251,11 +254,13 @@ struct Scenario {
     clock: u64,
     rng: SplitMix64,
     bar: indicatif::ProgressBar,
+    lang: DemoLang,
 }
 
 impl Scenario {
     fn act(&mut self, who: usize, body: Body) -> Result<Hash> {
         self.clock += 20_000;
+        let body = self.lang.body(body);
         let op = self.engine.author(&self.keys[who], body, self.clock);
         let report = self
             .engine
@@ -408,6 +413,15 @@ fn name(i: usize) -> String {
 /// their own members) make a bigger federation for benchmarks; 1 is the
 /// scenario itself.
 pub fn build(bar: indicatif::ProgressBar, scale: usize) -> Result<(SecretKey, Vec<Vec<u8>>)> {
+    build_in(bar, scale, DemoLang::En)
+}
+
+/// [`build`] with the texts in `lang`.
+pub fn build_in(
+    bar: indicatif::ProgressBar,
+    scale: usize,
+    lang: DemoLang,
+) -> Result<(SecretKey, Vec<Vec<u8>>)> {
     let base = plans();
     let mut plans = base.clone();
     for copy in 2..=scale {
@@ -418,7 +432,7 @@ pub fn build(bar: indicatif::ProgressBar, scale: usize) -> Result<(SecretKey, Ve
     }
     let people = 1 + plans.len() * MEMBERS_PER_COMMITTEE;
     let keys: Vec<SecretKey> = (0..people).map(|_| SecretKey::generate()).collect();
-    let genesis = kenes_core::op::genesis(&keys[0], "Kazakhstan, January 2022", NEW_YEAR);
+    let genesis = kenes_core::op::genesis(&keys[0], &lang.tr("Kazakhstan, January 2022"), NEW_YEAR);
     let mut engine = Engine::new(genesis.id);
     engine.ingest(std::slice::from_ref(&genesis.bytes), Verify::Trusted);
     let mut s = Scenario {
@@ -428,6 +442,7 @@ pub fn build(bar: indicatif::ProgressBar, scale: usize) -> Result<(SecretKey, Ve
         clock: NEW_YEAR,
         rng: SplitMix64(2022),
         bar,
+        lang,
     };
     s.act(0, Body::Profile { name: name(0) })?;
     // The founder's committee first; its members found the others.
@@ -882,12 +897,42 @@ pub fn build(bar: indicatif::ProgressBar, scale: usize) -> Result<(SecretKey, Ve
         ProposalKind::Statement { public: true },
         "The elders of Zhanaozen stand with the strikers: the demands are just",
     )?;
+    waiting_for_the_founder(&mut s, committees[0])?;
     let founder = s.keys[0].clone();
     Ok((founder, s.ops))
 }
 
+/// What the board's "Needs you" shows the user (the founder): an open
+/// decision in their committee they have not voted on, and a candidate
+/// with one vouch of the two needed.
+fn waiting_for_the_founder(s: &mut Scenario, home: Hash) -> Result<()> {
+    let members = s.members(&home);
+    let proposer = members[1];
+    s.act(
+        proposer,
+        Body::Propose {
+            committee: home,
+            kind: ProposalKind::Decision,
+            title: "Join the general strike from Monday".into(),
+            text: String::new(),
+            closes_at: NEW_YEAR + 10 * DAY,
+        },
+    )?;
+    // A member of the next committee asks to join this one too.
+    let candidate = 1 + MEMBERS_PER_COMMITTEE + 2;
+    let candidate = s.key(candidate);
+    s.act(
+        members[2],
+        Body::Vouch {
+            committee: home,
+            candidate,
+        },
+    )?;
+    Ok(())
+}
+
 /// Runs `kenes demo`.
-pub fn run(ctx: &Context, serve: Option<(SocketAddr, SocketAddr)>) -> Result<()> {
+pub fn run(ctx: &Context, serve: Option<(SocketAddr, SocketAddr)>, lang: DemoLang) -> Result<()> {
     if ctx.data.key_file().exists() || !ctx.data.federations()?.is_empty() {
         return Err(user(format!(
             "{} is not a fresh data directory: give `kenes --data-dir NEW_DIR demo`",
@@ -896,7 +941,7 @@ pub fn run(ctx: &Context, serve: Option<(SocketAddr, SocketAddr)>) -> Result<()>
     }
     let bar = progress(0, "building");
     bar.set_length(4_300);
-    let (founder, ops) = build(bar.clone(), 1)?;
+    let (founder, ops) = build_in(bar.clone(), 1, lang)?;
     bar.finish_and_clear();
     let federation = kenes_core::Op::decode(&ops[0])
         .map(|g| g.id)

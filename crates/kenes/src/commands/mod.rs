@@ -77,8 +77,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::VerifyPublication { path, signer } => {
             publish::verify_publication(&ctx, &path, &signer)
         }
-        Command::Demo { no_serve, serve } => {
-            crate::demo::run(&ctx, (!no_serve).then_some((serve.bind, serve.web)))
-        }
+        Command::Demo {
+            no_serve,
+            serve,
+            lang,
+        } => crate::demo::run(&ctx, (!no_serve).then_some((serve.bind, serve.web)), lang),
     }
 }
