@@ -82,11 +82,33 @@ pub fn admit(
     proof: &Signature,
     challenge: &[u8],
 ) -> Result<(), AdmissionError> {
-    if peer.federation != engine.federation() {
+    verify_proof(engine.federation(), peer, proof, challenge)?;
+    check_standing(engine, peer)
+}
+
+/// The first half of [`admit`], for a side that holds nothing of the
+/// federation yet (first contact): same federation and a valid proof. The
+/// standing is checked with [`check_standing`] once the ops have arrived.
+pub fn verify_proof(
+    federation: Hash,
+    peer: &Hello,
+    proof: &Signature,
+    challenge: &[u8],
+) -> Result<(), AdmissionError> {
+    if peer.federation != federation {
         return Err(AdmissionError::WrongFederation);
     }
     if keys::is_small_order(&peer.member) || !keys::verify(&peer.member, challenge, proof) {
         return Err(AdmissionError::BadProof);
+    }
+    Ok(())
+}
+
+/// The second half of [`admit`]: the peer's key is a member or a vouched
+/// candidate in `engine`.
+pub fn check_standing(engine: &Engine, peer: &Hello) -> Result<(), AdmissionError> {
+    if peer.federation != engine.federation() {
+        return Err(AdmissionError::WrongFederation);
     }
     if !engine.may_sync(&peer.member) {
         return Err(AdmissionError::NotAMember);

@@ -272,17 +272,19 @@ fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, NetError> {
     postcard::from_bytes(bytes).map_err(|_| NetError::Protocol("malformed handshake".into()))
 }
 
-/// Hello and proofs, both ways. Returns the peer's hello once admitted.
+/// Hello and proofs, both ways. `judge` decides on the peer's hello and
+/// proof (bound to `challenge`); returns the peer's hello once admitted.
+#[allow(clippy::too_many_arguments)]
 async fn handshake(
     send: &mut SendStream,
     recv: &mut RecvStream,
-    replica: &std::sync::Mutex<impl Replica>,
+    federation: Hash,
+    judge: impl FnOnce(&Hello, &Signature, &[u8]) -> Result<(), NetError>,
     key: &SecretKey,
     endpoints: ([u8; 32], [u8; 32]),
     client: bool,
     stats: &mut SyncStats,
-) -> Result<(), NetError> {
-    let federation = replica.lock().map_err(io)?.engine().federation();
+) -> Result<Hello, NetError> {
     let mine = Hello::new(federation, key.public());
     write_frame(
         send,
@@ -302,22 +304,27 @@ async fn handshake(
     let proof: [u8; 64] = proof
         .try_into()
         .map_err(|_| NetError::Protocol("bad proof".into()))?;
-    let verdict = admission::admit(
-        replica.lock().map_err(io)?.engine(),
-        &theirs,
-        &Signature(proof),
-        &challenge,
-    );
-    verdict?;
+    judge(&theirs, &Signature(proof), &challenge)?;
     // Each side says it admitted the other; a side that was refused learns
     // it here, when the connection closes instead.
     write_frame(send, &[1], stats).await?;
     match read_frame(recv, stats).await {
-        Ok(ok) if ok == [1] => Ok(()),
+        Ok(ok) if ok == [1] => Ok(theirs),
         Ok(_) => Err(NetError::Protocol("bad admission verdict".into())),
         Err(_) => Err(NetError::Refused(
             "neither a member nor a vouched candidate there".into(),
         )),
+    }
+}
+
+/// The judge of a side that holds the federation: the peer's proof and
+/// standing in `replica`.
+fn admit_by(
+    replica: &std::sync::Mutex<impl Replica>,
+) -> impl FnOnce(&Hello, &Signature, &[u8]) -> Result<(), NetError> {
+    move |hello, proof, challenge| {
+        let guard = replica.lock().map_err(io)?;
+        Ok(admission::admit(guard.engine(), hello, proof, challenge)?)
     }
 }
 
@@ -353,6 +360,51 @@ pub async fn sync_with(
     replica: &std::sync::Mutex<impl Replica>,
     key: &SecretKey,
 ) -> Result<SyncStats, NetError> {
+    let federation = replica.lock().map_err(io)?.engine().federation();
+    initiate(
+        endpoint,
+        ticket,
+        federation,
+        admit_by(replica),
+        replica,
+        key,
+    )
+    .await
+    .map(|(stats, _)| stats)
+}
+
+/// First contact: runs one session as the initiator into `replica`, which
+/// holds nothing of `ticket`'s federation yet, so the peer's standing
+/// cannot be judged before its ops arrive. Only its proof is checked here;
+/// the caller must check the returned hello's standing with
+/// [`admission::check_standing`] in what arrived, and throw it all away if
+/// that fails (see [`crate::first_contact`]).
+pub async fn sync_unjudged(
+    endpoint: &Endpoint,
+    ticket: &Ticket,
+    replica: &std::sync::Mutex<impl Replica>,
+    key: &SecretKey,
+) -> Result<(SyncStats, Hello), NetError> {
+    let federation = ticket.federation;
+    let judge = move |hello: &Hello, proof: &Signature, challenge: &[u8]| {
+        Ok(admission::verify_proof(
+            federation, hello, proof, challenge,
+        )?)
+    };
+    initiate(endpoint, ticket, federation, judge, replica, key).await
+}
+
+async fn initiate(
+    endpoint: &Endpoint,
+    ticket: &Ticket,
+    federation: Hash,
+    judge: impl FnOnce(&Hello, &Signature, &[u8]) -> Result<(), NetError>,
+    replica: &std::sync::Mutex<impl Replica>,
+    key: &SecretKey,
+) -> Result<(SyncStats, Hello), NetError> {
+    if ticket.federation != federation {
+        return Err(NetError::BadTicket("it is for another federation".into()));
+    }
     let started = Instant::now();
     let run = async {
         let mut stats = SyncStats::default();
@@ -369,10 +421,10 @@ pub async fn sync_with(
                 })?;
         let (mut send, mut recv) = conn.open_bi().await.map_err(io)?;
         let endpoints = (*endpoint.id().as_bytes(), *conn.remote_id().as_bytes());
-        tokio::time::timeout(
+        let peer = tokio::time::timeout(
             TURN_TIMEOUT,
             handshake(
-                &mut send, &mut recv, replica, key, endpoints, true, &mut stats,
+                &mut send, &mut recv, federation, judge, key, endpoints, true, &mut stats,
             ),
         )
         .await
@@ -396,13 +448,13 @@ pub async fn sync_with(
         }
         send.finish().map_err(io)?;
         conn.close(0u32.into(), b"done");
-        Ok::<SyncStats, NetError>(stats)
+        Ok::<_, NetError>((stats, peer))
     };
-    let mut stats = tokio::time::timeout(SESSION_TIMEOUT, run)
+    let (mut stats, peer) = tokio::time::timeout(SESSION_TIMEOUT, run)
         .await
         .map_err(|_| NetError::Timeout)??;
     stats.duration_ms = started.elapsed().as_millis();
-    Ok(stats)
+    Ok((stats, peer))
 }
 
 /// Serves one incoming connection as the responder.
@@ -420,10 +472,18 @@ pub async fn serve_connection(
         let endpoints = (*conn.remote_id().as_bytes(), *endpoint.id().as_bytes());
         // A peer that stalls in the handshake is dropped after one turn's
         // time, so it cannot hold the node.
+        let federation = replica.lock().map_err(io)?.engine().federation();
         let admitted = tokio::time::timeout(
             limits.turn,
             handshake(
-                &mut send, &mut recv, replica, key, endpoints, false, &mut stats,
+                &mut send,
+                &mut recv,
+                federation,
+                admit_by(replica),
+                key,
+                endpoints,
+                false,
+                &mut stats,
             ),
         )
         .await

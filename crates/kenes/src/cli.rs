@@ -128,7 +128,9 @@ pub enum Command {
     /// changes.
     #[command(subcommand)]
     Peers(PeersCommand),
-    /// Run one sync session with the node of TICKET.
+    /// Run one sync session with the node of TICKET. A first contact
+    /// (nothing of its federation here yet) receives the federation whole
+    /// once you were vouched for, or keeps nothing.
     Sync {
         /// The other node's ticket (`kenes1…`).
         ticket: String,

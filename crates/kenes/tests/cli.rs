@@ -11,6 +11,8 @@ use std::process::{Command, Output};
 mod browser;
 #[path = "cli/issue12.rs"]
 mod issue12;
+#[path = "cli/meeting.rs"]
+mod meeting;
 #[path = "cli/publish.rs"]
 mod publish;
 

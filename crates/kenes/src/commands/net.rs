@@ -6,6 +6,7 @@ use crate::output::emit;
 use anyhow::{Context as _, Result};
 use kenes_store::Store;
 use kenes_store::peers::PeerBook;
+use kenes_sync::first_contact::first_contact;
 use kenes_sync::net::{self, NetError, Ticket};
 use kenes_sync::node::{Node, TICKET_FILE};
 use kenes_web::{App, WEB_URL_FILE};
@@ -168,26 +169,40 @@ pub fn ticket(ctx: &Context, qr: bool) -> Result<()> {
     Ok(())
 }
 
+/// One session with the node of `ticket`. With nothing of its federation
+/// here yet, a first contact: the federation arrives whole, or nothing is
+/// kept (see [`kenes_sync::first_contact`]).
 pub fn sync(ctx: &Context, ticket: &str, bind: SocketAddr) -> Result<()> {
     let ticket = Ticket::from_text(ticket).map_err(net_error)?;
     let key = ctx.member_key()?;
     let path = ctx.data.database(&ticket.federation);
-    let store = if path.exists() {
-        Store::open(&path)?
-    } else {
-        return Err(user(
-            "this node holds nothing of that federation yet: import a bundle from a member who vouched for you first",
-        ));
-    };
-    let replica = Mutex::new(store);
+    let first = !path.exists();
     let stats = runtime()?.block_on(async {
         let endpoint = net::bind(bind).await.map_err(net_error)?;
-        let result = net::sync_with(&endpoint, &ticket, &replica, &key).await;
+        let result = if first {
+            first_contact(&endpoint, &ctx.data, &ticket, &key)
+                .await
+                .map(|joined| joined.stats)
+                .map_err(|e| {
+                    if e.is_user_error() {
+                        user(e.to_string())
+                    } else {
+                        anyhow::anyhow!(e)
+                    }
+                })
+        } else {
+            match Store::open(&path) {
+                Ok(store) => net::sync_with(&endpoint, &ticket, &Mutex::new(store), &key)
+                    .await
+                    .map_err(net_error),
+                Err(e) => Err(e.into()),
+            }
+        };
         endpoint.close().await;
-        result.map_err(net_error)
+        result
     })?;
     emit(ctx.json, &stats, || {
-        format!(
+        let line = format!(
             "synced: {} ops sent, {} received; {} bytes sent, {} received; {} round trips in {} ms",
             stats.ops_sent,
             stats.ops_received,
@@ -195,7 +210,15 @@ pub fn sync(ctx: &Context, ticket: &str, bind: SocketAddr) -> Result<()> {
             stats.bytes_received,
             stats.round_trips,
             stats.duration_ms
-        )
+        );
+        if first {
+            format!(
+                "{line}\nfederation {} is here now: `kenes committee list`, then `kenes join COMMITTEE` where you were vouched for",
+                ticket.federation.short()
+            )
+        } else {
+            line
+        }
     });
     Ok(())
 }
