@@ -7,6 +7,8 @@ use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
 
+#[path = "cli/board.rs"]
+mod board;
 #[path = "cli/browser.rs"]
 mod browser;
 #[path = "cli/issue12.rs"]

@@ -59,7 +59,10 @@ pub fn render(p: &Page, state: &State) -> Markup {
                     @for k in &councils {
                         li {
                             details open {
-                                summary { (committee_link(state, &k.id)) " " small { (place(k)) " · " (p.ta("affiliates-count", &[("n", k.affiliates.len().into())])) } }
+                                // A link inside a summary is a control inside a
+                                // control: the council's link opens the list.
+                                summary { strong { (k.name) } " " small { (place(k)) " · " (p.ta("affiliates-count", &[("n", k.affiliates.len().into())])) } }
+                                p.council-link { (committee_link(state, &k.id)) }
                                 ul {
                                     @for a in &k.affiliates {
                                         li {

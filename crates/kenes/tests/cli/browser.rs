@@ -30,7 +30,7 @@ pub(super) fn free_port() -> u16 {
 }
 
 /// Waits for `file` in `dir` (a node publishes its URL and ticket there).
-fn published(dir: &Path, file: &str) -> String {
+pub(super) fn published(dir: &Path, file: &str) -> String {
     for _ in 0..600 {
         if let Ok(text) = std::fs::read_to_string(dir.join(file))
             && !text.is_empty()
@@ -109,14 +109,14 @@ pub(super) async fn text_with(web: &WebDriver, needle: &str) -> String {
     panic!("the page never showed {needle:?}: {last}");
 }
 
-async fn shoot(web: &WebDriver, name: &str) {
+pub(super) async fn shoot(web: &WebDriver, name: &str) {
     web.screenshot(&screenshots().join(format!("{name}.png")))
         .await
         .unwrap();
 }
 
 /// Submits the form holding the element `css`.
-async fn submit(web: &WebDriver, css: &str) {
+pub(super) async fn submit(web: &WebDriver, css: &str) {
     web.find(By::Css(css)).await.unwrap().click().await.unwrap();
 }
 
@@ -241,6 +241,11 @@ async fn run(web: &WebDriver) -> WebDriverResult<()> {
     .await;
     text_with(web, "Live tally").await;
     let url = web.current_url().await?;
+    let url = {
+        let mut u = url.clone();
+        u.set_query(None);
+        u
+    };
     let proposal = url
         .path()
         .strip_prefix("/proposal/")
@@ -276,6 +281,8 @@ async fn run(web: &WebDriver) -> WebDriverResult<()> {
     wait_for(|| json(&p.a, &["proposal", "show", &proposal])["tally"]["yes"] == "2");
     web.goto(&url_a).await?;
     web.goto(&format!("{base_a}/proposal/{proposal}")).await?;
+    // Closing asks first (issue 16).
+    web.find(By::Id("close-confirm")).await?.click().await?;
     submit(
         web,
         "form:has(input[name=action][value=close]) button[type=submit]",
