@@ -17,11 +17,7 @@ use maud::{Markup, html};
 
 /// `part` of `whole` as a whole percentage (rounded down).
 fn percent(part: u128, whole: u128) -> u128 {
-    if whole == 0 {
-        0
-    } else {
-        part.saturating_mul(100) / whole
-    }
+    part.saturating_mul(100).checked_div(whole).unwrap_or(0)
 }
 
 /// The weight the quorum asks for: ⌈n/d · electorate⌉.

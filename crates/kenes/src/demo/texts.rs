@@ -356,93 +356,26 @@ impl DemoLang {
     }
 
     /// The body with its texts in this language.
-    pub fn body(self, body: kenes_core::Body) -> kenes_core::Body {
+    pub fn body(self, mut body: kenes_core::Body) -> kenes_core::Body {
         use kenes_core::Body;
         use kenes_core::body::{CommitteeKind, CouncilScope};
-        if self == DemoLang::En {
-            return body;
+        let tr = |text: &mut String| *text = self.tr(text);
+        match &mut body {
+            Body::CreateCommittee { name, kind, .. } => {
+                tr(name);
+                match kind {
+                    CommitteeKind::Production { industry, .. }
+                    | CommitteeKind::Council {
+                        scope: CouncilScope::Industry(industry),
+                    } => tr(industry),
+                    _ => {}
+                }
+            }
+            Body::Propose { title, .. } | Body::Demand { title, .. } => tr(title),
+            Body::Report { text, .. } | Body::UpdateReport { text, .. } => tr(text),
+            _ => {}
         }
-        let t = |s: String| self.tr(&s);
-        match body {
-            Body::CreateCommittee { name, kind, policy } => Body::CreateCommittee {
-                name: t(name),
-                kind: match kind {
-                    CommitteeKind::Production {
-                        enterprise,
-                        site,
-                        industry,
-                        area,
-                    } => CommitteeKind::Production {
-                        enterprise,
-                        site,
-                        industry: t(industry),
-                        area,
-                    },
-                    CommitteeKind::Council {
-                        scope: CouncilScope::Industry(i),
-                    } => CommitteeKind::Council {
-                        scope: CouncilScope::Industry(t(i)),
-                    },
-                    other => other,
-                },
-                policy,
-            },
-            Body::Propose {
-                committee,
-                kind,
-                title,
-                text,
-                closes_at,
-            } => Body::Propose {
-                committee,
-                kind,
-                title: t(title),
-                text,
-                closes_at,
-            },
-            Body::Demand {
-                committee,
-                category,
-                title,
-                text,
-            } => Body::Demand {
-                committee,
-                category,
-                title: t(title),
-                text,
-            },
-            Body::Report {
-                committee,
-                kind,
-                status,
-                area,
-                participants,
-                starts_at,
-                text,
-            } => Body::Report {
-                committee,
-                kind,
-                status,
-                area,
-                participants,
-                starts_at,
-                text: t(text),
-            },
-            Body::UpdateReport {
-                committee,
-                report,
-                status,
-                participants,
-                text,
-            } => Body::UpdateReport {
-                committee,
-                report,
-                status,
-                participants,
-                text: t(text),
-            },
-            other => other,
-        }
+        body
     }
 }
 

@@ -8,10 +8,8 @@
 //! axe-core is a test asset (`tests/assets/axe-core/`, MPL-2.0), injected
 //! into the page from this test; it is not part of the product.
 
-use super::Server;
-use super::browser::{browser, free_port, published, text, text_with};
+use super::browser::{in_browser, serve_demo, text, text_with};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use thirtyfour::prelude::*;
 
 const AXE: &str = include_str!("../assets/axe-core/axe.min.js");
@@ -65,30 +63,12 @@ async fn number(web: &WebDriver, script: &str) -> WebDriverResult<f64> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn issue_16_the_board_reads_at_a_glance_on_a_phone_in_three_languages() {
-    let (_driver, web) = browser(free_port()).await;
-    let session = web.clone();
-    let outcome = tokio::spawn(async move { run(&session).await }).await;
-    let _ = web.quit().await;
-    match outcome {
-        Ok(result) => result.unwrap(),
-        Err(e) => std::panic::resume_unwind(e.into_panic()),
-    }
+    in_browser(|web| async move { run(&web).await }).await;
 }
 
 async fn run(web: &WebDriver) -> WebDriverResult<()> {
     let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let _demo = Server(
-        Command::new(env!("CARGO_BIN_EXE_kenes"))
-            .arg("--data-dir")
-            .arg(&demo_dir)
-            .args(["demo", "--web", "127.0.0.1:0", "--bind", "127.0.0.1:0"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let url = published(&demo_dir, "web-url");
+    let (_demo, url) = serve_demo(&tmp.path().join("demo"));
     let base = url.split("/?").next().unwrap().to_string();
     web.goto(&url).await?;
 

@@ -120,13 +120,17 @@ pub(super) async fn submit(web: &WebDriver, css: &str) {
     web.find(By::Css(css)).await.unwrap().click().await.unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn issue_5_the_demo_and_a_decision_in_a_real_browser() {
+/// Runs `body` in a fresh browser session. Whatever happens in it, the
+/// browser is closed after it: a panic inside `body` ends its task, not
+/// this function.
+pub(super) async fn in_browser<F, Fut>(body: F)
+where
+    F: FnOnce(WebDriver) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = WebDriverResult<()>> + Send,
+{
     let (_driver, web) = browser(free_port()).await;
-    // Whatever happens in the test, the browser is closed after it: a
-    // panic inside `run` ends its task, not this function.
     let session = web.clone();
-    let outcome = tokio::spawn(async move { run(&session).await }).await;
+    let outcome = tokio::spawn(async move { body(session).await }).await;
     let _ = web.quit().await;
     match outcome {
         Ok(result) => result.unwrap(),
@@ -134,21 +138,32 @@ async fn issue_5_the_demo_and_a_decision_in_a_real_browser() {
     }
 }
 
-async fn run(web: &WebDriver) -> WebDriverResult<()> {
-    // 1. The demo's situation board shows the Zhanaozen strike.
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let _demo = Server(
+/// `kenes demo` in `dir`, served on loopback: the process and the URL
+/// with its token.
+pub(super) fn serve_demo(dir: &Path) -> (Server, String) {
+    let server = Server(
         Command::new(env!("CARGO_BIN_EXE_kenes"))
             .arg("--data-dir")
-            .arg(&demo_dir)
+            .arg(dir)
             .args(["demo", "--web", "127.0.0.1:0", "--bind", "127.0.0.1:0"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap(),
     );
-    let demo_url = published(&demo_dir, "web-url");
+    let url = published(dir, "web-url");
+    (server, url)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_5_the_demo_and_a_decision_in_a_real_browser() {
+    in_browser(|web| async move { run(&web).await }).await;
+}
+
+async fn run(web: &WebDriver) -> WebDriverResult<()> {
+    // 1. The demo's situation board shows the Zhanaozen strike.
+    let tmp = tempfile::tempdir().unwrap();
+    let (_demo, demo_url) = serve_demo(&tmp.path().join("demo"));
     web.goto(&demo_url).await?;
     let board = text(web).await;
     assert!(board.contains("Situation board"), "{board}");
