@@ -152,3 +152,37 @@ pub fn never_signs(body: &Body) -> Option<PublicKey> {
     }
     .filter(is_small_order)
 }
+
+/// Founds a federation named `name` in `data` with `key` as its founder,
+/// who goes by `founder_name`: the genesis op and the founder's profile
+/// are made in memory and the database is created holding both, whole (a
+/// kill at any point leaves no federation or this one), then the key file
+/// records the profile. The CLI's `federation create` and the web UI's
+/// onboarding both found through here.
+pub fn found(
+    data: &crate::datadir::DataDir,
+    key: &SecretKey,
+    founder_name: &str,
+    name: &str,
+    now_ms: u64,
+) -> Result<Hash, AuthorError> {
+    let genesis = kenes_core::op::genesis(key, name, now_ms);
+    kenes_core::validate::check_stateless(&genesis.bytes)
+        .map_err(|e| StoreError::BadGenesis(e.to_string()))?;
+    let mut engine = kenes_core::Engine::new(genesis.id);
+    engine.ingest(std::slice::from_ref(&genesis.bytes), Verify::Signatures);
+    let profile = engine.author(
+        key,
+        Body::Profile {
+            name: founder_name.into(),
+        },
+        now_ms,
+    );
+    Store::create_with(
+        &data.database(&genesis.id),
+        genesis.id,
+        &[genesis.bytes.as_slice(), profile.bytes.as_slice()],
+    )?;
+    KeyFile::record_last(&data.key_file(), genesis.id, profile.fields.seq, profile.id)?;
+    Ok(genesis.id)
+}

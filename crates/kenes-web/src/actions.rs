@@ -69,6 +69,8 @@ pub enum Action {
     Unlock { passphrase: String },
     /// Mark the alerts shown under "Needs you" as seen.
     MarkSeen,
+    /// Set my display name.
+    Profile { name: String },
 }
 
 /// What is wrong with a request's fields. Each has an English text (for
@@ -413,6 +415,9 @@ impl Action {
                 passphrase: f.get("passphrase").unwrap_or("").to_string(),
             },
             "mark_seen" => Action::MarkSeen,
+            "profile" => Action::Profile {
+                name: f.text("name", MAX_NAME_BYTES)?,
+            },
             other => return Err(Problem::NotAnAction(other.to_string()).into()),
         })
     }
@@ -523,6 +528,7 @@ impl Action {
                     text,
                 }
             }
+            Action::Profile { name } => Body::Profile { name },
             Action::AddPeer { .. } | Action::Unlock { .. } | Action::MarkSeen => {
                 unreachable!("applied without an op")
             }

@@ -10,6 +10,8 @@
 //! - [`attention`]: what needs this member (`/api/attention`, the board's
 //!   first section); [`explain`]: engine reasons in the page's language;
 //!   [`geo`]: the offline map's data.
+//! - [`onboarding`]: the UI on a data directory without a key or a
+//!   federation yet (create an identity, found or join), and `/me`.
 //!
 //! The UI acts as the device's member: it needs the member key, unlocked
 //! from the key file (with the passphrase entered in the UI when the file
@@ -22,8 +24,9 @@ pub mod explain;
 pub mod geo;
 pub mod i18n;
 pub mod model;
+pub mod onboarding;
 pub mod security;
 mod server;
 pub mod views;
 
-pub use server::{App, WEB_URL_FILE, router, serve};
+pub use server::{App, WEB_URL_FILE, router, serve, serve_router};

@@ -10,7 +10,7 @@
 //! - A request whose `Host` is not the address the UI is bound to, or whose
 //!   `Origin` is another site, is refused before anything else.
 
-use axum::http::{HeaderMap, Method, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use std::net::SocketAddr;
 
 /// The cookie holding the session token.
@@ -21,6 +21,7 @@ pub const LANG_COOKIE: &str = "kenes_lang";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// A run's secrets and the hosts it answers to.
+#[derive(Clone)]
 pub struct Guard {
     token: String,
     csrf: String,
@@ -89,6 +90,16 @@ impl Guard {
             hosts.push(format!("127.0.0.1:{port}"));
         }
         Guard { token, csrf, hosts }
+    }
+
+    /// The URL that signs a browser in to a UI bound to `bound`.
+    pub fn url(&self, bound: SocketAddr) -> String {
+        let host = if bound.ip().is_unspecified() {
+            format!("127.0.0.1:{}", bound.port())
+        } else {
+            bound.to_string()
+        };
+        format!("http://{host}/?token={}", self.token)
     }
 
     /// The session token.
@@ -166,6 +177,59 @@ impl Guard {
             _ => Err(Refusal::NoCsrf),
         }
     }
+}
+
+/// What the gate decides about a request.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Let it through.
+    Pass,
+    /// `?token=` was right: set the session cookie and redirect to this
+    /// path (the token leaves the address bar).
+    SignIn(String),
+    /// Refuse it with this status.
+    Refuse(StatusCode, Refusal),
+}
+
+impl Guard {
+    /// The gate, in order: Host/Origin, then the session (trading
+    /// `?token=` for a cookie), then the CSRF token on anything that is
+    /// not a read. Assets need only the first.
+    pub fn judge(&self, method: &Method, uri: &Uri, headers: &HeaderMap) -> Verdict {
+        if let Err(refusal) = self.check_site(headers) {
+            return Verdict::Refuse(StatusCode::FORBIDDEN, refusal);
+        }
+        if uri.path().starts_with("/assets/") {
+            return Verdict::Pass;
+        }
+        let query = uri.query();
+        if *method == Method::GET
+            && let Some(token) = query_param(query, "token")
+        {
+            if !self.is_token(token) {
+                return Verdict::Refuse(StatusCode::UNAUTHORIZED, Refusal::NoSession);
+            }
+            return Verdict::SignIn(uri.path().to_string());
+        }
+        if !self.signed_in(headers) {
+            return Verdict::Refuse(StatusCode::UNAUTHORIZED, Refusal::NoSession);
+        }
+        if let Err(refusal) = self.check_csrf(method, query, headers) {
+            return Verdict::Refuse(StatusCode::FORBIDDEN, refusal);
+        }
+        Verdict::Pass
+    }
+}
+
+/// The headers every page carries: pages hold the CSRF token, so they are
+/// never cached or framed, and they load nothing from elsewhere.
+pub fn harden(headers: &mut HeaderMap) {
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"),
+    );
 }
 
 #[cfg(test)]

@@ -4,12 +4,12 @@
 use crate::actions::{Action, ActionError};
 use crate::i18n::I18n;
 use crate::model;
-use crate::security::{Guard, LANG_COOKIE, Refusal, lang_cookie, query_param};
+use crate::security::{Guard, LANG_COOKIE, Refusal, Verdict, lang_cookie};
 use crate::views::{self, Page};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -40,22 +40,28 @@ pub struct App {
 impl App {
     /// The app of `node`, answering on `bound`.
     pub fn new(node: Arc<Node>, bound: SocketAddr) -> Arc<App> {
+        App::with_guard(node, bound, Guard::new(bound))
+    }
+
+    /// The app of `node` with the secrets of `guard` (the onboarding
+    /// shell hands its own on, so the browser stays signed in).
+    pub fn with_guard(node: Arc<Node>, bound: SocketAddr, guard: Guard) -> Arc<App> {
         Arc::new(App {
             node,
-            guard: Guard::new(bound),
+            guard,
             i18n: I18n::load(),
             bound,
         })
     }
 
+    /// The node it serves.
+    pub fn node(&self) -> &Arc<Node> {
+        &self.node
+    }
+
     /// The URL to open, with the session token.
     pub fn url(&self) -> String {
-        let host = if self.bound.ip().is_unspecified() {
-            format!("127.0.0.1:{}", self.bound.port())
-        } else {
-            self.bound.to_string()
-        };
-        format!("http://{host}/?token={}", self.guard.token())
+        self.guard.url(self.bound)
     }
 
     /// The CSRF token (for tests and scripts that hold the session token).
@@ -68,14 +74,14 @@ impl App {
         self.guard.token()
     }
 
-    fn lang(&self, headers: &HeaderMap) -> &crate::i18n::Lang {
+    pub(crate) fn lang(&self, headers: &HeaderMap) -> &crate::i18n::Lang {
         let accept = headers
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok());
         self.i18n.negotiate(lang_cookie(headers), accept)
     }
 
-    fn page(&self, headers: &HeaderMap, uri: &Uri, version: String) -> Page<'_> {
+    pub(crate) fn page(&self, headers: &HeaderMap, uri: &Uri, version: String) -> Page<'_> {
         Page {
             t: self.lang(headers),
             csrf: self.guard.csrf(),
@@ -111,7 +117,17 @@ pub async fn serve(
     app: Arc<App>,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app))
+    serve_router(listener, router(app), stop).await
+}
+
+/// Serves `router` (the app's, or the onboarding shell's) on `listener`
+/// until `stop` resolves.
+pub async fn serve_router(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
         .with_graceful_shutdown(stop)
         .await
 }
@@ -149,6 +165,17 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/attention", get(api_attention))
         .route("/api/peers", get(api_peers))
         .route("/api/act", post(act_json))
+        .route("/me", get(crate::onboarding::me))
+        .merge(assets())
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_FORM))
+        .layer(middleware::from_fn_with_state(app.clone(), gate))
+        .with_state(app)
+}
+
+/// The stylesheet and the script, from the binary.
+pub(crate) fn assets<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new()
         .route(
             "/assets/style.css",
             get(|| async {
@@ -167,10 +194,6 @@ pub fn router(app: Arc<App>) -> Router {
                 )
             }),
         )
-        .fallback(not_found)
-        .layer(DefaultBodyLimit::max(MAX_FORM))
-        .layer(middleware::from_fn_with_state(app.clone(), gate))
-        .with_state(app)
 }
 
 fn asset(kind: &'static str, body: &'static str) -> Response {
@@ -202,8 +225,16 @@ fn refuse(status: StatusCode, api: bool, message: &str) -> Response {
     }
 }
 
-/// The gate: Host/Origin first, then the session (trading `?token=` for a
-/// cookie), then the CSRF token on anything that is not a read.
+/// A redirect to `path` that sets `guard`'s session cookie.
+pub(crate) fn sign_in(guard: &Guard, path: &str) -> Response {
+    let mut response = Redirect::to(path).into_response();
+    if let Ok(cookie) = HeaderValue::from_str(&guard.session_cookie()) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// The gate ([`Guard::judge`]) in front of every route.
 async fn gate(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let api = is_api(request.uri());
     let headers = request.headers();
@@ -217,41 +248,24 @@ async fn gate(State(app): State<Arc<App>>, request: Request, next: Next) -> Resp
             app.refuse_page(headers, status, &message, "/")
         }
     };
-    if let Err(refusal) = app.guard.check_site(headers) {
-        tracing::warn!("refused a web request: {refusal}");
-        return refused(StatusCode::FORBIDDEN, refusal);
+    let verdict = app
+        .guard
+        .judge(request.method(), request.uri(), request.headers());
+    match verdict {
+        Verdict::Pass => {}
+        Verdict::SignIn(path) => return sign_in(&app.guard, &path),
+        Verdict::Refuse(status, refusal) => {
+            if matches!(refusal, Refusal::ForeignHost(_) | Refusal::ForeignOrigin) {
+                tracing::warn!("refused a web request: {refusal}");
+            }
+            return refused(status, refusal);
+        }
     }
     if request.uri().path().starts_with("/assets/") {
         return next.run(request).await;
     }
-    let query = request.uri().query();
-    if request.method() == Method::GET
-        && let Some(token) = query_param(query, "token")
-    {
-        if !app.guard.is_token(token) {
-            return refused(StatusCode::UNAUTHORIZED, Refusal::NoSession);
-        }
-        let mut response = Redirect::to(request.uri().path()).into_response();
-        if let Ok(cookie) = HeaderValue::from_str(&app.guard.session_cookie()) {
-            response.headers_mut().insert(header::SET_COOKIE, cookie);
-        }
-        return response;
-    }
-    if !app.guard.signed_in(headers) {
-        return refused(StatusCode::UNAUTHORIZED, Refusal::NoSession);
-    }
-    if let Err(refusal) = app.guard.check_csrf(request.method(), query, headers) {
-        return refused(StatusCode::FORBIDDEN, refusal);
-    }
     let mut response = next.run(request).await;
-    // Pages hold the CSRF token: never cache them, never frame them.
-    let h = response.headers_mut();
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"),
-    );
+    crate::security::harden(response.headers_mut());
     response
 }
 
@@ -266,7 +280,7 @@ fn version(engine: &kenes_core::Engine) -> String {
 /// A handler's failure: the status, a one-line message in English (for
 /// the API and logs) and, when the UI has words for it, the id of its
 /// Fluent message (for pages, in the page's language).
-struct Failure {
+pub(crate) struct Failure {
     status: StatusCode,
     message: String,
     key: Option<&'static str>,
@@ -352,7 +366,7 @@ fn parse_id(text: &str) -> Result<Hash, Failure> {
 }
 
 /// Renders an HTML page, or its failure as an error page with the status.
-fn html_page(
+pub(crate) fn html_page(
     app: &App,
     headers: &HeaderMap,
     uri: &Uri,
@@ -544,10 +558,18 @@ async fn switch_language(
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
+    language_redirect(&params).unwrap_or_else(|| {
+        let message = app.lang(&headers).t("error-unknown-language");
+        app.refuse_page(&headers, StatusCode::BAD_REQUEST, &message, "/")
+    })
+}
+
+/// `/lang?code=…&back=…`: the redirect back that sets the language
+/// cookie, or `None` for a language kenes does not have.
+pub(crate) fn language_redirect(params: &HashMap<String, String>) -> Option<Response> {
     let code = params.get("code").map(String::as_str).unwrap_or("en");
     if !crate::i18n::LANGUAGES.iter().any(|(c, _)| *c == code) {
-        let message = app.lang(&headers).t("error-unknown-language");
-        return app.refuse_page(&headers, StatusCode::BAD_REQUEST, &message, "/");
+        return None;
     }
     let mut response =
         Redirect::to(&safe_back(params.get("back").map(String::as_str))).into_response();
@@ -556,7 +578,7 @@ async fn switch_language(
     )) {
         response.headers_mut().insert(header::SET_COOKIE, cookie);
     }
-    response
+    Some(response)
 }
 
 /// Applies an action off the async threads (authoring writes to SQLite and

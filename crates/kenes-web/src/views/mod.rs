@@ -6,12 +6,14 @@
 pub mod audit;
 pub mod board;
 pub mod committee;
+pub mod me;
+pub mod onboarding;
 pub mod peers;
 pub mod platform;
 pub mod proposal;
 pub mod structure;
 
-use crate::i18n::{LANGUAGES, Lang};
+use crate::i18n::Lang;
 use fluent_bundle::FluentValue;
 use kenes_core::platform::day_of;
 use kenes_core::{Hash, PublicKey, State};
@@ -197,6 +199,7 @@ pub fn layout(p: &Page, title: &str, body: Markup) -> Markup {
         ("/platform", "nav-platform"),
         ("/audit", "nav-audit"),
         ("/peers", "nav-peers"),
+        ("/me", "nav-me"),
     ];
     html! {
         (DOCTYPE)
@@ -219,16 +222,7 @@ pub fn layout(p: &Page, title: &str, body: Markup) -> Markup {
                             }
                         }
                     }
-                    form.lang method="get" action="/lang" {
-                        input type="hidden" name="back" value=(p.path);
-                        label for="lang-switch" { (p.t("language")) }
-                        select id="lang-switch" name="code" {
-                            @for (code, name) in LANGUAGES {
-                                option value=(code) selected[code == p.t.code] { (name) }
-                            }
-                        }
-                        button type="submit" { (p.t("switch")) }
-                    }
+                    (onboarding::language_switch(p.t, &p.path))
                 }
                 @if p.me.is_none() {
                     section.banner role="alert" {

@@ -6,9 +6,10 @@ use crate::context::{Context, PASSPHRASE_VAR, now_ms};
 use crate::error::user;
 use crate::output::emit;
 use anyhow::Result;
-use kenes_core::{Body, Engine, SecretKey, Verify};
-use kenes_store::Store;
+use kenes_core::{Body, SecretKey};
+use kenes_store::author::AuthorError;
 use kenes_store::keyfile::KeyFile;
+use kenes_store::{Store, StoreError};
 use serde_json::json;
 
 pub fn id(ctx: &Context, cmd: IdCommand) -> Result<()> {
@@ -92,21 +93,6 @@ pub fn federation(ctx: &Context, cmd: FederationCommand) -> Result<()> {
             let key_file = ctx.key_file()?;
             check_name(&key_file.name)?;
             let key = key_file.unlock(std::env::var(PASSPHRASE_VAR).ok().as_deref())?;
-            // The genesis op and the founder's profile are made in memory
-            // and the database is created holding both, whole: a kill at
-            // any point leaves no federation or this one (issue 12).
-            let genesis = kenes_core::op::genesis(&key, name, now_ms());
-            kenes_core::validate::check_stateless(&genesis.bytes)
-                .map_err(|e| user(format!("refused: {e}")))?;
-            let mut engine = Engine::new(genesis.id);
-            engine.ingest(std::slice::from_ref(&genesis.bytes), Verify::Signatures);
-            let profile = engine.author(
-                &key,
-                Body::Profile {
-                    name: key_file.name.clone(),
-                },
-                now_ms(),
-            );
             let root = ctx.data.root();
             if root.exists() && !root.is_dir() {
                 return Err(user(format!(
@@ -114,19 +100,17 @@ pub fn federation(ctx: &Context, cmd: FederationCommand) -> Result<()> {
                     root.display()
                 )));
             }
-            Store::create_with(
-                &ctx.data.database(&genesis.id),
-                genesis.id,
-                &[genesis.bytes.as_slice(), profile.bytes.as_slice()],
-            )?;
-            KeyFile::record_last(
-                &ctx.data.key_file(),
-                genesis.id,
-                profile.fields.seq,
-                profile.id,
-            )?;
-            emit(ctx.json, &json!({ "id": genesis.id.to_hex() }), || {
-                format!("founded federation \"{name}\"\nid: {}", genesis.id)
+            let id = kenes_store::author::found(&ctx.data, &key, &key_file.name, name, now_ms())
+                .map_err(|e| match e {
+                    AuthorError::Store(StoreError::BadGenesis(reason)) => {
+                        user(format!("refused: {reason}"))
+                    }
+                    AuthorError::Store(e) => e.into(),
+                    AuthorError::Key(e) => e.into(),
+                    e => e.into(),
+                })?;
+            emit(ctx.json, &json!({ "id": id.to_hex() }), || {
+                format!("founded federation \"{name}\"\nid: {id}")
             });
             Ok(())
         }

@@ -9,6 +9,7 @@ use kenes_store::peers::PeerBook;
 use kenes_sync::first_contact::first_contact;
 use kenes_sync::net::{self, NetError, Ticket};
 use kenes_sync::node::{Node, TICKET_FILE};
+use kenes_web::onboarding::Shell;
 use kenes_web::{App, WEB_URL_FILE};
 use serde_json::json;
 use std::net::SocketAddr;
@@ -64,17 +65,23 @@ fn net_error(e: NetError) -> anyhow::Error {
 /// Runs the node: sync on `bind`, the web UI on `web` unless `None`, and
 /// LAN discovery by mDNS if `mdns`.
 /// With an encrypted key and no `$KENES_PASSPHRASE`, the web UI asks for
-/// the passphrase and sync starts once it is given.
+/// the passphrase and sync starts once it is given. On a data directory
+/// without a key or a federation, the web UI onboards (issue 13): sync
+/// starts once a federation was founded or joined there.
 pub fn serve(ctx: &Context, bind: SocketAddr, web: Option<SocketAddr>, mdns: bool) -> Result<()> {
+    let has_key = ctx.data.key_file().exists();
+    let onboarding = web.is_some() && (!has_key || ctx.federations()?.is_empty());
     let key = match ctx.member_key() {
         Ok(key) => Some(key),
+        Err(_) if onboarding && !has_key => None,
         Err(e) if web.is_some() && is_locked(&e) => None,
         Err(e) => return Err(e),
     };
-    let node = Node::new(ctx.data.clone(), ctx.open()?, key);
-    if mdns {
-        node.enable_mdns();
-    }
+    let node = if onboarding {
+        None
+    } else {
+        Some(Node::new(ctx.data.clone(), ctx.open()?, key.clone()))
+    };
     runtime()?.block_on(async {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let stopped = move || {
@@ -83,44 +90,79 @@ pub fn serve(ctx: &Context, bind: SocketAddr, web: Option<SocketAddr>, mdns: boo
                 let _ = rx.wait_for(|stop| *stop).await;
             }
         };
+        let mut shell = None;
         let web_server = match web {
             Some(addr) => {
                 let listener = tokio::net::TcpListener::bind(addr)
                     .await
                     .map_err(|e| user(format!("cannot serve the web UI on {addr}: {e} (choose another with --web)")))?;
-                let app = App::new(node.clone(), listener.local_addr()?);
+                let bound = listener.local_addr()?;
+                let (router, url) = match &node {
+                    Some(node) => {
+                        let app = App::new(node.clone(), bound);
+                        (kenes_web::router(app.clone()), app.url())
+                    }
+                    None => {
+                        let s = Shell::new(ctx.data.clone(), bound, bind.ip(), key.clone());
+                        shell = Some(s.clone());
+                        (kenes_web::onboarding::router(s.clone()), s.url())
+                    }
+                };
+                std::fs::create_dir_all(ctx.data.root())
+                    .with_context(|| format!("cannot create {}", ctx.data.root().display()))?;
                 let path = ctx.data.root().join(WEB_URL_FILE);
-                std::fs::write(&path, app.url())
+                std::fs::write(&path, &url)
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 if ctx.json {
-                    crate::output::line(json!({ "web_url": app.url() }));
+                    crate::output::line(json!({ "web_url": url }));
                 } else {
-                    crate::output::line(app.url());
+                    crate::output::line(&url);
                 }
-                if node.member_key().is_none() {
+                if shell.is_some() {
+                    eprintln!("no federation here yet: open the web UI to create your identity, then found or join one");
+                } else if key.is_none() {
                     eprintln!("the key file is encrypted: enter the passphrase in the web UI to start syncing");
                 }
-                Some((listener, app, path))
+                Some((listener, router, path))
             }
             None => None,
         };
         let web_path = web_server.as_ref().map(|(_, _, path)| path.clone());
         let web_task = async {
             match web_server {
-                Some((listener, app, _)) => kenes_web::serve(listener, app, stopped()).await,
+                Some((listener, router, _)) => {
+                    kenes_web::serve_router(listener, router, stopped()).await
+                }
                 None => {
                     stopped().await;
                     Ok(())
                 }
             }
         };
-        let sync_task = node.run(bind, stopped(), |ticket| {
-            emit(
-                ctx.json,
-                &json!({ "ticket": ticket.to_text(), "addrs": ticket.addrs }),
-                || format!("sync on {:?}, ticket: {}", ticket.addrs, ticket.to_text()),
-            )
-        });
+        let sync_task = async {
+            let node = match (node, shell) {
+                (Some(node), _) => node,
+                (None, Some(shell)) => tokio::select! {
+                    node = shell.ready() => match node {
+                        Some(node) => node,
+                        None => return Ok(()),
+                    },
+                    _ = stopped() => return Ok(()),
+                },
+                (None, None) => return Ok(()),
+            };
+            if mdns {
+                node.enable_mdns();
+            }
+            node.run(bind, stopped(), |ticket| {
+                emit(
+                    ctx.json,
+                    &json!({ "ticket": ticket.to_text(), "addrs": ticket.addrs }),
+                    || format!("sync on {:?}, ticket: {}", ticket.addrs, ticket.to_text()),
+                )
+            })
+            .await
+        };
         let interrupt = async {
             let _ = tokio::signal::ctrl_c().await;
             let _ = stop_tx.send(true);

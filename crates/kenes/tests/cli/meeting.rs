@@ -1,7 +1,13 @@
 //! Issue 13, everyone at the meeting takes part: first contact by ticket
-//! from a data directory that holds only a key.
+//! from a data directory that holds only a key, and onboarding in a real
+//! headless Chromium from an empty data directory to a joined member.
 
-use super::{digest, json, ok, serve, user_error};
+use super::browser::{browser, free_port, text, text_with};
+use super::{Server, digest, json, ok, serve, user_error};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+use thirtyfour::prelude::*;
 
 #[test]
 fn a_fresh_key_joins_by_ticket_alone_and_both_nodes_agree() {
@@ -55,4 +61,174 @@ fn a_fresh_key_joins_by_ticket_alone_and_both_nodes_agree() {
         members.as_array().unwrap().iter().any(|m| m == &newcomer),
         "{members}"
     );
+}
+
+/// The contents of `file` in `dir` once a running node wrote it.
+fn written(dir: &Path, file: &str) -> String {
+    for _ in 0..600 {
+        if let Ok(text) = std::fs::read_to_string(dir.join(file))
+            && !text.is_empty()
+        {
+            return text.trim().to_string();
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("{file} never appeared in {}", dir.display());
+}
+
+/// Waits until `done` holds (a node syncs in the background).
+fn eventually(mut done: impl FnMut() -> bool) {
+    for _ in 0..300 {
+        if done() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("never happened");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_newcomer_joins_from_an_empty_data_directory_through_the_ui_alone() {
+    let (_driver, web) = browser(free_port()).await;
+    let session = web.clone();
+    let outcome = tokio::spawn(async move { onboarding(&session).await }).await;
+    let _ = web.quit().await;
+    match outcome {
+        Ok(result) => result.unwrap(),
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}
+
+async fn onboarding(web: &WebDriver) -> WebDriverResult<()> {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    json(&a, &["id", "new", "--name", "Aigerim"]);
+    json(&a, &["federation", "create", "--name", "Zhanaozen 2022"]);
+    let committee = json(
+        &a,
+        &[
+            "committee",
+            "create",
+            "--kind",
+            "production",
+            "--name",
+            "Ozenmunaigas oil workers",
+            "--enterprise",
+            "Ozenmunaigas",
+            "--industry",
+            "oil and gas",
+            "--area",
+            "Kazakhstan/Mangystau/Zhanaozen",
+        ],
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_a, ticket_a) = serve(&a);
+    let url_a = written(&a, "web-url");
+    // B's data directory does not exist: `kenes serve` starts anyway.
+    let _b = Server(
+        Command::new(env!("CARGO_BIN_EXE_kenes"))
+            .arg("--data-dir")
+            .arg(&b)
+            .args(["serve", "--bind", "127.0.0.1:0", "--web", "127.0.0.1:0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let url_b = written(&b, "web-url");
+    let base_b = url_b.split("/?").next().unwrap().to_string();
+
+    // 1. On a phone's screen, the newcomer makes their identity.
+    web.set_window_rect(0, 0, 360, 800).await?;
+    web.goto(&url_b).await?;
+    text_with(web, "Create my identity").await;
+    let width: i64 = web
+        .execute("return document.documentElement.scrollWidth;", vec![])
+        .await?
+        .convert()?;
+    assert!(width <= 360, "onboarding is {width} px wide at 360 px");
+    web.find(By::Id("identity-name"))
+        .await?
+        .send_keys("Nurlan")
+        .await?;
+    web.find(By::Css("#identity button")).await?.click().await?;
+    text_with(web, "Join a federation").await;
+    web.find(By::Css("figure.qr svg")).await?;
+    let key = web
+        .find(By::Id("my-key"))
+        .await?
+        .prop("value")
+        .await?
+        .unwrap();
+    assert_eq!(key.trim().len(), 64, "{key}");
+    // Joining before anyone vouched: refused, and nothing is kept.
+    web.find(By::Id("join-ticket"))
+        .await?
+        .send_keys(&ticket_a)
+        .await?;
+    web.find(By::Css("#join button")).await?.click().await?;
+    text_with(web, "nobody has vouched for your key").await;
+    assert_eq!(
+        std::fs::read_dir(b.join("federations")).map_or(0, |d| d.count()),
+        0
+    );
+
+    // 2. A member vouches for the key they were handed, on their own page.
+    web.set_window_rect(0, 0, 1280, 1400).await?;
+    web.goto(&url_a).await?;
+    web.goto(&format!("{}/me", url_a.split("/?").next().unwrap()))
+        .await?;
+    text_with(web, "Vouch for someone").await;
+    web.find(By::Id("vouch-key-pubkey"))
+        .await?
+        .send_keys(key.trim())
+        .await?;
+    web.find(By::Css("#vouch-key button"))
+        .await?
+        .click()
+        .await?;
+    text_with(web, "✓").await;
+
+    // 3. The newcomer joins with the ticket alone, then joins the committee.
+    web.set_window_rect(0, 0, 360, 800).await?;
+    web.goto(&url_b).await?;
+    web.find(By::Id("join-ticket"))
+        .await?
+        .send_keys(&ticket_a)
+        .await?;
+    web.find(By::Css("#join button")).await?.click().await?;
+    text_with(web, "Display name").await;
+    web.goto(&format!("{base_b}/committee/{committee}")).await?;
+    web.find(By::Css("form#join button")).await?.click().await?;
+    for _ in 0..100 {
+        if web.current_url().await?.as_str().contains("done=join") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(web.current_url().await?.as_str().contains("done=join"));
+    // And sets the name others see.
+    web.goto(&format!("{base_b}/me")).await?;
+    web.find(By::Id("profile-name"))
+        .await?
+        .send_keys("Nurlan B.")
+        .await?;
+    web.find(By::Css("#profile button")).await?.click().await?;
+    text_with(web, "Your name is changed").await;
+    assert!(!text(web).await.contains("missing"));
+
+    // B's node syncs with the node it joined from: both agree.
+    eventually(|| {
+        let show = json(&a, &["committee", "show", &committee]);
+        show["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m == key.trim())
+            && show.to_string().contains("Nurlan B.")
+    });
+    eventually(|| digest(&a) == digest(&b));
+    Ok(())
 }
