@@ -55,6 +55,14 @@ impl Unseen {
         self.ranges.first().map(|r| r.0)
     }
 
+    /// The ordinals of the set below `limit`, ascending.
+    pub fn iter_below(&self, limit: u32) -> impl Iterator<Item = u32> + '_ {
+        self.ranges
+            .iter()
+            .take_while(move |r| r.0 < limit)
+            .flat_map(move |&(a, b)| a..b.min(limit))
+    }
+
     /// True if `ord` is in the set.
     pub fn contains(&self, ord: u32) -> bool {
         let i = self.ranges.partition_point(|r| r.1 <= ord);

@@ -81,25 +81,28 @@ impl Engine {
             self.layers_dirty = true;
         }
         for reason in may_spare {
-            self.layers_dirty = true;
-            match reason {
-                VoidReason::Fork { .. } => self.all_layers_dirty = true,
-                // A dependant's voids depend on the layer of the committee
-                // they joined (and on forks, which dirty everything).
-                VoidReason::VoidVouch { join } => {
-                    if let Some(Body::Join { committee }) = self
-                        .by_id
-                        .get(&join)
-                        .map(|&o| &self.entries[o as usize].op.fields.body)
-                    {
-                        self.dirty_layers.insert(*committee);
-                    }
+            // Only an op in C's scope spares what C's removals void (a
+            // dependant's voids are judged in the layer of the committee
+            // they joined); any op may witness a fork.
+            let committee = match reason {
+                VoidReason::Fork { .. } => {
+                    self.layers_dirty = true;
+                    self.all_layers_dirty = true;
+                    continue;
                 }
+                VoidReason::VoidVouch { join } => self
+                    .by_id
+                    .get(&join)
+                    .and_then(|&o| self.entries[o as usize].op.fields.body.committee()),
                 VoidReason::Removal { proposal } => {
-                    if let Some(meta) = self.proposals.get(&proposal) {
-                        self.dirty_layers.insert(meta.committee);
-                    }
+                    self.proposals.get(&proposal).map(|meta| meta.committee)
                 }
+            };
+            if let Some(c) = committee
+                && layers::may_be_in_scope(self, ord, &c)
+            {
+                self.layers_dirty = true;
+                self.dirty_layers.insert(c);
             }
         }
         if applied {
@@ -552,13 +555,46 @@ impl Engine {
         }
         let min_unseen = set.min().unwrap_or(u32::MAX);
         if contested {
-            // Checkpoints before every key where sets may differ, folded
-            // from ops S holds, and not pending a rewind.
-            let sensitive = self.sensitive.get(c).and_then(|keys| keys.first());
+            // Only the ops that may be void in some set (the sensitive
+            // ones) can be void in S and not in the state a checkpoint or
+            // the current fold read, or the reverse.
+            let voids = LazyVoids { dag: self, set };
+            // (Those S lacks do not count: one in the log fails the checks
+            // below, and a vote S lacks has no close in S. Asking S about
+            // ops outside it could also recurse without end.)
+            let sensitive: Vec<((u64, Hash), u32)> = self
+                .sensitive
+                .get(c)
+                .into_iter()
+                .flatten()
+                .filter_map(|key| self.by_id.get(&key.1).map(|&o| (*key, o)))
+                .filter(|&(_, o)| layers::contains(set, o))
+                .collect();
+            let skipped_in_s = |o: u32| !layers::folds(&self.entries[o as usize].op, o, &voids);
+            // The current fold stands for S when S lacks none of the log's
+            // ops (a branch elsewhere) and its voids there are T's.
+            let known = self.len_u32();
+            if fresh
+                && set.iter_below(known).take(MAX_LACKING_SCAN + 1).count() <= MAX_LACKING_SCAN
+                && set
+                    .iter_below(known)
+                    .all(|o| log.ops.get(&self.entries[o as usize].op.order_key()) != Some(&o))
+                && sensitive.iter().all(|&(_, o)| {
+                    let everything = self.everything();
+                    let t = self.t_view(&everything);
+                    let skipped_in_t = !layers::folds(&self.entries[o as usize].op, o, &t.voids);
+                    skipped_in_s(o) == skipped_in_t
+                })
+            {
+                return self.state.committees.get(c).map(Cow::Borrowed);
+            }
+            // Else: refold from a checkpoint before every key where sets may
+            // differ, folded from ops S holds, and not pending a rewind.
+            let first_sensitive = self.sensitive.get(c).and_then(|keys| keys.first());
             let usable = log.checkpoints.partition_point(|cp| {
                 cp.known <= min_unseen
                     && log.dirty_from.is_none_or(|dirty| cp.key < dirty)
-                    && sensitive.is_none_or(|first| cp.key < *first)
+                    && first_sensitive.is_none_or(|first| cp.key < *first)
             });
             let checkpoint = usable.checked_sub(1).map(|i| &log.checkpoints[i]);
             return self.refold_in(log, set, checkpoint).map(Cow::Owned);
@@ -626,6 +662,10 @@ impl Engine {
         ProjectedView { engine: self, set }
     }
 }
+
+/// A projection scans at most this many ops a set lacks for one in the
+/// committee's log before it refolds instead.
+const MAX_LACKING_SCAN: usize = 256;
 
 /// Folds `op` into a committee being refolded from its log: its creation
 /// starts it (a void creation leaves nothing to fold into).

@@ -889,11 +889,12 @@ impl Engine {
             });
         }
         let unseen = self.unseen_for(&parents);
-        // Void(T) must be current before an op reads T, or before judging
-        // a candidate's standing or whether their op is void on arrival.
-        if unseen.is_empty() || self.candidates.contains(&f.author) {
-            self.refresh_layers();
-        }
+        // Void(T) must be current before an op reads T, before judging a
+        // candidate's standing or whether their op is void on arrival, and
+        // before an op from a partition reads the current fold of a
+        // contested committee in place of its own past (which it may when
+        // it lacks none of that committee's ops and the voids agree).
+        self.refresh_layers();
         if !op.is_genesis() && !self.has_standing(&f.author, &unseen) {
             return Err(DropReason::NoStanding);
         }
