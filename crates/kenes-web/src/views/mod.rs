@@ -191,6 +191,19 @@ pub fn select(form: &str, label: &str, name: &str, options: &[(String, String)])
     }
 }
 
+/// Every page's `<head>`: the stylesheet and the script from this node.
+pub fn head(title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) " · kenes" }
+            link rel="stylesheet" href="/assets/style.css";
+            script src="/assets/app.js" defer {}
+        }
+    }
+}
+
 /// The page around `body`: navigation, language switch, live updates.
 pub fn layout(p: &Page, title: &str, body: Markup) -> Markup {
     let nav = [
@@ -204,13 +217,7 @@ pub fn layout(p: &Page, title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(p.t.code) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · kenes" }
-                link rel="stylesheet" href="/assets/style.css";
-                script src="/assets/app.js" defer {}
-            }
+            (head(title))
             body data-version=(p.version) {
                 a.skip href="#main" { (p.t("skip-to-content")) }
                 header {

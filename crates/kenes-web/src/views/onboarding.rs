@@ -15,13 +15,7 @@ pub fn render(t: &Lang, csrf: &str, stage: &Stage, error: Option<&str>) -> Marku
     html! {
         (DOCTYPE)
         html lang=(t.code) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · kenes" }
-                link rel="stylesheet" href="/assets/style.css";
-                script src="/assets/app.js" defer {}
-            }
+            (super::head(&title))
             body data-version="onboarding" {
                 header {
                     nav aria-label=(t.t("nav-label")) { strong.brand { "kenes" } }

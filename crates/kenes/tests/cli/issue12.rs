@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-fn founded(dir: &Path) -> String {
+pub(super) fn founded(dir: &Path) -> String {
     ok(dir, &["id", "new", "--name", "Aigerim"]);
     json(dir, &["federation", "create", "--name", "Kazakhstan 2022"])["id"]
         .as_str()
@@ -16,7 +16,7 @@ fn founded(dir: &Path) -> String {
         .to_string()
 }
 
-fn committee(dir: &Path) -> String {
+pub(super) fn committee(dir: &Path) -> String {
     json(
         dir,
         &[

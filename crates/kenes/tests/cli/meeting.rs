@@ -2,9 +2,9 @@
 //! from a data directory that holds only a key, and onboarding in a real
 //! headless Chromium from an empty data directory to a joined member.
 
-use super::browser::{browser, free_port, text, text_with};
+use super::browser::{in_browser, published, submit, text, text_with};
+use super::issue12::{committee, founded};
 use super::{Server, digest, json, ok, serve, user_error};
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 use thirtyfour::prelude::*;
@@ -17,24 +17,8 @@ fn a_fresh_key_joins_by_ticket_alone_and_both_nodes_agree() {
         tmp.path().join("b"),
         tmp.path().join("c"),
     );
-    json(&a, &["id", "new", "--name", "Aigerim"]);
-    json(&a, &["federation", "create", "--name", "Zhanaozen 2022"]);
-    let committee = json(
-        &a,
-        &[
-            "committee",
-            "create",
-            "--kind",
-            "territorial",
-            "--name",
-            "Zhanaozen residents",
-            "--area",
-            "Kazakhstan/Mangystau/Zhanaozen",
-        ],
-    )["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    founded(&a);
+    let committee = committee(&a);
     let newcomer = json(&b, &["id", "new", "--name", "Nurlan"])["public_key"]
         .as_str()
         .unwrap()
@@ -63,19 +47,6 @@ fn a_fresh_key_joins_by_ticket_alone_and_both_nodes_agree() {
     );
 }
 
-/// The contents of `file` in `dir` once a running node wrote it.
-fn written(dir: &Path, file: &str) -> String {
-    for _ in 0..600 {
-        if let Ok(text) = std::fs::read_to_string(dir.join(file))
-            && !text.is_empty()
-        {
-            return text.trim().to_string();
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("{file} never appeared in {}", dir.display());
-}
-
 /// Waits until `done` holds (a node syncs in the background).
 fn eventually(mut done: impl FnMut() -> bool) {
     for _ in 0..300 {
@@ -89,43 +60,16 @@ fn eventually(mut done: impl FnMut() -> bool) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_newcomer_joins_from_an_empty_data_directory_through_the_ui_alone() {
-    let (_driver, web) = browser(free_port()).await;
-    let session = web.clone();
-    let outcome = tokio::spawn(async move { onboarding(&session).await }).await;
-    let _ = web.quit().await;
-    match outcome {
-        Ok(result) => result.unwrap(),
-        Err(e) => std::panic::resume_unwind(e.into_panic()),
-    }
+    in_browser(|web| async move { onboarding(&web).await }).await;
 }
 
 async fn onboarding(web: &WebDriver) -> WebDriverResult<()> {
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
-    json(&a, &["id", "new", "--name", "Aigerim"]);
-    json(&a, &["federation", "create", "--name", "Zhanaozen 2022"]);
-    let committee = json(
-        &a,
-        &[
-            "committee",
-            "create",
-            "--kind",
-            "production",
-            "--name",
-            "Ozenmunaigas oil workers",
-            "--enterprise",
-            "Ozenmunaigas",
-            "--industry",
-            "oil and gas",
-            "--area",
-            "Kazakhstan/Mangystau/Zhanaozen",
-        ],
-    )["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    founded(&a);
+    let committee = committee(&a);
     let (_a, ticket_a) = serve(&a);
-    let url_a = written(&a, "web-url");
+    let url_a = published(&a, "web-url");
     // B's data directory does not exist: `kenes serve` starts anyway.
     let _b = Server(
         Command::new(env!("CARGO_BIN_EXE_kenes"))
@@ -137,7 +81,7 @@ async fn onboarding(web: &WebDriver) -> WebDriverResult<()> {
             .spawn()
             .unwrap(),
     );
-    let url_b = written(&b, "web-url");
+    let url_b = published(&b, "web-url");
     let base_b = url_b.split("/?").next().unwrap().to_string();
 
     // 1. On a phone's screen, the newcomer makes their identity.
@@ -153,7 +97,7 @@ async fn onboarding(web: &WebDriver) -> WebDriverResult<()> {
         .await?
         .send_keys("Nurlan")
         .await?;
-    web.find(By::Css("#identity button")).await?.click().await?;
+    submit(web, "#identity button").await;
     text_with(web, "Join a federation").await;
     web.find(By::Css("figure.qr svg")).await?;
     let key = web
@@ -168,7 +112,7 @@ async fn onboarding(web: &WebDriver) -> WebDriverResult<()> {
         .await?
         .send_keys(&ticket_a)
         .await?;
-    web.find(By::Css("#join button")).await?.click().await?;
+    submit(web, "#join button").await;
     text_with(web, "nobody has vouched for your key").await;
     assert_eq!(
         std::fs::read_dir(b.join("federations")).map_or(0, |d| d.count()),
@@ -198,10 +142,10 @@ async fn onboarding(web: &WebDriver) -> WebDriverResult<()> {
         .await?
         .send_keys(&ticket_a)
         .await?;
-    web.find(By::Css("#join button")).await?.click().await?;
+    submit(web, "#join button").await;
     text_with(web, "Display name").await;
     web.goto(&format!("{base_b}/committee/{committee}")).await?;
-    web.find(By::Css("form#join button")).await?.click().await?;
+    submit(web, "form#join button").await;
     for _ in 0..100 {
         if web.current_url().await?.as_str().contains("done=join") {
             break;
@@ -215,7 +159,7 @@ async fn onboarding(web: &WebDriver) -> WebDriverResult<()> {
         .await?
         .send_keys("Nurlan B.")
         .await?;
-    web.find(By::Css("#profile button")).await?.click().await?;
+    submit(web, "#profile button").await;
     text_with(web, "Your name is changed").await;
     assert!(!text(web).await.contains("missing"));
 
