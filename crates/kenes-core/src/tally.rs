@@ -4,13 +4,15 @@
 //! Pure functions over weighted ballots, with exact integer arithmetic.
 //! Council weights that are rational (a committee's members divided by its
 //! seats) are scaled to integers by the caller with [`scale_weights`]; every
-//! rule here compares ratios, so scaling changes no result.
+//! rule here compares ratios, so scaling changes no result. The Schulze
+//! count lives in its own module, re-exported here.
 
 use crate::body::Ratio;
-use crate::types::{Hash, PublicKey};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+
+mod election;
+pub use election::{ElectionResult, schulze};
 
 /// A ballot on a decision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -190,119 +192,10 @@ pub fn scale_weights(seats: &[(u64, u64)]) -> Vec<u128> {
     scaled().unwrap_or_else(|| vec![1; seats.len()])
 }
 
-/// The result of a Schulze election.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ElectionResult {
-    /// Every candidate, best first.
-    pub order: Vec<PublicKey>,
-    /// For each candidate in `order`, how many others it beats in the
-    /// strongest-path relation.
-    pub wins: Vec<usize>,
-    /// The first `seats` of `order`.
-    pub elected: Vec<PublicKey>,
-}
-
-/// Elects `seats` of `candidates` by the Schulze method with "winning
-/// votes" strengths.
-///
-/// Each ballot is a weight and a ranking, best first; candidates a ballot
-/// does not rank come after all it ranks, equal among themselves, and names
-/// that are not candidates are ignored. Candidates are ordered by how many
-/// others they beat in the strongest-path relation, most first. Ties go to
-/// the lowest `BLAKE3(sorted ids of the counted ballots ‖ candidate key)`,
-/// which the proposer cannot choose in advance.
-pub fn schulze(
-    candidates: &[PublicKey],
-    ballots: &[(u128, Vec<PublicKey>)],
-    counted_ballot_ids: &[Hash],
-    seats: usize,
-) -> ElectionResult {
-    let mut unique: Vec<PublicKey> = candidates.to_vec();
-    unique.sort();
-    unique.dedup();
-    let n = unique.len();
-    let index: BTreeMap<PublicKey, usize> =
-        unique.iter().enumerate().map(|(i, k)| (*k, i)).collect();
-    // d[i][j]: weight of ballots ranking i above j.
-    let mut d = vec![vec![0u128; n]; n];
-    let mut rank = vec![usize::MAX; n];
-    for (weight, ranking) in ballots {
-        rank.iter_mut().for_each(|r| *r = usize::MAX);
-        let mut position = 0;
-        for key in ranking {
-            if let Some(&i) = index.get(key)
-                && rank[i] == usize::MAX
-            {
-                rank[i] = position;
-                position += 1;
-            }
-        }
-        for i in 0..n {
-            for j in 0..n {
-                if rank[i] < rank[j] {
-                    d[i][j] += weight;
-                }
-            }
-        }
-    }
-    // Strongest (widest) paths, with winning-votes link strengths.
-    let mut p = vec![vec![0u128; n]; n];
-    for i in 0..n {
-        for j in 0..n {
-            if i != j && d[i][j] > d[j][i] {
-                p[i][j] = d[i][j];
-            }
-        }
-    }
-    for k in 0..n {
-        for i in 0..n {
-            if i == k {
-                continue;
-            }
-            for j in 0..n {
-                if j != i && j != k {
-                    p[i][j] = p[i][j].max(p[i][k].min(p[k][j]));
-                }
-            }
-        }
-    }
-    let wins: Vec<usize> = (0..n)
-        .map(|i| (0..n).filter(|&j| j != i && p[i][j] > p[j][i]).count())
-        .collect();
-    let mut ids = counted_ballot_ids.to_vec();
-    ids.sort();
-    let tie_key = |key: &PublicKey| {
-        let mut hasher = blake3::Hasher::new();
-        for id in &ids {
-            hasher.update(&id.0);
-        }
-        hasher.update(&key.0);
-        *hasher.finalize().as_bytes()
-    };
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by_cached_key(|&i| (std::cmp::Reverse(wins[i]), tie_key(&unique[i])));
-    let order_keys: Vec<PublicKey> = order.iter().map(|&i| unique[i]).collect();
-    ElectionResult {
-        wins: order.iter().map(|&i| wins[i]).collect(),
-        elected: order_keys.iter().take(seats).copied().collect(),
-        order: order_keys,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    fn k(c: char) -> PublicKey {
-        PublicKey([c as u8; 32])
-    }
-
-    fn ballots(spec: &[(u128, &str)]) -> Vec<(u128, Vec<PublicKey>)> {
-        spec.iter()
-            .map(|(w, r)| (*w, r.chars().map(k).collect()))
-            .collect()
-    }
 
     proptest! {
         #[test]
@@ -340,55 +233,6 @@ mod tests {
         let seats: Vec<(u64, u64)> = (1..=120).map(|s| (u64::MAX, s)).collect();
         assert_eq!(scale_weights(&seats), vec![1; 120]);
         assert_eq!(scale_weights(&[(10, 2), (9, 3)]), vec![30, 18]);
-    }
-
-    #[test]
-    fn schulze_45_voter_example() {
-        // Schulze (2011), the 45-voter example: E wins, E > A > C > B > D.
-        let b = ballots(&[
-            (5, "ACBED"),
-            (5, "ADECB"),
-            (8, "BEDAC"),
-            (3, "CABED"),
-            (7, "CAEBD"),
-            (2, "CBADE"),
-            (7, "DCEBA"),
-            (8, "EBADC"),
-        ]);
-        let result = schulze(&"ABCDE".chars().map(k).collect::<Vec<_>>(), &b, &[], 1);
-        assert_eq!(result.order, "EACBD".chars().map(k).collect::<Vec<_>>());
-        assert_eq!(result.elected, vec![k('E')]);
-        assert_eq!(result.wins, vec![4, 3, 2, 1, 0]);
-    }
-
-    #[test]
-    fn schulze_21_voter_example_with_a_cycle() {
-        // Schulze (2011), the first example: 21 voters, no Condorcet
-        // winner (A > C > D > B > A...), D wins on beat-paths.
-        let b = ballots(&[
-            (8, "ACDB"),
-            (2, "BADC"),
-            (4, "CDBA"),
-            (4, "DBAC"),
-            (3, "DCBA"),
-        ]);
-        let result = schulze(&"ABCD".chars().map(k).collect::<Vec<_>>(), &b, &[], 2);
-        assert_eq!(result.elected[0], k('D'));
-        assert_eq!(result.wins[0], 3);
-    }
-
-    #[test]
-    fn ties_break_by_ballot_hash_not_by_key_order() {
-        let b = ballots(&[(1, "AB"), (1, "BA")]);
-        let cands = vec![k('A'), k('B')];
-        let one = schulze(&cands, &b, &[Hash([1; 32])], 1);
-        assert_eq!(one.wins, vec![0, 0]);
-        // The winner follows the hash of the counted ballots; across many
-        // ballot sets both candidates must win sometimes.
-        let winners: std::collections::BTreeSet<PublicKey> = (0..32u8)
-            .map(|i| schulze(&cands, &b, &[Hash([i; 32])], 1).elected[0])
-            .collect();
-        assert_eq!(winners.len(), 2);
     }
 
     #[test]
@@ -459,35 +303,5 @@ mod tests {
         let w = scale_weights(&[(10, 2), (10, 2), (9, 3), (9, 3), (9, 3)]);
         // 5 : 5 : 3 : 3 : 3, scaled by lcm(2, 3) = 6.
         assert_eq!(w, vec![30, 30, 18, 18, 18]);
-    }
-
-    fn arb_ballots() -> impl Strategy<Value = Vec<(u128, Vec<u8>)>> {
-        proptest::collection::vec(
-            (1u128..5, Just((0u8..5).collect::<Vec<u8>>()).prop_shuffle()),
-            1..30,
-        )
-    }
-
-    proptest! {
-        #[test]
-        fn a_condorcet_winner_always_wins(raw in arb_ballots()) {
-            let cands: Vec<PublicKey> = (0..5u8).map(|i| PublicKey([i + 1; 32])).collect();
-            let b: Vec<(u128, Vec<PublicKey>)> = raw
-                .iter()
-                .map(|(w, r)| (*w, r.iter().map(|&i| cands[i as usize]).collect()))
-                .collect();
-            let prefers = |x: usize, y: usize| -> u128 {
-                raw.iter()
-                    .filter(|(_, r)| r.iter().position(|&c| c as usize == x) < r.iter().position(|&c| c as usize == y))
-                    .map(|(w, _)| *w)
-                    .sum()
-            };
-            let condorcet = (0..5).find(|&x| (0..5).all(|y| y == x || prefers(x, y) > prefers(y, x)));
-            let result = schulze(&cands, &b, &[], 1);
-            if let Some(x) = condorcet {
-                prop_assert_eq!(result.elected[0], cands[x]);
-                prop_assert_eq!(result.wins[0], 4);
-            }
-        }
     }
 }
