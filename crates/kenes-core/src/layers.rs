@@ -184,6 +184,11 @@ pub trait Dag {
     /// never forked, is no removal's subject, and no vouch for them was
     /// made by such an author (transitively).
     fn may_be_void(&self, author: &PublicKey) -> bool;
+    /// False only if op `o` is void in no set: a finer test than
+    /// [`Dag::may_be_void`] of its author, where the ops set knows it.
+    fn op_may_be_void(&self, o: u32) -> bool {
+        self.may_be_void(&self.op(o).fields.author)
+    }
     /// Every author for whom [`Dag::may_be_void`] holds.
     fn void_candidates(&self) -> Vec<PublicKey>;
     /// Valid proposals that accept an affiliation, in any order.
@@ -1012,8 +1017,8 @@ fn dependant_spared<D: Dag + ?Sized>(
 /// under each committee's accepted removals of its author.
 pub fn void<D: Dag + ?Sized>(d: &D, s: &Subset, x: u32) -> Option<VoidReason> {
     // Only forked authors, removal subjects and their dependants have
-    // void ops.
-    if !d.may_be_void(&d.op(x).fields.author) {
+    // void ops, and only those of their ops the ops set marked.
+    if !d.op_may_be_void(x) {
         return None;
     }
     if let Some(known) = d.cache().sets.borrow().get(s).and_then(|m| m.void.get(&x)) {

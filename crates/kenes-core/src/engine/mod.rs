@@ -55,6 +55,7 @@ pub const MAX_PENDING_OPS: usize = 200_000;
 /// The engine's indexes hash with foldhash (per-process random seeds):
 /// SipHash over 32-byte ids was a large share of evaluating removals.
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+type FastSet<K> = HashSet<K, foldhash::fast::RandomState>;
 
 /// Sets whose layers are remembered before the memo is cleared.
 const LAYER_CACHE_SETS: usize = 100_000;
@@ -268,7 +269,7 @@ pub struct Engine {
     removals_in: FastMap<Hash, Vec<u32>>,
     removals_against: FastMap<PublicKey, Vec<u32>>,
     /// Authors some of whose ops may be void: forked, or removal subjects.
-    candidates: HashSet<PublicKey>,
+    candidates: FastSet<PublicKey>,
     /// Committees where some op may be void in some set.
     contested: HashSet<Hash>,
     /// Per contested committee, the keys from which its fold may differ
@@ -281,7 +282,7 @@ pub struct Engine {
     /// Proposals with a vote that may be void in some set.
     sensitive_votes_on: HashSet<Hash>,
     /// Ops that may be void in some set (each marked sensitive).
-    possibly_void: HashSet<u32>,
+    possibly_void: FastSet<u32>,
     /// Per member, the committees where a vouch for them may be void in
     /// some set: their ops in those committees' scope may be void too
     /// (Dependants).
@@ -381,11 +382,11 @@ impl Engine {
             log_of: FastMap::default(),
             removals_in: FastMap::default(),
             removals_against: FastMap::default(),
-            candidates: HashSet::new(),
+            candidates: FastSet::default(),
             contested: HashSet::new(),
             sensitive: HashMap::new(),
             sensitive_votes_on: HashSet::new(),
-            possibly_void: HashSet::new(),
+            possibly_void: FastSet::default(),
             dependant_in: FastMap::default(),
             void: BTreeMap::new(),
             verdicts: HashMap::new(),

@@ -128,6 +128,10 @@ impl Dag for Engine {
         self.candidates.contains(author)
     }
 
+    fn op_may_be_void(&self, o: u32) -> bool {
+        self.possibly_void.contains(&o)
+    }
+
     fn void_candidates(&self) -> Vec<PublicKey> {
         self.candidates.iter().copied().collect()
     }
@@ -278,6 +282,9 @@ impl Engine {
         }
         for author in authors {
             for &o in self.log_of(&author) {
+                if !self.possibly_void.contains(&o) {
+                    continue;
+                }
                 match layers::void(self, everything, o) {
                     Some(reason) => void.insert(o, reason),
                     None => void.remove(&o),
