@@ -13,6 +13,7 @@ use crate::state::Committee;
 use crate::types::{Hash, PublicKey};
 use crate::unseen::Unseen;
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::ops::Bound;
 
 impl Engine {
@@ -59,14 +60,30 @@ impl Engine {
         self.max_key = self.max_key.max(Some(key));
         // An op from a partition may witness or spare a void op: what voided
         // it must be looked at again.
-        let mut may_spare: Vec<VoidReason> = Vec::new();
+        // Only an op in C's scope spares what C's removals void (a
+        // dependant's voids are judged in the layer of the committee they
+        // joined); any op may witness a fork.
+        let mut may_spare: BTreeSet<Hash> = BTreeSet::new();
+        let mut may_witness = false;
         if !unseen.is_empty() {
             for (&v, reason) in &self.void {
-                if !unseen.contains(v) && !may_spare.contains(reason) {
-                    may_spare.push(reason.clone());
+                if unseen.contains(v) {
+                    continue;
+                }
+                match reason {
+                    VoidReason::Fork { .. } => may_witness = true,
+                    VoidReason::VoidVouch { join } => may_spare.extend(
+                        self.by_id
+                            .get(join)
+                            .and_then(|&o| self.entries[o as usize].op.fields.body.committee()),
+                    ),
+                    VoidReason::Removal { proposal } => {
+                        may_spare.extend(self.proposals.get(proposal).map(|meta| meta.committee))
+                    }
                 }
             }
         }
+        self.index_scope(&op, ord);
         let applied = validity.is_applied();
         self.entries.push(Entry {
             op,
@@ -80,27 +97,12 @@ impl Engine {
             self.all_layers_dirty = true;
             self.layers_dirty = true;
         }
-        for reason in may_spare {
-            // Only an op in C's scope spares what C's removals void (a
-            // dependant's voids are judged in the layer of the committee
-            // they joined); any op may witness a fork.
-            let committee = match reason {
-                VoidReason::Fork { .. } => {
-                    self.layers_dirty = true;
-                    self.all_layers_dirty = true;
-                    continue;
-                }
-                VoidReason::VoidVouch { join } => self
-                    .by_id
-                    .get(&join)
-                    .and_then(|&o| self.entries[o as usize].op.fields.body.committee()),
-                VoidReason::Removal { proposal } => {
-                    self.proposals.get(&proposal).map(|meta| meta.committee)
-                }
-            };
-            if let Some(c) = committee
-                && layers::may_be_in_scope(self, ord, &c)
-            {
+        if may_witness {
+            self.layers_dirty = true;
+            self.all_layers_dirty = true;
+        }
+        for c in may_spare {
+            if layers::may_be_in_scope(self, ord, &c) {
                 self.layers_dirty = true;
                 self.dirty_layers.insert(c);
             }
@@ -133,6 +135,51 @@ impl Engine {
             self.fold_new(ord);
         }
         ord
+    }
+
+    /// Indexes every accepted op (valid or not) by the committees whose
+    /// scope it is in (`layers::in_scope`), as `Dag::scope_index` reads it.
+    fn index_scope(&mut self, op: &Op, ord: u32) {
+        let author = op.fields.author;
+        let mut named: Vec<Hash> = Vec::new();
+        for h in op.fields.body.named() {
+            let committee = match self.by_id.get(&h) {
+                Some(&o) => scope_of(&self.entries[o as usize].op),
+                None => {
+                    // Named before it arrived (an op that did not see it):
+                    // indexed when it does.
+                    self.awaiting_name.entry(h).or_default().push(ord);
+                    None
+                }
+            };
+            if let Some(c) = committee
+                && !named.contains(&c)
+            {
+                named.push(c);
+            }
+        }
+        for c in named {
+            self.naming_ops.entry((author, c)).or_default().push(ord);
+        }
+        if let Some(waiting) = self.awaiting_name.remove(&op.id)
+            && let Some(c) = scope_of(op)
+        {
+            for w in waiting {
+                let key = (self.entries[w as usize].op.fields.author, c);
+                let list = self.naming_ops.entry(key).or_default();
+                if let Err(at) = list.binary_search(&w) {
+                    list.insert(at, w);
+                }
+            }
+        }
+        if op
+            .fields
+            .body
+            .committee()
+            .is_some_and(|c| layers::Dag::is_council(self, &c))
+        {
+            self.council_ops_of.entry(author).or_default().push(ord);
+        }
     }
 
     /// Indexes a valid op: founder, committee logs, vouches, joins,
@@ -572,9 +619,11 @@ impl Engine {
                 .collect();
             let skipped_in_s = |o: u32| !layers::folds(&self.entries[o as usize].op, o, &voids);
             // The current fold stands for S when S lacks none of the log's
-            // ops (a branch elsewhere) and its voids there are T's.
+            // ops (a branch elsewhere) and its voids there are those the
+            // current fold read: Void(T) as kept, even while it awaits a
+            // refresh (a change to it marks the committee dirty).
             let known = self.len_u32();
-            if fresh
+            if log.dirty_from.is_none()
                 && set.iter_below(known).take(MAX_LACKING_SCAN + 1).count() <= MAX_LACKING_SCAN
                 && set
                     .iter_below(known)
@@ -666,6 +715,15 @@ impl Engine {
 /// A projection scans at most this many ops a set lacks for one in the
 /// committee's log before it refolds instead.
 const MAX_LACKING_SCAN: usize = 256;
+
+/// The committee whose scope an op naming `op` is in: a committee's
+/// creation names itself; a proposal or demand, its committee.
+fn scope_of(op: &Op) -> Option<Hash> {
+    match op.fields.body {
+        Body::CreateCommittee { .. } => Some(op.id),
+        ref body => body.owning_committee(),
+    }
+}
 
 /// Folds `op` into a committee being refolded from its log: its creation
 /// starts it (a void creation leaves nothing to fold into).

@@ -281,6 +281,13 @@ pub struct Engine {
     sensitive: HashMap<Hash, BTreeSet<(u64, Hash)>>,
     /// Proposals with a vote that may be void in some set.
     sensitive_votes_on: HashSet<Hash>,
+    /// Each author's ops naming a committee, its proposals or demands (the
+    /// scope of that committee but for seats), in acceptance order.
+    naming_ops: FastMap<(PublicKey, Hash), Vec<u32>>,
+    /// Ops that named an op before it arrived, by the id they named.
+    awaiting_name: FastMap<Hash, Vec<u32>>,
+    /// Each author's ops in councils, in acceptance order.
+    council_ops_of: FastMap<PublicKey, Vec<u32>>,
     /// Ops that may be void in some set (each marked sensitive).
     possibly_void: FastSet<u32>,
     /// Per member, the committees where a vouch for them may be void in
@@ -387,6 +394,9 @@ impl Engine {
             sensitive: HashMap::new(),
             sensitive_votes_on: HashSet::new(),
             possibly_void: FastSet::default(),
+            naming_ops: FastMap::default(),
+            council_ops_of: FastMap::default(),
+            awaiting_name: FastMap::default(),
             dependant_in: FastMap::default(),
             void: BTreeMap::new(),
             verdicts: HashMap::new(),
@@ -890,11 +900,11 @@ impl Engine {
             });
         }
         let unseen = self.unseen_for(&parents);
-        // Void(T) must be current before an op reads T, before judging a
-        // candidate's standing or whether their op is void on arrival, and
-        // before an op from a partition reads the current fold of a
-        // contested committee in place of its own past (which it may when
-        // it lacks none of that committee's ops and the voids agree).
+        // Void(T) must be current before an op reads T, or before judging
+        // a candidate's standing or whether their op is void on arrival.
+        // It must also be current before an op from a partition reads the
+        // current fold of a contested committee in its place (see
+        // `committee_in_past`): a stale Void(T) leaves committees dirty.
         self.refresh_layers();
         if !op.is_genesis() && !self.has_standing(&f.author, &unseen) {
             return Err(DropReason::NoStanding);

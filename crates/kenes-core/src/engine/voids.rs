@@ -128,6 +128,20 @@ impl Dag for Engine {
         self.candidates.contains(author)
     }
 
+    fn scope_index(&self, member: &PublicKey, committee: &Hash) -> Option<(&[u32], &[u32])> {
+        let named = self
+            .naming_ops
+            .get(&(*member, *committee))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let council = self
+            .council_ops_of
+            .get(member)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        Some((named, council))
+    }
+
     fn op_may_be_void(&self, o: u32) -> bool {
         self.possibly_void.contains(&o)
     }
