@@ -590,3 +590,44 @@ fn consensus_mode_counts_a_block() {
     assert!(!passed(&spec, c, &p));
     assert_agree(&sim, "consensus block");
 }
+
+#[test]
+fn a_forked_voters_ballot_counts_in_the_recount_as_it_does_in_the_cut() {
+    // §4: a removal is recounted in K(P) without the ops RemovalVoid under
+    // the removals accepted before it; a fork K(P) does not show is not
+    // taken out (the engine once took out ForkVoid(T) too).
+    let mut sim = Sim::new(2);
+    let c = committee_with(&mut sim, 1, &[2, 3, 4, 5, 6, 7]);
+    // Member 6's key also acts on replica 1, unseen by replica 0.
+    let twin = sim.fork(6, 1);
+    sim.act(
+        twin,
+        Body::Profile {
+            name: "twin".into(),
+        },
+    );
+    // On replica 0: 4 is removed, then 7 proposes to remove 3.
+    let (_, _) = remove_by(&mut sim, c, 1, 4, &[1, 2, 3, 5, 7]);
+    let proposer = sim.device(7, 0);
+    let p = removal(&mut sim, proposer, c, 3);
+    let no = sim.device(1, 0);
+    sim.vote(no, c, &p, Choice::No);
+    for voter in [2u8, 3, 7] {
+        let d = sim.device(voter, 0);
+        sim.vote(d, c, &p, Choice::Yes);
+    }
+    // 6's yes is at the seq of the twin's op: a fork once both meet. No
+    // member from before the fork acts after it, so in T it has no witness.
+    let six = sim.device(6, 0);
+    let forked_yes = sim.vote(six, c, &p, Choice::Yes);
+    let close = sim.close(proposer, c, &p);
+    sim.sync_all();
+    let spec = assert_agree(&sim, "forked voter in a recount");
+    assert!(matches!(
+        outcome(&spec, &forked_yes),
+        SpecOutcome::Void(SpecVoid::Fork { .. })
+    ));
+    assert!(matches!(outcome(&spec, &close), SpecOutcome::Applied));
+    // 4 yes of 6 in K(P): an absolute majority there, and in the recount.
+    assert!(passed(&spec, c, &p), "{:?}", status(&spec, c, &p));
+}
