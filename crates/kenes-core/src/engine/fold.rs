@@ -66,19 +66,14 @@ impl Engine {
         let mut may_spare: BTreeSet<Hash> = BTreeSet::new();
         let mut may_witness = false;
         if !unseen.is_empty() {
-            for (&v, reason) in &self.void {
-                if unseen.contains(v) {
-                    continue;
-                }
-                match reason {
-                    VoidReason::Fork { .. } => may_witness = true,
-                    VoidReason::VoidVouch { join } => may_spare.extend(
-                        self.by_id
-                            .get(join)
-                            .and_then(|&o| self.entries[o as usize].op.fields.body.committee()),
-                    ),
-                    VoidReason::Removal { proposal } => {
-                        may_spare.extend(self.proposals.get(proposal).map(|meta| meta.committee))
+            for (layer, voids) in &self.void_layers {
+                // Sorted: the oldest is almost always in the op's past.
+                if voids.iter().any(|&v| !unseen.contains(v)) {
+                    match layer {
+                        None => may_witness = true,
+                        Some(c) => {
+                            may_spare.insert(*c);
+                        }
                     }
                 }
             }
@@ -127,6 +122,9 @@ impl Engine {
             }
             if let Some(reason) = self.void_on_arrival(ord, fresh) {
                 self.void.insert(ord, reason.clone());
+                if let Some(layer) = self.void_layer(&reason) {
+                    self.void_layers.entry(layer).or_default().push(ord);
+                }
                 self.entries[ord as usize].outcome = Outcome::Void(reason);
                 *self.void_arrivals.entry(author).or_default() += 1;
             }
@@ -135,6 +133,23 @@ impl Engine {
             self.fold_new(ord);
         }
         ord
+    }
+
+    /// Where a void op's voidness is decided: the layer of a committee
+    /// (`Some`), or a fork (`None`), whose witnesses may be anywhere.
+    pub(super) fn void_layer(&self, reason: &VoidReason) -> Option<Option<Hash>> {
+        match reason {
+            VoidReason::Fork { .. } => Some(None),
+            VoidReason::VoidVouch { join } => self
+                .by_id
+                .get(join)
+                .and_then(|&o| self.entries[o as usize].op.fields.body.committee())
+                .map(Some),
+            VoidReason::Removal { proposal } => self
+                .proposals
+                .get(proposal)
+                .map(|meta| Some(meta.committee)),
+        }
     }
 
     /// Indexes every accepted op (valid or not) by the committees whose

@@ -296,6 +296,9 @@ pub struct Engine {
     dependant_in: FastMap<PublicKey, BTreeSet<Hash>>,
     /// Void(T).
     void: BTreeMap<u32, VoidReason>,
+    /// Void(T) by the layer that decides each (a committee's, or `None`
+    /// for forks), ordinals ascending.
+    void_layers: BTreeMap<Option<Hash>, Vec<u32>>,
     /// The removal layer's verdicts in T.
     verdicts: HashMap<u32, Verdict>,
     /// Each committee's accepted removals in T, with their cuts.
@@ -394,6 +397,7 @@ impl Engine {
             sensitive: HashMap::new(),
             sensitive_votes_on: HashSet::new(),
             possibly_void: FastSet::default(),
+            void_layers: BTreeMap::new(),
             naming_ops: FastMap::default(),
             council_ops_of: FastMap::default(),
             awaiting_name: FastMap::default(),

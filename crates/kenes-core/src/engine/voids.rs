@@ -209,6 +209,13 @@ impl Engine {
             }
         }
         self.void = void;
+        let mut void_layers: BTreeMap<Option<Hash>, Vec<u32>> = BTreeMap::new();
+        for (&o, reason) in &self.void {
+            if let Some(layer) = self.void_layer(reason) {
+                void_layers.entry(layer).or_default().push(o);
+            }
+        }
+        self.void_layers = void_layers;
         self.verdicts = verdicts;
         self.accepted_removals = accepted;
         for &o in &changed {
