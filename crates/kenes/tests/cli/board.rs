@@ -3,7 +3,8 @@
 //! the member, draws the map and a readable chart, and never breaks a
 //! figure; every page passes axe-core without a serious or critical
 //! violation; a report's participants are bounded in the form; screenshots
-//! of the board go to `docs/screenshots/`.
+//! of the board go to `target/screenshots/` (`docs/screenshots/` with
+//! `KENES_UPDATE_SCREENSHOTS=1`).
 //!
 //! axe-core is a test asset (`tests/assets/axe-core/`, MPL-2.0), injected
 //! into the page from this test; it is not part of the product.
@@ -14,8 +15,16 @@ use thirtyfour::prelude::*;
 
 const AXE: &str = include_str!("../assets/axe-core/axe.min.js");
 
+/// Where the board's screenshots go: `target/screenshots`, or the
+/// committed `docs/screenshots` when `KENES_UPDATE_SCREENSHOTS` is set (a
+/// test run leaves the tracked files alone).
 fn docs_screenshots() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    let under = if std::env::var_os("KENES_UPDATE_SCREENSHOTS").is_some() {
+        "../../docs/screenshots"
+    } else {
+        "../../target/screenshots"
+    };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(under);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
