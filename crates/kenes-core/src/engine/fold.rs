@@ -638,14 +638,14 @@ impl Engine {
             // current fold read: Void(T) as kept, even while it awaits a
             // refresh (a change to it marks the committee dirty).
             let known = self.len_u32();
+            let everything = self.everything();
+            let t = self.t_view(&everything);
             if log.dirty_from.is_none()
                 && set.iter_below(known).take(MAX_LACKING_SCAN + 1).count() <= MAX_LACKING_SCAN
                 && set
                     .iter_below(known)
                     .all(|o| log.ops.get(&self.entries[o as usize].op.order_key()) != Some(&o))
                 && sensitive.iter().all(|&(_, o)| {
-                    let everything = self.everything();
-                    let t = self.t_view(&everything);
                     let skipped_in_t = !layers::folds(&self.entries[o as usize].op, o, &t.voids);
                     skipped_in_s(o) == skipped_in_t
                 })
