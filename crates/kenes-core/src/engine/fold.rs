@@ -68,13 +68,13 @@ impl Engine {
         if !unseen.is_empty() {
             for (layer, voids) in &self.void_layers {
                 // Sorted: the oldest is almost always in the op's past.
-                if voids.iter().any(|&v| !unseen.contains(v)) {
-                    match layer {
-                        None => may_witness = true,
-                        Some(c) => {
-                            may_spare.insert(*c);
-                        }
+                match layer {
+                    None if voids.iter().any(|&v| !unseen.contains(v)) => may_witness = true,
+                    None => {}
+                    Some(c) if self.may_be_first_to_see(&author, c, voids, &unseen) => {
+                        may_spare.insert(*c);
                     }
+                    Some(_) => {}
                 }
             }
         }

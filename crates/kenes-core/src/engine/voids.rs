@@ -18,7 +18,12 @@ use crate::outcome::{Outcome, VoidReason};
 use crate::state::{Committee, PastView};
 use crate::types::{Hash, PublicKey};
 use std::borrow::Cow;
+use crate::unseen::Unseen;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// How many of an author's latest ops naming a committee are looked at for
+/// one that already saw a void op (see `may_be_first_to_see`).
+const WITNESSES_LOOKED_AT: usize = 4;
 
 impl Dag for Engine {
     fn op(&self, o: u32) -> &crate::op::Op {
@@ -178,6 +183,45 @@ type Layers = (
 );
 
 impl Engine {
+    /// Whether a new op by `author` (its past is all but `unseen`) may spare
+    /// one of `voids`, the void ops in C's layer. Sparing reads only the
+    /// first op of each member in C's scope that has X in its past
+    /// (DESIGN §4 "Sparing"), so an earlier op of the author that names C
+    /// and already saw every void the new op sees settles it: the new op
+    /// cannot change the layer. Without such a witness, or for a forked
+    /// author, it may.
+    pub(super) fn may_be_first_to_see(
+        &self,
+        author: &PublicKey,
+        committee: &Hash,
+        voids: &[u32],
+        unseen: &Unseen,
+    ) -> bool {
+        let mut seen = voids.iter().copied().filter(|&v| !unseen.contains(v));
+        let Some(first_seen) = seen.next() else {
+            return false;
+        };
+        if self.state.forks.contains_key(author) {
+            return true;
+        }
+        // The list is in acceptance order but for ops indexed once what
+        // they named arrived: look at its last few.
+        let witness = self
+            .naming_ops
+            .get(&(*author, *committee))
+            .into_iter()
+            .flat_map(|named| named.iter().rev().take(WITNESSES_LOOKED_AT))
+            .copied()
+            .filter(|&n| !unseen.contains(n))
+            .max();
+        match witness {
+            None => true,
+            Some(n) => std::iter::once(first_seen)
+                .chain(seen)
+                .any(|v| !self.in_past(v, n)),
+        }
+    }
+
     /// Recomputes Void(T) and the verdicts if an op may have changed them;
     /// marks the committees whose fold changes dirty from the change.
     /// Returns the ops whose outcome changed.
