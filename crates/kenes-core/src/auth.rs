@@ -166,6 +166,60 @@ pub fn authorise(past: &impl PastView, op: &Op) -> Result<(), RejectReason> {
             }
             Ok(())
         }
+        Body::OpenThread { committee, .. } | Body::Announce { committee, .. } => {
+            acting_in(past, committee, author).map(|_| ())
+        }
+        Body::Comment {
+            committee, target, ..
+        } => {
+            let c = acting_in(past, committee, author)?;
+            let known = c.proposals.contains_key(target)
+                || c.demands.contains_key(target)
+                || c.reports.contains_key(target)
+                || c.discussion.posts.contains(target);
+            if !known {
+                return Err(RejectReason::NoSuchPost);
+            }
+            Ok(())
+        }
+        Body::EditPost {
+            committee, post, ..
+        }
+        | Body::RetractPost { committee, post } => {
+            let c = acting_in(past, committee, author)?;
+            let p = c
+                .discussion
+                .posts
+                .get(post)
+                .ok_or(RejectReason::NoSuchPost)?;
+            if p.author != *author {
+                return Err(RejectReason::NotPostAuthor);
+            }
+            Ok(())
+        }
+        Body::Suggest {
+            committee,
+            proposal,
+            ..
+        }
+        | Body::Revise {
+            committee,
+            proposal,
+            ..
+        } => {
+            let c = acting_in(past, committee, author)?;
+            let p = c
+                .proposals
+                .get(proposal)
+                .ok_or(RejectReason::NoSuchProposal)?;
+            if matches!(op.fields.body, Body::Revise { .. }) && p.proposer != *author {
+                return Err(RejectReason::NotProposer);
+            }
+            if matches!(p.status, ProposalStatus::Closed(_)) {
+                return Err(RejectReason::ProposalClosed);
+            }
+            Ok(())
+        }
         Body::Leave { committee } => {
             let c = membership_committee(past, committee)?;
             if !c.members.contains(author) {
@@ -174,6 +228,21 @@ pub fn authorise(past: &impl PastView, op: &Op) -> Result<(), RejectReason> {
             Ok(())
         }
     }
+}
+
+/// The committee `id` as it stands in the past, if `author` may act in it
+/// there (a member; in a council, a seated delegate): the first check of
+/// every deliberation op.
+fn acting_in<'a>(
+    past: &'a impl PastView,
+    id: &Hash,
+    author: &crate::types::PublicKey,
+) -> Result<Cow<'a, Committee>, RejectReason> {
+    let c = past.committee(id).ok_or(RejectReason::NoSuchCommittee)?;
+    if !Electorate::may_act(past, &c, author) {
+        return Err(RejectReason::NotMember);
+    }
+    Ok(c)
 }
 
 /// A committee whose membership is personal (not a council), as it stands
@@ -206,6 +275,13 @@ fn authorise_kind(
         ProposalKind::Decision
         | ProposalKind::PolicyChange { .. }
         | ProposalKind::Statement { .. } => Ok(()),
+        ProposalKind::HidePost { post } => {
+            if c.discussion.posts.contains(post) {
+                Ok(())
+            } else {
+                Err(RejectReason::NoSuchPost)
+            }
+        }
         ProposalKind::RemoveMember { member } => {
             if c.members.contains(member) {
                 Ok(())

@@ -24,6 +24,40 @@ impl Ratio {
     }
 }
 
+/// Free text a member writes in deliberation: a thread's opening text, a
+/// comment, a suggestion, a revision, an announcement (DESIGN §9).
+///
+/// Every such text goes through this one type so that sealing it to the
+/// committee (issue 14) changes this type and its accessors, not every
+/// view: views read it only through [`Text::readable`]. Today it is plain
+/// text and encodes exactly as a `String`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Text(String);
+
+impl Text {
+    /// Plain text, as typed.
+    pub fn plain(text: impl Into<String>) -> Text {
+        Text(text.into())
+    }
+
+    /// The text a reader on this node can read; `None` once sealed text
+    /// exists and this node lacks the key.
+    pub fn readable(&self) -> Option<&str> {
+        Some(&self.0)
+    }
+
+    /// Its encoded size in bytes, for the size rules.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True if it has no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// How a council weighs its seats in a tally.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum CouncilWeighting {
@@ -178,6 +212,13 @@ pub enum ProposalKind {
         /// Whether it may be published outside the federation.
         public: bool,
     },
+    /// Hide a post (thread, comment, suggestion or announcement) of the
+    /// committee from its views (DESIGN §9). Appended last so that every
+    /// earlier kind keeps its encoding.
+    HidePost {
+        /// The post.
+        post: Hash,
+    },
 }
 
 impl ProposalKind {
@@ -195,6 +236,7 @@ impl ProposalKind {
             ProposalKind::AdoptDemand { .. } => "adopt-demand",
             ProposalKind::MergeDemands { .. } => "merge-demands",
             ProposalKind::Statement { .. } => "statement",
+            ProposalKind::HidePost { .. } => "hide-post",
         }
     }
 
@@ -405,6 +447,69 @@ pub enum Body {
         /// What changed.
         text: String,
     },
+    /// Opens a discussion thread in a committee or council. Its id is this
+    /// op's id (DESIGN §9).
+    OpenThread {
+        /// The committee.
+        committee: Hash,
+        /// A short title.
+        title: String,
+        /// The opening text.
+        text: Text,
+    },
+    /// A comment on a proposal, demand, report or thread of the committee,
+    /// or a reply to one of its posts. Its id is this op's id.
+    Comment {
+        /// The committee.
+        committee: Hash,
+        /// What it answers: a proposal, demand, report or post.
+        target: Hash,
+        /// The comment.
+        text: Text,
+    },
+    /// The author's new wording of their own post; earlier ones stay.
+    EditPost {
+        /// The post's committee.
+        committee: Hash,
+        /// The post.
+        post: Hash,
+        /// The new wording.
+        text: Text,
+    },
+    /// The author withdraws their own post: it stays in the tree, empty.
+    RetractPost {
+        /// The post's committee.
+        committee: Hash,
+        /// The post.
+        post: Hash,
+    },
+    /// A suggested wording for an open proposal. Its id is this op's id.
+    Suggest {
+        /// The proposal's committee.
+        committee: Hash,
+        /// The proposal.
+        proposal: Hash,
+        /// The suggested wording.
+        text: Text,
+    },
+    /// The proposer's new text of their open proposal; ballots are not
+    /// moved (DESIGN §9, "Revisions").
+    Revise {
+        /// The proposal's committee.
+        committee: Hash,
+        /// The proposal.
+        proposal: Hash,
+        /// The new text.
+        text: Text,
+    },
+    /// An urgent post to every member of the committee, pinned until read.
+    /// Its id is this op's id.
+    Announce {
+        /// The committee.
+        committee: Hash,
+        /// The announcement.
+        text: Text,
+    },
     /// A body kind this build does not know: stored and forwarded, no effect.
     Unknown {
         /// Wire kind number.
@@ -442,6 +547,20 @@ pub mod kind {
     pub const REPORT: u32 = 11;
     /// [`super::Body::UpdateReport`]
     pub const UPDATE_REPORT: u32 = 12;
+    /// [`super::Body::OpenThread`]
+    pub const OPEN_THREAD: u32 = 13;
+    /// [`super::Body::Comment`]
+    pub const COMMENT: u32 = 14;
+    /// [`super::Body::EditPost`]
+    pub const EDIT_POST: u32 = 15;
+    /// [`super::Body::RetractPost`]
+    pub const RETRACT_POST: u32 = 16;
+    /// [`super::Body::Suggest`]
+    pub const SUGGEST: u32 = 17;
+    /// [`super::Body::Revise`]
+    pub const REVISE: u32 = 18;
+    /// [`super::Body::Announce`]
+    pub const ANNOUNCE: u32 = 19;
 }
 
 #[derive(Serialize, Deserialize)]
@@ -523,9 +642,45 @@ struct UpdateReportPayload {
     text: String,
 }
 
+#[derive(Serialize, Deserialize)]
+struct OpenThreadPayload {
+    committee: Hash,
+    title: String,
+    text: Text,
+}
+
+/// Comment, edit, suggestion and revision: a committee, the item the
+/// text is about, and the text.
+#[derive(Serialize, Deserialize)]
+struct TextOnPayload {
+    committee: Hash,
+    about: Hash,
+    text: Text,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RetractPayload {
+    committee: Hash,
+    post: Hash,
+}
+
+#[derive(Serialize, Deserialize)]
+struct AnnouncePayload {
+    committee: Hash,
+    text: Text,
+}
+
 fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     // Encoding plain structs into a Vec cannot fail.
     postcard::to_allocvec(value).unwrap_or_default()
+}
+
+fn text_on(committee: &Hash, about: &Hash, text: &Text) -> Vec<u8> {
+    encode(&TextOnPayload {
+        committee: *committee,
+        about: *about,
+        text: text.clone(),
+    })
 }
 
 impl Body {
@@ -662,6 +817,52 @@ impl Body {
                     text: text.clone(),
                 }),
             ),
+            Body::OpenThread {
+                committee,
+                title,
+                text,
+            } => (
+                kind::OPEN_THREAD,
+                encode(&OpenThreadPayload {
+                    committee: *committee,
+                    title: title.clone(),
+                    text: text.clone(),
+                }),
+            ),
+            Body::Comment {
+                committee,
+                target: about,
+                text,
+            } => (kind::COMMENT, text_on(committee, about, text)),
+            Body::EditPost {
+                committee,
+                post: about,
+                text,
+            } => (kind::EDIT_POST, text_on(committee, about, text)),
+            Body::Suggest {
+                committee,
+                proposal: about,
+                text,
+            } => (kind::SUGGEST, text_on(committee, about, text)),
+            Body::Revise {
+                committee,
+                proposal: about,
+                text,
+            } => (kind::REVISE, text_on(committee, about, text)),
+            Body::RetractPost { committee, post } => (
+                kind::RETRACT_POST,
+                encode(&RetractPayload {
+                    committee: *committee,
+                    post: *post,
+                }),
+            ),
+            Body::Announce { committee, text } => (
+                kind::ANNOUNCE,
+                encode(&AnnouncePayload {
+                    committee: *committee,
+                    text: text.clone(),
+                }),
+            ),
             Body::Unknown { kind, payload } => (*kind, payload.clone()),
         }
     }
@@ -765,6 +966,60 @@ impl Body {
                     text: p.text,
                 }
             }
+            kind::OPEN_THREAD => {
+                let p: OpenThreadPayload = strict(payload)?;
+                Body::OpenThread {
+                    committee: p.committee,
+                    title: p.title,
+                    text: p.text,
+                }
+            }
+            kind::COMMENT => {
+                let p: TextOnPayload = strict(payload)?;
+                Body::Comment {
+                    committee: p.committee,
+                    target: p.about,
+                    text: p.text,
+                }
+            }
+            kind::EDIT_POST => {
+                let p: TextOnPayload = strict(payload)?;
+                Body::EditPost {
+                    committee: p.committee,
+                    post: p.about,
+                    text: p.text,
+                }
+            }
+            kind::SUGGEST => {
+                let p: TextOnPayload = strict(payload)?;
+                Body::Suggest {
+                    committee: p.committee,
+                    proposal: p.about,
+                    text: p.text,
+                }
+            }
+            kind::REVISE => {
+                let p: TextOnPayload = strict(payload)?;
+                Body::Revise {
+                    committee: p.committee,
+                    proposal: p.about,
+                    text: p.text,
+                }
+            }
+            kind::RETRACT_POST => {
+                let p: RetractPayload = strict(payload)?;
+                Body::RetractPost {
+                    committee: p.committee,
+                    post: p.post,
+                }
+            }
+            kind::ANNOUNCE => {
+                let p: AnnouncePayload = strict(payload)?;
+                Body::Announce {
+                    committee: p.committee,
+                    text: p.text,
+                }
+            }
             other => Body::Unknown {
                 kind: other,
                 payload: payload.to_vec(),
@@ -785,7 +1040,14 @@ impl Body {
             | Body::Demand { committee, .. }
             | Body::Support { committee, .. }
             | Body::Report { committee, .. }
-            | Body::UpdateReport { committee, .. } => Some(*committee),
+            | Body::UpdateReport { committee, .. }
+            | Body::OpenThread { committee, .. }
+            | Body::Comment { committee, .. }
+            | Body::EditPost { committee, .. }
+            | Body::RetractPost { committee, .. }
+            | Body::Suggest { committee, .. }
+            | Body::Revise { committee, .. }
+            | Body::Announce { committee, .. } => Some(*committee),
             _ => None,
         }
     }
@@ -805,6 +1067,7 @@ impl Body {
                 ProposalKind::AcceptAffiliation { committee } => named.push(*committee),
                 ProposalKind::AdoptDemand { demand } => named.push(*demand),
                 ProposalKind::MergeDemands { from, into } => named.extend([*from, *into]),
+                ProposalKind::HidePost { post } => named.push(*post),
                 ProposalKind::Decision
                 | ProposalKind::PolicyChange { .. }
                 | ProposalKind::RemoveMember { .. }
@@ -813,18 +1076,25 @@ impl Body {
             Body::Vote { proposal, .. } | Body::Close { proposal, .. } => named.push(*proposal),
             Body::Support { demand, .. } => named.push(*demand),
             Body::UpdateReport { report, .. } => named.push(*report),
+            Body::Comment { target, .. } => named.push(*target),
+            Body::EditPost { post, .. } | Body::RetractPost { post, .. } => named.push(*post),
+            Body::Suggest { proposal, .. } | Body::Revise { proposal, .. } => named.push(*proposal),
             _ => {}
         }
         named
     }
 
-    /// The committee an op that creates a proposal, demand or report puts
-    /// it in: whose scope an op naming that proposal, demand or report is in.
+    /// The committee an op that creates a proposal, demand, report or post
+    /// puts it in: whose scope an op naming that item is in.
     pub fn owning_committee(&self) -> Option<Hash> {
         match self {
             Body::Propose { committee, .. }
             | Body::Demand { committee, .. }
-            | Body::Report { committee, .. } => Some(*committee),
+            | Body::Report { committee, .. }
+            | Body::OpenThread { committee, .. }
+            | Body::Comment { committee, .. }
+            | Body::Suggest { committee, .. }
+            | Body::Announce { committee, .. } => Some(*committee),
             _ => None,
         }
     }
@@ -845,6 +1115,13 @@ impl Body {
             Body::Support { .. } => "support",
             Body::Report { .. } => "report",
             Body::UpdateReport { .. } => "update-report",
+            Body::OpenThread { .. } => "open-thread",
+            Body::Comment { .. } => "comment",
+            Body::EditPost { .. } => "edit-post",
+            Body::RetractPost { .. } => "retract-post",
+            Body::Suggest { .. } => "suggest",
+            Body::Revise { .. } => "revise",
+            Body::Announce { .. } => "announce",
             Body::Unknown { .. } => "unknown",
         }
     }

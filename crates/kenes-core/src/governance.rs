@@ -285,6 +285,9 @@ pub struct ProposalRecord {
     pub status: ProposalStatus,
     /// Why a passed proposal's effect was skipped, if it was.
     pub note: Option<EffectNote>,
+    /// `(lamport, id)` of each revision of its text by the proposer, in
+    /// fold order; `text` is the last one's (DESIGN §9, "Revisions").
+    pub revisions: Vec<(u64, Hash)>,
 }
 
 /// Why the effect of a passed proposal was skipped.

@@ -120,6 +120,16 @@ pub enum RejectReason {
     /// Accepting an affiliation that would close a cycle of councils.
     #[error("that affiliation would close a cycle of councils")]
     AffiliationCycle,
+    /// A comment, edit, retraction or hiding that names no proposal,
+    /// demand, report or post of the committee in the op's past.
+    #[error("no such post in this committee")]
+    NoSuchPost,
+    /// An edit or retraction of someone else's post.
+    #[error("only its author may change a post")]
+    NotPostAuthor,
+    /// A revision by someone other than the proposer.
+    #[error("only the proposer may revise a proposal")]
+    NotProposer,
 }
 
 /// Why a valid op was voided (DESIGN §4, "Forks" and "Strong removal").

@@ -8,6 +8,7 @@
 //! op's outcome.
 
 use crate::body::{Body, CommitteeKind, Policy, ProposalKind};
+use crate::discussion::Discussion;
 use crate::governance::EffectNote;
 use crate::governance::{FoldContext, ProposalRecord, ProposalStatus, Statement};
 use crate::op::Op;
@@ -18,6 +19,7 @@ use crate::types::{Hash, PublicKey};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// The federation's identity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,8 +80,15 @@ pub struct Committee {
     pub adopted: BTreeSet<Hash>,
     /// A council's merges of duplicate demands: `from → into`.
     pub merges: BTreeMap<Hash, Hash>,
-    /// Action reports by this committee.
-    pub reports: BTreeMap<Hash, ReportRecord>,
+    /// Action reports by this committee. Shared, not copied, when the
+    /// committee is cloned for a checkpoint or a projection: reports are
+    /// most of a committee's bulk and change one at a time.
+    pub reports: BTreeMap<Hash, Arc<ReportRecord>>,
+    /// Its threads, comments, suggestions and announcements, with their
+    /// edits and retractions (DESIGN §9).
+    pub discussion: Discussion,
+    /// Posts hidden by a passed `HidePost` decision.
+    pub hidden: BTreeSet<Hash>,
 }
 
 impl Committee {
@@ -113,6 +122,8 @@ impl Committee {
             adopted: BTreeSet::new(),
             merges: BTreeMap::new(),
             reports: BTreeMap::new(),
+            discussion: Discussion::default(),
+            hidden: BTreeSet::new(),
         })
     }
 
@@ -155,6 +166,7 @@ impl Committee {
                             electorate,
                             status: ProposalStatus::Open,
                             note: None,
+                            revisions: Vec::new(),
                         },
                     );
                 }
@@ -193,7 +205,7 @@ impl Committee {
             } => {
                 self.reports.insert(
                     op.id,
-                    ReportRecord {
+                    Arc::new(ReportRecord {
                         kind: *kind,
                         area: area.clone(),
                         starts_at: *starts_at,
@@ -207,7 +219,7 @@ impl Committee {
                             participants: *participants,
                             text: text.clone(),
                         }],
-                    },
+                    }),
                 );
             }
             Body::UpdateReport {
@@ -218,6 +230,7 @@ impl Committee {
                 ..
             } => {
                 if let Some(r) = self.reports.get_mut(report) {
+                    let r = Arc::make_mut(r);
                     r.status = *status;
                     r.participants = *participants;
                     r.history.push(ReportUpdate {
@@ -227,6 +240,25 @@ impl Committee {
                         participants: *participants,
                         text: text.clone(),
                     });
+                }
+            }
+            Body::OpenThread { .. }
+            | Body::Comment { .. }
+            | Body::Suggest { .. }
+            | Body::Announce { .. }
+            | Body::EditPost { .. }
+            | Body::RetractPost { .. } => {
+                self.discussion
+                    .apply(op.id, author, op.fields.lamport, &op.fields.body);
+            }
+            Body::Revise { proposal, text, .. } => {
+                // A revision concurrent with the close may sort after it:
+                // a closed proposal's text no longer changes.
+                if let Some(record) = self.proposals.get_mut(proposal)
+                    && record.status == ProposalStatus::Open
+                {
+                    record.text = text.readable().unwrap_or_default().to_string();
+                    record.revisions.push(op.order_key());
                 }
             }
             Body::Close {
@@ -343,6 +375,9 @@ impl Committee {
                 } else {
                     self.merges.insert(*from, *into);
                 }
+            }
+            ProposalKind::HidePost { post } => {
+                self.hidden.insert(*post);
             }
             ProposalKind::Statement { public } => {
                 self.statements.insert(

@@ -241,7 +241,17 @@ pub fn check_body(body: &Body) -> Result<(), StatelessError> {
             check_long_text(text)
         }
         Body::UpdateReport { text, .. } => check_long_text(text),
-        Body::Support { .. }
+        Body::OpenThread { title, text, .. } => {
+            check_text(title, MAX_NAME_BYTES, "title")?;
+            check_post_text(text)
+        }
+        Body::Comment { text, .. }
+        | Body::EditPost { text, .. }
+        | Body::Suggest { text, .. }
+        | Body::Revise { text, .. }
+        | Body::Announce { text, .. } => check_post_text(text),
+        Body::RetractPost { .. }
+        | Body::Support { .. }
         | Body::Vote { .. }
         | Body::Close { .. }
         | Body::Vouch { .. }
@@ -249,6 +259,21 @@ pub fn check_body(body: &Body) -> Result<(), StatelessError> {
         | Body::Leave { .. }
         | Body::Unknown { .. } => Ok(()),
     }
+}
+
+/// Deliberation text: not blank, at most [`MAX_TEXT_BYTES`], and no control
+/// characters but line breaks and tabs (paragraphs are allowed; terminal
+/// escapes are not).
+pub fn check_post_text(text: &crate::body::Text) -> Result<(), StatelessError> {
+    // Sealed text (issue 14) will be checked by size only.
+    let Some(plain) = text.readable() else {
+        return Ok(());
+    };
+    let bad = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+    if plain.trim().is_empty() || plain.len() > MAX_TEXT_BYTES || plain.chars().any(bad) {
+        return Err(StatelessError::BadField("text"));
+    }
+    Ok(())
 }
 
 fn check_long_text(text: &str) -> Result<(), StatelessError> {

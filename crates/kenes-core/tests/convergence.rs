@@ -12,6 +12,7 @@
 
 use kenes_core::body::{
     Ballot, CommitteeKind, DemandCategory, Policy, ProposalKind, Ratio, ReportKind, ReportStatus,
+    Text,
 };
 use kenes_core::governance::{Electorate, ProposalStatus, council_voters};
 use kenes_core::op::{UnsignedOp, VERSION, genesis};
@@ -69,15 +70,17 @@ enum Action {
     },
 }
 
-/// Body kinds: membership most, then votes, proposals and closes.
+/// Body kinds: membership most, then votes, proposals and closes, then
+/// deliberation (threads, comments, replies, edits, suggestions,
+/// revisions, announcements: issue 15).
 fn kinds() -> impl Strategy<Value = u8> {
-    prop_oneof![4 => 0u8..3, 1 => 3u8..6, 2 => Just(6u8), 10 => Just(7u8), 2 => Just(8u8), 2 => 9u8..13]
+    prop_oneof![4 => 0u8..3, 1 => 3u8..6, 2 => Just(6u8), 10 => Just(7u8), 2 => Just(8u8), 2 => 9u8..13, 4 => 14u8..18]
 }
 
 /// Body kinds of an attack: removals most, then closes, votes and forks'
 /// material.
 fn attack_kinds() -> impl Strategy<Value = u8> {
-    prop_oneof![6 => Just(13u8), 4 => Just(7u8), 3 => Just(8u8), 2 => 9u8..13, 1 => 0u8..3]
+    prop_oneof![6 => Just(13u8), 4 => Just(7u8), 3 => Just(8u8), 2 => 9u8..13, 1 => 0u8..3, 2 => 14u8..18]
 }
 
 /// Adversarial actions: back-dated ops, forks, rounds that close
@@ -122,7 +125,7 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
         .values()
         .filter(|c| match kind {
             0 | 2 => c.members.contains(&me),
-            6 | 9 | 11 => Electorate::may_act(state, c, &me),
+            6 | 9 | 11 | 14..=17 => Electorate::may_act(state, c, &me),
             13 => c.members.contains(&me) && c.members.len() > 1,
             10 => !c.demands.is_empty(),
             12 => Electorate::may_act(state, c, &me) && !c.reports.is_empty(),
@@ -178,7 +181,11 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
                 .values()
                 .flat_map(|k| k.demands.keys().copied())
                 .collect();
+            let posts = state.committees[&c].discussion.posts.sorted();
             let kind = match y % 9 {
+                3 if x.is_multiple_of(2) && !posts.is_empty() => ProposalKind::HidePost {
+                    post: **posts.keys().nth(x as usize % posts.len()).unwrap(),
+                },
                 7 if !demands.is_empty() => ProposalKind::AdoptDemand {
                     demand: demands[x as usize % demands.len()],
                 },
@@ -374,9 +381,77 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
                 closes_at: time + 1 + u64::from(x % 5),
             }
         }
+        14..=17 => deliberation(state, c, kind, x, y),
         _ => Body::Unknown {
             kind: 1000 + u32::from(x),
             payload: vec![y],
+        },
+    }
+}
+
+/// Deliberation in committee `c`: a thread or an announcement (14), a
+/// comment on a proposal, demand, report or post of `c` (15), an edit or
+/// retraction of one of its posts, anyone's (16), a suggestion or revision
+/// of one of its proposals, anyone's (17).
+fn deliberation(state: &kenes_core::State, c: Hash, kind: u8, x: u8, y: u8) -> Body {
+    let committee = &state.committees[&c];
+    let posts: Vec<Hash> = committee
+        .discussion
+        .posts
+        .sorted()
+        .into_keys()
+        .copied()
+        .collect();
+    let proposals: Vec<Hash> = committee.proposals.keys().copied().collect();
+    let targets: Vec<Hash> = posts
+        .iter()
+        .chain(&proposals)
+        .chain(committee.demands.keys())
+        .chain(committee.reports.keys())
+        .copied()
+        .collect();
+    let text = Text::plain(format!("text {x} {y}"));
+    let pick = |list: &[Hash]| (!list.is_empty()).then(|| list[y as usize % list.len()]);
+    match kind {
+        14 if x.is_multiple_of(3) => Body::Announce { committee: c, text },
+        14 => Body::OpenThread {
+            committee: c,
+            title: format!("thread {x}"),
+            text,
+        },
+        15 => match pick(&targets) {
+            Some(target) => Body::Comment {
+                committee: c,
+                target,
+                text,
+            },
+            None => Body::OpenThread {
+                committee: c,
+                title: format!("thread {x}"),
+                text,
+            },
+        },
+        16 => match pick(&posts) {
+            Some(post) if x.is_multiple_of(4) => Body::RetractPost { committee: c, post },
+            Some(post) => Body::EditPost {
+                committee: c,
+                post,
+                text,
+            },
+            None => Body::Announce { committee: c, text },
+        },
+        _ => match pick(&proposals) {
+            Some(proposal) if x.is_multiple_of(2) => Body::Revise {
+                committee: c,
+                proposal,
+                text,
+            },
+            Some(proposal) => Body::Suggest {
+                committee: c,
+                proposal,
+                text,
+            },
+            None => Body::Announce { committee: c, text },
         },
     }
 }

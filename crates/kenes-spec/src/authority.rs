@@ -169,6 +169,86 @@ pub fn authorise(
                 Ok(())
             }
         }
+        // §9: whoever may act in the committee (a member; in a council a
+        // seated delegate) may post there.
+        Body::OpenThread { committee: id, .. } | Body::Announce { committee: id, .. } => {
+            committee(id)?;
+            if state.may_act(id, &author) {
+                Ok(())
+            } else {
+                Err(RejectReason::NotMember)
+            }
+        }
+        // §9: a comment answers something of the same committee that is in
+        // its past: a proposal, a demand, a report, or a post.
+        Body::Comment {
+            committee: id,
+            target,
+            ..
+        } => {
+            let c = committee(id)?;
+            if !state.may_act(id, &author) {
+                return Err(RejectReason::NotMember);
+            }
+            let answerable = c.posts.contains_key(target)
+                || c.proposals.contains_key(target)
+                || c.demands.contains_key(target)
+                || c.reports.contains_key(target);
+            if answerable {
+                Ok(())
+            } else {
+                Err(RejectReason::NoSuchPost)
+            }
+        }
+        // §9: only the author changes a post, and only while they may act.
+        Body::EditPost {
+            committee: id,
+            post,
+            ..
+        }
+        | Body::RetractPost {
+            committee: id,
+            post,
+        } => {
+            let c = committee(id)?;
+            if !state.may_act(id, &author) {
+                return Err(RejectReason::NotMember);
+            }
+            match c.posts.get(post) {
+                None => Err(RejectReason::NoSuchPost),
+                Some(p) if p.author != author => Err(RejectReason::NotPostAuthor),
+                Some(_) => Ok(()),
+            }
+        }
+        // §9: suggestions and revisions only on a proposal open in the
+        // op's past; revisions only by the proposer.
+        Body::Suggest {
+            committee: id,
+            proposal,
+            ..
+        }
+        | Body::Revise {
+            committee: id,
+            proposal,
+            ..
+        } => {
+            let c = committee(id)?;
+            if !state.may_act(id, &author) {
+                return Err(RejectReason::NotMember);
+            }
+            let record = c
+                .proposals
+                .get(proposal)
+                .ok_or(RejectReason::NoSuchProposal)?;
+            let revising = matches!(op.fields.body, Body::Revise { .. });
+            if revising && record.proposer != author {
+                Err(RejectReason::NotProposer)
+            } else if record.status != ProposalView::Open {
+                Err(RejectReason::ProposalClosed)
+            } else {
+                Ok(())
+            }
+        }
     }
 }
 
@@ -189,6 +269,18 @@ fn authorise_proposal(
     };
     match kind {
         ProposalKind::Decision | ProposalKind::Statement { .. } => Ok(()),
+        // §9: a hiding names a post of the proposing committee.
+        ProposalKind::HidePost { post } => {
+            if state
+                .committees
+                .get(id)
+                .is_some_and(|c| c.posts.contains_key(post))
+            {
+                Ok(())
+            } else {
+                Err(RejectReason::NoSuchPost)
+            }
+        }
         ProposalKind::PolicyChange { .. } => Ok(()),
         ProposalKind::Election {
             council: k,
@@ -292,6 +384,17 @@ fn name_ok(name: &str) -> bool {
     (1..=200).contains(&name.len()) && !name.chars().any(char::is_control)
 }
 
+/// §9: deliberation text is not blank, at most 16 KiB, and holds no
+/// control characters other than line breaks and tabs.
+fn post_text_ok(text: &kenes_core::body::Text) -> bool {
+    text.readable().is_none_or(|t| {
+        !t.trim().is_empty()
+            && t.len() <= 16 * 1024
+            && t.chars()
+                .all(|c| !c.is_control() || c == '\n' || c == '\r' || c == '\t')
+    })
+}
+
 fn area_ok(area: &str) -> bool {
     !area.is_empty() && area.split('/').all(|segment| !segment.is_empty())
 }
@@ -346,6 +449,12 @@ fn body_ok(op: &Op) -> bool {
             kind: ProposalKind::PolicyChange { policy },
             ..
         } => policy.vouches_required >= 1 && policy.quorum.is_fraction(),
+        Body::OpenThread { title, text, .. } => name_ok(title) && post_text_ok(text),
+        Body::Comment { text, .. }
+        | Body::EditPost { text, .. }
+        | Body::Suggest { text, .. }
+        | Body::Revise { text, .. }
+        | Body::Announce { text, .. } => post_text_ok(text),
         _ => true,
     }
 }

@@ -14,7 +14,7 @@
 
 use crate::authority::{authorise, stateless_ok};
 use crate::model::{Projection, ReportView};
-use crate::model::{SpecCommittee, SpecProposal, SpecState};
+use crate::model::{SpecCommittee, SpecPost, SpecProposal, SpecState};
 use crate::opset::OpSet;
 use crate::tally::{Electorate, Failure, RankedBallot, Tally, count_decision, count_election};
 use kenes_core::body::{Ballot, Body, CommitteeKind, ProposalKind};
@@ -1232,6 +1232,7 @@ impl Spec {
                             consensus,
                             status: crate::model::ProposalView::Open,
                             note: None,
+                            revisions: Vec::new(),
                         },
                     );
                 }
@@ -1283,6 +1284,44 @@ impl Spec {
                     r.participants = *participants;
                 }
             }
+            Body::OpenThread { committee, .. }
+            | Body::Announce { committee, .. }
+            | Body::Comment { committee, .. }
+            | Body::Suggest { committee, .. } => {
+                let parent = match &op.fields.body {
+                    Body::Comment { target, .. } => Some(*target),
+                    Body::Suggest { proposal, .. } => Some(*proposal),
+                    _ => None,
+                };
+                if let Some(c) = state.committees.get_mut(committee) {
+                    c.posts.insert(op.id, SpecPost { author, parent });
+                }
+            }
+            Body::EditPost {
+                committee, post, ..
+            }
+            | Body::RetractPost { committee, post } => {
+                let retract = matches!(op.fields.body, Body::RetractPost { .. });
+                if let Some(c) = state.committees.get_mut(committee) {
+                    c.post_changes.insert(op.id, (*post, retract));
+                }
+            }
+            Body::Revise {
+                committee,
+                proposal,
+                ..
+            } => {
+                // §9: a revision that sorts after the proposal's counting
+                // close changes nothing.
+                if let Some(record) = state
+                    .committees
+                    .get_mut(committee)
+                    .and_then(|c| c.proposals.get_mut(proposal))
+                    && record.status == crate::model::ProposalView::Open
+                {
+                    record.revisions.push(op.id);
+                }
+            }
             Body::CreateFederation { .. }
             | Body::Vote { .. }
             | Body::Close { .. }
@@ -1309,6 +1348,7 @@ fn named_hashes(body: &Body) -> Vec<Hash> {
                 named.push(*from);
                 named.push(*into);
             }
+            ProposalKind::HidePost { post } => named.push(*post),
             ProposalKind::Decision
             | ProposalKind::PolicyChange { .. }
             | ProposalKind::RemoveMember { .. }
@@ -1317,6 +1357,9 @@ fn named_hashes(body: &Body) -> Vec<Hash> {
         Body::Vote { proposal, .. } | Body::Close { proposal, .. } => named.push(*proposal),
         Body::Support { demand, .. } => named.push(*demand),
         Body::UpdateReport { report, .. } => named.push(*report),
+        Body::Comment { target, .. } => named.push(*target),
+        Body::EditPost { post, .. } | Body::RetractPost { post, .. } => named.push(*post),
+        Body::Suggest { proposal, .. } | Body::Revise { proposal, .. } => named.push(*proposal),
         _ => {}
     }
     named

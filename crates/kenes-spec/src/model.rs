@@ -27,6 +27,18 @@ pub struct SpecProposal {
     pub status: ProposalView,
     /// Why a passed proposal's effect was skipped.
     pub note: Option<EffectNote>,
+    /// Ids of the proposer's revisions that took effect, in fold order
+    /// (DESIGN §9: only while the proposal is open at the revision's place).
+    pub revisions: Vec<Hash>,
+}
+
+/// A post (thread, comment, suggestion, announcement), DESIGN §9.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpecPost {
+    /// Who wrote it: the only one who may edit or retract it.
+    pub author: PublicKey,
+    /// What it hangs under: a comment's target, a suggestion's proposal.
+    pub parent: Option<Hash>,
 }
 
 /// Where a proposal stands, in the comparison vocabulary.
@@ -105,6 +117,12 @@ pub struct SpecCommittee {
     pub reports: BTreeMap<Hash, ReportView>,
     /// Statements adopted, by proposal id.
     pub statements: BTreeSet<Hash>,
+    /// Posts by id.
+    pub posts: BTreeMap<Hash, SpecPost>,
+    /// Edits (`false`) and retractions (`true`) by op id, with their post.
+    pub post_changes: BTreeMap<Hash, (Hash, bool)>,
+    /// Posts hidden by a passed hiding decision.
+    pub hidden: BTreeSet<Hash>,
 }
 
 impl SpecCommittee {
@@ -131,6 +149,9 @@ impl SpecCommittee {
             merges: BTreeMap::new(),
             reports: BTreeMap::new(),
             statements: BTreeSet::new(),
+            posts: BTreeMap::new(),
+            post_changes: BTreeMap::new(),
+            hidden: BTreeSet::new(),
         }
     }
 
@@ -352,6 +373,11 @@ impl SpecState {
                     c.statements.insert(*proposal);
                 }
             }
+            ProposalKind::HidePost { post } => {
+                if let Some(c) = self.committees.get_mut(committee) {
+                    c.hidden.insert(*post);
+                }
+            }
         }
         None
     }
@@ -416,6 +442,14 @@ pub struct CommitteeView {
     pub reports: BTreeMap<Hash, ReportView>,
     /// Statements.
     pub statements: BTreeSet<Hash>,
+    /// Posts: author and what each hangs under.
+    pub posts: BTreeMap<Hash, (PublicKey, Option<Hash>)>,
+    /// Edits and retractions: the post and whether it is a retraction.
+    pub post_changes: BTreeMap<Hash, (Hash, bool)>,
+    /// Hidden posts.
+    pub hidden: BTreeSet<Hash>,
+    /// Revisions that took effect, by proposal (non-empty only).
+    pub revisions: BTreeMap<Hash, Vec<Hash>>,
 }
 
 /// The state in the comparison format.
@@ -460,6 +494,19 @@ impl SpecState {
                     merges: c.merges.clone(),
                     reports: c.reports.clone(),
                     statements: c.statements.clone(),
+                    posts: c
+                        .posts
+                        .iter()
+                        .map(|(id, post)| (*id, (post.author, post.parent)))
+                        .collect(),
+                    post_changes: c.post_changes.clone(),
+                    hidden: c.hidden.clone(),
+                    revisions: c
+                        .proposals
+                        .iter()
+                        .filter(|(_, r)| !r.revisions.is_empty())
+                        .map(|(p, r)| (*p, r.revisions.clone()))
+                        .collect(),
                 };
                 (*id, view)
             })

@@ -11,7 +11,9 @@
 mod common;
 
 use common::*;
-use kenes_core::body::{DemandCategory, Policy, ProposalKind, Ratio, ReportKind, ReportStatus};
+use kenes_core::body::{
+    DemandCategory, Policy, ProposalKind, Ratio, ReportKind, ReportStatus, Text,
+};
 use kenes_core::governance::ProposalStatus;
 use kenes_core::tally::Choice;
 use kenes_core::{Body, Hash, PublicKey};
@@ -143,7 +145,19 @@ impl Gen {
             .values()
             .flat_map(|k| k.demands.keys().copied())
             .collect();
-        Some(match x % 11 {
+        Some(match x % 12 {
+            11 => ProposalKind::HidePost {
+                post: pick(
+                    &committee
+                        .discussion
+                        .posts
+                        .sorted()
+                        .into_keys()
+                        .copied()
+                        .collect::<Vec<_>>(),
+                    y,
+                )?,
+            },
             0 => ProposalKind::Decision,
             1 => ProposalKind::Statement {
                 public: y.is_multiple_of(2),
@@ -488,7 +502,17 @@ impl Gen {
             .flat_map(|(id, k)| k.demands.keys().map(move |dm| (*id, *dm)))
             .collect();
         let reports: Vec<Hash> = state.committees[&c].reports.keys().copied().collect();
-        let body = match z % 4 {
+        let posts: Vec<Hash> = state.committees[&c]
+            .discussion
+            .posts
+            .sorted()
+            .into_keys()
+            .copied()
+            .collect();
+        let proposals: Vec<Hash> = state.committees[&c].proposals.keys().copied().collect();
+        let answerable: Vec<Hash> = posts.iter().chain(&proposals).copied().collect();
+        let text = || Text::plain(format!("text {y} {z}"));
+        let body = match z % 10 {
             0 => Body::Demand {
                 committee: c,
                 category: DemandCategory::Wages,
@@ -508,7 +532,7 @@ impl Gen {
                 starts_at: 0,
                 text: String::new(),
             },
-            _ => match pick(&reports, y) {
+            3 => match pick(&reports, y) {
                 Some(report) => Body::UpdateReport {
                     committee: c,
                     report,
@@ -517,6 +541,48 @@ impl Gen {
                     text: String::new(),
                 },
                 None => return,
+            },
+            // Deliberation (DESIGN §9): posts by members, edits and
+            // retractions of anyone's post (someone else's is rejected),
+            // suggestions and revisions (a non-proposer's is rejected).
+            4 => Body::OpenThread {
+                committee: c,
+                title: format!("thread {y}"),
+                text: text(),
+            },
+            5 | 6 => match pick(&answerable, y) {
+                Some(target) => Body::Comment {
+                    committee: c,
+                    target,
+                    text: text(),
+                },
+                None => return,
+            },
+            7 => match pick(&posts, y) {
+                Some(post) if y % 2 == 0 => Body::EditPost {
+                    committee: c,
+                    post,
+                    text: text(),
+                },
+                Some(post) => Body::RetractPost { committee: c, post },
+                None => return,
+            },
+            8 => match pick(&proposals, y) {
+                Some(proposal) if y % 2 == 0 => Body::Revise {
+                    committee: c,
+                    proposal,
+                    text: text(),
+                },
+                Some(proposal) => Body::Suggest {
+                    committee: c,
+                    proposal,
+                    text: text(),
+                },
+                None => return,
+            },
+            _ => Body::Announce {
+                committee: c,
+                text: text(),
             },
         };
         self.sim.act(d, body);

@@ -252,7 +252,14 @@ impl Engine {
             Body::Leave { committee }
             | Body::Support { committee, .. }
             | Body::Report { committee, .. }
-            | Body::UpdateReport { committee, .. } => logs.push(*committee),
+            | Body::UpdateReport { committee, .. }
+            | Body::OpenThread { committee, .. }
+            | Body::Comment { committee, .. }
+            | Body::EditPost { committee, .. }
+            | Body::RetractPost { committee, .. }
+            | Body::Suggest { committee, .. }
+            | Body::Revise { committee, .. }
+            | Body::Announce { committee, .. } => logs.push(*committee),
             Body::Vote { proposal, .. } => self.votes_of.entry(*proposal).or_default().push(ord),
             Body::Close {
                 proposal,

@@ -430,6 +430,25 @@ pub fn project_engine(state: &State) -> Projection {
                     })
                     .collect(),
                 statements: c.statements.keys().copied().collect(),
+                posts: c
+                    .discussion
+                    .posts
+                    .iter()
+                    .map(|(id, post)| (*id, (post.author, post.kind.parent())))
+                    .collect(),
+                post_changes: c
+                    .discussion
+                    .changes
+                    .iter()
+                    .map(|(id, change)| (*id, (change.post, change.retract)))
+                    .collect(),
+                hidden: c.hidden.clone(),
+                revisions: c
+                    .proposals
+                    .iter()
+                    .filter(|(_, r)| !r.revisions.is_empty())
+                    .map(|(p, r)| (*p, r.revisions.iter().map(|(_, id)| *id).collect()))
+                    .collect(),
             };
             (*id, view)
         })
