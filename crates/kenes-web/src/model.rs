@@ -338,7 +338,7 @@ pub fn reports(state: &State) -> Vec<Value> {
     let mut all: Vec<(Hash, &Committee, &kenes_core::platform::ReportRecord)> = state
         .committees
         .values()
-        .flat_map(|c| c.reports.iter().map(move |(id, r)| (*id, c, r)))
+        .flat_map(|c| c.reports.iter().map(move |(id, r)| (*id, c, &**r)))
         .collect();
     all.sort_by_key(|(id, _, r)| (std::cmp::Reverse(r.starts_at), *id));
     all.iter()

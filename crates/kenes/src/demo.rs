@@ -1014,7 +1014,7 @@ fn summary(ctx: &Context, store: &Store, serving: bool) -> Result<()> {
     let reports: Vec<&kenes_core::platform::ReportRecord> = state
         .committees
         .values()
-        .flat_map(|c| c.reports.values())
+        .flat_map(|c| c.reports.values().map(|r| &**r))
         .collect();
     let days: std::collections::BTreeSet<String> =
         reports.iter().map(|r| day_of(r.starts_at)).collect();
