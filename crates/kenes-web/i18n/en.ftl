@@ -602,3 +602,46 @@ me-vouch-none = You can vouch once you are a member of a committee.
 me-vouch-committee = Committee
 me-vouch-key = Their public key (64 characters)
 done-profile = Your name is changed.
+
+## The hub (issue 13): one laptop, many members' phones
+nav-hub = Hub
+hub-title = Hub
+hub-welcome-title = Take part in the meeting
+hub-welcome-intro = This laptop serves the meeting. Sign up once with a name and a passphrase; your key is kept on this laptop, locked with your passphrase, and your phone keeps nothing but a sign-in that ends by itself.
+hub-signup = I am new here
+hub-signup-button = Sign up
+hub-passphrase-hint = At least { $min } characters. Nobody can recover it: remember it.
+hub-passphrase-again = Passphrase again
+hub-login = I have signed up before
+hub-login-button = Sign in
+hub-logout = Sign out on this phone
+hub-hello = Hello, { $name }.
+hub-waiting-title = Waiting for a vouch
+hub-waiting-text = Show this key to a member who knows you: once they vouch for you, you can join the committee, read and vote.
+hub-check-again = Check again
+hub-session-ends = This sign-in ends in { $hours } h { $minutes } min.
+hub-session-explain = Your key stays on the hub, locked with your passphrase. Sign out when you hand this phone to someone or leave the meeting.
+hub-url = The hub's address
+hub-url-explain = Put this code where members can scan it. Their phones must be on this laptop's network.
+hub-url-qr = The hub's address as a QR code
+hub-members = Members signed up on this hub
+hub-members-explain = You can end a member's sessions (a lost phone, say). You cannot act as them: their keys are locked with their own passphrases.
+hub-members-none = Nobody has signed up yet.
+hub-sessions =
+    { $n ->
+        [one] { $n } open session
+       *[other] { $n } open sessions
+    }
+hub-end = End their sessions
+hub-ended = Their sessions are ended.
+hub-sign-in-first = Sign up or sign in first.
+hub-error-wrong = Wrong name or passphrase.
+hub-error-too-many = Too many wrong passphrases: wait a minute and try again.
+hub-error-too-many-signups = Too many sign-ups from this phone: wait a minute and try again.
+hub-error-short = The passphrase must have at least { $min } characters.
+hub-error-differ = The two passphrases differ.
+hub-error-long = The passphrase is too long.
+hub-error-name-taken = Someone on this hub already goes by that name: choose another.
+hub-error-full = This hub holds as many members as it can.
+hub-error-ended = This sign-in has ended: sign in again.
+hub-error-owner-only = Only the laptop's owner can do that.

@@ -157,6 +157,20 @@ pub enum ActionError {
     /// The key file could not be read or the passphrase is wrong.
     #[error(transparent)]
     Key(#[from] kenes_store::keyfile::KeyError),
+    /// A hub member's session asked for what only the node's owner does
+    /// (add a peer, unlock the node's key).
+    #[error("only the hub's owner can do that")]
+    OwnerOnly,
+}
+
+/// Who signs for a hub member's session: their key, decrypted for this
+/// one action, and their key file on the hub (which records their last
+/// op, as the device's key file does).
+pub struct Signer {
+    /// The member's secret key.
+    pub key: kenes_core::SecretKey,
+    /// Their key file.
+    pub key_file: std::path::PathBuf,
 }
 
 impl ActionError {
@@ -542,6 +556,28 @@ impl Action {
 
     /// Applies the action on `node`: returns the authored op's id, if any.
     pub fn apply(self, node: &Node, now_ms: u64) -> Result<Option<Hash>, ActionError> {
+        self.apply_as(node, None, now_ms)
+    }
+
+    /// Applies the action as `signer` when given (a hub member's session,
+    /// see [`crate::hub`]), else as this device's member. A hub member
+    /// changes only what their own ops say: the node's peers, its key and
+    /// the device's "seen" mark stay the owner's.
+    pub fn apply_as(
+        self,
+        node: &Node,
+        signer: Option<&Signer>,
+        now_ms: u64,
+    ) -> Result<Option<Hash>, ActionError> {
+        if let Some(signer) = signer {
+            return match self {
+                Action::AddPeer { .. } | Action::Unlock { .. } => Err(ActionError::OwnerOnly),
+                // The "seen" mark is the device's: a member's board keeps
+                // showing what needs them.
+                Action::MarkSeen => Ok(None),
+                action => action.author(node, &signer.key, &signer.key_file, now_ms),
+            };
+        }
         match self {
             Action::AddPeer { ticket } => {
                 let mut book = PeerBook::load(node.data.root())?;
@@ -569,20 +605,25 @@ impl Action {
             }
             action => {
                 let key = node.member_key().ok_or(ActionError::Locked)?;
-                let mut store = node.store.lock().map_err(|_| ActionError::Unavailable)?;
-                let body = action.body(store.engine().state(), now_ms)?;
-                let op = kenes_store::author::author(
-                    &mut store,
-                    &node.data.key_file(),
-                    &key,
-                    body,
-                    now_ms,
-                )?;
-                drop(store);
-                node.changed();
-                Ok(Some(op.id))
+                action.author(node, &key, &node.data.key_file(), now_ms)
             }
         }
+    }
+
+    /// Authors the action's op with `key`, whose key file is `key_file`.
+    fn author(
+        self,
+        node: &Node,
+        key: &kenes_core::SecretKey,
+        key_file: &std::path::Path,
+        now_ms: u64,
+    ) -> Result<Option<Hash>, ActionError> {
+        let mut store = node.store.lock().map_err(|_| ActionError::Unavailable)?;
+        let body = self.body(store.engine().state(), now_ms)?;
+        let op = kenes_store::author::author(&mut store, key_file, key, body, now_ms)?;
+        drop(store);
+        node.changed();
+        Ok(Some(op.id))
     }
 }
 

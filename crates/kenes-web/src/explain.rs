@@ -133,6 +133,7 @@ pub fn action_error(t: &Lang, e: &ActionError) -> String {
         },
         ActionError::Key(KeyError::WrongPassphrase) => t.t("error-wrong-passphrase"),
         ActionError::Key(KeyError::NeedPassphrase) => t.t("error-need-passphrase"),
+        ActionError::OwnerOnly => t.t("hub-error-owner-only"),
         other => t.ta("error-machine", &[("detail", other.to_string().into())]),
     }
 }

@@ -13,6 +13,9 @@
 //! - [`onboarding`]: the UI on a data directory without a key or a
 //!   federation yet (create an identity, found or join), and `/me`.
 //!
+//! - [`hub`]: `kenes serve --hub`, one laptop serving many members'
+//!   phones, each signed in as themselves.
+//!
 //! The UI acts as the device's member: it needs the member key, unlocked
 //! from the key file (with the passphrase entered in the UI when the file
 //! is encrypted).
@@ -22,6 +25,7 @@ pub mod actions;
 pub mod attention;
 pub mod explain;
 pub mod geo;
+pub mod hub;
 pub mod i18n;
 pub mod model;
 pub mod onboarding;

@@ -53,6 +53,8 @@ pub struct Shell {
     key: Mutex<Option<SecretKey>>,
     app: RwLock<Option<Router>>,
     ready: watch::Sender<Option<Arc<Node>>>,
+    /// The hub the app serves as once installed (`kenes serve --hub`).
+    hub: std::sync::OnceLock<Arc<crate::hub::Hub>>,
 }
 
 /// Where the onboarding stands, which decides what the page offers.
@@ -109,7 +111,14 @@ impl Shell {
             key: Mutex::new(key),
             app: RwLock::new(None),
             ready: watch::Sender::new(None),
+            hub: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Once a federation is here, serve the app as `hub` (phones reach
+    /// nothing before: the shell answers only to this machine's owner).
+    pub fn serve_as_hub(&self, hub: Arc<crate::hub::Hub>) {
+        let _ = self.hub.set(hub);
     }
 
     /// The URL to open, with the session token.
@@ -137,7 +146,10 @@ impl Shell {
     /// every request, and wakes [`Shell::ready`].
     pub fn install(&self, store: Store, key: SecretKey) -> Arc<Node> {
         let node = Node::new(self.data.clone(), store, Some(key));
-        let app = App::with_guard(node.clone(), self.bound, self.guard.clone());
+        let app = match self.hub.get() {
+            Some(hub) => App::with_hub(node.clone(), self.bound, self.guard.clone(), hub.clone()),
+            None => App::with_guard(node.clone(), self.bound, self.guard.clone()),
+        };
         if let Ok(mut slot) = self.app.write() {
             *slot = Some(crate::router(app));
         }

@@ -35,6 +35,8 @@ pub struct App {
     guard: Guard,
     i18n: I18n,
     bound: SocketAddr,
+    /// Set when the node serves as a hub (issue 13): members' phones.
+    hub: Option<Arc<crate::hub::Hub>>,
 }
 
 impl App {
@@ -51,7 +53,35 @@ impl App {
             guard,
             i18n: I18n::load(),
             bound,
+            hub: None,
         })
+    }
+
+    /// The app of `node` serving as `hub`: members' phones sign in to it
+    /// as themselves (see [`crate::hub`]); serve it with
+    /// [`crate::hub::serve`].
+    pub fn with_hub(
+        node: Arc<Node>,
+        bound: SocketAddr,
+        guard: Guard,
+        hub: Arc<crate::hub::Hub>,
+    ) -> Arc<App> {
+        Arc::new(App {
+            node,
+            guard,
+            i18n: I18n::load(),
+            bound,
+            hub: Some(hub),
+        })
+    }
+
+    /// The hub it serves as, if it does.
+    pub fn hub(&self) -> Option<&Arc<crate::hub::Hub>> {
+        self.hub.as_ref()
+    }
+
+    pub(crate) fn guard(&self) -> &Guard {
+        &self.guard
     }
 
     /// The node it serves.
@@ -81,12 +111,24 @@ impl App {
         self.i18n.negotiate(lang_cookie(headers), accept)
     }
 
-    pub(crate) fn page(&self, headers: &HeaderMap, uri: &Uri, version: String) -> Page<'_> {
+    /// A page for `headers`' language, as `acting` (a hub member) when
+    /// given, else as this device's member.
+    pub(crate) fn page<'a>(
+        &'a self,
+        headers: &HeaderMap,
+        uri: &Uri,
+        version: String,
+        acting: Option<&'a crate::hub::Acting>,
+    ) -> Page<'a> {
         Page {
             t: self.lang(headers),
-            csrf: self.guard.csrf(),
+            csrf: acting.map_or(self.guard.csrf(), |a| a.csrf.as_str()),
             version,
-            me: self.node.member_key().map(|k| k.public()),
+            me: match acting {
+                Some(a) => Some(a.member),
+                None => self.node.member_key().map(|k| k.public()),
+            },
+            hub: self.hub.is_some(),
             path: uri.path().to_string(),
             done: views::Done::from_query(uri.query()),
         }
@@ -101,7 +143,8 @@ impl App {
         back: &str,
     ) -> Response {
         let uri: Uri = back.parse().unwrap_or_default();
-        let mut page = self.page(headers, &uri, String::new());
+        let acting = crate::hub::acting();
+        let mut page = self.page(headers, &uri, String::new(), acting.as_ref());
         page.done = None;
         (
             status,
@@ -166,6 +209,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/peers", get(api_peers))
         .route("/api/act", post(act_json))
         .route("/me", get(crate::onboarding::me))
+        .merge(crate::hub::routes())
         .merge(assets())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_FORM))
@@ -236,6 +280,9 @@ pub(crate) fn sign_in(guard: &Guard, path: &str) -> Response {
 
 /// The gate ([`Guard::judge`]) in front of every route.
 async fn gate(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    if let Some(hub) = app.hub.clone() {
+        return crate::hub::gate(app, hub, request, next).await;
+    }
     let api = is_api(request.uri());
     let headers = request.headers();
     let refused = |status: StatusCode, refusal: Refusal| {
@@ -336,7 +383,9 @@ impl Failure {
 
 impl From<ActionError> for Failure {
     fn from(e: ActionError) -> Failure {
-        let status = if e.is_client_error() {
+        let status = if matches!(e, ActionError::OwnerOnly) {
+            StatusCode::FORBIDDEN
+        } else if e.is_client_error() {
             StatusCode::BAD_REQUEST
         } else {
             StatusCode::INTERNAL_SERVER_ERROR
@@ -376,7 +425,8 @@ pub(crate) fn html_page(
         Ok(s) => s,
         Err(f) => return app.refuse_page(headers, f.status, &f.localized(app.lang(headers)), "/"),
     };
-    let page = app.page(headers, uri, version(store.engine()));
+    let acting = crate::hub::acting();
+    let page = app.page(headers, uri, version(store.engine()), acting.as_ref());
     match render(&page, &store) {
         Ok(markup) => Html(markup.into_string()).into_response(),
         Err(f) => (
@@ -586,10 +636,22 @@ pub(crate) fn language_redirect(params: &HashMap<String, String>) -> Option<Resp
 async fn apply(app: &Arc<App>, pairs: Vec<(String, String)>) -> Result<Option<Hash>, Failure> {
     let action = Action::parse(&pairs)?;
     let node = app.node.clone();
-    tokio::task::spawn_blocking(move || action.apply(&node, kenes_store::now_ms()))
-        .await
-        .map_err(|e| Failure::machine(e.to_string()))?
-        .map_err(Failure::from)
+    // A hub member's session signs with their key, unmasked for this
+    // action only.
+    let signer = match crate::hub::acting() {
+        Some(acting) => Some(
+            acting
+                .signer()
+                .map_err(|e| Failure::new(e.status(), e.to_string()).keyed(e.key()))?,
+        ),
+        None => None,
+    };
+    tokio::task::spawn_blocking(move || {
+        action.apply_as(&node, signer.as_ref(), kenes_store::now_ms())
+    })
+    .await
+    .map_err(|e| Failure::machine(e.to_string()))?
+    .map_err(Failure::from)
 }
 
 /// Where a form's action comes back to: its page, with what was done
@@ -817,11 +879,17 @@ fn json_of(
 }
 
 async fn api_session(State(app): State<Arc<App>>) -> Response {
+    let acting = crate::hub::acting();
+    let me = match &acting {
+        Some(a) => Some(a.member),
+        None => app.node.member_key().map(|k| k.public()),
+    };
     json_of(&app, |s| {
         Ok(json!({
             "federation": s.federation().to_hex(),
-            "me": app.node.member_key().map(|k| k.public().to_hex()),
-            "csrf": app.guard.csrf(),
+            "me": me.map(|k| k.to_hex()),
+            "csrf": acting.as_ref().map_or(app.guard.csrf(), |a| a.csrf.as_str()),
+            "hub_member": acting.is_some(),
             "digest": s.engine().digest().to_hex(),
             "ops": s.engine().len(),
         }))
@@ -955,7 +1023,10 @@ async fn api_alerts(State(app): State<Arc<App>>) -> Response {
 
 async fn api_attention(State(app): State<Arc<App>>) -> Response {
     let seen = crate::attention::seen(app.node.data.root());
-    let me = app.node.member_key().map(|k| k.public());
+    let me = match crate::hub::acting() {
+        Some(a) => Some(a.member),
+        None => app.node.member_key().map(|k| k.public()),
+    };
     json_of(&app, |s| {
         let attention = crate::attention::attention(s.engine(), me, seen);
         Ok(crate::attention::to_json(s.engine(), &attention))

@@ -247,13 +247,22 @@ pub struct ServeArgs {
     /// Socket address to bind the sync endpoint to.
     #[arg(long, default_value = "0.0.0.0:0")]
     pub bind: std::net::SocketAddr,
-    /// Socket address of the web UI (keep it on loopback: the UI acts as
-    /// your member).
-    #[arg(long, default_value = "127.0.0.1:7878")]
-    pub web: std::net::SocketAddr,
+    /// Socket address of the web UI [default: 127.0.0.1:7878; with --hub,
+    /// 0.0.0.0:7878, every interface]. Without --hub keep it on loopback:
+    /// the UI acts as your member.
+    #[arg(long)]
+    pub web: Option<std::net::SocketAddr>,
     /// Do not serve the web UI.
     #[arg(long)]
     pub no_web: bool,
+    /// Serve as the meeting's hub: phones on this machine's network that
+    /// scan the hub's QR code (its URL is printed and written to `hub-url`)
+    /// sign up and take part as themselves. See "Running a meeting".
+    #[arg(long, conflicts_with = "no_web")]
+    pub hub: bool,
+    /// How long a member's sign-in on the hub lasts, in hours (1 to 168).
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..=168))]
+    pub session_hours: u64,
     /// Announce this node and find others of its federation on the LAN by
     /// mDNS. Off by default: it tells the LAN that a kenes node runs here.
     #[arg(long)]

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod board;
 pub mod committee;
+pub mod hub;
 pub mod me;
 pub mod onboarding;
 pub mod peers;
@@ -34,6 +35,8 @@ pub struct Page<'a> {
     pub path: String,
     /// The action just done (from `?done=`), confirmed in place.
     pub done: Option<Done>,
+    /// Whether the node serves as a hub (its members' phones sign in).
+    pub hub: bool,
 }
 
 /// An action just done, as the redirect after it names it.
@@ -226,6 +229,9 @@ pub fn layout(p: &Page, title: &str, body: Markup) -> Markup {
                         ul {
                             @for (href, key) in nav {
                                 li { a href=(href) aria-current=[(p.path == href).then_some("page")] { (p.t(key)) } }
+                            }
+                            @if p.hub {
+                                li { a href="/hub" aria-current=[(p.path == "/hub").then_some("page")] { (p.t("nav-hub")) } }
                             }
                         }
                     }

@@ -54,12 +54,26 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Platform { council } => actions::platform(&ctx, council.as_deref()),
         Command::Report(cmd) => actions::report(&ctx, cmd),
         Command::Situation { by } => actions::situation(&ctx, by),
-        Command::Serve(args) => net::serve(
-            &ctx,
-            args.bind,
-            (!args.no_web).then_some(args.web),
-            args.mdns,
-        ),
+        Command::Serve(args) => {
+            let default_web = if args.hub {
+                "0.0.0.0:7878"
+            } else {
+                "127.0.0.1:7878"
+            };
+            let web = args
+                .web
+                .unwrap_or_else(|| default_web.parse().expect("a socket address"));
+            let hub = args
+                .hub
+                .then(|| std::time::Duration::from_secs(args.session_hours * 3600));
+            net::serve_with(
+                &ctx,
+                args.bind,
+                (!args.no_web).then_some(web),
+                args.mdns,
+                hub,
+            )
+        }
         Command::Ticket { qr } => net::ticket(&ctx, qr),
         Command::Peers(cmd) => net::peers(&ctx, cmd),
         Command::Sync { ticket, bind } => net::sync(&ctx, &ticket, bind),

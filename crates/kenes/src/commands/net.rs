@@ -9,6 +9,7 @@ use kenes_store::peers::PeerBook;
 use kenes_sync::first_contact::first_contact;
 use kenes_sync::net::{self, NetError, Ticket};
 use kenes_sync::node::{Node, TICKET_FILE};
+use kenes_web::hub::{HUB_URL_FILE, Hub};
 use kenes_web::onboarding::Shell;
 use kenes_web::{App, WEB_URL_FILE};
 use serde_json::json;
@@ -69,6 +70,21 @@ fn net_error(e: NetError) -> anyhow::Error {
 /// without a key or a federation, the web UI onboards (issue 13): sync
 /// starts once a federation was founded or joined there.
 pub fn serve(ctx: &Context, bind: SocketAddr, web: Option<SocketAddr>, mdns: bool) -> Result<()> {
+    serve_with(ctx, bind, web, mdns, None)
+}
+
+/// [`serve`], as the meeting's hub when `hub` gives its sessions'
+/// lifetime (issue 13): the web UI answers members' phones on this
+/// machine's addresses, each signed in as themselves (see
+/// [`kenes_web::hub`]); its URL with the hub token is printed, drawn as a
+/// QR code and written to `hub-url`.
+pub fn serve_with(
+    ctx: &Context,
+    bind: SocketAddr,
+    web: Option<SocketAddr>,
+    mdns: bool,
+    hub: Option<std::time::Duration>,
+) -> Result<()> {
     let has_key = ctx.data.key_file().exists();
     let onboarding = web.is_some() && (!has_key || ctx.federations()?.is_empty());
     let key = match ctx.member_key() {
@@ -97,19 +113,34 @@ pub fn serve(ctx: &Context, bind: SocketAddr, web: Option<SocketAddr>, mdns: boo
                     .await
                     .map_err(|e| user(format!("cannot serve the web UI on {addr}: {e} (choose another with --web)")))?;
                 let bound = listener.local_addr()?;
-                let (router, url) = match &node {
-                    Some(node) => {
+                std::fs::create_dir_all(ctx.data.root())
+                    .with_context(|| format!("cannot create {}", ctx.data.root().display()))?;
+                let hub = match hub {
+                    Some(lifetime) => Some(
+                        Hub::new(ctx.data.root(), lifetime, &hub_addresses(bound))
+                            .with_context(|| format!("cannot keep the hub's members in {}", ctx.data.root().display()))?,
+                    ),
+                    None => None,
+                };
+                let (router, url) = match (&node, &hub) {
+                    (Some(node), Some(hub)) => {
+                        let guard = kenes_web::security::Guard::new(bound);
+                        let app = App::with_hub(node.clone(), bound, guard, hub.clone());
+                        (kenes_web::router(app.clone()), app.url())
+                    }
+                    (Some(node), None) => {
                         let app = App::new(node.clone(), bound);
                         (kenes_web::router(app.clone()), app.url())
                     }
-                    None => {
+                    (None, _) => {
                         let s = Shell::new(ctx.data.clone(), bound, bind.ip(), key.clone());
+                        if let Some(hub) = &hub {
+                            s.serve_as_hub(hub.clone());
+                        }
                         shell = Some(s.clone());
                         (kenes_web::onboarding::router(s.clone()), s.url())
                     }
                 };
-                std::fs::create_dir_all(ctx.data.root())
-                    .with_context(|| format!("cannot create {}", ctx.data.root().display()))?;
                 let path = ctx.data.root().join(WEB_URL_FILE);
                 std::fs::write(&path, &url)
                     .with_context(|| format!("cannot write {}", path.display()))?;
@@ -123,14 +154,22 @@ pub fn serve(ctx: &Context, bind: SocketAddr, web: Option<SocketAddr>, mdns: boo
                 } else if key.is_none() {
                     eprintln!("the key file is encrypted: enter the passphrase in the web UI to start syncing");
                 }
-                Some((listener, router, path))
+                let hub_path = match &hub {
+                    Some(hub) => Some(announce_hub(ctx, hub)?),
+                    None => None,
+                };
+                Some((listener, router, path, hub_path))
             }
             None => None,
         };
-        let web_path = web_server.as_ref().map(|(_, _, path)| path.clone());
+        let web_path = web_server.as_ref().map(|(_, _, path, _)| path.clone());
+        let hub_path = web_server.as_ref().and_then(|(_, _, _, path)| path.clone());
         let web_task = async {
             match web_server {
-                Some((listener, router, _)) => {
+                Some((listener, router, _, Some(_))) => {
+                    kenes_web::hub::serve(listener, router, stopped()).await
+                }
+                Some((listener, router, _, None)) => {
                     kenes_web::serve_router(listener, router, stopped()).await
                 }
                 None => {
@@ -168,12 +207,59 @@ pub fn serve(ctx: &Context, bind: SocketAddr, web: Option<SocketAddr>, mdns: boo
             let _ = stop_tx.send(true);
         };
         let (web_result, sync_result, ()) = tokio::join!(web_task, sync_task, interrupt);
-        if let Some(path) = web_path {
+        for path in web_path.into_iter().chain(hub_path) {
             let _ = std::fs::remove_file(path);
         }
         web_result.context("web UI failed")?;
         sync_result.map_err(net_error)
     })
+}
+
+/// The addresses phones reach the hub bound to `bound` on: `bound`
+/// itself, or when it is every interface, each of this machine's IPv4
+/// addresses that is not loopback (loopback when there is none).
+fn hub_addresses(bound: SocketAddr) -> Vec<SocketAddr> {
+    if !bound.ip().is_unspecified() {
+        return vec![bound];
+    }
+    let mut found: Vec<SocketAddr> = if_addrs::get_if_addrs()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| i.ip())
+        .filter(|ip| ip.is_ipv4() && !ip.is_loopback())
+        .map(|ip| SocketAddr::new(ip, bound.port()))
+        .collect();
+    found.sort();
+    found.dedup();
+    if found.is_empty() {
+        found.push(SocketAddr::from(([127, 0, 0, 1], bound.port())));
+    }
+    found
+}
+
+/// Prints the hub's URLs, draws the first as a QR code on stderr, and
+/// writes it to `hub-url`; returns that file's path.
+fn announce_hub(ctx: &Context, hub: &Hub) -> Result<std::path::PathBuf> {
+    let urls = hub.urls();
+    let path = ctx.data.root().join(HUB_URL_FILE);
+    let first = urls.first().cloned().unwrap_or_default();
+    std::fs::write(&path, &first).with_context(|| format!("cannot write {}", path.display()))?;
+    if ctx.json {
+        crate::output::line(json!({ "hub_urls": urls }));
+    } else {
+        for url in urls {
+            crate::output::line(format!("hub: {url}"));
+        }
+    }
+    if let Ok(code) = qrcode::QrCode::new(first.as_bytes()) {
+        eprintln!(
+            "{}\nmembers' phones scan this code to sign up and take part (the laptop's owner sees the hub's members at /hub)",
+            code.render::<qrcode::render::unicode::Dense1x2>()
+                .quiet_zone(true)
+                .build()
+        );
+    }
+    Ok(path)
 }
 
 /// Whether `e` is "the key file needs a passphrase".

@@ -1,0 +1,1347 @@
+//! The hub (issue 13): one laptop serving many members' phones.
+//!
+//! `kenes serve --hub` serves the app on the LAN. Three kinds of visitor
+//! reach it, told apart by [`gate`]:
+//!
+//! - **the owner**, with the node's own session token (the `web-url`
+//!   token): the app as the laptop's member, plus `/hub`, which lists the
+//!   hub's members and ends their sessions. The owner holds no member's
+//!   key and cannot act as one.
+//! - **a member's phone**, with a member session cookie: the app as that
+//!   member. Every op it authors is signed with the member's own key.
+//! - **a phone with the hub token** (from the QR code: `/?hub=…` trades it
+//!   for a cookie, or `Authorization: Bearer …`) but no session: only the
+//!   sign-up and sign-in forms and `/api/hub/signup`, `/api/hub/login`.
+//!
+//! Anything else, including a phone on the same Wi-Fi without the hub
+//! token, is refused before any page is built.
+//!
+//! **Keys and what is in memory.** A member's key is made on the hub and
+//! saved in `hub/members/<key>.json`, a key file sealed with their
+//! passphrase (Argon2id and XChaCha20-Poly1305, as `key.json`). Sign-up
+//! and sign-in decrypt it once. The hub then draws 32 random bytes, the
+//! session secret, sends them to the phone as its cookie, and keeps only
+//! the member key XORed with a mask derived from that secret, and a hash
+//! of the secret to find the session by. To sign, the request's cookie
+//! unmasks the key for that one action; it is dropped when the action is
+//! done. So the hub's memory holds no usable member key between requests
+//! and no cookie, the phone holds no key and no data, and ending a session
+//! (the member's "sign out", the owner's "end sessions", its expiry after
+//! 12 hours by default, or stopping the hub) forgets the masked key.
+//! Passphrases are seen as typed, are never stored, and live only for the
+//! request that carries them.
+//!
+//! **Refusals.** Wrong passphrases count per member and per address: the
+//! sixth within a minute, and every one after it while five stand in the
+//! last minute, is refused with 429 before Argon2 runs. Sign-ups count per
+//! address (twenty a minute) and the hub holds at most ten thousand
+//! members. Host and Origin must name the address the phone connected to
+//! (one of this machine's) or loopback, as IP literals: names are refused,
+//! which stops DNS rebinding.
+//!
+//! A member whose key has no standing yet (no vouch, no membership) sees
+//! only their key, as text and QR code, to show whoever vouches for them:
+//! a vouch grants read access, so the hub grants it no sooner.
+
+use crate::App;
+use crate::actions::Signer;
+use crate::security::{CSRF_HEADER, query_param};
+use axum::Extension;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::connect_info::Connected;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use kenes_core::{PublicKey, SecretKey};
+use kenes_store::keyfile::{KeyError, KeyFile};
+use serde_json::json;
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+/// The file in the data directory holding the hub's URL with its token.
+pub const HUB_URL_FILE: &str = "hub-url";
+/// The cookie holding the hub token.
+pub const HUB_COOKIE: &str = "kenes_hub";
+/// The cookie holding a member's session secret.
+pub const MEMBER_COOKIE: &str = "kenes_member";
+/// How long a member session lasts unless `--session-hours` says.
+pub const DEFAULT_SESSION: Duration = Duration::from_secs(12 * 3600);
+/// Wrong passphrases allowed per member and per address in [`WINDOW`].
+pub const MAX_WRONG: usize = 5;
+/// The window the wrong passphrases are counted in.
+pub const WINDOW: Duration = Duration::from_secs(60);
+/// The shortest passphrase a member may choose, in characters.
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+const MAX_PASSPHRASE_BYTES: usize = 1024;
+const MAX_MEMBERS: usize = 10_000;
+const MAX_SIGNUPS_PER_ADDRESS: usize = 20;
+/// Sessions one member may hold at once (a phone and a spare, say); the
+/// oldest ends when another starts.
+const MAX_SESSIONS_PER_MEMBER: usize = 4;
+
+/// Why a hub request was refused.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum HubError {
+    /// No such member, or the passphrase does not open their key.
+    #[error("wrong name, key or passphrase")]
+    WrongPassphrase,
+    /// Too many wrong passphrases for this member or from this address.
+    #[error("too many wrong passphrases: wait a minute and try again")]
+    TooManyWrong,
+    /// Too many sign-ups from this address.
+    #[error("too many sign-ups from this address: wait a minute and try again")]
+    TooManySignups,
+    /// The passphrase is shorter than [`MIN_PASSPHRASE_CHARS`].
+    #[error("the passphrase must have at least {MIN_PASSPHRASE_CHARS} characters")]
+    ShortPassphrase,
+    /// The two passphrases typed differ.
+    #[error("the two passphrases differ")]
+    PassphrasesDiffer,
+    /// The passphrase is absurdly long.
+    #[error("the passphrase is too long (at most {MAX_PASSPHRASE_BYTES} bytes)")]
+    LongPassphrase,
+    /// The name is not a valid display name.
+    #[error("not a valid name: {0}")]
+    BadName(String),
+    /// Another member of this hub goes by that name.
+    #[error("that name is taken on this hub: choose another")]
+    NameTaken,
+    /// The hub holds as many members as it may.
+    #[error("this hub holds as many members as it may")]
+    Full,
+    /// Not a public key.
+    #[error("'public_key' is not a public key (64 hex digits)")]
+    NotAKey,
+    /// The session was ended (by its member, the owner or its expiry).
+    #[error("this session has ended: sign in again")]
+    Ended,
+    /// Reading or writing a member's key file failed.
+    #[error("hub storage failed: {0}")]
+    Storage(String),
+}
+
+impl HubError {
+    /// The HTTP status it is answered with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            HubError::WrongPassphrase | HubError::Ended => StatusCode::UNAUTHORIZED,
+            HubError::TooManyWrong | HubError::TooManySignups => StatusCode::TOO_MANY_REQUESTS,
+            HubError::NameTaken => StatusCode::CONFLICT,
+            HubError::Full => StatusCode::SERVICE_UNAVAILABLE,
+            HubError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// Its Fluent message id.
+    pub fn key(&self) -> &'static str {
+        match self {
+            HubError::WrongPassphrase => "hub-error-wrong",
+            HubError::TooManyWrong => "hub-error-too-many",
+            HubError::TooManySignups => "hub-error-too-many-signups",
+            HubError::ShortPassphrase => "hub-error-short",
+            HubError::PassphrasesDiffer => "hub-error-differ",
+            HubError::LongPassphrase => "hub-error-long",
+            HubError::BadName(_) => "onboard-error-name",
+            HubError::NameTaken => "hub-error-name-taken",
+            HubError::Full => "hub-error-full",
+            HubError::NotAKey => "hub-error-wrong",
+            HubError::Ended => "hub-error-ended",
+            HubError::Storage(_) => "onboard-error-machine",
+        }
+    }
+}
+
+fn storage(e: impl ToString) -> HubError {
+    HubError::Storage(e.to_string())
+}
+
+/// The connection a request came on: the address the phone reached (one
+/// of this machine's) and the phone's own.
+#[derive(Clone, Copy, Debug)]
+pub struct Connection {
+    /// This machine's address the connection was made to.
+    pub local: SocketAddr,
+    /// The visitor's address.
+    pub remote: SocketAddr,
+}
+
+impl Connected<axum::serve::IncomingStream<'_, tokio::net::TcpListener>> for Connection {
+    fn connect_info(stream: axum::serve::IncomingStream<'_, tokio::net::TcpListener>) -> Self {
+        let remote = *stream.remote_addr();
+        Connection {
+            local: stream.io().local_addr().unwrap_or(remote),
+            remote,
+        }
+    }
+}
+
+/// Serves `router` on `listener` with each request's [`Connection`]
+/// known (the hub's gate needs it) until `stop` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<Connection>(),
+    )
+    .with_graceful_shutdown(stop)
+    .await
+}
+
+/// One member session: whose, the key masked by the phone's secret, and
+/// when it ends.
+struct Session {
+    member: PublicKey,
+    masked: [u8; 32],
+    csrf: String,
+    expires: Instant,
+}
+
+/// Timestamps of recent wrong passphrases (and attempts under way).
+#[derive(Default)]
+struct Attempts {
+    by_member: HashMap<PublicKey, VecDeque<Instant>>,
+    by_address: HashMap<IpAddr, VecDeque<Instant>>,
+}
+
+fn recent(list: &mut VecDeque<Instant>, now: Instant) -> usize {
+    while list
+        .front()
+        .is_some_and(|t| now.duration_since(*t) >= WINDOW)
+    {
+        list.pop_front();
+    }
+    list.len()
+}
+
+fn forget(list: Option<&mut VecDeque<Instant>>, at: Instant) {
+    if let Some(list) = list
+        && let Some(i) = list.iter().position(|t| *t == at)
+    {
+        list.remove(i);
+    }
+}
+
+/// A member of the hub, as the owner's page lists them.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct MemberRow {
+    /// Their key.
+    pub public_key: PublicKey,
+    /// The name they signed up with.
+    pub name: String,
+    /// Their open sessions.
+    pub sessions: usize,
+}
+
+/// The hub: its token, its members' key files and the open sessions.
+pub struct Hub {
+    token: String,
+    csrf: String,
+    dir: PathBuf,
+    lifetime: Duration,
+    urls: Vec<String>,
+    members: RwLock<BTreeMap<PublicKey, String>>,
+    sessions: Mutex<HashMap<[u8; 32], Session>>,
+    wrong: Mutex<Attempts>,
+    signups: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
+    /// Held while a sign-up checks the name and writes the key file.
+    signing_up: Mutex<()>,
+}
+
+fn random32() -> [u8; 32] {
+    let mut bytes = [0u8; 32];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
+    bytes
+}
+
+/// Equal in time independent of where the inputs differ.
+fn same(a: &str, b: &str) -> bool {
+    blake3::hash(a.as_bytes()) == blake3::hash(b.as_bytes())
+}
+
+fn session_id(secret: &[u8; 32]) -> [u8; 32] {
+    blake3::derive_key("kenes hub 2026-11 session id", secret)
+}
+
+fn session_mask(secret: &[u8; 32]) -> [u8; 32] {
+    blake3::derive_key("kenes hub 2026-11 session key mask", secret)
+}
+
+fn session_csrf(secret: &[u8; 32]) -> String {
+    hex::encode(blake3::derive_key("kenes hub 2026-11 session csrf", secret))
+}
+
+fn xor(a: [u8; 32], b: [u8; 32]) -> [u8; 32] {
+    std::array::from_fn(|i| a[i] ^ b[i])
+}
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.strip_prefix("Bearer "))
+}
+
+/// Who signs in: by key (the API) or by the name on this hub (the form).
+pub enum Who {
+    /// The member's public key.
+    Key(PublicKey),
+    /// The name they signed up with (unique on the hub, any case).
+    Name(String),
+}
+
+impl Hub {
+    /// The hub over the members' key files in `data_root/hub/members`,
+    /// with sessions lasting `lifetime`, reachable at `urls` (each with
+    /// the hub token added).
+    pub fn new(
+        data_root: &Path,
+        lifetime: Duration,
+        addresses: &[SocketAddr],
+    ) -> std::io::Result<Arc<Hub>> {
+        let dir = data_root.join("hub").join("members");
+        std::fs::create_dir_all(&dir)?;
+        let mut members = BTreeMap::new();
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            match KeyFile::load(&path) {
+                Ok(file) => {
+                    members.insert(file.public_key, file.name);
+                }
+                Err(e) => tracing::warn!("skipped {}: {e}", path.display()),
+            }
+        }
+        let bytes = random32();
+        let token = hex::encode(bytes);
+        let csrf = hex::encode(blake3::derive_key("kenes hub 2026-11 visitor csrf", &bytes));
+        let urls = addresses
+            .iter()
+            .map(|a| format!("http://{a}/?hub={token}"))
+            .collect();
+        Ok(Arc::new(Hub {
+            token,
+            csrf,
+            dir,
+            lifetime,
+            urls,
+            members: RwLock::new(members),
+            sessions: Mutex::new(HashMap::new()),
+            wrong: Mutex::new(Attempts::default()),
+            signups: Mutex::new(HashMap::new()),
+            signing_up: Mutex::new(()),
+        }))
+    }
+
+    /// The URLs that open the hub on a phone, one per address given.
+    pub fn urls(&self) -> &[String] {
+        &self.urls
+    }
+
+    /// The hub token.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// How long a session lasts.
+    pub fn lifetime(&self) -> Duration {
+        self.lifetime
+    }
+
+    fn key_file(&self, member: &PublicKey) -> PathBuf {
+        self.dir.join(format!("{}.json", member.to_hex()))
+    }
+
+    /// Whether the request carries the hub token, and whether as a bearer
+    /// header (a script's, which no other site can make a browser send).
+    fn holds_token(&self, headers: &HeaderMap) -> Option<bool> {
+        if bearer(headers).is_some_and(|t| same(t, &self.token)) {
+            return Some(true);
+        }
+        cookie(headers, HUB_COOKIE)
+            .is_some_and(|t| same(t, &self.token))
+            .then_some(false)
+    }
+
+    /// The hub's members, with their open sessions.
+    pub fn members(&self) -> Vec<MemberRow> {
+        let mut open: HashMap<PublicKey, usize> = HashMap::new();
+        if let Ok(sessions) = self.sessions.lock() {
+            let now = Instant::now();
+            for s in sessions.values().filter(|s| s.expires > now) {
+                *open.entry(s.member).or_default() += 1;
+            }
+        }
+        let members = self.members.read().map(|m| m.clone()).unwrap_or_default();
+        members
+            .into_iter()
+            .map(|(public_key, name)| MemberRow {
+                sessions: open.get(&public_key).copied().unwrap_or(0),
+                public_key,
+                name,
+            })
+            .collect()
+    }
+
+    /// Creates a member named `name` with a key sealed by `passphrase`,
+    /// and opens a session for them. Runs Argon2: call off async threads.
+    /// Returns the member's key and the session secret for the cookie.
+    pub fn signup(
+        &self,
+        from: IpAddr,
+        name: &str,
+        passphrase: &str,
+    ) -> Result<(PublicKey, String), HubError> {
+        let name = name.trim();
+        kenes_core::validate::check_body(&kenes_core::Body::Profile { name: name.into() })
+            .map_err(|e| HubError::BadName(e.to_string()))?;
+        check_passphrase(passphrase)?;
+        {
+            let mut signups = self.signups.lock().map_err(storage)?;
+            let now = Instant::now();
+            let list = signups.entry(from).or_default();
+            if recent(list, now) >= MAX_SIGNUPS_PER_ADDRESS {
+                return Err(HubError::TooManySignups);
+            }
+            list.push_back(now);
+        }
+        let key = SecretKey::generate();
+        // Argon2 before taking the lock: sign-ups run side by side.
+        let file = KeyFile::new(&key, name, Some(passphrase)).map_err(storage)?;
+        {
+            let _writing = self.signing_up.lock().map_err(storage)?;
+            let members = self.members.read().map_err(storage)?;
+            if members.len() >= MAX_MEMBERS {
+                return Err(HubError::Full);
+            }
+            if members
+                .values()
+                .any(|n| n.to_lowercase() == name.to_lowercase())
+            {
+                return Err(HubError::NameTaken);
+            }
+            drop(members);
+            file.save(&self.key_file(&key.public())).map_err(storage)?;
+            self.members
+                .write()
+                .map_err(storage)?
+                .insert(key.public(), name.to_string());
+        }
+        let secret = self.open_session(&key)?;
+        Ok((key.public(), secret))
+    }
+
+    /// Signs `who` in with `passphrase`, refused with
+    /// [`HubError::TooManyWrong`] once [`MAX_WRONG`] wrong ones stand in
+    /// the last minute for the member or for `from`. Runs Argon2.
+    pub fn login(
+        &self,
+        from: IpAddr,
+        who: Who,
+        passphrase: &str,
+    ) -> Result<(PublicKey, String), HubError> {
+        let member = match who {
+            Who::Key(key) => Some(key),
+            Who::Name(name) => {
+                let name = name.trim().to_lowercase();
+                self.members
+                    .read()
+                    .map_err(storage)?
+                    .iter()
+                    .find(|(_, n)| n.to_lowercase() == name)
+                    .map(|(k, _)| *k)
+            }
+        };
+        // The attempt counts as wrong until it proves right, so attempts
+        // made at once cannot slip past the limit together.
+        let at = Instant::now();
+        {
+            let mut wrong = self.wrong.lock().map_err(storage)?;
+            let by_address = wrong.by_address.entry(from).or_default();
+            let mut refused = recent(by_address, at) >= MAX_WRONG;
+            if let Some(member) = member {
+                let by_member = wrong.by_member.entry(member).or_default();
+                refused |= recent(by_member, at) >= MAX_WRONG;
+            }
+            if refused {
+                return Err(HubError::TooManyWrong);
+            }
+            wrong.by_address.entry(from).or_default().push_back(at);
+            if let Some(member) = member {
+                wrong.by_member.entry(member).or_default().push_back(at);
+            }
+        }
+        let member = member.ok_or(HubError::WrongPassphrase)?;
+        let path = self.key_file(&member);
+        let key = if passphrase.len() > MAX_PASSPHRASE_BYTES || !path.exists() {
+            Err(HubError::WrongPassphrase)
+        } else {
+            let file = KeyFile::load(&path).map_err(storage)?;
+            file.unlock(Some(passphrase)).map_err(|e| match e {
+                KeyError::WrongPassphrase | KeyError::NeedPassphrase => HubError::WrongPassphrase,
+                e => storage(e),
+            })
+        }?;
+        if let Ok(mut wrong) = self.wrong.lock() {
+            forget(wrong.by_address.get_mut(&from), at);
+            forget(wrong.by_member.get_mut(&member), at);
+        }
+        let secret = self.open_session(&key)?;
+        Ok((member, secret))
+    }
+
+    /// Opens a session for `key`: returns the secret for the phone's
+    /// cookie and keeps the key masked with it.
+    fn open_session(&self, key: &SecretKey) -> Result<String, HubError> {
+        let secret = random32();
+        let member = key.public();
+        let mut sessions = self.sessions.lock().map_err(storage)?;
+        let now = Instant::now();
+        sessions.retain(|_, s| s.expires > now);
+        let mut mine: Vec<([u8; 32], Instant)> = sessions
+            .iter()
+            .filter(|(_, s)| s.member == member)
+            .map(|(id, s)| (*id, s.expires))
+            .collect();
+        mine.sort_by_key(|(_, expires)| *expires);
+        while mine.len() >= MAX_SESSIONS_PER_MEMBER {
+            let (oldest, _) = mine.remove(0);
+            sessions.remove(&oldest);
+        }
+        sessions.insert(
+            session_id(&secret),
+            Session {
+                member,
+                masked: xor(key.to_bytes(), session_mask(&secret)),
+                csrf: session_csrf(&secret),
+                expires: now + self.lifetime,
+            },
+        );
+        Ok(hex::encode(secret))
+    }
+
+    /// The session the request's cookie opens, if it is open.
+    fn session_of(self: &Arc<Hub>, headers: &HeaderMap) -> Option<Acting> {
+        let text = cookie(headers, MEMBER_COOKIE)?;
+        let secret: [u8; 32] = hex::decode(text).ok()?.try_into().ok()?;
+        let id = session_id(&secret);
+        let mut sessions = self.sessions.lock().ok()?;
+        let session = sessions.get(&id)?;
+        if session.expires <= Instant::now() {
+            sessions.remove(&id);
+            return None;
+        }
+        Some(Acting {
+            member: session.member,
+            csrf: session.csrf.clone(),
+            expires: session.expires,
+            secret,
+            hub: self.clone(),
+        })
+    }
+
+    /// Ends every session of `member`; returns how many were open.
+    pub fn end_sessions(&self, member: &PublicKey) -> usize {
+        let Ok(mut sessions) = self.sessions.lock() else {
+            return 0;
+        };
+        let before = sessions.len();
+        sessions.retain(|_, s| s.member != *member);
+        before - sessions.len()
+    }
+
+    /// The `Set-Cookie` value that holds a session secret on the phone.
+    fn member_cookie(&self, secret: &str) -> String {
+        format!(
+            "{MEMBER_COOKIE}={secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
+            self.lifetime.as_secs()
+        )
+    }
+}
+
+fn check_passphrase(passphrase: &str) -> Result<(), HubError> {
+    if passphrase.len() > MAX_PASSPHRASE_BYTES {
+        return Err(HubError::LongPassphrase);
+    }
+    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+        return Err(HubError::ShortPassphrase);
+    }
+    Ok(())
+}
+
+/// The member a request acts as, known for the request's lifetime only.
+#[derive(Clone)]
+pub struct Acting {
+    /// The member.
+    pub member: PublicKey,
+    /// Their session's CSRF token.
+    pub csrf: String,
+    expires: Instant,
+    secret: [u8; 32],
+    hub: Arc<Hub>,
+}
+
+impl Acting {
+    /// The member's key, unmasked for one action, and their key file.
+    pub fn signer(&self) -> Result<Signer, HubError> {
+        let sessions = self.hub.sessions.lock().map_err(storage)?;
+        let session = sessions
+            .get(&session_id(&self.secret))
+            .ok_or(HubError::Ended)?;
+        let key = SecretKey::from_bytes(xor(session.masked, session_mask(&self.secret)));
+        if key.public() != self.member {
+            return Err(HubError::Ended);
+        }
+        Ok(Signer {
+            key,
+            key_file: self.hub.key_file(&self.member),
+        })
+    }
+
+    /// Seconds until the session ends.
+    pub fn expires_in(&self) -> u64 {
+        self.expires
+            .saturating_duration_since(Instant::now())
+            .as_secs()
+    }
+}
+
+tokio::task_local! {
+    static ACTING: Acting;
+}
+
+/// The hub member the current request acts as, if it is a member's.
+pub fn acting() -> Option<Acting> {
+    ACTING.try_with(Acting::clone).ok()
+}
+
+/// The visitor's address, put on each request by the hub's gate.
+#[derive(Clone, Copy, Debug)]
+pub struct Visitor(pub IpAddr);
+
+/// Paths a member's session may not use: the node's bundles (a phone
+/// carries no data away) and the owner's view of the hub.
+const OWNER_ONLY: &[&str] = &[
+    "/export",
+    "/import",
+    "/hub/end",
+    "/api/hub/members",
+    "/api/hub/end",
+];
+
+/// Paths a member without standing may use.
+const BEFORE_VOUCH: &[&str] = &[
+    "/hub",
+    "/hub/logout",
+    "/api/hub/logout",
+    "/api/session",
+    "/api/version",
+    "/lang",
+];
+
+/// Paths open to the hub token alone.
+const VISITOR: &[&str] = &[
+    "/hub/signup",
+    "/hub/login",
+    "/api/hub/signup",
+    "/api/hub/login",
+];
+
+/// Whether `host` (a `Host` header, or an origin without its scheme)
+/// names the address `local` the visitor connected to, or loopback, as
+/// an IP literal on `local`'s port.
+pub fn host_allowed(host: &str, local: SocketAddr) -> bool {
+    if host.eq_ignore_ascii_case(&format!("localhost:{}", local.port())) {
+        return true;
+    }
+    let Ok(named) = host.parse::<SocketAddr>() else {
+        return false;
+    };
+    let canonical = |ip: IpAddr| match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
+        ip => ip,
+    };
+    named.port() == local.port()
+        && (canonical(named.ip()) == canonical(local.ip()) || named.ip().is_loopback())
+}
+
+fn check_site(headers: &HeaderMap, local: SocketAddr) -> Result<(), crate::security::Refusal> {
+    use crate::security::Refusal;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if !host_allowed(host, local) {
+        return Err(Refusal::ForeignHost(local.to_string()));
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or("");
+        let ok = origin
+            .strip_prefix("http://")
+            .is_some_and(|o| host_allowed(o, local));
+        if !ok {
+            return Err(Refusal::ForeignOrigin);
+        }
+    }
+    Ok(())
+}
+
+fn csrf_given<'a>(headers: &'a HeaderMap, query: Option<&'a str>) -> Option<&'a str> {
+    headers
+        .get(CSRF_HEADER)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| query_param(query, "csrf"))
+}
+
+fn refuse(api: bool, status: StatusCode, message: &str) -> Response {
+    let mut response = if api {
+        (status, axum::Json(json!({ "error": message }))).into_response()
+    } else {
+        (
+            status,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!("{message}\n"),
+        )
+            .into_response()
+    };
+    crate::security::harden(response.headers_mut());
+    response
+}
+
+/// Whether `member` has standing to read: vouched for, or a member, in
+/// some committee.
+fn has_standing(app: &App, member: &PublicKey) -> bool {
+    app.node().store.lock().is_ok_and(|s| {
+        s.engine()
+            .state()
+            .committees
+            .values()
+            .any(|c| c.members.contains(member) || c.candidates.contains_key(member))
+    })
+}
+
+/// The hub's gate, in place of the app's when the app is a hub's: see the
+/// module's documentation for who passes and where.
+pub(crate) async fn gate(
+    app: Arc<App>,
+    hub: Arc<Hub>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_string();
+    let api = path.starts_with("/api/");
+    let Some(connection) = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<Connection>>()
+        .map(|c| c.0)
+    else {
+        return refuse(
+            api,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the hub was served without its connection info",
+        );
+    };
+    if let Err(refusal) = check_site(request.headers(), connection.local) {
+        tracing::warn!(
+            "refused a hub request from {}: {refusal}",
+            connection.remote
+        );
+        return refuse(api, StatusCode::FORBIDDEN, &refusal.to_string());
+    }
+    if path.starts_with("/assets/") {
+        return next.run(request).await;
+    }
+    request
+        .extensions_mut()
+        .insert(Visitor(connection.remote.ip()));
+    let method = request.method().clone();
+    let query = request.uri().query().map(str::to_string);
+    let headers = request.headers().clone();
+    let guard = app.guard();
+    let no_session = crate::security::Refusal::NoSession.to_string();
+    if method == Method::GET {
+        if let Some(token) = query_param(query.as_deref(), "token") {
+            if !guard.is_token(token) {
+                return refuse(api, StatusCode::UNAUTHORIZED, &no_session);
+            }
+            return crate::server::sign_in(guard, &path);
+        }
+        if let Some(token) = query_param(query.as_deref(), "hub") {
+            if !same(token, &hub.token) {
+                return refuse(api, StatusCode::UNAUTHORIZED, &no_session);
+            }
+            let mut response = Redirect::to(&path).into_response();
+            let cookie = format!(
+                "{HUB_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/",
+                hub.token
+            );
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().insert(header::SET_COOKIE, value);
+            }
+            return response;
+        }
+    }
+    // The owner: the app as the laptop's member.
+    if guard.signed_in(&headers) {
+        if let Err(refusal) = guard.check_csrf(&method, query.as_deref(), &headers) {
+            return refuse(api, StatusCode::FORBIDDEN, &refusal.to_string());
+        }
+        let mut response = next.run(request).await;
+        crate::security::harden(response.headers_mut());
+        return response;
+    }
+    // A member's phone: the app as that member.
+    if let Some(acting) = hub.session_of(&headers) {
+        if OWNER_ONLY.contains(&path.as_str()) {
+            let message = app.lang(&headers).t("hub-error-owner-only");
+            return refuse(api, StatusCode::FORBIDDEN, &message);
+        }
+        let is_read = matches!(method, Method::GET | Method::HEAD);
+        if !is_read
+            && !csrf_given(&headers, query.as_deref()).is_some_and(|t| same(t, &acting.csrf))
+        {
+            return refuse(
+                api,
+                StatusCode::FORBIDDEN,
+                &crate::security::Refusal::NoCsrf.to_string(),
+            );
+        }
+        if !BEFORE_VOUCH.contains(&path.as_str()) && !has_standing(&app, &acting.member) {
+            if api || !is_read {
+                return refuse(
+                    api,
+                    StatusCode::FORBIDDEN,
+                    &app.lang(&headers).t("hub-waiting-text"),
+                );
+            }
+            return waiting_page(&app, &hub, &acting, &headers);
+        }
+        return ACTING
+            .scope(acting, async move {
+                let mut response = next.run(request).await;
+                crate::security::harden(response.headers_mut());
+                response
+            })
+            .await;
+    }
+    // The hub token alone: sign up or sign in.
+    if let Some(by_bearer) = hub.holds_token(&headers) {
+        if VISITOR.contains(&path.as_str()) && method == Method::POST {
+            if !by_bearer
+                && !csrf_given(&headers, query.as_deref()).is_some_and(|t| same(t, &hub.csrf))
+            {
+                return refuse(
+                    api,
+                    StatusCode::FORBIDDEN,
+                    &crate::security::Refusal::NoCsrf.to_string(),
+                );
+            }
+            let mut response = next.run(request).await;
+            crate::security::harden(response.headers_mut());
+            return response;
+        }
+        if path == "/lang" {
+            return next.run(request).await;
+        }
+        if api || method != Method::GET {
+            return refuse(
+                api,
+                StatusCode::UNAUTHORIZED,
+                &app.lang(&headers).t("hub-sign-in-first"),
+            );
+        }
+        return welcome(&app, &hub, &headers, StatusCode::OK, None);
+    }
+    refuse(api, StatusCode::UNAUTHORIZED, &no_session)
+}
+
+/// The sign-up and sign-in page, with `error` said first.
+fn welcome(
+    app: &App,
+    hub: &Hub,
+    headers: &HeaderMap,
+    status: StatusCode,
+    error: Option<&HubError>,
+) -> Response {
+    let t = app.lang(headers);
+    let message = error.map(|e| match e {
+        HubError::ShortPassphrase => {
+            t.ta("hub-error-short", &[("min", MIN_PASSPHRASE_CHARS.into())])
+        }
+        e => t.t(e.key()),
+    });
+    let markup = crate::views::hub::welcome(t, &hub.csrf, message.as_deref());
+    let mut response = (status, Html(markup.into_string())).into_response();
+    crate::security::harden(response.headers_mut());
+    response
+}
+
+/// What a member without standing sees: their key, to be vouched for.
+fn waiting_page(app: &App, hub: &Hub, acting: &Acting, headers: &HeaderMap) -> Response {
+    let t = app.lang(headers);
+    let name = hub
+        .members
+        .read()
+        .ok()
+        .and_then(|m| m.get(&acting.member).cloned())
+        .unwrap_or_default();
+    let version = app
+        .node()
+        .store
+        .lock()
+        .map(|s| format!("{}.{}", s.engine().len(), s.engine().pending_len()))
+        .unwrap_or_default();
+    let markup = crate::views::hub::waiting(t, &acting.csrf, &name, &acting.member, &version);
+    let mut response = Html(markup.into_string()).into_response();
+    crate::security::harden(response.headers_mut());
+    response
+}
+
+/// The hub's routes (answered only when the app is a hub's).
+pub(crate) fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/hub", get(hub_page))
+        .route("/hub/signup", post(signup_form))
+        .route("/hub/login", post(login_form))
+        .route("/hub/logout", post(logout_form))
+        .route("/hub/end", post(end_form))
+        .route("/api/hub/signup", post(signup_json))
+        .route("/api/hub/login", post(login_json))
+        .route("/api/hub/logout", post(logout_json))
+        .route("/api/hub/members", get(members_json))
+        .route("/api/hub/end", post(end_json))
+}
+
+fn not_a_hub() -> Response {
+    refuse(
+        true,
+        StatusCode::NOT_FOUND,
+        "this node is not serving as a hub (kenes serve --hub)",
+    )
+}
+
+/// `/hub`: the owner's list of members, or a member's own session.
+async fn hub_page(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+) -> Response {
+    let Some(hub) = app.hub().cloned() else {
+        return not_a_hub();
+    };
+    let acting = acting();
+    crate::server::html_page(&app, &headers, &uri, |p, s| {
+        Ok(match &acting {
+            Some(me) => crate::views::hub::session(p, s.engine().state(), me.expires_in()),
+            None => crate::views::hub::members(p, hub.urls(), &hub.members()),
+        })
+    })
+}
+
+fn fields(body: &Bytes) -> HashMap<String, String> {
+    serde_urlencoded::from_bytes(body).unwrap_or_default()
+}
+
+/// Runs a sign-up or sign-in off the async threads (Argon2 blocks).
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, HubError> + Send + 'static,
+) -> Result<T, HubError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|e| Err(storage(e)))
+}
+
+fn signed_in(response: impl IntoResponse, hub: &Hub, secret: &str) -> Response {
+    let mut response = response.into_response();
+    if let Ok(value) = HeaderValue::from_str(&hub.member_cookie(secret)) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+fn visitor(visitor: Option<Extension<Visitor>>) -> IpAddr {
+    visitor.map_or(IpAddr::from([0, 0, 0, 0]), |Extension(Visitor(ip))| ip)
+}
+
+async fn signup_form(
+    State(app): State<Arc<App>>,
+    from: Option<Extension<Visitor>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(hub) = app.hub().cloned() else {
+        return not_a_hub();
+    };
+    let form = fields(&body);
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let (name, passphrase, again) = (get("name"), get("passphrase"), get("passphrase_again"));
+    let from = visitor(from);
+    let worker = hub.clone();
+    let outcome = blocking(move || {
+        if passphrase != again {
+            return Err(HubError::PassphrasesDiffer);
+        }
+        worker.signup(from, &name, &passphrase)
+    })
+    .await;
+    match outcome {
+        Ok((_, secret)) => signed_in(Redirect::to("/"), &hub, &secret),
+        Err(e) => welcome(&app, &hub, &headers, e.status(), Some(&e)),
+    }
+}
+
+async fn login_form(
+    State(app): State<Arc<App>>,
+    from: Option<Extension<Visitor>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(hub) = app.hub().cloned() else {
+        return not_a_hub();
+    };
+    let form = fields(&body);
+    let name = form.get("name").cloned().unwrap_or_default();
+    let passphrase = form.get("passphrase").cloned().unwrap_or_default();
+    let from = visitor(from);
+    let worker = hub.clone();
+    match blocking(move || worker.login(from, Who::Name(name), &passphrase)).await {
+        Ok((_, secret)) => signed_in(Redirect::to("/"), &hub, &secret),
+        Err(e) => welcome(&app, &hub, &headers, e.status(), Some(&e)),
+    }
+}
+
+/// Ends the request's own session.
+fn end_own(hub: &Hub) -> bool {
+    let Some(me) = acting() else {
+        return false;
+    };
+    if let Ok(mut sessions) = hub.sessions.lock() {
+        sessions.remove(&session_id(&me.secret));
+    }
+    true
+}
+
+fn signed_out(response: impl IntoResponse) -> Response {
+    let mut response = response.into_response();
+    let cookie = format!("{MEMBER_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+async fn logout_form(State(app): State<Arc<App>>) -> Response {
+    let Some(hub) = app.hub().cloned() else {
+        return not_a_hub();
+    };
+    if !end_own(&hub) {
+        return Redirect::to("/hub").into_response();
+    }
+    signed_out(Redirect::to("/"))
+}
+
+async fn logout_json(State(app): State<Arc<App>>) -> Response {
+    let Some(hub) = app.hub().cloned() else {
+        return not_a_hub();
+    };
+    if !end_own(&hub) {
+        return refuse(true, StatusCode::BAD_REQUEST, "not a member's session");
+    }
+    signed_out(axum::Json(json!({ "ok": true })))
+}
+
+fn parse_key(text: &str) -> Result<PublicKey, HubError> {
+    text.trim().parse().map_err(|_| HubError::NotAKey)
+}
+
+async fn end_form(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let Some(hub) = app.hub().cloned() else {
+        return not_a_hub();
+    };
+    let form = fields(&body);
+    match parse_key(form.get("member").map(String::as_str).unwrap_or("")) {
+        Ok(member) => {
+            hub.end_sessions(&member);
+            Redirect::to("/hub?done=hub-end").into_response()
+        }
+        Err(e) => refuse(false, e.status(), &e.to_string()),
+    }
+}
+
+/// A JSON body's object.
+fn object(body: &Bytes) -> Option<serde_json::Map<String, serde_json::Value>> {
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(o)) => Some(o),
+        _ => None,
+    }
+}
+
+fn not_an_object() -> Response {
+    refuse(true, StatusCode::BAD_REQUEST, "expected a JSON object")
+}
+
+fn text_of(o: &serde_json::Map<String, serde_json::Value>, k: &str) -> String {
+    o.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string()
+}
+
+fn session_json(hub: &Hub, member: PublicKey, secret: &str) -> Response {
+    let csrf = hex::decode(secret)
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .map(|s| session_csrf(&s))
+        .unwrap_or_default();
+    signed_in(
+        axum::Json(json!({
+            "public_key": member.to_hex(),
+            "csrf": csrf,
+            "expires_in": hub.lifetime.as_secs(),
+        })),
+        hub,
+        secret,
+    )
+}
+
+async fn signup_json(
+    State(app): State<Arc<App>>,
+    from: Option<Extension<Visitor>>,
+    body: Bytes,
+) -> Response {
+    let Some(hub) = app.hub().cloned() else {
+        return not_a_hub();
+    };
+    let Some(o) = object(&body) else {
+        return not_an_object();
+    };
+    let (name, passphrase) = (text_of(&o, "name"), text_of(&o, "passphrase"));
+    let from = visitor(from);
+    let worker = hub.clone();
+    match blocking(move || worker.signup(from, &name, &passphrase)).await {
+        Ok((member, secret)) => session_json(&hub, member, &secret),
+        Err(e) => refuse(true, e.status(), &e.to_string()),
+    }
+}
+
+async fn login_json(
+    State(app): State<Arc<App>>,
+    from: Option<Extension<Visitor>>,
+    body: Bytes,
+) -> Response {
+    let Some(hub) = app.hub().cloned() else {
+        return not_a_hub();
+    };
+    let Some(o) = object(&body) else {
+        return not_an_object();
+    };
+    let who = match (o.get("public_key"), o.get("name")) {
+        (Some(_), _) => match parse_key(&text_of(&o, "public_key")) {
+            Ok(key) => Who::Key(key),
+            Err(e) => return refuse(true, e.status(), &e.to_string()),
+        },
+        (None, Some(_)) => Who::Name(text_of(&o, "name")),
+        (None, None) => {
+            return refuse(
+                true,
+                StatusCode::BAD_REQUEST,
+                "'public_key' (or 'name') is required",
+            );
+        }
+    };
+    let passphrase = text_of(&o, "passphrase");
+    let from = visitor(from);
+    let worker = hub.clone();
+    match blocking(move || worker.login(from, who, &passphrase)).await {
+        Ok((member, secret)) => session_json(&hub, member, &secret),
+        Err(e) => refuse(true, e.status(), &e.to_string()),
+    }
+}
+
+async fn members_json(State(app): State<Arc<App>>) -> Response {
+    let Some(hub) = app.hub().cloned() else {
+        return not_a_hub();
+    };
+    axum::Json(json!({ "members": hub.members(), "urls": hub.urls() })).into_response()
+}
+
+async fn end_json(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let Some(hub) = app.hub().cloned() else {
+        return not_a_hub();
+    };
+    let Some(o) = object(&body) else {
+        return not_an_object();
+    };
+    match parse_key(&text_of(&o, "public_key")) {
+        Ok(member) => axum::Json(json!({ "ended": hub.end_sessions(&member) })).into_response(),
+        Err(e) => refuse(true, e.status(), &e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hub() -> (tempfile::TempDir, Arc<Hub>) {
+        let dir = tempfile::tempdir().unwrap();
+        let hub = Hub::new(dir.path(), DEFAULT_SESSION, &[]).unwrap();
+        (dir, hub)
+    }
+
+    fn with_cookie(secret: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("{MEMBER_COOKIE}={secret}")).unwrap(),
+        );
+        h
+    }
+
+    const HERE: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 9));
+
+    #[test]
+    fn a_session_signs_only_as_its_member_and_ends() {
+        let (_dir, hub) = hub();
+        let (a, secret_a) = hub.signup(HERE, "Aigerim", "correct horse").unwrap();
+        let (b, secret_b) = hub.signup(HERE, "Bolat", "battery staple").unwrap();
+        let acting_a = hub.session_of(&with_cookie(&secret_a)).unwrap();
+        let acting_b = hub.session_of(&with_cookie(&secret_b)).unwrap();
+        assert_eq!(acting_a.member, a);
+        assert_eq!(acting_b.member, b);
+        assert_ne!(acting_a.csrf, acting_b.csrf);
+        assert_eq!(acting_a.signer().unwrap().key.public(), a);
+        assert_eq!(acting_b.signer().unwrap().key.public(), b);
+        // The key file on the hub is sealed with the member's passphrase.
+        let file = KeyFile::load(&hub.key_file(&a)).unwrap();
+        assert!(file.is_encrypted());
+        // A forged cookie opens nothing.
+        assert!(hub.session_of(&with_cookie(&"00".repeat(32))).is_none());
+        assert!(hub.session_of(&with_cookie("not hex")).is_none());
+        // The owner ends A's sessions: A's cookie no longer signs.
+        assert_eq!(hub.end_sessions(&a), 1);
+        assert!(hub.session_of(&with_cookie(&secret_a)).is_none());
+        assert_eq!(acting_a.signer().err(), Some(HubError::Ended));
+        assert!(acting_b.signer().is_ok());
+    }
+
+    #[test]
+    fn the_hub_memory_holds_no_member_key_in_the_clear() {
+        let (_dir, hub) = hub();
+        let (a, _secret) = hub.signup(HERE, "Aigerim", "correct horse").unwrap();
+        let file = KeyFile::load(&hub.key_file(&a)).unwrap();
+        let key = file.unlock(Some("correct horse")).unwrap().to_bytes();
+        let sessions = hub.sessions.lock().unwrap();
+        assert!(sessions.values().all(|s| s.masked != key));
+    }
+
+    #[test]
+    fn the_sixth_wrong_passphrase_in_a_minute_is_refused() {
+        let (_dir, hub) = hub();
+        let (a, _) = hub.signup(HERE, "Aigerim", "correct horse").unwrap();
+        for _ in 0..MAX_WRONG {
+            assert_eq!(
+                hub.login(HERE, Who::Key(a), "wrong guess").err(),
+                Some(HubError::WrongPassphrase)
+            );
+        }
+        // Even the right passphrase waits now: the limit comes first.
+        assert_eq!(
+            hub.login(HERE, Who::Key(a), "correct horse").err(),
+            Some(HubError::TooManyWrong)
+        );
+        // From another address the member is still limited...
+        let elsewhere = IpAddr::from([127, 0, 0, 10]);
+        assert_eq!(
+            hub.login(elsewhere, Who::Key(a), "correct horse").err(),
+            Some(HubError::TooManyWrong)
+        );
+        // ...and this address is limited for every member.
+        let (b, _) = hub.signup(elsewhere, "Bolat", "battery staple").unwrap();
+        assert_eq!(
+            hub.login(HERE, Who::Key(b), "battery staple").err(),
+            Some(HubError::TooManyWrong)
+        );
+        assert!(hub.login(elsewhere, Who::Key(b), "battery staple").is_ok());
+    }
+
+    #[test]
+    fn right_passphrases_do_not_count_against_the_limit() {
+        let (_dir, hub) = hub();
+        let (a, _) = hub.signup(HERE, "Aigerim", "correct horse").unwrap();
+        for _ in 0..MAX_WRONG + 2 {
+            assert!(
+                hub.login(HERE, Who::Name("aigerim".into()), "correct horse")
+                    .is_ok()
+            );
+        }
+        assert_eq!(hub.members().len(), 1);
+        assert_eq!(hub.members()[0].public_key, a);
+        assert!(hub.members()[0].sessions <= MAX_SESSIONS_PER_MEMBER);
+    }
+
+    #[test]
+    fn sign_up_refuses_bad_names_and_passphrases_and_writes_nothing() {
+        let (dir, hub) = hub();
+        assert_eq!(
+            hub.signup(HERE, "Aigerim", "short").err(),
+            Some(HubError::ShortPassphrase)
+        );
+        assert!(matches!(
+            hub.signup(HERE, "", "correct horse"),
+            Err(HubError::BadName(_))
+        ));
+        assert!(matches!(
+            hub.signup(HERE, "a\u{7}b", "correct horse"),
+            Err(HubError::BadName(_))
+        ));
+        assert_eq!(
+            hub.signup(HERE, "Aigerim", &"x".repeat(2000)).err(),
+            Some(HubError::LongPassphrase)
+        );
+        let members = dir.path().join("hub/members");
+        assert_eq!(std::fs::read_dir(&members).unwrap().count(), 0);
+        hub.signup(HERE, "Aigerim", "correct horse").unwrap();
+        assert_eq!(
+            hub.signup(HERE, "AIGERIM", "correct horse").err(),
+            Some(HubError::NameTaken)
+        );
+        assert_eq!(std::fs::read_dir(&members).unwrap().count(), 1);
+        // A restarted hub knows its members, and no sessions.
+        let again = Hub::new(dir.path(), DEFAULT_SESSION, &[]).unwrap();
+        assert_eq!(again.members().len(), 1);
+        assert_eq!(again.members()[0].sessions, 0);
+    }
+
+    #[test]
+    fn hosts_are_the_connected_address_or_loopback_literals() {
+        let local: SocketAddr = "192.168.43.1:7878".parse().unwrap();
+        assert!(host_allowed("192.168.43.1:7878", local));
+        assert!(host_allowed("127.0.0.1:7878", local));
+        assert!(host_allowed("localhost:7878", local));
+        assert!(host_allowed("[::1]:7878", local));
+        assert!(!host_allowed("192.168.43.7:7878", local));
+        assert!(!host_allowed("192.168.43.1:7879", local));
+        assert!(!host_allowed("evil.example:7878", local));
+        assert!(!host_allowed("192.168.43.1", local));
+        assert!(!host_allowed("", local));
+    }
+}
