@@ -559,7 +559,7 @@ impl Gen {
                 None => return,
             },
             7 => match pick(&posts, y) {
-                Some(post) if y % 2 == 0 => Body::EditPost {
+                Some(post) if y.is_multiple_of(2) => Body::EditPost {
                     committee: c,
                     post,
                     text: text(),
@@ -568,7 +568,7 @@ impl Gen {
                 None => return,
             },
             8 => match pick(&proposals, y) {
-                Some(proposal) if y % 2 == 0 => Body::Revise {
+                Some(proposal) if y.is_multiple_of(2) => Body::Revise {
                     committee: c,
                     proposal,
                     text: text(),
