@@ -9,7 +9,6 @@ mod common;
 use common::*;
 use kenes_core::body::{Ballot, DemandCategory, ProposalKind, Text};
 use kenes_core::discussion::{self, PostKind};
-use kenes_core::layers::Dag;
 use kenes_core::outcome::{RejectReason, VoidReason};
 use kenes_core::tally::Choice;
 use kenes_core::validate::{StatelessError, check_body};
