@@ -6,7 +6,8 @@
 //! - [`i18n`]: English, Russian and Kazakh from Fluent files.
 //! - [`actions`]: the changes a member can make, parsed from untrusted
 //!   input and authored through the store's guarded path.
-//! - [`model`]: the JSON shapes, shared with the CLI's `--json`.
+//! - [`model`]: the JSON shapes, shared with the CLI's `--json`;
+//!   [`deliberation`]: threads, comments and announcements as JSON.
 //! - [`attention`]: what needs this member (`/api/attention`, the board's
 //!   first section); [`explain`]: engine reasons in the page's language;
 //!   [`geo`]: the offline map's data.
@@ -23,6 +24,7 @@
 
 pub mod actions;
 pub mod attention;
+pub mod deliberation;
 pub mod explain;
 pub mod geo;
 pub mod hub;

@@ -113,6 +113,74 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "area")]
         by: GroupingArg,
     },
+    /// Open a discussion thread in a committee (or council) you act in.
+    Discuss {
+        /// Committee id (or a unique prefix).
+        committee: String,
+        /// A short title.
+        #[arg(long)]
+        title: String,
+        /// The opening text.
+        #[arg(long)]
+        text: String,
+    },
+    /// Comment on a proposal, demand, report or thread, or reply to a
+    /// comment.
+    Comment {
+        /// Its id (or a unique prefix).
+        target: String,
+        /// The comment.
+        #[arg(long)]
+        text: String,
+    },
+    /// Show the discussion under a proposal, demand, report or post, or a
+    /// committee's threads and announcements, 50 posts a page.
+    Thread {
+        /// Its id (or a unique prefix).
+        target: String,
+        /// Which page, from 1.
+        #[arg(long, default_value_t = 1)]
+        page: usize,
+    },
+    /// Announce something urgent to every member of a committee: it stays
+    /// pinned on their boards until read.
+    Announce {
+        /// Committee id (or a unique prefix).
+        committee: String,
+        /// The announcement.
+        #[arg(long)]
+        text: String,
+    },
+    /// Change the wording of your own post; earlier wordings stay visible.
+    Edit {
+        /// Post id (or a unique prefix).
+        post: String,
+        /// The new wording.
+        #[arg(long)]
+        text: String,
+    },
+    /// Withdraw your own post.
+    Retract {
+        /// Post id (or a unique prefix).
+        post: String,
+    },
+    /// Suggest a better wording for an open proposal.
+    Suggest {
+        /// Proposal id (or a unique prefix).
+        proposal: String,
+        /// The suggested wording.
+        #[arg(long)]
+        text: String,
+    },
+    /// Revise the text of your own open proposal. Ballots already cast
+    /// stay as they are, and the proposal shows it was revised after votes.
+    Revise {
+        /// Proposal id (or a unique prefix).
+        proposal: String,
+        /// The new text.
+        #[arg(long)]
+        text: String,
+    },
     /// Run this node until stopped: the web UI on 127.0.0.1:7878 (its URL,
     /// with the session token, is printed and written to `web-url` in the
     /// data directory), and sync with members over QUIC (the ticket is

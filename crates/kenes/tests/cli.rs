@@ -11,6 +11,8 @@ use std::process::{Command, Output};
 mod board;
 #[path = "cli/browser.rs"]
 mod browser;
+#[path = "cli/deliberation.rs"]
+mod deliberation;
 #[path = "cli/issue12.rs"]
 mod issue12;
 #[path = "cli/meeting.rs"]

@@ -2,6 +2,7 @@
 
 mod actions;
 pub mod committee;
+mod discuss;
 mod governance;
 mod identity;
 mod inspect;
@@ -54,6 +55,22 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Platform { council } => actions::platform(&ctx, council.as_deref()),
         Command::Report(cmd) => actions::report(&ctx, cmd),
         Command::Situation { by } => actions::situation(&ctx, by),
+        Command::Discuss {
+            committee,
+            title,
+            text,
+        } => discuss::discuss(&ctx, &committee, &title, &text),
+        Command::Comment { target, text } => discuss::comment(&ctx, &target, &text),
+        Command::Thread { target, page } => discuss::thread(&ctx, &target, page),
+        Command::Announce { committee, text } => discuss::announce(&ctx, &committee, &text),
+        Command::Edit { post, text } => discuss::edit(&ctx, &post, &text),
+        Command::Retract { post } => discuss::retract(&ctx, &post),
+        Command::Suggest { proposal, text } => {
+            discuss::suggest_or_revise(&ctx, &proposal, &text, false)
+        }
+        Command::Revise { proposal, text } => {
+            discuss::suggest_or_revise(&ctx, &proposal, &text, true)
+        }
         Command::Serve(args) => {
             let default_web = if args.hub {
                 "0.0.0.0:7878"

@@ -1,0 +1,274 @@
+//! Deliberation as JSON (issue 15, DESIGN §9): what can be discussed, a
+//! page of a thread, a committee's discussions and announcements. Shared
+//! by the HTTP API (`/api/thread/ID`), the pages and the CLI's `kenes
+//! thread --json`, so every reader sees the same fields.
+//!
+//! Texts are read from the signed ops through `Text::readable`, never
+//! from the state; a text this node cannot read shows as `null`.
+
+use kenes_core::body::Body;
+use kenes_core::discussion::{self, PostKind, PostView};
+use kenes_core::governance::ProposalRecord;
+use kenes_core::{Committee, Engine, Hash, State};
+use serde_json::{Value, json};
+
+/// Most posts one page of a thread shows.
+pub const PAGE: usize = 50;
+
+/// What a post, comment or listing is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TargetKind {
+    /// A committee: its discussions.
+    Committee,
+    /// A proposal.
+    Proposal,
+    /// A demand.
+    Demand,
+    /// An action report.
+    Report,
+    /// A post: thread, comment, suggestion or announcement.
+    Post(PostKind),
+}
+
+impl TargetKind {
+    /// Its wire name.
+    pub fn label(&self) -> &'static str {
+        match self {
+            TargetKind::Committee => "committee",
+            TargetKind::Proposal => "proposal",
+            TargetKind::Demand => "demand",
+            TargetKind::Report => "report",
+            TargetKind::Post(kind) => post_label(kind),
+        }
+    }
+}
+
+/// A post kind's wire name.
+pub fn post_label(kind: &PostKind) -> &'static str {
+    match kind {
+        PostKind::Thread => "thread",
+        PostKind::Comment { .. } => "comment",
+        PostKind::Suggestion { .. } => "suggestion",
+        PostKind::Announcement => "announcement",
+    }
+}
+
+/// Something that can be discussed, where it lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// Its id.
+    pub id: Hash,
+    /// Its committee.
+    pub committee: Hash,
+    /// What it is.
+    pub kind: TargetKind,
+}
+
+/// Every committee, proposal, demand, report and post of the federation.
+pub fn targets(state: &State) -> Vec<Target> {
+    let mut out = Vec::new();
+    for c in state.committees.values() {
+        let at = |id: &Hash, kind| Target {
+            id: *id,
+            committee: c.id,
+            kind,
+        };
+        out.push(at(&c.id, TargetKind::Committee));
+        out.extend(c.proposals.keys().map(|p| at(p, TargetKind::Proposal)));
+        out.extend(c.demands.keys().map(|d| at(d, TargetKind::Demand)));
+        out.extend(c.reports.keys().map(|r| at(r, TargetKind::Report)));
+        out.extend(
+            c.discussion
+                .posts
+                .iter()
+                .map(|(id, p)| at(id, TargetKind::Post(p.kind))),
+        );
+    }
+    out
+}
+
+/// The target with exactly this id.
+pub fn target(state: &State, id: &Hash) -> Option<Target> {
+    if state.committees.contains_key(id) {
+        return Some(Target {
+            id: *id,
+            committee: *id,
+            kind: TargetKind::Committee,
+        });
+    }
+    state.committees.values().find_map(|c| {
+        let kind = if c.proposals.contains_key(id) {
+            TargetKind::Proposal
+        } else if c.demands.contains_key(id) {
+            TargetKind::Demand
+        } else if c.reports.contains_key(id) {
+            TargetKind::Report
+        } else {
+            TargetKind::Post(c.discussion.posts.get(id)?.kind)
+        };
+        Some(Target {
+            id: *id,
+            committee: c.id,
+            kind,
+        })
+    })
+}
+
+/// The readable text of op `id`, if this node holds it and can read it.
+pub fn text_of_op(engine: &Engine, id: &Hash) -> Option<String> {
+    let entry = engine.entry(id)?;
+    discussion::text_of(&entry.op.fields.body)
+        .and_then(|t| t.readable())
+        .map(str::to_string)
+}
+
+/// A thread's title, from its op.
+pub fn thread_title(engine: &Engine, id: &Hash) -> Option<String> {
+    match &engine.entry(id)?.op.fields.body {
+        Body::OpenThread { title, .. } => Some(title.clone()),
+        _ => None,
+    }
+}
+
+/// One post as JSON: who, when, its current text (none when retracted or
+/// hidden), and its wording history.
+pub fn post(engine: &Engine, state: &State, view: &PostView) -> Value {
+    let author = view.post.author;
+    let time = engine.entry(&view.id).map(|e| e.op.fields.time);
+    let shown = view.retracted.is_none() && !view.hidden;
+    let text = shown
+        .then(|| text_of_op(engine, &view.current_text_op()))
+        .flatten();
+    json!({
+        "id": view.id.to_hex(),
+        "kind": post_label(&view.post.kind),
+        "parent": view.post.kind.parent().map(|p| p.to_hex()),
+        "author": author.to_hex(),
+        "author_name": state.name_of(&author),
+        "lamport": view.post.lamport,
+        "time": time,
+        "depth": view.depth,
+        "replies": view.descendants,
+        "title": thread_title(engine, &view.id),
+        "text": text,
+        "edits": view.edits.len(),
+        "history": if shown {
+            std::iter::once(view.id)
+                .chain(view.edits.iter().map(|(_, e)| *e))
+                .map(|e| json!({ "op": e.to_hex(), "text": text_of_op(engine, &e) }))
+                .collect::<Vec<_>>()
+        } else {
+            Vec::new()
+        },
+        "retracted": view.retracted.is_some(),
+        "hidden": view.hidden,
+    })
+}
+
+/// The posts under `root` in tree order (see `discussion::tree`).
+pub fn tree(committee: &Committee, root: &Hash) -> Vec<PostView> {
+    discussion::tree(&committee.discussion, &committee.hidden, root)
+}
+
+/// A proposal's revisions and the revision each counted ballot had seen.
+pub fn revisions(
+    engine: &Engine,
+    state: &State,
+    proposal: &Hash,
+    record: &ProposalRecord,
+) -> Value {
+    let ballots = discussion::ballots_seen(engine, engine.voided(), proposal, &record.revisions);
+    json!({
+        "revisions": record.revisions.iter().map(|(_, id)| id.to_hex()).collect::<Vec<_>>(),
+        "revised_after_votes": discussion::revised_after_votes(&ballots, record.revisions.len()),
+        "ballots": ballots.iter().map(|(voter, b)| json!({
+            "voter": voter.to_hex(),
+            "voter_name": state.name_of(voter),
+            "revision_seen": b.revision,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// One page of the discussion of `target`: the root (for a post, the post
+/// itself), then at most [`PAGE`] posts under it from `offset` on, in
+/// tree order. For a committee: its threads and announcements, newest
+/// first.
+pub fn page(engine: &Engine, state: &State, target: &Target, offset: usize) -> Value {
+    let Some(committee) = state.committees.get(&target.committee) else {
+        return Value::Null;
+    };
+    if target.kind == TargetKind::Committee {
+        return discussions(engine, state, committee, offset);
+    }
+    let all = tree(committee, &target.id);
+    let total = all.len();
+    let posts: Vec<Value> = all
+        .iter()
+        .skip(offset)
+        .take(PAGE)
+        .map(|v| post(engine, state, v))
+        .collect();
+    let root = match target.kind {
+        TargetKind::Post(_) => root_post(committee, &target.id).map(|v| post(engine, state, &v)),
+        _ => None,
+    };
+    let revision = match target.kind {
+        TargetKind::Proposal => committee
+            .proposals
+            .get(&target.id)
+            .map(|r| revisions(engine, state, &target.id, r)),
+        _ => None,
+    };
+    json!({
+        "target": target.id.to_hex(),
+        "target_kind": target.kind.label(),
+        "committee": committee.id.to_hex(),
+        "committee_name": committee.name,
+        "root": root,
+        "revision": revision,
+        "total": total,
+        "offset": offset,
+        "limit": PAGE,
+        "posts": posts,
+    })
+}
+
+/// The post `id` itself, as the head of its own page.
+pub fn root_post(committee: &Committee, id: &Hash) -> Option<PostView> {
+    discussion::post_view(&committee.discussion, &committee.hidden, id)
+}
+
+/// A committee's threads and announcements, newest first, one page.
+pub fn discussions(engine: &Engine, state: &State, committee: &Committee, offset: usize) -> Value {
+    let counts = discussion::reply_counts(&committee.discussion);
+    let listed = |kind: PostKind, offset: usize| -> (usize, Vec<Value>) {
+        let roots = discussion::roots(&committee.discussion, kind);
+        let total = roots.len();
+        let rows = roots
+            .iter()
+            .rev()
+            .skip(offset)
+            .take(PAGE)
+            .filter_map(|(_, id)| root_post(committee, id))
+            .map(|mut v| {
+                v.descendants = counts.get(&v.id).copied().unwrap_or(0);
+                post(engine, state, &v)
+            })
+            .collect();
+        (total, rows)
+    };
+    let (threads_total, threads) = listed(PostKind::Thread, offset);
+    let (announcements_total, announcements) = listed(PostKind::Announcement, 0);
+    json!({
+        "target": committee.id.to_hex(),
+        "target_kind": "committee",
+        "committee": committee.id.to_hex(),
+        "committee_name": committee.name,
+        "total": threads_total,
+        "offset": offset,
+        "limit": PAGE,
+        "threads": threads,
+        "announcements_total": announcements_total,
+        "announcements": announcements,
+    })
+}
