@@ -6,7 +6,10 @@
 //! `check`, run again by [`kenes_store::author::author`] before anything is
 //! written. Bad input never reaches the store.
 
-use kenes_core::body::{Ballot, DemandCategory, ProposalKind, ReportKind, ReportStatus};
+use crate::kinds::{COMMITTEE_KINDS, KindError, PROPOSAL_KINDS, PolicyChanges};
+use kenes_core::body::{
+    Ballot, CommitteeKind, DemandCategory, Policy, ProposalKind, ReportKind, ReportStatus,
+};
 use kenes_core::tally::Choice;
 use kenes_core::{Body, Hash, PublicKey};
 use kenes_store::author::{AuthorError, MAX_PARTICIPANTS};
@@ -26,10 +29,17 @@ pub enum Action {
     Join { committee: Hash },
     /// Leave `committee`.
     Leave { committee: Hash },
-    /// Put a question to `committee`.
+    /// Create a committee of `kind`; `vouches_required` or the default.
+    CreateCommittee {
+        name: String,
+        kind: CommitteeKind,
+        vouches_required: Option<u32>,
+    },
+    /// Put a question to `committee`. A blank title becomes the kind's
+    /// default ([`crate::kinds::default_title`]).
     Propose {
         committee: Hash,
-        kind: ProposalKind,
+        kind: KindRequest,
         title: String,
         text: String,
         hours: u64,
@@ -63,6 +73,9 @@ pub enum Action {
         participants: Option<u32>,
         text: String,
     },
+    /// A deliberation action (issue 15): thread, comment, edit,
+    /// retraction, suggestion, revision or announcement.
+    Deliberate(crate::deliberation::Request),
     /// Add a peer by ticket.
     AddPeer { ticket: Ticket },
     /// Unlock the member key.
@@ -71,6 +84,17 @@ pub enum Action {
     MarkSeen,
     /// Set my display name.
     Profile { name: String },
+}
+
+/// The kind of a proposal as asked for: complete, or a change of rules
+/// that keeps what it does not name of the committee's policy (known only
+/// when the action is applied to the state).
+#[derive(Debug, PartialEq)]
+pub enum KindRequest {
+    /// Any kind but a change of rules.
+    Kind(ProposalKind),
+    /// A change of rules.
+    Policy(PolicyChanges),
 }
 
 /// What is wrong with a request's fields. Each has an English text (for
@@ -90,6 +114,20 @@ pub enum Problem {
     /// Not a whole number (or negative).
     #[error("'{0}' is not a whole number")]
     NotANumber(&'static str),
+    /// A number below its bound.
+    #[error("'{field}' must be at least {min}")]
+    TooSmall {
+        /// The field.
+        field: &'static str,
+        /// Its bound.
+        min: u64,
+    },
+    /// Not a fraction between 0 and 1 such as 1/2.
+    #[error("'{0}' must be a fraction between 0 and 1, such as 1/2")]
+    NotARatio(&'static str),
+    /// A council given both an area and an industry, or neither.
+    #[error("a council covers an area or an industry: give exactly one")]
+    CouncilScope,
     /// A number above its bound.
     #[error("'{field}' must be at most {max}")]
     TooLarge {
@@ -231,6 +269,45 @@ impl Fields<'_> {
         text.trim().parse().map_err(|_| Problem::NotAKey(name))
     }
 
+    /// The required public key in field `name`.
+    fn required_key(&self, name: &'static str) -> Result<PublicKey, Problem> {
+        Fields::key(&self.text(name, 200)?, name)
+    }
+
+    /// A yes/no field (a checkbox sends `on`, JSON `true` or `false`), or
+    /// `None` when absent or blank.
+    fn flag(&self, name: &'static str) -> Result<Option<bool>, Problem> {
+        match self.get(name).map(str::trim) {
+            None | Some("") => Ok(None),
+            Some("on" | "true" | "yes" | "1") => Ok(Some(true)),
+            Some("off" | "false" | "no" | "0") => Ok(Some(false)),
+            Some(other) => Err(Problem::NotOneOf {
+                field: name,
+                value: other.to_string(),
+                options: "yes, no".into(),
+            }),
+        }
+    }
+
+    /// A whole number from `min` to `max`, or `None` when absent or blank.
+    fn optional_number(
+        &self,
+        name: &'static str,
+        min: u64,
+        max: u64,
+    ) -> Result<Option<u32>, Problem> {
+        match self.get(name).map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(_) => {
+                let n: u32 = self.number(name, None, max)?;
+                if u64::from(n) < min {
+                    return Err(Problem::TooSmall { field: name, min });
+                }
+                Ok(Some(n))
+            }
+        }
+    }
+
     /// A whole number up to `max`, or `default` when absent.
     fn number<T: TryFrom<u64>>(
         &self,
@@ -314,6 +391,94 @@ const CHOICES: [(&str, Choice); 4] = [
     ("block", Choice::Block),
 ];
 
+/// The most vouches a committee's rules may ask of a candidate.
+pub const MAX_VOUCHES: u64 = 100;
+
+/// The kind of a `propose` action from its `kind` field (a decision when
+/// absent) and the fields that kind needs; others are ignored.
+fn proposal_kind(f: &Fields) -> Result<KindRequest, Problem> {
+    let kind = f
+        .get("kind")
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .unwrap_or("decision");
+    Ok(KindRequest::Kind(match kind {
+        "decision" => ProposalKind::Decision,
+        "statement" => ProposalKind::Statement {
+            public: f.flag("public")?.unwrap_or(false),
+        },
+        "policy" => {
+            let quorum = match f.optional_text("quorum", 32)? {
+                q if q.is_empty() => None,
+                q => Some(crate::kinds::parse_ratio(&q).map_err(|_| Problem::NotARatio("quorum"))?),
+            };
+            let changes = PolicyChanges {
+                vouches_required: f.optional_number("vouches_required", 1, MAX_VOUCHES)?,
+                quorum,
+                consensus: f.flag("consensus")?,
+            };
+            if changes == PolicyChanges::default() {
+                return Err(Problem::Required("vouches_required"));
+            }
+            return Ok(KindRequest::Policy(changes));
+        }
+        "remove" => ProposalKind::RemoveMember {
+            member: f.required_key("member")?,
+        },
+        "affiliate" => ProposalKind::Affiliate {
+            council: f.hash("council")?,
+        },
+        "accept" => ProposalKind::AcceptAffiliation {
+            committee: f.hash("applicant")?,
+        },
+        // "election" is what the committee page's form sent before there
+        // was a form per kind.
+        "elect" | "election" => ProposalKind::Election {
+            council: f.hash("council")?,
+            seats: f.optional_number("seats", 1, MAX_SEATS)?.unwrap_or(1),
+            candidates: f
+                .all("candidate")
+                .into_iter()
+                .map(|k| Fields::key(k, "candidate"))
+                .collect::<Result<_, _>>()?,
+        },
+        "recall" => {
+            // The form offers seats (council and delegate in one choice);
+            // JSON may name them apart.
+            let (council, delegate) = match f.get("seat").map(str::trim) {
+                Some(seat) if !seat.is_empty() => {
+                    let (council, delegate) =
+                        seat.split_once(':').ok_or(Problem::NotAnId("seat"))?;
+                    (
+                        council.parse().map_err(|_| Problem::NotAnId("seat"))?,
+                        Fields::key(delegate, "seat")?,
+                    )
+                }
+                _ => (f.hash("council")?, f.required_key("delegate")?),
+            };
+            ProposalKind::Recall { council, delegate }
+        }
+        "mandate" => ProposalKind::Mandate {
+            council_proposal: f.hash("council_proposal")?,
+            choice: named(&CHOICES, &f.text("choice", 64)?, "choice")?,
+        },
+        "adopt" => ProposalKind::AdoptDemand {
+            demand: f.hash("demand")?,
+        },
+        "merge" => ProposalKind::MergeDemands {
+            from: f.hash("from")?,
+            into: f.hash("into")?,
+        },
+        other => {
+            return Err(Problem::NotOneOf {
+                field: "kind",
+                value: other.to_string(),
+                options: PROPOSAL_KINDS.join(", "),
+            });
+        }
+    }))
+}
+
 /// The longest voting time a form may ask for: a year.
 pub const MAX_HOURS: u64 = 24 * 365;
 /// The most seats an election may fill from the UI.
@@ -338,34 +503,48 @@ impl Action {
             "leave" => Action::Leave {
                 committee: f.hash("committee")?,
             },
-            "propose" => {
-                let kind = match f.get("kind").unwrap_or("decision") {
-                    "decision" => ProposalKind::Decision,
-                    "statement" => ProposalKind::Statement {
-                        public: f.get("public").is_some(),
+            "create_committee" => {
+                let name = f.text("name", MAX_NAME_BYTES)?;
+                let wanted = f.text("kind", 64)?;
+                let kind = crate::kinds::committee_kind(
+                    &wanted,
+                    &f.optional_text("area", MAX_FIELD_BYTES)?,
+                    &f.optional_text("enterprise", MAX_FIELD_BYTES)?,
+                    &f.optional_text("site", MAX_FIELD_BYTES)?,
+                    &f.optional_text("industry", MAX_FIELD_BYTES)?,
+                )
+                .map_err(|e| match e {
+                    KindError::Unknown => Problem::NotOneOf {
+                        field: "kind",
+                        value: wanted.clone(),
+                        options: COMMITTEE_KINDS.join(", "),
                     },
-                    "election" => ProposalKind::Election {
-                        council: f.hash("council")?,
-                        seats: f.number("seats", Some(1), MAX_SEATS)?,
-                        candidates: f
-                            .all("candidate")
-                            .into_iter()
-                            .map(|k| Fields::key(k, "candidate"))
-                            .collect::<Result<_, _>>()?,
-                    },
-                    other => {
-                        return Err(Problem::NotOneOf {
-                            field: "kind",
-                            value: other.to_string(),
-                            options: "decision, statement, election".into(),
-                        }
-                        .into());
-                    }
-                };
-                Action::Propose {
-                    committee: f.hash("committee")?,
+                    KindError::Missing(field) => Problem::Required(field),
+                    KindError::CouncilScope => Problem::CouncilScope,
+                })?;
+                Action::CreateCommittee {
+                    name,
                     kind,
-                    title: f.text("title", MAX_NAME_BYTES)?,
+                    vouches_required: f.optional_number("vouches_required", 1, MAX_VOUCHES)?,
+                }
+            }
+            "propose" => {
+                let committee = f.hash("committee")?;
+                let kind = proposal_kind(&f)?;
+                let title = f.optional_text("title", MAX_NAME_BYTES)?;
+                // A decision or statement is its title; other kinds say
+                // what they do, and get a title from it when none is given.
+                let needs_title = matches!(
+                    kind,
+                    KindRequest::Kind(ProposalKind::Decision | ProposalKind::Statement { .. })
+                );
+                if title.is_empty() && needs_title {
+                    return Err(Problem::Required("title").into());
+                }
+                Action::Propose {
+                    committee,
+                    kind,
+                    title,
                     text: f.optional_text("text", MAX_TEXT_BYTES)?,
                     hours: f.number("hours", Some(24), MAX_HOURS)?,
                 }
@@ -432,6 +611,9 @@ impl Action {
             "profile" => Action::Profile {
                 name: f.text("name", MAX_NAME_BYTES)?,
             },
+            name if crate::deliberation::ACTIONS.contains(&name) => {
+                Action::Deliberate(crate::deliberation::parse(name, pairs)?)
+            }
             other => return Err(Problem::NotAnAction(other.to_string()).into()),
         })
     }
@@ -462,19 +644,49 @@ impl Action {
             Action::Leave { committee } => Body::Leave {
                 committee: committee_exists(&committee)?,
             },
+            Action::CreateCommittee {
+                name,
+                kind,
+                vouches_required,
+            } => Body::CreateCommittee {
+                name,
+                kind,
+                policy: Policy {
+                    vouches_required: vouches_required
+                        .unwrap_or(Policy::default().vouches_required),
+                    ..Policy::default()
+                },
+            },
             Action::Propose {
                 committee,
                 kind,
                 title,
                 text,
                 hours,
-            } => Body::Propose {
-                committee: committee_exists(&committee)?,
-                kind,
-                title,
-                text,
-                closes_at: now_ms.saturating_add(hours * 3_600_000),
-            },
+            } => {
+                let home = state
+                    .committees
+                    .get(&committee)
+                    .ok_or(ActionError::NotFound("committee"))?;
+                let kind = match kind {
+                    KindRequest::Kind(kind) => kind,
+                    KindRequest::Policy(changes) => ProposalKind::PolicyChange {
+                        policy: changes.apply(&home.policy),
+                    },
+                };
+                let title = if title.is_empty() {
+                    crate::kinds::default_title(state, &kind)
+                } else {
+                    title
+                };
+                Body::Propose {
+                    committee,
+                    kind,
+                    title,
+                    text,
+                    closes_at: now_ms.saturating_add(hours * 3_600_000),
+                }
+            }
             Action::Vote { proposal, ballot } => Body::Vote {
                 committee: proposal_home(&proposal)?,
                 proposal,
@@ -543,6 +755,7 @@ impl Action {
                 }
             }
             Action::Profile { name } => Body::Profile { name },
+            Action::Deliberate(request) => request.body(state)?,
             Action::AddPeer { .. } | Action::Unlock { .. } | Action::MarkSeen => {
                 unreachable!("applied without an op")
             }

@@ -87,6 +87,12 @@ pub fn problem(t: &Lang, p: &Problem) -> String {
                 ("letters", (*max / 2).into()),
             ],
         ),
+        Problem::TooSmall { field: f, min } => t.ta(
+            "problem-too-small",
+            &[("field", field(t, f).into()), ("min", (*min).into())],
+        ),
+        Problem::NotARatio(f) => t.ta("problem-not-a-ratio", &[("field", field(t, f).into())]),
+        Problem::CouncilScope => t.t("problem-council-scope"),
         Problem::Malformed(f) => t.ta("problem-malformed", &[("field", field(t, f).into())]),
         Problem::NotOneOf {
             field: f,
@@ -236,6 +242,12 @@ mod tests {
                     max: 200,
                 },
                 Problem::Malformed("area"),
+                Problem::TooSmall {
+                    field: "vouches_required",
+                    min: 1,
+                },
+                Problem::NotARatio("quorum"),
+                Problem::CouncilScope,
                 Problem::NotOneOf {
                     field: "status",
                     value: "x".into(),

@@ -6,6 +6,8 @@
 //! - [`i18n`]: English, Russian and Kazakh from Fluent files.
 //! - [`actions`]: the changes a member can make, parsed from untrusted
 //!   input and authored through the store's guarded path.
+//! - [`kinds`]: proposal and committee kinds by wire name, and what of a
+//!   body depends on the state; shared with the CLI.
 //! - [`model`]: the JSON shapes, shared with the CLI's `--json`;
 //!   [`deliberation`]: threads, comments and announcements as JSON.
 //! - [`attention`]: what needs this member (`/api/attention`, the board's
@@ -26,9 +28,11 @@ pub mod actions;
 pub mod attention;
 pub mod deliberation;
 pub mod explain;
+mod forms;
 pub mod geo;
 pub mod hub;
 pub mod i18n;
+pub mod kinds;
 pub mod model;
 pub mod onboarding;
 pub mod security;

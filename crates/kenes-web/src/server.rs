@@ -181,7 +181,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/", get(board))
         .route("/structure", get(structure))
         .route("/committee/{id}", get(committee))
+        .route("/committee/{id}/propose", get(crate::forms::propose))
+        .route("/committees/new", get(crate::forms::new_committee))
         .route("/proposal/{id}", get(proposal))
+        .route("/discussion/{id}", get(discussion))
         .route("/platform", get(platform))
         .route("/platform.md", get(platform_markdown))
         .route("/audit", get(audit))
@@ -201,6 +204,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/committees/{id}", get(api_committee))
         .route("/api/proposals", get(api_proposals))
         .route("/api/proposals/{id}", get(api_proposal))
+        .route("/api/thread/{id}", get(api_thread))
         .route("/api/platform", get(api_platform))
         .route("/api/demands", get(api_demands))
         .route("/api/reports", get(api_reports))
@@ -357,7 +361,7 @@ impl Failure {
         self
     }
 
-    fn not_found(what: &'static str) -> Failure {
+    pub(crate) fn not_found(what: &'static str) -> Failure {
         let key = match what {
             "committee" => "error-no-committee",
             "proposal" => "error-no-proposal",
@@ -408,7 +412,7 @@ fn lock(app: &App) -> Result<Store<'_>, Failure> {
         .map_err(|_| Failure::machine("the store is unavailable").keyed("error-unavailable"))
 }
 
-fn parse_id(text: &str) -> Result<Hash, Failure> {
+pub(crate) fn parse_id(text: &str) -> Result<Hash, Failure> {
     text.parse().map_err(|_| {
         Failure::bad(format!("'{text}' is not an id (64 hex digits)")).keyed("error-bad-id")
     })
@@ -638,7 +642,8 @@ async fn apply(app: &Arc<App>, pairs: Vec<(String, String)>) -> Result<Option<Ha
     let node = app.node.clone();
     // A hub member's session signs with their key, unmasked for this
     // action only.
-    let signer = match crate::hub::acting() {
+    let acting = crate::hub::acting();
+    let signer = match &acting {
         Some(acting) => Some(
             acting
                 .signer()
@@ -647,7 +652,11 @@ async fn apply(app: &Arc<App>, pairs: Vec<(String, String)>) -> Result<Option<Ha
         None => None,
     };
     tokio::task::spawn_blocking(move || {
-        action.apply_as(&node, signer.as_ref(), kenes_store::now_ms())
+        let done = action.apply_as(&node, signer.as_ref(), kenes_store::now_ms())?;
+        if let (Some(acting), Some(signer)) = (&acting, &signer) {
+            acting.introduce(&node, signer);
+        }
+        Ok::<_, ActionError>(done)
     })
     .await
     .map_err(|e| Failure::machine(e.to_string()))?
@@ -706,6 +715,13 @@ async fn act_form(
             None,
         ))
         .into_response(),
+        // So does a new committee.
+        Ok(Some(op)) if action == "create_committee" => Redirect::to(&back_after(
+            &format!("/committee/{}", op.to_hex()),
+            "create_committee",
+            None,
+        ))
+        .into_response(),
         Ok(_) => Redirect::to(&back_after(&back, &action, at.as_deref())).into_response(),
         Err(f) => app.refuse_page(&headers, f.status, &f.localized(app.lang(&headers)), &back),
     }
@@ -740,7 +756,7 @@ async fn act_json(State(app): State<Arc<App>>, body: Bytes) -> Response {
         match v {
             Value::String(s) => pairs.push((k.clone(), s.clone())),
             Value::Number(n) => pairs.push((k.clone(), n.to_string())),
-            Value::Bool(true) => pairs.push((k.clone(), "true".into())),
+            Value::Bool(b) => pairs.push((k.clone(), b.to_string())),
             Value::Array(items) => {
                 for item in items {
                     match item.as_str() {
@@ -990,6 +1006,60 @@ async fn api_proposal(State(app): State<Arc<App>>, Path(id): Path<String>) -> Re
             s.engine(),
             &id,
             &home.proposals[&id],
+        ))
+    })
+}
+
+/// The `page` query parameter (from 1) as an offset into a list.
+fn page_offset(params: &HashMap<String, String>) -> Result<usize, Failure> {
+    let page: usize = match params.get("page").map(|p| p.trim()) {
+        None | Some("") => 1,
+        Some(p) => p
+            .parse()
+            .ok()
+            .filter(|&n| n >= 1 && n <= 1_000_000)
+            .ok_or_else(|| Failure::bad("page must be a whole number from 1"))?,
+    };
+    Ok((page - 1) * crate::deliberation::PAGE)
+}
+
+/// The discussion of a committee, proposal, demand, report or post
+/// (issue 15).
+fn discussion_target(
+    state: &kenes_core::State,
+    id: &str,
+) -> Result<crate::deliberation::Target, Failure> {
+    let id = parse_id(id)?;
+    crate::deliberation::target(state, &id).ok_or_else(|| Failure::not_found("post"))
+}
+
+async fn discussion(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    html_page(&app, &headers, &uri, |p, s| {
+        let target = discussion_target(s.engine().state(), &id)?;
+        let offset = page_offset(&params)?;
+        Ok(views::discussion::render(p, s.engine(), &target, offset))
+    })
+}
+
+async fn api_thread(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    json_of(&app, |s| {
+        let target = discussion_target(s.engine().state(), &id)?;
+        let offset = page_offset(&params)?;
+        Ok(crate::deliberation::page(
+            s.engine(),
+            s.engine().state(),
+            &target,
+            offset,
         ))
     })
 }

@@ -59,50 +59,29 @@ fn proposals(p: &Page, p_state: &kenes_core::State, c: &Committee) -> Markup {
     }
 }
 
+/// The "new proposal" menu (a form per kind, see [`super::forms`]) and,
+/// for the most common kind, a decision form right here.
 fn propose_form(p: &Page, engine: &Engine, c: &Committee) -> Markup {
-    let state = engine.state();
-    let councils: Vec<(String, String)> = state
-        .committees
-        .values()
-        .filter(|k| k.kind.is_council() && k.affiliates.contains(&c.id))
-        .map(|k| (k.id.to_hex(), k.name.clone()))
-        .collect();
-    let mut kinds = vec![
-        ("decision".to_string(), p.t("pkind-decision")),
-        ("statement".to_string(), p.t("pkind-statement")),
-    ];
-    if !councils.is_empty() && !c.kind.is_council() {
-        kinds.push(("election".into(), p.t("pkind-election")));
-    }
     let f = "propose";
-    action_form(
-        p,
-        "propose",
-        f,
-        "card form",
-        html! {
-            h3 { (p.t("new-proposal")) }
-            input type="hidden" name="committee" value=(c.id.to_hex());
-            (select(f, &p.t("proposal-kind"), "kind", &kinds))
-            (text_input(p, f, &p.t("title"), "title", true, MAX_NAME_BYTES))
-            (text_area(f, &p.t("text"), "text", 3, MAX_TEXT_BYTES, ""))
-            p { label for="propose-hours" { (p.t("voting-hours")) } input type="number" id="propose-hours" name="hours" min="0" max=(crate::actions::MAX_HOURS) value="24"; }
-            @if !councils.is_empty() && !c.kind.is_council() {
-                fieldset {
-                    legend { (p.t("election-details")) }
-                    (select(f, &p.t("council"), "council", &councils))
-                    p { label for="propose-seats" { (p.t("seats")) } input type="number" id="propose-seats" name="seats" min="1" max=(crate::actions::MAX_SEATS) value="1"; }
-                    p { (p.t("candidates")) }
-                    ul.checks {
-                        @for m in &c.members {
-                            li { label { input type="checkbox" name="candidate" value=(m.to_hex()); " " (member(state, m)) } }
-                        }
-                    }
-                }
-            }
-            button type="submit" { (p.t("propose")) }
-        },
-    )
+    html! {
+        h3 { (p.t("new-proposal")) }
+        (super::forms::proposal_menu(p, engine.state(), c))
+        (action_form(
+            p,
+            "propose",
+            f,
+            "card form",
+            html! {
+                h4 { (p.t("pkind-decision")) }
+                input type="hidden" name="committee" value=(c.id.to_hex());
+                input type="hidden" name="kind" value="decision";
+                (text_input(p, f, &p.t("title"), "title", true, MAX_NAME_BYTES))
+                (text_area(f, &p.t("text"), "text", 3, MAX_TEXT_BYTES, ""))
+                p { label for="propose-hours" { (p.t("voting-hours")) } input type="number" id="propose-hours" name="hours" min="0" max=(crate::actions::MAX_HOURS) value="24"; }
+                button type="submit" { (p.t("propose")) }
+            },
+        ))
+    }
 }
 
 /// Select options for a table of wire names, labelled by the translation

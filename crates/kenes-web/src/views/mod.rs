@@ -6,6 +6,8 @@
 pub mod audit;
 pub mod board;
 pub mod committee;
+pub mod discussion;
+pub mod forms;
 pub mod hub;
 pub mod me;
 pub mod onboarding;

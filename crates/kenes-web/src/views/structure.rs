@@ -52,6 +52,9 @@ pub fn render(p: &Page, state: &State) -> Markup {
         &title,
         html! {
             h1 { (title) }
+            @if p.me.is_some_and(|me| kenes_core::state::PastView::is_federation_member(state, &me)) {
+                p { a.button href="/committees/new" { (p.t("cform-link")) } }
+            }
             section aria-labelledby="councils-h" {
                 h2 #councils-h { (p.t("councils")) }
                 @if councils.is_empty() { p { (p.t("no-councils")) } }

@@ -10,7 +10,7 @@ use kenes_core::governance::{ProposalRecord, ProposalStatus};
 use kenes_core::tally::Choice;
 use kenes_core::{Body, Hash, PublicKey, State};
 use kenes_store::Store;
-use kenes_web::model;
+use kenes_web::{kinds, model};
 use serde_json::{Value, json};
 
 /// Finds a proposal by id prefix: `(committee, proposal)`.
@@ -30,22 +30,9 @@ fn find(store: &Store, text: &str) -> Result<(Hash, Hash)> {
     Ok((committee, id))
 }
 
+/// A quorum such as `1/2` (the parsing is the UI's, [`kinds::parse_ratio`]).
 fn parse_ratio(text: &str) -> Result<Ratio> {
-    let (n, d) = text
-        .split_once('/')
-        .ok_or_else(|| user(format!("quorum '{text}' must look like 1/2")))?;
-    let ratio = Ratio(
-        n.trim()
-            .parse()
-            .map_err(|_| user(format!("quorum '{text}' must look like 1/2")))?,
-        d.trim()
-            .parse()
-            .map_err(|_| user(format!("quorum '{text}' must look like 1/2")))?,
-    );
-    if !ratio.is_fraction() {
-        return Err(user(format!("quorum {text} must be between 0 and 1")));
-    }
-    Ok(ratio)
+    kinds::parse_ratio(text).map_err(|e| user(format!("quorum '{text}' {e}")))
 }
 
 /// Resolves a member key: 64 hex digits, or a unique prefix of one of
@@ -114,17 +101,14 @@ pub fn propose(ctx: &Context, args: ProposeArgs) -> Result<()> {
             quorum,
             consensus,
         } => {
-            let mut policy = current;
-            if let Some(v) = vouches_required {
-                policy.vouches_required = v;
+            let changes = kinds::PolicyChanges {
+                vouches_required,
+                quorum: quorum.as_deref().map(parse_ratio).transpose()?,
+                consensus,
+            };
+            ProposalKind::PolicyChange {
+                policy: changes.apply(&current),
             }
-            if let Some(q) = quorum {
-                policy.quorum = parse_ratio(&q)?;
-            }
-            if let Some(c) = consensus {
-                policy.consensus = c;
-            }
-            ProposalKind::PolicyChange { policy }
         }
         ProposalKindArg::Remove { member } => ProposalKind::RemoveMember {
             member: resolve_key(&member, known.iter().copied())?,
@@ -166,7 +150,7 @@ pub fn propose(ctx: &Context, args: ProposeArgs) -> Result<()> {
     let title = args
         .title
         .clone()
-        .unwrap_or_else(|| default_title(state, &kind));
+        .unwrap_or_else(|| kinds::default_title(state, &kind));
     let closes_at = now_ms().saturating_add(args.closes_in.saturating_mul(60_000));
     let body = Body::Propose {
         committee,
@@ -183,31 +167,6 @@ pub fn propose(ctx: &Context, args: ProposeArgs) -> Result<()> {
         || format!("proposed \"{}\"\nid: {}", title.trim(), op.id),
     );
     Ok(())
-}
-
-fn default_title(state: &State, kind: &ProposalKind) -> String {
-    let name = |id: &Hash| {
-        state
-            .committees
-            .get(id)
-            .map_or_else(|| id.short(), |c| c.name.clone())
-    };
-    let who = |k: &PublicKey| state.name_of(k).map_or_else(|| k.short(), str::to_string);
-    match kind {
-        ProposalKind::Affiliate { council } => format!("Affiliate to {}", name(council)),
-        ProposalKind::AcceptAffiliation { committee } => format!("Accept {}", name(committee)),
-        ProposalKind::Election { council, seats, .. } => {
-            format!("Elect {seats} delegate(s) to {}", name(council))
-        }
-        ProposalKind::Recall { council, delegate } => {
-            format!("Recall {} from {}", who(delegate), name(council))
-        }
-        ProposalKind::RemoveMember { member } => format!("Remove {}", who(member)),
-        ProposalKind::Mandate { choice, .. } => {
-            format!("Mandate: vote {}", format!("{choice:?}").to_lowercase())
-        }
-        other => other.label().to_string(),
-    }
 }
 
 pub fn vote(
