@@ -267,6 +267,9 @@ fn hub_sessions_act_only_as_their_member_and_wrong_passphrases_are_limited() {
     assert_eq!(status, 200, "{reply}");
     let (status, reply) = hub.member_call(&cookie_b, &csrf_b, "POST", "/api/act", join.clone());
     assert_eq!(status, 200, "{reply}");
+    // Their first ops also gave them the names they signed up with.
+    let show = super::json(dir, &["committee", "show", &committee]).to_string();
+    assert!(show.contains("Aibek") && show.contains("Bakhyt"), "{show}");
     let proposal = hub.propose(&committee);
     let vote = json!({ "action": "vote", "proposal": proposal, "choice": "yes" });
     let (status, reply) = hub.member_call(&cookie_a, &csrf_a, "POST", "/api/act", vote.clone());
