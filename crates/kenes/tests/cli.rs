@@ -13,6 +13,8 @@ mod board;
 mod browser;
 #[path = "cli/deliberation.rs"]
 mod deliberation;
+#[path = "cli/forms.rs"]
+mod forms;
 #[path = "cli/hub.rs"]
 mod hub;
 #[path = "cli/issue12.rs"]
