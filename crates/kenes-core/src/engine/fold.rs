@@ -644,14 +644,10 @@ impl Engine {
             // ops (a branch elsewhere) and its voids there are those the
             // current fold read: Void(T) as kept, even while it awaits a
             // refresh (a change to it marks the committee dirty).
-            let known = self.len_u32();
             let everything = self.everything();
             let t = self.t_view(&everything);
             if log.dirty_from.is_none()
-                && set.iter_below(known).take(MAX_LACKING_SCAN + 1).count() <= MAX_LACKING_SCAN
-                && set
-                    .iter_below(known)
-                    .all(|o| log.ops.get(&self.entries[o as usize].op.order_key()) != Some(&o))
+                && self.lacks_none_of(log, set) == Some(true)
                 && sensitive.iter().all(|&(_, o)| {
                     let skipped_in_t = !layers::folds(&self.entries[o as usize].op, o, &t.voids);
                     skipped_in_s(o) == skipped_in_t
@@ -679,7 +675,11 @@ impl Engine {
         let checkpoint = usable.checked_sub(1).map(|i| &log.checkpoints[i]);
         let start = checkpoint.map_or(Bound::Unbounded, |cp| Bound::Excluded(cp.key));
         let tail = log.ops.range((start, Bound::Unbounded));
-        if log.dirty_from.is_none() && tail.clone().all(|(_, &ord)| layers::contains(set, ord)) {
+        if log.dirty_from.is_none()
+            && self
+                .lacks_none_of(log, set)
+                .unwrap_or_else(|| tail.clone().all(|(_, &ord)| layers::contains(set, ord)))
+        {
             return Some(Cow::Borrowed(current));
         }
         let everything = self.everything();
@@ -697,6 +697,20 @@ impl Engine {
             fold_into(&mut committee, op, &view);
         }
         committee.map(Cow::Owned)
+    }
+
+    /// Whether `set` holds every op of the committee's log, found from the
+    /// few ops the set lacks (an op's past lacks only what was concurrent
+    /// with it); `None` when it lacks too many to look at.
+    fn lacks_none_of(&self, log: &CommitteeLog, set: &Subset) -> Option<bool> {
+        let known = self.len_u32();
+        if set.iter_below(known).nth(MAX_LACKING_SCAN).is_some() {
+            return None;
+        }
+        Some(
+            set.iter_below(known)
+                .all(|o| log.ops.get(&self.entries[o as usize].op.order_key()) != Some(&o)),
+        )
     }
 
     /// A contested committee folded over `set` with the set's own voids,
