@@ -8,6 +8,7 @@ use anyhow::Result;
 use kenes_core::body::{CommitteeKind, CouncilScope, Policy};
 use kenes_core::{Body, Committee, Hash, PublicKey, State};
 use kenes_store::Store;
+use kenes_web::kinds::{self, KindError};
 use kenes_web::model;
 use serde_json::{Value, json};
 
@@ -80,36 +81,27 @@ pub fn committee_id(store: &Store, text: &str) -> Result<Hash> {
     )
 }
 
+/// The committee kind the flags describe, built as the UI builds it
+/// ([`kinds::committee_kind`]), with the CLI's words for what is missing.
 fn kind_from(args: &CreateCommitteeArgs) -> Result<CommitteeKind> {
-    let need = |value: &Option<String>, flag: &str| -> Result<String> {
-        value
-            .clone()
-            .ok_or_else(|| user(format!("a {:?} committee needs {flag}", args.kind).to_lowercase()))
+    let wire = match args.kind {
+        KindArg::Territorial => "territorial",
+        KindArg::Production => "production",
+        KindArg::Council => "council",
+        KindArg::Advisory => "advisory",
     };
-    Ok(match args.kind {
-        KindArg::Territorial => CommitteeKind::Territorial {
-            area: need(&args.area, "--area")?,
-        },
-        KindArg::Production => CommitteeKind::Production {
-            enterprise: need(&args.enterprise, "--enterprise")?,
-            site: args.site.clone().unwrap_or_default(),
-            industry: need(&args.industry, "--industry")?,
-            area: need(&args.area, "--area")?,
-        },
-        KindArg::Council => match (&args.area, &args.industry) {
-            (Some(area), None) => CommitteeKind::Council {
-                scope: CouncilScope::Area(area.clone()),
-            },
-            (None, Some(industry)) => CommitteeKind::Council {
-                scope: CouncilScope::Industry(industry.clone()),
-            },
-            _ => {
-                return Err(user(
-                    "a council needs exactly one scope: --area or --industry",
-                ));
-            }
-        },
-        KindArg::Advisory => CommitteeKind::Advisory,
+    let flag = |value: &Option<String>| value.clone().unwrap_or_default();
+    kinds::committee_kind(
+        wire,
+        &flag(&args.area),
+        &flag(&args.enterprise),
+        &flag(&args.site),
+        &flag(&args.industry),
+    )
+    .map_err(|e| match e {
+        KindError::Missing(field) => user(format!("a {wire} committee needs --{field}")),
+        KindError::CouncilScope => user("a council needs exactly one scope: --area or --industry"),
+        KindError::Unknown => user(format!("{wire} is not a committee kind")),
     })
 }
 
