@@ -711,3 +711,97 @@ hub-error-name-taken = Someone on this hub already goes by that name: choose ano
 hub-error-full = This hub holds as many members as it can.
 hub-error-ended = This sign-in has ended: sign in again.
 hub-error-owner-only = Only the laptop's owner can do that.
+
+## Deliberation (issue 15): threads, comments, suggestions, revisions, announcements
+
+pkind-hide-post = Hide a post
+op-open-thread = thread
+op-comment = comment
+op-edit-post = edit of a post
+op-retract-post = retraction of a post
+op-suggest = suggested wording
+op-revise = revision of a proposal
+op-announce = announcement
+reject-no-such-post = no such proposal, demand, report or post in this committee
+reject-not-post-author = only its author may change a post
+reject-not-proposer = only the proposer may revise a proposal
+field-target = What you answer
+field-post = Post
+done-discuss = Your thread is open.
+done-comment = Your comment is posted.
+done-edit_post = Your new wording is saved; the earlier one stays visible.
+done-retract_post = Your post is retracted.
+done-suggest = Your suggestion is posted under the proposal.
+done-revise = The proposal's text is revised. Votes already cast stay as they are.
+done-announce = Your announcement is sent to every member.
+post-hidden = Hidden by a decision of the committee.
+post-retracted = Retracted by its author.
+post-unreadable = This text cannot be read on this device.
+post-edited = edited
+post-suggestion = suggested wording
+post-history = Earlier wordings
+post-reply = Reply
+post-your-reply = Your reply
+post-your-comment = Your comment
+post-send = Post
+post-edit = Edit or retract
+post-new-wording = New wording
+post-save = Save the new wording
+post-retract = Retract this post
+pages = Pages
+page-previous = ← Newer
+page-next = Older →
+page-of = Page { $page } of { $pages }
+discussion-count =
+    { $n ->
+        [one] Discussion: { $n } post
+       *[other] Discussion: { $n } posts
+    }
+suggest-wording = Suggest a better wording
+suggest-your-wording = Your wording
+revise-proposal = Revise the text
+revise-explain = Votes already cast stay as they are; the proposal shows that it was revised after votes.
+revise-new-text = New text
+revise-save = Save the new text
+discussions = Discussions
+discussion-up = Back
+discussion-of-proposal = Discussion of a proposal
+discussion-of-demand = Discussion of a demand
+discussion-of-report = Discussion of a report
+discussion-of-committee = Discussions
+discussion-of-thread = Thread
+discussion-of-comment = Comment and replies
+discussion-of-suggestion = Suggested wording and replies
+discussion-of-announcement = Announcement and replies
+discussions-of = Discussions: { $committee }
+announcements = Announcements
+thread-new = Open a thread
+thread-title = Title
+thread-text = What do you want to discuss?
+thread-open = Open the thread
+announce-new = Announce to every member
+announce-explain = An announcement stays at the top of every member's board until they have read it.
+announce-text = Announcement
+announce-send = Announce
+threads-count =
+    { $n ->
+        [one] { $n } thread
+       *[other] { $n } threads
+    }
+replies-count =
+    { $n ->
+        [one] { $n } reply
+       *[other] { $n } replies
+    }
+revised-times =
+    { $n ->
+        [one] The text was revised once.
+       *[other] The text was revised { $n } times.
+    }
+revised-after-votes = Revised after votes: these ballots were cast on an earlier text and still count as cast.
+voted-on-revision =
+    { $n ->
+        [0] voted on the original text
+       *[other] voted on revision { $n }
+    }
+error-no-post = There is no proposal, demand, report or post with that id here.

@@ -741,3 +741,101 @@ hub-error-name-taken = На этом хабе уже есть участник �
 hub-error-full = На этом хабе больше нет места для участников.
 hub-error-ended = Вход истёк: войдите снова.
 hub-error-owner-only = Это может сделать только владелец ноутбука.
+
+## Deliberation (issue 15): threads, comments, suggestions, revisions, announcements
+
+pkind-hide-post = Скрыть запись
+op-open-thread = обсуждение
+op-comment = комментарий
+op-edit-post = правка записи
+op-retract-post = отзыв записи
+op-suggest = поправка
+op-revise = новая редакция предложения
+op-announce = объявление
+reject-no-such-post = в этом комитете нет такого предложения, требования, сообщения или записи
+reject-not-post-author = менять запись может только её автор
+reject-not-proposer = менять текст предложения может только его автор
+field-target = На что вы отвечаете
+field-post = Запись
+done-discuss = Обсуждение открыто.
+done-comment = Комментарий опубликован.
+done-edit_post = Новая формулировка сохранена; прежняя остаётся видна.
+done-retract_post = Запись отозвана.
+done-suggest = Поправка опубликована под предложением.
+done-revise = Текст предложения изменён. Уже поданные голоса остаются как есть.
+done-announce = Объявление отправлено всем членам комитета.
+post-hidden = Скрыто решением комитета.
+post-retracted = Отозвано автором.
+post-unreadable = Этот текст нельзя прочитать на этом устройстве.
+post-edited = изменено
+post-suggestion = поправка
+post-history = Прежние формулировки
+post-reply = Ответить
+post-your-reply = Ваш ответ
+post-your-comment = Ваш комментарий
+post-send = Опубликовать
+post-edit = Изменить или отозвать
+post-new-wording = Новая формулировка
+post-save = Сохранить новую формулировку
+post-retract = Отозвать запись
+pages = Страницы
+page-previous = ← Новее
+page-next = Старше →
+page-of = Страница { $page } из { $pages }
+discussion-count =
+    { $n ->
+        [one] Обсуждение: { $n } запись
+        [few] Обсуждение: { $n } записи
+       *[other] Обсуждение: { $n } записей
+    }
+suggest-wording = Предложить поправку
+suggest-your-wording = Ваша формулировка
+revise-proposal = Изменить текст
+revise-explain = Уже поданные голоса остаются как есть; предложение покажет, что его изменили после голосования.
+revise-new-text = Новый текст
+revise-save = Сохранить новый текст
+discussions = Обсуждения
+discussion-up = Назад
+discussion-of-proposal = Обсуждение предложения
+discussion-of-demand = Обсуждение требования
+discussion-of-report = Обсуждение сообщения
+discussion-of-committee = Обсуждения
+discussion-of-thread = Обсуждение
+discussion-of-comment = Комментарий и ответы
+discussion-of-suggestion = Поправка и ответы
+discussion-of-announcement = Объявление и ответы
+discussions-of = Обсуждения: { $committee }
+announcements = Объявления
+thread-new = Открыть обсуждение
+thread-title = Заголовок
+thread-text = Что вы хотите обсудить?
+thread-open = Открыть обсуждение
+announce-new = Объявление для всех членов
+announce-explain = Объявление остаётся наверху доски у каждого члена, пока он его не прочтёт.
+announce-text = Объявление
+announce-send = Объявить
+threads-count =
+    { $n ->
+        [one] { $n } обсуждение
+        [few] { $n } обсуждения
+       *[other] { $n } обсуждений
+    }
+replies-count =
+    { $n ->
+        [one] { $n } ответ
+        [few] { $n } ответа
+       *[other] { $n } ответов
+    }
+revised-times =
+    { $n ->
+        [one] Текст изменён { $n } раз.
+        [few] Текст изменён { $n } раза.
+       *[other] Текст изменён { $n } раз.
+    }
+revised-after-votes = Изменено после голосования: эти голоса поданы за прежний текст и засчитываются как поданные.
+voted-on-revision =
+    { $n ->
+        [0] голосовал(а) за исходный текст
+       *[other] голосовал(а) за редакцию { $n }
+    }
+error-no-post = Предложения, требования, сообщения или записи с таким идентификатором здесь нет.

@@ -272,3 +272,189 @@ pub fn discussions(engine: &Engine, state: &State, committee: &Committee, offset
         "announcements": announcements,
     })
 }
+
+/// A deliberation action from a form or `/api/act` (`action` is
+/// `discuss`, `comment`, `edit_post`, `retract_post`, `suggest`, `revise`
+/// or `announce`), parsed from untrusted name/value pairs.
+#[derive(Debug, PartialEq)]
+pub enum Request {
+    /// Open a thread in `committee`.
+    Discuss {
+        /// The committee.
+        committee: Hash,
+        /// Its title.
+        title: String,
+        /// Its opening text.
+        text: String,
+    },
+    /// Comment on `target` (a proposal, demand, report or post).
+    Comment {
+        /// What it answers.
+        target: Hash,
+        /// The comment.
+        text: String,
+    },
+    /// A new wording of one's own `post`.
+    Edit {
+        /// The post.
+        post: Hash,
+        /// The wording.
+        text: String,
+    },
+    /// Withdraw one's own `post`.
+    Retract {
+        /// The post.
+        post: Hash,
+    },
+    /// Suggest a wording for `proposal`.
+    Suggest {
+        /// The proposal.
+        proposal: Hash,
+        /// The wording.
+        text: String,
+    },
+    /// The proposer's new text of `proposal`.
+    Revise {
+        /// The proposal.
+        proposal: Hash,
+        /// The text.
+        text: String,
+    },
+    /// Announce to `committee`.
+    Announce {
+        /// The committee.
+        committee: Hash,
+        /// The announcement.
+        text: String,
+    },
+}
+
+/// The actions [`parse`] reads.
+pub const ACTIONS: [&str; 7] = [
+    "discuss",
+    "comment",
+    "edit_post",
+    "retract_post",
+    "suggest",
+    "revise",
+    "announce",
+];
+
+/// Reads `action`'s fields from `pairs`. Texts keep their line breaks
+/// (only surrounding blanks are trimmed) and are bounded as the op
+/// bounds them.
+pub fn parse(action: &str, pairs: &[(String, String)]) -> Result<Request, crate::actions::Problem> {
+    use crate::actions::Problem;
+    use kenes_core::validate::{MAX_NAME_BYTES, MAX_TEXT_BYTES};
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.trim())
+    };
+    let text = |name: &'static str, max: usize| -> Result<String, Problem> {
+        let value = get(name);
+        if value.is_empty() {
+            return Err(Problem::Required(name));
+        }
+        if value.len() > max {
+            return Err(Problem::TooLong { field: name, max });
+        }
+        Ok(value.to_string())
+    };
+    let id = |name: &'static str| -> Result<Hash, Problem> {
+        let value = get(name);
+        if value.is_empty() {
+            return Err(Problem::Required(name));
+        }
+        value.parse().map_err(|_| Problem::NotAnId(name))
+    };
+    Ok(match action {
+        "discuss" => Request::Discuss {
+            committee: id("committee")?,
+            title: text("title", MAX_NAME_BYTES)?,
+            text: text("text", MAX_TEXT_BYTES)?,
+        },
+        "comment" => Request::Comment {
+            target: id("target")?,
+            text: text("text", MAX_TEXT_BYTES)?,
+        },
+        "edit_post" => Request::Edit {
+            post: id("post")?,
+            text: text("text", MAX_TEXT_BYTES)?,
+        },
+        "retract_post" => Request::Retract { post: id("post")? },
+        "suggest" => Request::Suggest {
+            proposal: id("proposal")?,
+            text: text("text", MAX_TEXT_BYTES)?,
+        },
+        "revise" => Request::Revise {
+            proposal: id("proposal")?,
+            text: text("text", MAX_TEXT_BYTES)?,
+        },
+        "announce" => Request::Announce {
+            committee: id("committee")?,
+            text: text("text", MAX_TEXT_BYTES)?,
+        },
+        other => return Err(Problem::NotAnAction(other.to_string())),
+    })
+}
+
+impl Request {
+    /// The body it authors: the committee is the target's, found in
+    /// `state`; an id that names nothing discussable is not found.
+    pub fn body(self, state: &State) -> Result<Body, crate::actions::ActionError> {
+        use crate::actions::ActionError;
+        use kenes_core::body::Text;
+        let find = |id: &Hash, what: &'static str, fits: fn(TargetKind) -> bool| {
+            target(state, id)
+                .filter(|t| fits(t.kind))
+                .ok_or(ActionError::NotFound(what))
+        };
+        let committee = |id: &Hash| find(id, "committee", |k| k == TargetKind::Committee);
+        let proposal = |id: &Hash| find(id, "proposal", |k| k == TargetKind::Proposal);
+        let post = |id: &Hash| find(id, "post", |k| matches!(k, TargetKind::Post(_)));
+        Ok(match self {
+            Request::Discuss {
+                committee: c,
+                title,
+                text,
+            } => Body::OpenThread {
+                committee: committee(&c)?.id,
+                title,
+                text: Text::plain(text),
+            },
+            Request::Comment { target: t, text } => {
+                let found = find(&t, "post", |k| k != TargetKind::Committee)?;
+                Body::Comment {
+                    committee: found.committee,
+                    target: found.id,
+                    text: Text::plain(text),
+                }
+            }
+            Request::Edit { post: id, text } => Body::EditPost {
+                committee: post(&id)?.committee,
+                post: id,
+                text: Text::plain(text),
+            },
+            Request::Retract { post: id } => Body::RetractPost {
+                committee: post(&id)?.committee,
+                post: id,
+            },
+            Request::Suggest { proposal: id, text } => Body::Suggest {
+                committee: proposal(&id)?.committee,
+                proposal: id,
+                text: Text::plain(text),
+            },
+            Request::Revise { proposal: id, text } => Body::Revise {
+                committee: proposal(&id)?.committee,
+                proposal: id,
+                text: Text::plain(text),
+            },
+            Request::Announce { committee: c, text } => Body::Announce {
+                committee: committee(&c)?.id,
+                text: Text::plain(text),
+            },
+        })
+    }
+}

@@ -185,6 +185,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/committees/new", get(crate::forms::new_committee))
         .route("/proposal/{id}", get(proposal))
         .route("/discussion/{id}", get(discussion))
+        .route("/discussion/{id}", get(discussion))
         .route("/platform", get(platform))
         .route("/platform.md", get(platform_markdown))
         .route("/audit", get(audit))
@@ -204,6 +205,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/committees/{id}", get(api_committee))
         .route("/api/proposals", get(api_proposals))
         .route("/api/proposals/{id}", get(api_proposal))
+        .route("/api/thread/{id}", get(api_thread))
         .route("/api/thread/{id}", get(api_thread))
         .route("/api/platform", get(api_platform))
         .route("/api/demands", get(api_demands))
@@ -1018,6 +1020,60 @@ fn page_offset(params: &HashMap<String, String>) -> Result<usize, Failure> {
             .parse()
             .ok()
             .filter(|&n| n >= 1 && n <= 1_000_000)
+            .ok_or_else(|| Failure::bad("page must be a whole number from 1"))?,
+    };
+    Ok((page - 1) * crate::deliberation::PAGE)
+}
+
+/// The discussion of a committee, proposal, demand, report or post
+/// (issue 15).
+fn discussion_target(
+    state: &kenes_core::State,
+    id: &str,
+) -> Result<crate::deliberation::Target, Failure> {
+    let id = parse_id(id)?;
+    crate::deliberation::target(state, &id).ok_or_else(|| Failure::not_found("post"))
+}
+
+async fn discussion(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    html_page(&app, &headers, &uri, |p, s| {
+        let target = discussion_target(s.engine().state(), &id)?;
+        let offset = page_offset(&params)?;
+        Ok(views::discussion::render(p, s.engine(), &target, offset))
+    })
+}
+
+async fn api_thread(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    json_of(&app, |s| {
+        let target = discussion_target(s.engine().state(), &id)?;
+        let offset = page_offset(&params)?;
+        Ok(crate::deliberation::page(
+            s.engine(),
+            s.engine().state(),
+            &target,
+            offset,
+        ))
+    })
+}
+
+/// The `page` query parameter (from 1) as an offset into a list.
+fn page_offset(params: &HashMap<String, String>) -> Result<usize, Failure> {
+    let page: usize = match params.get("page").map(|p| p.trim()) {
+        None | Some("") => 1,
+        Some(p) => p
+            .parse()
+            .ok()
+            .filter(|n| (1..=1_000_000).contains(n))
             .ok_or_else(|| Failure::bad("page must be a whole number from 1"))?,
     };
     Ok((page - 1) * crate::deliberation::PAGE)

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod board;
 pub mod committee;
 pub mod discussion;
+pub mod discussion;
 pub mod forms;
 pub mod hub;
 pub mod me;

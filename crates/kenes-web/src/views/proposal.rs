@@ -221,6 +221,7 @@ pub fn render(
             p.sub { (committee_link(state, &home.id)) " · " (p.t(&format!("pkind-{}", record.kind.label()))) }
             h1 { (title) }
             @if !record.text.is_empty() { p.text { (record.text) } }
+            (super::discussion::revision_note(p, engine, id, record))
             p.sub { (p.t("proposed-by")) " " (member(state, &record.proposer)) " · " (timing(p, engine, record)) }
             @if let ProposalKind::Election { candidates, seats, council } = &record.kind {
                 p { (p.ta("election-for", &[("seats", (*seats).into()), ("council", crate::model::committee_name(state, council).into())])) " "
@@ -242,6 +243,7 @@ pub fn render(
             }
             @if open && in_electorate { (vote_form(p, engine, id, record)) }
             @if open && p.me.is_some() { (close_form(p, id)) }
+            @if open { (super::discussion::proposal_forms(p, id, p.me == Some(record.proposer), &record.text)) }
             @if !mandates.is_empty() {
                 section aria-labelledby="mandate-h" {
                     h2 #mandate-h { (p.t("mandate-report")) }
@@ -259,6 +261,7 @@ pub fn render(
                     }
                 }
             }
+            (super::discussion::section(p, engine, home, id, 0, &format!("/discussion/{}", id.to_hex())))
         },
     )
 }

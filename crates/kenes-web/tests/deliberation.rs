@@ -1,0 +1,390 @@
+//! Issue 15 over HTTP (in process, through the real router and store):
+//! threads, comments, replies, edits, retractions, suggestions and
+//! revisions through forms and `/api/act`; `/api/thread/ID` and the
+//! `/discussion/ID` page, paginated; hostile input answered with a 4xx and
+//! nothing written.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use kenes_core::body::{CommitteeKind, Policy, Text};
+use kenes_core::{Body as OpBody, Hash, SecretKey};
+use kenes_store::Store;
+use kenes_store::datadir::DataDir;
+use kenes_store::keyfile::KeyFile;
+use kenes_sync::node::Node;
+use kenes_web::{App, router};
+use serde_json::Value;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const HOST: &str = "127.0.0.1:7878";
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    data: DataDir,
+    app: Arc<App>,
+    node: Arc<Node>,
+    committee: Hash,
+    key: SecretKey,
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
+}
+
+/// A federation with one member and one committee.
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let data = DataDir::new(dir.path());
+    std::fs::create_dir_all(data.federations_dir()).unwrap();
+    let key = SecretKey::generate();
+    let genesis = kenes_core::op::genesis(&key, "Test federation", now());
+    KeyFile::new(&key, "Aigerim", None)
+        .unwrap()
+        .save(&data.key_file())
+        .unwrap();
+    let mut store = Store::create(&data.database(&genesis.id), &genesis).unwrap();
+    let committee = kenes_store::author::author(
+        &mut store,
+        &data.key_file(),
+        &key,
+        OpBody::CreateCommittee {
+            name: "Oil workers of Zhanaozen".into(),
+            kind: CommitteeKind::Territorial {
+                area: "Kazakhstan/Mangystau/Zhanaozen".into(),
+            },
+            policy: Policy::default(),
+        },
+        now(),
+    )
+    .unwrap()
+    .id;
+    let node = Node::new(data.clone(), store, Some(key.clone()));
+    let app = App::new(node.clone(), HOST.parse().unwrap());
+    Fixture {
+        _dir: dir,
+        data,
+        app,
+        node,
+        committee,
+        key,
+    }
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Fixture {
+    async fn send(&self, request: Request<Body>) -> Reply {
+        let response = router(self.app.clone()).oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    fn signed(&self, method: &str, path: &str) -> axum::http::request::Builder {
+        Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, HOST)
+            .header(
+                header::COOKIE,
+                format!("kenes_session={}", self.app.token()),
+            )
+    }
+
+    async fn get(&self, path: &str) -> Reply {
+        self.send(self.signed("GET", path).body(Body::empty()).unwrap())
+            .await
+    }
+
+    async fn json(&self, path: &str) -> Value {
+        let r = self.get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        serde_json::from_str(&r.body).unwrap()
+    }
+
+    async fn post_form(&self, fields: &[(&str, &str)]) -> Reply {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        let request = self
+            .signed("POST", &format!("/act?csrf={}", self.app.csrf()))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
+    async fn post_json(&self, json: Value) -> Reply {
+        let request = self
+            .signed("POST", "/api/act")
+            .header("x-csrf-token", self.app.csrf())
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(json.to_string()))
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// Posts through `/api/act` and returns the new op's id.
+    async fn act(&self, json: Value) -> String {
+        let r = self.post_json(json).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let v: Value = serde_json::from_str(&r.body).unwrap();
+        v["op"].as_str().unwrap().to_string()
+    }
+
+    fn digest(&self) -> Hash {
+        self.node.store.lock().unwrap().engine().digest()
+    }
+}
+
+fn ids(thread: &Value) -> Vec<(String, u64)> {
+    thread["posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["id"].as_str().unwrap().to_string(),
+                p["depth"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn issue_15_a_thread_through_forms_and_json_with_replies_and_edits() {
+    let f = fixture();
+    let c = f.committee.to_hex();
+    let thread = f
+        .act(serde_json::json!({
+            "action": "discuss", "committee": c,
+            "title": "When do we strike?", "text": "Morning or night shift?",
+        }))
+        .await;
+    // A comment through the form, with a line break, comes back to the
+    // form's anchor on the page it was sent from.
+    let back = format!("/discussion/{thread}");
+    let r = f
+        .post_form(&[
+            ("action", "comment"),
+            ("target", &thread),
+            ("text", "Morning shift.\nGate 4."),
+            ("back", &back),
+            ("at", "comment"),
+        ])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let location = r.headers[header::LOCATION].to_str().unwrap();
+    assert!(
+        location.starts_with(&back) && location.ends_with("#comment"),
+        "{location}"
+    );
+    let shown = f.json(&format!("/api/thread/{thread}")).await;
+    let comment = shown["posts"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(shown["posts"][0]["text"], "Morning shift.\nGate 4.");
+    let reply = f
+        .act(serde_json::json!({ "action": "comment", "target": comment, "text": "Agreed." }))
+        .await;
+    let shown = f.json(&format!("/api/thread/{thread}")).await;
+    assert_eq!(ids(&shown), vec![(comment.clone(), 1), (reply.clone(), 2)]);
+    assert_eq!(shown["root"]["title"], "When do we strike?");
+    // Edit, then retract; the page shows both, with no script.
+    let r = f
+        .post_form(&[
+            ("action", "edit_post"),
+            ("post", &comment),
+            ("text", "Morning shift, 6:00, gate 4."),
+            ("back", &back),
+        ])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    f.act(serde_json::json!({ "action": "retract_post", "post": reply }))
+        .await;
+    let page = f.get(&back).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Morning shift, 6:00, gate 4."),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Earlier wordings"));
+    assert!(page.body.contains("Retracted by its author."));
+    assert!(
+        page.body
+            .contains(&format!("id=\"post-{}\"", &comment[..12]))
+    );
+    assert!(!page.body.contains("<script>"), "no inline script");
+    // The committee's discussions list the thread and an announcement.
+    f.act(serde_json::json!({ "action": "announce", "committee": c, "text": "Strike at 6:00." }))
+        .await;
+    let listed = f.json(&format!("/api/thread/{c}")).await;
+    assert_eq!(listed["threads"][0]["id"], Value::String(thread.clone()));
+    assert_eq!(listed["threads"][0]["replies"], 2);
+    assert_eq!(listed["announcements"][0]["text"], "Strike at 6:00.");
+    let page = f.get(&format!("/discussion/{c}")).await;
+    assert!(page.body.contains("When do we strike?"));
+    assert!(page.body.contains("Strike at 6:00."));
+}
+
+#[tokio::test]
+async fn issue_15_a_revised_proposal_shows_the_ballots_cast_on_its_earlier_text() {
+    let f = fixture();
+    let c = f.committee.to_hex();
+    let proposal = f
+        .act(serde_json::json!({
+            "action": "propose", "committee": c, "kind": "decision",
+            "title": "Strike", "text": "Strike from 4 January.", "hours": 1,
+        }))
+        .await;
+    f.act(serde_json::json!({ "action": "vote", "proposal": proposal, "choice": "yes" }))
+        .await;
+    f.act(serde_json::json!({
+        "action": "suggest", "proposal": proposal, "text": "Say: from the morning shift.",
+    }))
+    .await;
+    let before = f.json(&format!("/api/proposals/{proposal}")).await["tally"].clone();
+    let r = f
+        .post_form(&[
+            ("action", "revise"),
+            ("proposal", &proposal),
+            ("text", "Strike from 4 January, morning shift."),
+            ("back", &format!("/proposal/{proposal}")),
+        ])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = f.json(&format!("/api/proposals/{proposal}")).await["tally"].clone();
+    assert_eq!(before, after, "a revision moves no ballot");
+    let thread = f.json(&format!("/api/thread/{proposal}")).await;
+    assert_eq!(thread["revision"]["revised_after_votes"], true);
+    assert_eq!(thread["posts"][0]["kind"], "suggestion");
+    let page = f.get(&format!("/proposal/{proposal}")).await;
+    assert!(page.body.contains("Strike from 4 January, morning shift."));
+    assert!(
+        page.body.contains("id=\"revised-after-votes\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("voted on the original text"));
+    assert!(page.body.contains("Say: from the morning shift."));
+    assert!(page.body.contains("id=\"discussion\""));
+}
+
+#[tokio::test]
+async fn issue_15_a_long_thread_is_paginated() {
+    let f = fixture();
+    let thread = {
+        let mut store = f.node.store.lock().unwrap();
+        let thread = kenes_store::author::author(
+            &mut store,
+            &f.data.key_file(),
+            &f.key,
+            OpBody::OpenThread {
+                committee: f.committee,
+                title: "Long".into(),
+                text: Text::plain("many replies"),
+            },
+            now(),
+        )
+        .unwrap()
+        .id;
+        for i in 0..120 {
+            kenes_store::author::author(
+                &mut store,
+                &f.data.key_file(),
+                &f.key,
+                OpBody::Comment {
+                    committee: f.committee,
+                    target: thread,
+                    text: Text::plain(format!("reply {i}")),
+                },
+                now(),
+            )
+            .unwrap();
+        }
+        thread.to_hex()
+    };
+    let first = f.json(&format!("/api/thread/{thread}")).await;
+    assert_eq!(first["total"], 120);
+    assert_eq!(first["posts"].as_array().unwrap().len(), 50);
+    assert_eq!(first["posts"][0]["text"], "reply 0");
+    let last = f.json(&format!("/api/thread/{thread}?page=3")).await;
+    assert_eq!(last["posts"].as_array().unwrap().len(), 20);
+    assert_eq!(last["posts"][19]["text"], "reply 119");
+    let page = f.get(&format!("/discussion/{thread}?page=2")).await;
+    assert!(page.body.contains("Page 2 of 3"), "{}", page.body);
+    assert_eq!(page.body.matches("class=\"post depth-1").count(), 50);
+}
+
+#[tokio::test]
+async fn issue_15_hostile_deliberation_input_gets_a_4xx_and_writes_nothing() {
+    let f = fixture();
+    let c = f.committee.to_hex();
+    let before = f.digest();
+    let long = "x".repeat(16 * 1024 + 1);
+    let missing = Hash::of(b"nothing").to_hex();
+    for (json, status) in [
+        (
+            serde_json::json!({ "action": "discuss", "committee": c, "title": "", "text": "x" }),
+            400,
+        ),
+        (
+            serde_json::json!({ "action": "discuss", "committee": c, "title": "t", "text": "  " }),
+            400,
+        ),
+        (
+            serde_json::json!({ "action": "comment", "target": "zz", "text": "x" }),
+            400,
+        ),
+        (
+            serde_json::json!({ "action": "comment", "target": missing, "text": "x" }),
+            400,
+        ),
+        (
+            serde_json::json!({ "action": "comment", "target": c, "text": "x" }),
+            400,
+        ),
+        (
+            serde_json::json!({ "action": "announce", "committee": c, "text": long }),
+            400,
+        ),
+        (
+            serde_json::json!({ "action": "announce", "committee": c, "text": "clear \u{1b}[2J" }),
+            400,
+        ),
+        (
+            serde_json::json!({ "action": "edit_post", "post": c, "text": "x" }),
+            400,
+        ),
+        (
+            serde_json::json!({ "action": "revise", "proposal": missing, "text": "x" }),
+            400,
+        ),
+    ] {
+        let r = f.post_json(json.clone()).await;
+        assert_eq!(r.status.as_u16(), status, "{json}: {}", r.body);
+        assert!(!r.body.is_empty());
+    }
+    for path in [
+        "/api/thread/zz".to_string(),
+        format!("/api/thread/{missing}"),
+        format!("/api/thread/{c}?page=0"),
+        format!("/api/thread/{c}?page=x"),
+        format!("/discussion/{missing}"),
+    ] {
+        let r = f.get(&path).await;
+        assert!(r.status.is_client_error(), "{path}: {}", r.status);
+    }
+    assert_eq!(f.digest(), before, "nothing was written");
+}
