@@ -31,7 +31,7 @@ fn docs_screenshots() -> PathBuf {
 
 /// Runs axe-core on the page: the serious and critical violations, as
 /// "rule: target" lines.
-async fn axe_violations(web: &WebDriver) -> WebDriverResult<Vec<String>> {
+pub(super) async fn axe_violations(web: &WebDriver) -> WebDriverResult<Vec<String>> {
     web.execute(AXE, vec![]).await?;
     let result = web
         .execute_async(

@@ -1,9 +1,10 @@
 //! Issue 13, part 3, in a real headless Chromium on a 360 px screen: from
 //! an empty data directory, a founder makes their identity and federation,
 //! creates two committees and files three kinds of proposal through the
-//! UI's forms alone, each form fitting the screen. What they filed is
+//! UI's forms alone, each form fitting the screen and passing axe-core. What they filed is
 //! checked with the CLI against the same data directory.
 
+use super::board::axe_violations;
 use super::browser::{in_browser, published, submit, text_with};
 use super::{Server, json};
 use std::process::{Command, Stdio};
@@ -15,13 +16,16 @@ async fn a_founder_creates_committees_and_files_proposals_through_the_forms_on_a
     in_browser(|web| async move { founder(&web).await }).await;
 }
 
-/// The page's width must not exceed the phone's.
+/// The page fits the phone's width and passes axe-core without a serious
+/// or critical violation.
 async fn fits(web: &WebDriver, what: &str) -> WebDriverResult<()> {
     let width: i64 = web
         .execute("return document.documentElement.scrollWidth;", vec![])
         .await?
         .convert()?;
     assert!(width <= 360, "{what} is {width} px wide at 360 px");
+    let violations = axe_violations(web).await?;
+    assert!(violations.is_empty(), "{what}: {violations:?}");
     Ok(())
 }
 
@@ -67,6 +71,8 @@ async fn founder(web: &WebDriver) -> WebDriverResult<()> {
     text_with(web, "Found a new federation").await;
     type_into(web, "found-name", "Kazakhstan 2022").await?;
     submit(web, "#found button").await;
+    // The app takes over from the onboarding page once it is founded.
+    text_with(web, "Structure").await;
 
     // A district committee, from the structure page's link and the menu
     // of kinds: its form asks for a name and an area, not an enterprise.
