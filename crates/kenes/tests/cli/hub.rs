@@ -295,6 +295,22 @@ fn hub_sessions_act_only_as_their_member_and_wrong_passphrases_are_limited() {
     let (status, members) = hub.owner_call("GET", "/api/hub/members", "");
     assert_eq!(status, 200);
     assert_eq!(members["members"].as_array().unwrap().len(), 2, "{members}");
+    // The owner's page shows the hub's URL (as text and QR code) and who
+    // signed up.
+    let bearer_owner = format!("Bearer {}", hub.owner);
+    let (status, page, _) = exchange(
+        &hub.addr,
+        "GET",
+        "/hub",
+        &[("Authorization", &bearer_owner)],
+        "",
+    );
+    assert_eq!(status, 200);
+    assert!(
+        page.contains(&hub.hub_url) && page.contains("<svg"),
+        "{page}"
+    );
+    assert!(page.contains("Aibek") && page.contains("Bakhyt"), "{page}");
     let end = json!({ "public_key": key_a }).to_string();
     let (status, ended) = hub.owner_call("POST", "/api/hub/end", &end);
     assert_eq!((status, ended["ended"].as_u64()), (200, Some(1)));
@@ -434,6 +450,17 @@ async fn fits(web: &WebDriver) -> WebDriverResult<()> {
     Ok(())
 }
 
+/// No serious or critical accessibility violation (axe-core) on the page.
+async fn accessible(web: &WebDriver) -> WebDriverResult<()> {
+    let violations = super::board::axe_violations(web).await?;
+    assert!(
+        violations.is_empty(),
+        "{}: {violations:?}",
+        web.current_url().await?
+    );
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_phones_sign_up_at_the_hub_are_vouched_join_and_vote_as_themselves() {
     let tmp = tempfile::tempdir().unwrap();
@@ -460,12 +487,18 @@ async fn three_phones_sign_up_at_the_hub_are_vouched_join_and_vote_as_themselves
             web.goto(&hub.hub_url).await?;
             text_with(web, "Take part in the meeting").await;
             fits(web).await?;
+            if i == 0 {
+                accessible(web).await?;
+            }
             web.find(By::Id("signup-name")).await?.send_keys(names[i]).await?;
             web.find(By::Id("signup-passphrase")).await?.send_keys(passphrases[i]).await?;
             web.find(By::Id("signup-again")).await?.send_keys(passphrases[i]).await?;
             submit(web, "#signup button").await;
             text_with(web, "Waiting for a vouch").await;
             fits(web).await?;
+            if i == 0 {
+                accessible(web).await?;
+            }
             web.find(By::Css("figure.qr svg")).await?;
             let key = web.find(By::Id("my-key")).await?.prop("value").await?.unwrap();
             assert_eq!(key.trim().len(), 64, "{key}");
@@ -546,7 +579,9 @@ async fn three_phones_sign_up_at_the_hub_are_vouched_join_and_vote_as_themselves
         // the sixth in the minute is refused (429).
         let web = &phones[2];
         web.goto(&format!("{base}/hub")).await?;
+        text_with(web, "This sign-in ends in").await;
         fits(web).await?;
+        accessible(web).await?;
         submit(web, "#logout button").await;
         text_with(web, "Take part in the meeting").await;
         for attempt in 1..=6 {
