@@ -118,8 +118,13 @@ impl Fixture {
     }
 
     async fn page(&self, path: &str) -> String {
+        self.page_in(path, "en").await
+    }
+
+    /// Page `path` in language `lang`: it must answer and lack no text.
+    async fn page_in(&self, path: &str, lang: &str) -> String {
         let r = self
-            .send(self.signed("GET", path, "en").body(Body::empty()).unwrap())
+            .send(self.signed("GET", path, lang).body(Body::empty()).unwrap())
             .await;
         assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
         assert!(!r.body.contains(kenes_web::i18n::MISSING), "{path}");
@@ -659,6 +664,65 @@ async fn every_committee_and_proposal_kind_has_a_form_that_lands_as_its_op() {
     assert!(
         council_page.contains("Nothing to choose") || council_page.contains("nothing to choose")
     );
+
+    // Every form reads in every language. The workplace committee asks to
+    // join the council, so the council has someone to accept; the elders
+    // have not asked yet.
+    let id_of = |name: &str| {
+        f.state(|s| {
+            s.committees
+                .values()
+                .find(|c| c.name == name)
+                .map(|c| c.id.to_hex())
+                .unwrap()
+        })
+    };
+    let (workers, elders) = (id_of("Ozenmunaigas workers"), id_of("Elders"));
+    let asked = f
+        .post_json(&[
+            ("action", "propose"),
+            ("committee", &workers),
+            ("kind", "affiliate"),
+            ("council", &council_hex),
+        ])
+        .await;
+    let asked: serde_json::Value = serde_json::from_str(&asked.body).unwrap();
+    f.carry(
+        &asked["op"].as_str().unwrap().parse().unwrap(),
+        &[("choice", "yes")],
+    )
+    .await;
+    for lang in ["en", "ru", "kk"] {
+        for kind in kenes_web::kinds::PROPOSAL_KINDS {
+            let committee = match kind {
+                "accept" | "merge" | "adopt" => &council_hex,
+                "affiliate" => &elders,
+                _ => &district,
+            };
+            let html = f
+                .page_in(&format!("/committee/{committee}/propose?kind={kind}"), lang)
+                .await;
+            assert!(
+                html.contains(&format!("id=\"propose-{kind}\"")),
+                "{lang} {kind}"
+            );
+        }
+        for kind in [
+            "territorial",
+            "production",
+            "council-area",
+            "council-industry",
+            "advisory",
+        ] {
+            let html = f
+                .page_in(&format!("/committees/new?kind={kind}"), lang)
+                .await;
+            assert!(
+                html.contains(&format!("id=\"create-{kind}\"")),
+                "{lang} {kind}"
+            );
+        }
+    }
 
     // A structural proposal without a title gets one saying what it does.
     let titled = f.state(|s| s.committees[&f.district].proposals[&election].title.clone());
