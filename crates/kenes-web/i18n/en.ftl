@@ -805,3 +805,10 @@ voted-on-revision =
        *[other] voted on revision { $n }
     }
 error-no-post = There is no proposal, demand, report or post with that id here.
+needs-announcements =
+    { $n ->
+        [one] { $n } announcement
+       *[other] { $n } announcements
+    }
+announcement-read = Mark as read
+done-read = Marked as read.

@@ -677,3 +677,6 @@ voted-on-revision =
        *[other] { $n }-редакцияға дауыс берді
     }
 error-no-post = Мұндай идентификаторы бар ұсыныс, талап, хабарлама не жазба мұнда жоқ.
+needs-announcements = { $n } хабарландыру
+announcement-read = Оқылды
+done-read = Оқылды деп белгіленді.

@@ -76,9 +76,6 @@ pub enum Action {
     /// A deliberation action (issue 15): thread, comment, edit,
     /// retraction, suggestion, revision or announcement.
     Deliberate(crate::deliberation::Request),
-    /// A deliberation action (issue 15): thread, comment, edit,
-    /// retraction, suggestion, revision or announcement.
-    Deliberate(crate::deliberation::Request),
     /// Add a peer by ticket.
     AddPeer { ticket: Ticket },
     /// Unlock the member key.
@@ -617,9 +614,6 @@ impl Action {
             name if crate::deliberation::ACTIONS.contains(&name) => {
                 Action::Deliberate(crate::deliberation::parse(name, pairs)?)
             }
-            name if crate::deliberation::ACTIONS.contains(&name) => {
-                Action::Deliberate(crate::deliberation::parse(name, pairs)?)
-            }
             other => return Err(Problem::NotAnAction(other.to_string()).into()),
         })
     }
@@ -761,7 +755,6 @@ impl Action {
                 }
             }
             Action::Profile { name } => Body::Profile { name },
-            Action::Deliberate(request) => request.body(state)?,
             Action::Deliberate(request) => request.body(state)?,
             Action::AddPeer { .. } | Action::Unlock { .. } | Action::MarkSeen => {
                 unreachable!("applied without an op")

@@ -93,12 +93,19 @@ pub struct Attention<'a> {
     pub seen: usize,
     /// The op count now (what "mark as seen" records).
     pub now: usize,
+    /// Unread announcements of committees the member acts in, newest
+    /// first, as `(announcement, committee)`: pinned until read (issue 15;
+    /// filled by [`crate::deliberation::unread_announcements`]).
+    pub announcements: Vec<(Hash, Hash)>,
 }
 
 impl Attention<'_> {
     /// Whether nothing needs the member.
     pub fn is_empty(&self) -> bool {
-        self.open_votes.is_empty() && self.candidates.is_empty() && self.alerts.is_empty()
+        self.open_votes.is_empty()
+            && self.candidates.is_empty()
+            && self.alerts.is_empty()
+            && self.announcements.is_empty()
     }
 }
 
@@ -250,6 +257,7 @@ pub fn attention(engine: &Engine, me: Option<PublicKey>, seen: usize) -> Attenti
         alerts: new.into_iter().map(|(_, a)| a).collect(),
         seen,
         now: engine.len(),
+        announcements: Vec::new(),
     }
 }
 
@@ -297,6 +305,9 @@ pub fn to_json(engine: &Engine, a: &Attention) -> Value {
             "needed": w.needed,
         })).collect::<Vec<_>>(),
         "alerts": a.alerts.iter().map(|x| alert_json(engine, x)).collect::<Vec<_>>(),
+        "announcements": a.announcements.iter()
+            .map(|(id, c)| crate::deliberation::announcement_json(engine, id, c))
+            .collect::<Vec<_>>(),
         "seen": a.seen,
         "ops": a.now,
     })

@@ -458,3 +458,96 @@ impl Request {
         })
     }
 }
+
+/// The directory in the data directory holding which announcements each
+/// member has read on this node, one file per member key (the device's
+/// member, or a hub member's session): read state is local, never an op.
+pub const READ_DIR: &str = "announcements-read";
+
+fn read_file(root: &std::path::Path, member: &kenes_core::PublicKey) -> std::path::PathBuf {
+    root.join(READ_DIR).join(member.to_hex())
+}
+
+/// The announcements `member` has read on this node. Lines that are not
+/// ids are ignored.
+pub fn read_announcements(
+    root: &std::path::Path,
+    member: &kenes_core::PublicKey,
+) -> std::collections::BTreeSet<Hash> {
+    std::fs::read_to_string(read_file(root, member))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect()
+}
+
+/// Records that `member` read announcement `id` (written to a temporary
+/// file and renamed, so a crash leaves the old list or the new one).
+pub fn mark_read(
+    root: &std::path::Path,
+    member: &kenes_core::PublicKey,
+    id: &Hash,
+) -> std::io::Result<()> {
+    let mut read = read_announcements(root, member);
+    if !read.insert(*id) {
+        return Ok(());
+    }
+    std::fs::create_dir_all(root.join(READ_DIR))?;
+    let path = read_file(root, member);
+    let tmp = path.with_extension("tmp");
+    let text: String = read.iter().map(|h| format!("{}\n", h.to_hex())).collect();
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(tmp, path)
+}
+
+/// Announcements of committees where `me` may act, not written by `me`,
+/// not retracted or hidden, and not in `read`: newest first, as
+/// `(announcement, committee)`.
+pub fn unread_announcements(
+    engine: &Engine,
+    me: &kenes_core::PublicKey,
+    read: &std::collections::BTreeSet<Hash>,
+) -> Vec<(Hash, Hash)> {
+    let state = engine.state();
+    let mut out: Vec<(u64, Hash, Hash)> = Vec::new();
+    for c in state.committees.values() {
+        if !kenes_core::governance::Electorate::may_act(state, c, me) {
+            continue;
+        }
+        let retracted: std::collections::BTreeSet<Hash> = c
+            .discussion
+            .changes
+            .iter()
+            .filter(|(_, ch)| ch.retract)
+            .map(|(_, ch)| ch.post)
+            .collect();
+        for (id, post) in c.discussion.posts.iter() {
+            if post.kind == PostKind::Announcement
+                && post.author != *me
+                && !read.contains(id)
+                && !retracted.contains(id)
+                && !c.hidden.contains(id)
+            {
+                out.push((post.lamport, *id, c.id));
+            }
+        }
+    }
+    out.sort_unstable_by(|a, b| b.cmp(a));
+    out.into_iter().map(|(_, id, c)| (id, c)).collect()
+}
+
+/// An unread announcement as JSON, for `/api/attention`.
+pub fn announcement_json(engine: &Engine, id: &Hash, committee: &Hash) -> Value {
+    let state = engine.state();
+    let entry = engine.entry(id);
+    let author = entry.map(|e| e.op.fields.author);
+    json!({
+        "id": id.to_hex(),
+        "committee": committee.to_hex(),
+        "committee_name": crate::model::committee_name(state, committee),
+        "author": author.map(|a| a.to_hex()),
+        "author_name": author.and_then(|a| state.name_of(&a)),
+        "time": entry.map(|e| e.op.fields.time),
+        "text": text_of_op(engine, id),
+    })
+}

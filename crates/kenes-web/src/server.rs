@@ -185,7 +185,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/committees/new", get(crate::forms::new_committee))
         .route("/proposal/{id}", get(proposal))
         .route("/discussion/{id}", get(discussion))
-        .route("/discussion/{id}", get(discussion))
+        .route("/read", post(read_announcement))
         .route("/platform", get(platform))
         .route("/platform.md", get(platform_markdown))
         .route("/audit", get(audit))
@@ -205,7 +205,6 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/committees/{id}", get(api_committee))
         .route("/api/proposals", get(api_proposals))
         .route("/api/proposals/{id}", get(api_proposal))
-        .route("/api/thread/{id}", get(api_thread))
         .route("/api/thread/{id}", get(api_thread))
         .route("/api/platform", get(api_platform))
         .route("/api/demands", get(api_demands))
@@ -454,9 +453,78 @@ async fn not_found(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) ->
 
 async fn board(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
     let seen = crate::attention::seen(app.node.data.root());
+    let read = reader(&app).map_or_else(Default::default, |me| {
+        crate::deliberation::read_announcements(app.node.data.root(), &me)
+    });
     html_page(&app, &headers, &uri, |p, s| {
-        Ok(views::board::render(p, s.engine(), seen))
+        Ok(views::board::render(p, s.engine(), seen, &read))
     })
+}
+
+/// Whose announcements' read state a request reads and writes: a hub
+/// member's session's, else this device's member's.
+fn reader(app: &App) -> Option<kenes_core::PublicKey> {
+    match crate::hub::acting() {
+        Some(a) => Some(a.member),
+        None => app.node.member_key().map(|k| k.public()),
+    }
+}
+
+/// `POST /read`: marks an announcement read for this member on this node
+/// (issue 15). Not an op; the form comes back to where it was.
+async fn read_announcement(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
+    let pairs = body
+        .ok()
+        .and_then(|b| serde_urlencoded_pairs(&b).ok())
+        .unwrap_or_default();
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let back = safe_back(field("back").as_deref());
+    let t = app.lang(&headers);
+    let Some(me) = reader(&app) else {
+        return app.refuse_page(&headers, StatusCode::FORBIDDEN, &t.t("needs-locked"), &back);
+    };
+    let Some(id) = field("post").and_then(|p| p.trim().parse::<Hash>().ok()) else {
+        return app.refuse_page(
+            &headers,
+            StatusCode::BAD_REQUEST,
+            &t.t("error-no-post"),
+            &back,
+        );
+    };
+    let known = lock(&app).is_ok_and(|s| {
+        crate::deliberation::target(s.engine().state(), &id).is_some_and(|t| {
+            t.kind
+                == crate::deliberation::TargetKind::Post(
+                    kenes_core::discussion::PostKind::Announcement,
+                )
+        })
+    });
+    if !known {
+        return app.refuse_page(
+            &headers,
+            StatusCode::NOT_FOUND,
+            &t.t("error-no-post"),
+            &back,
+        );
+    }
+    match crate::deliberation::mark_read(app.node.data.root(), &me, &id) {
+        Ok(()) => Redirect::to(&back_after(&back, "read", None)).into_response(),
+        Err(e) => app.refuse_page(
+            &headers,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &e.to_string(),
+            &back,
+        ),
+    }
 }
 
 async fn structure(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
@@ -1019,60 +1087,6 @@ fn page_offset(params: &HashMap<String, String>) -> Result<usize, Failure> {
         Some(p) => p
             .parse()
             .ok()
-            .filter(|&n| n >= 1 && n <= 1_000_000)
-            .ok_or_else(|| Failure::bad("page must be a whole number from 1"))?,
-    };
-    Ok((page - 1) * crate::deliberation::PAGE)
-}
-
-/// The discussion of a committee, proposal, demand, report or post
-/// (issue 15).
-fn discussion_target(
-    state: &kenes_core::State,
-    id: &str,
-) -> Result<crate::deliberation::Target, Failure> {
-    let id = parse_id(id)?;
-    crate::deliberation::target(state, &id).ok_or_else(|| Failure::not_found("post"))
-}
-
-async fn discussion(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-    Query(params): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    html_page(&app, &headers, &uri, |p, s| {
-        let target = discussion_target(s.engine().state(), &id)?;
-        let offset = page_offset(&params)?;
-        Ok(views::discussion::render(p, s.engine(), &target, offset))
-    })
-}
-
-async fn api_thread(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-    Query(params): Query<HashMap<String, String>>,
-) -> Response {
-    json_of(&app, |s| {
-        let target = discussion_target(s.engine().state(), &id)?;
-        let offset = page_offset(&params)?;
-        Ok(crate::deliberation::page(
-            s.engine(),
-            s.engine().state(),
-            &target,
-            offset,
-        ))
-    })
-}
-
-/// The `page` query parameter (from 1) as an offset into a list.
-fn page_offset(params: &HashMap<String, String>) -> Result<usize, Failure> {
-    let page: usize = match params.get("page").map(|p| p.trim()) {
-        None | Some("") => 1,
-        Some(p) => p
-            .parse()
-            .ok()
             .filter(|n| (1..=1_000_000).contains(n))
             .ok_or_else(|| Failure::bad("page must be a whole number from 1"))?,
     };
@@ -1154,7 +1168,12 @@ async fn api_attention(State(app): State<Arc<App>>) -> Response {
         None => app.node.member_key().map(|k| k.public()),
     };
     json_of(&app, |s| {
-        let attention = crate::attention::attention(s.engine(), me, seen);
+        let mut attention = crate::attention::attention(s.engine(), me, seen);
+        if let Some(me) = me {
+            let read = crate::deliberation::read_announcements(app.node.data.root(), &me);
+            attention.announcements =
+                crate::deliberation::unread_announcements(s.engine(), &me, &read);
+        }
         Ok(crate::attention::to_json(s.engine(), &attention))
     })
 }

@@ -388,3 +388,112 @@ async fn issue_15_hostile_deliberation_input_gets_a_4xx_and_writes_nothing() {
     }
     assert_eq!(f.digest(), before, "nothing was written");
 }
+
+#[tokio::test]
+async fn issue_15_an_announcement_is_pinned_until_read_and_reading_writes_no_op() {
+    let f = fixture();
+    // A second member, Nurlan, joins and announces.
+    let nurlan = SecretKey::generate();
+    let nurlan_file = f.data.root().join("nurlan.key");
+    KeyFile::new(&nurlan, "Nurlan", None)
+        .unwrap()
+        .save(&nurlan_file)
+        .unwrap();
+    let announcement = {
+        let mut store = f.node.store.lock().unwrap();
+        kenes_store::author::author(
+            &mut store,
+            &f.data.key_file(),
+            &f.key,
+            OpBody::Vouch {
+                committee: f.committee,
+                candidate: nurlan.public(),
+            },
+            now(),
+        )
+        .unwrap();
+        let by_nurlan = |store: &mut Store, body| {
+            kenes_store::author::author(store, &nurlan_file, &nurlan, body, now()).unwrap()
+        };
+        by_nurlan(
+            &mut store,
+            OpBody::Join {
+                committee: f.committee,
+            },
+        );
+        by_nurlan(
+            &mut store,
+            OpBody::Announce {
+                committee: f.committee,
+                text: Text::plain("Strike starts 6:00 at gate 4."),
+            },
+        )
+        .id
+        .to_hex()
+    };
+    // My own announcement is not pinned for me.
+    f.act(serde_json::json!({
+        "action": "announce", "committee": f.committee.to_hex(), "text": "My own news.",
+    }))
+    .await;
+    let board = f.get("/").await;
+    assert!(
+        board.body.contains("Strike starts 6:00 at gate 4."),
+        "{}",
+        board.body
+    );
+    assert!(!board.body.contains("My own news."));
+    let needs = board.body.find("id=\"needs\"").unwrap();
+    let pinned = board.body.find("Strike starts 6:00").unwrap();
+    let votes = board.body.find("id=\"needs-h\"").unwrap();
+    assert!(needs < pinned && votes < pinned, "inside Needs you");
+    let attention = f.json("/api/attention").await;
+    assert_eq!(
+        attention["announcements"][0]["id"],
+        Value::String(announcement.clone())
+    );
+    assert_eq!(
+        attention["announcements"][0]["author"],
+        Value::String(nurlan.public().to_hex())
+    );
+    // Reading it writes no op and clears it, for this member on this node.
+    let before = f.digest();
+    let no_token = f
+        .send(
+            f.signed("POST", "/read")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!("post={announcement}&back=/")))
+                .unwrap(),
+        )
+        .await;
+    assert!(
+        no_token.status.is_client_error(),
+        "the CSRF token is needed"
+    );
+    let read = |post: String| {
+        f.signed("POST", &format!("/read?csrf={}", f.app.csrf()))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("post={post}&back=/")))
+            .unwrap()
+    };
+    let bad = f.send(read("zz".into())).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let not_one = f.send(read(f.committee.to_hex())).await;
+    assert_eq!(not_one.status, StatusCode::NOT_FOUND);
+    let r = f.send(read(announcement.clone())).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(f.digest(), before, "read state is not an op");
+    assert!(
+        !f.get("/")
+            .await
+            .body
+            .contains("Strike starts 6:00 at gate 4.")
+    );
+    let attention = f.json("/api/attention").await;
+    assert_eq!(attention["announcements"], serde_json::json!([]));
+    // It stays in the committee's discussions.
+    let listed = f
+        .json(&format!("/api/thread/{}", f.committee.to_hex()))
+        .await;
+    assert_eq!(listed["announcements_total"], 2);
+}

@@ -312,3 +312,30 @@ pub fn revision_note(
         }
     }
 }
+
+/// Unread announcements, pinned at the top of "Needs you" until the
+/// member marks each read (read state is this node's, not an op).
+pub fn pinned(p: &Page, engine: &Engine, unread: &[(Hash, Hash)]) -> Markup {
+    let state = engine.state();
+    html! {
+        ul.needs-list.pinned {
+            @for (id, committee) in unread {
+                @let entry = engine.entry(id);
+                @let form = format!("read-{}", short(id));
+                li.announcement-pinned id=(format!("announcement-{}", short(id))) {
+                    p.post-text { strong { (deliberation::text_of_op(engine, id).unwrap_or_else(|| p.t("post-unreadable"))) } }
+                    small {
+                        (committee_link(state, committee))
+                        @if let Some(e) = entry { " · " (member(state, &e.op.fields.author)) " · " (when(e.op.fields.time)) }
+                        " · " a href=(format!("/discussion/{}", id.to_hex())) { (p.t("post-reply")) }
+                    }
+                    form #(form) method="post" action=(format!("/read?csrf={}", p.csrf)) class="inline" {
+                        input type="hidden" name="post" value=(id.to_hex());
+                        input type="hidden" name="back" value=(p.path);
+                        button type="submit" class="secondary" { (p.t("announcement-read")) }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -7,7 +7,6 @@ pub mod audit;
 pub mod board;
 pub mod committee;
 pub mod discussion;
-pub mod discussion;
 pub mod forms;
 pub mod hub;
 pub mod me;

@@ -69,11 +69,19 @@ fn industries(p: &Page, rows: &std::collections::BTreeMap<String, Tally>) -> Mar
 }
 
 /// Renders the board; `seen` is the op count the alerts were last marked
-/// seen at.
-pub fn render(p: &Page, engine: &Engine, seen: usize) -> Markup {
+/// seen at, `read` the announcements this member read on this node.
+pub fn render(
+    p: &Page,
+    engine: &Engine,
+    seen: usize,
+    read: &std::collections::BTreeSet<kenes_core::Hash>,
+) -> Markup {
     let state = engine.state();
     let figures = count(state);
-    let attention = crate::attention::attention(engine, p.me, seen);
+    let mut attention = crate::attention::attention(engine, p.me, seen);
+    if let Some(me) = p.me {
+        attention.announcements = crate::deliberation::unread_announcements(engine, &me, read);
+    }
     let forks = state.forks.len();
     let late = engine.arrived_late().len();
     let changed = crate::model::changed_after_close(state).count();

@@ -43,6 +43,10 @@ pub fn render(p: &Page, engine: &Engine, a: &Attention) -> Markup {
             } @else if a.is_empty() {
                 p.calm { (p.t("needs-nothing")) }
             }
+            @if !a.announcements.is_empty() {
+                h3 { (p.ta("needs-announcements", &[("n", a.announcements.len().into())])) }
+                (crate::views::discussion::pinned(p, engine, &a.announcements))
+            }
             @if !a.open_votes.is_empty() {
                 h3 { (p.ta("needs-votes", &[("n", a.open_votes.len().into())])) }
                 ul.needs-list {
