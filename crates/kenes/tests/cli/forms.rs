@@ -2,10 +2,11 @@
 //! an empty data directory, a founder makes their identity and federation,
 //! creates two committees and files three kinds of proposal through the
 //! UI's forms alone, each form fitting the screen and passing axe-core. What they filed is
-//! checked with the CLI against the same data directory.
+//! checked with the CLI against the same data directory. Screenshots of
+//! the committee page's menu and of a form go to `target/screenshots/`.
 
 use super::board::axe_violations;
-use super::browser::{in_browser, published, submit, text_with};
+use super::browser::{in_browser, published, shoot, submit, text_with};
 use super::{Server, json};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -102,6 +103,7 @@ async fn founder(web: &WebDriver) -> WebDriverResult<()> {
     let district = arrived(web, "done=create_committee").await?;
     text_with(web, "The committee is created.").await;
     fits(web, "the committee page").await?;
+    shoot(web, "committee-menu-360").await;
     let district = district
         .split("/committee/")
         .nth(1)
@@ -156,6 +158,7 @@ async fn founder(web: &WebDriver) -> WebDriverResult<()> {
     web.goto(&format!("{base}/committee/{district}/propose?kind=policy"))
         .await?;
     fits(web, "the rules form").await?;
+    shoot(web, "form-policy-360").await;
     web.find(By::Css("#propose-policy-quorum option[value='2/3']"))
         .await?
         .click()
