@@ -812,3 +812,9 @@ needs-announcements =
     }
 announcement-read = Mark as read
 done-read = Marked as read.
+discussion-link =
+    { $n ->
+        [0] Discuss
+        [one] Discussion ({ $n })
+       *[other] Discussion ({ $n })
+    }

@@ -680,3 +680,8 @@ error-no-post = Мұндай идентификаторы бар ұсыныс, �
 needs-announcements = { $n } хабарландыру
 announcement-read = Оқылды
 done-read = Оқылды деп белгіленді.
+discussion-link =
+    { $n ->
+        [0] Талқылау
+       *[other] Талқылау ({ $n })
+    }

@@ -847,3 +847,8 @@ needs-announcements =
     }
 announcement-read = Прочитано
 done-read = Отмечено как прочитанное.
+discussion-link =
+    { $n ->
+        [0] Обсудить
+       *[other] Обсуждение ({ $n })
+    }

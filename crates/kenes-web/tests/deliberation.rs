@@ -235,6 +235,8 @@ async fn issue_15_a_thread_through_forms_and_json_with_replies_and_edits() {
     assert_eq!(listed["announcements"][0]["text"], "Strike at 6:00.");
     let page = f.get(&format!("/discussion/{c}")).await;
     assert!(page.body.contains("When do we strike?"));
+    let committee = f.get(&format!("/committee/{c}")).await;
+    assert!(committee.body.contains(&format!("href=\"/discussion/{c}\"")));
     assert!(page.body.contains("Strike at 6:00."));
 }
 

@@ -228,11 +228,13 @@ pub fn render(p: &Page, engine: &Engine, c: &Committee) -> Markup {
         .filter_map(|k| k.seats.get(&c.id).map(|s| (k, s)))
         .collect();
     let detail = kenes_store::kind_detail(&c.kind);
+    let discussed = kenes_core::discussion::reply_counts(&c.discussion);
     layout(
         p,
         &c.name,
         html! {
             h1 { (c.name) }
+            (super::discussion::committee_line(p, c))
             p.sub {
                 (p.t(&format!("ckind-{}", c.kind.label())))
                 @if let Some(obj) = detail.as_object() {
@@ -315,6 +317,7 @@ pub fn render(p: &Page, engine: &Engine, c: &Committee) -> Markup {
                         li {
                             strong { (d.title) } " " small { (p.t(&format!("cat-{}", lower(d.category)))) " · " (p.ta("supporters-count", &[("n", d.supporters.len().into())])) }
                             @if c.adopted.contains(id) { " · " (p.t("adopted")) }
+                            " · " (super::discussion::link(p, id, &discussed))
                             @if p.me.is_some_and(|me| !d.supporters.contains(&me)) {
                                 (action_form(p, "support", &format!("support-{}", id.short()), "inline", html! {
                                     input type="hidden" name="demand" value=(id.to_hex());
@@ -337,6 +340,7 @@ pub fn render(p: &Page, engine: &Engine, c: &Committee) -> Markup {
                             @if super::board::figures::is_plausible(r) { (p.ta("people", &[("n", r.participants.into())])) }
                             @else { span.flag { (p.ta("implausible", &[("n", r.participants.into())])) } }
                             " · " small { (when(r.starts_at)) }
+                            " · " (super::discussion::link(p, id, &discussed))
                             @if acting && !c.kind.is_council() { (update_report_form(p, id, r)) }
                         }
                     }

@@ -339,3 +339,23 @@ pub fn pinned(p: &Page, engine: &Engine, unread: &[(Hash, Hash)]) -> Markup {
         }
     }
 }
+
+/// "Discussion (n)": the link from a demand or report to the posts under
+/// it; `counts` from `discussion::reply_counts`.
+pub fn link(p: &Page, id: &Hash, counts: &std::collections::BTreeMap<Hash, u32>) -> Markup {
+    let n = counts.get(id).copied().unwrap_or(0);
+    html! {
+        a href=(format!("/discussion/{}", id.to_hex())) { (p.ta("discussion-link", &[("n", n.into())])) }
+    }
+}
+
+/// The committee page's link to its threads and announcements.
+pub fn committee_line(p: &Page, c: &Committee) -> Markup {
+    let threads = kenes_core::discussion::roots(&c.discussion, PostKind::Thread).len();
+    html! {
+        p.discussions {
+            a href=(format!("/discussion/{}", c.id.to_hex())) { (p.t("discussions")) }
+            " · " (p.ta("threads-count", &[("n", threads.into())]))
+        }
+    }
+}
