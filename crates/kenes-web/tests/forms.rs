@@ -575,6 +575,26 @@ async fn every_committee_and_proposal_kind_has_a_form_that_lands_as_its_op() {
     )
     .await;
 
+    // The API may name the seat's council and delegate apart.
+    let apart = f
+        .post_json(&[
+            ("action", "propose"),
+            ("committee", &district),
+            ("kind", "recall"),
+            ("council", &council_hex),
+            ("delegate", &me),
+        ])
+        .await;
+    assert_eq!(apart.status, StatusCode::OK, "{}", apart.body);
+    let apart: serde_json::Value = serde_json::from_str(&apart.body).unwrap();
+    assert_eq!(
+        f.kind_of(&apart["op"].as_str().unwrap().parse().unwrap()),
+        ProposalKind::Recall {
+            council,
+            delegate: f.me,
+        }
+    );
+
     // A mandate on the council's open proposal.
     let council_question = f
         .post_json(&[
@@ -737,7 +757,17 @@ async fn bad_form_input_is_refused_in_one_localized_line_and_changes_nothing() {
     let f = fixture();
     let district = f.district.to_hex();
     let before = f.digest();
-    let cases: [Case; 8] = [
+    let cases: [Case; 9] = [
+        // A change of rules that changes nothing.
+        (
+            &[
+                ("action", "propose"),
+                ("committee", &district),
+                ("kind", "policy"),
+            ],
+            "“Vouches a candidate needs” is required.",
+            "Поле «Сколько поручительств нужно кандидату» обязательно.",
+        ),
         (
             &[
                 ("action", "propose"),
