@@ -81,6 +81,8 @@ pub const MIN_PASSPHRASE_CHARS: usize = 8;
 const MAX_PASSPHRASE_BYTES: usize = 1024;
 const MAX_MEMBERS: usize = 10_000;
 const MAX_SIGNUPS_PER_ADDRESS: usize = 20;
+/// Sign-ups and sign-ins that may run Argon2 at once; more wait.
+const ARGON2_AT_ONCE: usize = 4;
 /// Sessions one member may hold at once (a phone and a spare, say); the
 /// oldest ends when another starts.
 const MAX_SESSIONS_PER_MEMBER: usize = 4;
@@ -255,6 +257,8 @@ pub struct Hub {
     signups: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
     /// Held while a sign-up checks the name and writes the key file.
     signing_up: Mutex<()>,
+    /// Sign-ups and sign-ins running Argon2 now.
+    argon2_slots: tokio::sync::Semaphore,
 }
 
 fn random32() -> [u8; 32] {
@@ -352,6 +356,7 @@ impl Hub {
             wrong: Mutex::new(Attempts::default()),
             signups: Mutex::new(HashMap::new()),
             signing_up: Mutex::new(()),
+            argon2_slots: tokio::sync::Semaphore::new(ARGON2_AT_ONCE),
         }))
     }
 
@@ -991,10 +996,14 @@ fn fields(body: &Bytes) -> HashMap<String, String> {
     serde_urlencoded::from_bytes(body).unwrap_or_default()
 }
 
-/// Runs a sign-up or sign-in off the async threads (Argon2 blocks).
+/// Runs a sign-up or sign-in off the async threads (Argon2 blocks), at
+/// most [`ARGON2_AT_ONCE`] at a time: each takes 19 MiB, and a crowd of
+/// requests must not exhaust the laptop's memory.
 async fn blocking<T: Send + 'static>(
+    hub: &Hub,
     work: impl FnOnce() -> Result<T, HubError> + Send + 'static,
 ) -> Result<T, HubError> {
+    let _slot = hub.argon2_slots.acquire().await.map_err(storage)?;
     tokio::task::spawn_blocking(work)
         .await
         .unwrap_or_else(|e| Err(storage(e)))
@@ -1026,7 +1035,7 @@ async fn signup_form(
     let (name, passphrase, again) = (get("name"), get("passphrase"), get("passphrase_again"));
     let from = visitor(from);
     let worker = hub.clone();
-    let outcome = blocking(move || {
+    let outcome = blocking(&hub, move || {
         if passphrase != again {
             return Err(HubError::PassphrasesDiffer);
         }
@@ -1053,7 +1062,11 @@ async fn login_form(
     let passphrase = form.get("passphrase").cloned().unwrap_or_default();
     let from = visitor(from);
     let worker = hub.clone();
-    match blocking(move || worker.login(from, Who::Name(name), &passphrase)).await {
+    match blocking(&hub, move || {
+        worker.login(from, Who::Name(name), &passphrase)
+    })
+    .await
+    {
         Ok((_, secret)) => signed_in(Redirect::to("/"), &hub, &secret),
         Err(e) => welcome(&app, &hub, &headers, e.status(), Some(&e)),
     }
@@ -1164,7 +1177,7 @@ async fn signup_json(
     let (name, passphrase) = (text_of(&o, "name"), text_of(&o, "passphrase"));
     let from = visitor(from);
     let worker = hub.clone();
-    match blocking(move || worker.signup(from, &name, &passphrase)).await {
+    match blocking(&hub, move || worker.signup(from, &name, &passphrase)).await {
         Ok((member, secret)) => session_json(&hub, member, &secret),
         Err(e) => refuse(true, e.status(), &e.to_string()),
     }
@@ -1198,7 +1211,7 @@ async fn login_json(
     let passphrase = text_of(&o, "passphrase");
     let from = visitor(from);
     let worker = hub.clone();
-    match blocking(move || worker.login(from, who, &passphrase)).await {
+    match blocking(&hub, move || worker.login(from, who, &passphrase)).await {
         Ok((member, secret)) => session_json(&hub, member, &secret),
         Err(e) => refuse(true, e.status(), &e.to_string()),
     }
