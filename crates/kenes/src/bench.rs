@@ -306,6 +306,8 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
 
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let ratio = ingest_rate / verify_rate;
+    let peak = peak_rss_bytes();
+    let per_op = peak.map(|bytes| bytes as f64 / main_ops.len().max(1) as f64);
     let figures = json!({
         "ops": main_ops.len(),
         "members": MEMBERS,
@@ -323,6 +325,9 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
         "late_projected_ops": after.projected - before.projected,
         "late_rewinds": after.rewinds - before.rewinds,
         "late_converged": converged,
+        "peak_rss_bytes": peak,
+        "peak_rss_bytes_per_op": per_op.map(f64::round),
+        "goal_peak_rss_bytes_per_op": RSS_LIMIT_BYTES_PER_OP.round(),
     });
     emit(ctx.json, &figures, || {
         format!(
@@ -334,7 +339,9 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
              \n\
              re-fold of all {} ops from scratch: {:.2} s\n\
              merge of {} late ops (sorting before the tip) into the {}-op state: {:.2} s \
-             ({} judged on a projection of their past, {} committee rewinds; digest matches a from-scratch evaluation)",
+             ({} judged on a projection of their past, {} committee rewinds; digest matches a from-scratch evaluation)\n\
+             \n\
+             {}",
             main_ops.len(),
             verify_rate,
             ingest_rate,
@@ -347,9 +354,28 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
             late_secs,
             after.projected - before.projected,
             after.rewinds - before.rewinds,
+            match (peak, per_op) {
+                (Some(bytes), Some(per_op)) => format!(
+                    "memory  peak RSS of the whole bench: {:.0} MB = {per_op:.0} bytes per op \
+                     (limit: 2 GB at 10,000,000 ops = {RSS_LIMIT_BYTES_PER_OP:.0} bytes per op)",
+                    bytes as f64 / 1e6
+                ),
+                _ => "memory  peak RSS not measured on this system".to_string(),
+            },
         )
     });
     Ok(())
+}
+
+/// Issue 18's goal for the whole ingest bench: under 2 GB at 10M ops.
+const RSS_LIMIT_BYTES_PER_OP: f64 = 2.0 * 1024.0 * 1024.0 * 1024.0 / 10_000_000.0;
+
+/// The process's peak resident set (`VmHWM`), where Linux reports it.
+fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// The goal for one Schulze election of 10 candidates over 100,000
