@@ -547,6 +547,10 @@ async fn three_phones_sign_up_at_the_hub_are_vouched_join_and_vote_as_themselves
             web.find(By::Css("input[name=choice][value=yes]")).await?.click().await?;
             submit(web, "form#vote button[type=submit]").await;
             url_with(web, "done=vote").await?;
+            // The board fits the phone too.
+            web.goto(&base).await?;
+            text_with(web, "Situation board").await;
+            fits(web).await?;
             let session = session_of(web).await?;
             assert_eq!(session["me"], keys[i].as_str(), "{session}");
             csrfs.push(session["csrf"].as_str().unwrap().to_string());
