@@ -146,7 +146,11 @@ pub fn run(ctx: &Context, cmd: BenchCommand) -> Result<()> {
         BenchCommand::Ingest { ops, late } => ingest(ctx, ops, late),
         BenchCommand::Tally { ballots, seats } => tally(ctx, ballots, seats),
         BenchCommand::Sync { items, diff } => sync(ctx, items, diff),
-        BenchCommand::Web { scale, requests } => web::run(ctx, scale, requests),
+        BenchCommand::Web {
+            scale,
+            requests,
+            comments,
+        } => web::run(ctx, scale, requests, comments),
         BenchCommand::Removal {
             ops,
             removals,

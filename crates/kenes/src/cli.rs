@@ -752,6 +752,9 @@ pub enum BenchCommand {
         /// Requests per page.
         #[arg(long, default_value_t = 200)]
         requests: usize,
+        /// Comments in the long thread of the founder's committee.
+        #[arg(long, default_value_t = 10_000)]
+        comments: usize,
     },
     /// Strong removal at scale: evaluation from scratch, late ops one at a
     /// time, and one late removal after a partition.

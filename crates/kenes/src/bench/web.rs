@@ -8,6 +8,11 @@
 //! limits below. The client is a few lines over `TcpStream`: one request
 //! per connection, so the figures include connecting, as a browser's
 //! first request does.
+//!
+//! Deliberation (issue 15): the founder's committee gets a thread of
+//! `--comments` comments (10,000 by default; every tenth a reply to the one
+//! before), and its first page, its last page and the committee's
+//! discussions page are timed too.
 
 use crate::context::Context;
 use crate::output::{emit, progress};
@@ -26,6 +31,74 @@ use std::time::{Duration, Instant};
 /// (p99) should still come within half a second on a cheap laptop.
 const MEDIAN_LIMIT: Duration = Duration::from_millis(200);
 const P99_LIMIT: Duration = Duration::from_millis(500);
+
+/// Adds a thread of `comments` comments by `founder` to the first
+/// committee they belong to, authored and ingested op by op as a node
+/// would; returns the thread and its committee.
+fn long_thread(
+    founder: &kenes_core::SecretKey,
+    ops: &mut Vec<Vec<u8>>,
+    comments: usize,
+) -> Result<(kenes_core::Hash, kenes_core::Hash)> {
+    use kenes_core::body::Text;
+    use kenes_core::{Body, Engine, Outcome};
+    let federation = kenes_core::Op::decode(&ops[0])
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .id;
+    let mut engine = Engine::new(federation);
+    engine.ingest(ops, Verify::Trusted);
+    let me = founder.public();
+    let committee = engine
+        .state()
+        .committees
+        .values()
+        .find(|c| c.members.contains(&me))
+        .map(|c| c.id)
+        .context("the founder belongs to a committee")?;
+    let mut time = engine
+        .entries()
+        .iter()
+        .map(|e| e.op.fields.time)
+        .max()
+        .unwrap_or(0);
+    let mut post = |engine: &mut Engine, body: Body| -> Result<kenes_core::Hash> {
+        time += 1_000;
+        let op = engine.author(founder, body, time);
+        engine.ingest(std::slice::from_ref(&op.bytes), Verify::Trusted);
+        ensure!(
+            engine.entry(&op.id).map(|e| &e.outcome) == Some(&Outcome::Applied),
+            "a benchmark post was not applied"
+        );
+        ops.push(op.bytes);
+        Ok(op.id)
+    };
+    let thread = post(
+        &mut engine,
+        Body::OpenThread {
+            committee,
+            title: "When does the strike start?".into(),
+            text: Text::plain("The morning shift or the night shift? Gate 4 or the main gate?"),
+        },
+    )?;
+    let bar = progress(comments as u64, "thread");
+    let mut last = thread;
+    for i in 0..comments {
+        let target = if i % 10 == 9 { last } else { thread };
+        last = post(
+            &mut engine,
+            Body::Comment {
+                committee,
+                target,
+                text: Text::plain(format!(
+                    "Comment {i}: the morning shift, gate 4, and bring water for everyone."
+                )),
+            },
+        )?;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok((thread, committee))
+}
 
 fn get(addr: SocketAddr, path: &str, token: &str) -> Result<usize> {
     let mut stream = TcpStream::connect(addr)?;
@@ -49,14 +122,15 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 /// Runs the benchmark.
-pub fn run(ctx: &Context, scale: usize, requests: usize) -> Result<()> {
+pub fn run(ctx: &Context, scale: usize, requests: usize, comments: usize) -> Result<()> {
     ensure!(
         scale >= 1 && requests >= 2,
         "use --scale 1 or more and --requests 2 or more"
     );
     let bar = progress(4_300 * scale as u64, "building");
-    let (founder, ops) = crate::demo::build(bar.clone(), scale)?;
+    let (founder, mut ops) = crate::demo::build(bar.clone(), scale)?;
     bar.finish_and_clear();
+    let (thread, discussing) = long_thread(&founder, &mut ops, comments)?;
     let tmp = tempfile::tempdir()?;
     let data = DataDir::new(tmp.path());
     let federation = kenes_core::Op::decode(&ops[0])
@@ -108,6 +182,19 @@ pub fn run(ctx: &Context, scale: usize, requests: usize) -> Result<()> {
         ("situation board", "/".to_string()),
         ("council page", format!("/committee/{}", council.0.to_hex())),
         ("platform", "/platform".to_string()),
+        ("thread, page 1", format!("/discussion/{}", thread.to_hex())),
+        (
+            "thread, last",
+            format!(
+                "/discussion/{}?page={}",
+                thread.to_hex(),
+                comments.div_ceil(kenes_web::deliberation::PAGE).max(1)
+            ),
+        ),
+        (
+            "discussions",
+            format!("/discussion/{}", discussing.to_hex()),
+        ),
     ];
     let mut rows = Vec::new();
     for (name, path) in &pages {
@@ -139,6 +226,7 @@ pub fn run(ctx: &Context, scale: usize, requests: usize) -> Result<()> {
         "members": members,
         "ops": op_count,
         "council_affiliates": council.1,
+        "thread_comments": comments,
         "requests": requests,
         "median_limit_ms": ms(MEDIAN_LIMIT),
         "p99_limit_ms": ms(P99_LIMIT),
@@ -154,6 +242,7 @@ pub fn run(ctx: &Context, scale: usize, requests: usize) -> Result<()> {
                 "demo ×{scale}: {committees} committees, {members} members, {op_count} ops; the council has {} affiliates",
                 council.1
             ),
+            format!("a thread of {comments} comments in one committee"),
             format!(
                 "{requests} requests per page over loopback; limits: median {:.0} ms, p99 {:.0} ms",
                 ms(MEDIAN_LIMIT),

@@ -185,3 +185,129 @@ fn issue_15_hostile_deliberation_input_gets_one_line_and_exit_1() {
     user_error(&p.a, &["revise", &p.committee, "--text", "x"]);
     assert_eq!(digest(&p.a), before, "nothing was written");
 }
+
+/// In headless Chromium: a thread under a proposal at 360 px in English,
+/// Russian and Kazakh (nothing wider than the screen), a reply posted from
+/// its in-place form; then an announcement by a third member pinned on two
+/// other members' boards, each clearing it by reading it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_a_thread_and_an_announcement_in_a_real_browser() {
+    use super::browser::{in_browser, published, submit, text, text_with};
+    use thirtyfour::prelude::*;
+    let p = pair();
+    let (c, _) = third_member(&p);
+    let proposal = id_of(json(
+        &p.a,
+        &[
+            "propose",
+            &p.committee,
+            "--title",
+            "General strike from 4 January",
+            "--text",
+            "Join the general strike.",
+            "decision",
+        ],
+    ));
+    let comment = id_of(json(
+        &p.a,
+        &["comment", &proposal, "--text", "Which shift starts it?"],
+    ));
+    sync_all(&[p.a.as_path(), p.b.as_path(), c.as_path()]);
+    ok(
+        &p.b,
+        &[
+            "comment",
+            &comment,
+            "--text",
+            "The morning shift, at gate 4.",
+        ],
+    );
+    ok(
+        &c,
+        &[
+            "announce",
+            &p.committee,
+            "--text",
+            "Strike starts 6:00, gate 4.",
+        ],
+    );
+    sync_all(&[p.a.as_path(), p.b.as_path(), c.as_path()]);
+    let _ = std::fs::remove_file(p.a.join("web-url"));
+    let _ = std::fs::remove_file(p.b.join("web-url"));
+    let (_node_a, _) = serve(&p.a);
+    let (_node_b, _) = serve(&p.b);
+    let url_a = published(&p.a, "web-url");
+    let url_b = published(&p.b, "web-url");
+    in_browser(move |web| async move {
+        let base = url_a.split("/?").next().unwrap().to_string();
+        web.goto(&url_a).await?;
+        web.set_window_rect(0, 0, 360, 900).await?;
+        for (lang, heading) in [
+            ("en", "Discussion: 2 posts"),
+            ("ru", "Обсуждение: 2 записи"),
+            ("kk", "Талқылау: 2 жазба"),
+        ] {
+            web.goto(&format!(
+                "{base}/lang?code={lang}&back=/proposal/{proposal}"
+            ))
+            .await?;
+            let page = text_with(&web, heading).await;
+            assert!(page.contains("Which shift starts it?"), "{lang}: {page}");
+            assert!(page.contains("The morning shift, at gate 4."), "{lang}");
+            let wide: f64 = web
+                .execute("return document.documentElement.scrollWidth;", vec![])
+                .await?
+                .convert()?;
+            assert!(wide <= 360.0, "{lang}: {wide} px wide at 360");
+        }
+        // A reply from the form that opens in place, back at the post.
+        web.goto(&format!("{base}/lang?code=en&back=/proposal/{proposal}"))
+            .await?;
+        let form = format!("reply-{}", &comment[..12]);
+        web.find(By::Css(&format!(
+            "#post-{} details.reply summary",
+            &comment[..12]
+        )))
+        .await?
+        .click()
+        .await?;
+        web.find(By::Css(&format!("#{form}-text")))
+            .await?
+            .send_keys("Agreed, 6:00.")
+            .await?;
+        submit(&web, &format!("#{form} button")).await;
+        let page = text_with(&web, "Agreed, 6:00.").await;
+        assert!(page.contains("Discussion: 3 posts"), "{page}");
+        // The announcement is pinned on A's board until A reads it.
+        web.goto(&format!("{base}/")).await?;
+        let board = text_with(&web, "Strike starts 6:00, gate 4.").await;
+        assert!(board.contains("1 announcement"), "{board}");
+        submit(&web, "#needs .announcement-pinned button").await;
+        let mut cleared = false;
+        for _ in 0..100 {
+            if !text(&web).await.contains("Strike starts 6:00, gate 4.") {
+                cleared = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(cleared, "A read it");
+        // And on B's board, separately.
+        let base_b = url_b.split("/?").next().unwrap().to_string();
+        web.goto(&url_b).await?;
+        web.goto(&format!("{base_b}/")).await?;
+        text_with(&web, "Strike starts 6:00, gate 4.").await;
+        submit(&web, "#needs .announcement-pinned button").await;
+        let mut cleared = false;
+        for _ in 0..100 {
+            if !text(&web).await.contains("Strike starts 6:00, gate 4.") {
+                cleared = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(cleared, "B read it");
+        Ok(())
+    })
+    .await;
+}
