@@ -818,3 +818,12 @@ discussion-link =
         [one] Discussion ({ $n })
        *[other] Discussion ({ $n })
     }
+pdo-statement-public = Once adopted, it may be published outside the federation.
+pdo-policy = New rules: { $vouches } vouches to join, quorum { $quorum }, consensus: { $consensus }.
+pdo-remove = Removes { $member } from the committee.
+pdo-affiliate = Asks to join { $council }.
+pdo-accept = Accepts { $committee } into this council.
+pdo-recall = Recalls { $member } from { $council }.
+pdo-mandate = Our delegates must vote “{ $choice }” on: { $proposal }.
+pdo-adopt = Adopts the demand: { $demand }.
+pdo-merge = Merges the demand “{ $from }” into “{ $into }”.

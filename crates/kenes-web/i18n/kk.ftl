@@ -685,3 +685,12 @@ discussion-link =
         [0] Талқылау
        *[other] Талқылау ({ $n })
     }
+pdo-statement-public = Қабылданғаннан кейін оны федерациядан тыс жариялауға болады.
+pdo-policy = Жаңа ереже: кіру үшін кепілдік саны { $vouches }, кворум { $quorum }, консенсус: { $consensus }.
+pdo-remove = Комитеттен шығарылады: { $member }.
+pdo-affiliate = Кеңеске кіруді сұрайды: { $council }.
+pdo-accept = Осы кеңеске қабылдайды: { $committee }.
+pdo-recall = Кеңестен ({ $council }) делегатты кері шақырады: { $member }.
+pdo-mandate = Делегаттарымыз мына ұсыныс бойынша «{ $choice }» деп дауыс беруі керек: { $proposal }.
+pdo-adopt = Талапты қабылдайды: { $demand }.
+pdo-merge = «{ $from }» талабын «{ $into }» талабымен біріктіреді.

@@ -852,3 +852,12 @@ discussion-link =
         [0] Обсудить
        *[other] Обсуждение ({ $n })
     }
+pdo-statement-public = После принятия его можно публиковать за пределами федерации.
+pdo-policy = Новые правила: для вступления { $vouches } поручительств, кворум { $quorum }, консенсус: { $consensus }.
+pdo-remove = Исключает из комитета: { $member }.
+pdo-affiliate = Просит о вступлении в совет «{ $council }».
+pdo-accept = Принимает в этот совет: { $committee }.
+pdo-recall = Отзывает делегата { $member } из совета «{ $council }».
+pdo-mandate = Наши делегаты должны голосовать «{ $choice }» по предложению: { $proposal }.
+pdo-adopt = Принимает требование: { $demand }.
+pdo-merge = Объединяет требование «{ $from }» с требованием «{ $into }».

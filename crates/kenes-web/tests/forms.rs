@@ -437,25 +437,37 @@ async fn every_committee_and_proposal_kind_has_a_form_that_lands_as_its_op() {
         &["1/2".into()],
     )
     .await;
-    f.proposes(
-        &[
-            ("action", "propose"),
-            ("committee", &district),
-            ("kind", "policy"),
-            ("vouches_required", "3"),
-            ("quorum", "2/3"),
-            ("consensus", "yes"),
-        ],
-        &ProposalKind::PolicyChange {
-            policy: Policy {
-                vouches_required: 3,
-                quorum: Ratio(2, 3),
-                consensus: true,
-                ..Policy::default()
+    let policy = f
+        .proposes(
+            &[
+                ("action", "propose"),
+                ("committee", &district),
+                ("kind", "policy"),
+                ("vouches_required", "3"),
+                ("quorum", "2/3"),
+                ("consensus", "yes"),
+            ],
+            &ProposalKind::PolicyChange {
+                policy: Policy {
+                    vouches_required: 3,
+                    quorum: Ratio(2, 3),
+                    consensus: true,
+                    ..Policy::default()
+                },
             },
-        },
-    )
-    .await;
+        )
+        .await;
+
+    // Its page says what it changes, in the reader's language.
+    let page = f.page(&format!("/proposal/{}", policy.to_hex())).await;
+    assert!(
+        page.contains("New rules: 3 vouches to join, quorum 2/3, consensus: Yes."),
+        "{page}"
+    );
+    let page = f
+        .page_in(&format!("/proposal/{}", policy.to_hex()), "ru")
+        .await;
+    assert!(page.contains("Новые правила: для вступления 3"), "{page}");
 
     // Removal offers the members.
     form_shows(

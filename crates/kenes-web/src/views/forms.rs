@@ -7,7 +7,7 @@
 
 use super::{Page, action_form, layout, text_area, text_input};
 use crate::kinds::PROPOSAL_KINDS;
-use kenes_core::body::{CommitteeKind, CouncilScope};
+use kenes_core::body::{CommitteeKind, CouncilScope, ProposalKind};
 use kenes_core::governance::ProposalStatus;
 use kenes_core::state::PastView;
 use kenes_core::validate::{MAX_FIELD_BYTES, MAX_NAME_BYTES, MAX_TEXT_BYTES};
@@ -357,6 +357,82 @@ pub fn propose(p: &Page, state: &State, c: &Committee, kind: &str) -> Markup {
             }
         },
     )
+}
+
+/// What a proposal of `kind` does, in the reader's language, with the
+/// names it acts on (its title may be a default one in English): shown on
+/// the proposal's page above the vote. `None` for a decision, whose
+/// title and text say it all, and for an election, shown apart.
+pub fn what_it_does(p: &Page, state: &State, kind: &ProposalKind) -> Option<Markup> {
+    let committee = |id: &Hash| crate::model::committee_name(state, id);
+    let who = |k: &PublicKey| member_label(state, k);
+    let demand = |id: &Hash| {
+        state
+            .committees
+            .values()
+            .find_map(|c| c.demands.get(id))
+            .map_or_else(|| id.short(), |d| d.title.clone())
+    };
+    let text = match kind {
+        ProposalKind::Decision | ProposalKind::Election { .. } => return None,
+        ProposalKind::Statement { public: false } => return None,
+        ProposalKind::Statement { public: true } => p.t("pdo-statement-public"),
+        ProposalKind::PolicyChange { policy } => p.ta(
+            "pdo-policy",
+            &[
+                ("vouches", policy.vouches_required.into()),
+                (
+                    "quorum",
+                    format!("{}/{}", policy.quorum.0, policy.quorum.1).into(),
+                ),
+                (
+                    "consensus",
+                    p.t(if policy.consensus { "yes" } else { "no" }).into(),
+                ),
+            ],
+        ),
+        ProposalKind::RemoveMember { member } => {
+            p.ta("pdo-remove", &[("member", who(member).into())])
+        }
+        ProposalKind::Affiliate { council } => {
+            p.ta("pdo-affiliate", &[("council", committee(council).into())])
+        }
+        ProposalKind::AcceptAffiliation { committee: asking } => {
+            p.ta("pdo-accept", &[("committee", committee(asking).into())])
+        }
+        ProposalKind::Recall { council, delegate } => p.ta(
+            "pdo-recall",
+            &[
+                ("member", who(delegate).into()),
+                ("council", committee(council).into()),
+            ],
+        ),
+        ProposalKind::Mandate {
+            council_proposal,
+            choice,
+        } => {
+            let title = state
+                .committees
+                .values()
+                .find_map(|c| c.proposals.get(council_proposal))
+                .map_or_else(|| council_proposal.short(), |r| r.title.clone());
+            let choice = format!("{choice:?}").to_lowercase();
+            p.ta(
+                "pdo-mandate",
+                &[("choice", p.t(&choice).into()), ("proposal", title.into())],
+            )
+        }
+        ProposalKind::AdoptDemand { demand: d } => {
+            p.ta("pdo-adopt", &[("demand", demand(d).into())])
+        }
+        ProposalKind::MergeDemands { from, into } => p.ta(
+            "pdo-merge",
+            &[("from", demand(from).into()), ("into", demand(into).into())],
+        ),
+        // Hiding a post (issue 15) says what it does in its own thread.
+        _ => return None,
+    };
+    Some(html! { p.does { (text) } })
 }
 
 /// The kinds of committee the creation page offers: a council's two

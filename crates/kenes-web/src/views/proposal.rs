@@ -223,6 +223,7 @@ pub fn render(
             @if !record.text.is_empty() { p.text { (record.text) } }
             (super::discussion::revision_note(p, engine, id, record))
             p.sub { (p.t("proposed-by")) " " (member(state, &record.proposer)) " · " (timing(p, engine, record)) }
+            @if let Some(does) = super::forms::what_it_does(p, state, &record.kind) { (does) }
             @if let ProposalKind::Election { candidates, seats, council } = &record.kind {
                 p { (p.ta("election-for", &[("seats", (*seats).into()), ("council", crate::model::committee_name(state, council).into())])) " "
                     @for (i, k) in candidates.iter().enumerate() { @if i > 0 { ", " } (member(state, k)) } }
