@@ -827,3 +827,7 @@ pdo-recall = Recalls { $member } from { $council }.
 pdo-mandate = Our delegates must vote “{ $choice }” on: { $proposal }.
 pdo-adopt = Adopts the demand: { $demand }.
 pdo-merge = Merges the demand “{ $from }” into “{ $into }”.
+post-propose-hide = Propose to hide
+post-hide-explain = Opens a proposal: the post is hidden only if the committee passes it. Replies stay.
+post-hide-reason = Why
+done-hide_post = The proposal to hide the post is open for voting.

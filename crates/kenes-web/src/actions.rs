@@ -755,7 +755,7 @@ impl Action {
                 }
             }
             Action::Profile { name } => Body::Profile { name },
-            Action::Deliberate(request) => request.body(state)?,
+            Action::Deliberate(request) => request.body(state, now_ms)?,
             Action::AddPeer { .. } | Action::Unlock { .. } | Action::MarkSeen => {
                 unreachable!("applied without an op")
             }

@@ -327,10 +327,22 @@ pub enum Request {
         /// The announcement.
         text: String,
     },
+    /// Propose that the committee hide `post` (a `HidePost` decision).
+    Hide {
+        /// The post.
+        post: Hash,
+        /// Why, for the members who vote on it.
+        text: String,
+        /// Voting time in hours.
+        hours: u64,
+    },
 }
 
+/// Longest voting time a hiding proposal may ask for, in hours.
+pub const MAX_HIDE_HOURS: u64 = 24 * 30;
+
 /// The actions [`parse`] reads.
-pub const ACTIONS: [&str; 7] = [
+pub const ACTIONS: [&str; 8] = [
     "discuss",
     "comment",
     "edit_post",
@@ -338,6 +350,7 @@ pub const ACTIONS: [&str; 7] = [
     "suggest",
     "revise",
     "announce",
+    "hide_post",
 ];
 
 /// Reads `action`'s fields from `pairs`. Texts keep their line breaks
@@ -396,14 +409,61 @@ pub fn parse(action: &str, pairs: &[(String, String)]) -> Result<Request, crate:
             committee: id("committee")?,
             text: text("text", MAX_TEXT_BYTES)?,
         },
+        "hide_post" => Request::Hide {
+            post: id("post")?,
+            text: {
+                let reason = get("text");
+                if reason.len() > MAX_TEXT_BYTES {
+                    return Err(Problem::TooLong {
+                        field: "text",
+                        max: MAX_TEXT_BYTES,
+                    });
+                }
+                reason.to_string()
+            },
+            hours: match get("hours") {
+                "" => 24,
+                h => h
+                    .parse()
+                    .ok()
+                    .filter(|h| (1..=MAX_HIDE_HOURS).contains(h))
+                    .ok_or(Problem::NotANumber("hours"))?,
+            },
+        },
         other => return Err(Problem::NotAnAction(other.to_string())),
     })
+}
+
+/// The `HidePost` proposal hiding `post` of `committee`, with a title
+/// saying whose post it is.
+pub fn hide_body(state: &State, committee: Hash, post: Hash, text: String, closes_at: u64) -> Body {
+    let author = state
+        .committees
+        .get(&committee)
+        .and_then(|c| c.discussion.posts.get(&post))
+        .map(|p| {
+            state
+                .name_of(&p.author)
+                .map_or_else(|| p.author.short(), str::to_string)
+        })
+        .unwrap_or_default();
+    let title: String = format!("Hide a post by {author} ({})", post.short())
+        .chars()
+        .take(100)
+        .collect();
+    Body::Propose {
+        committee,
+        kind: kenes_core::body::ProposalKind::HidePost { post },
+        title,
+        text,
+        closes_at,
+    }
 }
 
 impl Request {
     /// The body it authors: the committee is the target's, found in
     /// `state`; an id that names nothing discussable is not found.
-    pub fn body(self, state: &State) -> Result<Body, crate::actions::ActionError> {
+    pub fn body(self, state: &State, now_ms: u64) -> Result<Body, crate::actions::ActionError> {
         use crate::actions::ActionError;
         use kenes_core::body::Text;
         let find = |id: &Hash, what: &'static str, fits: fn(TargetKind) -> bool| {
@@ -455,6 +515,17 @@ impl Request {
                 committee: committee(&c)?.id,
                 text: Text::plain(text),
             },
+            Request::Hide {
+                post: id,
+                text,
+                hours,
+            } => hide_body(
+                state,
+                post(&id)?.committee,
+                id,
+                text,
+                now_ms.saturating_add(hours * 3_600_000),
+            ),
         })
     }
 }

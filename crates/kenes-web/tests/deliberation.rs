@@ -236,7 +236,11 @@ async fn issue_15_a_thread_through_forms_and_json_with_replies_and_edits() {
     let page = f.get(&format!("/discussion/{c}")).await;
     assert!(page.body.contains("When do we strike?"));
     let committee = f.get(&format!("/committee/{c}")).await;
-    assert!(committee.body.contains(&format!("href=\"/discussion/{c}\"")));
+    assert!(
+        committee
+            .body
+            .contains(&format!("href=\"/discussion/{c}\""))
+    );
     assert!(page.body.contains("Strike at 6:00."));
 }
 
@@ -498,4 +502,53 @@ async fn issue_15_an_announcement_is_pinned_until_read_and_reading_writes_no_op(
         .json(&format!("/api/thread/{}", f.committee.to_hex()))
         .await;
     assert_eq!(listed["announcements_total"], 2);
+}
+
+#[tokio::test]
+async fn issue_15_a_post_is_hidden_only_by_a_passed_decision() {
+    let f = fixture();
+    let c = f.committee.to_hex();
+    let thread = f
+        .act(serde_json::json!({
+            "action": "discuss", "committee": c, "title": "Plan", "text": "The plan.",
+        }))
+        .await;
+    let post = f
+        .act(serde_json::json!({
+            "action": "comment", "target": thread, "text": "Names and addresses of everyone.",
+        }))
+        .await;
+    let r = f
+        .post_form(&[
+            ("action", "hide_post"),
+            ("post", &post),
+            ("text", "It puts people in danger."),
+            ("hours", "0"),
+        ])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let r = f
+        .post_form(&[
+            ("action", "hide_post"),
+            ("post", &post),
+            ("text", "It puts people in danger."),
+            ("back", &format!("/discussion/{thread}")),
+        ])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let proposals = f.json("/api/proposals").await;
+    let proposal = proposals[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(proposals[0]["kind"], "hide-post");
+    let shown = f.json(&format!("/api/thread/{thread}")).await;
+    assert_eq!(shown["posts"][0]["hidden"], false, "not before it passes");
+    f.act(serde_json::json!({ "action": "vote", "proposal": proposal, "choice": "yes" }))
+        .await;
+    f.act(serde_json::json!({ "action": "close", "proposal": proposal }))
+        .await;
+    let shown = f.json(&format!("/api/thread/{thread}")).await;
+    assert_eq!(shown["posts"][0]["hidden"], true);
+    assert_eq!(shown["posts"][0]["text"], Value::Null);
+    let page = f.get(&format!("/discussion/{thread}")).await;
+    assert!(page.body.contains("Hidden by a decision of the committee."));
+    assert!(!page.body.contains("Names and addresses of everyone."));
 }

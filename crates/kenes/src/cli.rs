@@ -181,6 +181,18 @@ pub enum Command {
         #[arg(long)]
         text: String,
     },
+    /// Propose that the committee hide a post (a thread, comment,
+    /// suggestion or announcement): hidden once the proposal passes.
+    Hide {
+        /// Post id (or a unique prefix).
+        post: String,
+        /// Why, for the members who vote on it.
+        #[arg(long, default_value = "")]
+        text: String,
+        /// Voting time in hours.
+        #[arg(long, default_value_t = 24)]
+        hours: u64,
+    },
     /// Run this node until stopped: the web UI on 127.0.0.1:7878 (its URL,
     /// with the session token, is printed and written to `web-url` in the
     /// data directory), and sync with members over QUIC (the ticket is

@@ -75,7 +75,18 @@ fn post(p: &Page, engine: &Engine, view: &PostView, indent: bool) -> Markup {
                     }))
                 }
             }
-            @if mine && view.retracted.is_none() {
+            @if p.me.is_some() && !view.hidden {
+                details.hide {
+                    summary { (p.t("post-propose-hide")) }
+                    (action_form(p, "hide_post", &format!("hide-{id}"), "form", html! {
+                        input type="hidden" name="post" value=(view.id.to_hex());
+                        p.sub { (p.t("post-hide-explain")) }
+                        (text_area(&format!("hide-{id}"), &p.t("post-hide-reason"), "text", 2, MAX_TEXT_BYTES, ""))
+                        button type="submit" class="secondary" { (p.t("post-propose-hide")) }
+                    }))
+                }
+            }
+            @if mine && view.retracted.is_none() && !view.hidden {
                 details.edit {
                     summary { (p.t("post-edit")) }
                     (action_form(p, "edit_post", &format!("edit-{id}"), "form", html! {

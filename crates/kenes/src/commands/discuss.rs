@@ -152,6 +152,33 @@ pub fn suggest_or_revise(ctx: &Context, proposal: &str, text: &str, revise: bool
     post(ctx, &mut store, body, done)
 }
 
+/// `kenes hide POST [--text WHY] [--hours N]`: proposes a `HidePost`
+/// decision in the post's committee.
+pub fn hide(ctx: &Context, post_id: &str, text: &str, hours: u64) -> Result<()> {
+    if !(1..=deliberation::MAX_HIDE_HOURS).contains(&hours) {
+        return Err(user(format!(
+            "--hours must be from 1 to {}",
+            deliberation::MAX_HIDE_HOURS
+        )));
+    }
+    let mut store = ctx.open()?;
+    let target = find_post(store.engine().state(), post_id)?;
+    let closes_at = crate::context::now_ms().saturating_add(hours * 3_600_000);
+    let body = deliberation::hide_body(
+        store.engine().state(),
+        target.committee,
+        target.id,
+        text.trim().to_string(),
+        closes_at,
+    );
+    post(
+        ctx,
+        &mut store,
+        body,
+        "proposed to hide it; the committee votes",
+    )
+}
+
 /// `kenes thread TARGET [--page N]`: the tree under a proposal, demand,
 /// report or post, or a committee's threads and announcements.
 pub fn thread(ctx: &Context, target: &str, page: usize) -> Result<()> {

@@ -71,6 +71,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Revise { proposal, text } => {
             discuss::suggest_or_revise(&ctx, &proposal, &text, true)
         }
+        Command::Hide { post, text, hours } => discuss::hide(&ctx, &post, &text, hours),
         Command::Serve(args) => {
             let default_web = if args.hub {
                 "0.0.0.0:7878"

@@ -159,6 +159,55 @@ fn issue_15_a_revision_after_votes_is_flagged_and_keeps_the_ballots() {
 }
 
 #[test]
+fn issue_15_a_post_hidden_by_a_passed_decision_shows_no_text() {
+    let p = pair();
+    let thread = id_of(json(
+        &p.a,
+        &[
+            "discuss",
+            &p.committee,
+            "--title",
+            "Plan",
+            "--text",
+            "The plan.",
+        ],
+    ));
+    let post = id_of(json(
+        &p.a,
+        &[
+            "comment",
+            &thread,
+            "--text",
+            "Names and addresses of everyone.",
+        ],
+    ));
+    user_error(&p.a, &["hide", &post, "--hours", "0"]);
+    user_error(&p.a, &["hide", &thread[..0], "--text", "x"]);
+    let proposal = id_of(json(
+        &p.a,
+        &["hide", &post, "--text", "It puts people in danger."],
+    ));
+    assert_eq!(
+        json(&p.a, &["proposal", "show", &proposal])["kind"],
+        "hide-post"
+    );
+    sync(&p.a, &p.b);
+    ok(&p.a, &["vote", &proposal, "yes"]);
+    ok(&p.b, &["vote", &proposal, "yes"]);
+    sync(&p.b, &p.a);
+    ok(&p.a, &["close", &proposal]);
+    let shown = json(&p.a, &["thread", &thread]);
+    assert_eq!(shown["posts"][0]["hidden"], true);
+    assert_eq!(shown["posts"][0]["text"], Value::Null);
+    let text = ok(&p.a, &["thread", &thread]);
+    assert!(
+        text.contains("[hidden by a decision of the committee]"),
+        "{text}"
+    );
+    assert!(!text.contains("Names and addresses"), "{text}");
+}
+
+#[test]
 fn issue_15_hostile_deliberation_input_gets_one_line_and_exit_1() {
     let p = pair();
     let before = digest(&p.a);
