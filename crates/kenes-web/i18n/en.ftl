@@ -681,6 +681,7 @@ hub-passphrase-again = Passphrase again
 hub-login = I have signed up before
 hub-login-button = Sign in
 hub-logout = Sign out on this phone
+hub-logout-everywhere = Sign out on every phone (one was lost or taken)
 hub-hello = Hello, { $name }.
 hub-waiting-title = Waiting for a vouch
 hub-waiting-text = Show this key to a member who knows you: once they vouch for you, you can join the committee, read and vote.

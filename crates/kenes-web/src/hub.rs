@@ -1073,11 +1073,15 @@ async fn login_form(
 }
 
 /// Ends the request's own session.
-fn end_own(hub: &Hub) -> bool {
+/// Ends the request's own session, or with `everywhere` every session of
+/// its member (a phone lost or taken: sign in on another and end them).
+fn end_own(hub: &Hub, everywhere: bool) -> bool {
     let Some(me) = acting() else {
         return false;
     };
-    if let Ok(mut sessions) = hub.sessions.lock() {
+    if everywhere {
+        hub.end_sessions(&me.member);
+    } else if let Ok(mut sessions) = hub.sessions.lock() {
         sessions.remove(&session_id(&me.secret));
     }
     true
@@ -1092,21 +1096,26 @@ fn signed_out(response: impl IntoResponse) -> Response {
     response
 }
 
-async fn logout_form(State(app): State<Arc<App>>) -> Response {
+async fn logout_form(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let Some(hub) = app.hub().cloned() else {
         return not_a_hub();
     };
-    if !end_own(&hub) {
+    let everywhere = fields(&body).get("everywhere").is_some_and(|v| v == "1");
+    if !end_own(&hub, everywhere) {
         return Redirect::to("/hub").into_response();
     }
     signed_out(Redirect::to("/"))
 }
 
-async fn logout_json(State(app): State<Arc<App>>) -> Response {
+async fn logout_json(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let Some(hub) = app.hub().cloned() else {
         return not_a_hub();
     };
-    if !end_own(&hub) {
+    // An empty body ends this session; `{"everywhere": true}` all of them.
+    let everywhere = object(&body)
+        .and_then(|o| o.get("everywhere").and_then(serde_json::Value::as_bool))
+        .unwrap_or(false);
+    if !end_own(&hub, everywhere) {
         return refuse(true, StatusCode::BAD_REQUEST, "not a member's session");
     }
     signed_out(axum::Json(json!({ "ok": true })))

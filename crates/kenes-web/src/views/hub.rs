@@ -117,6 +117,10 @@ pub fn session(p: &Page, state: &State, expires_in_s: u64) -> Markup {
             p { (p.ta("hub-session-ends", &[("hours", hours.into()), ("minutes", minutes.into())])) }
             p { (p.t("hub-session-explain")) }
             (logout(p.t, p.csrf))
+            form.inline #logout-everywhere method="post" action=(format!("/hub/logout?csrf={}", p.csrf)) {
+                input type="hidden" name="everywhere" value="1";
+                button type="submit" { (p.t("hub-logout-everywhere")) }
+            }
         },
     )
 }

@@ -319,6 +319,24 @@ fn hub_sessions_act_only_as_their_member_and_wrong_passphrases_are_limited() {
     let (status, _) = hub.member_call(&cookie_b, &csrf_b, "GET", "/api/session", json!(null));
     assert_eq!(status, 200);
 
+    // B signs in on a second phone and signs out everywhere: the first
+    // phone's session ends too.
+    let (status, _, cookie_b2) = hub.visitor_call(
+        "/api/hub/login",
+        json!({ "name": "bakhyt", "passphrase": "general strike now" }),
+    );
+    assert_eq!(status, 200);
+    let cookie_b2 = cookie_b2.unwrap();
+    let (_, session_b2) = hub.member_call(&cookie_b2, "", "GET", "/api/session", json!(null));
+    let csrf_b2 = session_b2["csrf"].as_str().unwrap().to_string();
+    let everywhere = json!({ "everywhere": true });
+    let (status, _) = hub.member_call(&cookie_b2, &csrf_b2, "POST", "/api/hub/logout", everywhere);
+    assert_eq!(status, 200);
+    for cookie in [&cookie_b, &cookie_b2] {
+        let (status, _) = hub.member_call(cookie, "", "GET", "/api/session", json!(null));
+        assert_eq!(status, 401);
+    }
+
     // Wrong passphrases for A: five are told so, the sixth is refused
     // with 429, and so is the right one while the five stand.
     for _ in 0..5 {
