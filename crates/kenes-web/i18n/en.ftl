@@ -832,3 +832,4 @@ post-propose-hide = Propose to hide
 post-hide-explain = Opens a proposal: the post is hidden only if the committee passes it. Replies stay.
 post-hide-reason = Why
 done-hide_post = The proposal to hide the post is open for voting.
+needs-revised = A proposal you voted on was revised after your vote: your ballot stays as cast; read the new text.

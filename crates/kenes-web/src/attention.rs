@@ -79,6 +79,12 @@ pub enum Alert {
         /// The proposal.
         proposal: Hash,
     },
+    /// The proposer revised an open proposal's text after this member's
+    /// counted ballot, which stays as cast (issue 15).
+    RevisedAfterVote {
+        /// The proposal.
+        proposal: Hash,
+    },
 }
 
 /// Everything that needs the member.
@@ -164,6 +170,37 @@ fn candidates(engine: &Engine, me: PublicKey) -> Vec<Waiting<'_>> {
         .collect()
 }
 
+/// Open proposals revised after `me`'s counted ballot was cast on an
+/// earlier text, at the ordinal of the latest revision.
+fn revised_after_my_vote(engine: &Engine, me: &PublicKey) -> Vec<(u32, Alert)> {
+    let mut out = Vec::new();
+    for c in engine.state().committees.values() {
+        for (id, record) in &c.proposals {
+            let Some((_, last)) = record.revisions.last() else {
+                continue;
+            };
+            // The proposer knows they revised it.
+            if record.status != ProposalStatus::Open || record.proposer == *me {
+                continue;
+            }
+            let ballots = kenes_core::discussion::ballots_seen(
+                engine,
+                engine.voided(),
+                id,
+                &record.revisions,
+            );
+            if ballots
+                .get(me)
+                .is_some_and(|b| (b.revision as usize) < record.revisions.len())
+            {
+                let o = engine.ordinal(last).unwrap_or(0);
+                out.push((o, Alert::RevisedAfterVote { proposal: *id }));
+            }
+        }
+    }
+    out
+}
+
 /// Alerts, each with the latest ordinal of the ops it involves.
 fn alerts(engine: &Engine, me: Option<PublicKey>) -> Vec<(u32, Alert)> {
     let state = engine.state();
@@ -231,6 +268,9 @@ fn alerts(engine: &Engine, me: Option<PublicKey>) -> Vec<(u32, Alert)> {
             .into_iter()
             .map(|(proposal, o)| (o, Alert::ChangedAfterClose { proposal })),
     );
+    if let Some(me) = me {
+        out.extend(revised_after_my_vote(engine, &me));
+    }
     out.extend(engine.arrived_late().iter().map(|&o| {
         let e = &entries[o as usize];
         (
@@ -276,6 +316,11 @@ fn alert_json(engine: &Engine, alert: &Alert) -> Value {
             "kind": "fork", "member": member.to_hex(), "name": state.name_of(member),
         }),
         Alert::Late { op, kind } => json!({ "kind": "late", "op": op.to_hex(), "op_kind": kind }),
+        Alert::RevisedAfterVote { proposal } => json!({
+            "kind": "revised_after_vote", "proposal": proposal.to_hex(),
+            "title": model::committee_of_proposal(state, proposal)
+                .and_then(|c| c.proposals.get(proposal)).map(|p| p.title.clone()),
+        }),
         Alert::ChangedAfterClose { proposal } => json!({
             "kind": "changed_after_close", "proposal": proposal.to_hex(),
             "title": model::committee_of_proposal(state, proposal)

@@ -552,3 +552,82 @@ async fn issue_15_a_post_is_hidden_only_by_a_passed_decision() {
     assert!(page.body.contains("Hidden by a decision of the committee."));
     assert!(!page.body.contains("Names and addresses of everyone."));
 }
+
+#[tokio::test]
+async fn issue_15_a_revision_after_my_vote_is_an_alert_in_needs_you() {
+    let f = fixture();
+    let nurlan = SecretKey::generate();
+    let nurlan_file = f.data.root().join("nurlan.key");
+    KeyFile::new(&nurlan, "Nurlan", None)
+        .unwrap()
+        .save(&nurlan_file)
+        .unwrap();
+    let by_nurlan = |body| {
+        let mut store = f.node.store.lock().unwrap();
+        kenes_store::author::author(&mut store, &nurlan_file, &nurlan, body, now())
+            .unwrap()
+            .id
+    };
+    {
+        let mut store = f.node.store.lock().unwrap();
+        kenes_store::author::author(
+            &mut store,
+            &f.data.key_file(),
+            &f.key,
+            OpBody::Vouch {
+                committee: f.committee,
+                candidate: nurlan.public(),
+            },
+            now(),
+        )
+        .unwrap();
+    }
+    by_nurlan(OpBody::Join {
+        committee: f.committee,
+    });
+    let proposal = by_nurlan(OpBody::Propose {
+        committee: f.committee,
+        kind: kenes_core::body::ProposalKind::Decision,
+        title: "Strike".into(),
+        text: "Strike from 4 January.".into(),
+        closes_at: now() + 3_600_000,
+    });
+    f.act(serde_json::json!({ "action": "vote", "proposal": proposal.to_hex(), "choice": "yes" }))
+        .await;
+    let attention = f.json("/api/attention").await;
+    assert!(
+        !attention["alerts"]
+            .to_string()
+            .contains("revised_after_vote"),
+        "{attention}"
+    );
+    by_nurlan(OpBody::Revise {
+        committee: f.committee,
+        proposal,
+        text: Text::plain("Strike from 4 January, morning shift."),
+    });
+    let attention = f.json("/api/attention").await;
+    let alert = attention["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "revised_after_vote")
+        .expect("an alert")
+        .clone();
+    assert_eq!(alert["proposal"], Value::String(proposal.to_hex()));
+    assert!(
+        f.get("/")
+            .await
+            .body
+            .contains("was revised after your vote")
+    );
+    // Voting again on the new text clears it.
+    f.act(serde_json::json!({ "action": "vote", "proposal": proposal.to_hex(), "choice": "yes" }))
+        .await;
+    let attention = f.json("/api/attention").await;
+    assert!(
+        !attention["alerts"]
+            .to_string()
+            .contains("revised_after_vote")
+    );
+}

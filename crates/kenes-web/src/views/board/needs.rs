@@ -26,6 +26,9 @@ fn alert(p: &Page, engine: &Engine, a: &Alert) -> Markup {
         Alert::Late { kind, .. } => html! {
             a href="/audit" { (p.ta("needs-late", &[("kind", explain::op_kind(p.t, kind).into())])) }
         },
+        Alert::RevisedAfterVote { proposal } => html! {
+            a href=(format!("/proposal/{}", proposal.to_hex())) { (p.t("needs-revised")) }
+        },
         Alert::ChangedAfterClose { proposal } => html! {
             a href=(format!("/proposal/{}", proposal.to_hex())) { (p.t("needs-changed")) }
         },
