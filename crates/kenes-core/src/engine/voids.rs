@@ -17,8 +17,8 @@ use crate::layers::{self, Dag, LayerCache, ProposalMeta, Subset};
 use crate::outcome::{Outcome, VoidReason};
 use crate::state::{Committee, PastView};
 use crate::types::{Hash, PublicKey};
-use std::borrow::Cow;
 use crate::unseen::Unseen;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How many of an author's latest ops naming a committee are looked at for
