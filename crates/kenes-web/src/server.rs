@@ -665,15 +665,45 @@ async fn peers(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Res
 /// Only paths of this site: no scheme, no host, no `//`.
 fn safe_back(back: Option<&str>) -> String {
     match back {
+        // Visible ASCII only: a browser drops tabs and newlines from a
+        // Location, so "/\t/host" would otherwise become "//host", another
+        // site (a phishing page for passphrases on the hub's Wi-Fi).
         Some(b)
             if b.starts_with('/')
                 && !b.starts_with("//")
-                && !b.contains('\\')
+                && b.bytes().all(|c| c.is_ascii_graphic() && c != b'\\')
                 && !b.contains("://") =>
         {
             b.to_string()
         }
         _ => "/".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_back;
+
+    #[test]
+    fn a_way_back_never_leaves_the_node() {
+        for ours in ["/", "/committee/ab12?page=2#post-3", "/discussion/ab%20cd"] {
+            assert_eq!(safe_back(Some(ours)), ours);
+        }
+        for foreign in [
+            "//evil.example/",
+            "/\t/192.168.43.66:8080/",
+            "/\n/evil",
+            "/ /evil",
+            "/\\evil",
+            "\\\\evil",
+            "https://evil.example/",
+            "/x?next=https://evil",
+            "/caf\u{e9}",
+            "",
+        ] {
+            assert_eq!(safe_back(Some(foreign)), "/", "{foreign:?}");
+        }
+        assert_eq!(safe_back(None), "/");
     }
 }
 
