@@ -215,6 +215,11 @@ struct Attempts {
     by_address: HashMap<IpAddr, VecDeque<Instant>>,
 }
 
+/// Addresses and members whose recent attempts are tracked before the
+/// tables drop those with none in the last minute: they stay small
+/// however many addresses or keys an attacker uses.
+const MAX_TRACKED: usize = 4096;
+
 fn recent(list: &mut VecDeque<Instant>, now: Instant) -> usize {
     while list
         .front()
@@ -426,6 +431,9 @@ impl Hub {
         {
             let mut signups = self.signups.lock().map_err(storage)?;
             let now = Instant::now();
+            if signups.len() > MAX_TRACKED {
+                signups.retain(|_, l| recent(l, now) > 0);
+            }
             let list = signups.entry(from).or_default();
             if recent(list, now) >= MAX_SIGNUPS_PER_ADDRESS {
                 return Err(HubError::TooManySignups);
@@ -468,7 +476,14 @@ impl Hub {
         passphrase: &str,
     ) -> Result<(PublicKey, String), HubError> {
         let member = match who {
-            Who::Key(key) => Some(key),
+            // Only the hub's members are counted per member: a key nobody
+            // signed up with must not grow the table (any 64 hex digits).
+            Who::Key(key) => self
+                .members
+                .read()
+                .map_err(storage)?
+                .contains_key(&key)
+                .then_some(key),
             Who::Name(name) => {
                 let name = name.trim().to_lowercase();
                 self.members
@@ -484,6 +499,10 @@ impl Hub {
         let at = Instant::now();
         {
             let mut wrong = self.wrong.lock().map_err(storage)?;
+            if wrong.by_address.len() + wrong.by_member.len() > MAX_TRACKED {
+                wrong.by_address.retain(|_, l| recent(l, at) > 0);
+                wrong.by_member.retain(|_, l| recent(l, at) > 0);
+            }
             let by_address = wrong.by_address.entry(from).or_default();
             let mut refused = recent(by_address, at) >= MAX_WRONG;
             if let Some(member) = member {
@@ -678,6 +697,9 @@ pub struct Visitor(pub IpAddr);
 const OWNER_ONLY: &[&str] = &[
     "/export",
     "/import",
+    // The laptop's peer book: other organisers' nodes and their addresses.
+    "/peers",
+    "/api/peers",
     "/hub/end",
     "/api/hub/members",
     "/api/hub/end",
@@ -824,7 +846,9 @@ pub(crate) async fn gate(
             if !same(token, &hub.token) {
                 return refuse(api, StatusCode::UNAUTHORIZED, &no_session);
             }
-            let mut response = Redirect::to(&path).into_response();
+            // To the start page, not to the path: "//host/?hub=…" would
+            // send the phone to another host with the hub's blessing.
+            let mut response = Redirect::to("/").into_response();
             let cookie = format!(
                 "{HUB_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/",
                 hub.token
@@ -1330,6 +1354,21 @@ mod tests {
             Some(HubError::TooManyWrong)
         );
         assert!(hub.login(elsewhere, Who::Key(b), "battery staple").is_ok());
+    }
+
+    #[test]
+    fn a_key_nobody_signed_up_with_is_never_tracked_per_member() {
+        let (_dir, hub) = hub();
+        for i in 0..100u32 {
+            let from = IpAddr::from((0x0a00_0000 + i).to_be_bytes());
+            let key = SecretKey::generate().public();
+            assert_eq!(
+                hub.login(from, Who::Key(key), "wrong guess").err(),
+                Some(HubError::WrongPassphrase)
+            );
+        }
+        // Any 64 hex digits would otherwise grow the table without end.
+        assert!(hub.wrong.lock().unwrap().by_member.is_empty());
     }
 
     #[test]

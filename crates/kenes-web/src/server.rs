@@ -129,6 +129,7 @@ impl App {
                 None => self.node.member_key().map(|k| k.public()),
             },
             hub: self.hub.is_some(),
+            hub_member: acting.is_some(),
             path: uri.path().to_string(),
             done: views::Done::from_query(uri.query()),
         }
@@ -276,7 +277,8 @@ fn refuse(status: StatusCode, api: bool, message: &str) -> Response {
 
 /// A redirect to `path` that sets `guard`'s session cookie.
 pub(crate) fn sign_in(guard: &Guard, path: &str) -> Response {
-    let mut response = Redirect::to(path).into_response();
+    // The request's path may start with "//": never a redirect elsewhere.
+    let mut response = Redirect::to(&safe_back(Some(path))).into_response();
     if let Ok(cookie) = HeaderValue::from_str(&guard.session_cookie()) {
         response.headers_mut().insert(header::SET_COOKIE, cookie);
     }

@@ -39,6 +39,9 @@ pub struct Page<'a> {
     pub done: Option<Done>,
     /// Whether the node serves as a hub (its members' phones sign in).
     pub hub: bool,
+    /// Whether a hub member's phone reads the page, not the laptop's owner:
+    /// the laptop's own pages (its peers) are not offered to them.
+    pub hub_member: bool,
 }
 
 /// An action just done, as the redirect after it names it.
@@ -229,7 +232,7 @@ pub fn layout(p: &Page, title: &str, body: Markup) -> Markup {
                     nav aria-label=(p.t("nav-label")) {
                         strong.brand { "kenes" }
                         ul {
-                            @for (href, key) in nav {
+                            @for (href, key) in nav.into_iter().filter(|(href, _)| !(p.hub_member && *href == "/peers")) {
                                 li { a href=(href) aria-current=[(p.path == href).then_some("page")] { (p.t(key)) } }
                             }
                             @if p.hub {

@@ -292,6 +292,11 @@ fn hub_sessions_act_only_as_their_member_and_wrong_passphrases_are_limited() {
     assert_eq!(status, 403);
     let (status, _) = hub.member_call(&cookie_a, &csrf_a, "GET", "/api/hub/members", json!(null));
     assert_eq!(status, 403);
+    // Nor the laptop's peer book: other organisers' nodes and addresses.
+    for path in ["/peers", "/api/peers"] {
+        let (status, _) = hub.member_call(&cookie_a, &csrf_a, "GET", path, json!(null));
+        assert_eq!(status, 403, "{path}");
+    }
     let (status, members) = hub.owner_call("GET", "/api/hub/members", "");
     assert_eq!(status, 200);
     assert_eq!(members["members"].as_array().unwrap().len(), 2, "{members}");
