@@ -62,7 +62,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 /// The file in the data directory holding the hub's URL with its token.
 pub const HUB_URL_FILE: &str = "hub-url";
@@ -205,7 +205,9 @@ struct Session {
     member: PublicKey,
     masked: [u8; 32],
     csrf: String,
-    expires: Instant,
+    /// On the wall clock: a monotonic clock stops while the laptop sleeps,
+    /// and a cookie copied from a seized phone would outlive its 12 hours.
+    expires: SystemTime,
 }
 
 /// Timestamps of recent wrong passphrases (and attempts under way).
@@ -399,7 +401,7 @@ impl Hub {
     pub fn members(&self) -> Vec<MemberRow> {
         let mut open: HashMap<PublicKey, usize> = HashMap::new();
         if let Ok(sessions) = self.sessions.lock() {
-            let now = Instant::now();
+            let now = SystemTime::now();
             for s in sessions.values().filter(|s| s.expires > now) {
                 *open.entry(s.member).or_default() += 1;
             }
@@ -542,9 +544,9 @@ impl Hub {
         let secret = random32();
         let member = key.public();
         let mut sessions = self.sessions.lock().map_err(storage)?;
-        let now = Instant::now();
+        let now = SystemTime::now();
         sessions.retain(|_, s| s.expires > now);
-        let mut mine: Vec<([u8; 32], Instant)> = sessions
+        let mut mine: Vec<([u8; 32], SystemTime)> = sessions
             .iter()
             .filter(|(_, s)| s.member == member)
             .map(|(id, s)| (*id, s.expires))
@@ -573,7 +575,7 @@ impl Hub {
         let id = session_id(&secret);
         let mut sessions = self.sessions.lock().ok()?;
         let session = sessions.get(&id)?;
-        if session.expires <= Instant::now() {
+        if session.expires <= SystemTime::now() {
             sessions.remove(&id);
             return None;
         }
@@ -622,7 +624,7 @@ pub struct Acting {
     pub member: PublicKey,
     /// Their session's CSRF token.
     pub csrf: String,
-    expires: Instant,
+    expires: SystemTime,
     secret: [u8; 32],
     hub: Arc<Hub>,
 }
@@ -674,8 +676,8 @@ impl Acting {
     /// Seconds until the session ends.
     pub fn expires_in(&self) -> u64 {
         self.expires
-            .saturating_duration_since(Instant::now())
-            .as_secs()
+            .duration_since(SystemTime::now())
+            .map_or(0, |left| left.as_secs())
     }
 }
 
