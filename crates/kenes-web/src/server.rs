@@ -682,33 +682,6 @@ fn safe_back(back: Option<&str>) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::safe_back;
-
-    #[test]
-    fn a_way_back_never_leaves_the_node() {
-        for ours in ["/", "/committee/ab12?page=2#post-3", "/discussion/ab%20cd"] {
-            assert_eq!(safe_back(Some(ours)), ours);
-        }
-        for foreign in [
-            "//evil.example/",
-            "/\t/192.168.43.66:8080/",
-            "/\n/evil",
-            "/ /evil",
-            "/\\evil",
-            "\\\\evil",
-            "https://evil.example/",
-            "/x?next=https://evil",
-            "/caf\u{e9}",
-            "",
-        ] {
-            assert_eq!(safe_back(Some(foreign)), "/", "{foreign:?}");
-        }
-        assert_eq!(safe_back(None), "/");
-    }
-}
-
 async fn switch_language(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
@@ -1218,4 +1191,31 @@ async fn api_peers(State(app): State<Arc<App>>) -> Response {
             "peers": serde_json::to_value(peers?).unwrap_or_default(),
         }))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_back;
+
+    #[test]
+    fn a_way_back_never_leaves_the_node() {
+        for ours in ["/", "/committee/ab12?page=2#post-3", "/discussion/ab%20cd"] {
+            assert_eq!(safe_back(Some(ours)), ours);
+        }
+        for foreign in [
+            "//evil.example/",
+            "/\t/192.168.43.66:8080/",
+            "/\n/evil",
+            "/ /evil",
+            "/\\evil",
+            "\\\\evil",
+            "https://evil.example/",
+            "/x?next=https://evil",
+            "/caf\u{e9}",
+            "",
+        ] {
+            assert_eq!(safe_back(Some(foreign)), "/", "{foreign:?}");
+        }
+        assert_eq!(safe_back(None), "/");
+    }
 }

@@ -313,14 +313,14 @@ async fn issue_15_a_thread_and_an_announcement_in_a_real_browser() {
         web.goto(&format!("{base}/lang?code=en&back=/proposal/{proposal}"))
             .await?;
         let form = format!("reply-{}", &comment[..12]);
-        web.find(By::Css(&format!(
+        web.find(By::Css(format!(
             "#post-{} details.reply summary",
             &comment[..12]
         )))
         .await?
         .click()
         .await?;
-        web.find(By::Css(&format!("#{form}-text")))
+        web.find(By::Css(format!("#{form}-text")))
             .await?
             .send_keys("Agreed, 6:00.")
             .await?;
