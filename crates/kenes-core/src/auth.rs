@@ -307,7 +307,12 @@ fn authorise_kind(
             delegate,
         } => {
             let k = council(k)?;
-            if k.seats.get(&c.id).is_some_and(|s| s.contains(delegate)) {
+            // A seat stands only while its delegate is a member of the
+            // committee that elected them (DESIGN §1 "Seat": it ends by
+            // their removal or leaving): an ended seat cannot be recalled.
+            if c.members.contains(delegate)
+                && k.seats.get(&c.id).is_some_and(|s| s.contains(delegate))
+            {
                 Ok(())
             } else {
                 Err(RejectReason::NotSeated)

@@ -264,6 +264,44 @@ fn a_council_whose_only_delegate_was_recalled_cannot_be_run_by_its_convenor_agai
 }
 
 #[test]
+fn a_seat_ended_by_its_delegates_removal_cannot_be_recalled() {
+    // Found by the adversarial spec test: the engine let a committee recall
+    // a delegate it had removed, whose seat had already ended (DESIGN §1).
+    let mut sim = Sim::new(1);
+    let (a, k) = affiliated_council(&mut sim);
+    let one = sim.device(1, 0);
+    let election = sim.propose(
+        one,
+        a,
+        ProposalKind::Election {
+            council: k,
+            seats: 1,
+            candidates: vec![pk(2)],
+        },
+        5,
+    );
+    for v in [1u8, 2, 3] {
+        let d = sim.device(v, 0);
+        sim.rank(d, a, &election, vec![pk(2)]);
+    }
+    sim.close(one, a, &election);
+    let (removed, _) = remove_by(&mut sim, a, 1, 2, &[1, 3, 4]);
+    let recall = sim.propose(
+        one,
+        a,
+        ProposalKind::Recall {
+            council: k,
+            delegate: pk(2),
+        },
+        5,
+    );
+    let spec = kenes_spec::evaluate(sim.federation, &sim.ops);
+    assert!(passed(&spec, a, &election) && passed(&spec, a, &removed));
+    assert!(matches!(outcome(&spec, &recall), SpecOutcome::Rejected(_)));
+    assert_agree(&sim, "recall of an ended seat");
+}
+
+#[test]
 fn the_recount_keeps_honest_no_ballots_seen_only_by_a_removal_void_close() {
     let mut sim = Sim::new(2);
     // Members 1..8, M = 10, subject S = 11.
