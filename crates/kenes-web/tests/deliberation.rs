@@ -5,111 +5,17 @@
 //! nothing written.
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use kenes_core::body::{CommitteeKind, Policy, Text};
+use axum::http::{StatusCode, header};
+use kenes_core::body::Text;
 use kenes_core::{Body as OpBody, Hash, SecretKey};
 use kenes_store::Store;
-use kenes_store::datadir::DataDir;
 use kenes_store::keyfile::KeyFile;
-use kenes_sync::node::Node;
-use kenes_web::{App, router};
 use serde_json::Value;
-use std::sync::Arc;
-use tower::ServiceExt;
 
-const HOST: &str = "127.0.0.1:7878";
-
-struct Fixture {
-    _dir: tempfile::TempDir,
-    data: DataDir,
-    app: Arc<App>,
-    node: Arc<Node>,
-    committee: Hash,
-    key: SecretKey,
-}
-
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as u64
-}
-
-/// A federation with one member and one committee.
-fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let data = DataDir::new(dir.path());
-    std::fs::create_dir_all(data.federations_dir()).unwrap();
-    let key = SecretKey::generate();
-    let genesis = kenes_core::op::genesis(&key, "Test federation", now());
-    KeyFile::new(&key, "Aigerim", None)
-        .unwrap()
-        .save(&data.key_file())
-        .unwrap();
-    let mut store = Store::create(&data.database(&genesis.id), &genesis).unwrap();
-    let committee = kenes_store::author::author(
-        &mut store,
-        &data.key_file(),
-        &key,
-        OpBody::CreateCommittee {
-            name: "Oil workers of Zhanaozen".into(),
-            kind: CommitteeKind::Territorial {
-                area: "Kazakhstan/Mangystau/Zhanaozen".into(),
-            },
-            policy: Policy::default(),
-        },
-        now(),
-    )
-    .unwrap()
-    .id;
-    let node = Node::new(data.clone(), store, Some(key.clone()));
-    let app = App::new(node.clone(), HOST.parse().unwrap());
-    Fixture {
-        _dir: dir,
-        data,
-        app,
-        node,
-        committee,
-        key,
-    }
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
+mod common;
+use common::*;
 
 impl Fixture {
-    async fn send(&self, request: Request<Body>) -> Reply {
-        let response = router(self.app.clone()).oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
-    }
-
-    fn signed(&self, method: &str, path: &str) -> axum::http::request::Builder {
-        Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::HOST, HOST)
-            .header(
-                header::COOKIE,
-                format!("kenes_session={}", self.app.token()),
-            )
-    }
-
-    async fn get(&self, path: &str) -> Reply {
-        self.send(self.signed("GET", path).body(Body::empty()).unwrap())
-            .await
-    }
-
     async fn json(&self, path: &str) -> Value {
         let r = self.get(path).await;
         assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
@@ -142,10 +48,6 @@ impl Fixture {
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         let v: Value = serde_json::from_str(&r.body).unwrap();
         v["op"].as_str().unwrap().to_string()
-    }
-
-    fn digest(&self) -> Hash {
-        self.node.store.lock().unwrap().engine().digest()
     }
 }
 
