@@ -220,10 +220,8 @@ fn affiliated_council(sim: &mut Sim) -> (Hash, Hash) {
     (a, k)
 }
 
-#[test]
-fn a_council_whose_only_delegate_was_recalled_cannot_be_run_by_its_convenor_again() {
-    let mut sim = Sim::new(1);
-    let (a, k) = affiliated_council(&mut sim);
+/// Member 2 elected as `a`'s one delegate in council `k`, by members 1–3.
+fn elect_member_2(sim: &mut Sim, a: Hash, k: Hash) -> Op {
     let one = sim.device(1, 0);
     let election = sim.propose(
         one,
@@ -240,6 +238,15 @@ fn a_council_whose_only_delegate_was_recalled_cannot_be_run_by_its_convenor_agai
         sim.rank(d, a, &election, vec![pk(2)]);
     }
     sim.close(one, a, &election);
+    election
+}
+
+#[test]
+fn a_council_whose_only_delegate_was_recalled_cannot_be_run_by_its_convenor_again() {
+    let mut sim = Sim::new(1);
+    let (a, k) = affiliated_council(&mut sim);
+    let one = sim.device(1, 0);
+    let election = elect_member_2(&mut sim, a, k);
     let recall = sim.propose(
         one,
         a,
@@ -270,21 +277,7 @@ fn a_seat_ended_by_its_delegates_removal_cannot_be_recalled() {
     let mut sim = Sim::new(1);
     let (a, k) = affiliated_council(&mut sim);
     let one = sim.device(1, 0);
-    let election = sim.propose(
-        one,
-        a,
-        ProposalKind::Election {
-            council: k,
-            seats: 1,
-            candidates: vec![pk(2)],
-        },
-        5,
-    );
-    for v in [1u8, 2, 3] {
-        let d = sim.device(v, 0);
-        sim.rank(d, a, &election, vec![pk(2)]);
-    }
-    sim.close(one, a, &election);
+    let election = elect_member_2(&mut sim, a, k);
     let (removed, _) = remove_by(&mut sim, a, 1, 2, &[1, 3, 4]);
     let recall = sim.propose(
         one,

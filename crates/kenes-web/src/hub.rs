@@ -45,7 +45,7 @@
 
 use crate::App;
 use crate::actions::Signer;
-use crate::security::{CSRF_HEADER, query_param};
+use crate::security::{CSRF_HEADER, cookie, query_param, same};
 use axum::Extension;
 use axum::Router;
 use axum::body::Bytes;
@@ -274,11 +274,6 @@ fn random32() -> [u8; 32] {
     bytes
 }
 
-/// Equal in time independent of where the inputs differ.
-fn same(a: &str, b: &str) -> bool {
-    blake3::hash(a.as_bytes()) == blake3::hash(b.as_bytes())
-}
-
 fn session_id(secret: &[u8; 32]) -> [u8; 32] {
     blake3::derive_key("kenes hub 2026-11 session id", secret)
 }
@@ -293,17 +288,6 @@ fn session_csrf(secret: &[u8; 32]) -> String {
 
 fn xor(a: [u8; 32], b: [u8; 32]) -> [u8; 32] {
     std::array::from_fn(|i| a[i] ^ b[i])
-}
-
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
