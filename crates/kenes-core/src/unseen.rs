@@ -120,11 +120,11 @@ impl Unseen {
         if from >= to {
             return;
         }
-        if let Some(last) = self.tail.last_mut() {
-            if last.1 == from {
-                last.1 = to;
-                return;
-            }
+        if let Some(last) = self.tail.last_mut()
+            && last.1 == from
+        {
+            last.1 = to;
+            return;
         }
         if self.tail.len() >= TAIL {
             // Keep the last range in the tail so that it can still grow.
