@@ -20,6 +20,7 @@
 //! [`StoreError::ReadOnly`].
 
 use crate::schema;
+use crate::snapshot::{self, ReadView};
 use kenes_core::body::{CommitteeKind, CouncilScope};
 use kenes_core::engine::IngestReport;
 use kenes_core::prepare::{Prepared, Preparer};
@@ -397,23 +398,31 @@ impl Store {
     /// Where the database cannot be written, it is opened read-only.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let (conn, read_only) = connect(path)?;
-        let federation: Vec<u8> = conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'federation'",
-                [],
-                |row| row.get(0),
-            )
-            .optional()?
-            .ok_or(StoreError::NoFederation)?;
-        let federation = Hash(
-            federation
-                .try_into()
-                .map_err(|_| StoreError::NoFederation)?,
-        );
+        let federation = federation_of(&conn)?;
         let (engine, released) = load(&conn, federation)?;
         let mut store = Store::from_parts(conn, engine, path, read_only);
         store.unsaved = released;
         Ok(store)
+    }
+
+    /// What read commands need of the federation in the database at
+    /// `path`: from the persisted snapshot when it is current, so without
+    /// replaying the op log; otherwise by replaying it, after which the
+    /// snapshot is saved for the next reader (where the file is writable).
+    pub fn read_view(path: &Path) -> Result<ReadView, StoreError> {
+        let (conn, read_only) = connect(path)?;
+        let federation = federation_of(&conn)?;
+        if let Some(view) = snapshot::load(&conn, federation) {
+            return Ok(view);
+        }
+        drop(conn);
+        let store = Store::open(path)?;
+        let view = ReadView::of(&store.engine);
+        if !read_only && store.unsaved.is_none() {
+            // Best effort: a reader that cannot save still answers.
+            let _ = snapshot::save(&store.conn, &view);
+        }
+        Ok(view)
     }
 
     /// Whether this database could only be opened for reading.
@@ -468,6 +477,9 @@ impl Store {
             });
         }
         let caught_up = (|| -> Result<(), StoreError> {
+            // A write may change the op set: the read snapshot goes with
+            // this transaction (see `snapshot`).
+            snapshot::invalidate(&self.conn)?;
             if self.dirty {
                 self.reload()?;
             }
@@ -860,6 +872,23 @@ impl Store {
         }
         materialise(tx, &self.engine, &touched, &profiles, &mut self.shadows)
     }
+}
+
+/// The federation a database holds.
+fn federation_of(conn: &Connection) -> Result<Hash, StoreError> {
+    let federation: Vec<u8> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'federation'",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?
+        .ok_or(StoreError::NoFederation)?;
+    Ok(Hash(
+        federation
+            .try_into()
+            .map_err(|_| StoreError::NoFederation)?,
+    ))
 }
 
 /// Rebuilds the engine from one consistent snapshot of the database.

@@ -4,6 +4,8 @@
 //!   `synchronous=FULL`, versioned migrations) holding ops as their exact
 //!   bytes, their outcomes, the pending set and the materialised state. An
 //!   ingest is one transaction.
+//! - [`ReadView`]: the folded state persisted for read commands, used only
+//!   when it provably matches the stored ops.
 //! - [`keyfile`]: the member's secret key, apart from any database,
 //!   optionally encrypted (Argon2id + XChaCha20-Poly1305), with the last op
 //!   the member authored in each federation.
@@ -20,8 +22,10 @@ mod db;
 pub mod keyfile;
 pub mod peers;
 mod schema;
+mod snapshot;
 
 pub use db::{IMPORT_BATCH, IMPORT_BATCH_BYTES, ImportCounts, Store, StoreError, kind_detail};
+pub use snapshot::ReadView;
 
 /// Milliseconds since the Unix epoch, from this machine's clock: the time
 /// stamped on authored ops and recorded with sync sessions.

@@ -89,6 +89,15 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX reports_by_committee ON reports (committee);
     ",
+    // 3: the folded state persisted for read commands (issue 18).
+    "
+    CREATE TABLE snapshot (
+        id       INTEGER PRIMARY KEY CHECK (id = 1),
+        build    TEXT NOT NULL,
+        checksum BLOB NOT NULL,
+        bytes    BLOB NOT NULL
+    );
+    ",
 ];
 
 /// Brings the database up to the newest schema version.

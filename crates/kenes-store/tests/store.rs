@@ -168,3 +168,106 @@ fn creation_is_atomic_and_leftovers_are_ignored() {
     ));
     assert_eq!(data.federations().unwrap(), vec![g.id]);
 }
+
+/// A federation of one committee with a member who joined, authored in
+/// `author`, and the ops in the order they were made.
+fn small_federation() -> (kenes_core::Op, Engine, Vec<kenes_core::Op>) {
+    let g = genesis(&key(1), "Kazakhstan", 0);
+    let mut author = Engine::new(g.id);
+    author.ingest(std::slice::from_ref(&g.bytes), Verify::Signatures);
+    let mut ops = vec![];
+    let mut act = |author: &mut Engine, who: u8, body: Body| {
+        let op = author.author(&key(who), body, 1);
+        author.ingest(std::slice::from_ref(&op.bytes), Verify::Signatures);
+        ops.push(op.clone());
+        op
+    };
+    let c = act(
+        &mut author,
+        1,
+        Body::CreateCommittee {
+            name: "Zhanaozen".into(),
+            kind: CommitteeKind::Territorial {
+                area: "Kazakhstan/Mangystau/Zhanaozen".into(),
+            },
+            policy: Policy::default(),
+        },
+    )
+    .id;
+    act(
+        &mut author,
+        1,
+        Body::Vouch {
+            committee: c,
+            candidate: key(2).public(),
+        },
+    );
+    act(&mut author, 2, Body::Join { committee: c });
+    (g, author, ops)
+}
+
+#[test]
+fn a_read_view_comes_from_the_snapshot_only_while_it_matches_the_ops() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fed.sqlite");
+    let (g, author, ops) = small_federation();
+    let mut store = Store::create(&path, &g).unwrap();
+    let first: Vec<Vec<u8>> = ops[..2].iter().map(|o| o.bytes.clone()).collect();
+    store.ingest(&first, Verify::Signatures).unwrap();
+    let expected = store.engine().digest();
+    drop(store);
+
+    // The first reader replays and saves; the next one reads the snapshot.
+    let replayed = Store::read_view(&path).unwrap();
+    assert!(!replayed.from_snapshot);
+    assert_eq!(replayed.digest, expected);
+    let read = Store::read_view(&path).unwrap();
+    assert!(read.from_snapshot);
+    assert_eq!(read.digest, expected);
+    assert_eq!(read.state, replayed.state);
+    assert_eq!((read.ops, read.pending), (3, 0));
+
+    // A write makes it stale: the next reader replays and sees the write.
+    let mut store = Store::open(&path).unwrap();
+    store
+        .ingest(&[ops[2].bytes.clone()], Verify::Signatures)
+        .unwrap();
+    drop(store);
+    let read = Store::read_view(&path).unwrap();
+    assert!(!read.from_snapshot);
+    assert_eq!(read.digest, author.digest());
+    assert_eq!(read.ops, 4);
+    assert!(Store::read_view(&path).unwrap().from_snapshot);
+}
+
+#[test]
+fn a_damaged_or_foreign_snapshot_is_replaced_by_a_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fed.sqlite");
+    let (g, author, ops) = small_federation();
+    let mut store = Store::create(&path, &g).unwrap();
+    let all: Vec<Vec<u8>> = ops.iter().map(|o| o.bytes.clone()).collect();
+    store.ingest(&all, Verify::Signatures).unwrap();
+    drop(store);
+    assert!(!Store::read_view(&path).unwrap().from_snapshot);
+
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let tamper = |sql: &str| {
+        conn.execute_batch(sql).unwrap();
+        let read = Store::read_view(&path).unwrap();
+        assert!(!read.from_snapshot, "{sql}");
+        assert_eq!(read.digest, author.digest(), "{sql}");
+    };
+    // A flipped byte fails the checksum.
+    tamper("UPDATE snapshot SET bytes = CAST(zeroblob(length(bytes)) AS BLOB)");
+    // A snapshot made by another fold is never used.
+    tamper("UPDATE snapshot SET build = 'another fold'");
+    // Ops removed behind the store's back make it stale.
+    assert!(Store::read_view(&path).unwrap().from_snapshot);
+    conn.execute_batch("DELETE FROM ops WHERE ord = (SELECT max(ord) FROM ops)")
+        .unwrap();
+    let read = Store::read_view(&path).unwrap();
+    assert!(!read.from_snapshot);
+    assert_eq!(read.ops, 3);
+    assert_ne!(read.digest, author.digest());
+}

@@ -102,6 +102,15 @@ impl Context {
             .with_context(|| format!("cannot open federation {}", id.short()))
     }
 
+    /// The federation's folded state for a read command: from the
+    /// persisted snapshot when it is current, without replaying the log
+    /// (see [`Store::read_view`]).
+    pub fn read(&self) -> Result<kenes_store::ReadView> {
+        let id = self.federation_id()?;
+        Store::read_view(&self.data.database(&id))
+            .with_context(|| format!("cannot open federation {}", id.short()))
+    }
+
     /// Unlocks the member key with `$KENES_PASSPHRASE` when it is encrypted.
     pub fn member_key(&self) -> Result<SecretKey> {
         Ok(self

@@ -111,8 +111,8 @@ pub fn demand(ctx: &Context, cmd: DemandCommand) -> Result<()> {
 }
 
 pub fn platform(ctx: &Context, council: Option<&str>) -> Result<()> {
-    let store = ctx.open()?;
-    let state = store.engine().state();
+    let view = ctx.read()?;
+    let state = &view.state;
     let council = council
         .map(|c| resolve_id(c, state.committees.keys().copied(), "council"))
         .transpose()?;
@@ -319,13 +319,13 @@ pub fn report(ctx: &Context, cmd: ReportCommand) -> Result<()> {
 }
 
 pub fn situation(ctx: &Context, by: GroupingArg) -> Result<()> {
-    let store = ctx.open()?;
+    let view = ctx.read()?;
     let grouping = match by {
         GroupingArg::Area => Grouping::Area,
         GroupingArg::Industry => Grouping::Industry,
         GroupingArg::Day => Grouping::Day,
     };
-    let rows = kenes_core::platform::situation(store.engine().state(), grouping);
+    let rows = kenes_core::platform::situation(&view.state, grouping);
     emit(ctx.json, &rows, || {
         if rows.is_empty() {
             return "no reports yet".into();

@@ -74,11 +74,12 @@ fn describe(state: &State, c: &Committee) -> String {
 
 /// Resolves a committee id (or unique prefix) in `store`.
 pub fn committee_id(store: &Store, text: &str) -> Result<Hash> {
-    resolve_id(
-        text,
-        store.engine().state().committees.keys().copied(),
-        "committee",
-    )
+    committee_in(store.engine().state(), text)
+}
+
+/// Resolves a committee id (or unique prefix) in `state`.
+fn committee_in(state: &kenes_core::State, text: &str) -> Result<Hash> {
+    resolve_id(text, state.committees.keys().copied(), "committee")
 }
 
 /// The committee kind the flags describe, built as the UI builds it
@@ -129,8 +130,8 @@ pub fn committee(ctx: &Context, cmd: CommitteeCommand) -> Result<()> {
             Ok(())
         }
         CommitteeCommand::List => {
-            let store = ctx.open()?;
-            let state = store.engine().state();
+            let view = ctx.read()?;
+            let state = &view.state;
             let rows: Vec<Value> = state
                 .committees
                 .values()
@@ -158,9 +159,9 @@ pub fn committee(ctx: &Context, cmd: CommitteeCommand) -> Result<()> {
             Ok(())
         }
         CommitteeCommand::Show { id } => {
-            let store = ctx.open()?;
-            let id = committee_id(&store, &id)?;
-            let state = store.engine().state();
+            let view = ctx.read()?;
+            let state = &view.state;
+            let id = committee_in(state, &id)?;
             let c = &state.committees[&id];
             emit(ctx.json, &model::committee(state, c), || describe(state, c));
             Ok(())

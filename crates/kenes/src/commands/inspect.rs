@@ -16,27 +16,26 @@ fn author_label(state: &kenes_core::State, key: &kenes_core::PublicKey) -> Strin
 }
 
 pub fn state(ctx: &Context, digest_only: bool) -> Result<()> {
-    let store = ctx.open()?;
-    let engine = store.engine();
-    let digest = engine.digest();
+    let view = ctx.read()?;
+    let digest = view.digest;
     if digest_only {
         emit(ctx.json, &json!({ "digest": digest.to_hex() }), || {
             digest.to_hex()
         });
         return Ok(());
     }
-    let state = engine.state();
+    let state = &view.state;
     let members: std::collections::BTreeSet<_> = state
         .committees
         .values()
         .flat_map(|c| c.members.iter())
         .collect();
-    let unknown_pending: usize = engine.pending_from_unknown().iter().map(|u| u.ops).sum();
+    let unknown_pending: usize = view.pending_from_unknown.iter().map(|u| u.ops).sum();
     let summary = json!({
-        "federation": store.federation().to_hex(),
+        "federation": view.federation.to_hex(),
         "name": state.federation.as_ref().map(|f| f.name.clone()),
-        "ops": engine.len(),
-        "pending": engine.pending_len(),
+        "ops": view.ops,
+        "pending": view.pending,
         "pending_from_unknown": unknown_pending,
         "committees": state.committees.len(),
         "members": members.len(),
@@ -47,9 +46,9 @@ pub fn state(ctx: &Context, digest_only: bool) -> Result<()> {
         format!(
             "federation {} ({})\n{} ops, {} pending{}\n{} committees, {} members, {} forked members\ndigest {}",
             state.federation.as_ref().map_or("?", |f| f.name.as_str()),
-            store.federation().short(),
-            engine.len(),
-            engine.pending_len(),
+            view.federation.short(),
+            view.ops,
+            view.pending,
             if unknown_pending > 0 {
                 format!(
                     " ({unknown_pending} from authors unknown here: `kenes pending` shows them, `kenes pending --clear-unknown` drops them)"
