@@ -145,6 +145,7 @@ pub fn run(ctx: &Context, cmd: BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Ingest { ops, late } => ingest(ctx, ops, late),
         BenchCommand::Tally { ballots, seats } => tally(ctx, ballots, seats),
+        BenchCommand::Load { db } => load(&db),
         BenchCommand::Sync { items, diff } => sync(ctx, items, diff),
         BenchCommand::Web {
             scale,
@@ -322,6 +323,21 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
         read.from_snapshot && read.digest == replayed.digest && read.state == replayed.state,
         "a read from the snapshot must give the replay's state"
     );
+    // 7. A writing command's start-up: the engine loaded from the store,
+    // in a process of its own so that its memory is the engine's alone.
+    let loaded = std::process::Command::new(std::env::current_exe()?)
+        .args(["bench", "load", "--db"])
+        .arg(&path)
+        .output()?;
+    ensure!(
+        loaded.status.success(),
+        "loading the store failed: {}",
+        String::from_utf8_lossy(&loaded.stderr).trim()
+    );
+    let loaded: serde_json::Value = serde_json::from_slice(&loaded.stdout)?;
+    let load_secs = loaded["seconds"].as_f64().unwrap_or(f64::NAN);
+    let load_rss = loaded["peak_rss_bytes"].as_u64();
+    let load_per_op = load_rss.map(|b| b as f64 / stored.max(1) as f64);
 
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let ratio = ingest_rate / verify_rate;
@@ -347,6 +363,9 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
         "read_startup_snapshot_seconds": snapshot_secs,
         "read_startup_replay_seconds": replay_secs,
         "goal_read_startup_seconds": READ_STARTUP_LIMIT_SECS,
+        "load_seconds": load_secs,
+        "load_peak_rss_bytes": load_rss,
+        "load_peak_rss_bytes_per_op": load_per_op.map(f64::round),
         "peak_rss_bytes": peak,
         "peak_rss_bytes_per_op": per_op.map(f64::round),
         "goal_peak_rss_bytes_per_op": RSS_LIMIT_BYTES_PER_OP.round(),
@@ -365,6 +384,7 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
              start-up of a read command (`kenes state`) on the {stored}-op store: {snapshot_secs:.3} s from the snapshot \
              (limit {READ_STARTUP_LIMIT_SECS} s); {replay_secs:.2} s replaying the log\n\
              \n\
+             {}\n\
              {}",
             main_ops.len(),
             verify_rate,
@@ -386,8 +406,30 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
                 ),
                 _ => "memory  peak RSS not measured on this system".to_string(),
             },
+            match (load_rss, load_per_op) {
+                (Some(bytes), Some(per_op)) => format!(
+                    "memory  a writing command's engine, loaded from the {stored}-op store in {load_secs:.2} s: \
+                     peak RSS {:.0} MB = {per_op:.0} bytes per op (limit {RSS_LIMIT_BYTES_PER_OP:.0})",
+                    bytes as f64 / 1e6
+                ),
+                _ => "memory  of a loaded engine not measured on this system".to_string(),
+            },
         )
     });
+    Ok(())
+}
+
+/// Loads the store at `db` and prints the time and peak RSS as JSON.
+fn load(db: &std::path::Path) -> Result<()> {
+    let started = Instant::now();
+    let store = Store::open(db)?;
+    let seconds = started.elapsed().as_secs_f64();
+    let value = json!({
+        "ops": store.engine().len(),
+        "seconds": seconds,
+        "peak_rss_bytes": peak_rss_bytes(),
+    });
+    println!("{value}");
     Ok(())
 }
 

@@ -781,6 +781,16 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 10_000)]
         late: usize,
     },
+    /// Loads a federation's database as a writing command does (replaying
+    /// its op log) and prints the time and this process's peak RSS as
+    /// JSON: `bench ingest` runs it on its result, so that the figure is
+    /// the loaded engine's alone.
+    #[command(hide = true)]
+    Load {
+        /// The database file.
+        #[arg(long)]
+        db: std::path::PathBuf,
+    },
     /// Counting: a Schulze election and a weighted council decision.
     Tally {
         /// Ballots in the election of 10 candidates.
