@@ -13,39 +13,14 @@ fn key(n: u8) -> SecretKey {
 fn reopening_restores_state_outcomes_and_pending() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("fed.sqlite");
-    let g = genesis(&key(1), "Kazakhstan", 0);
-    let mut author = Engine::new(g.id);
-    author.ingest(std::slice::from_ref(&g.bytes), Verify::Signatures);
-    let mut ops = vec![];
-    let mut act = |author: &mut Engine, who: u8, body: Body| {
-        let op = author.author(&key(who), body, 1);
+    let (g, mut author, mut ops) = small_federation();
+    let c = ops[0].id;
+    // Leaves, then leaves again: rejected, no longer a member.
+    for _ in 0..2 {
+        let op = author.author(&key(2), Body::Leave { committee: c }, 1);
         author.ingest(std::slice::from_ref(&op.bytes), Verify::Signatures);
-        ops.push(op.clone());
-        op
-    };
-    let c = act(
-        &mut author,
-        1,
-        Body::CreateCommittee {
-            name: "Zhanaozen".into(),
-            kind: CommitteeKind::Territorial {
-                area: "Kazakhstan/Mangystau/Zhanaozen".into(),
-            },
-            policy: Policy::default(),
-        },
-    )
-    .id;
-    act(
-        &mut author,
-        1,
-        Body::Vouch {
-            committee: c,
-            candidate: key(2).public(),
-        },
-    );
-    act(&mut author, 2, Body::Join { committee: c });
-    act(&mut author, 2, Body::Leave { committee: c });
-    act(&mut author, 2, Body::Leave { committee: c }); // rejected: no longer a member
+        ops.push(op);
+    }
 
     let mut store = Store::create(&path, &g).unwrap();
     // Everything but the first op after genesis: the rest waits.
