@@ -248,8 +248,8 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
             Body::Propose {
                 committee: c,
                 kind,
-                title: format!("question {x}"),
-                text: String::new(),
+                title: format!("question {x}").into(),
+                text: String::new().into(),
                 closes_at: time + 1 + u64::from(x % 30),
             }
         }
@@ -376,8 +376,8 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
                 kind: ProposalKind::RemoveMember {
                     member: others[y as usize % others.len()],
                 },
-                title: format!("remove {y}"),
-                text: String::new(),
+                title: format!("remove {y}").into(),
+                text: String::new().into(),
                 closes_at: time + 1 + u64::from(x % 5),
             }
         }
@@ -745,7 +745,7 @@ fn setup_pass(
             committee,
             kind,
             title: "setup".into(),
-            text: String::new(),
+            text: String::new().into(),
             closes_at: 0,
         },
     );
