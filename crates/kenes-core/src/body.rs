@@ -559,8 +559,10 @@ pub enum Body {
         /// The key sealed to each member, sorted by member.
         boxes: Vec<KeyBox>,
     },
-    /// Seals an existing epoch's key to more members (a new member, or one
-    /// who published an encryption key late).
+    /// Seals an existing epoch's key to more members: a committee opening
+    /// its past to a new member, or a member who published a key late.
+    /// The authoring path does not issue it yet (a new member gets a new
+    /// epoch instead; docs/DESIGN.md "Sealing").
     ShareEpoch {
         /// The committee.
         committee: Hash,
@@ -1315,6 +1317,19 @@ impl Body {
             | Body::Suggest { committee, .. }
             | Body::Announce { committee, .. } => Some(*committee),
             _ => None,
+        }
+    }
+
+    /// True for a body whose text is its committee's own, sealed when its
+    /// author holds the committee's key (issue 14): proposals (public
+    /// statements aside) and revisions of their text. (Discussion posts
+    /// can carry sealed text too; the authoring path does not seal them
+    /// yet.)
+    pub fn carries_committee_text(&self) -> bool {
+        match self {
+            Body::Propose { kind, .. } => !matches!(kind, ProposalKind::Statement { public: true }),
+            Body::Revise { .. } => true,
+            _ => false,
         }
     }
 

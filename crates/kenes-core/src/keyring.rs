@@ -135,73 +135,70 @@ pub fn readers(state: &State, committee: &Committee) -> BTreeSet<PublicKey> {
         .collect()
 }
 
-/// The ops `me` should author so that sealing keeps up with the state
-/// (docs/DESIGN.md "Sealing"), one at a time: the caller authors the first,
-/// folds it, reopens its keyring and asks again, until none is left.
-/// - publish `my_key` if the state holds another (or none) for `me`;
-/// - in each committee `me` reads for: a new epoch if there is none, if
-///   someone who holds the current epoch's key is no longer a reader (left,
-///   removed, unseated, forked), or if `me` cannot open the current epoch;
-/// - else share the current epoch with readers who have published a key
-///   but hold no box of it (a new member).
+/// The op `me` should author so that sealing keeps up with the state
+/// (docs/DESIGN.md "Sealing"), if any. The caller authors it, folds it,
+/// reopens its keyring and asks again, until none is left.
+/// - Publish `my_key` if the state holds another (or none) for `me`.
+/// - In each committee `me` reads for (or only in `only`) whose readers
+///   have all published a key, start a new epoch sealed to them when there
+///   is no epoch yet, or when the current one is held by someone who is no longer a reader (left,
+///   removed, unseated, forked), or is not held by a reader who has a key
+///   (a new member: they read from the new epoch on, not what was sealed
+///   before they joined), or when `me` cannot open it.
+///
+/// Concurrent new epochs are harmless: the fold makes the one that sorts
+/// last current, and each stays readable by those it was sealed to.
 pub fn next_key_op(
     state: &State,
     keyring: &Keyring,
     me: &PublicKey,
     my_key: &EncryptionKey,
+    only: Option<&Hash>,
 ) -> Option<Body> {
     if state.encryption_keys.get(me).map(|p| &p.key) != Some(my_key) {
         return Some(Body::EncryptionKey { key: *my_key });
     }
-    for committee in state.committees.values() {
+    let committees = state
+        .committees
+        .values()
+        .filter(|c| only.is_none_or(|only| *only == c.id));
+    committees.into_iter().find_map(|committee| {
         let readers = readers(state, committee);
         if !readers.contains(me) {
-            continue;
+            return None;
         }
         let keyed: BTreeMap<PublicKey, EncryptionKey> = readers
             .iter()
             .filter_map(|r| Some((*r, state.encryption_keys.get(r)?.key)))
             .collect();
-        let current = committee.current_epoch();
-        let stale = match current {
+        // Nothing is sealed to a committee with a reader who has no key
+        // (see [`Keyring::seal`]), so it needs no epoch either.
+        if keyed.len() < readers.len() {
+            return None;
+        }
+        let key = EpochKey::generate();
+        let stale = match committee.current_epoch() {
             None => true,
             Some((id, epoch)) => {
                 epoch.boxes.keys().any(|holder| !readers.contains(holder))
                     || keyring.epoch_key(&committee.id, id).is_none()
+                    // A published key nothing can be sealed to (a
+                    // low-order point) must not make every member rekey
+                    // at every turn.
+                    || keyed.iter().any(|(r, k)| {
+                        !epoch.boxes.contains_key(r) && key.seal_to(&committee.id, *r, k).is_some()
+                    })
             }
         };
-        if stale {
-            let key = EpochKey::generate();
-            let boxes = seal_to_all(&key, &committee.id, &keyed);
-            if !boxes.is_empty() {
-                return Some(Body::Rekey {
-                    committee: committee.id,
-                    boxes,
-                });
-            }
-            continue;
+        if !stale {
+            return None;
         }
-        let Some((id, epoch)) = current else {
-            continue;
-        };
-        let missing: BTreeMap<PublicKey, EncryptionKey> = keyed
-            .into_iter()
-            .filter(|(r, _)| !epoch.boxes.contains_key(r))
-            .collect();
-        if let Some(key) = keyring.epoch_key(&committee.id, id)
-            && !missing.is_empty()
-        {
-            let boxes = seal_to_all(key, &committee.id, &missing);
-            if !boxes.is_empty() {
-                return Some(Body::ShareEpoch {
-                    committee: committee.id,
-                    epoch: *id,
-                    boxes,
-                });
-            }
-        }
-    }
-    None
+        let boxes = seal_to_all(&key, &committee.id, &keyed);
+        (!boxes.is_empty()).then_some(Body::Rekey {
+            committee: committee.id,
+            boxes,
+        })
+    })
 }
 
 /// `key` sealed to each member of `to`, in member order (the one canonical
@@ -218,19 +215,40 @@ fn seal_to_all(
 }
 
 impl Keyring {
-    /// `body` as `author` should author it: the texts that are the
-    /// committee's own (proposal titles and texts, discussion) sealed to
-    /// the committee's current epoch when this keyring holds its key, the
-    /// rest unchanged. What the federation must read stays clear: demands,
-    /// reports, and public statements (a `Statement { public: true }`
-    /// proposal).
+    /// `body` as `author` should author it: a proposal's title and text
+    /// (and a revision of its text) sealed to the committee's current
+    /// epoch when this keyring holds its key; everything else unchanged.
+    ///
+    /// Clear, because the federation must read them: demands, reports,
+    /// public statements (a `Statement { public: true }` proposal), and
+    /// the title of a removal or recall, which the alerts and the audit
+    /// name to every member beside its subject (already clear); its text,
+    /// the reasons, is sealed. Discussion texts can be sealed (the format
+    /// and the fold carry them) but views do not open them yet, so they
+    /// are authored clear for now.
     pub fn seal(&self, state: &State, author: &PublicKey, body: Body) -> Body {
+        if !body.carries_committee_text() {
+            return body;
+        }
         let Some(committee) = body.committee().and_then(|c| state.committees.get(&c)) else {
             return body;
         };
-        let Some((epoch, _)) = committee.current_epoch() else {
+        // Sealing to a committee some of whose readers have published no
+        // key (a hub member, an older build) would shut them out of their
+        // own committee: its texts stay clear until every reader has one.
+        let readers = readers(state, committee);
+        if readers
+            .iter()
+            .any(|r| !state.encryption_keys.contains_key(r))
+        {
+            return body;
+        }
+        let Some((epoch, sealed_to)) = committee.current_epoch() else {
             return body;
         };
+        if readers.iter().any(|r| !sealed_to.boxes.contains_key(r)) {
+            return body;
+        }
         let Some(key) = self.epoch_key(&committee.id, epoch) else {
             return body;
         };
@@ -239,7 +257,6 @@ impl Keyring {
             Text::Plain(plain) => Text::Sealed(SealedText::seal(key, epoch, &slot, &plain)),
             sealed => sealed,
         };
-        let post = post_text(c, *author);
         match body {
             Body::Propose {
                 committee,
@@ -247,69 +264,25 @@ impl Keyring {
                 title,
                 text,
                 closes_at,
-            } if !matches!(kind, ProposalKind::Statement { public: true }) => Body::Propose {
+            } => Body::Propose {
+                title: if kind.subject().is_some() {
+                    title
+                } else {
+                    seal(title, proposal_title(c, *author))
+                },
+                text: seal(text, proposal_text(c, *author)),
                 committee,
                 kind,
-                title: seal(title, proposal_title(c, *author)),
-                text: seal(text, proposal_text(c, *author)),
                 closes_at,
             },
             Body::Revise {
                 committee,
                 proposal,
                 text,
-            } => {
-                // A public statement's text stays clear when revised.
-                let public = committee_proposal_is_public(state, &committee, &proposal);
-                Body::Revise {
-                    committee,
-                    proposal,
-                    text: if public {
-                        text
-                    } else {
-                        seal(text, proposal_text(c, *author))
-                    },
-                }
-            }
-            Body::OpenThread {
-                committee,
-                title,
-                text,
-            } => Body::OpenThread {
-                committee,
-                title,
-                text: seal(text, post),
-            },
-            Body::Comment {
-                committee,
-                target,
-                text,
-            } => Body::Comment {
-                committee,
-                target,
-                text: seal(text, post),
-            },
-            Body::EditPost {
-                committee,
-                post: edited,
-                text,
-            } => Body::EditPost {
-                committee,
-                post: edited,
-                text: seal(text, post),
-            },
-            Body::Suggest {
+            } if !committee_proposal_is_public(state, &committee, &proposal) => Body::Revise {
                 committee,
                 proposal,
-                text,
-            } => Body::Suggest {
-                committee,
-                proposal,
-                text: seal(text, post),
-            },
-            Body::Announce { committee, text } => Body::Announce {
-                committee,
-                text: seal(text, post),
+                text: seal(text, proposal_text(c, *author)),
             },
             other => other,
         }
