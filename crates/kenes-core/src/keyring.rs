@@ -141,10 +141,10 @@ pub fn readers(state: &State, committee: &Committee) -> BTreeSet<PublicKey> {
 /// - Publish `my_key` if the state holds another (or none) for `me`.
 /// - In each committee `me` reads for (or only in `only`) whose readers
 ///   have all published a key, start a new epoch sealed to them when there
-///   is no epoch yet, or when the current one is held by someone who is no longer a reader (left,
-///   removed, unseated, forked), or is not held by a reader who has a key
-///   (a new member: they read from the new epoch on, not what was sealed
-///   before they joined), or when `me` cannot open it.
+///   is no epoch yet, or when the current one is held by someone who is no
+///   longer a reader (left, removed, unseated, forked), or is not held by
+///   a reader (a new member: they read from the new epoch on, not what was
+///   sealed before they joined), or when `me` cannot open it.
 ///
 /// Concurrent new epochs are harmless: the fold makes the one that sorts
 /// last current, and each stays readable by those it was sealed to.

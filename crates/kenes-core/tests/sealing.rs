@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{World, key, members, vote};
+use common::{World, key, members};
 use kenes_core::body::{ProposalKind, Text};
 use kenes_core::keyring::{self, Keyring, next_key_op};
 use kenes_core::seal::EncryptionSecret;
