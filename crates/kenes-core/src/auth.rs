@@ -25,7 +25,7 @@ pub fn authorise(past: &impl PastView, op: &Op) -> Result<(), RejectReason> {
     match &op.fields.body {
         Body::CreateFederation { .. } => Err(RejectReason::GenesisOnly),
         // Standing (checked at acceptance) is enough to name oneself.
-        Body::Profile { .. } | Body::Unknown { .. } => Ok(()),
+        Body::Profile { .. } | Body::EncryptionKey { .. } | Body::Unknown { .. } => Ok(()),
         Body::CreateCommittee { .. } => {
             if past.is_federation_member(author) {
                 Ok(())
@@ -166,8 +166,19 @@ pub fn authorise(past: &impl PastView, op: &Op) -> Result<(), RejectReason> {
             }
             Ok(())
         }
-        Body::OpenThread { committee, .. } | Body::Announce { committee, .. } => {
-            acting_in(past, committee, author).map(|_| ())
+        // Any member may start an epoch or share one: sealing to the
+        // committee is every member's to keep up (docs/DESIGN.md "Sealing").
+        Body::OpenThread { committee, .. }
+        | Body::Announce { committee, .. }
+        | Body::Rekey { committee, .. } => acting_in(past, committee, author).map(|_| ()),
+        Body::ShareEpoch {
+            committee, epoch, ..
+        } => {
+            let c = acting_in(past, committee, author)?;
+            if !c.epochs.contains_key(epoch) {
+                return Err(RejectReason::NoSuchEpoch);
+            }
+            Ok(())
         }
         Body::Comment {
             committee, target, ..

@@ -5,6 +5,7 @@
 //! On the wire a body is a kind number and a payload (see [`crate::op`]), so
 //! that a build can store and forward kinds it does not know yet.
 
+use crate::seal::{EncryptionKey, KeyBox, SealedText};
 use crate::tally::Choice;
 use crate::types::{Hash, PublicKey};
 use serde::{Deserialize, Serialize};
@@ -24,37 +25,70 @@ impl Ratio {
     }
 }
 
-/// Free text a member writes in deliberation: a thread's opening text, a
-/// comment, a suggestion, a revision, an announcement (DESIGN §9).
+/// Free text a member writes: a proposal's title and text, a thread's
+/// opening text, a comment, a suggestion, a revision, an announcement
+/// (DESIGN §9), in the clear or sealed to the committee (issue 14).
 ///
-/// Every such text goes through this one type so that sealing it to the
-/// committee (issue 14) changes this type and its accessors, not every
-/// view: views read it only through [`Text::readable`]. Today it is plain
-/// text and encodes exactly as a `String`.
+/// Views read it only through [`Text::readable`] (clear text) or a
+/// keyring that opens sealed text; the fold never looks inside. A body
+/// whose texts are all clear encodes exactly as before sealing existed
+/// (each text as a `String`, under its original kind); a body with a
+/// sealed text takes the sealed twin of its kind ([`kind::SEALED`]).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Text(String);
+pub enum Text {
+    /// Clear text, as typed.
+    Plain(String),
+    /// Sealed to a committee epoch.
+    Sealed(SealedText),
+}
 
 impl Text {
     /// Plain text, as typed.
     pub fn plain(text: impl Into<String>) -> Text {
-        Text(text.into())
+        Text::Plain(text.into())
     }
 
-    /// The text a reader on this node can read; `None` once sealed text
-    /// exists and this node lacks the key.
+    /// The text if it is in the clear; `None` if it is sealed (a keyring
+    /// opens it for those who hold the epoch key).
     pub fn readable(&self) -> Option<&str> {
-        Some(&self.0)
+        match self {
+            Text::Plain(text) => Some(text),
+            Text::Sealed(_) => None,
+        }
     }
 
-    /// Its encoded size in bytes, for the size rules.
+    /// The sealed form, if sealed.
+    pub fn sealed(&self) -> Option<&SealedText> {
+        match self {
+            Text::Plain(_) => None,
+            Text::Sealed(sealed) => Some(sealed),
+        }
+    }
+
+    /// Its size in bytes (of the plain text a sealed one holds), for the
+    /// size rules.
     pub fn len(&self) -> usize {
-        self.0.len()
+        match self {
+            Text::Plain(text) => text.len(),
+            Text::Sealed(sealed) => sealed.plain_len(),
+        }
     }
 
     /// True if it has no bytes.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.len() == 0
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Text {
+        Text::plain(text)
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Text {
+        Text::Plain(text)
     }
 }
 
@@ -375,9 +409,9 @@ pub enum Body {
         /// What kind of question.
         kind: ProposalKind,
         /// A short title.
-        title: String,
+        title: Text,
         /// The full text.
-        text: String,
+        text: Text,
         /// When voting ends (ms since the epoch); closes by anyone but the
         /// proposer may not come earlier.
         closes_at: u64,
@@ -510,6 +544,33 @@ pub enum Body {
         /// The announcement.
         text: Text,
     },
+    /// Publishes the author's X25519 encryption key (federation level);
+    /// a later one replaces it. Epoch keys are sealed to it.
+    EncryptionKey {
+        /// The public key.
+        key: EncryptionKey,
+    },
+    /// Starts a new epoch of the committee: a fresh epoch key sealed to
+    /// each member named in `boxes`. The epoch's id is this op's id; the
+    /// newest applied epoch in fold order is the committee's current one.
+    Rekey {
+        /// The committee.
+        committee: Hash,
+        /// The key sealed to each member, sorted by member.
+        boxes: Vec<KeyBox>,
+    },
+    /// Seals an existing epoch's key to more members: a committee opening
+    /// its past to a new member, or a member who published a key late.
+    /// The authoring path does not issue it yet (a new member gets a new
+    /// epoch instead; docs/DESIGN.md "Sealing").
+    ShareEpoch {
+        /// The committee.
+        committee: Hash,
+        /// The epoch: the id of the `Rekey` op that started it.
+        epoch: Hash,
+        /// The key sealed to each member, sorted by member.
+        boxes: Vec<KeyBox>,
+    },
     /// A body kind this build does not know: stored and forwarded, no effect.
     Unknown {
         /// Wire kind number.
@@ -561,6 +622,31 @@ pub mod kind {
     pub const REVISE: u32 = 18;
     /// [`super::Body::Announce`]
     pub const ANNOUNCE: u32 = 19;
+    /// [`super::Body::EncryptionKey`]
+    pub const ENCRYPTION_KEY: u32 = 20;
+    /// [`super::Body::Rekey`]
+    pub const REKEY: u32 = 21;
+    /// [`super::Body::ShareEpoch`]
+    pub const SHARE_EPOCH: u32 = 22;
+    /// Added to the kind of a body that holds at least one sealed
+    /// [`super::Text`]: its payload then encodes each text as a `Text`
+    /// rather than a `String`. A build without sealing stores and
+    /// forwards such ops as unknown kinds.
+    pub const SEALED: u32 = 1 << 8;
+    /// [`super::Body::Propose`] with sealed text.
+    pub const PROPOSE_SEALED: u32 = PROPOSE | SEALED;
+    /// [`super::Body::OpenThread`] with sealed text.
+    pub const OPEN_THREAD_SEALED: u32 = OPEN_THREAD | SEALED;
+    /// [`super::Body::Comment`] with sealed text.
+    pub const COMMENT_SEALED: u32 = COMMENT | SEALED;
+    /// [`super::Body::EditPost`] with sealed text.
+    pub const EDIT_POST_SEALED: u32 = EDIT_POST | SEALED;
+    /// [`super::Body::Suggest`] with sealed text.
+    pub const SUGGEST_SEALED: u32 = SUGGEST | SEALED;
+    /// [`super::Body::Revise`] with sealed text.
+    pub const REVISE_SEALED: u32 = REVISE | SEALED;
+    /// [`super::Body::Announce`] with sealed text.
+    pub const ANNOUNCE_SEALED: u32 = ANNOUNCE | SEALED;
 }
 
 #[derive(Serialize, Deserialize)]
@@ -586,12 +672,13 @@ struct CommitteePayload {
     committee: Hash,
 }
 
+/// `T` is `String` for the clear encoding and [`Text`] for the sealed twin.
 #[derive(Serialize, Deserialize)]
-struct ProposePayload {
+struct ProposePayload<T> {
     committee: Hash,
     kind: ProposalKind,
-    title: String,
-    text: String,
+    title: T,
+    text: T,
     closes_at: u64,
 }
 
@@ -643,19 +730,19 @@ struct UpdateReportPayload {
 }
 
 #[derive(Serialize, Deserialize)]
-struct OpenThreadPayload {
+struct OpenThreadPayload<T> {
     committee: Hash,
     title: String,
-    text: Text,
+    text: T,
 }
 
 /// Comment, edit, suggestion and revision: a committee, the item the
 /// text is about, and the text.
 #[derive(Serialize, Deserialize)]
-struct TextOnPayload {
+struct TextOnPayload<T> {
     committee: Hash,
     about: Hash,
-    text: Text,
+    text: T,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -665,9 +752,27 @@ struct RetractPayload {
 }
 
 #[derive(Serialize, Deserialize)]
-struct AnnouncePayload {
+struct AnnouncePayload<T> {
     committee: Hash,
-    text: Text,
+    text: T,
+}
+
+#[derive(Serialize, Deserialize)]
+struct EncryptionKeyPayload {
+    key: EncryptionKey,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RekeyPayload {
+    committee: Hash,
+    boxes: Vec<KeyBox>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ShareEpochPayload {
+    committee: Hash,
+    epoch: Hash,
+    boxes: Vec<KeyBox>,
 }
 
 fn encode<T: Serialize>(value: &T) -> Vec<u8> {
@@ -675,12 +780,25 @@ fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     postcard::to_allocvec(value).unwrap_or_default()
 }
 
-fn text_on(committee: &Hash, about: &Hash, text: &Text) -> Vec<u8> {
-    encode(&TextOnPayload {
-        committee: *committee,
-        about: *about,
-        text: text.clone(),
-    })
+fn text_on(base: u32, committee: &Hash, about: &Hash, text: &Text) -> (u32, Vec<u8>) {
+    match text.readable() {
+        Some(plain) => (
+            base,
+            encode(&TextOnPayload {
+                committee: *committee,
+                about: *about,
+                text: plain,
+            }),
+        ),
+        None => (
+            base | kind::SEALED,
+            encode(&TextOnPayload {
+                committee: *committee,
+                about: *about,
+                text,
+            }),
+        ),
+    }
 }
 
 impl Body {
@@ -728,16 +846,28 @@ impl Body {
                 title,
                 text,
                 closes_at,
-            } => (
-                kind::PROPOSE,
-                encode(&ProposePayload {
-                    committee: *committee,
-                    kind: kind.clone(),
-                    title: title.clone(),
-                    text: text.clone(),
-                    closes_at: *closes_at,
-                }),
-            ),
+            } => match (title.readable(), text.readable()) {
+                (Some(title), Some(text)) => (
+                    kind::PROPOSE,
+                    encode(&ProposePayload {
+                        committee: *committee,
+                        kind: kind.clone(),
+                        title,
+                        text,
+                        closes_at: *closes_at,
+                    }),
+                ),
+                _ => (
+                    kind::PROPOSE_SEALED,
+                    encode(&ProposePayload {
+                        committee: *committee,
+                        kind: kind.clone(),
+                        title,
+                        text,
+                        closes_at: *closes_at,
+                    }),
+                ),
+            },
             Body::Vote {
                 committee,
                 proposal,
@@ -821,34 +951,44 @@ impl Body {
                 committee,
                 title,
                 text,
-            } => (
-                kind::OPEN_THREAD,
-                encode(&OpenThreadPayload {
-                    committee: *committee,
-                    title: title.clone(),
-                    text: text.clone(),
-                }),
-            ),
+            } => match text.readable() {
+                Some(plain) => (
+                    kind::OPEN_THREAD,
+                    encode(&OpenThreadPayload {
+                        committee: *committee,
+                        title: title.clone(),
+                        text: plain,
+                    }),
+                ),
+                None => (
+                    kind::OPEN_THREAD_SEALED,
+                    encode(&OpenThreadPayload {
+                        committee: *committee,
+                        title: title.clone(),
+                        text,
+                    }),
+                ),
+            },
             Body::Comment {
                 committee,
                 target: about,
                 text,
-            } => (kind::COMMENT, text_on(committee, about, text)),
+            } => text_on(kind::COMMENT, committee, about, text),
             Body::EditPost {
                 committee,
                 post: about,
                 text,
-            } => (kind::EDIT_POST, text_on(committee, about, text)),
+            } => text_on(kind::EDIT_POST, committee, about, text),
             Body::Suggest {
                 committee,
                 proposal: about,
                 text,
-            } => (kind::SUGGEST, text_on(committee, about, text)),
+            } => text_on(kind::SUGGEST, committee, about, text),
             Body::Revise {
                 committee,
                 proposal: about,
                 text,
-            } => (kind::REVISE, text_on(committee, about, text)),
+            } => text_on(kind::REVISE, committee, about, text),
             Body::RetractPost { committee, post } => (
                 kind::RETRACT_POST,
                 encode(&RetractPayload {
@@ -856,11 +996,43 @@ impl Body {
                     post: *post,
                 }),
             ),
-            Body::Announce { committee, text } => (
-                kind::ANNOUNCE,
-                encode(&AnnouncePayload {
+            Body::Announce { committee, text } => match text.readable() {
+                Some(plain) => (
+                    kind::ANNOUNCE,
+                    encode(&AnnouncePayload {
+                        committee: *committee,
+                        text: plain,
+                    }),
+                ),
+                None => (
+                    kind::ANNOUNCE_SEALED,
+                    encode(&AnnouncePayload {
+                        committee: *committee,
+                        text,
+                    }),
+                ),
+            },
+            Body::EncryptionKey { key } => (
+                kind::ENCRYPTION_KEY,
+                encode(&EncryptionKeyPayload { key: *key }),
+            ),
+            Body::Rekey { committee, boxes } => (
+                kind::REKEY,
+                encode(&RekeyPayload {
                     committee: *committee,
-                    text: text.clone(),
+                    boxes: boxes.clone(),
+                }),
+            ),
+            Body::ShareEpoch {
+                committee,
+                epoch,
+                boxes,
+            } => (
+                kind::SHARE_EPOCH,
+                encode(&ShareEpochPayload {
+                    committee: *committee,
+                    epoch: *epoch,
+                    boxes: boxes.clone(),
                 }),
             ),
             Body::Unknown { kind, payload } => (*kind, payload.clone()),
@@ -904,7 +1076,17 @@ impl Body {
                 committee: strict::<CommitteePayload>(payload)?.committee,
             },
             kind::PROPOSE => {
-                let p: ProposePayload = strict(payload)?;
+                let p: ProposePayload<String> = strict(payload)?;
+                Body::Propose {
+                    committee: p.committee,
+                    kind: p.kind,
+                    title: Text::Plain(p.title),
+                    text: Text::Plain(p.text),
+                    closes_at: p.closes_at,
+                }
+            }
+            kind::PROPOSE_SEALED => {
+                let p: ProposePayload<Text> = strict(payload)?;
                 Body::Propose {
                     committee: p.committee,
                     kind: p.kind,
@@ -966,44 +1148,56 @@ impl Body {
                     text: p.text,
                 }
             }
-            kind::OPEN_THREAD => {
-                let p: OpenThreadPayload = strict(payload)?;
+            kind::OPEN_THREAD | kind::OPEN_THREAD_SEALED => {
+                let (committee, title, text) = if kind == kind::OPEN_THREAD {
+                    let p: OpenThreadPayload<String> = strict(payload)?;
+                    (p.committee, p.title, Text::Plain(p.text))
+                } else {
+                    let p: OpenThreadPayload<Text> = strict(payload)?;
+                    (p.committee, p.title, p.text)
+                };
                 Body::OpenThread {
-                    committee: p.committee,
-                    title: p.title,
-                    text: p.text,
+                    committee,
+                    title,
+                    text,
                 }
             }
-            kind::COMMENT => {
-                let p: TextOnPayload = strict(payload)?;
-                Body::Comment {
-                    committee: p.committee,
-                    target: p.about,
-                    text: p.text,
-                }
-            }
-            kind::EDIT_POST => {
-                let p: TextOnPayload = strict(payload)?;
-                Body::EditPost {
-                    committee: p.committee,
-                    post: p.about,
-                    text: p.text,
-                }
-            }
-            kind::SUGGEST => {
-                let p: TextOnPayload = strict(payload)?;
-                Body::Suggest {
-                    committee: p.committee,
-                    proposal: p.about,
-                    text: p.text,
-                }
-            }
-            kind::REVISE => {
-                let p: TextOnPayload = strict(payload)?;
-                Body::Revise {
-                    committee: p.committee,
-                    proposal: p.about,
-                    text: p.text,
+            kind::COMMENT
+            | kind::EDIT_POST
+            | kind::SUGGEST
+            | kind::REVISE
+            | kind::COMMENT_SEALED
+            | kind::EDIT_POST_SEALED
+            | kind::SUGGEST_SEALED
+            | kind::REVISE_SEALED => {
+                let (committee, about, text) = if kind & kind::SEALED == 0 {
+                    let p: TextOnPayload<String> = strict(payload)?;
+                    (p.committee, p.about, Text::Plain(p.text))
+                } else {
+                    let p: TextOnPayload<Text> = strict(payload)?;
+                    (p.committee, p.about, p.text)
+                };
+                match kind & !kind::SEALED {
+                    kind::COMMENT => Body::Comment {
+                        committee,
+                        target: about,
+                        text,
+                    },
+                    kind::EDIT_POST => Body::EditPost {
+                        committee,
+                        post: about,
+                        text,
+                    },
+                    kind::SUGGEST => Body::Suggest {
+                        committee,
+                        proposal: about,
+                        text,
+                    },
+                    _ => Body::Revise {
+                        committee,
+                        proposal: about,
+                        text,
+                    },
                 }
             }
             kind::RETRACT_POST => {
@@ -1014,10 +1208,35 @@ impl Body {
                 }
             }
             kind::ANNOUNCE => {
-                let p: AnnouncePayload = strict(payload)?;
+                let p: AnnouncePayload<String> = strict(payload)?;
+                Body::Announce {
+                    committee: p.committee,
+                    text: Text::Plain(p.text),
+                }
+            }
+            kind::ANNOUNCE_SEALED => {
+                let p: AnnouncePayload<Text> = strict(payload)?;
                 Body::Announce {
                     committee: p.committee,
                     text: p.text,
+                }
+            }
+            kind::ENCRYPTION_KEY => Body::EncryptionKey {
+                key: strict::<EncryptionKeyPayload>(payload)?.key,
+            },
+            kind::REKEY => {
+                let p: RekeyPayload = strict(payload)?;
+                Body::Rekey {
+                    committee: p.committee,
+                    boxes: p.boxes,
+                }
+            }
+            kind::SHARE_EPOCH => {
+                let p: ShareEpochPayload = strict(payload)?;
+                Body::ShareEpoch {
+                    committee: p.committee,
+                    epoch: p.epoch,
+                    boxes: p.boxes,
                 }
             }
             other => Body::Unknown {
@@ -1047,7 +1266,9 @@ impl Body {
             | Body::RetractPost { committee, .. }
             | Body::Suggest { committee, .. }
             | Body::Revise { committee, .. }
-            | Body::Announce { committee, .. } => Some(*committee),
+            | Body::Announce { committee, .. }
+            | Body::Rekey { committee, .. }
+            | Body::ShareEpoch { committee, .. } => Some(*committee),
             _ => None,
         }
     }
@@ -1099,6 +1320,19 @@ impl Body {
         }
     }
 
+    /// True for a body whose text is its committee's own, sealed when its
+    /// author holds the committee's key (issue 14): proposals (public
+    /// statements aside) and revisions of their text. (Discussion posts
+    /// can carry sealed text too; the authoring path does not seal them
+    /// yet.)
+    pub fn carries_committee_text(&self) -> bool {
+        match self {
+            Body::Propose { kind, .. } => !matches!(kind, ProposalKind::Statement { public: true }),
+            Body::Revise { .. } => true,
+            _ => false,
+        }
+    }
+
     /// A short lowercase name of the kind, for logs.
     pub fn label(&self) -> &'static str {
         match self {
@@ -1122,6 +1356,9 @@ impl Body {
             Body::Suggest { .. } => "suggest",
             Body::Revise { .. } => "revise",
             Body::Announce { .. } => "announce",
+            Body::EncryptionKey { .. } => "encryption-key",
+            Body::Rekey { .. } => "rekey",
+            Body::ShareEpoch { .. } => "share-epoch",
             Body::Unknown { .. } => "unknown",
         }
     }

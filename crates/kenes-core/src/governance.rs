@@ -8,7 +8,7 @@
 //! counted cut K(P) and so the result) is asked of a [`FoldContext`], which
 //! the engine answers incrementally and the reference evaluator naively.
 
-use crate::body::{Ballot, CouncilWeighting, ProposalKind, Ratio};
+use crate::body::{Ballot, CouncilWeighting, ProposalKind, Ratio, Text};
 use crate::state::{Committee, PastView};
 use crate::tally::{DecisionCount, Failure, Threshold, scale_weights, schulze};
 use crate::types::{Hash, PublicKey};
@@ -271,10 +271,10 @@ pub struct ProposalRecord {
     pub proposer: PublicKey,
     /// What it asks.
     pub kind: ProposalKind,
-    /// Title.
-    pub title: String,
-    /// Text.
-    pub text: String,
+    /// Title, clear or sealed.
+    pub title: Text,
+    /// Text, clear or sealed.
+    pub text: Text,
     /// End of voting.
     pub closes_at: u64,
     /// `(lamport, id)` of the proposal.
@@ -300,10 +300,10 @@ pub enum EffectNote {
 /// A statement a committee adopted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Statement {
-    /// Title.
-    pub title: String,
-    /// Text.
-    pub text: String,
+    /// Title, clear or sealed.
+    pub title: Text,
+    /// Text, clear or sealed.
+    pub text: Text,
     /// May be published outside the federation.
     pub public: bool,
 }

@@ -130,6 +130,10 @@ pub enum RejectReason {
     /// A revision by someone other than the proposer.
     #[error("only the proposer may revise a proposal")]
     NotProposer,
+    /// A share of an epoch key that names no epoch of the committee in
+    /// the op's past.
+    #[error("no such epoch in this committee")]
+    NoSuchEpoch,
 }
 
 /// Why a valid op was voided (DESIGN §4, "Forks" and "Strong removal").

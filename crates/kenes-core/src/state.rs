@@ -7,13 +7,14 @@
 //! give the same state. The canonical [`digest`] covers the state and every
 //! op's outcome.
 
-use crate::body::{Body, CommitteeKind, Policy, ProposalKind};
+use crate::body::{Body, CommitteeKind, Policy, ProposalKind, Text};
 use crate::discussion::Discussion;
 use crate::governance::EffectNote;
 use crate::governance::{FoldContext, ProposalRecord, ProposalStatus, Statement};
 use crate::op::Op;
 use crate::outcome::Outcome;
 use crate::platform::{DemandRecord, ReportRecord, ReportUpdate, would_cycle};
+use crate::seal::{EncryptionKey, KeyBox};
 use crate::tally::Choice;
 use crate::types::{Hash, PublicKey};
 use serde::{Deserialize, Serialize};
@@ -38,6 +39,16 @@ pub struct Profile {
     /// Display name (pseudonym).
     pub name: String,
     /// `(lamport, id)` of the `Profile` op that set it; the latest wins.
+    pub set_by: (u64, Hash),
+}
+
+/// A member's published encryption key and the op that set it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedKey {
+    /// The X25519 public key.
+    pub key: EncryptionKey,
+    /// `(lamport, id)` of the `EncryptionKey` op that set it; the latest
+    /// wins.
     pub set_by: (u64, Hash),
 }
 
@@ -89,6 +100,20 @@ pub struct Committee {
     pub discussion: Discussion,
     /// Posts hidden by a passed `HidePost` decision.
     pub hidden: BTreeSet<Hash>,
+    /// Its epochs (sealing, issue 14) by the id of the `Rekey` op that
+    /// started each. The one started last in fold order is current.
+    pub epochs: BTreeMap<Hash, Epoch>,
+}
+
+/// One epoch of a committee's sealing key: who it was sealed to. The fold
+/// keeps the sealed boxes as opaque bytes; only a keyring opens them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Epoch {
+    /// `(lamport, id)` of the `Rekey` op that started it.
+    pub started: (u64, Hash),
+    /// The members its key was sealed to, each with every box sealed to
+    /// them (by the `Rekey`, then by `ShareEpoch`s, in fold order).
+    pub boxes: BTreeMap<PublicKey, Vec<KeyBox>>,
 }
 
 impl Committee {
@@ -124,6 +149,7 @@ impl Committee {
             reports: BTreeMap::new(),
             discussion: Discussion::default(),
             hidden: BTreeSet::new(),
+            epochs: BTreeMap::new(),
         })
     }
 
@@ -251,13 +277,38 @@ impl Committee {
                 self.discussion
                     .apply(op.id, author, op.fields.lamport, &op.fields.body);
             }
+            Body::Rekey { boxes, .. } => {
+                let mut epoch = Epoch {
+                    started: op.order_key(),
+                    boxes: BTreeMap::new(),
+                };
+                for sealed in boxes {
+                    epoch
+                        .boxes
+                        .entry(sealed.member)
+                        .or_default()
+                        .push(sealed.clone());
+                }
+                self.epochs.insert(op.id, epoch);
+            }
+            Body::ShareEpoch { epoch, boxes, .. } => {
+                if let Some(epoch) = self.epochs.get_mut(epoch) {
+                    for sealed in boxes {
+                        epoch
+                            .boxes
+                            .entry(sealed.member)
+                            .or_default()
+                            .push(sealed.clone());
+                    }
+                }
+            }
             Body::Revise { proposal, text, .. } => {
                 // A revision concurrent with the close may sort after it:
                 // a closed proposal's text no longer changes.
                 if let Some(record) = self.proposals.get_mut(proposal)
                     && record.status == ProposalStatus::Open
                 {
-                    record.text = text.readable().unwrap_or_default().to_string();
+                    record.text = text.clone();
                     record.revisions.push(op.order_key());
                 }
             }
@@ -324,8 +375,8 @@ impl Committee {
         &mut self,
         proposal: Hash,
         kind: &ProposalKind,
-        title: String,
-        text: String,
+        title: Text,
+        text: Text,
         ctx: &impl FoldContext,
     ) {
         // A demand that is void in the set, or whose committee is, cannot
@@ -398,6 +449,12 @@ impl Committee {
         self.members.contains(key) || self.convenor.as_ref() == Some(key)
     }
 
+    /// The current epoch: the one whose `Rekey` sorts last in fold order,
+    /// so every replica agrees on it whatever the order ops arrived in.
+    pub fn current_epoch(&self) -> Option<(&Hash, &Epoch)> {
+        self.epochs.iter().max_by_key(|(_, e)| e.started)
+    }
+
     /// Vouches a candidate needs now: the policy's figure clamped to the
     /// member count, and never below 1.
     pub fn vouches_needed(&self) -> u32 {
@@ -413,6 +470,8 @@ pub struct State {
     pub federation: Option<Federation>,
     /// Display names by member key.
     pub profiles: BTreeMap<PublicKey, Profile>,
+    /// Published X25519 encryption keys by member key (issue 14).
+    pub encryption_keys: BTreeMap<PublicKey, PublishedKey>,
     /// Committees by id.
     pub committees: BTreeMap<Hash, Committee>,
     /// Forked authors and the seqs at which they forked (what their fork
@@ -433,7 +492,7 @@ impl State {
                     founder: op.fields.author,
                 });
             }
-            Body::Profile { .. } => self.apply_profile(op),
+            Body::Profile { .. } | Body::EncryptionKey { .. } => self.apply_profile(op),
             Body::CreateCommittee { .. } => {
                 if let Some(committee) = Committee::created_by(op) {
                     self.committees.insert(committee.id, committee);
@@ -468,11 +527,28 @@ impl State {
     /// A profile is last-writer-wins in fold order, which is the same as
     /// keeping the `Profile` op with the greatest `(lamport, id)`; that form
     /// needs no rewind when a late profile arrives.
+    /// A published encryption key is kept the same way.
     pub fn apply_profile(&mut self, op: &Op) {
+        let key = op.order_key();
+        if let Body::EncryptionKey { key: published } = &op.fields.body {
+            let newer = self
+                .encryption_keys
+                .get(&op.fields.author)
+                .is_none_or(|current| current.set_by < key);
+            if newer {
+                self.encryption_keys.insert(
+                    op.fields.author,
+                    PublishedKey {
+                        key: *published,
+                        set_by: key,
+                    },
+                );
+            }
+            return;
+        }
         let Body::Profile { name } = &op.fields.body else {
             return;
         };
-        let key = op.order_key();
         let newer = self
             .profiles
             .get(&op.fields.author)

@@ -222,7 +222,7 @@ pub fn check_body(body: &Body) -> Result<(), StatelessError> {
         Body::Propose {
             kind, title, text, ..
         } => {
-            check_text(title, MAX_NAME_BYTES, "title")?;
+            check_title(title)?;
             if text.len() > MAX_TEXT_BYTES {
                 return Err(StatelessError::BadField("text"));
             }
@@ -257,16 +257,55 @@ pub fn check_body(body: &Body) -> Result<(), StatelessError> {
         | Body::Vouch { .. }
         | Body::Join { .. }
         | Body::Leave { .. }
+        | Body::EncryptionKey { .. }
         | Body::Unknown { .. } => Ok(()),
+        Body::Rekey { boxes, .. } | Body::ShareEpoch { boxes, .. } => check_key_boxes(boxes),
     }
+}
+
+/// A title that may be sealed: a clear one as any name; a sealed one by
+/// the size of the text it holds (its words are nobody's to check but its
+/// readers').
+pub fn check_title(title: &crate::body::Text) -> Result<(), StatelessError> {
+    match title.readable() {
+        Some(plain) => check_text(plain, MAX_NAME_BYTES, "title"),
+        None if title.is_empty() || title.len() > MAX_NAME_BYTES => {
+            Err(StatelessError::BadField("title"))
+        }
+        None => Ok(()),
+    }
+}
+
+/// Sealed epoch keys: at least one, at most [`MAX_LIST`], one per member
+/// in ascending order (one canonical form), each exactly one sealed key.
+pub fn check_key_boxes(boxes: &[crate::seal::KeyBox]) -> Result<(), StatelessError> {
+    if boxes.is_empty() || boxes.len() > MAX_LIST {
+        return Err(StatelessError::BadField("boxes"));
+    }
+    if boxes
+        .windows(2)
+        .any(|pair| pair[0].member >= pair[1].member)
+    {
+        return Err(StatelessError::BadField("boxes"));
+    }
+    if boxes
+        .iter()
+        .any(|b| b.ciphertext.len() != crate::seal::KEY_BOX_BYTES)
+    {
+        return Err(StatelessError::BadField("boxes"));
+    }
+    Ok(())
 }
 
 /// Deliberation text: not blank, at most [`MAX_TEXT_BYTES`], and no control
 /// characters but line breaks and tabs (paragraphs are allowed; terminal
 /// escapes are not).
 pub fn check_post_text(text: &crate::body::Text) -> Result<(), StatelessError> {
-    // Sealed text (issue 14) will be checked by size only.
+    // Sealed text is checked by size only: its words are its readers'.
     let Some(plain) = text.readable() else {
+        if text.is_empty() || text.len() > MAX_TEXT_BYTES {
+            return Err(StatelessError::BadField("text"));
+        }
         return Ok(());
     };
     let bad = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');

@@ -17,6 +17,7 @@ use kenes_core::body::{
 use kenes_core::governance::{Electorate, ProposalStatus, council_voters};
 use kenes_core::op::{UnsignedOp, VERSION, genesis};
 use kenes_core::rng::SplitMix64;
+use kenes_core::seal::{EncryptionKey, KEY_BOX_BYTES, KeyBox, SealedText};
 use kenes_core::tally::Choice;
 use kenes_core::{Body, Engine, Hash, Op, PublicKey, SecretKey, Verify, reference};
 use proptest::prelude::*;
@@ -72,15 +73,16 @@ enum Action {
 
 /// Body kinds: membership most, then votes, proposals and closes, then
 /// deliberation (threads, comments, replies, edits, suggestions,
-/// revisions, announcements: issue 15).
+/// revisions, announcements: issue 15), then sealing's key ops (issue 14:
+/// published keys, new epochs, shares).
 fn kinds() -> impl Strategy<Value = u8> {
-    prop_oneof![4 => 0u8..3, 1 => 3u8..6, 2 => Just(6u8), 10 => Just(7u8), 2 => Just(8u8), 2 => 9u8..13, 4 => 14u8..18]
+    prop_oneof![4 => 0u8..3, 1 => 3u8..6, 2 => Just(6u8), 10 => Just(7u8), 2 => Just(8u8), 2 => 9u8..13, 4 => 14u8..18, 2 => Just(18u8)]
 }
 
 /// Body kinds of an attack: removals most, then closes, votes and forks'
 /// material.
 fn attack_kinds() -> impl Strategy<Value = u8> {
-    prop_oneof![6 => Just(13u8), 4 => Just(7u8), 3 => Just(8u8), 2 => 9u8..13, 1 => 0u8..3, 2 => 14u8..18]
+    prop_oneof![6 => Just(13u8), 4 => Just(7u8), 3 => Just(8u8), 2 => 9u8..13, 1 => 0u8..3, 2 => 14u8..18, 2 => Just(18u8)]
 }
 
 /// Adversarial actions: back-dated ops, forks, rounds that close
@@ -125,7 +127,7 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
         .values()
         .filter(|c| match kind {
             0 | 2 => c.members.contains(&me),
-            6 | 9 | 11 | 14..=17 => Electorate::may_act(state, c, &me),
+            6 | 9 | 11 | 14..=18 => Electorate::may_act(state, c, &me),
             13 => c.members.contains(&me) && c.members.len() > 1,
             10 => !c.demands.is_empty(),
             12 => Electorate::may_act(state, c, &me) && !c.reports.is_empty(),
@@ -248,8 +250,8 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
             Body::Propose {
                 committee: c,
                 kind,
-                title: format!("question {x}"),
-                text: String::new(),
+                title: format!("question {x}").into(),
+                text: String::new().into(),
                 closes_at: time + 1 + u64::from(x % 30),
             }
         }
@@ -376,16 +378,63 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
                 kind: ProposalKind::RemoveMember {
                     member: others[y as usize % others.len()],
                 },
-                title: format!("remove {y}"),
-                text: String::new(),
+                title: format!("remove {y}").into(),
+                text: String::new().into(),
                 closes_at: time + 1 + u64::from(x % 5),
             }
         }
         14..=17 => deliberation(state, c, kind, x, y),
+        18 => key_op(state, c, who, x, y),
         _ => Body::Unknown {
             kind: 1000 + u32::from(x),
             payload: vec![y],
         },
+    }
+}
+
+/// A key op of sealing (issue 14) by `who` in committee `c`: a published
+/// encryption key, a new epoch sealed to the committee's members, or a
+/// share of one of its epochs (now and then of a made-up one). The fold
+/// never opens a box, so fixed bytes of the right shape stand in for HPKE
+/// output and keep the history reproducible.
+fn key_op(state: &kenes_core::State, c: Hash, who: u8, x: u8, y: u8) -> Body {
+    let committee = &state.committees[&c];
+    let boxes = |members: Vec<PublicKey>| -> Vec<KeyBox> {
+        members
+            .into_iter()
+            .map(|member| KeyBox {
+                member,
+                enc: [x; 32],
+                ciphertext: vec![y; KEY_BOX_BYTES],
+            })
+            .collect()
+    };
+    let mut members: Vec<PublicKey> = committee.members.iter().copied().collect();
+    if members.is_empty() {
+        members.push(key(who).public());
+    }
+    match x % 3 {
+        0 => Body::EncryptionKey {
+            key: EncryptionKey([who.wrapping_add(y); 32]),
+        },
+        1 => Body::Rekey {
+            committee: c,
+            boxes: boxes(members),
+        },
+        _ => {
+            let epochs: Vec<Hash> = committee.epochs.keys().copied().collect();
+            let epoch = if epochs.is_empty() || y.is_multiple_of(5) {
+                Hash::of(&[y])
+            } else {
+                epochs[y as usize % epochs.len()]
+            };
+            let newest = members.len().saturating_sub(1 + usize::from(y % 2));
+            Body::ShareEpoch {
+                committee: c,
+                epoch,
+                boxes: boxes(members.split_off(newest)),
+            }
+        }
     }
 }
 
@@ -410,7 +459,16 @@ fn deliberation(state: &kenes_core::State, c: Hash, kind: u8, x: u8, y: u8) -> B
         .chain(committee.reports.keys())
         .copied()
         .collect();
-    let text = Text::plain(format!("text {x} {y}"));
+    // One text in five sealed (issue 14): the fold carries it unread.
+    let text = if y.is_multiple_of(5) {
+        Text::Sealed(SealedText {
+            epoch: Hash::of(&[x]),
+            nonce: [y; 24],
+            ciphertext: vec![x; 20 + usize::from(y % 7)],
+        })
+    } else {
+        Text::plain(format!("text {x} {y}"))
+    };
     let pick = |list: &[Hash]| (!list.is_empty()).then(|| list[y as usize % list.len()]);
     match kind {
         14 if x.is_multiple_of(3) => Body::Announce { committee: c, text },
@@ -745,7 +803,7 @@ fn setup_pass(
             committee,
             kind,
             title: "setup".into(),
-            text: String::new(),
+            text: String::new().into(),
             closes_at: 0,
         },
     );

@@ -268,7 +268,7 @@ fn a_revision_after_votes_is_flagged_and_moves_no_ballot() {
     assert_eq!(w.outcome(&revision), Outcome::Applied);
     assert_eq!(w.engine.live_tally(&p.id), before, "the tally is unchanged");
     let record = &w.engine.state().committees[&c].proposals[&p.id];
-    assert_eq!(record.text, "strike from the morning shift");
+    assert_eq!(record.text, "strike from the morning shift".into());
     assert_eq!(record.revisions, vec![revision.order_key()]);
     // 4 votes after seeing the revision.
     vote(&mut w, 4, c, &p, Choice::Yes);
@@ -375,7 +375,7 @@ fn a_revision_concurrent_with_the_close_that_sorts_after_it_changes_nothing() {
     assert_eq!(w.outcome(&revision), Outcome::Applied);
     let committee = &w.engine.state().committees[&c];
     assert!(committee.proposals[&p.id].revisions.is_empty());
-    assert_eq!(committee.statements[&p.id].text, "");
+    assert_eq!(committee.statements[&p.id].text, "".into());
     assert_replicas_agree(&mut w);
 }
 

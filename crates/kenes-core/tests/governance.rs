@@ -713,7 +713,7 @@ fn who_may_do_what_in_governance() {
         committee: a,
         kind,
         title: "t".into(),
-        text: String::new(),
+        text: String::new().into(),
         closes_at: u64::MAX,
     };
     // Propose, vote, close: members only.
@@ -774,7 +774,7 @@ fn who_may_do_what_in_governance() {
             committee: k,
             kind: ProposalKind::AcceptAffiliation { committee: a },
             title: "t".into(),
-            text: String::new(),
+            text: String::new().into(),
             closes_at: 0,
         },
         NoAffiliationRequest,
@@ -961,7 +961,7 @@ fn concurrent_affiliations_that_would_close_a_cycle_keep_the_first() {
             committee: high,
             kind: ProposalKind::AcceptAffiliation { committee: low },
             title: "accept the city council".into(),
-            text: String::new(),
+            text: String::new().into(),
             closes_at: w.clock + 1_000,
         },
     );

@@ -183,7 +183,7 @@ fn a_removed_members_backdated_removal_of_others_fails() {
             committee: c,
             kind: removal(2),
             title: "remove 2".into(),
-            text: String::new(),
+            text: String::new().into(),
             closes_at: w.clock + 1_000,
         },
     );
@@ -250,7 +250,7 @@ fn when_each_side_of_a_partition_removes_the_other_the_side_with_more_yes_weight
             committee: c,
             kind: removal(1),
             title: "remove 1".into(),
-            text: String::new(),
+            text: String::new().into(),
             closes_at: w.clock + 1_000,
         },
     );
@@ -314,8 +314,8 @@ fn cyclic_removals_follow_the_removal_layers_order() {
             Body::Propose {
                 committee: c,
                 kind: removal(subject),
-                title: format!("remove {subject}"),
-                text: String::new(),
+                title: format!("remove {subject}").into(),
+                text: String::new().into(),
                 closes_at: w.clock,
             },
         );
@@ -644,7 +644,7 @@ fn a_stolen_key_forking_a_founder_cannot_erase_the_founders_past() {
             committee: c,
             kind: removal(2),
             title: "remove 2".into(),
-            text: String::new(),
+            text: String::new().into(),
             closes_at: w.clock,
         },
     );

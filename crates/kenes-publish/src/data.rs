@@ -193,13 +193,19 @@ pub fn statements(engine: &Engine, scope: Option<&Hash>, redact: bool) -> Vec<St
             else {
                 continue;
             };
+            // Public statements are authored in the clear; one sealed all
+            // the same is its committee's, never published.
+            let (Some(title), Some(text)) = (statement.title.readable(), statement.text.readable())
+            else {
+                continue;
+            };
             let r = model::result(&closing.result);
             let field = |k: &str| r[k].as_str().unwrap_or("0").to_string();
             let e = &record.electorate;
             out.push(Statement {
                 id: id.to_hex(),
-                title: statement.title.clone(),
-                text: statement.text.clone(),
+                title: title.to_string(),
+                text: text.to_string(),
                 committee: c.id.to_hex(),
                 committee_name: c.name.clone(),
                 committee_kind: c.kind.label().into(),
@@ -394,7 +400,9 @@ pub fn check_proof(statement: &Statement, federation: &Hash) -> Result<(Op, Op),
     if committee.to_hex() != statement.committee {
         return Err("the proposal belongs to another committee".into());
     }
-    if *title != statement.title || *text != statement.text {
+    if title.readable() != Some(statement.title.as_str())
+        || text.readable() != Some(statement.text.as_str())
+    {
         return Err("the statement's title or text differs from the signed proposal".into());
     }
     match &close.fields.body {

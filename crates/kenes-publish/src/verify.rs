@@ -342,7 +342,10 @@ pub fn against_node(v: &Verified, engine: &Engine) -> Result<NodeReport, VerifyE
             .statements
             .get(&id)
             .ok_or_else(|| disagree("it is not a statement this committee adopted"))?;
-        if !known.public || known.title != s.title || known.text != s.text {
+        if !known.public
+            || known.title.readable() != Some(s.title.as_str())
+            || known.text.readable() != Some(s.text.as_str())
+        {
             return Err(disagree("its text or public flag differs"));
         }
         if committee.name != s.committee_name {

@@ -342,7 +342,7 @@ fn a_statement_signed_by_a_non_member_passes_alone_but_not_on_a_members_node() {
             committee: w.committee,
             kind: ProposalKind::Statement { public: true },
             title: "The strike is over".into(),
-            text: String::new(),
+            text: String::new().into(),
             closes_at: T0,
         },
         T0 + 500,

@@ -26,7 +26,8 @@ pub fn authorise(
     };
     match &op.fields.body {
         Body::CreateFederation { .. } => Err(RejectReason::GenesisOnly),
-        Body::Profile { .. } | Body::Unknown { .. } => Ok(()),
+        // Issue 14: publishing one's own encryption key needs standing only.
+        Body::Profile { .. } | Body::EncryptionKey { .. } | Body::Unknown { .. } => Ok(()),
         Body::CreateCommittee { .. } => {
             if state.is_federation_member(&author, founder) {
                 Ok(())
@@ -171,7 +172,11 @@ pub fn authorise(
         }
         // §9: whoever may act in the committee (a member; in a council a
         // seated delegate) may post there.
-        Body::OpenThread { committee: id, .. } | Body::Announce { committee: id, .. } => {
+        // Issue 14: any member (in a council, a seated delegate) may start
+        // an epoch, like posting.
+        Body::OpenThread { committee: id, .. }
+        | Body::Announce { committee: id, .. }
+        | Body::Rekey { committee: id, .. } => {
             committee(id)?;
             if state.may_act(id, &author) {
                 Ok(())
@@ -219,6 +224,21 @@ pub fn authorise(
                 Some(p) if p.author != author => Err(RejectReason::NotPostAuthor),
                 Some(_) => Ok(()),
             }
+        }
+        // Issue 14: a share names an epoch of the committee in its past.
+        Body::ShareEpoch {
+            committee: id,
+            epoch,
+            ..
+        } => {
+            let c = committee(id)?;
+            if !state.may_act(id, &author) {
+                return Err(RejectReason::NotMember);
+            }
+            if !c.epochs.contains(epoch) {
+                return Err(RejectReason::NoSuchEpoch);
+            }
+            Ok(())
         }
         // §9: suggestions and revisions only on a proposal open in the
         // op's past; revisions only by the proposer.
@@ -380,13 +400,25 @@ fn authorise_proposal(
     }
 }
 
+/// Issue 14: sealed keys come one per member, ascending, at most 1000,
+/// each 48 bytes (a 32-byte key and its tag).
+fn boxes_ok(boxes: &[kenes_core::seal::KeyBox]) -> bool {
+    (1..=1000).contains(&boxes.len())
+        && boxes.windows(2).all(|w| w[0].member < w[1].member)
+        && boxes.iter().all(|b| b.ciphertext.len() == 48)
+}
+
 fn name_ok(name: &str) -> bool {
     (1..=200).contains(&name.len()) && !name.chars().any(char::is_control)
 }
 
 /// §9: deliberation text is not blank, at most 16 KiB, and holds no
 /// control characters other than line breaks and tabs.
+/// A sealed text (issue 14) by the size of what it holds only.
 fn post_text_ok(text: &kenes_core::body::Text) -> bool {
+    if text.readable().is_none() {
+        return (1..=16 * 1024).contains(&text.len());
+    }
     text.readable().is_none_or(|t| {
         !t.trim().is_empty()
             && t.len() <= 16 * 1024
@@ -455,6 +487,7 @@ fn body_ok(op: &Op) -> bool {
         | Body::Suggest { text, .. }
         | Body::Revise { text, .. }
         | Body::Announce { text, .. } => post_text_ok(text),
+        Body::Rekey { boxes, .. } | Body::ShareEpoch { boxes, .. } => boxes_ok(boxes),
         _ => true,
     }
 }

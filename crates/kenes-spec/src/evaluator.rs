@@ -1322,7 +1322,16 @@ impl Spec {
                     record.revisions.push(op.id);
                 }
             }
+            Body::Rekey { committee, .. } => {
+                if let Some(c) = state.committees.get_mut(committee) {
+                    c.epochs.insert(op.id);
+                }
+            }
+            // Issue 14: keys and shares change who can read, not what the
+            // fold decides.
             Body::CreateFederation { .. }
+            | Body::EncryptionKey { .. }
+            | Body::ShareEpoch { .. }
             | Body::Vote { .. }
             | Body::Close { .. }
             | Body::Unknown { .. } => {}

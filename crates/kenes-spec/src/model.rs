@@ -123,6 +123,9 @@ pub struct SpecCommittee {
     pub post_changes: BTreeMap<Hash, (Hash, bool)>,
     /// Posts hidden by a passed hiding decision.
     pub hidden: BTreeSet<Hash>,
+    /// Epochs started by an Applied `Rekey` (issue 14): what a
+    /// `ShareEpoch` may name.
+    pub epochs: BTreeSet<Hash>,
 }
 
 impl SpecCommittee {
@@ -151,6 +154,7 @@ impl SpecCommittee {
             statements: BTreeSet::new(),
             posts: BTreeMap::new(),
             post_changes: BTreeMap::new(),
+            epochs: BTreeSet::new(),
             hidden: BTreeSet::new(),
         }
     }

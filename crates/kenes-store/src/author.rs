@@ -9,7 +9,9 @@ use crate::Store;
 use crate::db::StoreError;
 use crate::keyfile::{KeyError, KeyFile};
 use kenes_core::engine::DropReason;
+use kenes_core::keyring::{Keyring, next_key_op};
 use kenes_core::keys::is_small_order;
+use kenes_core::seal::EncryptionSecret;
 use kenes_core::{Body, Hash, Op, PublicKey, RejectReason, SecretKey, Verify};
 use std::path::Path;
 
@@ -185,4 +187,107 @@ pub fn found(
     )?;
     KeyFile::record_last(&data.key_file(), genesis.id, profile.fields.seq, profile.id)?;
     Ok(genesis.id)
+}
+
+/// Authors `body` as [`author`] does, sealed (issue 14): first the key ops
+/// the state calls for ([`upkeep`]: this member's published key, and, when
+/// `body` carries text of a committee, that committee's epoch), then `body`
+/// with its committee texts sealed to the committee's current epoch
+/// ([`kenes_core::keyring::Keyring::seal`]). So a rotation a removal,
+/// leave, fork or join calls for happens before the next text is sealed.
+/// `secrets` are the member's X25519 secrets, newest last.
+pub fn author_sealed(
+    store: &mut Store,
+    key_path: &Path,
+    key: &SecretKey,
+    secrets: &[EncryptionSecret],
+    body: Body,
+    now_ms: u64,
+) -> Result<Op, AuthorError> {
+    match body
+        .carries_committee_text()
+        .then(|| body.committee())
+        .flatten()
+    {
+        Some(committee) => {
+            upkeep(store, key_path, key, secrets, Some(&committee), now_ms)?;
+        }
+        None => publish_key(store, key_path, key, secrets, now_ms)?,
+    }
+    let me = key.public();
+    let sealed = {
+        let state = store.engine().state();
+        Keyring::open(state, &me, secrets).seal(state, &me, body)
+    };
+    author(store, key_path, key, sealed, now_ms)
+}
+
+/// Publishes this member's newest encryption key if the state holds
+/// another or none, so that others can seal to them.
+fn publish_key(
+    store: &mut Store,
+    key_path: &Path,
+    key: &SecretKey,
+    secrets: &[EncryptionSecret],
+    now_ms: u64,
+) -> Result<(), AuthorError> {
+    let Some(newest) = secrets.last().map(EncryptionSecret::public) else {
+        return Ok(());
+    };
+    let published = store.engine().state().encryption_keys.get(&key.public());
+    if published.is_some_and(|p| p.key == newest) {
+        return Ok(());
+    }
+    match author(
+        store,
+        key_path,
+        key,
+        Body::EncryptionKey { key: newest },
+        now_ms,
+    ) {
+        // Without standing yet (a candidate not synced in) there is
+        // nothing to publish to.
+        Ok(_) | Err(AuthorError::Dropped { .. } | AuthorError::Rejected(_)) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Authors, one by one, the key ops this member should issue now
+/// ([`kenes_core::keyring::next_key_op`]): publish their encryption key,
+/// and in `only` (or every committee they read for) start a new epoch
+/// where there is none, a holder of the current one left, was removed or
+/// forked, or a new member holds none. Returns them.
+pub fn upkeep(
+    store: &mut Store,
+    key_path: &Path,
+    key: &SecretKey,
+    secrets: &[EncryptionSecret],
+    only: Option<&Hash>,
+    now_ms: u64,
+) -> Result<Vec<Op>, AuthorError> {
+    let me = key.public();
+    let Some(newest) = secrets.last() else {
+        return Ok(Vec::new());
+    };
+    let mine = newest.public();
+    let mut authored = Vec::new();
+    // Each op changes what the next needs; a bound keeps a surprise (an
+    // op refused for a reason not foreseen) from looping.
+    let bound = 2 + 2 * store.engine().state().committees.len();
+    for _ in 0..bound {
+        let next = {
+            let state = store.engine().state();
+            let keyring = Keyring::open(state, &me, secrets);
+            next_key_op(state, &keyring, &me, &mine, only)
+        };
+        let Some(body) = next else { break };
+        match author(store, key_path, key, body, now_ms) {
+            Ok(op) => authored.push(op),
+            // Without standing (a candidate not yet synced in) there is
+            // nothing to keep up yet.
+            Err(AuthorError::Dropped { .. } | AuthorError::Rejected(_)) => break,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(authored)
 }

@@ -1003,7 +1003,8 @@ fn materialise_governance(tx: &Connection, c: &kenes_core::Committee) -> rusqlit
             id.0.to_vec(),
             key,
             p.kind.label(),
-            p.title,
+            // A sealed title stays sealed: the store never holds its words.
+            p.title.readable().unwrap_or("(sealed)"),
             status,
             passed,
             tally,

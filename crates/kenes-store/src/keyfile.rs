@@ -10,6 +10,7 @@
 use argon2::{Algorithm, Argon2, Params, Version};
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use kenes_core::seal::EncryptionSecret;
 use kenes_core::{Hash, PublicKey, SecretKey};
 use rand_core::{OsRng, RngCore};
 use serde::{Deserialize, Serialize};
@@ -71,6 +72,24 @@ pub struct KeyFile {
     secret: Secret,
     #[serde(default)]
     last: BTreeMap<Hash, LastOp>,
+    /// X25519 encryption secrets, oldest first (version 2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    encryption: Vec<Secret>,
+}
+
+/// The key-file version this build writes.
+const VERSION: u32 = 2;
+
+/// An exclusive lock on `<path>.lock`, held until dropped: every writer
+/// of the key file reads, changes and replaces it under this lock.
+fn lock_beside(path: &Path) -> Result<std::fs::File, KeyError> {
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path.with_extension("lock"))?;
+    lock.lock()?;
+    Ok(lock)
 }
 
 fn kdf(passphrase: &str, salt: &[u8], m: u32, t: u32, p: u32) -> Result<[u8; 32], KeyError> {
@@ -82,12 +101,12 @@ fn kdf(passphrase: &str, salt: &[u8], m: u32, t: u32, p: u32) -> Result<[u8; 32]
     Ok(out)
 }
 
-impl KeyFile {
-    /// A key file for `key`, encrypted when `passphrase` is given.
-    pub fn new(key: &SecretKey, name: &str, passphrase: Option<&str>) -> Result<KeyFile, KeyError> {
-        let secret = match passphrase {
+impl Secret {
+    /// 32 secret bytes, encrypted when `passphrase` is given.
+    fn seal(bytes: [u8; 32], passphrase: Option<&str>) -> Result<Secret, KeyError> {
+        Ok(match passphrase {
             None => Secret::Plain {
-                key: hex::encode(key.to_bytes()),
+                key: hex::encode(bytes),
             },
             Some(passphrase) => {
                 let (m, t, p) = (
@@ -102,7 +121,7 @@ impl KeyFile {
                 let sealing = kdf(passphrase, &salt, m, t, p)?;
                 let cipher = XChaCha20Poly1305::new((&sealing).into());
                 let ciphertext = cipher
-                    .encrypt(XNonce::from_slice(&nonce), key.to_bytes().as_slice())
+                    .encrypt(XNonce::from_slice(&nonce), bytes.as_slice())
                     .map_err(|_| KeyError::Malformed("encryption failed".into()))?;
                 Secret::Encrypted {
                     kdf: "argon2id".into(),
@@ -114,24 +133,12 @@ impl KeyFile {
                     ciphertext: hex::encode(ciphertext),
                 }
             }
-        };
-        Ok(KeyFile {
-            version: 1,
-            public_key: key.public(),
-            name: name.into(),
-            secret,
-            last: BTreeMap::new(),
         })
     }
 
-    /// True when the secret is encrypted.
-    pub fn is_encrypted(&self) -> bool {
-        matches!(self.secret, Secret::Encrypted { .. })
-    }
-
-    /// The secret key, decrypted with `passphrase` if it is encrypted.
-    pub fn unlock(&self, passphrase: Option<&str>) -> Result<SecretKey, KeyError> {
-        let bytes: Vec<u8> = match &self.secret {
+    /// The 32 secret bytes, decrypted with `passphrase` if encrypted.
+    fn open(&self, passphrase: Option<&str>) -> Result<[u8; 32], KeyError> {
+        let bytes: Vec<u8> = match self {
             Secret::Plain { key } => {
                 hex::decode(key).map_err(|_| KeyError::Malformed("secret key is not hex".into()))?
             }
@@ -161,10 +168,77 @@ impl KeyFile {
                     .map_err(|_| KeyError::WrongPassphrase)?
             }
         };
-        let bytes: [u8; 32] = bytes
+        bytes
             .try_into()
-            .map_err(|_| KeyError::Malformed("secret key must be 32 bytes".into()))?;
-        let key = SecretKey::from_bytes(bytes);
+            .map_err(|_| KeyError::Malformed("secret key must be 32 bytes".into()))
+    }
+}
+
+impl KeyFile {
+    /// A key file for `key`, with a fresh encryption secret, both
+    /// encrypted when `passphrase` is given.
+    pub fn new(key: &SecretKey, name: &str, passphrase: Option<&str>) -> Result<KeyFile, KeyError> {
+        Ok(KeyFile {
+            version: VERSION,
+            public_key: key.public(),
+            name: name.into(),
+            secret: Secret::seal(key.to_bytes(), passphrase)?,
+            last: BTreeMap::new(),
+            encryption: vec![Secret::seal(
+                EncryptionSecret::generate().to_bytes(),
+                passphrase,
+            )?],
+        })
+    }
+
+    /// The member's encryption secrets, oldest first (the last is the one
+    /// to publish); none in a version 1 file.
+    pub fn encryption_secrets(
+        &self,
+        passphrase: Option<&str>,
+    ) -> Result<Vec<EncryptionSecret>, KeyError> {
+        self.encryption
+            .iter()
+            .map(|s| s.open(passphrase).map(EncryptionSecret::from_bytes))
+            .collect()
+    }
+
+    /// The encryption secrets of the key file at `path`; if it has none
+    /// (a version 1 file), generates one, seals it under the same
+    /// passphrase as the signing key and saves the file as version 2,
+    /// under the same lock as [`KeyFile::record_last`].
+    pub fn encryption_secrets_or_new(
+        path: &Path,
+        passphrase: Option<&str>,
+    ) -> Result<Vec<EncryptionSecret>, KeyError> {
+        let lock = lock_beside(path)?;
+        let mut file = KeyFile::load(path)?;
+        if file.encryption.is_empty() {
+            // Proves the passphrase first: a new secret must be sealed
+            // under the one the signing key is.
+            file.unlock(passphrase)?;
+            let pass = if file.is_encrypted() {
+                passphrase
+            } else {
+                None
+            };
+            file.encryption
+                .push(Secret::seal(EncryptionSecret::generate().to_bytes(), pass)?);
+            file.version = VERSION;
+            file.save(path)?;
+        }
+        drop(lock);
+        file.encryption_secrets(passphrase)
+    }
+
+    /// True when the secret is encrypted.
+    pub fn is_encrypted(&self) -> bool {
+        matches!(self.secret, Secret::Encrypted { .. })
+    }
+
+    /// The secret key, decrypted with `passphrase` if it is encrypted.
+    pub fn unlock(&self, passphrase: Option<&str>) -> Result<SecretKey, KeyError> {
+        let key = SecretKey::from_bytes(self.secret.open(passphrase)?);
         if key.public() != self.public_key {
             return Err(KeyError::Malformed(
                 "secret and public key do not match".into(),
@@ -189,13 +263,7 @@ impl KeyFile {
     /// lock on `<path>.lock`, so concurrent writers never lose each
     /// other's records.
     pub fn record_last(path: &Path, federation: Hash, seq: u64, id: Hash) -> Result<(), KeyError> {
-        let lock_path = path.with_extension("lock");
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)?;
-        lock.lock()?;
+        let _lock = lock_beside(path)?;
         let mut file = KeyFile::load(path)?;
         if file.last(&federation).is_none_or(|last| last.seq < seq) {
             file.record(federation, seq, id);
@@ -209,7 +277,7 @@ impl KeyFile {
         let text = std::fs::read_to_string(path)?;
         let file: KeyFile =
             serde_json::from_str(&text).map_err(|e| KeyError::Malformed(e.to_string()))?;
-        if file.version != 1 {
+        if !(1..=VERSION).contains(&file.version) {
             return Err(KeyError::Malformed(format!(
                 "unknown version {}",
                 file.version
@@ -287,6 +355,39 @@ mod tests {
             back.unlock(Some("correct horse")).unwrap().public(),
             key.public()
         );
+    }
+
+    #[test]
+    fn a_version_1_file_gets_an_encryption_secret_under_its_passphrase_on_first_use() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key.json");
+        let key = SecretKey::generate();
+        let mut old = KeyFile::new(&key, "Aigerim", Some("pass")).unwrap();
+        old.version = 1;
+        old.encryption.clear();
+        old.save(&path).unwrap();
+        assert!(
+            !std::fs::read_to_string(&path)
+                .unwrap()
+                .contains("encryption")
+        );
+        assert!(matches!(
+            KeyFile::encryption_secrets_or_new(&path, Some("wrong")),
+            Err(KeyError::WrongPassphrase)
+        ));
+        let secrets = KeyFile::encryption_secrets_or_new(&path, Some("pass")).unwrap();
+        assert_eq!(secrets.len(), 1);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains(&hex::encode(secrets[0].to_bytes())));
+        let again = KeyFile::load(&path).unwrap();
+        assert_eq!(again.version, 2);
+        assert_eq!(again.unlock(Some("pass")).unwrap().public(), key.public());
+        let reread = KeyFile::encryption_secrets_or_new(&path, Some("pass")).unwrap();
+        assert_eq!(reread[0].public(), secrets[0].public());
+        assert!(matches!(
+            again.encryption_secrets(None),
+            Err(KeyError::NeedPassphrase)
+        ));
     }
 
     #[test]

@@ -269,7 +269,7 @@ mod standing {
                     member: member.public(),
                 },
                 title: "remove".into(),
-                text: String::new(),
+                text: String::new().into(),
                 closes_at: 100,
             },
         );

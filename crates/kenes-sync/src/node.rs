@@ -7,6 +7,7 @@
 
 use crate::net::{self, Endpoint, Limits, NetError, Ticket};
 use kenes_core::SecretKey;
+use kenes_core::seal::EncryptionSecret;
 use kenes_store::Store;
 use kenes_store::datadir::DataDir;
 use kenes_store::peers::{LastSync, PeerBook};
@@ -43,6 +44,8 @@ pub struct Node {
     limits: Limits,
     mdns: std::sync::atomic::AtomicBool,
     lan_peers: Mutex<Vec<Ticket>>,
+    /// The member's X25519 secrets, for views that open sealed text.
+    secrets: Mutex<Vec<EncryptionSecret>>,
 }
 
 /// Counts sessions per remote address over a sliding minute.
@@ -91,6 +94,7 @@ impl Node {
             limits,
             mdns: std::sync::atomic::AtomicBool::new(false),
             lan_peers: Mutex::new(Vec::new()),
+            secrets: Mutex::new(Vec::new()),
         })
     }
 
@@ -103,6 +107,19 @@ impl Node {
     /// The member key, once unlocked.
     pub fn member_key(&self) -> Option<SecretKey> {
         self.key.borrow().clone()
+    }
+
+    /// The member's X25519 encryption secrets, once unlocked (issue 14).
+    pub fn encryption_secrets(&self) -> Vec<EncryptionSecret> {
+        self.secrets.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Hands the node the member's unlocked encryption secrets, so that
+    /// its views open what is sealed to the member.
+    pub fn unlock_secrets(&self, secrets: Vec<EncryptionSecret>) {
+        if let Ok(mut held) = self.secrets.lock() {
+            *held = secrets;
+        }
     }
 
     /// Hands the node the unlocked member key; sync starts then.

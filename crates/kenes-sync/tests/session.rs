@@ -207,8 +207,8 @@ fn five_replicas_with_partitions_converge() {
                     _ => Body::Propose {
                         committee: c.id,
                         kind: kenes_core::body::ProposalKind::Decision,
-                        title: format!("q{step}"),
-                        text: String::new(),
+                        title: format!("q{step}").into(),
+                        text: String::new().into(),
                         closes_at: step + 100,
                     },
                 };

@@ -682,8 +682,8 @@ impl Action {
                 Body::Propose {
                     committee,
                     kind,
-                    title,
-                    text,
+                    title: title.into(),
+                    text: text.into(),
                     closes_at: now_ms.saturating_add(hours * 3_600_000),
                 }
             }
@@ -813,6 +813,11 @@ impl Action {
             Action::Unlock { passphrase } => {
                 let file = kenes_store::keyfile::KeyFile::load(&node.data.key_file())?;
                 let key = file.unlock(Some(&passphrase))?;
+                let secrets = kenes_store::keyfile::KeyFile::encryption_secrets_or_new(
+                    &node.data.key_file(),
+                    Some(&passphrase),
+                )?;
+                node.unlock_secrets(secrets);
                 node.unlock(key);
                 Ok(None)
             }
@@ -833,7 +838,19 @@ impl Action {
     ) -> Result<Option<Hash>, ActionError> {
         let mut store = node.store.lock().map_err(|_| ActionError::Unavailable)?;
         let body = self.body(store.engine().state(), now_ms)?;
-        let op = kenes_store::author::author(&mut store, key_file, key, body, now_ms)?;
+        // The device's own member seals with its secrets; a hub member's
+        // phone has none here yet (issue 14: the hub does not hold members'
+        // encryption keys), so what they write stays clear.
+        let secrets = if node
+            .member_key()
+            .is_some_and(|k| k.public() == key.public())
+        {
+            node.encryption_secrets()
+        } else {
+            Vec::new()
+        };
+        let op =
+            kenes_store::author::author_sealed(&mut store, key_file, key, &secrets, body, now_ms)?;
         drop(store);
         node.changed();
         Ok(Some(op.id))

@@ -454,8 +454,8 @@ pub fn hide_body(state: &State, committee: Hash, post: Hash, text: String, close
     Body::Propose {
         committee,
         kind: kenes_core::body::ProposalKind::HidePost { post },
-        title,
-        text,
+        title: title.into(),
+        text: text.into(),
         closes_at,
     }
 }

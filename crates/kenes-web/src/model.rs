@@ -5,6 +5,7 @@
 use kenes_core::body::Ballot;
 use kenes_core::engine::Entry;
 use kenes_core::governance::{ProposalRecord, ProposalResult, ProposalStatus};
+use kenes_core::keyring::{self, Keyring};
 use kenes_core::platform::day_of;
 use kenes_core::{Committee, Engine, Hash, Outcome, PublicKey, State, VoidReason};
 use serde_json::{Value, json};
@@ -117,7 +118,16 @@ pub fn committee_of_proposal<'a>(state: &'a State, id: &Hash) -> Option<&'a Comm
 }
 
 /// A proposal with its rules, live or final tally, and mandate report.
-pub fn proposal(state: &State, engine: &Engine, id: &Hash, record: &ProposalRecord) -> Value {
+/// Its title and text as `keyring`'s member reads them: sealed ones they
+/// cannot open read [`kenes_core::keyring::SEALED_NOTICE`], with
+/// `"sealed": true`.
+pub fn proposal(
+    state: &State,
+    engine: &Engine,
+    keyring: &Keyring,
+    id: &Hash,
+    record: &ProposalRecord,
+) -> Value {
     let home = committee_of_proposal(state, id);
     let mandates = home
         .map(|k| mandate_report(state, engine, k, id))
@@ -131,8 +141,9 @@ pub fn proposal(state: &State, engine: &Engine, id: &Hash, record: &ProposalReco
         "id": id.to_hex(),
         "committee": home.map(|c| c.id.to_hex()),
         "kind": record.kind.label(),
-        "title": record.title,
-        "text": record.text,
+        "title": proposal_title(keyring, home.map_or(Hash::ZERO, |c| c.id), record),
+        "text": proposal_text(keyring, home.map_or(Hash::ZERO, |c| c.id), record),
+        "sealed": record.title.sealed().is_some() || record.text.sealed().is_some(),
         "proposer": record.proposer.to_hex(),
         "proposer_name": state.name_of(&record.proposer),
         "closes_at": record.closes_at,
@@ -145,6 +156,26 @@ pub fn proposal(state: &State, engine: &Engine, id: &Hash, record: &ProposalReco
         "consensus": e.consensus,
         "mandate_report": mandates,
     })
+}
+
+/// A proposal's title as `keyring`'s member reads it.
+pub fn proposal_title(keyring: &Keyring, committee: Hash, record: &ProposalRecord) -> String {
+    keyring
+        .show(
+            &record.title,
+            &keyring::proposal_title(committee, record.proposer),
+        )
+        .into_owned()
+}
+
+/// A proposal's text as `keyring`'s member reads it.
+pub fn proposal_text(keyring: &Keyring, committee: Hash, record: &ProposalRecord) -> String {
+    keyring
+        .show(
+            &record.text,
+            &keyring::proposal_text(committee, record.proposer),
+        )
+        .into_owned()
 }
 
 /// One op in the log, with its outcome.
@@ -185,9 +216,10 @@ pub fn removal_named<'a>(
     proposal: &Hash,
 ) -> (Option<&'a Committee>, Option<&'a str>) {
     let committee = committee_of_proposal(state, proposal);
+    // Alerts name a removal by its title only when it is in the clear.
     let title = committee
         .and_then(|c| c.proposals.get(proposal))
-        .map(|p| p.title.as_str());
+        .and_then(|p| p.title.readable());
     (committee, title)
 }
 

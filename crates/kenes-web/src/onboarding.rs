@@ -51,6 +51,8 @@ pub struct Shell {
     /// The address first contacts bind to (port 0): the sync address's.
     sync_ip: IpAddr,
     key: Mutex<Option<SecretKey>>,
+    /// The member's encryption secrets, opened with the key (issue 14).
+    secrets: Mutex<Vec<kenes_core::seal::EncryptionSecret>>,
     app: RwLock<Option<Router>>,
     ready: watch::Sender<Option<Arc<Node>>>,
     /// The hub the app serves as once installed (`kenes serve --hub`).
@@ -109,6 +111,7 @@ impl Shell {
             bound,
             sync_ip,
             key: Mutex::new(key),
+            secrets: Mutex::new(Vec::new()),
             app: RwLock::new(None),
             ready: watch::Sender::new(None),
             hub: std::sync::OnceLock::new(),
@@ -146,6 +149,14 @@ impl Shell {
     /// every request, and wakes [`Shell::ready`].
     pub fn install(&self, store: Store, key: SecretKey) -> Arc<Node> {
         let node = Node::new(self.data.clone(), store, Some(key));
+        // Secrets opened at unlock or creation; a key file without a
+        // passphrase opens here.
+        let mut secrets = self.secrets.lock().map(|s| s.clone()).unwrap_or_default();
+        if secrets.is_empty() {
+            secrets =
+                KeyFile::encryption_secrets_or_new(&self.data.key_file(), None).unwrap_or_default();
+        }
+        node.unlock_secrets(secrets);
         let app = match self.hub.get() {
             Some(hub) => App::with_hub(node.clone(), self.bound, self.guard.clone(), hub.clone()),
             None => App::with_guard(node.clone(), self.bound, self.guard.clone()),
@@ -338,6 +349,9 @@ async fn identity(State(shell): State<Arc<Shell>>, headers: HeaderMap, body: Byt
             KeyFile::new(&key, &name, passphrase.map(String::as_str)).map_err(Failed::machine)?;
         std::fs::create_dir_all(shell.data.root()).map_err(Failed::machine)?;
         file.save(&path).map_err(Failed::machine)?;
+        *shell.secrets.lock().map_err(Failed::machine)? = file
+            .encryption_secrets(passphrase.map(String::as_str))
+            .map_err(Failed::machine)?;
         *shell.key.lock().map_err(Failed::machine)? = Some(key);
         Ok(())
     })
@@ -354,6 +368,9 @@ async fn unlock(State(shell): State<Arc<Shell>>, headers: HeaderMap, body: Bytes
             }
             e => Failed::machine(e),
         })?;
+        *shell.secrets.lock().map_err(Failed::machine)? =
+            KeyFile::encryption_secrets_or_new(&shell.data.key_file(), Some(passphrase))
+                .map_err(Failed::machine)?;
         *shell.key.lock().map_err(Failed::machine)? = Some(key);
         Ok(())
     })

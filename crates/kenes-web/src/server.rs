@@ -40,6 +40,19 @@ pub struct App {
 }
 
 impl App {
+    /// What this device's member can open of sealed texts in `state`
+    /// (issue 14): nothing until the key is unlocked.
+    pub(crate) fn keyring_of(&self, state: &kenes_core::State) -> kenes_core::keyring::Keyring {
+        match self.node.member_key() {
+            Some(key) => kenes_core::keyring::Keyring::open(
+                state,
+                &key.public(),
+                &self.node.encryption_secrets(),
+            ),
+            None => kenes_core::keyring::Keyring::none(),
+        }
+    }
+
     /// The app of `node`, answering on `bound`.
     pub fn new(node: Arc<Node>, bound: SocketAddr) -> Arc<App> {
         App::with_guard(node, bound, Guard::new(bound))
@@ -130,6 +143,9 @@ impl App {
             },
             hub: self.hub.is_some(),
             hub_member: acting.is_some(),
+            // A hub member's phone reads clear text only, for now: the hub
+            // does not yet open epoch keys per member (issue 14).
+            keyring: kenes_core::keyring::Keyring::none(),
             path: uri.path().to_string(),
             done: views::Done::from_query(uri.query()),
         }
@@ -433,7 +449,12 @@ pub(crate) fn html_page(
         Err(f) => return app.refuse_page(headers, f.status, &f.localized(app.lang(headers)), "/"),
     };
     let acting = crate::hub::acting();
-    let page = app.page(headers, uri, version(store.engine()), acting.as_ref());
+    let mut page = app.page(headers, uri, version(store.engine()), acting.as_ref());
+    // A hub member's phone reads clear text only, for now: the hub does
+    // not yet open epoch keys per member (issue 14).
+    if acting.is_none() {
+        page.keyring = app.keyring_of(store.engine().state());
+    }
     match render(&page, &store) {
         Ok(markup) => Html(markup.into_string()).into_response(),
         Err(f) => (
@@ -1039,6 +1060,7 @@ async fn api_committees(State(app): State<Arc<App>>) -> Response {
 async fn api_committee(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
     json_of(&app, |s| {
         let state = s.engine().state();
+        let keyring = app.keyring_of(state);
         let c = state
             .committees
             .get(&parse_id(&id)?)
@@ -1047,7 +1069,7 @@ async fn api_committee(State(app): State<Arc<App>>, Path(id): Path<String>) -> R
         value["proposals"] = c
             .proposals
             .iter()
-            .map(|(id, r)| model::proposal(state, s.engine(), id, r))
+            .map(|(id, r)| model::proposal(state, s.engine(), &keyring, id, r))
             .collect();
         value["seats"] = c.seats.iter().map(|(k, d)| json!({ "committee": k.to_hex(), "delegates": d.iter().map(|x| x.to_hex()).collect::<Vec<_>>() })).collect();
         Ok(value)
@@ -1057,6 +1079,7 @@ async fn api_committee(State(app): State<Arc<App>>, Path(id): Path<String>) -> R
 async fn api_proposals(State(app): State<Arc<App>>) -> Response {
     json_of(&app, |s| {
         let state = s.engine().state();
+        let keyring = app.keyring_of(state);
         let mut rows: Vec<_> = state
             .committees
             .values()
@@ -1065,7 +1088,7 @@ async fn api_proposals(State(app): State<Arc<App>>) -> Response {
         rows.sort_by_key(|(_, r)| r.created);
         Ok(rows
             .iter()
-            .map(|(id, r)| model::proposal(state, s.engine(), id, r))
+            .map(|(id, r)| model::proposal(state, s.engine(), &keyring, id, r))
             .collect())
     })
 }
@@ -1079,6 +1102,7 @@ async fn api_proposal(State(app): State<Arc<App>>, Path(id): Path<String>) -> Re
         Ok(model::proposal(
             state,
             s.engine(),
+            &app.keyring_of(state),
             &id,
             &home.proposals[&id],
         ))

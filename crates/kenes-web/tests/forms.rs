@@ -758,7 +758,7 @@ async fn every_committee_and_proposal_kind_has_a_form_that_lands_as_its_op() {
 
     // A structural proposal without a title gets one saying what it does.
     let titled = f.state(|s| s.committees[&f.district].proposals[&election].title.clone());
-    assert_eq!(titled, "Elect 1 delegate(s) to Mangystau council");
+    assert_eq!(titled, "Elect 1 delegate(s) to Mangystau council".into());
 }
 
 /// Fields posted, and the reason expected in English and in Russian.

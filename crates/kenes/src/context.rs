@@ -4,7 +4,9 @@
 
 use crate::error::user;
 use anyhow::{Context as _, Result};
-use kenes_core::{Body, Hash, Op, SecretKey};
+use kenes_core::keyring::Keyring;
+use kenes_core::seal::EncryptionSecret;
+use kenes_core::{Body, Hash, Op, SecretKey, State};
 use kenes_store::datadir::DataDir;
 use kenes_store::keyfile::KeyFile;
 use kenes_store::{Store, author};
@@ -118,16 +120,39 @@ impl Context {
             .unlock(std::env::var(PASSPHRASE_VAR).ok().as_deref())?)
     }
 
-    /// Authors `body` as this device's member in `store`'s federation
-    /// (see [`kenes_store::author`]).
+    /// The member's X25519 encryption secrets, newest last; a key file
+    /// from before sealing gets one now (issue 14).
+    pub fn encryption_secrets(&self) -> Result<Vec<EncryptionSecret>> {
+        self.key_file()?;
+        Ok(KeyFile::encryption_secrets_or_new(
+            &self.data.key_file(),
+            std::env::var(PASSPHRASE_VAR).ok().as_deref(),
+        )?)
+    }
+
+    /// What this device's member can read in `state`: the epoch keys sealed
+    /// to them. Without a key file, or with a locked one, clear text only.
+    pub fn keyring(&self, state: &State) -> Keyring {
+        match (self.key_file(), self.encryption_secrets()) {
+            (Ok(file), Ok(secrets)) => Keyring::open(state, &file.public_key, &secrets),
+            _ => Keyring::none(),
+        }
+    }
+
+    /// Authors `body` as this device's member in `store`'s federation,
+    /// its committee texts sealed and the key ops the state calls for
+    /// issued with it (see [`kenes_store::author::author_sealed`]).
     pub fn author(&self, store: &mut Store, body: Body) -> Result<Op> {
         let key = self.member_key()?;
-        author::author(store, &self.data.key_file(), &key, body, now_ms()).map_err(|e| {
-            if e.is_user_error() {
-                user(e.to_string())
-            } else {
-                anyhow::anyhow!(e)
-            }
-        })
+        let secrets = self.encryption_secrets()?;
+        author::author_sealed(store, &self.data.key_file(), &key, &secrets, body, now_ms()).map_err(
+            |e| {
+                if e.is_user_error() {
+                    user(e.to_string())
+                } else {
+                    anyhow::anyhow!(e)
+                }
+            },
+        )
     }
 }

@@ -333,7 +333,7 @@ impl Scenario {
                 committee,
                 kind,
                 title: title.into(),
-                text: String::new(),
+                text: String::new().into(),
                 closes_at,
             },
         )?;
@@ -914,7 +914,7 @@ fn waiting_for_the_founder(s: &mut Scenario, home: Hash) -> Result<()> {
             committee: home,
             kind: ProposalKind::Decision,
             title: "Join the general strike from Monday".into(),
-            text: String::new(),
+            text: String::new().into(),
             closes_at: NEW_YEAR + 10 * DAY,
         },
     )?;

@@ -23,6 +23,8 @@ mod issue12;
 mod meeting;
 #[path = "cli/publish.rs"]
 mod publish;
+#[path = "cli/sealing.rs"]
+mod sealing;
 
 fn kenes(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kenes"))
@@ -115,7 +117,8 @@ fn pair() -> Pair {
     let to_b = a.join("to-b.bundle");
     ok(&a, &["export", to_b.to_str().unwrap()]);
     let counts = json(&b, &["import", to_b.to_str().unwrap()]);
-    assert_eq!(counts["new"], 4);
+    // Genesis, profile, A's encryption key (issue 14), committee, vouch.
+    assert_eq!(counts["new"], 5);
     assert_eq!(counts["rejected"], 0);
     ok(&b, &["join", &committee]);
     // Back to A: only what A lacks, by A's frontier.
@@ -131,11 +134,11 @@ fn pair() -> Pair {
             frontier.to_str().unwrap(),
         ],
     );
-    assert_eq!(exported["ops"], 2, "B's profile and join");
+    assert_eq!(exported["ops"], 3, "B's profile, encryption key and join");
     let counts = json(&a, &["import", to_a.to_str().unwrap()]);
     assert_eq!(
         (counts["new"].as_u64(), counts["known"].as_u64()),
-        (Some(2), Some(0))
+        (Some(3), Some(0))
     );
     let shown = json(&a, &["committee", "show", &committee]);
     assert_eq!(shown["members"].as_array().unwrap().len(), 2);
@@ -163,12 +166,13 @@ fn issue_2_two_nodes_converge_by_bundles_both_ways() {
     ok(&p.b, &["export", again.to_str().unwrap()]);
     let counts = json(&p.a, &["import", again.to_str().unwrap()]);
     assert_eq!(counts["new"], 0);
-    assert_eq!(counts["known"], 6);
+    // Each member's encryption key (issue 14) is one op more.
+    assert_eq!(counts["known"], 8);
     assert_eq!(digest(&p.a), digest(&p.b));
     let list = json(&p.b, &["committee", "list"]);
     assert_eq!(list[0]["id"], Value::String(p.committee.clone()));
     let log = json(&p.a, &["log"]);
-    assert_eq!(log.as_array().unwrap().len(), 6);
+    assert_eq!(log.as_array().unwrap().len(), 8);
 }
 
 #[test]
@@ -193,7 +197,7 @@ fn issue_2_corrupted_bundle_exits_1_and_changes_nothing() {
     }
     assert!(user_error(&p.a, &["import", "/nonexistent/file"]).contains("cannot open"));
     assert_eq!(digest(&p.a), before);
-    assert_eq!(json(&p.a, &["state"])["ops"], 6);
+    assert_eq!(json(&p.a, &["state"])["ops"], 8);
 }
 
 #[test]
@@ -875,7 +879,8 @@ fn issue_4_sync_over_quic_on_loopback_admits_members_only() {
         "a QR code, then the ticket"
     );
     let stats = json(&p.b, &["sync", &ticket, "--bind", "127.0.0.1:0"]);
-    assert_eq!(stats["ops_received"], 5);
+    // With the committee's first epoch (issue 14).
+    assert_eq!(stats["ops_received"], 6);
     assert_eq!(digest(&p.a), digest(&p.b));
     // B's new ops travel the other way in the next session.
     ok(&p.b, &["profile", "--name", "Nurlan B."]);
@@ -909,7 +914,8 @@ fn issue_4_a_running_node_serves_ops_written_by_other_commands() {
         ],
     );
     let stats = json(&p.b, &["sync", &ticket, "--bind", "127.0.0.1:0"]);
-    assert_eq!(stats["ops_received"], 1);
+    // The proposal and the committee's first epoch (issue 14).
+    assert_eq!(stats["ops_received"], 2);
     // And ops the node received land in the database others read.
     ok(
         &p.b,
@@ -1120,7 +1126,8 @@ fn issue_4_a_capture_of_the_handshake_does_not_contain_member_keys() {
         ..real
     };
     let stats = json(&p.b, &["sync", &tapped.to_text(), "--bind", "127.0.0.1:0"]);
-    assert_eq!(stats["ops_received"], 1);
+    // The proposal and the committee's first epoch (issue 14).
+    assert_eq!(stats["ops_received"], 2);
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let capture = captured.lock().unwrap().clone();
     assert!(capture.len() > 1_000, "the tap saw the session");

@@ -266,7 +266,9 @@ impl Engine {
             | Body::RetractPost { committee, .. }
             | Body::Suggest { committee, .. }
             | Body::Revise { committee, .. }
-            | Body::Announce { committee, .. } => logs.push(*committee),
+            | Body::Announce { committee, .. }
+            | Body::Rekey { committee, .. }
+            | Body::ShareEpoch { committee, .. } => logs.push(*committee),
             Body::Vote { proposal, .. } => self.votes_of.entry(*proposal).or_default().push(ord),
             Body::Close {
                 proposal,
@@ -286,7 +288,7 @@ impl Engine {
                 logs.push(*committee);
                 logs.extend(meta.and_then(|m| m.kind.council()));
             }
-            Body::Profile { .. } | Body::Unknown { .. } => {}
+            Body::Profile { .. } | Body::EncryptionKey { .. } | Body::Unknown { .. } => {}
         }
         for c in logs {
             if let Some(log) = self.logs.get_mut(&c) {
@@ -474,7 +476,7 @@ impl Engine {
         let mut folds: Vec<(Hash, Option<(u64, Hash)>)> = Vec::new();
         match &op.fields.body {
             Body::CreateFederation { .. } => self.state.apply(op, &NoProposals),
-            Body::Profile { .. } => self.state.apply_profile(op),
+            Body::Profile { .. } | Body::EncryptionKey { .. } => self.state.apply_profile(op),
             Body::CreateCommittee { .. } => {
                 if let Some(committee) = Committee::created_by(op)
                     && let Some(log) = self.logs.get_mut(&committee.id)

@@ -403,7 +403,7 @@ impl Engine {
         }
         let op = &self.entries[o as usize].op;
         let from = match &op.fields.body {
-            Body::Profile { .. } => {
+            Body::Profile { .. } | Body::EncryptionKey { .. } => {
                 self.recompute_profile(author);
                 return;
             }
@@ -455,13 +455,20 @@ impl Engine {
         }
     }
 
-    /// Last writer wins among `author`'s profiles that are not void.
+    /// Last writer wins among `author`'s profiles (and published
+    /// encryption keys) that are not void.
     fn recompute_profile(&mut self, author: PublicKey) {
         self.state.profiles.remove(&author);
+        self.state.encryption_keys.remove(&author);
         let ops = self.log_of.get(&author).cloned().unwrap_or_default();
         for o in ops {
             let entry = &self.entries[o as usize];
-            if entry.outcome.is_applied() && matches!(entry.op.fields.body, Body::Profile { .. }) {
+            if entry.outcome.is_applied()
+                && matches!(
+                    entry.op.fields.body,
+                    Body::Profile { .. } | Body::EncryptionKey { .. }
+                )
+            {
                 self.state.apply_profile(&entry.op);
             }
         }

@@ -165,7 +165,7 @@ pub fn propose(w: &mut World, who: u8, c: Hash, kind: ProposalKind, closes_in: u
             committee: c,
             kind,
             title: "question".into(),
-            text: String::new(),
+            text: String::new().into(),
             closes_at,
         },
     )

@@ -295,7 +295,7 @@ impl Sim {
                 committee,
                 kind,
                 title: "question".into(),
-                text: String::new(),
+                text: String::new().into(),
                 closes_at,
             },
         )

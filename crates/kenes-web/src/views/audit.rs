@@ -34,7 +34,7 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
             section aria-labelledby="changed-h" {
                 h2 #changed-h { (p.t("changed-title")) }
                 @if changed.is_empty() { p { (p.t("none")) } }
-                ul { @for (id, r) in &changed { li { a href=(format!("/proposal/{}", id.to_hex())) { (super::proposal_title(state, r)) } } } }
+                ul { @for (id, r) in &changed { li { a href=(format!("/proposal/{}", id.to_hex())) { (super::proposal_title(p, state, id, r)) } } } }
             }
             section aria-labelledby="late-h" {
                 h2 #late-h { (p.t("late-title")) }

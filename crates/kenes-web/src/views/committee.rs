@@ -44,7 +44,7 @@ fn proposals(p: &Page, p_state: &kenes_core::State, c: &Committee) -> Markup {
         };
         html! {
             li {
-                a href=(format!("/proposal/{}", id.to_hex())) { (super::proposal_title(p_state, r)) }
+                a href=(format!("/proposal/{}", id.to_hex())) { (super::proposal_title(p, p_state, id, r)) }
                 " " small { (p.t(&format!("pkind-{}", r.kind.label()))) " · " (verdict) }
             }
         }

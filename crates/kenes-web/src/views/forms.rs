@@ -111,7 +111,19 @@ impl Choices {
                 k.proposals
                     .iter()
                     .filter(|(_, r)| matches!(r.status, ProposalStatus::Open))
-                    .map(move |(id, r)| (id.to_hex(), format!("{}: {}", k.name, r.title)))
+                    .map(move |(id, r)| {
+                        (
+                            id.to_hex(),
+                            format!(
+                                "{}: {}",
+                                k.name,
+                                // The council's own sealed titles are its delegates'.
+                                r.title
+                                    .readable()
+                                    .unwrap_or(kenes_core::keyring::SEALED_NOTICE)
+                            ),
+                        )
+                    })
             })
             .collect();
         let all_demands = || {
@@ -414,8 +426,11 @@ pub fn what_it_does(p: &Page, state: &State, kind: &ProposalKind) -> Option<Mark
             let title = state
                 .committees
                 .values()
-                .find_map(|c| c.proposals.get(council_proposal))
-                .map_or_else(|| council_proposal.short(), |r| r.title.clone());
+                .find_map(|c| Some((c.id, c.proposals.get(council_proposal)?)))
+                .map_or_else(
+                    || council_proposal.short(),
+                    |(c, r)| crate::model::proposal_title(&p.keyring, c, r),
+                );
             let choice = format!("{choice:?}").to_lowercase();
             p.ta(
                 "pdo-mandate",

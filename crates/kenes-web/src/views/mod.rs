@@ -42,6 +42,8 @@ pub struct Page<'a> {
     /// Whether a hub member's phone reads the page, not the laptop's owner:
     /// the laptop's own pages (its peers) are not offered to them.
     pub hub_member: bool,
+    /// What the reader can open of sealed texts (issue 14).
+    pub keyring: kenes_core::keyring::Keyring,
 }
 
 /// An action just done, as the redirect after it names it.
@@ -104,17 +106,26 @@ pub fn committee_link(state: &State, id: &Hash) -> Markup {
 
 /// A proposal's title; an election's or recall's names its council, so
 /// two "Elect two delegates" read apart.
-pub fn proposal_title(state: &State, record: &kenes_core::governance::ProposalRecord) -> String {
+/// A sealed title reads as [`kenes_core::keyring::SEALED_NOTICE`] to whom
+/// cannot open it.
+pub fn proposal_title(
+    p: &Page,
+    state: &State,
+    id: &Hash,
+    record: &kenes_core::governance::ProposalRecord,
+) -> String {
+    let committee = crate::model::committee_of_proposal(state, id).map_or(Hash::ZERO, |c| c.id);
+    let title = crate::model::proposal_title(&p.keyring, committee, record);
     match record.kind.council() {
         Some(council) => {
             let name = crate::model::committee_name(state, &council);
-            if record.title.contains(&name) {
-                record.title.clone()
+            if title.contains(&name) {
+                title
             } else {
-                format!("{} — {name}", record.title)
+                format!("{title} — {name}")
             }
         }
-        None => record.title.clone(),
+        None => title,
     }
 }
 

@@ -213,14 +213,15 @@ pub fn render(
     };
     let is_election = matches!(record.kind, ProposalKind::Election { .. });
     let mandates = crate::model::mandate_report(state, engine, home, id);
-    let title = proposal_title(state, record);
+    let title = proposal_title(p, state, id, record);
+    let text = crate::model::proposal_text(&p.keyring, home.id, record);
     layout(
         p,
         &title,
         html! {
             p.sub { (committee_link(state, &home.id)) " · " (p.t(&format!("pkind-{}", record.kind.label()))) }
             h1 { (title) }
-            @if !record.text.is_empty() { p.text { (record.text) } }
+            @if !text.is_empty() { p.text { (text) } }
             (super::discussion::revision_note(p, engine, id, record))
             p.sub { (p.t("proposed-by")) " " (member(state, &record.proposer)) " · " (timing(p, engine, record)) }
             @if let Some(does) = super::forms::what_it_does(p, state, &record.kind) { (does) }
@@ -244,7 +245,7 @@ pub fn render(
             }
             @if open && in_electorate { (vote_form(p, engine, id, record)) }
             @if open && p.me.is_some() { (close_form(p, id)) }
-            @if open { (super::discussion::proposal_forms(p, id, p.me == Some(record.proposer), &record.text)) }
+            @if open { (super::discussion::proposal_forms(p, id, p.me == Some(record.proposer), &text)) }
             @if !mandates.is_empty() {
                 section aria-labelledby="mandate-h" {
                     h2 #mandate-h { (p.t("mandate-report")) }

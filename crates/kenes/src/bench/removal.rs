@@ -65,8 +65,8 @@ impl Generator {
             kind: ProposalKind::RemoveMember {
                 member: self.keys[subject].public(),
             },
-            title: format!("remove member {subject}"),
-            text: String::new(),
+            title: format!("remove member {subject}").into(),
+            text: String::new().into(),
             closes_at: self.time + 1_000_000,
         }
     }

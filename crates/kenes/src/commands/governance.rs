@@ -156,7 +156,7 @@ pub fn propose(ctx: &Context, args: ProposeArgs) -> Result<()> {
         committee,
         kind,
         title: title.trim().into(),
-        text: args.text,
+        text: args.text.into(),
         closes_at,
     };
     kenes_core::validate::check_body(&body).map_err(|e| user(e.to_string()))?;
@@ -341,7 +341,8 @@ pub fn close(ctx: &Context, proposal: &str) -> Result<()> {
     )?;
     let state = store.engine().state();
     let record = &state.committees[&committee].proposals[&proposal];
-    let value = model::proposal(state, store.engine(), &proposal, record);
+    let keyring = ctx.keyring(state);
+    let value = model::proposal(state, store.engine(), &keyring, &proposal, record);
     emit(
         ctx.json,
         &json!({ "op": op.id.to_hex(), "proposal": value }),
@@ -379,6 +380,7 @@ pub fn proposal(ctx: &Context, cmd: ProposalCommand) -> Result<()> {
     let store = ctx.open()?;
     let engine = store.engine();
     let state = engine.state();
+    let keyring = ctx.keyring(state);
     match cmd {
         ProposalCommand::List { committee } => {
             let only = committee
@@ -397,20 +399,21 @@ pub fn proposal(ctx: &Context, cmd: ProposalCommand) -> Result<()> {
             rows.sort_by_key(|(_, p, _)| p.created);
             let value: Vec<Value> = rows
                 .iter()
-                .map(|(id, p, _)| model::proposal(state, engine, id, p))
+                .map(|(id, p, _)| model::proposal(state, engine, &keyring, id, p))
                 .collect();
             emit(ctx.json, &value, || {
                 if rows.is_empty() {
                     return "no proposals".into();
                 }
                 rows.iter()
-                    .map(|(id, p, committee)| {
+                    .zip(&value)
+                    .map(|((id, p, committee), v)| {
                         format!(
                             "{}  {:<10} {:<24} {}  [{}]",
                             id.short(),
                             p.kind.label(),
                             committee,
-                            p.title,
+                            v["title"].as_str().unwrap_or(""),
                             status_line(p)
                         )
                     })
@@ -421,7 +424,7 @@ pub fn proposal(ctx: &Context, cmd: ProposalCommand) -> Result<()> {
         ProposalCommand::Show { id } => {
             let (committee, id) = find(&store, &id)?;
             let record = &state.committees[&committee].proposals[&id];
-            let value = model::proposal(state, engine, &id, record);
+            let value = model::proposal(state, engine, &keyring, &id, record);
             emit(ctx.json, &value, || {
                 let live = match (&record.status, engine.live_tally(&id)) {
                     (ProposalStatus::Open, Some(r)) => format!(
@@ -454,14 +457,13 @@ pub fn proposal(ctx: &Context, cmd: ProposalCommand) -> Result<()> {
                 format!(
                     "{}  {} ({})\n  by {}  in {}\n  {}\n  quorum {}/{}, {:?} threshold{}\n  status: {}{live}{report}",
                     id,
-                    record.title,
+                    value["title"].as_str().unwrap_or(""),
                     record.kind.label(),
                     state.name_of(&record.proposer).unwrap_or("?"),
                     state.committees[&committee].name,
-                    if record.text.is_empty() {
-                        "(no text)"
-                    } else {
-                        &record.text
+                    match value["text"].as_str().unwrap_or("") {
+                        "" => "(no text)",
+                        text => text,
                     },
                     record.electorate.quorum.0,
                     record.electorate.quorum.1,

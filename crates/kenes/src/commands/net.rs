@@ -96,7 +96,11 @@ pub fn serve_with(
     let node = if onboarding {
         None
     } else {
-        Some(Node::new(ctx.data.clone(), ctx.open()?, key.clone()))
+        let node = Node::new(ctx.data.clone(), ctx.open()?, key.clone());
+        if key.is_some() {
+            node.unlock_secrets(ctx.encryption_secrets()?);
+        }
+        Some(node)
     };
     runtime()?.block_on(async {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);

@@ -371,7 +371,11 @@ impl DemoLang {
                     _ => {}
                 }
             }
-            Body::Propose { title, .. } | Body::Demand { title, .. } => tr(title),
+            Body::Propose {
+                title: kenes_core::body::Text::Plain(title),
+                ..
+            }
+            | Body::Demand { title, .. } => tr(title),
             Body::Report { text, .. } | Body::UpdateReport { text, .. } => tr(text),
             _ => {}
         }
@@ -400,7 +404,7 @@ mod tests {
             let mut texts: Vec<&str> = Vec::new();
             for c in state.committees.values() {
                 texts.push(&c.name);
-                texts.extend(c.proposals.values().map(|p| p.title.as_str()));
+                texts.extend(c.proposals.values().filter_map(|p| p.title.readable()));
                 texts.extend(c.demands.values().map(|d| d.title.as_str()));
                 for r in c.reports.values() {
                     texts.extend(

@@ -650,8 +650,8 @@ fn vouching_for_a_key_that_can_never_sign_is_refused() {
     }
     assert_eq!(
         json(&a, &["state"])["ops"],
-        3,
-        "genesis, profile, committee"
+        4,
+        "genesis, profile, encryption key (issue 14), committee"
     );
 }
 

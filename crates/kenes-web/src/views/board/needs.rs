@@ -55,7 +55,7 @@ pub fn render(p: &Page, engine: &Engine, a: &Attention) -> Markup {
                 ul.needs-list {
                     @for v in &a.open_votes {
                         li {
-                            a.big href=(format!("/proposal/{}", v.id.to_hex())) { (crate::views::proposal_title(state, v.record)) }
+                            a.big href=(format!("/proposal/{}", v.id.to_hex())) { (crate::views::proposal_title(p, state, &v.id, v.record)) }
                             br;
                             small { (committee_link(state, &v.committee.id)) " · " (p.ta("closes-at", &[("when", when(v.record.closes_at).into())])) }
                         }

@@ -1,0 +1,298 @@
+//! What one member can read (issue 14): the epoch keys sealed to them,
+//! opened from the boxes the fold keeps, and the texts those keys open.
+//!
+//! Views read every [`Text`] through a [`Keyring`]: clear text as it is,
+//! sealed text opened when this member holds its epoch's key, and
+//! otherwise [`SEALED_NOTICE`]. Nothing here changes the state; a text
+//! that fails to open is shown as sealed, never an error.
+
+use crate::body::{Body, ProposalKind, Text};
+use crate::governance::council_voters;
+use crate::seal::{EncryptionKey, EncryptionSecret, EpochKey, KeyBox, SealedText, Slot};
+use crate::state::{Committee, State};
+use crate::types::{Hash, PublicKey};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What a view shows in place of a text this member cannot open.
+pub const SEALED_NOTICE: &str = "sealed: you are not in this committee";
+
+/// The epoch keys one member can open, by committee and epoch.
+#[derive(Clone, Debug, Default)]
+pub struct Keyring {
+    keys: BTreeMap<(Hash, Hash), EpochKey>,
+}
+
+impl Keyring {
+    /// A keyring that opens nothing: a reader with no member key (a
+    /// visitor, a tool) sees clear text only.
+    pub fn none() -> Keyring {
+        Keyring::default()
+    }
+
+    /// The keys sealed to `member` in `state` that one of `secrets` (their
+    /// current and earlier X25519 secrets) opens.
+    pub fn open(state: &State, member: &PublicKey, secrets: &[EncryptionSecret]) -> Keyring {
+        let mut keys = BTreeMap::new();
+        for committee in state.committees.values() {
+            for (epoch, key) in open_committee(committee, member, secrets) {
+                keys.insert((committee.id, epoch), key);
+            }
+        }
+        Keyring { keys }
+    }
+
+    /// The key of `committee`'s `epoch`, if this member holds it.
+    pub fn epoch_key(&self, committee: &Hash, epoch: &Hash) -> Option<&EpochKey> {
+        self.keys.get(&(*committee, *epoch))
+    }
+
+    /// True if this member holds some key of `committee`.
+    pub fn reads(&self, committee: &Hash) -> bool {
+        self.keys.keys().any(|(c, _)| c == committee)
+    }
+
+    /// The words of `text` in `slot`: clear text as is, sealed text if
+    /// this member opens it, else `None`.
+    pub fn read<'a>(&self, text: &'a Text, slot: &Slot) -> Option<Cow<'a, str>> {
+        match text {
+            Text::Plain(plain) => Some(Cow::Borrowed(plain)),
+            Text::Sealed(sealed) => {
+                let key = self.epoch_key(&slot.committee, &sealed.epoch)?;
+                sealed.open(key, slot).map(Cow::Owned)
+            }
+        }
+    }
+
+    /// The words of `text` in `slot`, or [`SEALED_NOTICE`].
+    pub fn show<'a>(&self, text: &'a Text, slot: &Slot) -> Cow<'a, str> {
+        self.read(text, slot)
+            .unwrap_or(Cow::Borrowed(SEALED_NOTICE))
+    }
+}
+
+/// Every epoch of `committee` whose key was sealed to `member` and opens
+/// with one of `secrets`.
+fn open_committee(
+    committee: &Committee,
+    member: &PublicKey,
+    secrets: &[EncryptionSecret],
+) -> Vec<(Hash, EpochKey)> {
+    committee
+        .epochs
+        .iter()
+        .filter_map(|(id, epoch)| {
+            let boxes = epoch.boxes.get(member)?;
+            boxes.iter().find_map(|sealed| {
+                secrets
+                    .iter()
+                    .find_map(|secret| EpochKey::open(&committee.id, sealed, secret))
+                    .map(|key| (*id, key))
+            })
+        })
+        .collect()
+}
+
+/// The slot of a proposal's title.
+pub fn proposal_title(committee: Hash, proposer: PublicKey) -> Slot {
+    Slot {
+        committee,
+        author: proposer,
+        field: Slot::PROPOSAL_TITLE,
+    }
+}
+
+/// The slot of a proposal's text (as proposed or as revised by its
+/// proposer).
+pub fn proposal_text(committee: Hash, proposer: PublicKey) -> Slot {
+    Slot {
+        committee,
+        author: proposer,
+        field: Slot::PROPOSAL_TEXT,
+    }
+}
+
+/// The slot of a discussion post's text (or of an edit of it).
+pub fn post_text(committee: Hash, author: PublicKey) -> Slot {
+    Slot {
+        committee,
+        author,
+        field: Slot::POST_TEXT,
+    }
+}
+
+/// Who content sealed to `committee` is for now: its members (for a
+/// council, its seated delegates, or its convenor before any seat), less
+/// anyone who forked (their key may be in other hands).
+pub fn readers(state: &State, committee: &Committee) -> BTreeSet<PublicKey> {
+    let all: BTreeSet<PublicKey> = if committee.kind.is_council() {
+        council_voters(state, committee).into_keys().collect()
+    } else {
+        committee.members.clone()
+    };
+    all.into_iter()
+        .filter(|k| !state.forks.contains_key(k))
+        .collect()
+}
+
+/// The op `me` should author so that sealing keeps up with the state
+/// (docs/DESIGN.md "Sealing"), if any. The caller authors it, folds it,
+/// reopens its keyring and asks again, until none is left.
+/// - Publish `my_key` if the state holds another (or none) for `me`.
+/// - In each committee `me` reads for (or only in `only`) whose readers
+///   have all published a key, start a new epoch sealed to them when there
+///   is no epoch yet, or when the current one is held by someone who is no
+///   longer a reader (left, removed, unseated, forked), or is not held by
+///   a reader (a new member: they read from the new epoch on, not what was
+///   sealed before they joined), or when `me` cannot open it.
+///
+/// Concurrent new epochs are harmless: the fold makes the one that sorts
+/// last current, and each stays readable by those it was sealed to.
+pub fn next_key_op(
+    state: &State,
+    keyring: &Keyring,
+    me: &PublicKey,
+    my_key: &EncryptionKey,
+    only: Option<&Hash>,
+) -> Option<Body> {
+    if state.encryption_keys.get(me).map(|p| &p.key) != Some(my_key) {
+        return Some(Body::EncryptionKey { key: *my_key });
+    }
+    let committees = state
+        .committees
+        .values()
+        .filter(|c| only.is_none_or(|only| *only == c.id));
+    committees.into_iter().find_map(|committee| {
+        let readers = readers(state, committee);
+        if !readers.contains(me) {
+            return None;
+        }
+        let keyed: BTreeMap<PublicKey, EncryptionKey> = readers
+            .iter()
+            .filter_map(|r| Some((*r, state.encryption_keys.get(r)?.key)))
+            .collect();
+        // Nothing is sealed to a committee with a reader who has no key
+        // (see [`Keyring::seal`]), so it needs no epoch either.
+        if keyed.len() < readers.len() {
+            return None;
+        }
+        let key = EpochKey::generate();
+        let stale = match committee.current_epoch() {
+            None => true,
+            Some((id, epoch)) => {
+                epoch.boxes.keys().any(|holder| !readers.contains(holder))
+                    || keyring.epoch_key(&committee.id, id).is_none()
+                    // A published key nothing can be sealed to (a
+                    // low-order point) must not make every member rekey
+                    // at every turn.
+                    || keyed.iter().any(|(r, k)| {
+                        !epoch.boxes.contains_key(r) && key.seal_to(&committee.id, *r, k).is_some()
+                    })
+            }
+        };
+        if !stale {
+            return None;
+        }
+        let boxes = seal_to_all(&key, &committee.id, &keyed);
+        (!boxes.is_empty()).then_some(Body::Rekey {
+            committee: committee.id,
+            boxes,
+        })
+    })
+}
+
+/// `key` sealed to each member of `to`, in member order (the one canonical
+/// order); members whose published key is unusable are left out.
+fn seal_to_all(
+    key: &EpochKey,
+    committee: &Hash,
+    to: &BTreeMap<PublicKey, EncryptionKey>,
+) -> Vec<KeyBox> {
+    to.iter()
+        .filter_map(|(member, enc)| key.seal_to(committee, *member, enc))
+        .take(crate::validate::MAX_LIST)
+        .collect()
+}
+
+impl Keyring {
+    /// `body` as `author` should author it: a proposal's title and text
+    /// (and a revision of its text) sealed to the committee's current
+    /// epoch when this keyring holds its key; everything else unchanged.
+    ///
+    /// Clear, because the federation must read them: demands, reports,
+    /// public statements (a `Statement { public: true }` proposal), and
+    /// the title of a removal or recall, which the alerts and the audit
+    /// name to every member beside its subject (already clear); its text,
+    /// the reasons, is sealed. Discussion texts can be sealed (the format
+    /// and the fold carry them) but views do not open them yet, so they
+    /// are authored clear for now.
+    pub fn seal(&self, state: &State, author: &PublicKey, body: Body) -> Body {
+        if !body.carries_committee_text() {
+            return body;
+        }
+        let Some(committee) = body.committee().and_then(|c| state.committees.get(&c)) else {
+            return body;
+        };
+        // Sealing to a committee some of whose readers have published no
+        // key (a hub member, an older build) would shut them out of their
+        // own committee: its texts stay clear until every reader has one.
+        let readers = readers(state, committee);
+        if readers
+            .iter()
+            .any(|r| !state.encryption_keys.contains_key(r))
+        {
+            return body;
+        }
+        let Some((epoch, sealed_to)) = committee.current_epoch() else {
+            return body;
+        };
+        if readers.iter().any(|r| !sealed_to.boxes.contains_key(r)) {
+            return body;
+        }
+        let Some(key) = self.epoch_key(&committee.id, epoch) else {
+            return body;
+        };
+        let (c, epoch) = (committee.id, *epoch);
+        let seal = |text: Text, slot: Slot| match text {
+            Text::Plain(plain) => Text::Sealed(SealedText::seal(key, epoch, &slot, &plain)),
+            sealed => sealed,
+        };
+        match body {
+            Body::Propose {
+                committee,
+                kind,
+                title,
+                text,
+                closes_at,
+            } => Body::Propose {
+                title: if kind.subject().is_some() {
+                    title
+                } else {
+                    seal(title, proposal_title(c, *author))
+                },
+                text: seal(text, proposal_text(c, *author)),
+                committee,
+                kind,
+                closes_at,
+            },
+            Body::Revise {
+                committee,
+                proposal,
+                text,
+            } if !committee_proposal_is_public(state, &committee, &proposal) => Body::Revise {
+                committee,
+                proposal,
+                text: seal(text, proposal_text(c, *author)),
+            },
+            other => other,
+        }
+    }
+}
+
+fn committee_proposal_is_public(state: &State, committee: &Hash, proposal: &Hash) -> bool {
+    state
+        .committees
+        .get(committee)
+        .and_then(|c| c.proposals.get(proposal))
+        .is_some_and(|p| matches!(p.kind, ProposalKind::Statement { public: true }))
+}

@@ -1,0 +1,375 @@
+//! Sealing (issue 14) in the fold, with real HPKE and real ciphertext:
+//! who reads what after rotations, removals and partitions, and that the
+//! key ops converge like every other op.
+
+mod common;
+
+use common::{World, key, members};
+use kenes_core::body::{ProposalKind, Text};
+use kenes_core::keyring::{self, Keyring, next_key_op};
+use kenes_core::seal::EncryptionSecret;
+use kenes_core::tally::Choice;
+use kenes_core::{Body, Engine, Hash, Op, Outcome, Verify};
+
+fn secret(n: u8) -> EncryptionSecret {
+    EncryptionSecret::from_bytes([n.wrapping_add(100); 32])
+}
+
+fn keyring_of(engine: &Engine, n: u8) -> Keyring {
+    Keyring::open(engine.state(), &key(n).public(), &[secret(n)])
+}
+
+/// A replica holding the given ops.
+fn replica(federation: Hash, ops: &[Vec<u8>]) -> Engine {
+    let mut engine = Engine::new(federation);
+    engine.ingest(ops, Verify::Signatures);
+    engine
+}
+
+/// One side of a partition: its replica and the ops made on it.
+struct Side {
+    engine: Engine,
+    made: Vec<Vec<u8>>,
+    clock: u64,
+}
+
+impl Side {
+    fn of(w: &World) -> Side {
+        Side {
+            engine: replica(w.engine.federation(), &w.all),
+            made: Vec::new(),
+            clock: w.clock,
+        }
+    }
+
+    fn act(&mut self, who: u8, body: Body) -> Op {
+        self.clock += 1;
+        let op = self.engine.author(&key(who), body, self.clock);
+        let report = self
+            .engine
+            .ingest(std::slice::from_ref(&op.bytes), Verify::Signatures);
+        assert_eq!(report.accepted.len(), 1, "{}", op.fields.body.label());
+        self.made.push(op.bytes.clone());
+        op
+    }
+
+    /// `who` authors what sealing calls for, as the authoring path does.
+    fn upkeep(&mut self, who: u8) -> Vec<Op> {
+        let mut made = Vec::new();
+        loop {
+            let keyring = keyring_of(&self.engine, who);
+            let Some(body) = next_key_op(
+                self.engine.state(),
+                &keyring,
+                &key(who).public(),
+                &secret(who).public(),
+                None,
+            ) else {
+                return made;
+            };
+            made.push(self.act(who, body));
+        }
+    }
+
+    /// `who` proposes, its title and text sealed as the authoring path
+    /// seals them.
+    fn propose_sealed(&mut self, who: u8, c: Hash, title: &str, text: &str) -> Op {
+        let body = Body::Propose {
+            committee: c,
+            kind: ProposalKind::Decision,
+            title: Text::plain(title),
+            text: Text::plain(text),
+            closes_at: self.clock + 100,
+        };
+        let sealed =
+            keyring_of(&self.engine, who).seal(self.engine.state(), &key(who).public(), body);
+        self.act(who, sealed)
+    }
+}
+
+/// The words of proposal `p` of `c` that member `n` reads on `engine`.
+fn reads(engine: &Engine, n: u8, c: Hash, p: &Op) -> Option<String> {
+    let record = &engine.state().committees[&c].proposals[&p.id];
+    keyring_of(engine, n)
+        .read(&record.title, &keyring::proposal_title(c, record.proposer))
+        .map(|t| t.into_owned())
+}
+
+/// Every op on fresh replicas in several orders: one digest.
+fn one_digest(federation: Hash, ops: &[Vec<u8>]) -> Engine {
+    let expected = replica(federation, ops);
+    for seed in 0..4u64 {
+        let mut order = ops.to_vec();
+        let mut rng = kenes_core::rng::SplitMix64(seed);
+        for i in (1..order.len()).rev() {
+            order.swap(i, rng.below(i + 1));
+        }
+        let mut other = Engine::with_checkpoint_interval(federation, 1 + seed as usize);
+        for op in &order {
+            other.ingest(std::slice::from_ref(op), Verify::Signatures);
+        }
+        assert_eq!(other.digest(), expected.digest(), "order {seed}");
+    }
+    let reference = kenes_core::reference::evaluate(federation, ops);
+    assert_eq!(reference.digest(), expected.digest());
+    expected
+}
+
+/// A committee of `who` with every member's key published and a first
+/// epoch sealed to them all.
+fn sealed_committee(who: &[u8]) -> (World, Hash) {
+    let mut w = World::new();
+    let c = w.committee(who[0], "Ozenmunaigas workers", 1);
+    members(&mut w, c, &who[1..]);
+    let mut side = Side::of(&w);
+    for n in who {
+        side.act(
+            *n,
+            Body::EncryptionKey {
+                key: secret(*n).public(),
+            },
+        );
+    }
+    side.upkeep(who[0]);
+    for op in std::mem::take(&mut side.made) {
+        let op = Op::decode(&op).unwrap();
+        w.clock = w.clock.max(op.fields.time);
+        assert!(w.deliver(&op).accepted.len() == 1);
+    }
+    (w, c)
+}
+
+#[test]
+fn every_member_reads_what_is_sealed_to_the_committee_and_an_outsider_does_not() {
+    let (w, c) = sealed_committee(&[1, 2, 3]);
+    let mut side = Side::of(&w);
+    for n in [1, 2, 3] {
+        assert!(side.upkeep(n).is_empty(), "member {n} has nothing to do");
+    }
+    let p = side.propose_sealed(2, c, "strike on Monday", "all shifts stop at 8");
+    let Body::Propose { title, text, .. } = &p.fields.body else {
+        unreachable!()
+    };
+    assert!(title.readable().is_none() && text.readable().is_none());
+    assert!(!p.bytes.windows(6).any(|b| b == b"strike"));
+    for n in [1, 2, 3] {
+        assert_eq!(
+            reads(&side.engine, n, c, &p).as_deref(),
+            Some("strike on Monday")
+        );
+    }
+    // Member 9 has a key of their own but was never sealed to.
+    assert_eq!(reads(&side.engine, 9, c, &p), None);
+    assert_eq!(
+        Keyring::none().show(&title.clone(), &keyring::proposal_title(c, key(2).public())),
+        keyring::SEALED_NOTICE
+    );
+}
+
+#[test]
+fn concurrent_rotations_on_two_sides_of_a_partition_merge_so_every_member_reads_both_sides() {
+    let (w, c) = sealed_committee(&[1, 2, 3]);
+    let (mut left, mut right) = (Side::of(&w), Side::of(&w));
+    // Each side starts a new epoch on its own and seals a proposal to it.
+    let rekey = |side: &mut Side, who: u8| {
+        let readers = keyring::readers(side.engine.state(), &side.engine.state().committees[&c]);
+        let key_ = kenes_core::seal::EpochKey::generate();
+        let boxes = readers
+            .iter()
+            .map(|r| {
+                let n = (1..=3u8).find(|n| key(*n).public() == *r).unwrap();
+                key_.seal_to(&c, *r, &secret(n).public()).unwrap()
+            })
+            .collect();
+        side.act(
+            who,
+            Body::Rekey {
+                committee: c,
+                boxes,
+            },
+        )
+    };
+    let left_epoch = rekey(&mut left, 1);
+    let right_epoch = rekey(&mut right, 3);
+    let on_left = left.propose_sealed(1, c, "left side plan", "meet at the gate");
+    let on_right = right.propose_sealed(3, c, "right side plan", "meet at the depot");
+    assert_eq!(on_left.fields.body.committee(), Some(c));
+    let mut all = w.all.clone();
+    all.extend(left.made.iter().cloned());
+    all.extend(right.made.iter().cloned());
+    let merged = one_digest(w.engine.federation(), &all);
+    // Both epochs stay; the one that sorts last is current everywhere.
+    let committee = &merged.state().committees[&c];
+    assert!(committee.epochs.contains_key(&left_epoch.id));
+    assert!(committee.epochs.contains_key(&right_epoch.id));
+    let last = left_epoch.order_key().max(right_epoch.order_key());
+    assert_eq!(committee.current_epoch().map(|(id, _)| *id), Some(last.1));
+    for n in [1, 2, 3] {
+        assert_eq!(
+            reads(&merged, n, c, &on_left).as_deref(),
+            Some("left side plan")
+        );
+        assert_eq!(
+            reads(&merged, n, c, &on_right).as_deref(),
+            Some("right side plan")
+        );
+    }
+}
+
+#[test]
+fn after_removal_the_removed_member_reads_nothing_of_the_new_epoch_even_when_concurrent() {
+    // 4 is removed by 1, 2 and 3 on one side of a partition; on the other,
+    // 5, who has not seen the removal, proposes to the epoch 4 still holds.
+    let (w, c) = sealed_committee(&[1, 2, 3, 4, 5]);
+    let (mut left, mut right) = (Side::of(&w), Side::of(&w));
+    let removal = left.act(
+        1,
+        Body::Propose {
+            committee: c,
+            kind: ProposalKind::RemoveMember {
+                member: key(4).public(),
+            },
+            title: Text::plain("remove 4"),
+            text: Text::plain(""),
+            closes_at: left.clock + 10,
+        },
+    );
+    for n in [1, 2, 3] {
+        let ballot = left.act(
+            n,
+            Body::Vote {
+                committee: c,
+                proposal: removal.id,
+                ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
+            },
+        );
+        assert_eq!(
+            left.engine.entry(&ballot.id).unwrap().outcome,
+            Outcome::Applied
+        );
+    }
+    left.act(
+        1,
+        Body::Close {
+            committee: c,
+            proposal: removal.id,
+        },
+    );
+    assert!(
+        !left.engine.state().committees[&c]
+            .members
+            .contains(&key(4).public())
+    );
+    // The member who closed it sees a reader gone and starts a new epoch,
+    // sealed to 1, 2, 3 and 5 only.
+    let rotation = left.upkeep(1);
+    assert!(
+        matches!(rotation.as_slice(), [op] if matches!(&op.fields.body, Body::Rekey { boxes, .. } if boxes.len() == 4))
+    );
+    let after = left.propose_sealed(2, c, "after the removal", "new plan");
+    let concurrent = right.propose_sealed(5, c, "concurrent with the removal", "old epoch");
+
+    let mut all = w.all.clone();
+    all.extend(left.made.iter().cloned());
+    all.extend(right.made.iter().cloned());
+    let merged = one_digest(w.engine.federation(), &all);
+    assert_eq!(reads(&merged, 4, c, &after), None);
+    assert_eq!(
+        reads(&merged, 2, c, &after).as_deref(),
+        Some("after the removal")
+    );
+    assert_eq!(
+        reads(&merged, 5, c, &after).as_deref(),
+        Some("after the removal")
+    );
+    // What 5 sealed before seeing the removal went to the epoch 4 held:
+    // 4 reads it. Sealing cannot take back a key already handed out.
+    assert_eq!(
+        reads(&merged, 4, c, &concurrent).as_deref(),
+        Some("concurrent with the removal")
+    );
+    // Once 5 has merged, what 5 seals goes to the new epoch: closed to 4.
+    let mut side = Side {
+        engine: merged,
+        made: Vec::new(),
+        clock: left.clock.max(right.clock),
+    };
+    assert!(
+        side.upkeep(5).is_empty(),
+        "the new epoch is already current"
+    );
+    let later = side.propose_sealed(5, c, "after the merge", "closed to 4");
+    assert_eq!(reads(&side.engine, 4, c, &later), None);
+    assert_eq!(
+        reads(&side.engine, 1, c, &later).as_deref(),
+        Some("after the merge")
+    );
+}
+
+#[test]
+fn a_new_member_reads_from_a_new_epoch_on_and_not_what_was_sealed_before() {
+    let (mut w, c) = sealed_committee(&[1, 2]);
+    let mut side = Side::of(&w);
+    let before = side.propose_sealed(1, c, "before 3 joined", "old plan");
+    for op in std::mem::take(&mut side.made) {
+        w.deliver(&Op::decode(&op).unwrap());
+    }
+    members(&mut w, c, &[3]);
+    let mut side = Side::of(&w);
+    side.act(
+        3,
+        Body::EncryptionKey {
+            key: secret(3).public(),
+        },
+    );
+    // 3 cannot open the current epoch and has no box: any member who sees
+    // the join starts a new one, sealed to 3 too.
+    assert_eq!(side.upkeep(2).len(), 1);
+    assert!(side.upkeep(3).is_empty());
+    let after = side.propose_sealed(1, c, "after 3 joined", "new plan");
+    assert_eq!(
+        reads(&side.engine, 3, c, &after).as_deref(),
+        Some("after 3 joined")
+    );
+    assert_eq!(reads(&side.engine, 3, c, &before), None);
+    assert_eq!(
+        reads(&side.engine, 2, c, &before).as_deref(),
+        Some("before 3 joined")
+    );
+}
+
+#[test]
+fn a_share_names_an_epoch_of_the_committee_and_only_members_may_start_one() {
+    let (mut w, c) = sealed_committee(&[1, 2]);
+    let boxes = vec![
+        kenes_core::seal::EpochKey::generate()
+            .seal_to(&c, key(2).public(), &secret(2).public())
+            .unwrap(),
+    ];
+    let share = w.act(
+        1,
+        Body::ShareEpoch {
+            committee: c,
+            epoch: Hash::of(b"no such epoch"),
+            boxes: boxes.clone(),
+        },
+    );
+    assert_eq!(
+        w.outcome(&share),
+        Outcome::Rejected(kenes_core::RejectReason::NoSuchEpoch)
+    );
+    let another = w.committee(1, "another", 1);
+    members(&mut w, another, &[7]);
+    let outsider = w.act(
+        7,
+        Body::Rekey {
+            committee: c,
+            boxes,
+        },
+    );
+    assert_eq!(
+        w.outcome(&outsider),
+        Outcome::Rejected(kenes_core::RejectReason::NotMember)
+    );
+    common::assert_replicas_agree(&mut w);
+}
