@@ -184,6 +184,16 @@ impl Connected<axum::serve::IncomingStream<'_, tokio::net::TcpListener>> for Con
     }
 }
 
+impl Connected<axum::serve::IncomingStream<'_, crate::tls::TlsListener>> for Connection {
+    fn connect_info(stream: axum::serve::IncomingStream<'_, crate::tls::TlsListener>) -> Self {
+        let remote = *stream.remote_addr();
+        Connection {
+            local: stream.io().get_ref().0.local_addr().unwrap_or(remote),
+            remote,
+        }
+    }
+}
+
 /// Serves `router` on `listener` with each request's [`Connection`]
 /// known (the hub's gate needs it) until `stop` resolves.
 pub async fn serve(
@@ -191,6 +201,24 @@ pub async fn serve(
     router: Router,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<Connection>(),
+    )
+    .with_graceful_shutdown(stop)
+    .await
+}
+
+/// [`serve`] over HTTPS: each connection's TLS handshake is completed
+/// with `acceptor` (see [`crate::tls`]) before its requests reach the
+/// same gate.
+pub async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    acceptor: tokio_rustls::TlsAcceptor,
+    router: Router,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let listener = crate::tls::TlsListener::new(listener, acceptor)?;
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<Connection>(),
@@ -258,6 +286,8 @@ pub struct Hub {
     dir: PathBuf,
     lifetime: Duration,
     urls: Vec<String>,
+    /// The certificate's SHA-256 fingerprint when served over HTTPS.
+    fingerprint: Option<String>,
     members: RwLock<BTreeMap<PublicKey, String>>,
     sessions: Mutex<HashMap<[u8; 32], Session>>,
     wrong: Mutex<Attempts>,
@@ -314,6 +344,18 @@ impl Hub {
         lifetime: Duration,
         addresses: &[SocketAddr],
     ) -> std::io::Result<Arc<Hub>> {
+        Hub::serving(data_root, lifetime, addresses, None)
+    }
+
+    /// [`Hub::new`], served over HTTPS with the certificate of
+    /// `fingerprint` when given (`--tls`, see [`crate::tls`]): its URLs
+    /// say `https` and its cookies are `Secure`.
+    pub fn serving(
+        data_root: &Path,
+        lifetime: Duration,
+        addresses: &[SocketAddr],
+        fingerprint: Option<String>,
+    ) -> std::io::Result<Arc<Hub>> {
         let dir = data_root.join("hub").join("members");
         std::fs::create_dir_all(&dir)?;
         let mut members = BTreeMap::new();
@@ -332,9 +374,14 @@ impl Hub {
         let bytes = random32();
         let token = hex::encode(bytes);
         let csrf = hex::encode(blake3::derive_key("kenes hub 2026-11 visitor csrf", &bytes));
+        let scheme = if fingerprint.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         let urls = addresses
             .iter()
-            .map(|a| format!("http://{a}/?hub={token}"))
+            .map(|a| format!("{scheme}://{a}/?hub={token}"))
             .collect();
         Ok(Arc::new(Hub {
             token,
@@ -342,6 +389,7 @@ impl Hub {
             dir,
             lifetime,
             urls,
+            fingerprint,
             members: RwLock::new(members),
             sessions: Mutex::new(HashMap::new()),
             wrong: Mutex::new(Attempts::default()),
@@ -354,6 +402,29 @@ impl Hub {
     /// The URLs that open the hub on a phone, one per address given.
     pub fn urls(&self) -> &[String] {
         &self.urls
+    }
+
+    /// The SHA-256 fingerprint of the certificate it serves, when it
+    /// serves HTTPS.
+    pub fn fingerprint(&self) -> Option<&str> {
+        self.fingerprint.as_deref()
+    }
+
+    fn scheme(&self) -> &'static str {
+        if self.fingerprint.is_some() {
+            "https"
+        } else {
+            "http"
+        }
+    }
+
+    /// `; Secure` for the hub's cookies when it serves HTTPS.
+    fn secure(&self) -> &'static str {
+        if self.fingerprint.is_some() {
+            "; Secure"
+        } else {
+            ""
+        }
     }
 
     /// The hub token.
@@ -585,8 +656,9 @@ impl Hub {
     /// The `Set-Cookie` value that holds a session secret on the phone.
     fn member_cookie(&self, secret: &str) -> String {
         format!(
-            "{MEMBER_COOKIE}={secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
-            self.lifetime.as_secs()
+            "{MEMBER_COOKIE}={secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
+            self.lifetime.as_secs(),
+            self.secure()
         )
     }
 }
@@ -727,7 +799,11 @@ pub fn host_allowed(host: &str, local: SocketAddr) -> bool {
         && (canonical(named.ip()) == canonical(local.ip()) || named.ip().is_loopback())
 }
 
-fn check_site(headers: &HeaderMap, local: SocketAddr) -> Result<(), crate::security::Refusal> {
+fn check_site(
+    headers: &HeaderMap,
+    local: SocketAddr,
+    scheme: &str,
+) -> Result<(), crate::security::Refusal> {
     use crate::security::Refusal;
     let host = headers
         .get(header::HOST)
@@ -739,7 +815,8 @@ fn check_site(headers: &HeaderMap, local: SocketAddr) -> Result<(), crate::secur
     if let Some(origin) = headers.get(header::ORIGIN) {
         let origin = origin.to_str().unwrap_or("");
         let ok = origin
-            .strip_prefix("http://")
+            .strip_prefix(scheme)
+            .and_then(|o| o.strip_prefix("://"))
             .is_some_and(|o| host_allowed(o, local));
         if !ok {
             return Err(Refusal::ForeignOrigin);
@@ -803,7 +880,7 @@ pub(crate) async fn gate(
             "the hub was served without its connection info",
         );
     };
-    if let Err(refusal) = check_site(request.headers(), connection.local) {
+    if let Err(refusal) = check_site(request.headers(), connection.local, hub.scheme()) {
         tracing::warn!(
             "refused a hub request from {}: {refusal}",
             connection.remote
@@ -836,8 +913,9 @@ pub(crate) async fn gate(
             // send the phone to another host with the hub's blessing.
             let mut response = Redirect::to("/").into_response();
             let cookie = format!(
-                "{HUB_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/",
-                hub.token
+                "{HUB_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/{}",
+                hub.token,
+                hub.secure()
             );
             if let Ok(value) = HeaderValue::from_str(&cookie) {
                 response.headers_mut().insert(header::SET_COOKIE, value);
@@ -997,7 +1075,7 @@ async fn hub_page(
     crate::server::html_page(&app, &headers, &uri, |p, s| {
         Ok(match &acting {
             Some(me) => crate::views::hub::session(p, s.engine().state(), me.expires_in()),
-            None => crate::views::hub::members(p, hub.urls(), &hub.members()),
+            None => crate::views::hub::members(p, hub.urls(), hub.fingerprint(), &hub.members()),
         })
     })
 }
@@ -1097,9 +1175,12 @@ fn end_own(hub: &Hub, everywhere: bool) -> bool {
     true
 }
 
-fn signed_out(response: impl IntoResponse) -> Response {
+fn signed_out(hub: &Hub, response: impl IntoResponse) -> Response {
     let mut response = response.into_response();
-    let cookie = format!("{MEMBER_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    let cookie = format!(
+        "{MEMBER_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{}",
+        hub.secure()
+    );
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
@@ -1114,7 +1195,7 @@ async fn logout_form(State(app): State<Arc<App>>, body: Bytes) -> Response {
     if !end_own(&hub, everywhere) {
         return Redirect::to("/hub").into_response();
     }
-    signed_out(Redirect::to("/"))
+    signed_out(&hub, Redirect::to("/"))
 }
 
 async fn logout_json(State(app): State<Arc<App>>, body: Bytes) -> Response {
@@ -1128,7 +1209,7 @@ async fn logout_json(State(app): State<Arc<App>>, body: Bytes) -> Response {
     if !end_own(&hub, everywhere) {
         return refuse(true, StatusCode::BAD_REQUEST, "not a member's session");
     }
-    signed_out(axum::Json(json!({ "ok": true })))
+    signed_out(&hub, axum::Json(json!({ "ok": true })))
 }
 
 fn parse_key(text: &str) -> Result<PublicKey, HubError> {
@@ -1240,7 +1321,12 @@ async fn members_json(State(app): State<Arc<App>>) -> Response {
     let Some(hub) = app.hub().cloned() else {
         return not_a_hub();
     };
-    axum::Json(json!({ "members": hub.members(), "urls": hub.urls() })).into_response()
+    axum::Json(json!({
+        "members": hub.members(),
+        "urls": hub.urls(),
+        "fingerprint": hub.fingerprint(),
+    }))
+    .into_response()
 }
 
 async fn end_json(State(app): State<Arc<App>>, body: Bytes) -> Response {

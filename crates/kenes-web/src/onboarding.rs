@@ -102,9 +102,21 @@ impl Shell {
         sync_ip: IpAddr,
         key: Option<SecretKey>,
     ) -> Arc<Shell> {
+        Shell::with_guard(data, bound, sync_ip, key, Guard::new(bound))
+    }
+
+    /// [`Shell::new`] with the secrets of `guard` (one made
+    /// [`Guard::over_tls`] for the hub's HTTPS).
+    pub fn with_guard(
+        data: DataDir,
+        bound: SocketAddr,
+        sync_ip: IpAddr,
+        key: Option<SecretKey>,
+        guard: Guard,
+    ) -> Arc<Shell> {
         Arc::new(Shell {
             data,
-            guard: Guard::new(bound),
+            guard,
             i18n: I18n::load(),
             bound,
             sync_ip,

@@ -131,7 +131,12 @@ fn t_title(p: &Page) -> String {
 
 /// `/hub` for the owner: the hub's URL as QR code and text, and its
 /// members, each with a way to end their sessions.
-pub fn members(p: &Page, urls: &[String], members: &[MemberRow]) -> Markup {
+pub fn members(
+    p: &Page,
+    urls: &[String],
+    fingerprint: Option<&str>,
+    members: &[MemberRow],
+) -> Markup {
     let title = t_title(p);
     layout(
         p,
@@ -151,6 +156,11 @@ pub fn members(p: &Page, urls: &[String], members: &[MemberRow]) -> Markup {
                 }
                 @for url in urls {
                     p { code.hub-url { (url) } }
+                }
+                @if let Some(fingerprint) = fingerprint {
+                    h3 #hub-fingerprint-h { (p.t("hub-fingerprint")) }
+                    p { code #hub-fingerprint.fingerprint { (fingerprint) } }
+                    p { (p.t("hub-fingerprint-explain")) }
                 }
             }
             section aria-labelledby="hub-members-h" {

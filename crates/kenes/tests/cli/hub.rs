@@ -390,6 +390,11 @@ where
 }
 
 async fn phone(port: u16) -> (Server, WebDriver) {
+    phone_with(port, &[]).await
+}
+
+/// [`phone`] with `extra` command-line flags for Chromium.
+pub(super) async fn phone_with(port: u16, extra: &[String]) -> (Server, WebDriver) {
     let driver = Server(
         Command::new("/usr/bin/chromedriver")
             .arg(format!("--port={port}"))
@@ -411,6 +416,9 @@ async fn phone(port: u16) -> (Server, WebDriver) {
         "--disable-component-update",
         "--disable-sync",
     ] {
+        caps.add_arg(arg).unwrap();
+    }
+    for arg in extra {
         caps.add_arg(arg).unwrap();
     }
     caps.add_experimental_option(
@@ -449,7 +457,7 @@ async fn url_with(web: &WebDriver, needle: &str) -> WebDriverResult<()> {
 }
 
 /// The phone's own session, as its page's script would fetch it.
-async fn session_of(web: &WebDriver) -> WebDriverResult<Value> {
+pub(super) async fn session_of(web: &WebDriver) -> WebDriverResult<Value> {
     let reply = web
         .execute_async(
             "const done = arguments[0]; fetch('/api/session').then(r => r.json()).then(done, e => done(String(e)));",
