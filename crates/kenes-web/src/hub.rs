@@ -39,6 +39,10 @@
 //! (one of this machine's) or loopback, as IP literals: names are refused,
 //! which stops DNS rebinding.
 //!
+//! With `--tls` the hub serves HTTPS with a certificate it makes
+//! ([`crate::tls`], [`serve_tls`]): the same gate, with `https` origins
+//! and `Secure` cookies.
+//!
 //! A member whose key has no standing yet (no vouch, no membership) sees
 //! only their key, as text and QR code, to show whoever vouches for them:
 //! a vouch grants read access, so the hub grants it no sooner.

@@ -154,7 +154,7 @@ impl Identity {
                 let mut params = rcgen::CertificateParams::new(Vec::<String>::new())?;
                 params
                     .distinguished_name
-                    .push(rcgen::DnType::CommonName, "kenes hub");
+                    .push(rcgen::DnType::CommonName, "hub");
                 params.subject_alt_names = ips
                     .iter()
                     .map(|ip| rcgen::SanType::IpAddress(*ip))
