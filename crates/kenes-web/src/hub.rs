@@ -65,8 +65,10 @@ use serde_json::json;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime};
+use unicode_normalization::UnicodeNormalization;
 
 /// The file in the data directory holding the hub's URL with its token.
 pub const HUB_URL_FILE: &str = "hub-url";
@@ -85,6 +87,9 @@ pub const MIN_PASSPHRASE_CHARS: usize = 8;
 const MAX_PASSPHRASE_BYTES: usize = 1024;
 const MAX_MEMBERS: usize = 10_000;
 const MAX_SIGNUPS_PER_ADDRESS: usize = 20;
+/// What a refused visitor without the hub token reads: nothing that names
+/// the software, so a phone on the Wi-Fi learns no more than "no".
+const NOT_SIGNED_IN: &str = "not signed in: scan the QR code again";
 /// Sign-ups and sign-ins that may run Argon2 at once; more wait.
 const ARGON2_AT_ONCE: usize = 4;
 /// Sessions one member may hold at once (a phone and a spare, say); the
@@ -300,6 +305,36 @@ pub struct Hub {
     signing_up: Mutex<()>,
     /// Sign-ups and sign-ins running Argon2 now.
     argon2_slots: tokio::sync::Semaphore,
+    /// A key file nobody can open: a sign-in by a name or key the hub does
+    /// not know runs Argon2 on it, so it takes as long as a wrong
+    /// passphrase does and tells nobody who signed up here.
+    decoy: KeyFile,
+    /// Argon2 runs by sign-ins (the tests check that each costs one).
+    argon2_runs: AtomicUsize,
+}
+
+/// Default-ignorable code points (Unicode's DerivedCoreProperties): they
+/// show as nothing, so a name holding one would pass for another.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}'..='\u{1160}'
+        | '\u{17B4}'..='\u{17B5}' | '\u{180B}'..='\u{180F}'
+        | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}'
+        | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// What two names are compared by: compatibility-normalised (NFKC, so
+/// "ﬁ" is "fi" and a full-width letter its plain one) and in lower case.
+fn name_key(name: &str) -> String {
+    name.trim()
+        .nfkc()
+        .collect::<String>()
+        .to_lowercase()
+        .nfkc()
+        .collect()
 }
 
 fn random32() -> [u8; 32] {
@@ -375,6 +410,8 @@ impl Hub {
                 Err(e) => tracing::warn!("skipped {}: {e}", path.display()),
             }
         }
+        let decoy = KeyFile::new(&SecretKey::generate(), "", Some(&hex::encode(random32())))
+            .map_err(std::io::Error::other)?;
         let bytes = random32();
         let token = hex::encode(bytes);
         let csrf = hex::encode(blake3::derive_key("kenes hub 2026-11 visitor csrf", &bytes));
@@ -400,6 +437,8 @@ impl Hub {
             signups: Mutex::new(HashMap::new()),
             signing_up: Mutex::new(()),
             argon2_slots: tokio::sync::Semaphore::new(ARGON2_AT_ONCE),
+            decoy,
+            argon2_runs: AtomicUsize::new(0),
         }))
     }
 
@@ -485,7 +524,13 @@ impl Hub {
         name: &str,
         passphrase: &str,
     ) -> Result<(PublicKey, String), HubError> {
-        let name = name.trim();
+        // Kept in NFC, the form most systems write, and refused with an
+        // invisible character, which would make a look-alike name.
+        let name: String = name.trim().nfc().collect();
+        let name = name.as_str();
+        if name.chars().any(invisible) {
+            return Err(HubError::BadName("it holds an invisible character".into()));
+        }
         kenes_core::validate::check_body(&kenes_core::Body::Profile { name: name.into() })
             .map_err(|e| HubError::BadName(e.to_string()))?;
         check_passphrase(passphrase)?;
@@ -510,10 +555,8 @@ impl Hub {
             if members.len() >= MAX_MEMBERS {
                 return Err(HubError::Full);
             }
-            if members
-                .values()
-                .any(|n| n.to_lowercase() == name.to_lowercase())
-            {
+            let wanted = name_key(name);
+            if members.values().any(|n| name_key(n) == wanted) {
                 return Err(HubError::NameTaken);
             }
             drop(members);
@@ -546,12 +589,12 @@ impl Hub {
                 .contains_key(&key)
                 .then_some(key),
             Who::Name(name) => {
-                let name = name.trim().to_lowercase();
+                let wanted = name_key(&name);
                 self.members
                     .read()
                     .map_err(storage)?
                     .iter()
-                    .find(|(_, n)| n.to_lowercase() == name)
+                    .find(|(_, n)| name_key(n) == wanted)
                     .map(|(k, _)| *k)
             }
         };
@@ -578,17 +621,28 @@ impl Hub {
                 wrong.by_member.entry(member).or_default().push_back(at);
             }
         }
-        let member = member.ok_or(HubError::WrongPassphrase)?;
-        let path = self.key_file(&member);
-        let key = if passphrase.len() > MAX_PASSPHRASE_BYTES || !path.exists() {
-            Err(HubError::WrongPassphrase)
-        } else {
-            let file = KeyFile::load(&path).map_err(storage)?;
-            file.unlock(Some(passphrase)).map_err(|e| match e {
-                KeyError::WrongPassphrase | KeyError::NeedPassphrase => HubError::WrongPassphrase,
-                e => storage(e),
-            })
-        }?;
+        if passphrase.len() > MAX_PASSPHRASE_BYTES {
+            return Err(HubError::WrongPassphrase);
+        }
+        let file = match member.map(|m| self.key_file(&m)) {
+            Some(path) if path.exists() => Some(KeyFile::load(&path).map_err(storage)?),
+            _ => None,
+        };
+        // An unknown name or key costs the same Argon2 as a wrong
+        // passphrase: the answer's delay tells nothing.
+        self.argon2_runs.fetch_add(1, Ordering::Relaxed);
+        let opened = match &file {
+            Some(file) => file.unlock(Some(passphrase)),
+            None => self.decoy.unlock(Some(passphrase)),
+        };
+        let key = opened.map_err(|e| match e {
+            KeyError::WrongPassphrase | KeyError::NeedPassphrase => HubError::WrongPassphrase,
+            e => storage(e),
+        })?;
+        let member = match (member, file) {
+            (Some(member), Some(_)) if key.public() == member => member,
+            _ => return Err(HubError::WrongPassphrase),
+        };
         if let Ok(mut wrong) = self.wrong.lock() {
             forget(wrong.by_address.get_mut(&from), at);
             forget(wrong.by_member.get_mut(&member), at);
@@ -892,7 +946,16 @@ pub(crate) async fn gate(
         return refuse(api, StatusCode::FORBIDDEN, &refusal.to_string());
     }
     if path.starts_with("/assets/") {
-        return next.run(request).await;
+        // Only for those who hold something: a stylesheet would tell a
+        // stranger on the Wi-Fi what answers here.
+        let headers = request.headers();
+        if app.guard().signed_in(headers)
+            || hub.holds_token(headers).is_some()
+            || hub.session_of(headers).is_some()
+        {
+            return next.run(request).await;
+        }
+        return refuse(false, StatusCode::UNAUTHORIZED, NOT_SIGNED_IN);
     }
     request
         .extensions_mut()
@@ -901,17 +964,17 @@ pub(crate) async fn gate(
     let query = request.uri().query().map(str::to_string);
     let headers = request.headers().clone();
     let guard = app.guard();
-    let no_session = crate::security::Refusal::NoSession.to_string();
+    let no_session = NOT_SIGNED_IN;
     if method == Method::GET {
         if let Some(token) = query_param(query.as_deref(), "token") {
             if !guard.is_token(token) {
-                return refuse(api, StatusCode::UNAUTHORIZED, &no_session);
+                return refuse(api, StatusCode::UNAUTHORIZED, no_session);
             }
             return crate::server::sign_in(guard, &path);
         }
         if let Some(token) = query_param(query.as_deref(), "hub") {
             if !same(token, &hub.token) {
-                return refuse(api, StatusCode::UNAUTHORIZED, &no_session);
+                return refuse(api, StatusCode::UNAUTHORIZED, no_session);
             }
             // To the start page, not to the path: "//host/?hub=…" would
             // send the phone to another host with the hub's blessing.
@@ -998,7 +1061,7 @@ pub(crate) async fn gate(
         }
         return welcome(&app, &hub, &headers, StatusCode::OK, None);
     }
-    refuse(api, StatusCode::UNAUTHORIZED, &no_session)
+    refuse(api, StatusCode::UNAUTHORIZED, no_session)
 }
 
 /// The sign-up and sign-in page, with `error` said first.
@@ -1493,6 +1556,66 @@ mod tests {
         let again = Hub::new(dir.path(), DEFAULT_SESSION, &[]).unwrap();
         assert_eq!(again.members().len(), 1);
         assert_eq!(again.members()[0].sessions, 0);
+    }
+
+    #[test]
+    fn an_unknown_name_or_key_costs_one_argon2_as_a_wrong_passphrase_does() {
+        let (_dir, hub) = hub();
+        let (a, _) = hub.signup(HERE, "Aigerim", "correct horse").unwrap();
+        let runs = || hub.argon2_runs.load(Ordering::Relaxed);
+        let attempts = [
+            (Who::Name("Nobody".into()), "correct horse"),
+            (Who::Key(SecretKey::generate().public()), "correct horse"),
+            (Who::Key(a), "wrong guess"),
+        ];
+        for (who, passphrase) in attempts {
+            let before = runs();
+            assert_eq!(
+                hub.login(IpAddr::from([127, 0, 0, 20]), who, passphrase)
+                    .err(),
+                Some(HubError::WrongPassphrase)
+            );
+            assert_eq!(runs(), before + 1);
+        }
+        let before = runs();
+        assert!(hub.login(HERE, Who::Key(a), "correct horse").is_ok());
+        assert_eq!(runs(), before + 1);
+    }
+
+    #[test]
+    fn names_are_compared_normalised_and_invisible_characters_refused() {
+        let (_dir, hub) = hub();
+        // Decomposed "René" is kept composed (NFC)...
+        let (rene, _) = hub.signup(HERE, "Rene\u{301}", "correct horse").unwrap();
+        assert_eq!(hub.members()[0].name, "Ren\u{e9}");
+        // ...and either spelling signs in, and neither signs up again.
+        for spelling in ["Ren\u{e9}", "RENE\u{301}"] {
+            let (who, _) = hub
+                .login(HERE, Who::Name(spelling.into()), "correct horse")
+                .unwrap();
+            assert_eq!(who, rene);
+            assert_eq!(
+                hub.signup(HERE, spelling, "correct horse").err(),
+                Some(HubError::NameTaken)
+            );
+        }
+        hub.signup(HERE, "Aigerim", "battery staple").unwrap();
+        // Full-width letters are the plain ones (NFKC).
+        assert_eq!(
+            hub.signup(HERE, "\u{ff21}igerim", "battery staple").err(),
+            Some(HubError::NameTaken)
+        );
+        // A zero-width space or joiner would make a look-alike.
+        for name in ["Aige\u{200b}rim", "Aigerim\u{2060}", "\u{feff}Aigerim"] {
+            assert!(
+                matches!(
+                    hub.signup(HERE, name, "battery staple"),
+                    Err(HubError::BadName(_))
+                ),
+                "{name:?}"
+            );
+        }
+        assert_eq!(hub.members().len(), 2);
     }
 
     #[test]

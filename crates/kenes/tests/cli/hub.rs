@@ -196,8 +196,22 @@ fn hub_sessions_act_only_as_their_member_and_wrong_passphrases_are_limited() {
     assert_eq!(status, 401);
     let (status, _, _) = exchange(&hub.addr, "POST", "/api/hub/signup", &[], "{}");
     assert_eq!(status, 401);
-    // A name in Host (DNS rebinding) is refused even with the token.
+    // Nor what answers here: no name in the refusal, no stylesheet.
+    let (status, body, _) = exchange(&hub.addr, "GET", "/api/session", &[], "");
+    assert_eq!(status, 401);
+    assert!(!body.to_lowercase().contains("kenes"), "{body}");
+    let (status, body, _) = exchange(&hub.addr, "GET", "/assets/style.css", &[], "");
+    assert_eq!(status, 401, "{body}");
     let bearer = format!("Bearer {}", hub.hub_token);
+    let (status, _, _) = exchange(
+        &hub.addr,
+        "GET",
+        "/assets/style.css",
+        &[("Authorization", &bearer)],
+        "",
+    );
+    assert_eq!(status, 200);
+    // A name in Host (DNS rebinding) is refused even with the token.
     let port = hub.addr.split(':').nth(1).unwrap();
     let evil = format!("evil.example:{port}");
     let (status, _, _) = exchange(
