@@ -142,11 +142,19 @@ impl Identity {
             Err(e) => return Err(io(&key_path)(e)),
         };
         let cert_path = hub_dir.join(CERT_FILE);
+        // The stored certificate, if made for these addresses and this key
+        // (its public key info appears in it whole; a key file replaced by
+        // hand gets a new certificate).
+        let public = rcgen::PublicKeyData::subject_public_key_info(&key);
         let stored = std::fs::read_to_string(&cert_path).ok().and_then(|text| {
             let first = text.lines().next()?;
-            (first.strip_prefix(FOR_PREFIX)? == names)
-                .then(|| CertificateDer::from_pem_slice(text.as_bytes()).ok())
-                .flatten()
+            if first.strip_prefix(FOR_PREFIX)? != names {
+                return None;
+            }
+            let cert = CertificateDer::from_pem_slice(text.as_bytes()).ok()?;
+            cert.windows(public.len())
+                .any(|w| w == public.as_slice())
+                .then_some(cert)
         });
         let cert = match stored {
             Some(cert) => cert,
@@ -322,6 +330,11 @@ mod tests {
         assert_ne!(other.fingerprint(), first.fingerprint());
         assert_eq!(other.key.secret_pkcs8_der(), first.key.secret_pkcs8_der());
         assert!(other.acceptor().is_ok());
+        // A new key (the old one deleted): a new certificate, for it.
+        std::fs::remove_file(dir.path().join(KEY_FILE)).unwrap();
+        let rekeyed = Identity::load_or_make(dir.path(), &a[..1]).unwrap();
+        assert_ne!(rekeyed.fingerprint(), other.fingerprint());
+        assert!(rekeyed.acceptor().is_ok());
     }
 
     #[test]
