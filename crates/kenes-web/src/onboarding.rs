@@ -291,7 +291,7 @@ async fn language(
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    crate::server::language_redirect(&params).unwrap_or_else(|| {
+    crate::server::language_redirect(&params, shell.guard.secure()).unwrap_or_else(|| {
         let failed = Failed::user("error-unknown-language", "unknown language");
         shell.page(&headers, Some(&failed))
     })

@@ -80,6 +80,8 @@ pub struct Identity {
     cert: CertificateDer<'static>,
     key: PrivatePkcs8KeyDer<'static>,
     fingerprint: String,
+    /// Made by this run, not loaded: a fingerprint shown before is stale.
+    new: bool,
 }
 
 /// The SHA-256 fingerprint of a DER certificate as browsers show it:
@@ -156,6 +158,7 @@ impl Identity {
                 .any(|w| w == public.as_slice())
                 .then_some(cert)
         });
+        let new = stored.is_none();
         let cert = match stored {
             Some(cert) => cert,
             None => {
@@ -178,12 +181,20 @@ impl Identity {
             cert,
             key: PrivatePkcs8KeyDer::from(key.serialize_der()),
             fingerprint,
+            new,
         })
     }
 
     /// The certificate's SHA-256 fingerprint (`AB:CD:…`).
     pub fn fingerprint(&self) -> &str {
         &self.fingerprint
+    }
+
+    /// Whether the certificate was made now (first run, or other
+    /// addresses) rather than loaded: a fingerprint put up before no
+    /// longer holds.
+    pub fn is_new(&self) -> bool {
+        self.new
     }
 
     /// A TLS acceptor serving this certificate (TLS 1.2 and 1.3, HTTP/1.1).
@@ -312,6 +323,7 @@ mod tests {
         let a: Vec<IpAddr> = vec!["127.0.0.2".parse().unwrap(), "127.0.0.1".parse().unwrap()];
         let first = Identity::load_or_make(dir.path(), &a).unwrap();
         assert_eq!(first.fingerprint().len(), 32 * 3 - 1);
+        assert!(first.is_new());
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -325,9 +337,11 @@ mod tests {
         let reversed: Vec<IpAddr> = a.iter().rev().copied().collect();
         let again = Identity::load_or_make(dir.path(), &reversed).unwrap();
         assert_eq!(again.fingerprint(), first.fingerprint());
+        assert!(!again.is_new());
         // Other addresses: a new certificate, the same key.
         let other = Identity::load_or_make(dir.path(), &a[..1]).unwrap();
         assert_ne!(other.fingerprint(), first.fingerprint());
+        assert!(other.is_new());
         assert_eq!(other.key.secret_pkcs8_der(), first.key.secret_pkcs8_der());
         assert!(other.acceptor().is_ok());
         // A new key (the old one deleted): a new certificate, for it.

@@ -276,7 +276,14 @@ fn certificate(
         ips.push(bound.ip());
     }
     let dir = ctx.data.root().join("hub");
-    kenes_web::tls::Identity::load_or_make(&dir, &ips).map_err(|e| user(e.to_string()))
+    let identity =
+        kenes_web::tls::Identity::load_or_make(&dir, &ips).map_err(|e| user(e.to_string()))?;
+    if identity.is_new() {
+        eprintln!(
+            "made a certificate for these addresses: a fingerprint put up at an earlier meeting no longer holds"
+        );
+    }
+    Ok(identity)
 }
 
 /// Prints the hub's URLs (and its certificate's fingerprint under

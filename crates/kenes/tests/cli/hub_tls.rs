@@ -317,6 +317,21 @@ fn a_tls_hub_serves_the_certificate_whose_fingerprint_it_prints_and_keeps_it() {
     let page = https(&hub.addr, &pin, "GET", "/", &[("Cookie", cookie)]).unwrap();
     assert_eq!(page.status(), 200, "{}", page.head);
     assert!(page.body.contains("id=\"signup\""), "{}", page.body);
+    // The language cookie is Secure too.
+    let lang = https(
+        &hub.addr,
+        &pin,
+        "GET",
+        "/lang?code=kk&back=/",
+        &[("Cookie", cookie)],
+    )
+    .unwrap();
+    assert_eq!(lang.status(), 303, "{}", lang.head);
+    let set = lang.cookie().unwrap();
+    assert!(
+        set.starts_with("kenes_lang=kk") && set.contains("; Secure"),
+        "{set}"
+    );
     // Without the hub token, still nothing, over TLS as over HTTP.
     let stranger = https(&hub.addr, &pin, "GET", "/", &[]).unwrap();
     assert_eq!(stranger.status(), 401);
