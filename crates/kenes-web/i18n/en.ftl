@@ -703,6 +703,11 @@ hub-sessions =
     }
 hub-end = End their sessions
 hub-ended = Their sessions are ended.
+hub-not-vouched = never vouched for
+hub-remove = Remove from the hub
+hub-removed = The member and their key are removed from this hub.
+hub-error-no-member = No member of this hub has that key.
+hub-error-has-standing = This member has been vouched for: their key stays on the hub.
 hub-sign-in-first = Sign up or sign in first.
 hub-error-wrong = Wrong name or passphrase.
 hub-error-too-many = Too many wrong passphrases: wait a minute and try again.

@@ -129,6 +129,13 @@ pub enum HubError {
     /// Not a public key.
     #[error("'public_key' is not a public key (64 hex digits)")]
     NotAKey,
+    /// No member of this hub has that key.
+    #[error("no member of this hub has that key")]
+    NoSuchMember,
+    /// The member has standing (vouched for, or a member): their key
+    /// signs ops others rely on, so it stays.
+    #[error("this member has been vouched for: their key stays on the hub")]
+    HasStanding,
     /// The session was ended (by its member, the owner or its expiry).
     #[error("this session has ended: sign in again")]
     Ended,
@@ -143,7 +150,8 @@ impl HubError {
         match self {
             HubError::WrongPassphrase | HubError::Ended => StatusCode::UNAUTHORIZED,
             HubError::TooManyWrong | HubError::TooManySignups => StatusCode::TOO_MANY_REQUESTS,
-            HubError::NameTaken => StatusCode::CONFLICT,
+            HubError::NameTaken | HubError::HasStanding => StatusCode::CONFLICT,
+            HubError::NoSuchMember => StatusCode::NOT_FOUND,
             HubError::Full => StatusCode::SERVICE_UNAVAILABLE,
             HubError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::BAD_REQUEST,
@@ -163,6 +171,8 @@ impl HubError {
             HubError::NameTaken => "hub-error-name-taken",
             HubError::Full => "hub-error-full",
             HubError::NotAKey => "hub-error-wrong",
+            HubError::NoSuchMember => "hub-error-no-member",
+            HubError::HasStanding => "hub-error-has-standing",
             HubError::Ended => "hub-error-ended",
             HubError::Storage(_) => "onboard-error-machine",
         }
@@ -286,6 +296,9 @@ pub struct MemberRow {
     pub name: String,
     /// Their open sessions.
     pub sessions: usize,
+    /// Whether they have standing in the federation (vouched for, or a
+    /// member): only members without it may be removed from the hub.
+    pub standing: bool,
 }
 
 /// The hub: its token, its members' key files and the open sessions.
@@ -511,6 +524,7 @@ impl Hub {
                 sessions: open.get(&public_key).copied().unwrap_or(0),
                 public_key,
                 name,
+                standing: false,
             })
             .collect()
     }
@@ -701,6 +715,23 @@ impl Hub {
         })
     }
 
+    /// Removes `member`, who has no standing (the caller checked): ends
+    /// their sessions and deletes their key file, so a sign-up that was
+    /// never vouched for does not stay on the laptop for ever.
+    pub fn remove(&self, member: &PublicKey) -> Result<(), HubError> {
+        let _writing = self.signing_up.lock().map_err(storage)?;
+        if !self.members.read().map_err(storage)?.contains_key(member) {
+            return Err(HubError::NoSuchMember);
+        }
+        match std::fs::remove_file(self.key_file(member)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(storage(e)),
+            _ => {}
+        }
+        self.members.write().map_err(storage)?.remove(member);
+        self.end_sessions(member);
+        Ok(())
+    }
+
     /// Ends every session of `member`; returns how many were open.
     pub fn end_sessions(&self, member: &PublicKey) -> usize {
         let Ok(mut sessions) = self.sessions.lock() else {
@@ -817,8 +848,10 @@ const OWNER_ONLY: &[&str] = &[
     "/peers",
     "/api/peers",
     "/hub/end",
+    "/hub/remove",
     "/api/hub/members",
     "/api/hub/end",
+    "/api/hub/remove",
 ];
 
 /// Paths a member without standing may use.
@@ -903,6 +936,19 @@ fn refuse(api: bool, status: StatusCode, message: &str) -> Response {
     };
     crate::security::harden(response.headers_mut());
     response
+}
+
+/// The hub's members, each with whether they have standing in `store`
+/// (the caller holds its lock: taking it again here would deadlock).
+fn members_of(hub: &Hub, store: &kenes_store::Store) -> Vec<MemberRow> {
+    let mut rows = hub.members();
+    let committees = &store.engine().state().committees;
+    for row in &mut rows {
+        row.standing = committees.values().any(|c| {
+            c.members.contains(&row.public_key) || c.candidates.contains_key(&row.public_key)
+        });
+    }
+    rows
 }
 
 /// Whether `member` has standing to read: vouched for, or a member, in
@@ -1114,11 +1160,13 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/hub/login", post(login_form))
         .route("/hub/logout", post(logout_form))
         .route("/hub/end", post(end_form))
+        .route("/hub/remove", post(remove_form))
         .route("/api/hub/signup", post(signup_json))
         .route("/api/hub/login", post(login_json))
         .route("/api/hub/logout", post(logout_json))
         .route("/api/hub/members", get(members_json))
         .route("/api/hub/end", post(end_json))
+        .route("/api/hub/remove", post(remove_json))
 }
 
 fn not_a_hub() -> Response {
@@ -1142,7 +1190,9 @@ async fn hub_page(
     crate::server::html_page(&app, &headers, &uri, |p, s| {
         Ok(match &acting {
             Some(me) => crate::views::hub::session(p, s.engine().state(), me.expires_in()),
-            None => crate::views::hub::members(p, hub.urls(), hub.fingerprint(), &hub.members()),
+            None => {
+                crate::views::hub::members(p, hub.urls(), hub.fingerprint(), &members_of(&hub, s))
+            }
         })
     })
 }
@@ -1297,6 +1347,42 @@ async fn end_form(State(app): State<Arc<App>>, body: Bytes) -> Response {
     }
 }
 
+/// Removes `member` from the hub unless they have standing.
+fn remove_member(app: &App, hub: &Hub, member: &PublicKey) -> Result<(), HubError> {
+    if has_standing(app, member) {
+        return Err(HubError::HasStanding);
+    }
+    hub.remove(member)
+}
+
+async fn remove_form(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let Some(hub) = app.hub().cloned() else {
+        return not_a_hub();
+    };
+    let form = fields(&body);
+    let removed = parse_key(form.get("member").map(String::as_str).unwrap_or(""))
+        .and_then(|member| remove_member(&app, &hub, &member));
+    match removed {
+        Ok(()) => Redirect::to("/hub?done=hub-remove").into_response(),
+        Err(e) => refuse(false, e.status(), &e.to_string()),
+    }
+}
+
+async fn remove_json(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let Some(hub) = app.hub().cloned() else {
+        return not_a_hub();
+    };
+    let Some(o) = object(&body) else {
+        return not_an_object();
+    };
+    let removed =
+        parse_key(&text_of(&o, "public_key")).and_then(|member| remove_member(&app, &hub, &member));
+    match removed {
+        Ok(()) => axum::Json(json!({ "removed": true })).into_response(),
+        Err(e) => refuse(true, e.status(), &e.to_string()),
+    }
+}
+
 /// A JSON body's object.
 fn object(body: &Bytes) -> Option<serde_json::Map<String, serde_json::Value>> {
     match serde_json::from_slice::<serde_json::Value>(body) {
@@ -1389,7 +1475,7 @@ async fn members_json(State(app): State<Arc<App>>) -> Response {
         return not_a_hub();
     };
     axum::Json(json!({
-        "members": hub.members(),
+        "members": app.node().store.lock().map(|s| members_of(&hub, &s)).unwrap_or_default(),
         "urls": hub.urls(),
         "fingerprint": hub.fingerprint(),
     }))

@@ -146,6 +146,9 @@ pub fn members(
             @if p.done.as_ref().is_some_and(|d| d.action == "hub-end") {
                 p.done role="status" { (p.t("hub-ended")) }
             }
+            @if p.done.as_ref().is_some_and(|d| d.action == "hub-remove") {
+                p.done role="status" { (p.t("hub-removed")) }
+            }
             section aria-labelledby="hub-url-h" {
                 h2 #hub-url-h { (p.t("hub-url")) }
                 p { (p.t("hub-url-explain")) }
@@ -179,6 +182,13 @@ pub fn members(
                                     form.inline method="post" action=(format!("/hub/end?csrf={}", p.csrf)) {
                                         input type="hidden" name="member" value=(m.public_key.to_hex());
                                         button type="submit" { (p.t("hub-end")) }
+                                    }
+                                }
+                                @if !m.standing {
+                                    " · " (p.t("hub-not-vouched")) " "
+                                    form.inline method="post" action=(format!("/hub/remove?csrf={}", p.csrf)) {
+                                        input type="hidden" name="member" value=(m.public_key.to_hex());
+                                        button type="submit" aria-label=(format!("{} {}", p.t("hub-remove"), m.name)) { (p.t("hub-remove")) }
                                     }
                                 }
                             }
