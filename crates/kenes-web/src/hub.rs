@@ -39,6 +39,10 @@
 //! (one of this machine's) or loopback, as IP literals: names are refused,
 //! which stops DNS rebinding.
 //!
+//! With `--tls` the hub serves HTTPS with a certificate it makes
+//! ([`crate::tls`], [`serve_tls`]): the same gate, with `https` origins
+//! and `Secure` cookies.
+//!
 //! A member whose key has no standing yet (no vouch, no membership) sees
 //! only their key, as text and QR code, to show whoever vouches for them:
 //! a vouch grants read access, so the hub grants it no sooner.
@@ -61,8 +65,10 @@ use serde_json::json;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime};
+use unicode_normalization::UnicodeNormalization;
 
 /// The file in the data directory holding the hub's URL with its token.
 pub const HUB_URL_FILE: &str = "hub-url";
@@ -81,6 +87,9 @@ pub const MIN_PASSPHRASE_CHARS: usize = 8;
 const MAX_PASSPHRASE_BYTES: usize = 1024;
 const MAX_MEMBERS: usize = 10_000;
 const MAX_SIGNUPS_PER_ADDRESS: usize = 20;
+/// What a refused visitor without the hub token reads: nothing that names
+/// the software, so a phone on the Wi-Fi learns no more than "no".
+const NOT_SIGNED_IN: &str = "not signed in: scan the QR code again";
 /// Sign-ups and sign-ins that may run Argon2 at once; more wait.
 const ARGON2_AT_ONCE: usize = 4;
 /// Sessions one member may hold at once (a phone and a spare, say); the
@@ -120,6 +129,13 @@ pub enum HubError {
     /// Not a public key.
     #[error("'public_key' is not a public key (64 hex digits)")]
     NotAKey,
+    /// No member of this hub has that key.
+    #[error("no member of this hub has that key")]
+    NoSuchMember,
+    /// The member has standing (vouched for, or a member): their key
+    /// signs ops others rely on, so it stays.
+    #[error("this member has been vouched for: their key stays on the hub")]
+    HasStanding,
     /// The session was ended (by its member, the owner or its expiry).
     #[error("this session has ended: sign in again")]
     Ended,
@@ -134,7 +150,8 @@ impl HubError {
         match self {
             HubError::WrongPassphrase | HubError::Ended => StatusCode::UNAUTHORIZED,
             HubError::TooManyWrong | HubError::TooManySignups => StatusCode::TOO_MANY_REQUESTS,
-            HubError::NameTaken => StatusCode::CONFLICT,
+            HubError::NameTaken | HubError::HasStanding => StatusCode::CONFLICT,
+            HubError::NoSuchMember => StatusCode::NOT_FOUND,
             HubError::Full => StatusCode::SERVICE_UNAVAILABLE,
             HubError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::BAD_REQUEST,
@@ -154,6 +171,8 @@ impl HubError {
             HubError::NameTaken => "hub-error-name-taken",
             HubError::Full => "hub-error-full",
             HubError::NotAKey => "hub-error-wrong",
+            HubError::NoSuchMember => "hub-error-no-member",
+            HubError::HasStanding => "hub-error-has-standing",
             HubError::Ended => "hub-error-ended",
             HubError::Storage(_) => "onboard-error-machine",
         }
@@ -184,6 +203,16 @@ impl Connected<axum::serve::IncomingStream<'_, tokio::net::TcpListener>> for Con
     }
 }
 
+impl Connected<axum::serve::IncomingStream<'_, crate::tls::TlsListener>> for Connection {
+    fn connect_info(stream: axum::serve::IncomingStream<'_, crate::tls::TlsListener>) -> Self {
+        let remote = *stream.remote_addr();
+        Connection {
+            local: stream.io().get_ref().0.local_addr().unwrap_or(remote),
+            remote,
+        }
+    }
+}
+
 /// Serves `router` on `listener` with each request's [`Connection`]
 /// known (the hub's gate needs it) until `stop` resolves.
 pub async fn serve(
@@ -191,6 +220,24 @@ pub async fn serve(
     router: Router,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<Connection>(),
+    )
+    .with_graceful_shutdown(stop)
+    .await
+}
+
+/// [`serve`] over HTTPS: each connection's TLS handshake is completed
+/// with `acceptor` (see [`crate::tls`]) before its requests reach the
+/// same gate.
+pub async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    acceptor: tokio_rustls::TlsAcceptor,
+    router: Router,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let listener = crate::tls::TlsListener::new(listener, acceptor)?;
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<Connection>(),
@@ -249,6 +296,9 @@ pub struct MemberRow {
     pub name: String,
     /// Their open sessions.
     pub sessions: usize,
+    /// Whether they have standing in the federation (vouched for, or a
+    /// member): only members without it may be removed from the hub.
+    pub standing: bool,
 }
 
 /// The hub: its token, its members' key files and the open sessions.
@@ -258,6 +308,8 @@ pub struct Hub {
     dir: PathBuf,
     lifetime: Duration,
     urls: Vec<String>,
+    /// The certificate's SHA-256 fingerprint when served over HTTPS.
+    fingerprint: Option<String>,
     members: RwLock<BTreeMap<PublicKey, String>>,
     sessions: Mutex<HashMap<[u8; 32], Session>>,
     wrong: Mutex<Attempts>,
@@ -266,6 +318,36 @@ pub struct Hub {
     signing_up: Mutex<()>,
     /// Sign-ups and sign-ins running Argon2 now.
     argon2_slots: tokio::sync::Semaphore,
+    /// A key file nobody can open: a sign-in by a name or key the hub does
+    /// not know runs Argon2 on it, so it takes as long as a wrong
+    /// passphrase does and tells nobody who signed up here.
+    decoy: KeyFile,
+    /// Argon2 runs by sign-ins (the tests check that each costs one).
+    argon2_runs: AtomicUsize,
+}
+
+/// Default-ignorable code points (Unicode's DerivedCoreProperties): they
+/// show as nothing, so a name holding one would pass for another.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}'..='\u{1160}'
+        | '\u{17B4}'..='\u{17B5}' | '\u{180B}'..='\u{180F}'
+        | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}'
+        | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// What two names are compared by: compatibility-normalised (NFKC, so
+/// "ﬁ" is "fi" and a full-width letter its plain one) and in lower case.
+fn name_key(name: &str) -> String {
+    name.trim()
+        .nfkc()
+        .collect::<String>()
+        .to_lowercase()
+        .nfkc()
+        .collect()
 }
 
 fn random32() -> [u8; 32] {
@@ -314,6 +396,18 @@ impl Hub {
         lifetime: Duration,
         addresses: &[SocketAddr],
     ) -> std::io::Result<Arc<Hub>> {
+        Hub::serving(data_root, lifetime, addresses, None)
+    }
+
+    /// [`Hub::new`], served over HTTPS with the certificate of
+    /// `fingerprint` when given (`--tls`, see [`crate::tls`]): its URLs
+    /// say `https` and its cookies are `Secure`.
+    pub fn serving(
+        data_root: &Path,
+        lifetime: Duration,
+        addresses: &[SocketAddr],
+        fingerprint: Option<String>,
+    ) -> std::io::Result<Arc<Hub>> {
         let dir = data_root.join("hub").join("members");
         std::fs::create_dir_all(&dir)?;
         let mut members = BTreeMap::new();
@@ -329,12 +423,19 @@ impl Hub {
                 Err(e) => tracing::warn!("skipped {}: {e}", path.display()),
             }
         }
+        let decoy = KeyFile::new(&SecretKey::generate(), "", Some(&hex::encode(random32())))
+            .map_err(std::io::Error::other)?;
         let bytes = random32();
         let token = hex::encode(bytes);
         let csrf = hex::encode(blake3::derive_key("kenes hub 2026-11 visitor csrf", &bytes));
+        let scheme = if fingerprint.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         let urls = addresses
             .iter()
-            .map(|a| format!("http://{a}/?hub={token}"))
+            .map(|a| format!("{scheme}://{a}/?hub={token}"))
             .collect();
         Ok(Arc::new(Hub {
             token,
@@ -342,18 +443,44 @@ impl Hub {
             dir,
             lifetime,
             urls,
+            fingerprint,
             members: RwLock::new(members),
             sessions: Mutex::new(HashMap::new()),
             wrong: Mutex::new(Attempts::default()),
             signups: Mutex::new(HashMap::new()),
             signing_up: Mutex::new(()),
             argon2_slots: tokio::sync::Semaphore::new(ARGON2_AT_ONCE),
+            decoy,
+            argon2_runs: AtomicUsize::new(0),
         }))
     }
 
     /// The URLs that open the hub on a phone, one per address given.
     pub fn urls(&self) -> &[String] {
         &self.urls
+    }
+
+    /// The SHA-256 fingerprint of the certificate it serves, when it
+    /// serves HTTPS.
+    pub fn fingerprint(&self) -> Option<&str> {
+        self.fingerprint.as_deref()
+    }
+
+    fn scheme(&self) -> &'static str {
+        if self.fingerprint.is_some() {
+            "https"
+        } else {
+            "http"
+        }
+    }
+
+    /// `; Secure` for the hub's cookies when it serves HTTPS.
+    fn secure(&self) -> &'static str {
+        if self.fingerprint.is_some() {
+            "; Secure"
+        } else {
+            ""
+        }
     }
 
     /// The hub token.
@@ -397,6 +524,7 @@ impl Hub {
                 sessions: open.get(&public_key).copied().unwrap_or(0),
                 public_key,
                 name,
+                standing: false,
             })
             .collect()
     }
@@ -410,7 +538,13 @@ impl Hub {
         name: &str,
         passphrase: &str,
     ) -> Result<(PublicKey, String), HubError> {
-        let name = name.trim();
+        // Kept in NFC, the form most systems write, and refused with an
+        // invisible character, which would make a look-alike name.
+        let name: String = name.trim().nfc().collect();
+        let name = name.as_str();
+        if name.chars().any(invisible) {
+            return Err(HubError::BadName("it holds an invisible character".into()));
+        }
         kenes_core::validate::check_body(&kenes_core::Body::Profile { name: name.into() })
             .map_err(|e| HubError::BadName(e.to_string()))?;
         check_passphrase(passphrase)?;
@@ -435,10 +569,8 @@ impl Hub {
             if members.len() >= MAX_MEMBERS {
                 return Err(HubError::Full);
             }
-            if members
-                .values()
-                .any(|n| n.to_lowercase() == name.to_lowercase())
-            {
+            let wanted = name_key(name);
+            if members.values().any(|n| name_key(n) == wanted) {
                 return Err(HubError::NameTaken);
             }
             drop(members);
@@ -471,12 +603,12 @@ impl Hub {
                 .contains_key(&key)
                 .then_some(key),
             Who::Name(name) => {
-                let name = name.trim().to_lowercase();
+                let wanted = name_key(&name);
                 self.members
                     .read()
                     .map_err(storage)?
                     .iter()
-                    .find(|(_, n)| n.to_lowercase() == name)
+                    .find(|(_, n)| name_key(n) == wanted)
                     .map(|(k, _)| *k)
             }
         };
@@ -503,17 +635,28 @@ impl Hub {
                 wrong.by_member.entry(member).or_default().push_back(at);
             }
         }
-        let member = member.ok_or(HubError::WrongPassphrase)?;
-        let path = self.key_file(&member);
-        let key = if passphrase.len() > MAX_PASSPHRASE_BYTES || !path.exists() {
-            Err(HubError::WrongPassphrase)
-        } else {
-            let file = KeyFile::load(&path).map_err(storage)?;
-            file.unlock(Some(passphrase)).map_err(|e| match e {
-                KeyError::WrongPassphrase | KeyError::NeedPassphrase => HubError::WrongPassphrase,
-                e => storage(e),
-            })
-        }?;
+        if passphrase.len() > MAX_PASSPHRASE_BYTES {
+            return Err(HubError::WrongPassphrase);
+        }
+        let file = match member.map(|m| self.key_file(&m)) {
+            Some(path) if path.exists() => Some(KeyFile::load(&path).map_err(storage)?),
+            _ => None,
+        };
+        // An unknown name or key costs the same Argon2 as a wrong
+        // passphrase: the answer's delay tells nothing.
+        self.argon2_runs.fetch_add(1, Ordering::Relaxed);
+        let opened = match &file {
+            Some(file) => file.unlock(Some(passphrase)),
+            None => self.decoy.unlock(Some(passphrase)),
+        };
+        let key = opened.map_err(|e| match e {
+            KeyError::WrongPassphrase | KeyError::NeedPassphrase => HubError::WrongPassphrase,
+            e => storage(e),
+        })?;
+        let member = match (member, file) {
+            (Some(member), Some(_)) if key.public() == member => member,
+            _ => return Err(HubError::WrongPassphrase),
+        };
         if let Ok(mut wrong) = self.wrong.lock() {
             forget(wrong.by_address.get_mut(&from), at);
             forget(wrong.by_member.get_mut(&member), at);
@@ -572,6 +715,23 @@ impl Hub {
         })
     }
 
+    /// Removes `member`, who has no standing (the caller checked): ends
+    /// their sessions and deletes their key file, so a sign-up that was
+    /// never vouched for does not stay on the laptop for ever.
+    pub fn remove(&self, member: &PublicKey) -> Result<(), HubError> {
+        let _writing = self.signing_up.lock().map_err(storage)?;
+        if !self.members.read().map_err(storage)?.contains_key(member) {
+            return Err(HubError::NoSuchMember);
+        }
+        match std::fs::remove_file(self.key_file(member)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(storage(e)),
+            _ => {}
+        }
+        self.members.write().map_err(storage)?.remove(member);
+        self.end_sessions(member);
+        Ok(())
+    }
+
     /// Ends every session of `member`; returns how many were open.
     pub fn end_sessions(&self, member: &PublicKey) -> usize {
         let Ok(mut sessions) = self.sessions.lock() else {
@@ -585,8 +745,9 @@ impl Hub {
     /// The `Set-Cookie` value that holds a session secret on the phone.
     fn member_cookie(&self, secret: &str) -> String {
         format!(
-            "{MEMBER_COOKIE}={secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
-            self.lifetime.as_secs()
+            "{MEMBER_COOKIE}={secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
+            self.lifetime.as_secs(),
+            self.secure()
         )
     }
 }
@@ -687,8 +848,10 @@ const OWNER_ONLY: &[&str] = &[
     "/peers",
     "/api/peers",
     "/hub/end",
+    "/hub/remove",
     "/api/hub/members",
     "/api/hub/end",
+    "/api/hub/remove",
 ];
 
 /// Paths a member without standing may use.
@@ -727,7 +890,11 @@ pub fn host_allowed(host: &str, local: SocketAddr) -> bool {
         && (canonical(named.ip()) == canonical(local.ip()) || named.ip().is_loopback())
 }
 
-fn check_site(headers: &HeaderMap, local: SocketAddr) -> Result<(), crate::security::Refusal> {
+fn check_site(
+    headers: &HeaderMap,
+    local: SocketAddr,
+    scheme: &str,
+) -> Result<(), crate::security::Refusal> {
     use crate::security::Refusal;
     let host = headers
         .get(header::HOST)
@@ -739,7 +906,8 @@ fn check_site(headers: &HeaderMap, local: SocketAddr) -> Result<(), crate::secur
     if let Some(origin) = headers.get(header::ORIGIN) {
         let origin = origin.to_str().unwrap_or("");
         let ok = origin
-            .strip_prefix("http://")
+            .strip_prefix(scheme)
+            .and_then(|o| o.strip_prefix("://"))
             .is_some_and(|o| host_allowed(o, local));
         if !ok {
             return Err(Refusal::ForeignOrigin);
@@ -768,6 +936,19 @@ fn refuse(api: bool, status: StatusCode, message: &str) -> Response {
     };
     crate::security::harden(response.headers_mut());
     response
+}
+
+/// The hub's members, each with whether they have standing in `store`
+/// (the caller holds its lock: taking it again here would deadlock).
+fn members_of(hub: &Hub, store: &kenes_store::Store) -> Vec<MemberRow> {
+    let mut rows = hub.members();
+    let committees = &store.engine().state().committees;
+    for row in &mut rows {
+        row.standing = committees.values().any(|c| {
+            c.members.contains(&row.public_key) || c.candidates.contains_key(&row.public_key)
+        });
+    }
+    rows
 }
 
 /// Whether `member` has standing to read: vouched for, or a member, in
@@ -803,7 +984,7 @@ pub(crate) async fn gate(
             "the hub was served without its connection info",
         );
     };
-    if let Err(refusal) = check_site(request.headers(), connection.local) {
+    if let Err(refusal) = check_site(request.headers(), connection.local, hub.scheme()) {
         tracing::warn!(
             "refused a hub request from {}: {refusal}",
             connection.remote
@@ -811,7 +992,16 @@ pub(crate) async fn gate(
         return refuse(api, StatusCode::FORBIDDEN, &refusal.to_string());
     }
     if path.starts_with("/assets/") {
-        return next.run(request).await;
+        // Only for those who hold something: a stylesheet would tell a
+        // stranger on the Wi-Fi what answers here.
+        let headers = request.headers();
+        if app.guard().signed_in(headers)
+            || hub.holds_token(headers).is_some()
+            || hub.session_of(headers).is_some()
+        {
+            return next.run(request).await;
+        }
+        return refuse(false, StatusCode::UNAUTHORIZED, NOT_SIGNED_IN);
     }
     request
         .extensions_mut()
@@ -820,24 +1010,25 @@ pub(crate) async fn gate(
     let query = request.uri().query().map(str::to_string);
     let headers = request.headers().clone();
     let guard = app.guard();
-    let no_session = crate::security::Refusal::NoSession.to_string();
+    let no_session = NOT_SIGNED_IN;
     if method == Method::GET {
         if let Some(token) = query_param(query.as_deref(), "token") {
             if !guard.is_token(token) {
-                return refuse(api, StatusCode::UNAUTHORIZED, &no_session);
+                return refuse(api, StatusCode::UNAUTHORIZED, no_session);
             }
             return crate::server::sign_in(guard, &path);
         }
         if let Some(token) = query_param(query.as_deref(), "hub") {
             if !same(token, &hub.token) {
-                return refuse(api, StatusCode::UNAUTHORIZED, &no_session);
+                return refuse(api, StatusCode::UNAUTHORIZED, no_session);
             }
             // To the start page, not to the path: "//host/?hub=…" would
             // send the phone to another host with the hub's blessing.
             let mut response = Redirect::to("/").into_response();
             let cookie = format!(
-                "{HUB_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/",
-                hub.token
+                "{HUB_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/{}",
+                hub.token,
+                hub.secure()
             );
             if let Ok(value) = HeaderValue::from_str(&cookie) {
                 response.headers_mut().insert(header::SET_COOKIE, value);
@@ -916,7 +1107,7 @@ pub(crate) async fn gate(
         }
         return welcome(&app, &hub, &headers, StatusCode::OK, None);
     }
-    refuse(api, StatusCode::UNAUTHORIZED, &no_session)
+    refuse(api, StatusCode::UNAUTHORIZED, no_session)
 }
 
 /// The sign-up and sign-in page, with `error` said first.
@@ -969,11 +1160,13 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/hub/login", post(login_form))
         .route("/hub/logout", post(logout_form))
         .route("/hub/end", post(end_form))
+        .route("/hub/remove", post(remove_form))
         .route("/api/hub/signup", post(signup_json))
         .route("/api/hub/login", post(login_json))
         .route("/api/hub/logout", post(logout_json))
         .route("/api/hub/members", get(members_json))
         .route("/api/hub/end", post(end_json))
+        .route("/api/hub/remove", post(remove_json))
 }
 
 fn not_a_hub() -> Response {
@@ -997,7 +1190,9 @@ async fn hub_page(
     crate::server::html_page(&app, &headers, &uri, |p, s| {
         Ok(match &acting {
             Some(me) => crate::views::hub::session(p, s.engine().state(), me.expires_in()),
-            None => crate::views::hub::members(p, hub.urls(), &hub.members()),
+            None => {
+                crate::views::hub::members(p, hub.urls(), hub.fingerprint(), &members_of(&hub, s))
+            }
         })
     })
 }
@@ -1097,9 +1292,12 @@ fn end_own(hub: &Hub, everywhere: bool) -> bool {
     true
 }
 
-fn signed_out(response: impl IntoResponse) -> Response {
+fn signed_out(hub: &Hub, response: impl IntoResponse) -> Response {
     let mut response = response.into_response();
-    let cookie = format!("{MEMBER_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    let cookie = format!(
+        "{MEMBER_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{}",
+        hub.secure()
+    );
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
@@ -1114,7 +1312,7 @@ async fn logout_form(State(app): State<Arc<App>>, body: Bytes) -> Response {
     if !end_own(&hub, everywhere) {
         return Redirect::to("/hub").into_response();
     }
-    signed_out(Redirect::to("/"))
+    signed_out(&hub, Redirect::to("/"))
 }
 
 async fn logout_json(State(app): State<Arc<App>>, body: Bytes) -> Response {
@@ -1128,7 +1326,7 @@ async fn logout_json(State(app): State<Arc<App>>, body: Bytes) -> Response {
     if !end_own(&hub, everywhere) {
         return refuse(true, StatusCode::BAD_REQUEST, "not a member's session");
     }
-    signed_out(axum::Json(json!({ "ok": true })))
+    signed_out(&hub, axum::Json(json!({ "ok": true })))
 }
 
 fn parse_key(text: &str) -> Result<PublicKey, HubError> {
@@ -1146,6 +1344,42 @@ async fn end_form(State(app): State<Arc<App>>, body: Bytes) -> Response {
             Redirect::to("/hub?done=hub-end").into_response()
         }
         Err(e) => refuse(false, e.status(), &e.to_string()),
+    }
+}
+
+/// Removes `member` from the hub unless they have standing.
+fn remove_member(app: &App, hub: &Hub, member: &PublicKey) -> Result<(), HubError> {
+    if has_standing(app, member) {
+        return Err(HubError::HasStanding);
+    }
+    hub.remove(member)
+}
+
+async fn remove_form(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let Some(hub) = app.hub().cloned() else {
+        return not_a_hub();
+    };
+    let form = fields(&body);
+    let removed = parse_key(form.get("member").map(String::as_str).unwrap_or(""))
+        .and_then(|member| remove_member(&app, &hub, &member));
+    match removed {
+        Ok(()) => Redirect::to("/hub?done=hub-remove").into_response(),
+        Err(e) => refuse(false, e.status(), &e.to_string()),
+    }
+}
+
+async fn remove_json(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let Some(hub) = app.hub().cloned() else {
+        return not_a_hub();
+    };
+    let Some(o) = object(&body) else {
+        return not_an_object();
+    };
+    let removed =
+        parse_key(&text_of(&o, "public_key")).and_then(|member| remove_member(&app, &hub, &member));
+    match removed {
+        Ok(()) => axum::Json(json!({ "removed": true })).into_response(),
+        Err(e) => refuse(true, e.status(), &e.to_string()),
     }
 }
 
@@ -1240,7 +1474,12 @@ async fn members_json(State(app): State<Arc<App>>) -> Response {
     let Some(hub) = app.hub().cloned() else {
         return not_a_hub();
     };
-    axum::Json(json!({ "members": hub.members(), "urls": hub.urls() })).into_response()
+    axum::Json(json!({
+        "members": app.node().store.lock().map(|s| members_of(&hub, &s)).unwrap_or_default(),
+        "urls": hub.urls(),
+        "fingerprint": hub.fingerprint(),
+    }))
+    .into_response()
 }
 
 async fn end_json(State(app): State<Arc<App>>, body: Bytes) -> Response {
@@ -1403,6 +1642,66 @@ mod tests {
         let again = Hub::new(dir.path(), DEFAULT_SESSION, &[]).unwrap();
         assert_eq!(again.members().len(), 1);
         assert_eq!(again.members()[0].sessions, 0);
+    }
+
+    #[test]
+    fn an_unknown_name_or_key_costs_one_argon2_as_a_wrong_passphrase_does() {
+        let (_dir, hub) = hub();
+        let (a, _) = hub.signup(HERE, "Aigerim", "correct horse").unwrap();
+        let runs = || hub.argon2_runs.load(Ordering::Relaxed);
+        let attempts = [
+            (Who::Name("Nobody".into()), "correct horse"),
+            (Who::Key(SecretKey::generate().public()), "correct horse"),
+            (Who::Key(a), "wrong guess"),
+        ];
+        for (who, passphrase) in attempts {
+            let before = runs();
+            assert_eq!(
+                hub.login(IpAddr::from([127, 0, 0, 20]), who, passphrase)
+                    .err(),
+                Some(HubError::WrongPassphrase)
+            );
+            assert_eq!(runs(), before + 1);
+        }
+        let before = runs();
+        assert!(hub.login(HERE, Who::Key(a), "correct horse").is_ok());
+        assert_eq!(runs(), before + 1);
+    }
+
+    #[test]
+    fn names_are_compared_normalised_and_invisible_characters_refused() {
+        let (_dir, hub) = hub();
+        // Decomposed "René" is kept composed (NFC)...
+        let (rene, _) = hub.signup(HERE, "Rene\u{301}", "correct horse").unwrap();
+        assert_eq!(hub.members()[0].name, "Ren\u{e9}");
+        // ...and either spelling signs in, and neither signs up again.
+        for spelling in ["Ren\u{e9}", "RENE\u{301}"] {
+            let (who, _) = hub
+                .login(HERE, Who::Name(spelling.into()), "correct horse")
+                .unwrap();
+            assert_eq!(who, rene);
+            assert_eq!(
+                hub.signup(HERE, spelling, "correct horse").err(),
+                Some(HubError::NameTaken)
+            );
+        }
+        hub.signup(HERE, "Aigerim", "battery staple").unwrap();
+        // Full-width letters are the plain ones (NFKC).
+        assert_eq!(
+            hub.signup(HERE, "\u{ff21}igerim", "battery staple").err(),
+            Some(HubError::NameTaken)
+        );
+        // A zero-width space or joiner would make a look-alike.
+        for name in ["Aige\u{200b}rim", "Aigerim\u{2060}", "\u{feff}Aigerim"] {
+            assert!(
+                matches!(
+                    hub.signup(HERE, name, "battery staple"),
+                    Err(HubError::BadName(_))
+                ),
+                "{name:?}"
+            );
+        }
+        assert_eq!(hub.members().len(), 2);
     }
 
     #[test]

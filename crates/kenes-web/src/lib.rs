@@ -17,7 +17,7 @@
 //!   federation yet (create an identity, found or join), and `/me`.
 //!
 //! - [`hub`]: `kenes serve --hub`, one laptop serving many members'
-//!   phones, each signed in as themselves.
+//!   phones, each signed in as themselves; [`tls`]: its HTTPS (`--tls`).
 //!
 //! The UI acts as the device's member: it needs the member key, unlocked
 //! from the key file (with the passphrase entered in the UI when the file
@@ -37,6 +37,7 @@ pub mod model;
 pub mod onboarding;
 pub mod security;
 mod server;
+pub mod tls;
 pub mod views;
 
 pub use server::{App, WEB_URL_FILE, router, serve, serve_router};

@@ -104,9 +104,21 @@ impl Shell {
         sync_ip: IpAddr,
         key: Option<SecretKey>,
     ) -> Arc<Shell> {
+        Shell::with_guard(data, bound, sync_ip, key, Guard::new(bound))
+    }
+
+    /// [`Shell::new`] with the secrets of `guard` (one made
+    /// [`Guard::over_tls`] for the hub's HTTPS).
+    pub fn with_guard(
+        data: DataDir,
+        bound: SocketAddr,
+        sync_ip: IpAddr,
+        key: Option<SecretKey>,
+        guard: Guard,
+    ) -> Arc<Shell> {
         Arc::new(Shell {
             data,
-            guard: Guard::new(bound),
+            guard,
             i18n: I18n::load(),
             bound,
             sync_ip,
@@ -290,7 +302,7 @@ async fn language(
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    crate::server::language_redirect(&params).unwrap_or_else(|| {
+    crate::server::language_redirect(&params, shell.guard.secure()).unwrap_or_else(|| {
         let failed = Failed::user("error-unknown-language", "unknown language");
         shell.page(&headers, Some(&failed))
     })

@@ -26,6 +26,9 @@ pub struct Guard {
     token: String,
     csrf: String,
     hosts: Vec<String>,
+    /// Served over HTTPS (the hub's `--tls`): URLs and origins say
+    /// `https`, and cookies are `Secure`.
+    tls: bool,
 }
 
 /// Why a request was refused.
@@ -90,7 +93,29 @@ impl Guard {
         if bound.ip().is_unspecified() {
             hosts.push(format!("127.0.0.1:{port}"));
         }
-        Guard { token, csrf, hosts }
+        Guard {
+            token,
+            csrf,
+            hosts,
+            tls: false,
+        }
+    }
+
+    /// The same guard for a UI served over HTTPS.
+    pub fn over_tls(mut self) -> Guard {
+        self.tls = true;
+        self
+    }
+
+    /// `https` when served over TLS, else `http`.
+    pub fn scheme(&self) -> &'static str {
+        if self.tls { "https" } else { "http" }
+    }
+
+    /// `; Secure` for cookies when served over TLS: the browser then never
+    /// sends them over plain HTTP.
+    pub fn secure(&self) -> &'static str {
+        if self.tls { "; Secure" } else { "" }
     }
 
     /// The URL that signs a browser in to a UI bound to `bound`.
@@ -100,7 +125,7 @@ impl Guard {
         } else {
             bound.to_string()
         };
-        format!("http://{host}/?token={}", self.token)
+        format!("{}://{host}/?token={}", self.scheme(), self.token)
     }
 
     /// The session token.
@@ -116,8 +141,9 @@ impl Guard {
     /// The `Set-Cookie` value that signs the browser in.
     pub fn session_cookie(&self) -> String {
         format!(
-            "{SESSION_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/",
-            self.token
+            "{SESSION_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/{}",
+            self.token,
+            self.secure()
         )
     }
 
@@ -132,10 +158,11 @@ impl Guard {
         }
         if let Some(origin) = headers.get(header::ORIGIN) {
             let origin = origin.to_str().unwrap_or("");
+            let scheme = self.scheme();
             let ok = self
                 .hosts
                 .iter()
-                .any(|h| origin.eq_ignore_ascii_case(&format!("http://{h}")));
+                .any(|h| origin.eq_ignore_ascii_case(&format!("{scheme}://{h}")));
             if !ok {
                 return Err(Refusal::ForeignOrigin);
             }

@@ -708,15 +708,19 @@ async fn switch_language(
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    language_redirect(&params).unwrap_or_else(|| {
+    language_redirect(&params, app.guard.secure()).unwrap_or_else(|| {
         let message = app.lang(&headers).t("error-unknown-language");
         app.refuse_page(&headers, StatusCode::BAD_REQUEST, &message, "/")
     })
 }
 
 /// `/lang?code=…&back=…`: the redirect back that sets the language
-/// cookie, or `None` for a language kenes does not have.
-pub(crate) fn language_redirect(params: &HashMap<String, String>) -> Option<Response> {
+/// cookie (with `secure`, [`Guard::secure`], added), or `None` for a
+/// language kenes does not have.
+pub(crate) fn language_redirect(
+    params: &HashMap<String, String>,
+    secure: &str,
+) -> Option<Response> {
     let code = params.get("code").map(String::as_str).unwrap_or("en");
     if !crate::i18n::LANGUAGES.iter().any(|(c, _)| *c == code) {
         return None;
@@ -724,7 +728,7 @@ pub(crate) fn language_redirect(params: &HashMap<String, String>) -> Option<Resp
     let mut response =
         Redirect::to(&safe_back(params.get("back").map(String::as_str))).into_response();
     if let Ok(cookie) = HeaderValue::from_str(&format!(
-        "{LANG_COOKIE}={code}; SameSite=Strict; Path=/; Max-Age=31536000"
+        "{LANG_COOKIE}={code}; SameSite=Strict; Path=/; Max-Age=31536000{secure}"
     )) {
         response.headers_mut().insert(header::SET_COOKIE, cookie);
     }

@@ -402,6 +402,18 @@ async fn every_committee_and_proposal_kind_has_a_form_that_lands_as_its_op() {
         !committee_page.contains("/propose?kind=recall"),
         "recall offered without a seat"
     );
+    // The vouch form's key field is a key, not text: no hint about
+    // letters (issue 13's review).
+    let vouch = committee_page
+        .split("id=\"vouch-key\"")
+        .nth(1)
+        .and_then(|f| f.split("</form>").next())
+        .expect("the committee page has a vouch form");
+    assert!(vouch.contains("pattern=\"[0-9a-fA-F]{64}\""), "{vouch}");
+    assert!(
+        !vouch.contains("Cyrillic") && !vouch.contains("bytes"),
+        "{vouch}"
+    );
 
     // Decision and statement.
     form_shows(&f, &f.district, "decision", &[], &[]).await;

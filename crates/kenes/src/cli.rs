@@ -343,6 +343,11 @@ pub struct ServeArgs {
     /// How long a member's sign-in on the hub lasts, in hours (1 to 168).
     #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..=168))]
     pub session_hours: u64,
+    /// Serve the hub over HTTPS, with a certificate it makes and keeps in
+    /// the data directory (`hub/tls-cert.pem`); its SHA-256 fingerprint is
+    /// shown beside the QR code for members to check.
+    #[arg(long, requires = "hub")]
+    pub tls: bool,
     /// Announce this node and find others of its federation on the LAN by
     /// mDNS. Off by default: it tells the LAN that a kenes node runs here.
     #[arg(long)]

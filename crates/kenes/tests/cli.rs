@@ -17,6 +17,8 @@ mod deliberation;
 mod forms;
 #[path = "cli/hub.rs"]
 mod hub;
+#[path = "cli/hub_tls.rs"]
+mod hub_tls;
 #[path = "cli/issue12.rs"]
 mod issue12;
 #[path = "cli/meeting.rs"]

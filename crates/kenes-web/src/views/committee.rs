@@ -280,7 +280,7 @@ pub fn render(p: &Page, engine: &Engine, c: &Committee) -> Markup {
                     @if is_member {
                         (action_form(p, "vouch", "vouch-key", "form", html! {
                             input type="hidden" name="committee" value=(c.id.to_hex());
-                            (text_input(p, "vouch-key", &p.t("vouch-key"), "pubkey", true, 64))
+                            (super::key_input("vouch-key", &p.t("vouch-key"), "pubkey"))
                             button type="submit" { (p.t("vouch")) }
                         }))
                     }

@@ -131,7 +131,12 @@ fn t_title(p: &Page) -> String {
 
 /// `/hub` for the owner: the hub's URL as QR code and text, and its
 /// members, each with a way to end their sessions.
-pub fn members(p: &Page, urls: &[String], members: &[MemberRow]) -> Markup {
+pub fn members(
+    p: &Page,
+    urls: &[String],
+    fingerprint: Option<&str>,
+    members: &[MemberRow],
+) -> Markup {
     let title = t_title(p);
     layout(
         p,
@@ -140,6 +145,9 @@ pub fn members(p: &Page, urls: &[String], members: &[MemberRow]) -> Markup {
             h1 { (title) }
             @if p.done.as_ref().is_some_and(|d| d.action == "hub-end") {
                 p.done role="status" { (p.t("hub-ended")) }
+            }
+            @if p.done.as_ref().is_some_and(|d| d.action == "hub-remove") {
+                p.done role="status" { (p.t("hub-removed")) }
             }
             section aria-labelledby="hub-url-h" {
                 h2 #hub-url-h { (p.t("hub-url")) }
@@ -151,6 +159,11 @@ pub fn members(p: &Page, urls: &[String], members: &[MemberRow]) -> Markup {
                 }
                 @for url in urls {
                     p { code.hub-url { (url) } }
+                }
+                @if let Some(fingerprint) = fingerprint {
+                    h3 #hub-fingerprint-h { (p.t("hub-fingerprint")) }
+                    p { code #hub-fingerprint.fingerprint { (fingerprint) } }
+                    p { (p.t("hub-fingerprint-explain")) }
                 }
             }
             section aria-labelledby="hub-members-h" {
@@ -169,6 +182,13 @@ pub fn members(p: &Page, urls: &[String], members: &[MemberRow]) -> Markup {
                                     form.inline method="post" action=(format!("/hub/end?csrf={}", p.csrf)) {
                                         input type="hidden" name="member" value=(m.public_key.to_hex());
                                         button type="submit" { (p.t("hub-end")) }
+                                    }
+                                }
+                                @if !m.standing {
+                                    " · " (p.t("hub-not-vouched")) " "
+                                    form.inline method="post" action=(format!("/hub/remove?csrf={}", p.csrf)) {
+                                        input type="hidden" name="member" value=(m.public_key.to_hex());
+                                        button type="submit" aria-label=(format!("{} {}", p.t("hub-remove"), m.name)) { (p.t("hub-remove")) }
                                     }
                                 }
                             }

@@ -179,6 +179,19 @@ pub fn text_input(
     }
 }
 
+/// A labelled, required input of form `form` for a public key: 64 hex
+/// digits, checked by the browser's pattern; no length-in-letters hint,
+/// which is for text.
+pub fn key_input(form: &str, label: &str, name: &str) -> Markup {
+    let id = format!("{form}-{name}");
+    html! {
+        p {
+            label for=(id) { (label) }
+            input type="text" id=(id) name=(name) required maxlength="64" pattern="[0-9a-fA-F]{64}" autocomplete="off" autocapitalize="off" spellcheck="false";
+        }
+    }
+}
+
 /// A labelled text area of form `form`, at most `max` bytes.
 pub fn text_area(
     form: &str,

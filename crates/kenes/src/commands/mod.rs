@@ -81,9 +81,10 @@ pub fn run(cli: Cli) -> Result<()> {
             let web = args
                 .web
                 .unwrap_or_else(|| default_web.parse().expect("a socket address"));
-            let hub = args
-                .hub
-                .then(|| std::time::Duration::from_secs(args.session_hours * 3600));
+            let hub = args.hub.then(|| net::HubOptions {
+                lifetime: std::time::Duration::from_secs(args.session_hours * 3600),
+                tls: args.tls,
+            });
             net::serve_with(
                 &ctx,
                 args.bind,

@@ -73,17 +73,26 @@ pub fn serve(ctx: &Context, bind: SocketAddr, web: Option<SocketAddr>, mdns: boo
     serve_with(ctx, bind, web, mdns, None)
 }
 
-/// [`serve`], as the meeting's hub when `hub` gives its sessions'
-/// lifetime (issue 13): the web UI answers members' phones on this
-/// machine's addresses, each signed in as themselves (see
-/// [`kenes_web::hub`]); its URL with the hub token is printed, drawn as a
-/// QR code and written to `hub-url`.
+/// How `kenes serve --hub` runs the hub.
+pub struct HubOptions {
+    /// How long a member's session lasts.
+    pub lifetime: std::time::Duration,
+    /// Serve HTTPS with the hub's own certificate (`--tls`).
+    pub tls: bool,
+}
+
+/// [`serve`], as the meeting's hub when `hub` is given (issue 13): the
+/// web UI answers members' phones on this machine's addresses, each
+/// signed in as themselves (see [`kenes_web::hub`]); its URL with the hub
+/// token is printed, drawn as a QR code and written to `hub-url`. With
+/// `tls`, the UI speaks HTTPS only, and the certificate's fingerprint is
+/// printed beside the code.
 pub fn serve_with(
     ctx: &Context,
     bind: SocketAddr,
     web: Option<SocketAddr>,
     mdns: bool,
-    hub: Option<std::time::Duration>,
+    hub: Option<HubOptions>,
 ) -> Result<()> {
     let has_key = ctx.data.key_file().exists();
     let onboarding = web.is_some() && (!has_key || ctx.federations()?.is_empty());
@@ -119,16 +128,30 @@ pub fn serve_with(
                 let bound = listener.local_addr()?;
                 std::fs::create_dir_all(ctx.data.root())
                     .with_context(|| format!("cannot create {}", ctx.data.root().display()))?;
+                let addresses = hub_addresses(bound);
+                let identity = match &hub {
+                    Some(HubOptions { tls: true, .. }) => Some(certificate(ctx, bound, &addresses)?),
+                    _ => None,
+                };
+                let acceptor = match &identity {
+                    Some(identity) => Some(identity.acceptor().context("cannot serve HTTPS")?),
+                    None => None,
+                };
+                let fingerprint = identity.as_ref().map(|i| i.fingerprint().to_string());
                 let hub = match hub {
-                    Some(lifetime) => Some(
-                        Hub::new(ctx.data.root(), lifetime, &hub_addresses(bound))
+                    Some(options) => Some(
+                        Hub::serving(ctx.data.root(), options.lifetime, &addresses, fingerprint)
                             .with_context(|| format!("cannot keep the hub's members in {}", ctx.data.root().display()))?,
                     ),
                     None => None,
                 };
+                let guard = if acceptor.is_some() {
+                    kenes_web::security::Guard::new(bound).over_tls()
+                } else {
+                    kenes_web::security::Guard::new(bound)
+                };
                 let (router, url) = match (&node, &hub) {
                     (Some(node), Some(hub)) => {
-                        let guard = kenes_web::security::Guard::new(bound);
                         let app = App::with_hub(node.clone(), bound, guard, hub.clone());
                         (kenes_web::router(app.clone()), app.url())
                     }
@@ -137,7 +160,7 @@ pub fn serve_with(
                         (kenes_web::router(app.clone()), app.url())
                     }
                     (None, _) => {
-                        let s = Shell::new(ctx.data.clone(), bound, bind.ip(), key.clone());
+                        let s = Shell::with_guard(ctx.data.clone(), bound, bind.ip(), key.clone(), guard);
                         if let Some(hub) = &hub {
                             s.serve_as_hub(hub.clone());
                         }
@@ -162,18 +185,21 @@ pub fn serve_with(
                     Some(hub) => Some(announce_hub(ctx, hub)?),
                     None => None,
                 };
-                Some((listener, router, path, hub_path))
+                Some((listener, router, path, hub_path, acceptor))
             }
             None => None,
         };
-        let web_path = web_server.as_ref().map(|(_, _, path, _)| path.clone());
-        let hub_path = web_server.as_ref().and_then(|(_, _, _, path)| path.clone());
+        let web_path = web_server.as_ref().map(|(_, _, path, _, _)| path.clone());
+        let hub_path = web_server.as_ref().and_then(|(_, _, _, path, _)| path.clone());
         let web_task = async {
             match web_server {
-                Some((listener, router, _, Some(_))) => {
+                Some((listener, router, _, _, Some(acceptor))) => {
+                    kenes_web::hub::serve_tls(listener, acceptor, router, stopped()).await
+                }
+                Some((listener, router, _, Some(_), None)) => {
                     kenes_web::hub::serve(listener, router, stopped()).await
                 }
-                Some((listener, router, _, None)) => {
+                Some((listener, router, _, None, None)) => {
                     kenes_web::serve_router(listener, router, stopped()).await
                 }
                 None => {
@@ -241,18 +267,45 @@ fn hub_addresses(bound: SocketAddr) -> Vec<SocketAddr> {
     found
 }
 
-/// Prints the hub's URLs, draws the first as a QR code on stderr, and
-/// writes it to `hub-url`; returns that file's path.
+/// The hub's certificate for `addresses` and loopback (the owner's URL),
+/// kept in the data directory's `hub/`.
+fn certificate(
+    ctx: &Context,
+    bound: SocketAddr,
+    addresses: &[SocketAddr],
+) -> Result<kenes_web::tls::Identity> {
+    let mut ips: Vec<std::net::IpAddr> = addresses.iter().map(SocketAddr::ip).collect();
+    ips.push(std::net::Ipv4Addr::LOCALHOST.into());
+    if !bound.ip().is_unspecified() {
+        ips.push(bound.ip());
+    }
+    let dir = ctx.data.root().join("hub");
+    let identity =
+        kenes_web::tls::Identity::load_or_make(&dir, &ips).map_err(|e| user(e.to_string()))?;
+    if identity.is_new() {
+        eprintln!(
+            "made a certificate for these addresses: a fingerprint put up at an earlier meeting no longer holds"
+        );
+    }
+    Ok(identity)
+}
+
+/// Prints the hub's URLs (and its certificate's fingerprint under
+/// `--tls`), draws the first URL as a QR code on stderr, and writes it
+/// to `hub-url`; returns that file's path.
 fn announce_hub(ctx: &Context, hub: &Hub) -> Result<std::path::PathBuf> {
     let urls = hub.urls();
     let path = ctx.data.root().join(HUB_URL_FILE);
     let first = urls.first().cloned().unwrap_or_default();
     std::fs::write(&path, &first).with_context(|| format!("cannot write {}", path.display()))?;
     if ctx.json {
-        crate::output::line(json!({ "hub_urls": urls }));
+        crate::output::line(json!({ "hub_urls": urls, "fingerprint": hub.fingerprint() }));
     } else {
         for url in urls {
             crate::output::line(format!("hub: {url}"));
+        }
+        if let Some(fingerprint) = hub.fingerprint() {
+            crate::output::line(format!("hub certificate SHA-256: {fingerprint}"));
         }
     }
     if let Ok(code) = qrcode::QrCode::new(first.as_bytes()) {
@@ -262,6 +315,11 @@ fn announce_hub(ctx: &Context, hub: &Hub) -> Result<std::path::PathBuf> {
                 .quiet_zone(true)
                 .build()
         );
+        if let Some(fingerprint) = hub.fingerprint() {
+            eprintln!(
+                "the phone's browser warns about this laptop's own certificate: members who check it compare its SHA-256 fingerprint with\n  {fingerprint}"
+            );
+        }
     }
     Ok(path)
 }

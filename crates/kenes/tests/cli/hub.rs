@@ -196,8 +196,22 @@ fn hub_sessions_act_only_as_their_member_and_wrong_passphrases_are_limited() {
     assert_eq!(status, 401);
     let (status, _, _) = exchange(&hub.addr, "POST", "/api/hub/signup", &[], "{}");
     assert_eq!(status, 401);
-    // A name in Host (DNS rebinding) is refused even with the token.
+    // Nor what answers here: no name in the refusal, no stylesheet.
+    let (status, body, _) = exchange(&hub.addr, "GET", "/api/session", &[], "");
+    assert_eq!(status, 401);
+    assert!(!body.to_lowercase().contains("kenes"), "{body}");
+    let (status, body, _) = exchange(&hub.addr, "GET", "/assets/style.css", &[], "");
+    assert_eq!(status, 401, "{body}");
     let bearer = format!("Bearer {}", hub.hub_token);
+    let (status, _, _) = exchange(
+        &hub.addr,
+        "GET",
+        "/assets/style.css",
+        &[("Authorization", &bearer)],
+        "",
+    );
+    assert_eq!(status, 200);
+    // A name in Host (DNS rebinding) is refused even with the token.
     let port = hub.addr.split(':').nth(1).unwrap();
     let evil = format!("evil.example:{port}");
     let (status, _, _) = exchange(
@@ -342,6 +356,60 @@ fn hub_sessions_act_only_as_their_member_and_wrong_passphrases_are_limited() {
         assert_eq!(status, 401);
     }
 
+    // Someone signs up and is never vouched for: the owner removes them
+    // and their key file; a member with standing cannot be removed, and a
+    // member's session cannot remove anyone.
+    let (status, c, cookie_c) = hub.visitor_call(
+        "/api/hub/signup",
+        json!({ "name": "Stranger", "passphrase": "nobody knows me" }),
+    );
+    assert_eq!(status, 200, "{c}");
+    let (key_c, cookie_c) = (c["public_key"].as_str().unwrap(), cookie_c.unwrap());
+    let (_, members) = hub.owner_call("GET", "/api/hub/members", "");
+    let standing = |key: &str| {
+        members["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["public_key"] == key)
+            .map(|m| m["standing"].clone())
+    };
+    assert_eq!(standing(key_a), Some(json!(true)), "{members}");
+    assert_eq!(standing(key_c), Some(json!(false)), "{members}");
+    let remove = |key: &str| json!({ "public_key": key }).to_string();
+    let (status, _) = hub.member_call(
+        &cookie_c,
+        "",
+        "POST",
+        "/api/hub/remove",
+        json!({ "public_key": key_c }),
+    );
+    assert_eq!(status, 403);
+    let (status, reply) = hub.owner_call("POST", "/api/hub/remove", &remove(key_a));
+    assert_eq!(status, 409, "{reply}");
+    assert!(
+        dir.join("hub/members")
+            .join(format!("{key_a}.json"))
+            .exists()
+    );
+    let (status, reply) = hub.owner_call("POST", "/api/hub/remove", &remove(key_c));
+    assert_eq!(
+        (status, reply["removed"].as_bool()),
+        (200, Some(true)),
+        "{reply}"
+    );
+    assert!(
+        !dir.join("hub/members")
+            .join(format!("{key_c}.json"))
+            .exists()
+    );
+    let (status, _) = hub.member_call(&cookie_c, "", "GET", "/api/session", json!(null));
+    assert_eq!(status, 401);
+    let (status, reply) = hub.owner_call("POST", "/api/hub/remove", &remove(key_c));
+    assert_eq!(status, 404, "{reply}");
+    let (_, members) = hub.owner_call("GET", "/api/hub/members", "");
+    assert_eq!(members["members"].as_array().unwrap().len(), 2, "{members}");
+
     // Wrong passphrases for A: five are told so, the sixth is refused
     // with 429, and so is the right one while the five stand.
     for _ in 0..5 {
@@ -390,6 +458,11 @@ where
 }
 
 async fn phone(port: u16) -> (Server, WebDriver) {
+    phone_with(port, &[]).await
+}
+
+/// [`phone`] with `extra` command-line flags for Chromium.
+pub(super) async fn phone_with(port: u16, extra: &[String]) -> (Server, WebDriver) {
     let driver = Server(
         Command::new("/usr/bin/chromedriver")
             .arg(format!("--port={port}"))
@@ -411,6 +484,9 @@ async fn phone(port: u16) -> (Server, WebDriver) {
         "--disable-component-update",
         "--disable-sync",
     ] {
+        caps.add_arg(arg).unwrap();
+    }
+    for arg in extra {
         caps.add_arg(arg).unwrap();
     }
     caps.add_experimental_option(
@@ -449,7 +525,7 @@ async fn url_with(web: &WebDriver, needle: &str) -> WebDriverResult<()> {
 }
 
 /// The phone's own session, as its page's script would fetch it.
-async fn session_of(web: &WebDriver) -> WebDriverResult<Value> {
+pub(super) async fn session_of(web: &WebDriver) -> WebDriverResult<Value> {
     let reply = web
         .execute_async(
             "const done = arguments[0]; fetch('/api/session').then(r => r.json()).then(done, e => done(String(e)));",
