@@ -26,7 +26,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
@@ -269,6 +269,16 @@ async fn handshake(acceptor: &TlsAcceptor, mut tcp: TcpStream) -> Option<TlsStre
     let mut first = [0u8; 1];
     match tcp.peek(&mut first).await {
         Ok(1) if first[0].is_ascii_alphabetic() => {
+            // Read the request head first (bounded): closing a socket with
+            // unread bytes resets it, and the client would lose the reply.
+            let mut head = Vec::with_capacity(1024);
+            let mut chunk = [0u8; 1024];
+            while head.len() < 8 * 1024 && !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match tokio::time::timeout(Duration::from_secs(2), tcp.read(&mut chunk)).await {
+                    Ok(Ok(n)) if n > 0 => head.extend_from_slice(&chunk[..n]),
+                    _ => break,
+                }
+            }
             let body = "this address speaks HTTPS: open it with https://\n";
             let reply = format!(
                 "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",

@@ -348,7 +348,8 @@ fn a_tls_hub_serves_the_certificate_whose_fingerprint_it_prints_and_keeps_it() {
 
     // Plain HTTP on the TLS port: a one-line 400, and the hub lives on.
     let mut plain = std::net::TcpStream::connect(&hub.addr).unwrap();
-    write!(plain, "GET / HTTP/1.1\r\nHost: {}\r\n\r\n", hub.addr).unwrap();
+    let request = format!("GET / HTTP/1.1\r\nHost: {}\r\n\r\n", hub.addr);
+    plain.write_all(request.as_bytes()).unwrap();
     let mut answer = String::new();
     plain.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
