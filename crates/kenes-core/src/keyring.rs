@@ -172,8 +172,10 @@ pub fn next_key_op(
             .filter_map(|r| Some((*r, state.encryption_keys.get(r)?.key)))
             .collect();
         // Nothing is sealed to a committee with a reader who has no key
-        // (see [`Keyring::seal`]), so it needs no epoch either.
-        if keyed.len() < readers.len() {
+        // (see [`Keyring::seal`]), so it needs no epoch either; nor to one
+        // whose readers' boxes do not fit in one op: a `Rekey` that large
+        // would be refused and every act there would fail with it.
+        if keyed.len() < readers.len() || keyed.len() > MAX_SEALED_READERS {
             return None;
         }
         let key = EpochKey::generate();
@@ -200,6 +202,13 @@ pub fn next_key_op(
         })
     })
 }
+
+/// The most readers one `Rekey` seals to: each box is about 115 bytes
+/// encoded, so this many fit in [`crate::op::MAX_OP_BYTES`] with room for
+/// the op's other fields. A larger committee writes clear (it has no
+/// epoch its every reader holds, see [`Keyring::seal`]) until epochs span
+/// several ops.
+pub const MAX_SEALED_READERS: usize = 500;
 
 /// `key` sealed to each member of `to`, in member order (the one canonical
 /// order); members whose published key is unusable are left out.

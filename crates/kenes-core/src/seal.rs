@@ -292,6 +292,40 @@ mod tests {
     }
 
     #[test]
+    fn a_rekey_to_the_most_readers_fits_in_one_op_with_the_most_deps() {
+        let author = SecretKey::generate();
+        let committee = Hash::of(b"committee");
+        let key = EpochKey::generate();
+        let boxes: Vec<KeyBox> = (0..crate::keyring::MAX_SEALED_READERS)
+            .map(|_| {
+                let member = SecretKey::generate().public();
+                key.seal_to(&committee, member, &EncryptionSecret::generate().public())
+                    .unwrap()
+            })
+            .collect();
+        let op = crate::op::UnsignedOp {
+            version: 1,
+            federation: Hash::of(b"federation"),
+            author: author.public(),
+            seq: u64::MAX,
+            prev: Some(Hash::of(b"prev")),
+            deps: (0..crate::op::MAX_DEPS as u64)
+                .map(|i| Hash::of(&i.to_le_bytes()))
+                .collect(),
+            lamport: u64::MAX,
+            time: u64::MAX,
+            body: crate::Body::Rekey { committee, boxes },
+        }
+        .sign(&author);
+        assert!(
+            op.bytes.len() <= crate::op::MAX_OP_BYTES,
+            "{} bytes",
+            op.bytes.len()
+        );
+        assert!(crate::Op::decode(&op.bytes).is_ok());
+    }
+
+    #[test]
     fn a_sealed_text_opens_only_with_its_key_and_in_its_slot() {
         let key = EpochKey::generate();
         let epoch = Hash::of(b"epoch");
