@@ -529,38 +529,26 @@ impl State {
     /// needs no rewind when a late profile arrives.
     /// A published encryption key is kept the same way.
     pub fn apply_profile(&mut self, op: &Op) {
-        let key = op.order_key();
-        if let Body::EncryptionKey { key: published } = &op.fields.body {
-            let newer = self
-                .encryption_keys
-                .get(&op.fields.author)
-                .is_none_or(|current| current.set_by < key);
-            if newer {
-                self.encryption_keys.insert(
-                    op.fields.author,
-                    PublishedKey {
-                        key: *published,
-                        set_by: key,
-                    },
-                );
-            }
-            return;
-        }
-        let Body::Profile { name } = &op.fields.body else {
-            return;
-        };
-        let newer = self
-            .profiles
-            .get(&op.fields.author)
-            .is_none_or(|current| current.set_by < key);
-        if newer {
-            self.profiles.insert(
-                op.fields.author,
-                Profile {
+        let (author, set_by) = (op.fields.author, op.order_key());
+        match &op.fields.body {
+            Body::EncryptionKey { key } => keep_latest(
+                &mut self.encryption_keys,
+                author,
+                set_by,
+                |p| p.set_by,
+                || PublishedKey { key: *key, set_by },
+            ),
+            Body::Profile { name } => keep_latest(
+                &mut self.profiles,
+                author,
+                set_by,
+                |p| p.set_by,
+                || Profile {
                     name: name.clone(),
-                    set_by: key,
+                    set_by,
                 },
-            );
+            ),
+            _ => {}
         }
     }
 
@@ -617,4 +605,18 @@ pub fn digest<'a>(
         hasher.update(&postcard::to_allocvec(outcome).unwrap_or_default());
     }
     Hash(*hasher.finalize().as_bytes())
+}
+
+/// Keeps `value` for `author` unless the value kept was set by an op that
+/// sorts after `set_by`: last writer wins in fold order.
+fn keep_latest<T>(
+    map: &mut BTreeMap<PublicKey, T>,
+    author: PublicKey,
+    set_by: (u64, Hash),
+    set_by_of: impl Fn(&T) -> (u64, Hash),
+    value: impl FnOnce() -> T,
+) {
+    if map.get(&author).is_none_or(|kept| set_by_of(kept) < set_by) {
+        map.insert(author, value());
+    }
 }

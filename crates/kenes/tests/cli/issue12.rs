@@ -17,6 +17,11 @@ pub(super) fn founded(dir: &Path) -> String {
 }
 
 pub(super) fn committee(dir: &Path) -> String {
+    committee_named(dir, "Zhanaozen residents")
+}
+
+/// A territorial committee in Zhanaozen named `name`; its id.
+pub(super) fn committee_named(dir: &Path, name: &str) -> String {
     json(
         dir,
         &[
@@ -25,7 +30,7 @@ pub(super) fn committee(dir: &Path) -> String {
             "--kind",
             "territorial",
             "--name",
-            "Zhanaozen residents",
+            name,
             "--area",
             "Kazakhstan/Mangystau/Zhanaozen",
         ],

@@ -1,30 +1,12 @@
 //! Issue 14: committee content sealed to the committee. What an
 //! infiltrator vouched into one committee holds and sees of another.
 
+use super::issue12::committee_named;
 use super::{json, ok, sync_all};
 use std::path::{Path, PathBuf};
 
 fn member(dir: &Path, name: &str) -> String {
     json(dir, &["id", "new", "--name", name])["public_key"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
-fn territorial(dir: &Path, name: &str) -> String {
-    json(
-        dir,
-        &[
-            "committee",
-            "create",
-            "--kind",
-            "territorial",
-            "--name",
-            name,
-            "--area",
-            "Kazakhstan/Mangystau/Zhanaozen",
-        ],
-    )["id"]
         .as_str()
         .unwrap()
         .to_string()
@@ -78,8 +60,8 @@ fn issue_14_an_infiltrator_in_committee_a_reads_nothing_of_committee_b() {
         &founder,
         &["federation", "create", "--name", "Kazakhstan 2022"],
     );
-    let committee_a = territorial(&founder, "Zhanaozen residents");
-    let committee_b = territorial(&founder, "Ozenmunaigas strike committee");
+    let committee_a = committee_named(&founder, "Zhanaozen residents");
+    let committee_b = committee_named(&founder, "Ozenmunaigas strike committee");
     ok(&founder, &["vouch", &committee_b, &pb]);
     ok(&founder, &["vouch", &committee_a, &pi]);
     let all = [founder.as_path(), b_member.as_path(), infiltrator.as_path()];
