@@ -116,6 +116,18 @@ pub struct Epoch {
     pub boxes: BTreeMap<PublicKey, Vec<KeyBox>>,
 }
 
+impl Epoch {
+    /// Keeps `boxes`, each under the member it is sealed to.
+    fn hold(&mut self, boxes: &[KeyBox]) {
+        for sealed in boxes {
+            self.boxes
+                .entry(sealed.member)
+                .or_default()
+                .push(sealed.clone());
+        }
+    }
+}
+
 impl Committee {
     /// The committee created by `op`, if `op` is a `CreateCommittee`.
     pub fn created_by(op: &Op) -> Option<Committee> {
@@ -282,24 +294,12 @@ impl Committee {
                     started: op.order_key(),
                     boxes: BTreeMap::new(),
                 };
-                for sealed in boxes {
-                    epoch
-                        .boxes
-                        .entry(sealed.member)
-                        .or_default()
-                        .push(sealed.clone());
-                }
+                epoch.hold(boxes);
                 self.epochs.insert(op.id, epoch);
             }
             Body::ShareEpoch { epoch, boxes, .. } => {
                 if let Some(epoch) = self.epochs.get_mut(epoch) {
-                    for sealed in boxes {
-                        epoch
-                            .boxes
-                            .entry(sealed.member)
-                            .or_default()
-                            .push(sealed.clone());
-                    }
+                    epoch.hold(boxes);
                 }
             }
             Body::Revise { proposal, text, .. } => {
