@@ -840,3 +840,13 @@ post-hide-explain = Opens a proposal: the post is hidden only if the committee p
 post-hide-reason = Why
 done-hide_post = The proposal to hide the post is open for voting.
 needs-revised = A proposal you voted on was revised after your vote: your ballot stays as cast; read the new text.
+
+## Reading a QR code from a photo (issue 13)
+scan-photo = Or pick a photo of its QR code
+scan-read = Read the photo
+scan-done = Read from the photo: check it, then press the button above.
+scan-error-empty = No photo was sent: pick one first.
+scan-error-too-large = The photo is too large (at most 12 MB and 10,000 pixels a side).
+scan-error-not-an-image = This file is not a photo kenes can read (JPEG, PNG or WebP).
+scan-error-no-code = No QR code was found in the photo: take it closer, straight on and in focus.
+scan-error-unreadable = A QR code was found but could not be read: take it again, closer and in focus.

@@ -35,6 +35,7 @@ pub mod i18n;
 pub mod kinds;
 pub mod model;
 pub mod onboarding;
+pub mod scan;
 pub mod security;
 mod server;
 pub mod tls;

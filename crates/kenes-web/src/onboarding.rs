@@ -210,6 +210,16 @@ impl Shell {
 
     /// The onboarding page, with `failed` said at the top.
     fn page(&self, headers: &HeaderMap, failed: Option<&Failed>) -> Response {
+        self.page_with_ticket(headers, failed, "")
+    }
+
+    /// [`Shell::page`] with `ticket` in the join form (read from a photo).
+    fn page_with_ticket(
+        &self,
+        headers: &HeaderMap,
+        failed: Option<&Failed>,
+        ticket: &str,
+    ) -> Response {
         let t = self.lang(headers);
         let stage = match self.stage() {
             Ok(stage) => stage,
@@ -220,7 +230,8 @@ impl Shell {
             tracing::warn!("onboarding: {}", f.detail);
         }
         let error = failed.map(|f| t.t(f.key));
-        let markup = views::onboarding::render(t, self.guard.csrf(), &stage, error.as_deref());
+        let markup =
+            views::onboarding::render(t, self.guard.csrf(), &stage, error.as_deref(), ticket);
         (status, Html(markup.into_string())).into_response()
     }
 }
@@ -239,6 +250,10 @@ pub fn router(shell: Arc<Shell>) -> Router {
         .route("/onboard/unlock", post(unlock))
         .route("/onboard/found", post(found))
         .route("/onboard/join", post(join))
+        .route(
+            "/onboard/scan",
+            post(scan).layer(DefaultBodyLimit::max(crate::scan::MAX_UPLOAD)),
+        )
         .fallback(|| async { Redirect::to("/") })
         .merge(crate::server::assets())
         .layer(DefaultBodyLimit::max(MAX_FORM))
@@ -458,9 +473,49 @@ async fn join(State(shell): State<Arc<Shell>>, headers: HeaderMap, body: Bytes) 
     }
 }
 
+/// A photo of a ticket's QR code, read into the join form (issue 13).
+async fn scan(
+    State(shell): State<Arc<Shell>>,
+    headers: HeaderMap,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let read = match form {
+        Ok(form) => crate::scan::photo_form(form).await,
+        Err(_) => Err(crate::scan::ScanError::Upload),
+    };
+    let text = match read {
+        Ok((field, photo)) if field == crate::scan::JOIN_TICKET => {
+            crate::scan::read_in_background(photo).await
+        }
+        Ok(_) => Err(crate::scan::ScanError::Upload),
+        Err(e) => Err(e),
+    };
+    match text {
+        Ok(ticket) => shell.page_with_ticket(&headers, None, &ticket),
+        Err(e) => {
+            let failed = Failed {
+                status: e.status(),
+                key: e.message_key(),
+                detail: e.to_string(),
+            };
+            shell.page(&headers, Some(&failed))
+        }
+    }
+}
+
 /// The app's `/me` page: my key and name, and vouching for a key.
 pub(crate) async fn me(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
-    crate::server::html_page(&app, &headers, &uri, |p, s| {
+    me_page(&app, &headers, &uri, None)
+}
+
+/// `/me`, with the key just read from a photo in the vouch form.
+pub(crate) fn me_page(
+    app: &App,
+    headers: &HeaderMap,
+    uri: &Uri,
+    scanned: Option<(String, String)>,
+) -> Response {
+    crate::server::html_page_scanned(app, headers, uri, scanned, |p, s| {
         Ok(views::me::render(p, s.engine().state()))
     })
 }

@@ -148,6 +148,7 @@ impl App {
             keyring: kenes_core::keyring::Keyring::none(),
             path: uri.path().to_string(),
             done: views::Done::from_query(uri.query()),
+            scanned: None,
         }
     }
 
@@ -209,6 +210,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/peers", get(peers))
         .route("/lang", get(switch_language))
         .route("/act", post(act_form))
+        .route(
+            "/scan",
+            post(scan).layer(DefaultBodyLimit::max(crate::scan::MAX_UPLOAD)),
+        )
         .route("/export", get(export))
         .route(
             "/import",
@@ -444,12 +449,24 @@ pub(crate) fn html_page(
     uri: &Uri,
     render: impl FnOnce(&Page, &kenes_store::Store) -> Result<Markup, Failure>,
 ) -> Response {
+    html_page_scanned(app, headers, uri, None, render)
+}
+
+/// [`html_page`], with the text just read from a photo for one field.
+pub(crate) fn html_page_scanned(
+    app: &App,
+    headers: &HeaderMap,
+    uri: &Uri,
+    scanned: Option<(String, String)>,
+    render: impl FnOnce(&Page, &kenes_store::Store) -> Result<Markup, Failure>,
+) -> Response {
     let store = match lock(app) {
         Ok(s) => s,
         Err(f) => return app.refuse_page(headers, f.status, &f.localized(app.lang(headers)), "/"),
     };
     let acting = crate::hub::acting();
     let mut page = app.page(headers, uri, version(store.engine()), acting.as_ref());
+    page.scanned = scanned;
     // A hub member's phone reads clear text only, for now: the hub does
     // not yet open epoch keys per member (issue 14).
     if acting.is_none() {
@@ -673,9 +690,18 @@ fn peer_list(app: &App) -> Result<Vec<kenes_store::peers::Peer>, Failure> {
 }
 
 async fn peers(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
+    peers_page(&app, &headers, &uri, None)
+}
+
+fn peers_page(
+    app: &App,
+    headers: &HeaderMap,
+    uri: &Uri,
+    scanned: Option<(String, String)>,
+) -> Response {
     let ticket = app.node.ticket().map(|t| t.to_text());
-    let list = peer_list(&app);
-    html_page(&app, &headers, &uri, |p, s| {
+    let list = peer_list(app);
+    html_page_scanned(app, headers, uri, scanned, |p, s| {
         Ok(views::peers::render(
             p,
             ticket.as_deref(),
@@ -683,6 +709,48 @@ async fn peers(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Res
             s.engine().len(),
         ))
     })
+}
+
+/// A photo of a QR code (issue 13), read into the field it was sent for:
+/// a key to vouch for on `/me`, or a peer's ticket on `/peers`. The page
+/// comes back with the text in the field; nothing is done with it until
+/// the member submits that form.
+async fn scan(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let refused = |e: crate::scan::ScanError, back: &str| {
+        app.refuse_page(
+            &headers,
+            e.status(),
+            &app.lang(&headers).t(e.message_key()),
+            back,
+        )
+    };
+    let read = match form {
+        Ok(form) => crate::scan::photo_form(form).await,
+        Err(_) => Err(crate::scan::ScanError::Upload),
+    };
+    let (field, photo) = match read {
+        Ok(read) => read,
+        Err(e) => return refused(e, "/"),
+    };
+    let (back, page): (
+        &str,
+        fn(&App, &HeaderMap, &Uri, Option<(String, String)>) -> Response,
+    ) = match field.as_str() {
+        crate::scan::VOUCH_KEY => ("/me", crate::onboarding::me_page),
+        crate::scan::PEER_TICKET if crate::hub::acting().is_none() => ("/peers", peers_page),
+        _ => {
+            let message = app.lang(&headers).t("error-malformed-form");
+            return app.refuse_page(&headers, StatusCode::BAD_REQUEST, &message, "/");
+        }
+    };
+    match crate::scan::read_in_background(photo).await {
+        Ok(text) => page(&app, &headers, &Uri::from_static(back), Some((field, text))),
+        Err(e) => refused(e, back),
+    }
 }
 
 /// Only paths of this site: no scheme, no host, no `//`.

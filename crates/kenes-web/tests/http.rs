@@ -572,3 +572,108 @@ async fn an_encrypted_key_is_unlocked_in_the_ui() {
     assert!(!f.get("/").await.body.contains("The member key is locked"));
     assert_eq!(f.digest(), before, "unlocking authors nothing");
 }
+
+impl Fixture {
+    /// Sends `photo` as a scan form's photo for `field`.
+    async fn scan(&self, field: &str, photo: &[u8]) -> Reply {
+        let mut form = format!(
+            "--X\r\nContent-Disposition: form-data; name=\"field\"\r\n\r\n{field}\r\n\
+             --X\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"p.png\"\r\n\r\n"
+        )
+        .into_bytes();
+        form.extend_from_slice(photo);
+        form.extend_from_slice(b"\r\n--X--\r\n");
+        let request = self
+            .signed("POST", &format!("/scan?csrf={}", self.app.csrf()))
+            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=X")
+            .body(Body::from(form))
+            .unwrap();
+        self.send(request).await
+    }
+}
+
+/// `text` as a PNG of its QR code, 6 px a module, on a white margin.
+fn qr_png(text: &str) -> Vec<u8> {
+    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
+    let (side, colors) = (code.width() as u32, code.to_colors());
+    let image = image::GrayImage::from_fn((side + 8) * 6, (side + 8) * 6, |x, y| {
+        let (mx, my) = ((x / 6).wrapping_sub(4), (y / 6).wrapping_sub(4));
+        let dark =
+            mx < side && my < side && colors[(my * side + mx) as usize] == qrcode::Color::Dark;
+        image::Luma([if dark { 0 } else { 255 }])
+    });
+    let mut png = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut png, image::ImageFormat::Png).unwrap();
+    png.into_inner()
+}
+
+#[tokio::test]
+async fn a_photo_of_a_key_fills_the_vouch_form_and_nothing_else_happens() {
+    let f = fixture();
+    let before = f.digest();
+    let key = kenes_core::SecretKey::generate().public().to_hex();
+    let r = f.scan("vouch-key-pubkey", &qr_png(&key)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains(&format!(">{key}</textarea>")), "{}", r.body);
+    assert!(r.body.contains("Read from the photo"), "{}", r.body);
+    // Read into the form only: no vouch until the member submits it.
+    assert_eq!(f.digest(), before);
+}
+
+#[tokio::test]
+async fn hostile_photos_and_fields_are_refused_in_one_line_and_change_nothing() {
+    let f = fixture();
+    let before = f.digest();
+    let blank = {
+        let mut png = std::io::Cursor::new(Vec::new());
+        image::GrayImage::from_pixel(300, 200, image::Luma([200]))
+            .write_to(&mut png, image::ImageFormat::Png)
+            .unwrap();
+        png.into_inner()
+    };
+    let cases: [(&str, Vec<u8>, StatusCode, &str); 5] = [
+        (
+            "vouch-key-pubkey",
+            b"GIF89a not really".to_vec(),
+            StatusCode::BAD_REQUEST,
+            "not a photo kenes can read",
+        ),
+        (
+            "vouch-key-pubkey",
+            Vec::new(),
+            StatusCode::BAD_REQUEST,
+            "No photo was sent",
+        ),
+        (
+            "vouch-key-pubkey",
+            blank,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "No QR code was found",
+        ),
+        (
+            "name",
+            qr_png("x"),
+            StatusCode::BAD_REQUEST,
+            "could not be read",
+        ),
+        (
+            "vouch-key-pubkey",
+            vec![0; kenes_web::scan::MAX_UPLOAD + 1],
+            StatusCode::BAD_REQUEST,
+            "too large",
+        ),
+    ];
+    for (field, photo, status, says) in cases {
+        let r = f.scan(field, &photo).await;
+        assert_eq!(r.status, status, "{field}: {}", r.body);
+        assert!(r.body.contains(says), "{field}: {}", r.body);
+    }
+    // Without the form's CSRF token the photo is not even read.
+    let request = f
+        .signed("POST", "/scan")
+        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=X")
+        .body(Body::from("--X--\r\n"))
+        .unwrap();
+    assert_eq!(f.send(request).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(f.digest(), before);
+}

@@ -45,9 +45,10 @@ pub fn render(p: &Page, state: &State) -> Markup {
                     } @else {
                         (action_form(p, "vouch", "vouch-key", "form", html! {
                             (super::select("vouch-key", &p.t("me-vouch-committee"), "committee", &mine))
-                            (super::text_area("vouch-key", &p.t("me-vouch-key"), "pubkey", 2, 200, ""))
+                            (super::text_area("vouch-key", &p.t("me-vouch-key"), "pubkey", 2, 200, p.scanned_for(crate::scan::VOUCH_KEY)))
                             button type="submit" { (p.t("vouch")) }
                         }))
+                        (super::scan_form(p.t, &format!("/scan?csrf={}", p.csrf), crate::scan::VOUCH_KEY, !p.scanned_for(crate::scan::VOUCH_KEY).is_empty()))
                     }
                 }
             }

@@ -44,6 +44,9 @@ pub struct Page<'a> {
     pub hub_member: bool,
     /// What the reader can open of sealed texts (issue 14).
     pub keyring: kenes_core::keyring::Keyring,
+    /// Text just read from a photo of a QR code, and the id of the field
+    /// it fills (see [`scan_form`]).
+    pub scanned: Option<(String, String)>,
 }
 
 /// An action just done, as the redirect after it names it.
@@ -90,6 +93,14 @@ impl Page<'_> {
     /// Where state-changing forms post.
     pub fn act_url(&self) -> String {
         format!("/act?csrf={}", self.csrf)
+    }
+
+    /// The text read from a photo for the field `id`, or "".
+    pub fn scanned_for(&self, id: &str) -> &str {
+        match &self.scanned {
+            Some((field, text)) if field == id => text,
+            _ => "",
+        }
     }
 }
 
@@ -206,6 +217,25 @@ pub fn text_area(
         p {
             label for=(id) { (label) }
             textarea id=(id) name=(name) rows=(rows) data-maxbytes=(max) { (value) }
+        }
+    }
+}
+
+/// A form that sends a photo of a QR code to `action` (the node decodes
+/// it, see [`crate::scan`]) and comes back with its text in the field
+/// `field`, for the member to check and submit. `scanned` says a photo was
+/// just read into it.
+pub fn scan_form(t: &Lang, action: &str, field: &str, scanned: bool) -> Markup {
+    let id = format!("{field}-photo");
+    html! {
+        form.form.scan method="post" action=(action) enctype="multipart/form-data" {
+            input type="hidden" name="field" value=(field);
+            p {
+                label for=(id) { (t.t("scan-photo")) }
+                input type="file" id=(id) name="photo" accept="image/*" required;
+            }
+            button type="submit" { (t.t("scan-read")) }
+            @if scanned { p.done role="status" { (t.t("scan-done")) } }
         }
     }
 }

@@ -9,7 +9,8 @@ use kenes_core::validate::MAX_NAME_BYTES;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 /// Renders the page for `stage`, with `error` said first.
-pub fn render(t: &Lang, csrf: &str, stage: &Stage, error: Option<&str>) -> Markup {
+/// `ticket` fills the join form: the text just read from a photo.
+pub fn render(t: &Lang, csrf: &str, stage: &Stage, error: Option<&str>, ticket: &str) -> Markup {
     let post = |path: &str| format!("{path}?csrf={csrf}");
     let title = t.t("onboard-title");
     html! {
@@ -60,10 +61,11 @@ pub fn render(t: &Lang, csrf: &str, stage: &Stage, error: Option<&str>) -> Marku
                                 form.form #join method="post" action=(post("/onboard/join")) {
                                     p {
                                         label for="join-ticket" { (t.t("onboard-ticket")) }
-                                        textarea id="join-ticket" name="ticket" rows="3" required {}
+                                        textarea id="join-ticket" name="ticket" rows="3" required { (ticket) }
                                     }
                                     button type="submit" { (t.t("onboard-join-button")) }
                                 }
+                                (super::scan_form(t, &post("/onboard/scan"), crate::scan::JOIN_TICKET, !ticket.is_empty()))
                             }
                             section aria-labelledby="found-h" {
                                 h2 #found-h { (t.t("onboard-found")) }

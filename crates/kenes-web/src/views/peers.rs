@@ -39,9 +39,10 @@ pub fn render(p: &Page, ticket: Option<&str>, peers: &[Peer], ops: usize) -> Mar
             section aria-labelledby="add-h" {
                 h2 #add-h { (p.t("add-peer")) }
                 (action_form(p, "add_peer", "add-peer", "form", html! {
-                    p { label for="f-ticket" { (p.t("peer-ticket")) } input type="text" id="f-ticket" name="ticket" required; }
+                    p { label for="f-ticket" { (p.t("peer-ticket")) } input type="text" id="f-ticket" name="ticket" required value=(p.scanned_for(crate::scan::PEER_TICKET)); }
                     button type="submit" { (p.t("add")) }
                 }))
+                (super::scan_form(p.t, &format!("/scan?csrf={}", p.csrf), crate::scan::PEER_TICKET, !p.scanned_for(crate::scan::PEER_TICKET).is_empty()))
             }
             section aria-labelledby="known-h" {
                 h2 #known-h { (p.t("known-peers")) }

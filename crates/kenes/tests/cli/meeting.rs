@@ -1,10 +1,12 @@
 //! Issue 13, everyone at the meeting takes part: first contact by ticket
 //! from a data directory that holds only a key, and onboarding in a real
-//! headless Chromium from an empty data directory to a joined member.
+//! headless Chromium from an empty data directory to a joined member, the
+//! key and the ticket handed over as photos of their QR codes.
 
 use super::browser::{in_browser, published, submit, text, text_with};
 use super::issue12::{committee, founded};
 use super::{Server, digest, json, ok, serve, user_error};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 use thirtyfour::prelude::*;
@@ -45,6 +47,35 @@ fn a_fresh_key_joins_by_ticket_alone_and_both_nodes_agree() {
         members.as_array().unwrap().iter().any(|m| m == &newcomer),
         "{members}"
     );
+}
+
+/// Saves a JPEG "photo" of `text`'s QR code at `path`: the code is a
+/// quarter of a phone camera's frame, on an uneven grey page, and the
+/// JPEG compression blurs its edges as a camera's does.
+fn photo_of_qr(text: &str, path: &Path) {
+    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
+    let (side, colors) = (code.width(), code.to_colors());
+    let (module, left, top, quiet) = (7i64, 900i64, 600i64, 4i64);
+    let photo = image::GrayImage::from_fn(2560, 1920, |x, y| {
+        // Module coordinates, the code's first module at (0, 0).
+        let mx = (i64::from(x) - left).div_euclid(module) - quiet;
+        let my = (i64::from(y) - top).div_euclid(module) - quiet;
+        let side = side as i64;
+        let luma = if (0..side).contains(&mx) && (0..side).contains(&my) {
+            match colors[(my * side + mx) as usize] {
+                qrcode::Color::Dark => 30,
+                qrcode::Color::Light => 240,
+            }
+        } else if (-quiet..side + quiet).contains(&mx) && (-quiet..side + quiet).contains(&my) {
+            240
+        } else {
+            150 + ((x / 16 + y / 24) % 60) as u8
+        };
+        image::Luma([luma])
+    });
+    photo
+        .save_with_format(path, image::ImageFormat::Jpeg)
+        .unwrap();
 }
 
 /// Waits until `done` holds (a node syncs in the background).
@@ -125,23 +156,57 @@ async fn onboarding(web: &WebDriver) -> WebDriverResult<()> {
     web.goto(&format!("{}/me", url_a.split("/?").next().unwrap()))
         .await?;
     text_with(web, "Vouch for someone").await;
-    web.find(By::Id("vouch-key-pubkey"))
+    // They photographed the newcomer's QR code: the node reads it into
+    // the form, and the member checks it before vouching.
+    let key_photo = tmp.path().join("key.jpg");
+    photo_of_qr(key.trim(), &key_photo);
+    web.find(By::Id("vouch-key-pubkey-photo"))
         .await?
-        .send_keys(key.trim())
+        .send_keys(key_photo.to_str().unwrap())
         .await?;
+    submit(web, "form.scan button").await;
+    text_with(web, "Read from the photo").await;
+    let read = web
+        .find(By::Id("vouch-key-pubkey"))
+        .await?
+        .prop("value")
+        .await?
+        .unwrap();
+    assert_eq!(read, key.trim());
     web.find(By::Css("#vouch-key button"))
         .await?
         .click()
         .await?;
     text_with(web, "✓").await;
 
-    // 3. The newcomer joins with the ticket alone, then joins the committee.
+    // 3. The newcomer joins with a photo of the ticket's QR code alone,
+    // then joins the committee. A photo of something else first: refused
+    // in one line, and the page stays usable.
     web.set_window_rect(0, 0, 360, 800).await?;
     web.goto(&url_b).await?;
-    web.find(By::Id("join-ticket"))
+    let not_a_photo = tmp.path().join("notes.jpg");
+    std::fs::write(&not_a_photo, b"kenes1 is not a picture").unwrap();
+    web.find(By::Id("join-ticket-photo"))
         .await?
-        .send_keys(&ticket_a)
+        .send_keys(not_a_photo.to_str().unwrap())
         .await?;
+    submit(web, "form.scan button").await;
+    text_with(web, "not a photo kenes can read").await;
+    let ticket_photo = tmp.path().join("ticket.jpg");
+    photo_of_qr(&ticket_a, &ticket_photo);
+    web.find(By::Id("join-ticket-photo"))
+        .await?
+        .send_keys(ticket_photo.to_str().unwrap())
+        .await?;
+    submit(web, "form.scan button").await;
+    text_with(web, "Read from the photo").await;
+    let read = web
+        .find(By::Id("join-ticket"))
+        .await?
+        .prop("value")
+        .await?
+        .unwrap();
+    assert_eq!(read, ticket_a);
     submit(web, "#join button").await;
     text_with(web, "Display name").await;
     web.goto(&format!("{base_b}/committee/{committee}")).await?;

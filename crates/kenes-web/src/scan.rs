@@ -1,0 +1,287 @@
+//! Reading a QR code from a photo (issue 13): a member who cannot paste a
+//! ticket or a key (it was shown on another phone, or sent as a picture)
+//! picks a photo of its QR code, and the node decodes it.
+//!
+//! The photo is hostile input: its format is sniffed from its bytes (JPEG,
+//! PNG or WebP, what phones make), its dimensions and the decoder's
+//! allocations are bounded before any pixel is decoded, and a failure is
+//! one [`ScanError`]. The decoded text is never acted on here: the page
+//! that asked for it shows it in the field it fills, and the member checks
+//! it and submits the form as if they had pasted it.
+//!
+//! Why a photo and not the camera in the page: reading the camera needs a
+//! secure context (HTTPS or localhost), which a hub on a hotspot without
+//! `--tls` is not, and a script; a file input works on every phone,
+//! offers the camera itself, and takes a picture received in a message.
+
+use axum::body::Bytes;
+use axum::extract::Multipart;
+use axum::http::StatusCode;
+use image::{ImageReader, Limits};
+use std::io::Cursor;
+use thiserror::Error;
+
+/// Largest photo accepted, in bytes: a 12-megapixel phone JPEG is 3–6 MB.
+pub const MAX_PHOTO_BYTES: usize = 12 << 20;
+
+/// Largest scan form: the photo and its field's name.
+pub const MAX_UPLOAD: usize = MAX_PHOTO_BYTES + (64 << 10);
+
+/// The field a photo may fill on `/me`: the key to vouch for.
+pub const VOUCH_KEY: &str = "vouch-key-pubkey";
+/// The field a photo may fill on `/peers`: a peer's ticket.
+pub const PEER_TICKET: &str = "f-ticket";
+/// The field a photo may fill while onboarding: the ticket to join with.
+pub const JOIN_TICKET: &str = "join-ticket";
+
+/// Largest side of a photo, in pixels (a 50-megapixel camera is 8,160).
+const MAX_SIDE: u32 = 10_000;
+
+/// Largest decoder allocation: an RGB photo at the largest side.
+const MAX_ALLOC: u64 = 320 << 20;
+
+/// The photo is searched at this longest side first: enough pixels per
+/// module for a ticket's QR code filling a third of the frame, and fast.
+const SEARCH_SIDE: u32 = 1_600;
+
+/// Longest text a QR code may yield here: a ticket is a few hundred
+/// characters, a key 64.
+const MAX_TEXT: usize = 4 << 10;
+
+/// Why no text came out of a photo.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum ScanError {
+    /// The form was cut off, malformed or over [`MAX_UPLOAD`].
+    #[error("the upload failed or is too large")]
+    Upload,
+    /// The form came without a photo.
+    #[error("no photo was sent")]
+    Empty,
+    /// Over [`MAX_PHOTO_BYTES`], or larger than the decoder's limits.
+    #[error("the photo is larger than {} MB", MAX_PHOTO_BYTES >> 20)]
+    TooLarge,
+    /// Not a JPEG, PNG or WebP, or a damaged one.
+    #[error("not a photo kenes can read (JPEG, PNG or WebP)")]
+    NotAnImage,
+    /// No QR code's finder patterns were found.
+    #[error("no QR code was found in the photo")]
+    NoCode,
+    /// A code was found but its modules did not decode to text.
+    #[error("a QR code was found but could not be read")]
+    Unreadable,
+}
+
+impl ScanError {
+    /// The Fluent message that says it to the member.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            ScanError::Upload => "error-upload-failed",
+            ScanError::Empty => "scan-error-empty",
+            ScanError::TooLarge => "scan-error-too-large",
+            ScanError::NotAnImage => "scan-error-not-an-image",
+            ScanError::NoCode => "scan-error-no-code",
+            ScanError::Unreadable => "scan-error-unreadable",
+        }
+    }
+
+    /// The HTTP status it is refused with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ScanError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ScanError::NoCode | ScanError::Unreadable => StatusCode::UNPROCESSABLE_ENTITY,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
+/// The `field` and `photo` parts of a [`crate::views::scan_form`].
+pub async fn photo_form(mut form: Multipart) -> Result<(String, Bytes), ScanError> {
+    let (mut field, mut photo) = (String::new(), Bytes::new());
+    while let Some(part) = form.next_field().await.map_err(|_| ScanError::Upload)? {
+        match part.name() {
+            Some("field") => field = part.text().await.map_err(|_| ScanError::Upload)?,
+            Some("photo") => photo = part.bytes().await.map_err(|_| ScanError::Upload)?,
+            _ => {}
+        }
+    }
+    Ok((field, photo))
+}
+
+/// [`read_qr`] off the async runtime: decoding a photo takes a while.
+pub async fn read_in_background(photo: Bytes) -> Result<String, ScanError> {
+    tokio::task::spawn_blocking(move || read_qr(&photo))
+        .await
+        .unwrap_or(Err(ScanError::Unreadable))
+}
+
+/// The text of the first readable QR code in `photo`, trimmed.
+pub fn read_qr(photo: &[u8]) -> Result<String, ScanError> {
+    if photo.is_empty() {
+        return Err(ScanError::Empty);
+    }
+    if photo.len() > MAX_PHOTO_BYTES {
+        return Err(ScanError::TooLarge);
+    }
+    let mut reader = ImageReader::new(Cursor::new(photo))
+        .with_guessed_format()
+        .map_err(|_| ScanError::NotAnImage)?;
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_ALLOC);
+    reader.limits(limits);
+    let image = reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => ScanError::TooLarge,
+        _ => ScanError::NotAnImage,
+    })?;
+    let grey = image.to_luma8();
+    drop(image);
+    let longest = grey.width().max(grey.height());
+    // Search a reduced copy first; a code too small for it gets the full
+    // photo. Both failing to find a grid is "no code"; a grid that did
+    // not decode at either size is "unreadable".
+    let mut found_unreadable = false;
+    if longest > SEARCH_SIDE {
+        let scale = f64::from(SEARCH_SIDE) / f64::from(longest);
+        let (w, h) = (
+            ((f64::from(grey.width()) * scale) as u32).max(1),
+            ((f64::from(grey.height()) * scale) as u32).max(1),
+        );
+        let small = image::imageops::resize(&grey, w, h, image::imageops::FilterType::Triangle);
+        match search(&small) {
+            Ok(text) => return Ok(text),
+            Err(ScanError::Unreadable) => found_unreadable = true,
+            Err(_) => {}
+        }
+    }
+    match search(&grey) {
+        Err(ScanError::NoCode) if found_unreadable => Err(ScanError::Unreadable),
+        other => other,
+    }
+}
+
+/// The first QR code in `grey` that decodes to text.
+fn search(grey: &image::GrayImage) -> Result<String, ScanError> {
+    let (w, h) = (grey.width() as usize, grey.height() as usize);
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
+        grey.get_pixel(x as u32, y as u32)[0]
+    });
+    let grids = prepared.detect_grids();
+    if grids.is_empty() {
+        return Err(ScanError::NoCode);
+    }
+    for grid in grids {
+        if let Ok((_, text)) = grid.decode() {
+            let text = text.trim();
+            if !text.is_empty() && text.len() <= MAX_TEXT {
+                return Ok(text.to_string());
+            }
+        }
+    }
+    Err(ScanError::Unreadable)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{GrayImage, ImageFormat, Luma};
+
+    /// `text` as a QR code drawn `module` pixels per module at (`x`, `y`)
+    /// on a `w`×`h` grey page, the way a photo of a screen or a sheet
+    /// frames one.
+    fn photo_of(text: &str, w: u32, h: u32, x: u32, y: u32, module: u32) -> GrayImage {
+        let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
+        let side = code.width() as u32;
+        let colors = code.to_colors();
+        let mut page = GrayImage::from_fn(w, h, |px, py| Luma([170 + ((px + py) % 40) as u8]));
+        let quiet = 4 * module;
+        for py in 0..(side * module + 2 * quiet) {
+            for px in 0..(side * module + 2 * quiet) {
+                let (mx, my) = (px.checked_sub(quiet), py.checked_sub(quiet));
+                let dark = match (mx, my) {
+                    (Some(mx), Some(my)) if mx < side * module && my < side * module => {
+                        colors[((my / module) * side + mx / module) as usize] == qrcode::Color::Dark
+                    }
+                    _ => false,
+                };
+                page.put_pixel(x + px, y + py, Luma([if dark { 25 } else { 235 }]));
+            }
+        }
+        page
+    }
+
+    fn encoded(image: &GrayImage, format: ImageFormat) -> Vec<u8> {
+        let mut bytes = Cursor::new(Vec::new());
+        image.write_to(&mut bytes, format).unwrap();
+        bytes.into_inner()
+    }
+
+    const TICKET: &str = "kenes1aebagbaf7dq2l6r4m2n3o4p5q6r7s8t9u0vwxyzabcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwxyz";
+
+    #[test]
+    fn a_jpeg_photo_of_a_ticket_reads_back_as_its_text() {
+        let photo = photo_of(TICKET, 2400, 1800, 700, 500, 9);
+        assert_eq!(
+            read_qr(&encoded(&photo, ImageFormat::Jpeg)).unwrap(),
+            TICKET
+        );
+    }
+
+    #[test]
+    fn a_small_code_in_a_large_photo_is_found_at_full_resolution() {
+        // 2 px per module: lost when the photo is reduced to 1,600 px.
+        let photo = photo_of(TICKET, 4000, 3000, 1900, 1400, 2);
+        assert_eq!(read_qr(&encoded(&photo, ImageFormat::Png)).unwrap(), TICKET);
+    }
+
+    #[test]
+    fn a_photo_without_a_code_says_so() {
+        let page = GrayImage::from_fn(640, 480, |x, y| Luma([((x * y) % 251) as u8]));
+        assert_eq!(
+            read_qr(&encoded(&page, ImageFormat::Png)),
+            Err(ScanError::NoCode)
+        );
+    }
+
+    #[test]
+    fn what_is_not_a_photo_is_refused_without_decoding() {
+        assert_eq!(read_qr(b""), Err(ScanError::Empty));
+        assert_eq!(read_qr(b"kenes1 not a picture"), Err(ScanError::NotAnImage));
+        let png = encoded(&photo_of(TICKET, 800, 600, 10, 10, 4), ImageFormat::Png);
+        assert_eq!(read_qr(&png[..png.len() / 2]), Err(ScanError::NotAnImage));
+        assert_eq!(
+            read_qr(&vec![0xFF; MAX_PHOTO_BYTES + 1]),
+            Err(ScanError::TooLarge)
+        );
+    }
+
+    #[test]
+    fn a_photo_that_claims_huge_dimensions_is_refused_before_it_is_decoded() {
+        // A valid PNG header claiming 60,000 × 60,000 pixels (3.6 GB as
+        // grey), with its checksum right, and no pixels at all.
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        let mut ihdr = b"IHDR".to_vec();
+        ihdr.extend_from_slice(&60_000u32.to_be_bytes());
+        ihdr.extend_from_slice(&60_000u32.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
+        png.extend_from_slice(&ihdr[4..]);
+        png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+        assert_eq!(read_qr(&png), Err(ScanError::TooLarge));
+    }
+
+    /// CRC-32 (ISO-HDLC) as PNG chunks carry it, for the forged header.
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+}
