@@ -842,7 +842,7 @@ done-hide_post = The proposal to hide the post is open for voting.
 needs-revised = A proposal you voted on was revised after your vote: your ballot stays as cast; read the new text.
 
 ## Reading a QR code from a photo (issue 13)
-scan-photo = Or pick a photo of its QR code
+scan-photo = Or pick a photo of the QR code
 scan-read = Read the photo
 scan-done = Read from the photo: check it, then press the button above.
 scan-error-empty = No photo was sent: pick one first.

@@ -1,7 +1,7 @@
 //! The hub (issue 13): one laptop serving many members' phones.
 //!
 //! `kenes serve --hub` serves the app on the LAN. Three kinds of visitor
-//! reach it, told apart by [`gate`]:
+//! reach it, told apart by `gate`:
 //!
 //! - **the owner**, with the node's own session token (the `web-url`
 //!   token): the app as the laptop's member, plus `/hub`, which lists the

@@ -12,7 +12,7 @@
 //! and the app and hands every request to the app from then on;
 //! [`Shell::ready`] gives the node to whoever runs its sync.
 //!
-//! [`me`] is the app's `/me` page: my key as text and QR code, my display
+//! `me` is the app's `/me` page: my key as text and QR code, my display
 //! name, and vouching for a key someone hands me.
 
 use crate::App;

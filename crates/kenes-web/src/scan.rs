@@ -44,6 +44,9 @@ const MAX_ALLOC: u64 = 320 << 20;
 /// module for a ticket's QR code filling a third of the frame, and fast.
 const SEARCH_SIDE: u32 = 1_600;
 
+/// The second, larger search: a 12-megapixel photo at full size.
+const FALLBACK_SIDE: u32 = 4_000;
+
 /// Longest text a QR code may yield here: a ticket is a few hundred
 /// characters, a key 64.
 const MAX_TEXT: usize = 4 << 10;
@@ -136,28 +139,47 @@ pub fn read_qr(photo: &[u8]) -> Result<String, ScanError> {
     })?;
     let grey = image.to_luma8();
     drop(image);
-    let longest = grey.width().max(grey.height());
-    // Search a reduced copy first; a code too small for it gets the full
-    // photo. Both failing to find a grid is "no code"; a grid that did
-    // not decode at either size is "unreadable".
+    // Search a reduced copy first, then a larger one for a code too small
+    // for it. The larger is bounded too, so that a small file claiming a
+    // huge, well-compressed picture costs seconds, not minutes. No grid
+    // at either size is "no code"; a grid that did not decode is
+    // "unreadable".
     let mut found_unreadable = false;
-    if longest > SEARCH_SIDE {
-        let scale = f64::from(SEARCH_SIDE) / f64::from(longest);
-        let (w, h) = (
-            ((f64::from(grey.width()) * scale) as u32).max(1),
-            ((f64::from(grey.height()) * scale) as u32).max(1),
-        );
-        let small = image::imageops::resize(&grey, w, h, image::imageops::FilterType::Triangle);
-        match search(&small) {
+    for side in [SEARCH_SIDE, FALLBACK_SIDE] {
+        let result = search(&reduced(&grey, side));
+        match result {
             Ok(text) => return Ok(text),
             Err(ScanError::Unreadable) => found_unreadable = true,
             Err(_) => {}
         }
+        if grey.width().max(grey.height()) <= side {
+            break;
+        }
     }
-    match search(&grey) {
-        Err(ScanError::NoCode) if found_unreadable => Err(ScanError::Unreadable),
-        other => other,
+    Err(if found_unreadable {
+        ScanError::Unreadable
+    } else {
+        ScanError::NoCode
+    })
+}
+
+/// `grey` with its longest side at most `side` pixels.
+fn reduced(grey: &image::GrayImage, side: u32) -> std::borrow::Cow<'_, image::GrayImage> {
+    let longest = grey.width().max(grey.height());
+    if longest <= side {
+        return std::borrow::Cow::Borrowed(grey);
     }
+    let scale = f64::from(side) / f64::from(longest);
+    let (w, h) = (
+        ((f64::from(grey.width()) * scale) as u32).max(1),
+        ((f64::from(grey.height()) * scale) as u32).max(1),
+    );
+    std::borrow::Cow::Owned(image::imageops::resize(
+        grey,
+        w,
+        h,
+        image::imageops::FilterType::Triangle,
+    ))
 }
 
 /// The first QR code in `grey` that decodes to text.
@@ -228,7 +250,7 @@ mod tests {
     }
 
     #[test]
-    fn a_small_code_in_a_large_photo_is_found_at_full_resolution() {
+    fn a_small_code_in_a_large_photo_is_found_by_the_larger_search() {
         // 2 px per module: lost when the photo is reduced to 1,600 px.
         let photo = photo_of(TICKET, 4000, 3000, 1900, 1400, 2);
         assert_eq!(read_qr(&encoded(&photo, ImageFormat::Png)).unwrap(), TICKET);

@@ -711,6 +711,9 @@ fn peers_page(
     })
 }
 
+/// A page rendered with the text just read from a photo for one field.
+type ScannedPage = fn(&App, &HeaderMap, &Uri, Option<(String, String)>) -> Response;
+
 /// A photo of a QR code (issue 13), read into the field it was sent for:
 /// a key to vouch for on `/me`, or a peer's ticket on `/peers`. The page
 /// comes back with the text in the field; nothing is done with it until
@@ -736,10 +739,7 @@ async fn scan(
         Ok(read) => read,
         Err(e) => return refused(e, "/"),
     };
-    let (back, page): (
-        &str,
-        fn(&App, &HeaderMap, &Uri, Option<(String, String)>) -> Response,
-    ) = match field.as_str() {
+    let (back, page): (&str, ScannedPage) = match field.as_str() {
         crate::scan::VOUCH_KEY => ("/me", crate::onboarding::me_page),
         crate::scan::PEER_TICKET if crate::hub::acting().is_none() => ("/peers", peers_page),
         _ => {

@@ -3,7 +3,7 @@
 //! ranking by numbered selects for elections: no dragging), closing (with
 //! a confirmation step), the result with its reason, and for council
 //! proposals the mandate report. Elections show the Schulze ranking, the
-//! pairwise table and the turnout ([`election`]).
+//! pairwise table and the turnout (`election`).
 
 mod election;
 

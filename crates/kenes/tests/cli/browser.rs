@@ -42,7 +42,26 @@ pub(super) fn published(dir: &Path, file: &str) -> String {
     panic!("{file} never appeared in {}", dir.display());
 }
 
-pub(super) async fn browser(port: u16) -> (Server, WebDriver) {
+/// A running chromedriver and the Chromium profile its browser uses,
+/// both gone when this is dropped.
+pub(super) struct Driver {
+    _server: Server,
+    _profile: tempfile::TempDir,
+}
+
+pub(super) async fn browser(port: u16) -> (Driver, WebDriver) {
+    chromium(port, |caps| {
+        caps.add_arg("--window-size=1280,1400").unwrap()
+    })
+    .await
+}
+
+/// Headless Chromium under chromedriver on loopback `port`, with a fresh
+/// profile, set up further by `configure` (a window size, a phone).
+pub(super) async fn chromium(
+    port: u16,
+    configure: impl FnOnce(&mut thirtyfour::ChromeCapabilities),
+) -> (Driver, WebDriver) {
     assert!(
         Path::new(CHROMIUM).exists(),
         "{CHROMIUM} is missing: .ci/run installs chromium"
@@ -51,7 +70,7 @@ pub(super) async fn browser(port: u16) -> (Server, WebDriver) {
         Path::new(CHROMEDRIVER).exists(),
         "{CHROMEDRIVER} is missing: .ci/run installs chromium-driver"
     );
-    let driver = Server(
+    let server = Server(
         Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -71,13 +90,17 @@ pub(super) async fn browser(port: u16) -> (Server, WebDriver) {
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        "--window-size=1280,1400",
     ] {
         caps.add_arg(arg).unwrap();
     }
-    let profile = tempfile::tempdir().unwrap().keep();
-    caps.add_arg(&format!("--user-data-dir={}", profile.display()))
+    configure(&mut caps);
+    let profile = tempfile::tempdir().unwrap();
+    caps.add_arg(&format!("--user-data-dir={}", profile.path().display()))
         .unwrap();
+    let driver = Driver {
+        _server: server,
+        _profile: profile,
+    };
     let url = format!("http://127.0.0.1:{port}");
     for _ in 0..100 {
         match WebDriver::new(&url, caps.clone()).await {

@@ -4,7 +4,7 @@
 //! headless Chromium phones (360 px, touch, a phone's user agent).
 
 use super::Server;
-use super::browser::{free_port, published, submit, text, text_with};
+use super::browser::{Driver, chromium, free_port, published, submit, text, text_with};
 use super::issue12::{committee, founded};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
@@ -457,57 +457,26 @@ where
     }
 }
 
-async fn phone(port: u16) -> (Server, WebDriver) {
+async fn phone(port: u16) -> (Driver, WebDriver) {
     phone_with(port, &[]).await
 }
 
 /// [`phone`] with `extra` command-line flags for Chromium.
-pub(super) async fn phone_with(port: u16, extra: &[String]) -> (Server, WebDriver) {
-    let driver = Server(
-        Command::new("/usr/bin/chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("cannot start chromedriver (.ci/run installs chromium-driver)"),
-    );
-    let mut caps = DesiredCapabilities::chrome();
-    caps.set_binary("/usr/bin/chromium").unwrap();
-    // Nothing may leave the machine: no background fetches, no QUIC.
-    for arg in [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ] {
-        caps.add_arg(arg).unwrap();
-    }
-    for arg in extra {
-        caps.add_arg(arg).unwrap();
-    }
-    caps.add_experimental_option(
-        "mobileEmulation",
-        json!({
-            "deviceMetrics": { "width": 360, "height": 740, "pixelRatio": 3.0, "touch": true, "mobile": true },
-            "userAgent": "Mozilla/5.0 (Linux; Android 11; Redmi 9) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36",
-        }),
-    )
-    .unwrap();
-    let profile = tempfile::tempdir().unwrap().keep();
-    caps.add_arg(&format!("--user-data-dir={}", profile.display()))
-        .unwrap();
-    let url = format!("http://127.0.0.1:{port}");
-    for _ in 0..100 {
-        match WebDriver::new(&url, caps.clone()).await {
-            Ok(web) => return (driver, web),
-            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+pub(super) async fn phone_with(port: u16, extra: &[String]) -> (Driver, WebDriver) {
+    chromium(port, |caps| {
+        for arg in extra {
+            caps.add_arg(arg).unwrap();
         }
-    }
-    panic!("chromedriver did not answer on {url}");
+        caps.add_experimental_option(
+            "mobileEmulation",
+            json!({
+                "deviceMetrics": { "width": 360, "height": 740, "pixelRatio": 3.0, "touch": true, "mobile": true },
+                "userAgent": "Mozilla/5.0 (Linux; Android 11; Redmi 9) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36",
+            }),
+        )
+        .unwrap();
+    })
+    .await
 }
 
 /// Waits until the phone's address holds `needle`.
