@@ -84,8 +84,8 @@ pub fn demand(ctx: &Context, cmd: DemandCommand) -> Result<()> {
             });
         }
         DemandCommand::List => {
-            let store = ctx.open()?;
-            let state = store.engine().state();
+            let view = ctx.read()?;
+            let state = &view.state;
             let rows = model::demands(state);
             emit(ctx.json, &rows, || {
                 if rows.is_empty() {

@@ -220,8 +220,8 @@ pub fn vote(
 }
 
 pub fn councils(ctx: &Context) -> Result<()> {
-    let store = ctx.open()?;
-    let state = store.engine().state();
+    let view = ctx.read()?;
+    let state = &view.state;
     let list: Vec<&kenes_core::Committee> = state
         .committees
         .values()
@@ -267,8 +267,8 @@ pub fn councils(ctx: &Context) -> Result<()> {
 }
 
 pub fn seats(ctx: &Context, council: &str) -> Result<()> {
-    let store = ctx.open()?;
-    let state = store.engine().state();
+    let view = ctx.read()?;
+    let state = &view.state;
     let id = resolve_id(council, state.committees.keys().copied(), "committee")?;
     let k = &state.committees[&id];
     if !k.kind.is_council() {
