@@ -34,13 +34,37 @@ impl Fixture {
 
     /// Uploads `file` as the import form's `bundle` field.
     async fn upload(&self, file: &[u8]) -> Reply {
-        let mut form =
-            b"--X\r\nContent-Disposition: form-data; name=\"bundle\"; filename=\"b\"\r\n\r\n"
-                .to_vec();
-        form.extend_from_slice(file);
+        self.post_multipart("/import", &[], ("bundle", file)).await
+    }
+
+    /// Posts a multipart form to `path` (with the CSRF token): the text
+    /// `fields`, then one file.
+    async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &[u8]),
+    ) -> Reply {
+        let mut form = Vec::new();
+        for (name, value) in fields {
+            form.extend_from_slice(
+                format!(
+                    "--X\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        form.extend_from_slice(
+            format!(
+                "--X\r\nContent-Disposition: form-data; name=\"{}\"; filename=\"f\"\r\n\r\n",
+                file.0
+            )
+            .as_bytes(),
+        );
+        form.extend_from_slice(file.1);
         form.extend_from_slice(b"\r\n--X--\r\n");
         let request = self
-            .signed("POST", &format!("/import?csrf={}", self.app.csrf()))
+            .signed("POST", &format!("{path}?csrf={}", self.app.csrf()))
             .header(header::CONTENT_TYPE, "multipart/form-data; boundary=X")
             .body(Body::from(form))
             .unwrap();
@@ -576,19 +600,8 @@ async fn an_encrypted_key_is_unlocked_in_the_ui() {
 impl Fixture {
     /// Sends `photo` as a scan form's photo for `field`.
     async fn scan(&self, field: &str, photo: &[u8]) -> Reply {
-        let mut form = format!(
-            "--X\r\nContent-Disposition: form-data; name=\"field\"\r\n\r\n{field}\r\n\
-             --X\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"p.png\"\r\n\r\n"
-        )
-        .into_bytes();
-        form.extend_from_slice(photo);
-        form.extend_from_slice(b"\r\n--X--\r\n");
-        let request = self
-            .signed("POST", &format!("/scan?csrf={}", self.app.csrf()))
-            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=X")
-            .body(Body::from(form))
-            .unwrap();
-        self.send(request).await
+        self.post_multipart("/scan", &[("field", field)], ("photo", photo))
+            .await
     }
 }
 

@@ -49,6 +49,26 @@ fn a_fresh_key_joins_by_ticket_alone_and_both_nodes_agree() {
     );
 }
 
+/// Picks `photo` in the scan form that fills the field `field` and sends it.
+async fn send_photo(web: &WebDriver, field: &str, photo: &Path) -> WebDriverResult<()> {
+    web.find(By::Id(format!("{field}-photo")))
+        .await?
+        .send_keys(photo.to_str().unwrap())
+        .await?;
+    submit(web, "form.scan button").await;
+    Ok(())
+}
+
+/// The value of the form field `id`.
+async fn value_of(web: &WebDriver, id: &str) -> WebDriverResult<String> {
+    Ok(web
+        .find(By::Id(id))
+        .await?
+        .prop("value")
+        .await?
+        .unwrap_or_default())
+}
+
 /// Saves a JPEG "photo" of `text`'s QR code at `path`: the code is a
 /// quarter of a phone camera's frame, on an uneven grey page, and the
 /// JPEG compression blurs its edges as a camera's does.
@@ -160,19 +180,9 @@ async fn onboarding(web: &WebDriver) -> WebDriverResult<()> {
     // the form, and the member checks it before vouching.
     let key_photo = tmp.path().join("key.jpg");
     photo_of_qr(key.trim(), &key_photo);
-    web.find(By::Id("vouch-key-pubkey-photo"))
-        .await?
-        .send_keys(key_photo.to_str().unwrap())
-        .await?;
-    submit(web, "form.scan button").await;
+    send_photo(web, "vouch-key-pubkey", &key_photo).await?;
     text_with(web, "Read from the photo").await;
-    let read = web
-        .find(By::Id("vouch-key-pubkey"))
-        .await?
-        .prop("value")
-        .await?
-        .unwrap();
-    assert_eq!(read, key.trim());
+    assert_eq!(value_of(web, "vouch-key-pubkey").await?, key.trim());
     web.find(By::Css("#vouch-key button"))
         .await?
         .click()
@@ -186,27 +196,13 @@ async fn onboarding(web: &WebDriver) -> WebDriverResult<()> {
     web.goto(&url_b).await?;
     let not_a_photo = tmp.path().join("notes.jpg");
     std::fs::write(&not_a_photo, b"kenes1 is not a picture").unwrap();
-    web.find(By::Id("join-ticket-photo"))
-        .await?
-        .send_keys(not_a_photo.to_str().unwrap())
-        .await?;
-    submit(web, "form.scan button").await;
+    send_photo(web, "join-ticket", &not_a_photo).await?;
     text_with(web, "not a photo kenes can read").await;
     let ticket_photo = tmp.path().join("ticket.jpg");
     photo_of_qr(&ticket_a, &ticket_photo);
-    web.find(By::Id("join-ticket-photo"))
-        .await?
-        .send_keys(ticket_photo.to_str().unwrap())
-        .await?;
-    submit(web, "form.scan button").await;
+    send_photo(web, "join-ticket", &ticket_photo).await?;
     text_with(web, "Read from the photo").await;
-    let read = web
-        .find(By::Id("join-ticket"))
-        .await?
-        .prop("value")
-        .await?
-        .unwrap();
-    assert_eq!(read, ticket_a);
+    assert_eq!(value_of(web, "join-ticket").await?, ticket_a);
     submit(web, "#join button").await;
     text_with(web, "Display name").await;
     web.goto(&format!("{base_b}/committee/{committee}")).await?;
