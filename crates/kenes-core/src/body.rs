@@ -486,8 +486,8 @@ pub enum Body {
     OpenThread {
         /// The committee.
         committee: Hash,
-        /// A short title.
-        title: String,
+        /// A short title (sealed with the text, issue 14).
+        title: Text,
         /// The opening text.
         text: Text,
     },
@@ -635,7 +635,8 @@ pub mod kind {
     pub const SEALED: u32 = 1 << 8;
     /// [`super::Body::Propose`] with sealed text.
     pub const PROPOSE_SEALED: u32 = PROPOSE | SEALED;
-    /// [`super::Body::OpenThread`] with sealed text.
+    /// [`super::Body::OpenThread`] with a sealed title or text (both are
+    /// a `Text` in its payload).
     pub const OPEN_THREAD_SEALED: u32 = OPEN_THREAD | SEALED;
     /// [`super::Body::Comment`] with sealed text.
     pub const COMMENT_SEALED: u32 = COMMENT | SEALED;
@@ -732,7 +733,7 @@ struct UpdateReportPayload {
 #[derive(Serialize, Deserialize)]
 struct OpenThreadPayload<T> {
     committee: Hash,
-    title: String,
+    title: T,
     text: T,
 }
 
@@ -951,20 +952,20 @@ impl Body {
                 committee,
                 title,
                 text,
-            } => match text.readable() {
-                Some(plain) => (
+            } => match (title.readable(), text.readable()) {
+                (Some(title), Some(text)) => (
                     kind::OPEN_THREAD,
                     encode(&OpenThreadPayload {
                         committee: *committee,
-                        title: title.clone(),
-                        text: plain,
+                        title,
+                        text,
                     }),
                 ),
-                None => (
+                _ => (
                     kind::OPEN_THREAD_SEALED,
                     encode(&OpenThreadPayload {
                         committee: *committee,
-                        title: title.clone(),
+                        title,
                         text,
                     }),
                 ),
@@ -1151,7 +1152,7 @@ impl Body {
             kind::OPEN_THREAD | kind::OPEN_THREAD_SEALED => {
                 let (committee, title, text) = if kind == kind::OPEN_THREAD {
                     let p: OpenThreadPayload<String> = strict(payload)?;
-                    (p.committee, p.title, Text::Plain(p.text))
+                    (p.committee, Text::Plain(p.title), Text::Plain(p.text))
                 } else {
                     let p: OpenThreadPayload<Text> = strict(payload)?;
                     (p.committee, p.title, p.text)
@@ -1322,13 +1323,17 @@ impl Body {
 
     /// True for a body whose text is its committee's own, sealed when its
     /// author holds the committee's key (issue 14): proposals (public
-    /// statements aside) and revisions of their text. (Discussion posts
-    /// can carry sealed text too; the authoring path does not seal them
-    /// yet.)
+    /// statements aside), revisions of their text, and discussion (threads
+    /// with their titles, comments, edits, suggestions, announcements).
     pub fn carries_committee_text(&self) -> bool {
         match self {
             Body::Propose { kind, .. } => !matches!(kind, ProposalKind::Statement { public: true }),
-            Body::Revise { .. } => true,
+            Body::Revise { .. }
+            | Body::OpenThread { .. }
+            | Body::Comment { .. }
+            | Body::EditPost { .. }
+            | Body::Suggest { .. }
+            | Body::Announce { .. } => true,
             _ => false,
         }
     }

@@ -121,6 +121,26 @@ pub fn post_text(committee: Hash, author: PublicKey) -> Slot {
     }
 }
 
+/// The slot of a discussion thread's title.
+pub fn thread_title(committee: Hash, author: PublicKey) -> Slot {
+    Slot {
+        committee,
+        author,
+        field: Slot::THREAD_TITLE,
+    }
+}
+
+/// The text of a post, an edit of one or a revision of a proposal, read
+/// from the op that carries it (its author `author`), with the slot it is
+/// sealed in: what a discussion view opens.
+pub fn post_text_of(body: &Body, author: PublicKey) -> Option<(&Text, Slot)> {
+    let committee = body.committee()?;
+    match body {
+        Body::Revise { text, .. } => Some((text, proposal_text(committee, author))),
+        _ => crate::discussion::text_of(body).map(|text| (text, post_text(committee, author))),
+    }
+}
+
 /// Who content sealed to `committee` is for now: its members (for a
 /// council, its seated delegates, or its convenor before any seat), less
 /// anyone who forked (their key may be in other hands).
@@ -225,16 +245,17 @@ fn seal_to_all(
 
 impl Keyring {
     /// `body` as `author` should author it: a proposal's title and text
-    /// (and a revision of its text) sealed to the committee's current
-    /// epoch when this keyring holds its key; everything else unchanged.
+    /// (and a revision of its text) and every discussion text (a thread's
+    /// title and opening text, comments, edits, suggestions,
+    /// announcements) sealed to the committee's current epoch when this
+    /// keyring holds its key and every reader holds that epoch;
+    /// everything else unchanged.
     ///
     /// Clear, because the federation must read them: demands, reports,
     /// public statements (a `Statement { public: true }` proposal), and
     /// the title of a removal or recall, which the alerts and the audit
     /// name to every member beside its subject (already clear); its text,
-    /// the reasons, is sealed. Discussion texts can be sealed (the format
-    /// and the fold carry them) but views do not open them yet, so they
-    /// are authored clear for now.
+    /// the reasons, is sealed.
     pub fn seal(&self, state: &State, author: &PublicKey, body: Body) -> Body {
         if !body.carries_committee_text() {
             return body;
@@ -292,6 +313,46 @@ impl Keyring {
                 committee,
                 proposal,
                 text: seal(text, proposal_text(c, *author)),
+            },
+            Body::OpenThread {
+                committee,
+                title,
+                text,
+            } => Body::OpenThread {
+                committee,
+                title: seal(title, thread_title(c, *author)),
+                text: seal(text, post_text(c, *author)),
+            },
+            Body::Comment {
+                committee,
+                target,
+                text,
+            } => Body::Comment {
+                committee,
+                target,
+                text: seal(text, post_text(c, *author)),
+            },
+            Body::EditPost {
+                committee,
+                post,
+                text,
+            } => Body::EditPost {
+                committee,
+                post,
+                text: seal(text, post_text(c, *author)),
+            },
+            Body::Suggest {
+                committee,
+                proposal,
+                text,
+            } => Body::Suggest {
+                committee,
+                proposal,
+                text: seal(text, post_text(c, *author)),
+            },
+            Body::Announce { committee, text } => Body::Announce {
+                committee,
+                text: seal(text, post_text(c, *author)),
             },
             other => other,
         }

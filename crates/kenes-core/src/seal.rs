@@ -188,6 +188,8 @@ impl Slot {
     /// A discussion post's text (thread, comment, suggestion, edit,
     /// announcement).
     pub const POST_TEXT: u32 = 3;
+    /// A discussion thread's title.
+    pub const THREAD_TITLE: u32 = 4;
 
     fn associated_data(&self, epoch: &Hash) -> Vec<u8> {
         let mut ad = b"kenes/sealed-text/v1".to_vec();

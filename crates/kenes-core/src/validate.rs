@@ -242,7 +242,7 @@ pub fn check_body(body: &Body) -> Result<(), StatelessError> {
         }
         Body::UpdateReport { text, .. } => check_long_text(text),
         Body::OpenThread { title, text, .. } => {
-            check_text(title, MAX_NAME_BYTES, "title")?;
+            check_title(title)?;
             check_post_text(text)
         }
         Body::Comment { text, .. }

@@ -469,12 +469,22 @@ fn deliberation(state: &kenes_core::State, c: Hash, kind: u8, x: u8, y: u8) -> B
     } else {
         Text::plain(format!("text {x} {y}"))
     };
+    // A thread's title sealed with its text, or alone (one in seven).
+    let title = if y.is_multiple_of(7) {
+        Text::Sealed(SealedText {
+            epoch: Hash::of(&[y]),
+            nonce: [x; 24],
+            ciphertext: vec![y; 17 + usize::from(x % 5)],
+        })
+    } else {
+        Text::plain(format!("thread {x}"))
+    };
     let pick = |list: &[Hash]| (!list.is_empty()).then(|| list[y as usize % list.len()]);
     match kind {
         14 if x.is_multiple_of(3) => Body::Announce { committee: c, text },
         14 => Body::OpenThread {
             committee: c,
-            title: format!("thread {x}"),
+            title,
             text,
         },
         15 => match pick(&targets) {
@@ -485,7 +495,7 @@ fn deliberation(state: &kenes_core::State, c: Hash, kind: u8, x: u8, y: u8) -> B
             },
             None => Body::OpenThread {
                 committee: c,
-                title: format!("thread {x}"),
+                title,
                 text,
             },
         },

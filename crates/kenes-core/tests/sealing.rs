@@ -373,3 +373,138 @@ fn a_share_names_an_epoch_of_the_committee_and_only_members_may_start_one() {
     );
     common::assert_replicas_agree(&mut w);
 }
+
+/// The words member `n` reads of the text of op `op` (a post, edit or
+/// revision) on `engine`.
+fn reads_post(engine: &Engine, n: u8, op: &Op) -> Option<String> {
+    let (text, slot) = keyring::post_text_of(&op.fields.body, op.fields.author)?;
+    keyring_of(engine, n)
+        .read(text, &slot)
+        .map(|t| t.into_owned())
+}
+
+#[test]
+fn discussion_texts_and_thread_titles_are_sealed_to_the_committee_by_the_authoring_rule() {
+    let (w, c) = sealed_committee(&[1, 2, 3]);
+    let mut side = Side::of(&w);
+    let seal = |side: &Side, who: u8, body: Body| {
+        keyring_of(&side.engine, who).seal(side.engine.state(), &key(who).public(), body)
+    };
+    let body = seal(
+        &side,
+        2,
+        Body::OpenThread {
+            committee: c,
+            title: Text::plain("night shift plan"),
+            text: Text::plain("who brings the banner"),
+        },
+    );
+    let thread = side.act(2, body);
+    let Body::OpenThread { title, text, .. } = &thread.fields.body else {
+        unreachable!()
+    };
+    assert!(title.sealed().is_some() && text.sealed().is_some());
+    assert_eq!(
+        thread.fields.body.to_wire().0,
+        kenes_core::body::kind::OPEN_THREAD_SEALED,
+        "a sealed thread takes the sealed twin kind"
+    );
+    assert!(
+        !thread
+            .bytes
+            .windows(5)
+            .any(|b| b == b"night" || b == b"banne")
+    );
+    // Comments, suggestions, edits and announcements the same way.
+    let comment = seal(
+        &side,
+        3,
+        Body::Comment {
+            committee: c,
+            target: thread.id,
+            text: Text::plain("I bring it"),
+        },
+    );
+    let comment = side.act(3, comment);
+    let edit = seal(
+        &side,
+        3,
+        Body::EditPost {
+            committee: c,
+            post: comment.id,
+            text: Text::plain("I bring two"),
+        },
+    );
+    let edit = side.act(3, edit);
+    let announce = seal(
+        &side,
+        1,
+        Body::Announce {
+            committee: c,
+            text: Text::plain("police at gate 4"),
+        },
+    );
+    let announce = side.act(1, announce);
+    for (op, words) in [
+        (&thread, "who brings the banner"),
+        (&comment, "I bring it"),
+        (&edit, "I bring two"),
+        (&announce, "police at gate 4"),
+    ] {
+        let (text, _) = keyring::post_text_of(&op.fields.body, op.fields.author).unwrap();
+        assert!(text.sealed().is_some(), "{}", op.fields.body.label());
+        for n in [1, 2, 3] {
+            assert_eq!(reads_post(&side.engine, n, op).as_deref(), Some(words));
+        }
+        assert_eq!(reads_post(&side.engine, 9, op), None);
+    }
+    let title_slot = keyring::thread_title(c, key(2).public());
+    assert_eq!(
+        keyring_of(&side.engine, 1)
+            .read(title, &title_slot)
+            .as_deref(),
+        Some("night shift plan")
+    );
+    assert_eq!(keyring_of(&side.engine, 9).read(title, &title_slot), None);
+    // The title's ciphertext cannot pass for the text: slots differ.
+    let moved = Text::Sealed(title.sealed().unwrap().clone());
+    assert_eq!(
+        keyring_of(&side.engine, 1).read(&moved, &keyring::post_text(c, key(2).public())),
+        None
+    );
+    // Every replica folds the sealed posts alike, in any order.
+    let mut all = w.all.clone();
+    all.extend(side.made.iter().cloned());
+    let merged = one_digest(w.engine.federation(), &all);
+    assert_eq!(merged.state().committees[&c].discussion.posts.len(), 3);
+}
+
+#[test]
+fn discussion_stays_clear_in_a_committee_with_a_reader_who_published_no_key() {
+    let mut w = World::new();
+    let c = w.committee(1, "Zhanaozen residents", 1);
+    members(&mut w, c, &[2]);
+    let mut side = Side::of(&w);
+    // Member 1 publishes a key and keeps up; member 2 never does.
+    side.act(
+        1,
+        Body::EncryptionKey {
+            key: secret(1).public(),
+        },
+    );
+    side.upkeep(1);
+    let body = keyring_of(&side.engine, 1).seal(
+        side.engine.state(),
+        &key(1).public(),
+        Body::OpenThread {
+            committee: c,
+            title: Text::plain("rally point"),
+            text: Text::plain("the square"),
+        },
+    );
+    let Body::OpenThread { title, text, .. } = &body else {
+        unreachable!()
+    };
+    assert_eq!(title.readable(), Some("rally point"));
+    assert_eq!(text.readable(), Some("the square"));
+}

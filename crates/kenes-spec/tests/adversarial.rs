@@ -547,7 +547,7 @@ impl Gen {
             // suggestions and revisions (a non-proposer's is rejected).
             4 => Body::OpenThread {
                 committee: c,
-                title: format!("thread {y}"),
+                title: format!("thread {y}").into(),
                 text: text(),
             },
             5 | 6 => match pick(&answerable, y) {

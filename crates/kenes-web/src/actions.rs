@@ -201,12 +201,15 @@ pub enum ActionError {
     OwnerOnly,
 }
 
-/// Who signs for a hub member's session: their key, decrypted for this
-/// one action, and their key file on the hub (which records their last
-/// op, as the device's key file does).
+/// Who signs for a hub member's session: their key and their X25519
+/// secrets, unmasked for this one action, and their key file on the hub
+/// (which records their last op, as the device's key file does).
 pub struct Signer {
     /// The member's secret key.
     pub key: kenes_core::SecretKey,
+    /// Their encryption secrets, oldest first (issue 14): the authoring
+    /// path publishes the newest and seals with the epochs they open.
+    pub secrets: Vec<kenes_core::seal::EncryptionSecret>,
     /// Their key file.
     pub key_file: std::path::PathBuf,
 }
@@ -788,7 +791,9 @@ impl Action {
                 // The "seen" mark is the device's: a member's board keeps
                 // showing what needs them.
                 Action::MarkSeen => Ok(None),
-                action => action.author(node, &signer.key, &signer.key_file, now_ms),
+                action => {
+                    action.author(node, &signer.key, &signer.secrets, &signer.key_file, now_ms)
+                }
             };
         }
         match self {
@@ -823,34 +828,26 @@ impl Action {
             }
             action => {
                 let key = node.member_key().ok_or(ActionError::Locked)?;
-                action.author(node, &key, &node.data.key_file(), now_ms)
+                let secrets = node.encryption_secrets();
+                action.author(node, &key, &secrets, &node.data.key_file(), now_ms)
             }
         }
     }
 
-    /// Authors the action's op with `key`, whose key file is `key_file`.
+    /// Authors the action's op with `key` and the member's encryption
+    /// `secrets` (sealing as issue 14 says), whose key file is `key_file`.
     fn author(
         self,
         node: &Node,
         key: &kenes_core::SecretKey,
+        secrets: &[kenes_core::seal::EncryptionSecret],
         key_file: &std::path::Path,
         now_ms: u64,
     ) -> Result<Option<Hash>, ActionError> {
         let mut store = node.store.lock().map_err(|_| ActionError::Unavailable)?;
         let body = self.body(store.engine().state(), now_ms)?;
-        // The device's own member seals with its secrets; a hub member's
-        // phone has none here yet (issue 14: the hub does not hold members'
-        // encryption keys), so what they write stays clear.
-        let secrets = if node
-            .member_key()
-            .is_some_and(|k| k.public() == key.public())
-        {
-            node.encryption_secrets()
-        } else {
-            Vec::new()
-        };
         let op =
-            kenes_store::author::author_sealed(&mut store, key_file, key, &secrets, body, now_ms)?;
+            kenes_store::author::author_sealed(&mut store, key_file, key, secrets, body, now_ms)?;
         drop(store);
         node.changed();
         Ok(Some(op.id))

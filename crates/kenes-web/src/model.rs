@@ -133,6 +133,14 @@ pub fn proposal(
         .map(|k| mandate_report(state, engine, k, id))
         .unwrap_or_default();
     let e = &record.electorate;
+    let at = home.map_or(Hash::ZERO, |c| c.id);
+    // False when a sealed title or text is not this reader's to open.
+    let readable = keyring
+        .read(&record.title, &keyring::proposal_title(at, record.proposer))
+        .is_some()
+        && keyring
+            .read(&record.text, &keyring::proposal_text(at, record.proposer))
+            .is_some();
     let (status, tally, changed) = match &record.status {
         ProposalStatus::Open => ("open", engine.live_tally(id).map(|r| result(&r)), false),
         ProposalStatus::Closed(c) => ("closed", Some(result(&c.result)), c.changed_after_close),
@@ -144,6 +152,7 @@ pub fn proposal(
         "title": proposal_title(keyring, home.map_or(Hash::ZERO, |c| c.id), record),
         "text": proposal_text(keyring, home.map_or(Hash::ZERO, |c| c.id), record),
         "sealed": record.title.sealed().is_some() || record.text.sealed().is_some(),
+        "readable": readable,
         "proposer": record.proposer.to_hex(),
         "proposer_name": state.name_of(&record.proposer),
         "closes_at": record.closes_at,
