@@ -465,8 +465,9 @@ pub enum Body {
         participants: u32,
         /// When it starts (ms since the epoch).
         starts_at: u64,
-        /// What happens.
-        text: String,
+        /// What happens: clear by default, for the whole federation, or
+        /// sealed to the committee when marked "committee only" (issue 14).
+        text: Text,
     },
     /// A new status of a reported action.
     UpdateReport {
@@ -478,8 +479,8 @@ pub enum Body {
         status: ReportStatus,
         /// How many take part now.
         participants: u32,
-        /// What changed.
-        text: String,
+        /// What changed: clear, or sealed to the committee as a report's.
+        text: Text,
     },
     /// Opens a discussion thread in a committee or council. Its id is this
     /// op's id (DESIGN §9).
@@ -648,6 +649,10 @@ pub mod kind {
     pub const REVISE_SEALED: u32 = REVISE | SEALED;
     /// [`super::Body::Announce`] with sealed text.
     pub const ANNOUNCE_SEALED: u32 = ANNOUNCE | SEALED;
+    /// [`super::Body::Report`] with its text sealed ("committee only").
+    pub const REPORT_SEALED: u32 = REPORT | SEALED;
+    /// [`super::Body::UpdateReport`] with its text sealed.
+    pub const UPDATE_REPORT_SEALED: u32 = UPDATE_REPORT | SEALED;
 }
 
 #[derive(Serialize, Deserialize)]
@@ -711,23 +716,23 @@ struct SupportPayload {
 }
 
 #[derive(Serialize, Deserialize)]
-struct ReportPayload {
+struct ReportPayload<T> {
     committee: Hash,
     kind: ReportKind,
     status: ReportStatus,
     area: String,
     participants: u32,
     starts_at: u64,
-    text: String,
+    text: T,
 }
 
 #[derive(Serialize, Deserialize)]
-struct UpdateReportPayload {
+struct UpdateReportPayload<T> {
     committee: Hash,
     report: Hash,
     status: ReportStatus,
     participants: u32,
-    text: String,
+    text: T,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -914,40 +919,66 @@ impl Body {
             ),
             Body::Report {
                 committee,
-                kind,
+                kind: report_kind,
                 status,
                 area,
                 participants,
                 starts_at,
                 text,
-            } => (
-                kind::REPORT,
-                encode(&ReportPayload {
-                    committee: *committee,
-                    kind: *kind,
-                    status: *status,
-                    area: area.clone(),
-                    participants: *participants,
-                    starts_at: *starts_at,
-                    text: text.clone(),
-                }),
-            ),
+            } => match text.readable() {
+                Some(plain) => (
+                    kind::REPORT,
+                    encode(&ReportPayload {
+                        committee: *committee,
+                        kind: *report_kind,
+                        status: *status,
+                        area: area.clone(),
+                        participants: *participants,
+                        starts_at: *starts_at,
+                        text: plain,
+                    }),
+                ),
+                None => (
+                    kind::REPORT_SEALED,
+                    encode(&ReportPayload {
+                        committee: *committee,
+                        kind: *report_kind,
+                        status: *status,
+                        area: area.clone(),
+                        participants: *participants,
+                        starts_at: *starts_at,
+                        text,
+                    }),
+                ),
+            },
             Body::UpdateReport {
                 committee,
                 report,
                 status,
                 participants,
                 text,
-            } => (
-                kind::UPDATE_REPORT,
-                encode(&UpdateReportPayload {
-                    committee: *committee,
-                    report: *report,
-                    status: *status,
-                    participants: *participants,
-                    text: text.clone(),
-                }),
-            ),
+            } => match text.readable() {
+                Some(plain) => (
+                    kind::UPDATE_REPORT,
+                    encode(&UpdateReportPayload {
+                        committee: *committee,
+                        report: *report,
+                        status: *status,
+                        participants: *participants,
+                        text: plain,
+                    }),
+                ),
+                None => (
+                    kind::UPDATE_REPORT_SEALED,
+                    encode(&UpdateReportPayload {
+                        committee: *committee,
+                        report: *report,
+                        status: *status,
+                        participants: *participants,
+                        text,
+                    }),
+                ),
+            },
             Body::OpenThread {
                 committee,
                 title,
@@ -1127,8 +1158,21 @@ impl Body {
                     demand: p.demand,
                 }
             }
-            kind::REPORT => {
-                let p: ReportPayload = strict(payload)?;
+            kind::REPORT | kind::REPORT_SEALED => {
+                let p: ReportPayload<Text> = if kind == kind::REPORT {
+                    let p: ReportPayload<String> = strict(payload)?;
+                    ReportPayload {
+                        committee: p.committee,
+                        kind: p.kind,
+                        status: p.status,
+                        area: p.area,
+                        participants: p.participants,
+                        starts_at: p.starts_at,
+                        text: Text::Plain(p.text),
+                    }
+                } else {
+                    strict(payload)?
+                };
                 Body::Report {
                     committee: p.committee,
                     kind: p.kind,
@@ -1139,8 +1183,19 @@ impl Body {
                     text: p.text,
                 }
             }
-            kind::UPDATE_REPORT => {
-                let p: UpdateReportPayload = strict(payload)?;
+            kind::UPDATE_REPORT | kind::UPDATE_REPORT_SEALED => {
+                let p: UpdateReportPayload<Text> = if kind == kind::UPDATE_REPORT {
+                    let p: UpdateReportPayload<String> = strict(payload)?;
+                    UpdateReportPayload {
+                        committee: p.committee,
+                        report: p.report,
+                        status: p.status,
+                        participants: p.participants,
+                        text: Text::Plain(p.text),
+                    }
+                } else {
+                    strict(payload)?
+                };
                 Body::UpdateReport {
                     committee: p.committee,
                     report: p.report,

@@ -508,3 +508,108 @@ fn discussion_stays_clear_in_a_committee_with_a_reader_who_published_no_key() {
     assert_eq!(title.readable(), Some("rally point"));
     assert_eq!(text.readable(), Some("the square"));
 }
+
+#[test]
+fn a_report_marked_committee_only_seals_its_text_and_leaves_its_figures_to_everyone() {
+    let (w, c) = sealed_committee(&[1, 2, 3]);
+    let mut side = Side::of(&w);
+    let body = keyring_of(&side.engine, 2)
+        .seal_report(
+            side.engine.state(),
+            &key(2).public(),
+            common::report(c, "40 drivers at gate 4, police nearby"),
+        )
+        .expect("every reader holds the epoch");
+    let report = side.act(2, body);
+    assert_eq!(
+        report.fields.body.to_wire().0,
+        kenes_core::body::kind::REPORT_SEALED
+    );
+    assert!(!report.bytes.windows(7).any(|b| b == b"drivers"));
+    let record = side.engine.state().committees[&c].reports[&report.id].clone();
+    assert!(record.committee_only());
+    // Figures stay clear: the fold and the situation count them.
+    assert_eq!(record.participants, 100);
+    assert_eq!(record.area, "Kazakhstan/Mangystau/Zhanaozen");
+    let situation =
+        kenes_core::platform::situation(side.engine.state(), kenes_core::platform::Grouping::Area);
+    assert!(
+        situation
+            .iter()
+            .any(|r| r.participants == 100 && r.active_strikes == 1),
+        "{situation:?}"
+    );
+    let said = &record.history[0];
+    let slot = keyring::report_text(c, said.author);
+    for n in [1, 2, 3] {
+        assert_eq!(
+            keyring_of(&side.engine, n)
+                .read(&said.text, &slot)
+                .as_deref(),
+            Some("40 drivers at gate 4, police nearby")
+        );
+    }
+    assert_eq!(keyring_of(&side.engine, 9).read(&said.text, &slot), None);
+    // An update of it is sealed too, whoever writes it.
+    let update = Body::UpdateReport {
+        committee: c,
+        report: report.id,
+        status: kenes_core::body::ReportStatus::Ended,
+        participants: 120,
+        text: Text::plain("dispersed at 6"),
+    };
+    assert!(keyring::updates_committee_only_report(
+        side.engine.state(),
+        &update
+    ));
+    let update = keyring_of(&side.engine, 3)
+        .seal_report(side.engine.state(), &key(3).public(), update)
+        .unwrap();
+    side.act(3, update);
+    let record = &side.engine.state().committees[&c].reports[&report.id];
+    assert_eq!(record.participants, 120);
+    let said = &record.history[1];
+    assert_eq!(
+        keyring_of(&side.engine, 1)
+            .read(&said.text, &keyring::report_text(c, key(3).public()))
+            .as_deref(),
+        Some("dispersed at 6")
+    );
+    // A clear report is no one's to seal by default.
+    let clear = keyring_of(&side.engine, 1).seal(
+        side.engine.state(),
+        &key(1).public(),
+        common::report(c, "rally at the square"),
+    );
+    let Body::Report { text, .. } = &clear else {
+        unreachable!()
+    };
+    assert_eq!(text.readable(), Some("rally at the square"));
+    let mut all = w.all.clone();
+    all.extend(side.made.iter().cloned());
+    one_digest(w.engine.federation(), &all);
+}
+
+#[test]
+fn a_committee_only_report_cannot_be_sealed_where_a_reader_published_no_key() {
+    let mut w = World::new();
+    let c = w.committee(1, "Zhanaozen residents", 1);
+    members(&mut w, c, &[2]);
+    let mut side = Side::of(&w);
+    side.act(
+        1,
+        Body::EncryptionKey {
+            key: secret(1).public(),
+        },
+    );
+    side.upkeep(1);
+    assert!(
+        keyring_of(&side.engine, 1)
+            .seal_report(
+                side.engine.state(),
+                &key(1).public(),
+                common::report(c, "for the committee"),
+            )
+            .is_none()
+    );
+}

@@ -57,7 +57,8 @@ pub enum Action {
     },
     /// Support a demand.
     Support { demand: Hash },
-    /// Report an action.
+    /// Report an action; its text sealed to the committee when
+    /// `committee_only` (the form's `reach` is `committee`).
     Report {
         committee: Hash,
         kind: ReportKind,
@@ -65,6 +66,7 @@ pub enum Action {
         area: String,
         participants: u32,
         text: String,
+        committee_only: bool,
     },
     /// Update a report: its status and participants now.
     UpdateReport {
@@ -593,6 +595,14 @@ impl Action {
                 area: f.text("area", MAX_FIELD_BYTES)?,
                 participants: f.number("participants", Some(0), MAX_PARTICIPANTS.into())?,
                 text: f.optional_text("text", MAX_TEXT_BYTES)?,
+                committee_only: named(
+                    &[("federation", false), ("committee", true)],
+                    match f.get("reach").map(str::trim) {
+                        None | Some("") => "federation",
+                        Some(reach) => reach,
+                    },
+                    "reach",
+                )?,
             },
             "update_report" => Action::UpdateReport {
                 report: f.hash("report")?,
@@ -729,6 +739,7 @@ impl Action {
                 area,
                 participants,
                 text,
+                committee_only: _,
             } => Body::Report {
                 committee: committee_exists(&committee)?,
                 kind,
@@ -736,7 +747,7 @@ impl Action {
                 area,
                 participants,
                 starts_at: now_ms,
-                text,
+                text: text.into(),
             },
             Action::UpdateReport {
                 report,
@@ -754,7 +765,7 @@ impl Action {
                     report,
                     status,
                     participants: participants.unwrap_or(record.participants),
-                    text,
+                    text: text.into(),
                 }
             }
             Action::Profile { name } => Body::Profile { name },
@@ -844,10 +855,18 @@ impl Action {
         key_file: &std::path::Path,
         now_ms: u64,
     ) -> Result<Option<Hash>, ActionError> {
+        let reach = match &self {
+            Action::Report {
+                committee_only: true,
+                ..
+            } => kenes_store::author::Reach::Committee,
+            _ => kenes_store::author::Reach::Default,
+        };
         let mut store = node.store.lock().map_err(|_| ActionError::Unavailable)?;
         let body = self.body(store.engine().state(), now_ms)?;
-        let op =
-            kenes_store::author::author_sealed(&mut store, key_file, key, secrets, body, now_ms)?;
+        let op = kenes_store::author::author_reaching(
+            &mut store, key_file, key, secrets, body, reach, now_ms,
+        )?;
         drop(store);
         node.changed();
         Ok(Some(op.id))
@@ -935,6 +954,41 @@ mod tests {
             ),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn a_report_is_for_the_federation_unless_the_form_says_committee_only() {
+        let committee = "ab".repeat(32);
+        let report = |reach: Option<&str>| {
+            let mut fields = vec![
+                ("action", "report"),
+                ("committee", committee.as_str()),
+                ("kind", "meeting"),
+                ("area", "Kazakhstan/Mangystau/Zhanaozen"),
+            ];
+            if let Some(reach) = reach {
+                fields.push(("reach", reach));
+            }
+            Action::parse(&pairs(&fields))
+        };
+        for (reach, only) in [
+            (None, false),
+            (Some(""), false),
+            (Some("federation"), false),
+            (Some("committee"), true),
+        ] {
+            assert!(
+                matches!(report(reach), Ok(Action::Report { committee_only, .. }) if committee_only == only),
+                "{reach:?}"
+            );
+        }
+        assert!(matches!(
+            report(Some("everyone")),
+            Err(ActionError::Invalid(Problem::NotOneOf {
+                field: "reach",
+                ..
+            }))
+        ));
     }
 
     #[test]

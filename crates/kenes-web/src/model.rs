@@ -167,6 +167,22 @@ pub fn proposal(
     })
 }
 
+/// What a report's update said, as `keyring`'s member reads it: clear
+/// text as is, a text marked committee only opened for its members and
+/// [`kenes_core::keyring::SEALED_NOTICE`] for others.
+pub fn report_text(
+    keyring: &Keyring,
+    committee: Hash,
+    update: &kenes_core::platform::ReportUpdate,
+) -> String {
+    keyring
+        .show(
+            &update.text,
+            &keyring::report_text(committee, update.author),
+        )
+        .into_owned()
+}
+
 /// A proposal's title as `keyring`'s member reads it.
 pub fn proposal_title(keyring: &Keyring, committee: Hash, record: &ProposalRecord) -> String {
     keyring
@@ -375,7 +391,7 @@ pub fn platform(state: &State, council: Option<&Hash>) -> Vec<Value> {
 }
 
 /// Every report, newest first, with its history.
-pub fn reports(state: &State) -> Vec<Value> {
+pub fn reports(state: &State, keyring: &Keyring) -> Vec<Value> {
     let mut all: Vec<(Hash, &Committee, &kenes_core::platform::ReportRecord)> = state
         .committees
         .values()
@@ -394,8 +410,13 @@ pub fn reports(state: &State) -> Vec<Value> {
                 "participants": r.participants,
                 "starts_at": r.starts_at,
                 "day": day_of(r.starts_at),
+                "committee_only": r.committee_only(),
                 "history": r.history.iter().map(|u| json!({
-                    "status": lower(u.status), "participants": u.participants, "text": u.text, "time": u.time,
+                    "status": lower(u.status), "participants": u.participants,
+                    "text": report_text(keyring, c.id, u),
+                    "sealed": u.text.sealed().is_some(),
+                    "readable": keyring.read(&u.text, &keyring::report_text(c.id, u.author)).is_some(),
+                    "time": u.time,
                 })).collect::<Vec<_>>(),
             })
         })

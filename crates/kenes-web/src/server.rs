@@ -1187,7 +1187,8 @@ async fn api_demands(State(app): State<Arc<App>>) -> Response {
 
 async fn api_reports(State(app): State<Arc<App>>) -> Response {
     json_of(&app, |s| {
-        Ok(Value::Array(model::reports(s.engine().state())))
+        let state = s.engine().state();
+        Ok(Value::Array(model::reports(state, &app.keyring_of(state))))
     })
 }
 

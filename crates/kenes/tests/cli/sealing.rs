@@ -45,6 +45,7 @@ const B_THREAD_TEXT: &str = "B-thread-text-6262 the night shift";
 const B_COMMENT: &str = "B-comment-8080 bring the banner";
 const A_THREAD_TITLE: &str = "A-thread-title-3030";
 const A_THREAD_TEXT: &str = "A-thread-text-4040";
+const B_REPORT: &str = "B-report-1212 the union office meets at 9";
 
 /// The id an authoring command printed.
 fn id_of(dir: &Path, args: &[&str]) -> String {
@@ -129,6 +130,28 @@ fn issue_14_an_infiltrator_in_committee_a_reads_nothing_of_committee_b() {
             A_THREAD_TEXT,
         ],
     );
+    // Reports: one marked committee only, one for the federation.
+    let report = |text: &str, only: bool| {
+        let mut args = vec![
+            "report",
+            "new",
+            &committee_b,
+            "--kind",
+            "meeting",
+            "--area",
+            "Kazakhstan/Mangystau/Zhanaozen",
+            "--participants",
+            "35",
+            "--text",
+            text,
+        ];
+        if only {
+            args.push("--committee-only");
+        }
+        id_of(&b_member, &args)
+    };
+    let b_report = report(B_REPORT, true);
+    let federation_report = report("Federation-report-2323 rally at noon", false);
     // The infiltrator acts too (their key and a vote), then everyone
     // syncs everything, twice, so each holds every op.
     sync_all(&all);
@@ -153,6 +176,7 @@ fn issue_14_an_infiltrator_in_committee_a_reads_nothing_of_committee_b() {
         "B-thread-title-5150",
         "B-thread-text-6262",
         "B-comment-8080",
+        "B-report-1212",
     ];
     for secret in b_secrets {
         assert_eq!(
@@ -179,12 +203,39 @@ fn issue_14_an_infiltrator_in_committee_a_reads_nothing_of_committee_b() {
         vec!["thread", &b_thread],
         vec!["thread", &b_thread, "--json"],
         vec!["thread", &b_comment, "--json"],
+        vec!["report", "list"],
+        vec!["report", "list", "--json"],
+        vec!["situation", "--by", "area", "--json"],
     ] {
         let out = ok(&infiltrator, &args);
         for secret in b_secrets {
             assert!(!out.contains(secret), "{args:?}: {out}");
         }
     }
+    // B's committee-only report: its figures for everyone, its text
+    // sealed; the federation's report they read.
+    let reports = json(&infiltrator, &["report", "list"]);
+    let row = |id: &str| {
+        reports
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let sealed_report = row(&b_report);
+    assert_eq!(sealed_report["participants"], 35);
+    assert_eq!(sealed_report["committee_only"], true);
+    assert_eq!(
+        sealed_report["history"][0]["text"],
+        kenes_core::keyring::SEALED_NOTICE
+    );
+    assert_eq!(sealed_report["history"][0]["readable"], false);
+    assert_eq!(
+        row(&federation_report)["history"][0]["text"],
+        "Federation-report-2323 rally at noon"
+    );
     // B's discussion shows as sealed to them, never as an error.
     let b_seen = json(&infiltrator, &["thread", &b_thread]);
     assert_eq!(b_seen["root"]["sealed"], true);
@@ -216,6 +267,8 @@ fn issue_14_an_infiltrator_in_committee_a_reads_nothing_of_committee_b() {
         assert_eq!(b_read["root"]["readable"], true);
         assert_eq!(b_read["posts"][0]["text"], B_COMMENT);
         assert!(ok(reader, &["thread", &committee_b]).contains(B_THREAD_TITLE));
+        let listed = json(reader, &["report", "list"]).to_string();
+        assert!(listed.contains(B_REPORT), "{listed}");
     }
     let a_read = json(&infiltrator, &["thread", &a_thread]);
     assert_eq!(a_read["root"]["title"], A_THREAD_TITLE);
@@ -297,6 +350,21 @@ fn issue_14_an_infiltrator_in_committee_a_sees_nothing_of_committee_b_in_the_web
             "B-announce-7171 police at gate 4",
         ],
     );
+    ok(
+        &founder,
+        &[
+            "report",
+            "new",
+            &committee_b,
+            "--kind",
+            "meeting",
+            "--area",
+            "Kazakhstan/Mangystau/Zhanaozen",
+            "--text",
+            B_REPORT,
+            "--committee-only",
+        ],
+    );
     let a_proposal = id_of(
         &founder,
         &["propose", &committee_a, "--title", A_TITLE, "decision"],
@@ -349,6 +417,7 @@ fn issue_14_an_infiltrator_in_committee_a_sees_nothing_of_committee_b_in_the_web
             "B-thread-text-6262",
             "B-comment-8080",
             "B-announce-7171",
+            "B-report-1212",
         ] {
             assert!(!body.contains(secret), "{path} shows {secret}: {body}");
         }
