@@ -24,7 +24,11 @@
 //! the member key XORed with a mask derived from that secret, and a hash
 //! of the secret to find the session by. To sign, the request's cookie
 //! unmasks the key for that one action; it is dropped when the action is
-//! done. So the hub's memory holds no usable member key between requests
+//! done. The member's X25519 encryption secrets (issue 14), in the same
+//! key file under the same passphrase, are opened at sign-in too and kept
+//! masked the same way; a request unmasks them to open the epochs sealed
+//! to its member ([`Acting::keyring`]) or to author sealed texts, and drops
+//! them with its answer. So the hub's memory holds no usable member key between requests
 //! and no cookie, the phone holds no key and no data, and ending a session
 //! (the member's "sign out", the owner's "end sessions", its expiry after
 //! 12 hours by default, or stopping the hub) forgets the masked key.
