@@ -27,11 +27,12 @@
 //! done. The member's X25519 encryption secrets (issue 14), in the same
 //! key file under the same passphrase, are opened at sign-in too and kept
 //! masked the same way; a request unmasks them to open the epochs sealed
-//! to its member ([`Acting::keyring`]) or to author sealed texts, and drops
-//! them with its answer. So the hub's memory holds no usable member key between requests
-//! and no cookie, the phone holds no key and no data, and ending a session
-//! (the member's "sign out", the owner's "end sessions", its expiry after
-//! 12 hours by default, or stopping the hub) forgets the masked key.
+//! to its member ([`Acting::keyring`]) or to author sealed texts, and
+//! drops them with its answer. So the hub's memory holds no usable member
+//! key between requests and no cookie, the phone holds no key and no
+//! data, and ending a session (the member's "sign out", the owner's "end
+//! sessions", its expiry after 12 hours by default, or stopping the hub)
+//! forgets the masked keys.
 //! Passphrases are seen as typed, are never stored, and live only for the
 //! request that carries them.
 //!
