@@ -299,9 +299,11 @@ fn web_pages(dir: &Path, paths: &[String]) -> Vec<(String, String)> {
 /// proposal and discussion texts appear in no page of the web UI and no
 /// answer of its JSON API (every page and endpoint that names B's
 /// committee, proposal, thread or comment, and the federation-wide ones);
-/// what is sealed to A they read there decrypted.
-#[test]
-fn issue_14_an_infiltrator_in_committee_a_sees_nothing_of_committee_b_in_the_web_ui_or_api() {
+/// what is sealed to A they read there decrypted. The pages are read over
+/// HTTP and then in headless Chromium, as the infiltrator's browser shows
+/// them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_14_an_infiltrator_in_committee_a_sees_nothing_of_committee_b_in_the_web_ui_or_api() {
     let tmp = tempfile::tempdir().unwrap();
     let (founder, infiltrator) = (tmp.path().join("founder"), tmp.path().join("infiltrator"));
     member(&founder, "Aigerim");
@@ -452,4 +454,53 @@ fn issue_14_an_infiltrator_in_committee_a_sees_nothing_of_committee_b_in_the_web
     let a_thread_json: serde_json::Value = serde_json::from_str(&a_pages[2].1).unwrap();
     assert_eq!(a_thread_json["root"]["readable"], true);
     assert_eq!(a_thread_json["root"]["title"], A_THREAD_TITLE);
+
+    // What the browser shows them: the same, as rendered.
+    let url = std::fs::read_to_string(infiltrator.join("web-url")).unwrap();
+    let url = url.trim().to_string();
+    let (b_pages, a_pages) = (
+        [
+            format!("/committee/{committee_b}"),
+            format!("/proposal/{b_proposal}"),
+            format!("/discussion/{committee_b}"),
+            format!("/discussion/{b_thread}"),
+            "/".to_string(),
+        ],
+        [
+            format!("/proposal/{a_proposal}"),
+            format!("/discussion/{a_thread}"),
+        ],
+    );
+    super::browser::in_browser(move |web| async move {
+        use super::browser::text;
+        let base = url.split("/?").next().unwrap().to_string();
+        web.goto(&url).await?;
+        for path in &b_pages {
+            web.goto(&format!("{base}{path}")).await?;
+            let shown = text(&web).await;
+            for secret in [
+                B_TITLE,
+                "B-secret-text-9902",
+                "B-thread-title-5150",
+                "B-thread-text-6262",
+                "B-comment-8080",
+                "B-announce-7171",
+                "B-report-1212",
+            ] {
+                assert!(!shown.contains(secret), "{path} shows {secret}: {shown}");
+            }
+        }
+        web.goto(&format!("{base}{}", b_pages[3])).await?;
+        assert!(text(&web).await.contains(notice));
+        web.goto(&format!("{base}{}", a_pages[1])).await?;
+        let shown = text(&web).await;
+        assert!(
+            shown.contains(A_THREAD_TITLE) && shown.contains(A_THREAD_TEXT),
+            "{shown}"
+        );
+        web.goto(&format!("{base}{}", a_pages[0])).await?;
+        assert!(text(&web).await.contains(A_TITLE));
+        Ok(())
+    })
+    .await;
 }
