@@ -465,8 +465,9 @@ pub enum Body {
         participants: u32,
         /// When it starts (ms since the epoch).
         starts_at: u64,
-        /// What happens.
-        text: String,
+        /// What happens: clear by default, for the whole federation, or
+        /// sealed to the committee when marked "committee only" (issue 14).
+        text: Text,
     },
     /// A new status of a reported action.
     UpdateReport {
@@ -478,16 +479,16 @@ pub enum Body {
         status: ReportStatus,
         /// How many take part now.
         participants: u32,
-        /// What changed.
-        text: String,
+        /// What changed: clear, or sealed to the committee as a report's.
+        text: Text,
     },
     /// Opens a discussion thread in a committee or council. Its id is this
     /// op's id (DESIGN §9).
     OpenThread {
         /// The committee.
         committee: Hash,
-        /// A short title.
-        title: String,
+        /// A short title (sealed with the text, issue 14).
+        title: Text,
         /// The opening text.
         text: Text,
     },
@@ -635,7 +636,8 @@ pub mod kind {
     pub const SEALED: u32 = 1 << 8;
     /// [`super::Body::Propose`] with sealed text.
     pub const PROPOSE_SEALED: u32 = PROPOSE | SEALED;
-    /// [`super::Body::OpenThread`] with sealed text.
+    /// [`super::Body::OpenThread`] with a sealed title or text (both are
+    /// a `Text` in its payload).
     pub const OPEN_THREAD_SEALED: u32 = OPEN_THREAD | SEALED;
     /// [`super::Body::Comment`] with sealed text.
     pub const COMMENT_SEALED: u32 = COMMENT | SEALED;
@@ -647,6 +649,10 @@ pub mod kind {
     pub const REVISE_SEALED: u32 = REVISE | SEALED;
     /// [`super::Body::Announce`] with sealed text.
     pub const ANNOUNCE_SEALED: u32 = ANNOUNCE | SEALED;
+    /// [`super::Body::Report`] with its text sealed ("committee only").
+    pub const REPORT_SEALED: u32 = REPORT | SEALED;
+    /// [`super::Body::UpdateReport`] with its text sealed.
+    pub const UPDATE_REPORT_SEALED: u32 = UPDATE_REPORT | SEALED;
 }
 
 #[derive(Serialize, Deserialize)]
@@ -710,29 +716,29 @@ struct SupportPayload {
 }
 
 #[derive(Serialize, Deserialize)]
-struct ReportPayload {
+struct ReportPayload<T> {
     committee: Hash,
     kind: ReportKind,
     status: ReportStatus,
     area: String,
     participants: u32,
     starts_at: u64,
-    text: String,
+    text: T,
 }
 
 #[derive(Serialize, Deserialize)]
-struct UpdateReportPayload {
+struct UpdateReportPayload<T> {
     committee: Hash,
     report: Hash,
     status: ReportStatus,
     participants: u32,
-    text: String,
+    text: T,
 }
 
 #[derive(Serialize, Deserialize)]
 struct OpenThreadPayload<T> {
     committee: Hash,
-    title: String,
+    title: T,
     text: T,
 }
 
@@ -913,58 +919,84 @@ impl Body {
             ),
             Body::Report {
                 committee,
-                kind,
+                kind: report_kind,
                 status,
                 area,
                 participants,
                 starts_at,
                 text,
-            } => (
-                kind::REPORT,
-                encode(&ReportPayload {
-                    committee: *committee,
-                    kind: *kind,
-                    status: *status,
-                    area: area.clone(),
-                    participants: *participants,
-                    starts_at: *starts_at,
-                    text: text.clone(),
-                }),
-            ),
+            } => match text.readable() {
+                Some(plain) => (
+                    kind::REPORT,
+                    encode(&ReportPayload {
+                        committee: *committee,
+                        kind: *report_kind,
+                        status: *status,
+                        area: area.clone(),
+                        participants: *participants,
+                        starts_at: *starts_at,
+                        text: plain,
+                    }),
+                ),
+                None => (
+                    kind::REPORT_SEALED,
+                    encode(&ReportPayload {
+                        committee: *committee,
+                        kind: *report_kind,
+                        status: *status,
+                        area: area.clone(),
+                        participants: *participants,
+                        starts_at: *starts_at,
+                        text,
+                    }),
+                ),
+            },
             Body::UpdateReport {
                 committee,
                 report,
                 status,
                 participants,
                 text,
-            } => (
-                kind::UPDATE_REPORT,
-                encode(&UpdateReportPayload {
-                    committee: *committee,
-                    report: *report,
-                    status: *status,
-                    participants: *participants,
-                    text: text.clone(),
-                }),
-            ),
-            Body::OpenThread {
-                committee,
-                title,
-                text,
             } => match text.readable() {
                 Some(plain) => (
-                    kind::OPEN_THREAD,
-                    encode(&OpenThreadPayload {
+                    kind::UPDATE_REPORT,
+                    encode(&UpdateReportPayload {
                         committee: *committee,
-                        title: title.clone(),
+                        report: *report,
+                        status: *status,
+                        participants: *participants,
                         text: plain,
                     }),
                 ),
                 None => (
+                    kind::UPDATE_REPORT_SEALED,
+                    encode(&UpdateReportPayload {
+                        committee: *committee,
+                        report: *report,
+                        status: *status,
+                        participants: *participants,
+                        text,
+                    }),
+                ),
+            },
+            Body::OpenThread {
+                committee,
+                title,
+                text,
+            } => match (title.readable(), text.readable()) {
+                (Some(title), Some(text)) => (
+                    kind::OPEN_THREAD,
+                    encode(&OpenThreadPayload {
+                        committee: *committee,
+                        title,
+                        text,
+                    }),
+                ),
+                _ => (
                     kind::OPEN_THREAD_SEALED,
                     encode(&OpenThreadPayload {
                         committee: *committee,
-                        title: title.clone(),
+                        title,
                         text,
                     }),
                 ),
@@ -1126,8 +1158,21 @@ impl Body {
                     demand: p.demand,
                 }
             }
-            kind::REPORT => {
-                let p: ReportPayload = strict(payload)?;
+            kind::REPORT | kind::REPORT_SEALED => {
+                let p: ReportPayload<Text> = if kind == kind::REPORT {
+                    let p: ReportPayload<String> = strict(payload)?;
+                    ReportPayload {
+                        committee: p.committee,
+                        kind: p.kind,
+                        status: p.status,
+                        area: p.area,
+                        participants: p.participants,
+                        starts_at: p.starts_at,
+                        text: Text::Plain(p.text),
+                    }
+                } else {
+                    strict(payload)?
+                };
                 Body::Report {
                     committee: p.committee,
                     kind: p.kind,
@@ -1138,8 +1183,19 @@ impl Body {
                     text: p.text,
                 }
             }
-            kind::UPDATE_REPORT => {
-                let p: UpdateReportPayload = strict(payload)?;
+            kind::UPDATE_REPORT | kind::UPDATE_REPORT_SEALED => {
+                let p: UpdateReportPayload<Text> = if kind == kind::UPDATE_REPORT {
+                    let p: UpdateReportPayload<String> = strict(payload)?;
+                    UpdateReportPayload {
+                        committee: p.committee,
+                        report: p.report,
+                        status: p.status,
+                        participants: p.participants,
+                        text: Text::Plain(p.text),
+                    }
+                } else {
+                    strict(payload)?
+                };
                 Body::UpdateReport {
                     committee: p.committee,
                     report: p.report,
@@ -1151,7 +1207,7 @@ impl Body {
             kind::OPEN_THREAD | kind::OPEN_THREAD_SEALED => {
                 let (committee, title, text) = if kind == kind::OPEN_THREAD {
                     let p: OpenThreadPayload<String> = strict(payload)?;
-                    (p.committee, p.title, Text::Plain(p.text))
+                    (p.committee, Text::Plain(p.title), Text::Plain(p.text))
                 } else {
                     let p: OpenThreadPayload<Text> = strict(payload)?;
                     (p.committee, p.title, p.text)
@@ -1322,13 +1378,17 @@ impl Body {
 
     /// True for a body whose text is its committee's own, sealed when its
     /// author holds the committee's key (issue 14): proposals (public
-    /// statements aside) and revisions of their text. (Discussion posts
-    /// can carry sealed text too; the authoring path does not seal them
-    /// yet.)
+    /// statements aside), revisions of their text, and discussion (threads
+    /// with their titles, comments, edits, suggestions, announcements).
     pub fn carries_committee_text(&self) -> bool {
         match self {
             Body::Propose { kind, .. } => !matches!(kind, ProposalKind::Statement { public: true }),
-            Body::Revise { .. } => true,
+            Body::Revise { .. }
+            | Body::OpenThread { .. }
+            | Body::Comment { .. }
+            | Body::EditPost { .. }
+            | Body::Suggest { .. }
+            | Body::Announce { .. } => true,
             _ => false,
         }
     }

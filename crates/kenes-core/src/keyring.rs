@@ -121,6 +121,35 @@ pub fn post_text(committee: Hash, author: PublicKey) -> Slot {
     }
 }
 
+/// The slot of an action report's text (or an update's), by its author.
+pub fn report_text(committee: Hash, author: PublicKey) -> Slot {
+    Slot {
+        committee,
+        author,
+        field: Slot::REPORT_TEXT,
+    }
+}
+
+/// The slot of a discussion thread's title.
+pub fn thread_title(committee: Hash, author: PublicKey) -> Slot {
+    Slot {
+        committee,
+        author,
+        field: Slot::THREAD_TITLE,
+    }
+}
+
+/// The text of a post, an edit of one or a revision of a proposal, read
+/// from the op that carries it (its author `author`), with the slot it is
+/// sealed in: what a discussion view opens.
+pub fn post_text_of(body: &Body, author: PublicKey) -> Option<(&Text, Slot)> {
+    let committee = body.committee()?;
+    match body {
+        Body::Revise { text, .. } => Some((text, proposal_text(committee, author))),
+        _ => crate::discussion::text_of(body).map(|text| (text, post_text(committee, author))),
+    }
+}
+
 /// Who content sealed to `committee` is for now: its members (for a
 /// council, its seated delegates, or its convenor before any seat), less
 /// anyone who forked (their key may be in other hands).
@@ -225,43 +254,24 @@ fn seal_to_all(
 
 impl Keyring {
     /// `body` as `author` should author it: a proposal's title and text
-    /// (and a revision of its text) sealed to the committee's current
-    /// epoch when this keyring holds its key; everything else unchanged.
+    /// (and a revision of its text) and every discussion text (a thread's
+    /// title and opening text, comments, edits, suggestions,
+    /// announcements) sealed to the committee's current epoch when this
+    /// keyring holds its key and every reader holds that epoch;
+    /// everything else unchanged.
     ///
     /// Clear, because the federation must read them: demands, reports,
     /// public statements (a `Statement { public: true }` proposal), and
     /// the title of a removal or recall, which the alerts and the audit
     /// name to every member beside its subject (already clear); its text,
-    /// the reasons, is sealed. Discussion texts can be sealed (the format
-    /// and the fold carry them) but views do not open them yet, so they
-    /// are authored clear for now.
+    /// the reasons, is sealed.
     pub fn seal(&self, state: &State, author: &PublicKey, body: Body) -> Body {
         if !body.carries_committee_text() {
             return body;
         }
-        let Some(committee) = body.committee().and_then(|c| state.committees.get(&c)) else {
+        let Some((c, epoch, key)) = self.sealing_key(state, &body) else {
             return body;
         };
-        // Sealing to a committee some of whose readers have published no
-        // key (a hub member, an older build) would shut them out of their
-        // own committee: its texts stay clear until every reader has one.
-        let readers = readers(state, committee);
-        if readers
-            .iter()
-            .any(|r| !state.encryption_keys.contains_key(r))
-        {
-            return body;
-        }
-        let Some((epoch, sealed_to)) = committee.current_epoch() else {
-            return body;
-        };
-        if readers.iter().any(|r| !sealed_to.boxes.contains_key(r)) {
-            return body;
-        }
-        let Some(key) = self.epoch_key(&committee.id, epoch) else {
-            return body;
-        };
-        let (c, epoch) = (committee.id, *epoch);
         let seal = |text: Text, slot: Slot| match text {
             Text::Plain(plain) => Text::Sealed(SealedText::seal(key, epoch, &slot, &plain)),
             sealed => sealed,
@@ -293,8 +303,140 @@ impl Keyring {
                 proposal,
                 text: seal(text, proposal_text(c, *author)),
             },
+            Body::OpenThread {
+                committee,
+                title,
+                text,
+            } => Body::OpenThread {
+                committee,
+                title: seal(title, thread_title(c, *author)),
+                text: seal(text, post_text(c, *author)),
+            },
+            Body::Comment {
+                committee,
+                target,
+                text,
+            } => Body::Comment {
+                committee,
+                target,
+                text: seal(text, post_text(c, *author)),
+            },
+            Body::EditPost {
+                committee,
+                post,
+                text,
+            } => Body::EditPost {
+                committee,
+                post,
+                text: seal(text, post_text(c, *author)),
+            },
+            Body::Suggest {
+                committee,
+                proposal,
+                text,
+            } => Body::Suggest {
+                committee,
+                proposal,
+                text: seal(text, post_text(c, *author)),
+            },
+            Body::Announce { committee, text } => Body::Announce {
+                committee,
+                text: seal(text, post_text(c, *author)),
+            },
             other => other,
         }
+    }
+}
+
+impl Keyring {
+    /// The committee of `body`, its current epoch and its key, when this
+    /// keyring holds it and every reader of the committee holds that
+    /// epoch: sealing to a committee some of whose readers have published
+    /// no key (an older build, a member who has not acted since) would
+    /// shut them out of their own committee, so its texts stay clear
+    /// until every reader has one.
+    fn sealing_key(&self, state: &State, body: &Body) -> Option<(Hash, Hash, &EpochKey)> {
+        let committee = body.committee().and_then(|c| state.committees.get(&c))?;
+        let readers = readers(state, committee);
+        if readers
+            .iter()
+            .any(|r| !state.encryption_keys.contains_key(r))
+        {
+            return None;
+        }
+        let (epoch, sealed_to) = committee.current_epoch()?;
+        if readers.iter().any(|r| !sealed_to.boxes.contains_key(r)) {
+            return None;
+        }
+        let key = self.epoch_key(&committee.id, epoch)?;
+        Some((committee.id, *epoch, key))
+    }
+
+    /// A report or report update with its text sealed to its committee
+    /// ("committee only", issue 14): counts, areas, dates, status and
+    /// participants stay clear, for the fold and the situation. `None` if
+    /// it cannot be sealed now (no epoch every reader holds, or this
+    /// keyring lacks it): the caller refuses rather than publish clear
+    /// what was meant for the committee. An empty text stays empty.
+    pub fn seal_report(&self, state: &State, author: &PublicKey, body: Body) -> Option<Body> {
+        let (c, epoch, key) = self.sealing_key(state, &body)?;
+        let seal = |text: Text| match text {
+            Text::Plain(plain) if !plain.is_empty() => Text::Sealed(SealedText::seal(
+                key,
+                epoch,
+                &report_text(c, *author),
+                &plain,
+            )),
+            other => other,
+        };
+        match body {
+            Body::Report {
+                committee,
+                kind,
+                status,
+                area,
+                participants,
+                starts_at,
+                text,
+            } => Some(Body::Report {
+                committee,
+                kind,
+                status,
+                area,
+                participants,
+                starts_at,
+                text: seal(text),
+            }),
+            Body::UpdateReport {
+                committee,
+                report,
+                status,
+                participants,
+                text,
+            } => Some(Body::UpdateReport {
+                committee,
+                report,
+                status,
+                participants,
+                text: seal(text),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// True when `body` updates a report marked "committee only": its text is
+/// sealed too, whoever writes it.
+pub fn updates_committee_only_report(state: &State, body: &Body) -> bool {
+    match body {
+        Body::UpdateReport {
+            committee, report, ..
+        } => state
+            .committees
+            .get(committee)
+            .and_then(|c| c.reports.get(report))
+            .is_some_and(|r| r.committee_only()),
+        _ => false,
     }
 }
 

@@ -41,8 +41,21 @@ pub struct ReportUpdate {
     pub status: ReportStatus,
     /// Participants from then on.
     pub participants: u32,
-    /// What was said.
-    pub text: String,
+    /// Who said it (the op's author): a sealed text is bound to them.
+    pub author: PublicKey,
+    /// What was said: clear, or sealed to the committee ("committee
+    /// only"); the fold keeps it unread.
+    pub text: crate::body::Text,
+}
+
+impl ReportRecord {
+    /// True when the report was marked "committee only": its own text is
+    /// sealed to the committee, and so are updates authored here.
+    pub fn committee_only(&self) -> bool {
+        self.history
+            .first()
+            .is_some_and(|u| u.text.sealed().is_some())
+    }
 }
 
 /// An action report and its history, in fold order.

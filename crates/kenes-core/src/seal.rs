@@ -188,6 +188,10 @@ impl Slot {
     /// A discussion post's text (thread, comment, suggestion, edit,
     /// announcement).
     pub const POST_TEXT: u32 = 3;
+    /// A discussion thread's title.
+    pub const THREAD_TITLE: u32 = 4;
+    /// An action report's text, or an update's, marked "committee only".
+    pub const REPORT_TEXT: u32 = 5;
 
     fn associated_data(&self, epoch: &Hash) -> Vec<u8> {
         let mut ad = b"kenes/sealed-text/v1".to_vec();

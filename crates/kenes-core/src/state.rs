@@ -255,6 +255,7 @@ impl Committee {
                             time: op.fields.time,
                             status: *status,
                             participants: *participants,
+                            author,
                             text: text.clone(),
                         }],
                     }),
@@ -276,6 +277,7 @@ impl Committee {
                         time: op.fields.time,
                         status: *status,
                         participants: *participants,
+                        author,
                         text: text.clone(),
                     });
                 }

@@ -238,11 +238,11 @@ pub fn check_body(body: &Body) -> Result<(), StatelessError> {
         }
         Body::Report { area, text, .. } => {
             check_area(area)?;
-            check_long_text(text)
+            check_report_text(text)
         }
-        Body::UpdateReport { text, .. } => check_long_text(text),
+        Body::UpdateReport { text, .. } => check_report_text(text),
         Body::OpenThread { title, text, .. } => {
-            check_text(title, MAX_NAME_BYTES, "title")?;
+            check_title(title)?;
             check_post_text(text)
         }
         Body::Comment { text, .. }
@@ -313,6 +313,19 @@ pub fn check_post_text(text: &crate::body::Text) -> Result<(), StatelessError> {
         return Err(StatelessError::BadField("text"));
     }
     Ok(())
+}
+
+/// A report's text: clear, any text up to [`MAX_TEXT_BYTES`] (it may be
+/// empty); sealed ("committee only", issue 14), by the size of what it
+/// holds, not empty (an empty text has nothing to seal).
+fn check_report_text(text: &crate::body::Text) -> Result<(), StatelessError> {
+    match text.readable() {
+        Some(plain) => check_long_text(plain),
+        None if text.is_empty() || text.len() > MAX_TEXT_BYTES => {
+            Err(StatelessError::BadField("text"))
+        }
+        None => Ok(()),
+    }
 }
 
 fn check_long_text(text: &str) -> Result<(), StatelessError> {

@@ -339,7 +339,9 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
             area: format!("Kazakhstan/Area {}", y % 3),
             participants: u32::from(x) * 10,
             starts_at: 1_641_081_600_000 + u64::from(y) * 3_600_000,
-            text: String::new(),
+            // One report in four marked committee only (issue 14): its
+            // text sealed, its figures clear for the fold.
+            text: report_text(x, y),
         },
         12 => match state.committees[&c]
             .reports
@@ -355,7 +357,7 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
                     ReportStatus::Ended,
                 ][x as usize % 3],
                 participants: u32::from(y) * 7,
-                text: String::new(),
+                text: report_text(y, x),
             },
             None => Body::Profile {
                 name: format!("member {x}"),
@@ -438,6 +440,19 @@ fn key_op(state: &kenes_core::State, c: Hash, who: u8, x: u8, y: u8) -> Body {
     }
 }
 
+/// A report's text: empty, clear, or (one in four) sealed.
+fn report_text(x: u8, y: u8) -> Text {
+    match x % 4 {
+        0 => Text::Sealed(SealedText {
+            epoch: Hash::of(&[x, y]),
+            nonce: [x; 24],
+            ciphertext: vec![y; 17 + usize::from(y % 9)],
+        }),
+        1 => Text::plain(format!("report {x} {y}")),
+        _ => Text::plain(""),
+    }
+}
+
 /// Deliberation in committee `c`: a thread or an announcement (14), a
 /// comment on a proposal, demand, report or post of `c` (15), an edit or
 /// retraction of one of its posts, anyone's (16), a suggestion or revision
@@ -469,12 +484,22 @@ fn deliberation(state: &kenes_core::State, c: Hash, kind: u8, x: u8, y: u8) -> B
     } else {
         Text::plain(format!("text {x} {y}"))
     };
+    // A thread's title sealed with its text, or alone (one in seven).
+    let title = if y.is_multiple_of(7) {
+        Text::Sealed(SealedText {
+            epoch: Hash::of(&[y]),
+            nonce: [x; 24],
+            ciphertext: vec![y; 17 + usize::from(x % 5)],
+        })
+    } else {
+        Text::plain(format!("thread {x}"))
+    };
     let pick = |list: &[Hash]| (!list.is_empty()).then(|| list[y as usize % list.len()]);
     match kind {
         14 if x.is_multiple_of(3) => Body::Announce { committee: c, text },
         14 => Body::OpenThread {
             committee: c,
-            title: format!("thread {x}"),
+            title,
             text,
         },
         15 => match pick(&targets) {
@@ -485,7 +510,7 @@ fn deliberation(state: &kenes_core::State, c: Hash, kind: u8, x: u8, y: u8) -> B
             },
             None => Body::OpenThread {
                 committee: c,
-                title: format!("thread {x}"),
+                title,
                 text,
             },
         },

@@ -638,7 +638,7 @@ fn reports_update_and_fill_the_situation_board() {
             area: "Kazakhstan/Mangystau/Aktau".into(),
             participants: 300,
             starts_at: 1_641_204_000_000,
-            text: String::new(),
+            text: String::new().into(),
         },
     );
     let outsider = w.act(3, Body::Profile { name: "x".into() });
@@ -673,7 +673,7 @@ fn reports_update_and_fill_the_situation_board() {
             report: kenes_core::Hash([1; 32]),
             status: ReportStatus::Ended,
             participants: 0,
-            text: String::new(),
+            text: String::new().into(),
         },
     );
     assert_eq!(
@@ -876,7 +876,7 @@ fn who_may_do_what_in_governance() {
         area: "Kazakhstan/Atyrau".into(),
         participants: 1,
         starts_at: 0,
-        text: String::new(),
+        text: String::new().into(),
     };
     rejected(&mut w, 3, report(a), NotMember);
     let r = w.act(2, report(a));
@@ -888,7 +888,7 @@ fn who_may_do_what_in_governance() {
             report: r.id,
             status: ReportStatus::Ended,
             participants: 0,
-            text: String::new(),
+            text: String::new().into(),
         },
         NotMember,
     );
@@ -900,7 +900,7 @@ fn who_may_do_what_in_governance() {
             report: r.id,
             status: ReportStatus::Ended,
             participants: 0,
-            text: String::new(),
+            text: String::new().into(),
         },
         NoSuchReport,
     );

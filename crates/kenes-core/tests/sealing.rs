@@ -373,3 +373,243 @@ fn a_share_names_an_epoch_of_the_committee_and_only_members_may_start_one() {
     );
     common::assert_replicas_agree(&mut w);
 }
+
+/// The words member `n` reads of the text of op `op` (a post, edit or
+/// revision) on `engine`.
+fn reads_post(engine: &Engine, n: u8, op: &Op) -> Option<String> {
+    let (text, slot) = keyring::post_text_of(&op.fields.body, op.fields.author)?;
+    keyring_of(engine, n)
+        .read(text, &slot)
+        .map(|t| t.into_owned())
+}
+
+#[test]
+fn discussion_texts_and_thread_titles_are_sealed_to_the_committee_by_the_authoring_rule() {
+    let (w, c) = sealed_committee(&[1, 2, 3]);
+    let mut side = Side::of(&w);
+    let seal = |side: &Side, who: u8, body: Body| {
+        keyring_of(&side.engine, who).seal(side.engine.state(), &key(who).public(), body)
+    };
+    let body = seal(
+        &side,
+        2,
+        Body::OpenThread {
+            committee: c,
+            title: Text::plain("night shift plan"),
+            text: Text::plain("who brings the banner"),
+        },
+    );
+    let thread = side.act(2, body);
+    let Body::OpenThread { title, text, .. } = &thread.fields.body else {
+        unreachable!()
+    };
+    assert!(title.sealed().is_some() && text.sealed().is_some());
+    assert_eq!(
+        thread.fields.body.to_wire().0,
+        kenes_core::body::kind::OPEN_THREAD_SEALED,
+        "a sealed thread takes the sealed twin kind"
+    );
+    assert!(
+        !thread
+            .bytes
+            .windows(5)
+            .any(|b| b == b"night" || b == b"banne")
+    );
+    // Comments, suggestions, edits and announcements the same way.
+    let comment = seal(
+        &side,
+        3,
+        Body::Comment {
+            committee: c,
+            target: thread.id,
+            text: Text::plain("I bring it"),
+        },
+    );
+    let comment = side.act(3, comment);
+    let edit = seal(
+        &side,
+        3,
+        Body::EditPost {
+            committee: c,
+            post: comment.id,
+            text: Text::plain("I bring two"),
+        },
+    );
+    let edit = side.act(3, edit);
+    let announce = seal(
+        &side,
+        1,
+        Body::Announce {
+            committee: c,
+            text: Text::plain("police at gate 4"),
+        },
+    );
+    let announce = side.act(1, announce);
+    for (op, words) in [
+        (&thread, "who brings the banner"),
+        (&comment, "I bring it"),
+        (&edit, "I bring two"),
+        (&announce, "police at gate 4"),
+    ] {
+        let (text, _) = keyring::post_text_of(&op.fields.body, op.fields.author).unwrap();
+        assert!(text.sealed().is_some(), "{}", op.fields.body.label());
+        for n in [1, 2, 3] {
+            assert_eq!(reads_post(&side.engine, n, op).as_deref(), Some(words));
+        }
+        assert_eq!(reads_post(&side.engine, 9, op), None);
+    }
+    let title_slot = keyring::thread_title(c, key(2).public());
+    assert_eq!(
+        keyring_of(&side.engine, 1)
+            .read(title, &title_slot)
+            .as_deref(),
+        Some("night shift plan")
+    );
+    assert_eq!(keyring_of(&side.engine, 9).read(title, &title_slot), None);
+    // The title's ciphertext cannot pass for the text: slots differ.
+    let moved = Text::Sealed(title.sealed().unwrap().clone());
+    assert_eq!(
+        keyring_of(&side.engine, 1).read(&moved, &keyring::post_text(c, key(2).public())),
+        None
+    );
+    // Every replica folds the sealed posts alike, in any order.
+    let mut all = w.all.clone();
+    all.extend(side.made.iter().cloned());
+    let merged = one_digest(w.engine.federation(), &all);
+    assert_eq!(merged.state().committees[&c].discussion.posts.len(), 3);
+}
+
+#[test]
+fn discussion_stays_clear_in_a_committee_with_a_reader_who_published_no_key() {
+    let mut w = World::new();
+    let c = w.committee(1, "Zhanaozen residents", 1);
+    members(&mut w, c, &[2]);
+    let mut side = Side::of(&w);
+    // Member 1 publishes a key and keeps up; member 2 never does.
+    side.act(
+        1,
+        Body::EncryptionKey {
+            key: secret(1).public(),
+        },
+    );
+    side.upkeep(1);
+    let body = keyring_of(&side.engine, 1).seal(
+        side.engine.state(),
+        &key(1).public(),
+        Body::OpenThread {
+            committee: c,
+            title: Text::plain("rally point"),
+            text: Text::plain("the square"),
+        },
+    );
+    let Body::OpenThread { title, text, .. } = &body else {
+        unreachable!()
+    };
+    assert_eq!(title.readable(), Some("rally point"));
+    assert_eq!(text.readable(), Some("the square"));
+}
+
+#[test]
+fn a_report_marked_committee_only_seals_its_text_and_leaves_its_figures_to_everyone() {
+    let (w, c) = sealed_committee(&[1, 2, 3]);
+    let mut side = Side::of(&w);
+    let body = keyring_of(&side.engine, 2)
+        .seal_report(
+            side.engine.state(),
+            &key(2).public(),
+            common::report(c, "40 drivers at gate 4, police nearby"),
+        )
+        .expect("every reader holds the epoch");
+    let report = side.act(2, body);
+    assert_eq!(
+        report.fields.body.to_wire().0,
+        kenes_core::body::kind::REPORT_SEALED
+    );
+    assert!(!report.bytes.windows(7).any(|b| b == b"drivers"));
+    let record = side.engine.state().committees[&c].reports[&report.id].clone();
+    assert!(record.committee_only());
+    // Figures stay clear: the fold and the situation count them.
+    assert_eq!(record.participants, 100);
+    assert_eq!(record.area, "Kazakhstan/Mangystau/Zhanaozen");
+    let situation =
+        kenes_core::platform::situation(side.engine.state(), kenes_core::platform::Grouping::Area);
+    assert!(
+        situation
+            .iter()
+            .any(|r| r.participants == 100 && r.active_strikes == 1),
+        "{situation:?}"
+    );
+    let said = &record.history[0];
+    let slot = keyring::report_text(c, said.author);
+    for n in [1, 2, 3] {
+        assert_eq!(
+            keyring_of(&side.engine, n)
+                .read(&said.text, &slot)
+                .as_deref(),
+            Some("40 drivers at gate 4, police nearby")
+        );
+    }
+    assert_eq!(keyring_of(&side.engine, 9).read(&said.text, &slot), None);
+    // An update of it is sealed too, whoever writes it.
+    let update = Body::UpdateReport {
+        committee: c,
+        report: report.id,
+        status: kenes_core::body::ReportStatus::Ended,
+        participants: 120,
+        text: Text::plain("dispersed at 6"),
+    };
+    assert!(keyring::updates_committee_only_report(
+        side.engine.state(),
+        &update
+    ));
+    let update = keyring_of(&side.engine, 3)
+        .seal_report(side.engine.state(), &key(3).public(), update)
+        .unwrap();
+    side.act(3, update);
+    let record = &side.engine.state().committees[&c].reports[&report.id];
+    assert_eq!(record.participants, 120);
+    let said = &record.history[1];
+    assert_eq!(
+        keyring_of(&side.engine, 1)
+            .read(&said.text, &keyring::report_text(c, key(3).public()))
+            .as_deref(),
+        Some("dispersed at 6")
+    );
+    // A clear report is no one's to seal by default.
+    let clear = keyring_of(&side.engine, 1).seal(
+        side.engine.state(),
+        &key(1).public(),
+        common::report(c, "rally at the square"),
+    );
+    let Body::Report { text, .. } = &clear else {
+        unreachable!()
+    };
+    assert_eq!(text.readable(), Some("rally at the square"));
+    let mut all = w.all.clone();
+    all.extend(side.made.iter().cloned());
+    one_digest(w.engine.federation(), &all);
+}
+
+#[test]
+fn a_committee_only_report_cannot_be_sealed_where_a_reader_published_no_key() {
+    let mut w = World::new();
+    let c = w.committee(1, "Zhanaozen residents", 1);
+    members(&mut w, c, &[2]);
+    let mut side = Side::of(&w);
+    side.act(
+        1,
+        Body::EncryptionKey {
+            key: secret(1).public(),
+        },
+    );
+    side.upkeep(1);
+    assert!(
+        keyring_of(&side.engine, 1)
+            .seal_report(
+                side.engine.state(),
+                &key(1).public(),
+                common::report(c, "for the committee"),
+            )
+            .is_none()
+    );
+}

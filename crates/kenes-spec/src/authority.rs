@@ -412,6 +412,15 @@ fn name_ok(name: &str) -> bool {
     (1..=200).contains(&name.len()) && !name.chars().any(char::is_control)
 }
 
+/// A thread's title: a name when clear; sealed (issue 14), by the size
+/// of what it holds only.
+fn title_ok(title: &kenes_core::body::Text) -> bool {
+    match title.readable() {
+        Some(plain) => name_ok(plain),
+        None => (1..=200).contains(&title.len()),
+    }
+}
+
 /// §9: deliberation text is not blank, at most 16 KiB, and holds no
 /// control characters other than line breaks and tabs.
 /// A sealed text (issue 14) by the size of what it holds only.
@@ -481,7 +490,7 @@ fn body_ok(op: &Op) -> bool {
             kind: ProposalKind::PolicyChange { policy },
             ..
         } => policy.vouches_required >= 1 && policy.quorum.is_fraction(),
-        Body::OpenThread { title, text, .. } => name_ok(title) && post_text_ok(text),
+        Body::OpenThread { title, text, .. } => title_ok(title) && post_text_ok(text),
         Body::Comment { text, .. }
         | Body::EditPost { text, .. }
         | Body::Suggest { text, .. }

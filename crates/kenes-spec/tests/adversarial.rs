@@ -530,7 +530,7 @@ impl Gen {
                 area: "Kazakhstan/Mangystau".into(),
                 participants: u32::from(y),
                 starts_at: 0,
-                text: String::new(),
+                text: String::new().into(),
             },
             3 => match pick(&reports, y) {
                 Some(report) => Body::UpdateReport {
@@ -538,7 +538,7 @@ impl Gen {
                     report,
                     status: ReportStatus::Ended,
                     participants: u32::from(z),
-                    text: String::new(),
+                    text: String::new().into(),
                 },
                 None => return,
             },
@@ -547,7 +547,7 @@ impl Gen {
             // suggestions and revisions (a non-proposer's is rejected).
             4 => Body::OpenThread {
                 committee: c,
-                title: format!("thread {y}"),
+                title: format!("thread {y}").into(),
                 text: text(),
             },
             5 | 6 => match pick(&answerable, y) {

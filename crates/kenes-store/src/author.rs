@@ -9,7 +9,7 @@ use crate::Store;
 use crate::db::StoreError;
 use crate::keyfile::{KeyError, KeyFile};
 use kenes_core::engine::DropReason;
-use kenes_core::keyring::{Keyring, next_key_op};
+use kenes_core::keyring::{Keyring, next_key_op, updates_committee_only_report};
 use kenes_core::keys::is_small_order;
 use kenes_core::seal::EncryptionSecret;
 use kenes_core::{Body, Hash, Op, PublicKey, RejectReason, SecretKey, Verify};
@@ -48,6 +48,11 @@ pub enum AuthorError {
         /// The figure given.
         participants: u32,
     },
+    /// A text meant for the committee only could not be sealed to it.
+    #[error(
+        "refused: this committee cannot seal yet (a member has published no encryption key, or it has more than 500 readers); marked committee only, the text would be readable by the whole federation"
+    )]
+    CannotSeal,
     /// The key file could not be read or written.
     #[error(transparent)]
     Key(#[from] KeyError),
@@ -71,6 +76,7 @@ impl AuthorError {
             | AuthorError::Rejected(_)
             | AuthorError::Dropped { .. }
             | AuthorError::NeverSigns(_)
+            | AuthorError::CannotSeal
             | AuthorError::TooManyParticipants { .. } => true,
             AuthorError::Store(e) => e.is_user_error(),
             AuthorError::Key(_) => false,
@@ -204,6 +210,47 @@ pub fn author_sealed(
     body: Body,
     now_ms: u64,
 ) -> Result<Op, AuthorError> {
+    author_reaching(store, key_path, key, secrets, body, Reach::Default, now_ms)
+}
+
+/// Who a text is written for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// As the rule of issue 14 says: committee texts sealed to the
+    /// committee, what the federation must read clear (a report's text
+    /// among them, unless it updates a report marked committee only).
+    Default,
+    /// A report's text (or an update's) marked "committee only": sealed
+    /// to the committee, or refused ([`AuthorError::CannotSeal`]) if it
+    /// cannot be; its counts, area, dates and status stay clear.
+    Committee,
+}
+
+/// [`author_sealed`], with a report's text sealed to its committee when
+/// `reach` is [`Reach::Committee`] or the report it updates was marked
+/// committee only.
+pub fn author_reaching(
+    store: &mut Store,
+    key_path: &Path,
+    key: &SecretKey,
+    secrets: &[EncryptionSecret],
+    body: Body,
+    reach: Reach,
+    now_ms: u64,
+) -> Result<Op, AuthorError> {
+    let committee_only =
+        reach == Reach::Committee || updates_committee_only_report(store.engine().state(), &body);
+    if committee_only {
+        let committee = body.committee().ok_or(AuthorError::CannotSeal)?;
+        upkeep(store, key_path, key, secrets, Some(&committee), now_ms)?;
+        let me = key.public();
+        let sealed = {
+            let state = store.engine().state();
+            Keyring::open(state, &me, secrets).seal_report(state, &me, body)
+        }
+        .ok_or(AuthorError::CannotSeal)?;
+        return author(store, key_path, key, sealed, now_ms);
+    }
     match body
         .carries_committee_text()
         .then(|| body.committee())

@@ -178,16 +178,25 @@ impl KeyFile {
     /// A key file for `key`, with a fresh encryption secret, both
     /// encrypted when `passphrase` is given.
     pub fn new(key: &SecretKey, name: &str, passphrase: Option<&str>) -> Result<KeyFile, KeyError> {
+        KeyFile::with_encryption(key, &EncryptionSecret::generate(), name, passphrase)
+    }
+
+    /// A key file for `key` and the encryption secret `encryption`, both
+    /// encrypted when `passphrase` is given: for a caller that keeps the
+    /// secret in use (a hub session) without opening the file again.
+    pub fn with_encryption(
+        key: &SecretKey,
+        encryption: &EncryptionSecret,
+        name: &str,
+        passphrase: Option<&str>,
+    ) -> Result<KeyFile, KeyError> {
         Ok(KeyFile {
             version: VERSION,
             public_key: key.public(),
             name: name.into(),
             secret: Secret::seal(key.to_bytes(), passphrase)?,
             last: BTreeMap::new(),
-            encryption: vec![Secret::seal(
-                EncryptionSecret::generate().to_bytes(),
-                passphrase,
-            )?],
+            encryption: vec![Secret::seal(encryption.to_bytes(), passphrase)?],
         })
     }
 

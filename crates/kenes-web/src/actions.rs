@@ -57,7 +57,8 @@ pub enum Action {
     },
     /// Support a demand.
     Support { demand: Hash },
-    /// Report an action.
+    /// Report an action; its text sealed to the committee when
+    /// `committee_only` (the form's `reach` is `committee`).
     Report {
         committee: Hash,
         kind: ReportKind,
@@ -65,6 +66,7 @@ pub enum Action {
         area: String,
         participants: u32,
         text: String,
+        committee_only: bool,
     },
     /// Update a report: its status and participants now.
     UpdateReport {
@@ -201,12 +203,15 @@ pub enum ActionError {
     OwnerOnly,
 }
 
-/// Who signs for a hub member's session: their key, decrypted for this
-/// one action, and their key file on the hub (which records their last
-/// op, as the device's key file does).
+/// Who signs for a hub member's session: their key and their X25519
+/// secrets, unmasked for this one action, and their key file on the hub
+/// (which records their last op, as the device's key file does).
 pub struct Signer {
     /// The member's secret key.
     pub key: kenes_core::SecretKey,
+    /// Their encryption secrets, oldest first (issue 14): the authoring
+    /// path publishes the newest and seals with the epochs they open.
+    pub secrets: Vec<kenes_core::seal::EncryptionSecret>,
     /// Their key file.
     pub key_file: std::path::PathBuf,
 }
@@ -590,6 +595,14 @@ impl Action {
                 area: f.text("area", MAX_FIELD_BYTES)?,
                 participants: f.number("participants", Some(0), MAX_PARTICIPANTS.into())?,
                 text: f.optional_text("text", MAX_TEXT_BYTES)?,
+                committee_only: named(
+                    &[("federation", false), ("committee", true)],
+                    match f.get("reach").map(str::trim) {
+                        None | Some("") => "federation",
+                        Some(reach) => reach,
+                    },
+                    "reach",
+                )?,
             },
             "update_report" => Action::UpdateReport {
                 report: f.hash("report")?,
@@ -726,6 +739,7 @@ impl Action {
                 area,
                 participants,
                 text,
+                committee_only: _,
             } => Body::Report {
                 committee: committee_exists(&committee)?,
                 kind,
@@ -733,7 +747,7 @@ impl Action {
                 area,
                 participants,
                 starts_at: now_ms,
-                text,
+                text: text.into(),
             },
             Action::UpdateReport {
                 report,
@@ -751,7 +765,7 @@ impl Action {
                     report,
                     status,
                     participants: participants.unwrap_or(record.participants),
-                    text,
+                    text: text.into(),
                 }
             }
             Action::Profile { name } => Body::Profile { name },
@@ -788,7 +802,9 @@ impl Action {
                 // The "seen" mark is the device's: a member's board keeps
                 // showing what needs them.
                 Action::MarkSeen => Ok(None),
-                action => action.author(node, &signer.key, &signer.key_file, now_ms),
+                action => {
+                    action.author(node, &signer.key, &signer.secrets, &signer.key_file, now_ms)
+                }
             };
         }
         match self {
@@ -823,34 +839,34 @@ impl Action {
             }
             action => {
                 let key = node.member_key().ok_or(ActionError::Locked)?;
-                action.author(node, &key, &node.data.key_file(), now_ms)
+                let secrets = node.encryption_secrets();
+                action.author(node, &key, &secrets, &node.data.key_file(), now_ms)
             }
         }
     }
 
-    /// Authors the action's op with `key`, whose key file is `key_file`.
+    /// Authors the action's op with `key` and the member's encryption
+    /// `secrets` (sealing as issue 14 says), whose key file is `key_file`.
     fn author(
         self,
         node: &Node,
         key: &kenes_core::SecretKey,
+        secrets: &[kenes_core::seal::EncryptionSecret],
         key_file: &std::path::Path,
         now_ms: u64,
     ) -> Result<Option<Hash>, ActionError> {
+        let reach = match &self {
+            Action::Report {
+                committee_only: true,
+                ..
+            } => kenes_store::author::Reach::Committee,
+            _ => kenes_store::author::Reach::Default,
+        };
         let mut store = node.store.lock().map_err(|_| ActionError::Unavailable)?;
         let body = self.body(store.engine().state(), now_ms)?;
-        // The device's own member seals with its secrets; a hub member's
-        // phone has none here yet (issue 14: the hub does not hold members'
-        // encryption keys), so what they write stays clear.
-        let secrets = if node
-            .member_key()
-            .is_some_and(|k| k.public() == key.public())
-        {
-            node.encryption_secrets()
-        } else {
-            Vec::new()
-        };
-        let op =
-            kenes_store::author::author_sealed(&mut store, key_file, key, &secrets, body, now_ms)?;
+        let op = kenes_store::author::author_reaching(
+            &mut store, key_file, key, secrets, body, reach, now_ms,
+        )?;
         drop(store);
         node.changed();
         Ok(Some(op.id))
@@ -938,6 +954,41 @@ mod tests {
             ),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn a_report_is_for_the_federation_unless_the_form_says_committee_only() {
+        let committee = "ab".repeat(32);
+        let report = |reach: Option<&str>| {
+            let mut fields = vec![
+                ("action", "report"),
+                ("committee", committee.as_str()),
+                ("kind", "meeting"),
+                ("area", "Kazakhstan/Mangystau/Zhanaozen"),
+            ];
+            if let Some(reach) = reach {
+                fields.push(("reach", reach));
+            }
+            Action::parse(&pairs(&fields))
+        };
+        for (reach, only) in [
+            (None, false),
+            (Some(""), false),
+            (Some("federation"), false),
+            (Some("committee"), true),
+        ] {
+            assert!(
+                matches!(report(reach), Ok(Action::Report { committee_only, .. }) if committee_only == only),
+                "{reach:?}"
+            );
+        }
+        assert!(matches!(
+            report(Some("everyone")),
+            Err(ActionError::Invalid(Problem::NotOneOf {
+                field: "reach",
+                ..
+            }))
+        ));
     }
 
     #[test]

@@ -329,13 +329,15 @@ fn alert_json(engine: &Engine, alert: &Alert) -> Value {
     }
 }
 
-/// The shape of `GET /api/attention`.
-pub fn to_json(engine: &Engine, a: &Attention) -> Value {
+/// The shape of `GET /api/attention`, its texts as `keyring`'s member
+/// reads them (issue 14).
+pub fn to_json(engine: &Engine, keyring: &kenes_core::keyring::Keyring, a: &Attention) -> Value {
     let state = engine.state();
     json!({
         "open_votes": a.open_votes.iter().map(|v| json!({
             "proposal": v.id.to_hex(),
-            "title": v.record.title,
+            "title": crate::model::proposal_title(keyring, v.committee.id, v.record),
+            "sealed": v.record.title.sealed().is_some(),
             "kind": v.record.kind.label(),
             "committee": v.committee.id.to_hex(),
             "committee_name": v.committee.name,
@@ -351,7 +353,7 @@ pub fn to_json(engine: &Engine, a: &Attention) -> Value {
         })).collect::<Vec<_>>(),
         "alerts": a.alerts.iter().map(|x| alert_json(engine, x)).collect::<Vec<_>>(),
         "announcements": a.announcements.iter()
-            .map(|(id, c)| crate::deliberation::announcement_json(engine, id, c))
+            .map(|(id, c)| crate::deliberation::announcement_json(engine, keyring, id, c))
             .collect::<Vec<_>>(),
         "seen": a.seen,
         "ops": a.now,

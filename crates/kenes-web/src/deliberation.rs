@@ -3,12 +3,18 @@
 //! by the HTTP API (`/api/thread/ID`), the pages and the CLI's `kenes
 //! thread --json`, so every reader sees the same fields.
 //!
-//! Texts are read from the signed ops through `Text::readable`, never
-//! from the state; a text this node cannot read shows as `null`.
+//! Texts are read from the signed ops, never from the state, through the
+//! reader's [`Keyring`] (issue 14): clear text as is, sealed text opened
+//! when the reader holds its epoch's key, and otherwise
+//! [`kenes_core::keyring::SEALED_NOTICE`], never an error. As for
+//! proposals, `"sealed": true` says a post's title or text is sealed to
+//! its committee, and `"readable": false` that this reader could not
+//! open it.
 
 use kenes_core::body::Body;
 use kenes_core::discussion::{self, PostKind, PostView};
 use kenes_core::governance::ProposalRecord;
+use kenes_core::keyring::{self, Keyring};
 use kenes_core::{Committee, Engine, Hash, State};
 use serde_json::{Value, json};
 
@@ -114,31 +120,88 @@ pub fn target(state: &State, id: &Hash) -> Option<Target> {
     })
 }
 
-/// The readable text of op `id`, if this node holds it and can read it.
-pub fn text_of_op(engine: &Engine, id: &Hash) -> Option<String> {
-    let entry = engine.entry(id)?;
-    discussion::text_of(&entry.op.fields.body)
-        .and_then(|t| t.readable())
-        .map(str::to_string)
+/// A text of an op as a reader sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shown {
+    /// The words, or [`kenes_core::keyring::SEALED_NOTICE`].
+    pub text: String,
+    /// True when it is sealed to its committee (opened or not).
+    pub sealed: bool,
+    /// False when it is sealed and the reader could not open it.
+    pub readable: bool,
 }
 
-/// A thread's title, from its op.
-pub fn thread_title(engine: &Engine, id: &Hash) -> Option<String> {
-    match &engine.entry(id)?.op.fields.body {
-        Body::OpenThread { title, .. } => Some(title.clone()),
+impl Shown {
+    fn of(
+        keyring: &Keyring,
+        text: &kenes_core::body::Text,
+        slot: &kenes_core::seal::Slot,
+    ) -> Shown {
+        let sealed = text.sealed().is_some();
+        match keyring.read(text, slot) {
+            Some(words) => Shown {
+                text: words.into_owned(),
+                sealed,
+                readable: true,
+            },
+            None => Shown {
+                text: keyring::SEALED_NOTICE.to_string(),
+                sealed,
+                readable: false,
+            },
+        }
+    }
+}
+
+/// The text of post, edit or revision `id` as `keyring`'s member reads
+/// it, if this node holds the op.
+pub fn shown_text(engine: &Engine, keyring: &Keyring, id: &Hash) -> Option<Shown> {
+    let fields = &engine.entry(id)?.op.fields;
+    let (text, slot) = keyring::post_text_of(&fields.body, fields.author)?;
+    Some(Shown::of(keyring, text, &slot))
+}
+
+/// The text of op `id` as `keyring`'s member reads it (sealed text they
+/// cannot open reads [`kenes_core::keyring::SEALED_NOTICE`]), if this
+/// node holds it.
+pub fn text_of_op(engine: &Engine, keyring: &Keyring, id: &Hash) -> Option<String> {
+    shown_text(engine, keyring, id).map(|s| s.text)
+}
+
+/// A thread's title as `keyring`'s member reads it, from its op.
+pub fn shown_title(engine: &Engine, keyring: &Keyring, id: &Hash) -> Option<Shown> {
+    let fields = &engine.entry(id)?.op.fields;
+    match &fields.body {
+        Body::OpenThread {
+            committee, title, ..
+        } => Some(Shown::of(
+            keyring,
+            title,
+            &keyring::thread_title(*committee, fields.author),
+        )),
         _ => None,
     }
 }
 
+/// A thread's title as `keyring`'s member reads it, from its op.
+pub fn thread_title(engine: &Engine, keyring: &Keyring, id: &Hash) -> Option<String> {
+    shown_title(engine, keyring, id).map(|s| s.text)
+}
+
 /// One post as JSON: who, when, its current text (none when retracted or
-/// hidden), and its wording history.
-pub fn post(engine: &Engine, state: &State, view: &PostView) -> Value {
+/// hidden), and its wording history. `"sealed": true` when its title or
+/// current text is sealed, `"readable": false` when `keyring`'s member
+/// cannot open them.
+pub fn post(engine: &Engine, state: &State, keyring: &Keyring, view: &PostView) -> Value {
     let author = view.post.author;
     let time = engine.entry(&view.id).map(|e| e.op.fields.time);
     let shown = view.retracted.is_none() && !view.hidden;
-    let text = shown
-        .then(|| text_of_op(engine, &view.current_text_op()))
+    let current = shown
+        .then(|| shown_text(engine, keyring, &view.current_text_op()))
         .flatten();
+    let title = shown_title(engine, keyring, &view.id);
+    let sealed = current.iter().chain(&title).any(|s| s.sealed);
+    let readable = current.iter().chain(&title).all(|s| s.readable);
     json!({
         "id": view.id.to_hex(),
         "kind": post_label(&view.post.kind),
@@ -149,13 +212,23 @@ pub fn post(engine: &Engine, state: &State, view: &PostView) -> Value {
         "time": time,
         "depth": view.depth,
         "replies": view.descendants,
-        "title": thread_title(engine, &view.id),
-        "text": text,
+        "title": title.map(|s| s.text),
+        "text": current.map(|s| s.text),
+        "sealed": sealed,
+        "readable": readable,
         "edits": view.edits.len(),
         "history": if shown {
             std::iter::once(view.id)
                 .chain(view.edits.iter().map(|(_, e)| *e))
-                .map(|e| json!({ "op": e.to_hex(), "text": text_of_op(engine, &e) }))
+                .map(|e| {
+                    let wording = shown_text(engine, keyring, &e);
+                    json!({
+                        "op": e.to_hex(),
+                        "sealed": wording.as_ref().is_some_and(|s| s.sealed),
+                        "readable": wording.as_ref().is_none_or(|s| s.readable),
+                        "text": wording.map(|s| s.text),
+                    })
+                })
                 .collect::<Vec<_>>()
         } else {
             Vec::new()
@@ -193,12 +266,18 @@ pub fn revisions(
 /// itself), then at most [`PAGE`] posts under it from `offset` on, in
 /// tree order. For a committee: its threads and announcements, newest
 /// first.
-pub fn page(engine: &Engine, state: &State, target: &Target, offset: usize) -> Value {
+pub fn page(
+    engine: &Engine,
+    state: &State,
+    keyring: &Keyring,
+    target: &Target,
+    offset: usize,
+) -> Value {
     let Some(committee) = state.committees.get(&target.committee) else {
         return Value::Null;
     };
     if target.kind == TargetKind::Committee {
-        return discussions(engine, state, committee, offset);
+        return discussions(engine, state, keyring, committee, offset);
     }
     let all = tree(committee, &target.id);
     let total = all.len();
@@ -206,10 +285,12 @@ pub fn page(engine: &Engine, state: &State, target: &Target, offset: usize) -> V
         .iter()
         .skip(offset)
         .take(PAGE)
-        .map(|v| post(engine, state, v))
+        .map(|v| post(engine, state, keyring, v))
         .collect();
     let root = match target.kind {
-        TargetKind::Post(_) => root_post(committee, &target.id).map(|v| post(engine, state, &v)),
+        TargetKind::Post(_) => {
+            root_post(committee, &target.id).map(|v| post(engine, state, keyring, &v))
+        }
         _ => None,
     };
     let revision = match target.kind {
@@ -239,7 +320,13 @@ pub fn root_post(committee: &Committee, id: &Hash) -> Option<PostView> {
 }
 
 /// A committee's threads and announcements, newest first, one page.
-pub fn discussions(engine: &Engine, state: &State, committee: &Committee, offset: usize) -> Value {
+pub fn discussions(
+    engine: &Engine,
+    state: &State,
+    keyring: &Keyring,
+    committee: &Committee,
+    offset: usize,
+) -> Value {
     let counts = discussion::reply_counts(&committee.discussion);
     let listed = |kind: PostKind, offset: usize| -> (usize, Vec<Value>) {
         let roots = discussion::roots(&committee.discussion, kind);
@@ -252,7 +339,7 @@ pub fn discussions(engine: &Engine, state: &State, committee: &Committee, offset
             .filter_map(|(_, id)| root_post(committee, id))
             .map(|mut v| {
                 v.descendants = counts.get(&v.id).copied().unwrap_or(0);
-                post(engine, state, &v)
+                post(engine, state, keyring, &v)
             })
             .collect();
         (total, rows)
@@ -481,7 +568,7 @@ impl Request {
                 text,
             } => Body::OpenThread {
                 committee: committee(&c)?.id,
-                title,
+                title: Text::plain(title),
                 text: Text::plain(text),
             },
             Request::Comment { target: t, text } => {
@@ -608,10 +695,11 @@ pub fn unread_announcements(
 }
 
 /// An unread announcement as JSON, for `/api/attention`.
-pub fn announcement_json(engine: &Engine, id: &Hash, committee: &Hash) -> Value {
+pub fn announcement_json(engine: &Engine, keyring: &Keyring, id: &Hash, committee: &Hash) -> Value {
     let state = engine.state();
     let entry = engine.entry(id);
     let author = entry.map(|e| e.op.fields.author);
+    let text = shown_text(engine, keyring, id);
     json!({
         "id": id.to_hex(),
         "committee": committee.to_hex(),
@@ -619,6 +707,8 @@ pub fn announcement_json(engine: &Engine, id: &Hash, committee: &Hash) -> Value 
         "author": author.map(|a| a.to_hex()),
         "author_name": author.and_then(|a| state.name_of(&a)),
         "time": entry.map(|e| e.op.fields.time),
-        "text": text_of_op(engine, id),
+        "sealed": text.as_ref().is_some_and(|s| s.sealed),
+        "readable": text.as_ref().is_none_or(|s| s.readable),
+        "text": text.map(|s| s.text),
     })
 }

@@ -134,6 +134,7 @@ pub fn action_error(t: &Lang, e: &ActionError) -> String {
                 reason: kenes_core::engine::DropReason::NoStanding,
             } => t.t("error-no-standing"),
             AuthorError::NeverSigns(_) => t.t("error-never-signs"),
+            AuthorError::CannotSeal => t.t("error-cannot-seal"),
             AuthorError::Behind { .. } => t.t("error-behind"),
             other => t.ta("error-machine", &[("detail", other.to_string().into())]),
         },

@@ -24,10 +24,15 @@
 //! the member key XORed with a mask derived from that secret, and a hash
 //! of the secret to find the session by. To sign, the request's cookie
 //! unmasks the key for that one action; it is dropped when the action is
-//! done. So the hub's memory holds no usable member key between requests
-//! and no cookie, the phone holds no key and no data, and ending a session
-//! (the member's "sign out", the owner's "end sessions", its expiry after
-//! 12 hours by default, or stopping the hub) forgets the masked key.
+//! done. The member's X25519 encryption secrets (issue 14), in the same
+//! key file under the same passphrase, are opened at sign-in too and kept
+//! masked the same way; a request unmasks them to open the epochs sealed
+//! to its member ([`Acting::keyring`]) or to author sealed texts, and
+//! drops them with its answer. So the hub's memory holds no usable member
+//! key between requests and no cookie, the phone holds no key and no
+//! data, and ending a session (the member's "sign out", the owner's "end
+//! sessions", its expiry after 12 hours by default, or stopping the hub)
+//! forgets the masked keys.
 //! Passphrases are seen as typed, are never stored, and live only for the
 //! request that carries them.
 //!
@@ -59,6 +64,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use kenes_core::seal::EncryptionSecret;
 use kenes_core::{PublicKey, SecretKey};
 use kenes_store::keyfile::{KeyError, KeyFile};
 use serde_json::json;
@@ -246,11 +252,14 @@ pub async fn serve_tls(
     .await
 }
 
-/// One member session: whose, the key masked by the phone's secret, and
-/// when it ends.
+/// One member session: whose, the key and the encryption secrets masked
+/// by the phone's secret, and when it ends.
 struct Session {
     member: PublicKey,
     masked: [u8; 32],
+    /// The member's X25519 secrets (issue 14), oldest first, each masked
+    /// as the signing key is, with a mask of its own.
+    masked_secrets: Vec<[u8; 32]>,
     csrf: String,
     /// On the wall clock: a monotonic clock stops while the laptop sleeps,
     /// and a cookie copied from a seized phone would outlive its 12 hours.
@@ -362,6 +371,13 @@ fn session_id(secret: &[u8; 32]) -> [u8; 32] {
 
 fn session_mask(secret: &[u8; 32]) -> [u8; 32] {
     blake3::derive_key("kenes hub 2026-11 session key mask", secret)
+}
+
+/// The mask of the member's `index`th encryption secret in a session.
+fn session_secret_mask(secret: &[u8; 32], index: usize) -> [u8; 32] {
+    let mut input = secret.to_vec();
+    input.extend_from_slice(&(index as u64).to_le_bytes());
+    blake3::derive_key("kenes hub 2026-12 session encryption secret mask", &input)
 }
 
 fn session_csrf(secret: &[u8; 32]) -> String {
@@ -561,8 +577,13 @@ impl Hub {
             list.push_back(now);
         }
         let key = SecretKey::generate();
+        // Their X25519 secret (issue 14), sealed under the passphrase
+        // beside the signing key and kept masked in the session, so the
+        // hub opens for them what is sealed to them.
+        let encryption = EncryptionSecret::generate();
         // Argon2 before taking the lock: sign-ups run side by side.
-        let file = KeyFile::new(&key, name, Some(passphrase)).map_err(storage)?;
+        let file =
+            KeyFile::with_encryption(&key, &encryption, name, Some(passphrase)).map_err(storage)?;
         {
             let _writing = self.signing_up.lock().map_err(storage)?;
             let members = self.members.read().map_err(storage)?;
@@ -580,7 +601,7 @@ impl Hub {
                 .map_err(storage)?
                 .insert(key.public(), name.to_string());
         }
-        let secret = self.open_session(&key)?;
+        let secret = self.open_session(&key, &[encryption])?;
         Ok((key.public(), secret))
     }
 
@@ -661,13 +682,21 @@ impl Hub {
             forget(wrong.by_address.get_mut(&from), at);
             forget(wrong.by_member.get_mut(&member), at);
         }
-        let secret = self.open_session(&key)?;
+        // The passphrase is proven: open their encryption secrets too (one
+        // Argon2 run each), making one for a key file from before issue 14.
+        let secrets = KeyFile::encryption_secrets_or_new(&self.key_file(&member), Some(passphrase))
+            .map_err(storage)?;
+        let secret = self.open_session(&key, &secrets)?;
         Ok((member, secret))
     }
 
-    /// Opens a session for `key`: returns the secret for the phone's
-    /// cookie and keeps the key masked with it.
-    fn open_session(&self, key: &SecretKey) -> Result<String, HubError> {
+    /// Opens a session for `key` and its encryption `secrets`: returns the
+    /// secret for the phone's cookie and keeps the keys masked with it.
+    fn open_session(
+        &self,
+        key: &SecretKey,
+        secrets: &[EncryptionSecret],
+    ) -> Result<String, HubError> {
         let secret = random32();
         let member = key.public();
         let mut sessions = self.sessions.lock().map_err(storage)?;
@@ -688,6 +717,11 @@ impl Hub {
             Session {
                 member,
                 masked: xor(key.to_bytes(), session_mask(&secret)),
+                masked_secrets: secrets
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| xor(s.to_bytes(), session_secret_mask(&secret, i)))
+                    .collect(),
                 csrf: session_csrf(&secret),
                 expires: now + self.lifetime,
             },
@@ -775,7 +809,8 @@ pub struct Acting {
 }
 
 impl Acting {
-    /// The member's key, unmasked for one action, and their key file.
+    /// The member's key and encryption secrets, unmasked for one action,
+    /// and their key file.
     pub fn signer(&self) -> Result<Signer, HubError> {
         let sessions = self.hub.sessions.lock().map_err(storage)?;
         let session = sessions
@@ -787,8 +822,34 @@ impl Acting {
         }
         Ok(Signer {
             key,
+            secrets: self.unmasked_secrets(session),
             key_file: self.hub.key_file(&self.member),
         })
+    }
+
+    fn unmasked_secrets(&self, session: &Session) -> Vec<EncryptionSecret> {
+        session
+            .masked_secrets
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                EncryptionSecret::from_bytes(xor(*m, session_secret_mask(&self.secret, i)))
+            })
+            .collect()
+    }
+
+    /// What the member can open of sealed texts in `state` (issue 14):
+    /// the epochs sealed to them, opened with their secrets unmasked for
+    /// this request only. An ended session opens nothing.
+    pub fn keyring(&self, state: &kenes_core::State) -> kenes_core::keyring::Keyring {
+        let secrets = match self.hub.sessions.lock() {
+            Ok(sessions) => match sessions.get(&session_id(&self.secret)) {
+                Some(session) => self.unmasked_secrets(session),
+                None => return kenes_core::keyring::Keyring::none(),
+            },
+            Err(_) => return kenes_core::keyring::Keyring::none(),
+        };
+        kenes_core::keyring::Keyring::open(state, &self.member, &secrets)
     }
 
     /// Once the member has standing and no display name in the
@@ -1549,6 +1610,46 @@ mod tests {
         let key = file.unlock(Some("correct horse")).unwrap().to_bytes();
         let sessions = hub.sessions.lock().unwrap();
         assert!(sessions.values().all(|s| s.masked != key));
+    }
+
+    #[test]
+    fn a_session_opens_only_its_members_epochs_and_keeps_their_secrets_masked() {
+        let (_dir, hub) = hub();
+        let (a, secret_a) = hub.signup(HERE, "Aigerim", "correct horse").unwrap();
+        let (b, _) = hub.signup(HERE, "Bolat", "battery staple").unwrap();
+        let path = hub.key_file(&a);
+        let file_secrets = KeyFile::load(&path)
+            .unwrap()
+            .encryption_secrets(Some("correct horse"))
+            .unwrap();
+        assert_eq!(file_secrets.len(), 1);
+        let acting = hub.session_of(&with_cookie(&secret_a)).unwrap();
+        let signer = acting.signer().unwrap();
+        assert_eq!(signer.secrets.len(), 1);
+        assert_eq!(signer.secrets[0].public(), file_secrets[0].public());
+        // The session holds the secret masked, never as it is.
+        let sessions = hub.sessions.lock().unwrap();
+        assert!(sessions.values().all(|s| s.masked_secrets.len() == 1
+            && !s.masked_secrets.contains(&file_secrets[0].to_bytes())));
+        drop(sessions);
+        // A committee epoch sealed to A alone: A's session opens it, B's
+        // key is not among its boxes, and an ended session opens nothing.
+        let committee = kenes_core::Hash::of(b"committee");
+        let epoch_key = kenes_core::seal::EpochKey::generate();
+        let boxed = epoch_key
+            .seal_to(&committee, a, &file_secrets[0].public())
+            .unwrap();
+        assert!(kenes_core::seal::EpochKey::open(&committee, &boxed, &signer.secrets[0]).is_some());
+        assert_ne!(a, b);
+        // Signing in again opens the same secret from the file.
+        let (_, again) = hub.login(HERE, Who::Key(a), "correct horse").unwrap();
+        let acting_again = hub.session_of(&with_cookie(&again)).unwrap();
+        assert_eq!(
+            acting_again.signer().unwrap().secrets[0].public(),
+            file_secrets[0].public()
+        );
+        hub.end_sessions(&a);
+        assert!(acting.signer().is_err());
     }
 
     #[test]

@@ -133,6 +133,14 @@ pub fn proposal(
         .map(|k| mandate_report(state, engine, k, id))
         .unwrap_or_default();
     let e = &record.electorate;
+    let at = home.map_or(Hash::ZERO, |c| c.id);
+    // False when a sealed title or text is not this reader's to open.
+    let readable = keyring
+        .read(&record.title, &keyring::proposal_title(at, record.proposer))
+        .is_some()
+        && keyring
+            .read(&record.text, &keyring::proposal_text(at, record.proposer))
+            .is_some();
     let (status, tally, changed) = match &record.status {
         ProposalStatus::Open => ("open", engine.live_tally(id).map(|r| result(&r)), false),
         ProposalStatus::Closed(c) => ("closed", Some(result(&c.result)), c.changed_after_close),
@@ -144,6 +152,7 @@ pub fn proposal(
         "title": proposal_title(keyring, home.map_or(Hash::ZERO, |c| c.id), record),
         "text": proposal_text(keyring, home.map_or(Hash::ZERO, |c| c.id), record),
         "sealed": record.title.sealed().is_some() || record.text.sealed().is_some(),
+        "readable": readable,
         "proposer": record.proposer.to_hex(),
         "proposer_name": state.name_of(&record.proposer),
         "closes_at": record.closes_at,
@@ -156,6 +165,22 @@ pub fn proposal(
         "consensus": e.consensus,
         "mandate_report": mandates,
     })
+}
+
+/// What a report's update said, as `keyring`'s member reads it: clear
+/// text as is, a text marked committee only opened for its members and
+/// [`kenes_core::keyring::SEALED_NOTICE`] for others.
+pub fn report_text(
+    keyring: &Keyring,
+    committee: Hash,
+    update: &kenes_core::platform::ReportUpdate,
+) -> String {
+    keyring
+        .show(
+            &update.text,
+            &keyring::report_text(committee, update.author),
+        )
+        .into_owned()
 }
 
 /// A proposal's title as `keyring`'s member reads it.
@@ -366,7 +391,7 @@ pub fn platform(state: &State, council: Option<&Hash>) -> Vec<Value> {
 }
 
 /// Every report, newest first, with its history.
-pub fn reports(state: &State) -> Vec<Value> {
+pub fn reports(state: &State, keyring: &Keyring) -> Vec<Value> {
     let mut all: Vec<(Hash, &Committee, &kenes_core::platform::ReportRecord)> = state
         .committees
         .values()
@@ -385,8 +410,13 @@ pub fn reports(state: &State) -> Vec<Value> {
                 "participants": r.participants,
                 "starts_at": r.starts_at,
                 "day": day_of(r.starts_at),
+                "committee_only": r.committee_only(),
                 "history": r.history.iter().map(|u| json!({
-                    "status": lower(u.status), "participants": u.participants, "text": u.text, "time": u.time,
+                    "status": lower(u.status), "participants": u.participants,
+                    "text": report_text(keyring, c.id, u),
+                    "sealed": u.text.sealed().is_some(),
+                    "readable": keyring.read(&u.text, &keyring::report_text(c.id, u.author)).is_some(),
+                    "time": u.time,
                 })).collect::<Vec<_>>(),
             })
         })

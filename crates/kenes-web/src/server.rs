@@ -40,9 +40,14 @@ pub struct App {
 }
 
 impl App {
-    /// What this device's member can open of sealed texts in `state`
-    /// (issue 14): nothing until the key is unlocked.
+    /// What the request's reader can open of sealed texts in `state`
+    /// (issue 14): a hub member's session what is sealed to that member;
+    /// otherwise this device's member's, nothing until the key is
+    /// unlocked.
     pub(crate) fn keyring_of(&self, state: &kenes_core::State) -> kenes_core::keyring::Keyring {
+        if let Some(acting) = crate::hub::acting() {
+            return acting.keyring(state);
+        }
         match self.node.member_key() {
             Some(key) => kenes_core::keyring::Keyring::open(
                 state,
@@ -143,8 +148,7 @@ impl App {
             },
             hub: self.hub.is_some(),
             hub_member: acting.is_some(),
-            // A hub member's phone reads clear text only, for now: the hub
-            // does not yet open epoch keys per member (issue 14).
+            // Filled by `html_page`, which holds the state.
             keyring: kenes_core::keyring::Keyring::none(),
             path: uri.path().to_string(),
             done: views::Done::from_query(uri.query()),
@@ -467,11 +471,7 @@ pub(crate) fn html_page_scanned(
     let acting = crate::hub::acting();
     let mut page = app.page(headers, uri, version(store.engine()), acting.as_ref());
     page.scanned = scanned;
-    // A hub member's phone reads clear text only, for now: the hub does
-    // not yet open epoch keys per member (issue 14).
-    if acting.is_none() {
-        page.keyring = app.keyring_of(store.engine().state());
-    }
+    page.keyring = app.keyring_of(store.engine().state());
     match render(&page, &store) {
         Ok(markup) => Html(markup.into_string()).into_response(),
         Err(f) => (
@@ -1229,6 +1229,7 @@ async fn api_thread(
         Ok(crate::deliberation::page(
             s.engine(),
             s.engine().state(),
+            &app.keyring_of(s.engine().state()),
             &target,
             offset,
         ))
@@ -1254,7 +1255,8 @@ async fn api_demands(State(app): State<Arc<App>>) -> Response {
 
 async fn api_reports(State(app): State<Arc<App>>) -> Response {
     json_of(&app, |s| {
-        Ok(Value::Array(model::reports(s.engine().state())))
+        let state = s.engine().state();
+        Ok(Value::Array(model::reports(state, &app.keyring_of(state))))
     })
 }
 
@@ -1275,7 +1277,11 @@ async fn api_attention(State(app): State<Arc<App>>) -> Response {
             attention.announcements =
                 crate::deliberation::unread_announcements(s.engine(), &me, &read);
         }
-        Ok(crate::attention::to_json(s.engine(), &attention))
+        Ok(crate::attention::to_json(
+            s.engine(),
+            &app.keyring_of(s.engine().state()),
+            &attention,
+        ))
     })
 }
 

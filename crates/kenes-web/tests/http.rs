@@ -690,3 +690,58 @@ async fn hostile_photos_and_fields_are_refused_in_one_line_and_change_nothing() 
     assert_eq!(f.send(request).await.status, StatusCode::FORBIDDEN);
     assert_eq!(f.digest(), before);
 }
+
+/// Issue 14: the report form's "Only this committee" seals the text to
+/// the committee (the member reads it back; its figures stay clear); where
+/// the committee cannot seal (the device's member has no encryption
+/// secret unlocked) it is refused with a 400 rather than written clear.
+#[tokio::test]
+async fn a_report_marked_committee_only_is_sealed_or_refused_never_written_clear() {
+    let f = fixture();
+    let report = |reach: &str| {
+        serde_json::json!({
+            "action": "report", "committee": f.committee.to_hex(), "kind": "meeting",
+            "area": "Kazakhstan/Mangystau/Zhanaozen", "participants": "12",
+            "text": "Committee-only-5656 meet behind the depot", "reach": reach,
+        })
+        .to_string()
+    };
+    let before = f.digest();
+    let refused = f.post_json(&report("committee")).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert!(refused.body.contains("cannot seal"), "{}", refused.body);
+    assert_eq!(f.digest(), before, "nothing written");
+    // With the member's secrets unlocked the committee can seal.
+    let secrets =
+        kenes_store::keyfile::KeyFile::encryption_secrets_or_new(&f.data.key_file(), None).unwrap();
+    f.node.unlock_secrets(secrets);
+    let done = f.post_json(&report("committee")).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let id: kenes_core::Hash = serde_json::from_str::<serde_json::Value>(&done.body).unwrap()["op"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    {
+        let store = f.node.store.lock().unwrap();
+        let op = &store.engine().entry(&id).unwrap().op;
+        assert_eq!(
+            op.fields.body.to_wire().0,
+            kenes_core::body::kind::REPORT_SEALED
+        );
+        assert!(!op.bytes.windows(12).any(|w| w == b"Committee-on"));
+    }
+    let reports: serde_json::Value =
+        serde_json::from_str(&f.get("/api/reports").await.body).unwrap();
+    let row = &reports[0];
+    assert_eq!(row["committee_only"], true);
+    assert_eq!(row["participants"], 12);
+    assert_eq!(
+        row["history"][0]["text"],
+        "Committee-only-5656 meet behind the depot"
+    );
+    assert_eq!(row["history"][0]["sealed"], true);
+    // The committee page offers the choice.
+    let page = f.get(&format!("/committee/{}", f.committee.to_hex())).await;
+    assert!(page.body.contains("name=\"reach\""), "{}", page.body);
+}

@@ -700,6 +700,11 @@ pub enum ReportCommand {
         /// What happens.
         #[arg(long, default_value = "")]
         text: String,
+        /// Seal the text to the committee: only its members read it (the
+        /// kind, status, area, date and participants stay readable by the
+        /// whole federation). Updates of the report are sealed too.
+        #[arg(long)]
+        committee_only: bool,
     },
     /// Give a reported action a new status.
     Update {

@@ -143,9 +143,21 @@ impl Context {
     /// its committee texts sealed and the key ops the state calls for
     /// issued with it (see [`kenes_store::author::author_sealed`]).
     pub fn author(&self, store: &mut Store, body: Body) -> Result<Op> {
+        self.author_reaching(store, body, author::Reach::Default)
+    }
+
+    /// [`Context::author`], for whom `reach` says (a report marked
+    /// committee only: see [`kenes_store::author::author_reaching`]).
+    pub fn author_reaching(
+        &self,
+        store: &mut Store,
+        body: Body,
+        reach: author::Reach,
+    ) -> Result<Op> {
         let key = self.member_key()?;
         let secrets = self.encryption_secrets()?;
-        author::author_sealed(store, &self.data.key_file(), &key, &secrets, body, now_ms()).map_err(
+        let key_file = self.data.key_file();
+        author::author_reaching(store, &key_file, &key, &secrets, body, reach, now_ms()).map_err(
             |e| {
                 if e.is_user_error() {
                     user(e.to_string())

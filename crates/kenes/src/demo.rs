@@ -5,6 +5,14 @@
 //! Places, enterprises and the order of events follow the statement; the
 //! people are invented. Every member has a key of their own; the founder's
 //! key is the data directory's key file, so the user can act in the demo.
+//!
+//! Two committees seal what they write (issue 14): their members publish
+//! encryption keys, each committee starts an epoch, and a proposal and a
+//! thread in each are sealed to it. The summary shows those texts as two
+//! members read them, one of each committee; the web UI decrypts as the
+//! founder. (A demo member's X25519 secret is derived from their signing
+//! key, so the scenario needs to keep one key per member only; real keys
+//! are independent.)
 
 use crate::context::Context;
 use crate::error::user;
@@ -15,8 +23,10 @@ use kenes_core::body::{
     ReportStatus,
 };
 use kenes_core::governance::ProposalStatus;
+use kenes_core::keyring::{Keyring, next_key_op};
 use kenes_core::platform::{Grouping, day_of, platform, situation};
 use kenes_core::rng::SplitMix64;
+use kenes_core::seal::EncryptionSecret;
 use kenes_core::tally::Choice;
 use kenes_core::{Body, Engine, Hash, PublicKey, SecretKey, Verify};
 use kenes_store::Store;
@@ -400,6 +410,114 @@ impl Scenario {
     }
 }
 
+/// A demo member's X25519 secret, derived from their signing key (see the
+/// module's documentation).
+fn demo_secret(key: &SecretKey) -> EncryptionSecret {
+    let mut input = b"kenes demo 2026-12 encryption secret".to_vec();
+    input.extend_from_slice(&key.to_bytes());
+    EncryptionSecret::from_bytes(Hash::of(&input).0)
+}
+
+/// A member the summary shows sealed texts as: their key and secret, and
+/// the committee they are in.
+pub struct Viewer {
+    /// Their display name.
+    pub name: String,
+    /// Their key.
+    pub key: PublicKey,
+    /// Their encryption secret.
+    pub secret: EncryptionSecret,
+    /// Their sealing committee.
+    pub committee: Hash,
+}
+
+impl Scenario {
+    /// `body`, its texts translated, authored by `who` with its committee
+    /// texts sealed as the authoring path seals them.
+    fn act_sealed(&mut self, who: usize, body: Body) -> Result<Hash> {
+        let body = self.lang.body(body);
+        let me = self.key(who);
+        let state = self.engine.state();
+        let body =
+            Keyring::open(state, &me, &[demo_secret(&self.keys[who])]).seal(state, &me, body);
+        self.act(who, body)
+    }
+
+    /// Issue 14 in the scenario: the members of `committees` publish
+    /// their encryption keys, one member of each starts its epoch, and
+    /// each seals a proposal and a thread with a reply to it. Returns a
+    /// member of each committee who is in no other of them.
+    fn seal(&mut self, committees: &[(Hash, [&str; 4])]) -> Result<Vec<Viewer>> {
+        let mut keyed = std::collections::BTreeSet::new();
+        for (c, _) in committees {
+            for who in self.members(c) {
+                if keyed.insert(who) {
+                    let key = demo_secret(&self.keys[who]).public();
+                    self.act(who, Body::EncryptionKey { key })?;
+                }
+            }
+        }
+        let mut viewers = Vec::new();
+        for (c, [title, text, thread, reply]) in committees {
+            let members = self.members(c);
+            let (first, second) = (members[0], members[1]);
+            loop {
+                let state = self.engine.state();
+                let me = self.key(first);
+                let secret = demo_secret(&self.keys[first]);
+                let keyring = Keyring::open(state, &me, std::slice::from_ref(&secret));
+                match next_key_op(state, &keyring, &me, &secret.public(), Some(c)) {
+                    Some(body) => self.act(first, body)?,
+                    None => break,
+                };
+            }
+            let lang = self.lang;
+            let tr = |s: &str| lang.tr(s);
+            let body = Body::Propose {
+                committee: *c,
+                kind: ProposalKind::Decision,
+                title: tr(title).into(),
+                text: tr(text).into(),
+                closes_at: NEW_YEAR + 10 * DAY,
+            };
+            self.act_sealed(second, body)?;
+            let body = Body::OpenThread {
+                committee: *c,
+                title: tr(thread).into(),
+                text: tr(text).into(),
+            };
+            let opened = self.act_sealed(first, body)?;
+            let body = Body::Comment {
+                committee: *c,
+                target: opened,
+                text: tr(reply).into(),
+            };
+            self.act_sealed(second, body)?;
+            let others: Vec<Hash> = committees
+                .iter()
+                .map(|(o, _)| *o)
+                .filter(|o| o != c)
+                .collect();
+            let state = self.engine.state();
+            let alone = members.into_iter().find(|m| {
+                let key = self.keys[*m].public();
+                others
+                    .iter()
+                    .all(|o| !state.committees[o].members.contains(&key))
+            });
+            if let Some(who) = alone {
+                viewers.push(Viewer {
+                    name: state.name_of(&self.key(who)).unwrap_or("?").to_string(),
+                    key: self.key(who),
+                    secret: demo_secret(&self.keys[who]),
+                    committee: *c,
+                });
+            }
+        }
+        Ok(viewers)
+    }
+}
+
 fn name(i: usize) -> String {
     format!(
         "{} {}",
@@ -422,6 +540,16 @@ pub fn build_in(
     scale: usize,
     lang: DemoLang,
 ) -> Result<(SecretKey, Vec<Vec<u8>>)> {
+    let (founder, ops, _) = build_viewed(bar, scale, lang)?;
+    Ok((founder, ops))
+}
+
+/// [`build_in`], with the members the summary shows sealed texts as.
+fn build_viewed(
+    bar: indicatif::ProgressBar,
+    scale: usize,
+    lang: DemoLang,
+) -> Result<(SecretKey, Vec<Vec<u8>>, Vec<Viewer>)> {
     let base = plans();
     let mut plans = base.clone();
     for copy in 2..=scale {
@@ -898,8 +1026,29 @@ pub fn build_in(
         "The elders of Zhanaozen stand with the strikers: the demands are just",
     )?;
     waiting_for_the_founder(&mut s, committees[0])?;
+    // The founder's committee and its neighbour at Karazhanbas seal.
+    let viewers = s.seal(&[
+        (
+            committees[0],
+            [
+                "Hold the gate on Monday night",
+                "Two shifts at the main gate from 22:00; the night shift brings water",
+                "Who keeps watch at the main gate?",
+                "Our brigade takes the first shift",
+            ],
+        ),
+        (
+            committees[1],
+            [
+                "Send a delegation to Zhanaozen",
+                "Five of us drive to the square on Tuesday morning",
+                "Cars for the delegation",
+                "I can take four people",
+            ],
+        ),
+    ])?;
     let founder = s.keys[0].clone();
-    Ok((founder, s.ops))
+    Ok((founder, s.ops, viewers))
 }
 
 /// What the board's "Needs you" shows the user (the founder): an open
@@ -941,7 +1090,7 @@ pub fn run(ctx: &Context, serve: Option<(SocketAddr, SocketAddr)>, lang: DemoLan
     }
     let bar = progress(0, "building");
     bar.set_length(4_300);
-    let (founder, ops) = build_in(bar.clone(), 1, lang)?;
+    let (founder, ops, viewers) = build_viewed(bar.clone(), 1, lang)?;
     bar.finish_and_clear();
     let federation = kenes_core::Op::decode(&ops[0])
         .map(|g| g.id)
@@ -950,7 +1099,8 @@ pub fn run(ctx: &Context, serve: Option<(SocketAddr, SocketAddr)>, lang: DemoLan
     let bar = progress(ops.len() as u64, "storing");
     store.ingest_stream(&ops, 4096, Verify::Signatures, |_, _, n| bar.inc(n as u64))?;
     bar.finish_and_clear();
-    let mut key_file = KeyFile::new(&founder, "Aigerim Abenova", None)?;
+    let mut key_file =
+        KeyFile::with_encryption(&founder, &demo_secret(&founder), "Aigerim Abenova", None)?;
     if let Some((seq, id)) = store
         .engine()
         .entries()
@@ -962,7 +1112,7 @@ pub fn run(ctx: &Context, serve: Option<(SocketAddr, SocketAddr)>, lang: DemoLan
         key_file.record(federation, seq, id);
     }
     key_file.save(&ctx.data.key_file())?;
-    summary(ctx, &store, serve.is_some())?;
+    summary(ctx, &store, &viewers, serve.is_some())?;
     drop(store);
     match serve {
         Some((bind, web)) => crate::commands::net::serve(ctx, bind, Some(web), false),
@@ -970,8 +1120,38 @@ pub fn run(ctx: &Context, serve: Option<(SocketAddr, SocketAddr)>, lang: DemoLan
     }
 }
 
-fn summary(ctx: &Context, store: &Store, serving: bool) -> Result<()> {
+/// The sealed proposals of `state` as each of `viewers` reads them.
+fn sealed_views(state: &kenes_core::State, viewers: &[Viewer]) -> Vec<serde_json::Value> {
+    let sealed: Vec<(
+        &kenes_core::Committee,
+        &kenes_core::governance::ProposalRecord,
+    )> = state
+        .committees
+        .values()
+        .flat_map(|c| c.proposals.values().map(move |p| (c, p)))
+        .filter(|(_, p)| p.title.sealed().is_some())
+        .collect();
+    viewers
+        .iter()
+        .map(|v| {
+            let keyring = Keyring::open(state, &v.key, std::slice::from_ref(&v.secret));
+            json!({
+                "member": v.name,
+                "public_key": v.key.to_hex(),
+                "committee": state.committees.get(&v.committee).map(|c| c.name.clone()),
+                "reads": sealed.iter().map(|(c, p)| json!({
+                    "committee": c.name,
+                    "title": keyring.show(&p.title, &kenes_core::keyring::proposal_title(c.id, p.proposer)),
+                    "readable": keyring.reads(&c.id),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
+}
+
+fn summary(ctx: &Context, store: &Store, viewers: &[Viewer], serving: bool) -> Result<()> {
     let state = store.engine().state();
+    let views = sealed_views(state, viewers);
     let count = |label: &str| {
         state
             .committees
@@ -1041,6 +1221,7 @@ fn summary(ctx: &Context, store: &Store, serving: bool) -> Result<()> {
         "reports": reports.len(),
         "report_days": days,
         "active_strikes": by_area.iter().find(|r| r.key == "Kazakhstan").map_or(0, |r| r.active_strikes),
+        "sealed_views": views,
         "digest": store.engine().digest().to_hex(),
     });
     emit(ctx.json, &value, || {
@@ -1078,6 +1259,25 @@ fn summary(ctx: &Context, store: &Store, serving: bool) -> Result<()> {
                 e.adopting.len(),
                 e.members
             ));
+        }
+        lines.push(String::new());
+        lines.push(
+            "Sealed to their committees (issue 14), the same proposals as two members read them:"
+                .into(),
+        );
+        for v in &views {
+            lines.push(format!(
+                "  {} ({}):",
+                v["member"].as_str().unwrap_or(""),
+                v["committee"].as_str().unwrap_or("")
+            ));
+            for r in v["reads"].as_array().into_iter().flatten() {
+                lines.push(format!(
+                    "    {}: {}",
+                    r["committee"].as_str().unwrap_or(""),
+                    r["title"].as_str().unwrap_or("")
+                ));
+            }
         }
         lines.push(String::new());
         lines.push(format!(

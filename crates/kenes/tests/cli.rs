@@ -824,6 +824,28 @@ fn issue_3_demo_builds_the_january_2022_scenario() {
     );
     assert!(n("active_strikes") >= 5);
     assert!(!summary["platform"].as_array().unwrap().is_empty());
+    // Issue 14: two committees seal; a member of each reads their own
+    // committee's sealed proposal and sees the other's as sealed.
+    let views = summary["sealed_views"].as_array().unwrap();
+    assert_eq!(views.len(), 2, "{summary}");
+    let notice = kenes_core::keyring::SEALED_NOTICE;
+    let mut titles = std::collections::BTreeSet::new();
+    for view in views {
+        let reads = view["reads"].as_array().unwrap();
+        assert_eq!(reads.len(), 2, "{view}");
+        let own: Vec<_> = reads.iter().filter(|r| r["readable"] == true).collect();
+        assert_eq!(own.len(), 1, "{view}");
+        assert_eq!(own[0]["committee"], view["committee"]);
+        assert_ne!(own[0]["title"], notice);
+        titles.insert(own[0]["title"].as_str().unwrap().to_string());
+        let other: Vec<_> = reads.iter().filter(|r| r["readable"] == false).collect();
+        assert_eq!(other[0]["title"], notice, "{view}");
+    }
+    assert_eq!(titles.len(), 2);
+    // The founder, the data directory's member, reads their committee's.
+    let sealed = json(&dir, &["proposal", "list"]).to_string();
+    assert!(sealed.contains("Hold the gate on Monday night"), "{sealed}");
+    assert!(!sealed.contains("Send a delegation to Zhanaozen"));
     // The user acts as the founder in the demo federation.
     ok(&dir, &["id", "show"]);
     let situation = json(&dir, &["situation", "--by", "area"]);

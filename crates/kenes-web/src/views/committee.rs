@@ -176,6 +176,10 @@ fn report_form(p: &Page, state: &kenes_core::State, c: &Committee) -> Markup {
             }
             p { (participants_input(p, "report-participants", 0)) small.hint { (p.ta("participants-hint", &[("max", MAX_PARTICIPANTS.into())])) } }
             (text_area(f, &p.t("text"), "text", 2, MAX_TEXT_BYTES, ""))
+            (select(f, &p.t("report-reach"), "reach", &[
+                ("federation".to_string(), p.t("report-reach-federation")),
+                ("committee".to_string(), p.t("report-reach-committee")),
+            ]))
             button type="submit" { (p.t("report")) }
         },
     )
@@ -183,14 +187,29 @@ fn report_form(p: &Page, state: &kenes_core::State, c: &Committee) -> Markup {
 
 /// A report's status, participants and text, updated in place; the text
 /// field holds what was last said, to keep or edit.
-fn update_report_form(p: &Page, id: &Hash, r: &kenes_core::platform::ReportRecord) -> Markup {
+fn update_report_form(
+    p: &Page,
+    committee: &Hash,
+    id: &Hash,
+    r: &kenes_core::platform::ReportRecord,
+) -> Markup {
     let form = format!("update-{}", id.short());
+    // What was last said, as this reader reads it; never the notice of a
+    // sealed text they cannot open.
     let said = r
         .history
         .iter()
         .rev()
         .find(|u| !u.text.is_empty())
-        .map_or("", |u| u.text.as_str());
+        .and_then(|u| {
+            p.keyring
+                .read(
+                    &u.text,
+                    &kenes_core::keyring::report_text(*committee, u.author),
+                )
+                .map(|t| t.into_owned())
+        })
+        .unwrap_or_default();
     action_form(
         p,
         "update_report",
@@ -207,7 +226,8 @@ fn update_report_form(p: &Page, id: &Hash, r: &kenes_core::platform::ReportRecor
                 }
             }
             p { (participants_input(p, &format!("{form}-participants"), r.participants)) }
-            (text_area(&form, &p.t("text"), "text", 2, MAX_TEXT_BYTES, said))
+            (text_area(&form, &p.t("text"), "text", 2, MAX_TEXT_BYTES, &said))
+            @if r.committee_only() { p.sub { (p.t("report-committee-only-kept")) } }
             button type="submit" class="secondary" { (p.t("update")) }
         },
     )
@@ -341,7 +361,7 @@ pub fn render(p: &Page, engine: &Engine, c: &Committee) -> Markup {
                             @else { span.flag { (p.ta("implausible", &[("n", r.participants.into())])) } }
                             " · " small { (when(r.starts_at)) }
                             " · " (super::discussion::link(p, id, &discussed))
-                            @if acting && !c.kind.is_council() { (update_report_form(p, id, r)) }
+                            @if acting && !c.kind.is_council() { (update_report_form(p, &c.id, id, r)) }
                         }
                     }
                 }

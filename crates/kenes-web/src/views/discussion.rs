@@ -18,7 +18,8 @@ fn short(id: &Hash) -> String {
     id.to_hex()[..12].to_string()
 }
 
-/// The text of a post as shown: its current wording, or why there is none.
+/// The text of a post as shown: its current wording, a note that it is
+/// sealed to a committee the reader is not in, or why there is none.
 fn shown_text(p: &Page, engine: &Engine, view: &PostView) -> Markup {
     if view.hidden {
         return html! { p.sub.post-note { (p.t("post-hidden")) } };
@@ -26,8 +27,9 @@ fn shown_text(p: &Page, engine: &Engine, view: &PostView) -> Markup {
     if view.retracted.is_some() {
         return html! { p.sub.post-note { (p.t("post-retracted")) } };
     }
-    match deliberation::text_of_op(engine, &view.current_text_op()) {
-        Some(text) => html! { p.post-text { (text) } },
+    match deliberation::shown_text(engine, &p.keyring, &view.current_text_op()) {
+        Some(s) if !s.readable => html! { p.sub.post-note.sealed { (s.text) } },
+        Some(s) => html! { p.post-text { (s.text) } },
         None => html! { p.sub.post-note { (p.t("post-unreadable")) } },
     }
 }
@@ -44,7 +46,12 @@ fn post(p: &Page, engine: &Engine, view: &PostView, indent: bool) -> Markup {
         0
     };
     let kind = deliberation::post_label(&view.post.kind);
-    let current = deliberation::text_of_op(engine, &view.current_text_op()).unwrap_or_default();
+    // The edit form starts from the current wording, never from the
+    // notice shown for a text the reader cannot open.
+    let current = deliberation::shown_text(engine, &p.keyring, &view.current_text_op())
+        .filter(|s| s.readable)
+        .map(|s| s.text)
+        .unwrap_or_default();
     html! {
         article class=(format!("post depth-{depth} post-{kind}")) id=(format!("post-{id}")) {
             p.sub {
@@ -53,7 +60,7 @@ fn post(p: &Page, engine: &Engine, view: &PostView, indent: bool) -> Markup {
                 @if !view.edits.is_empty() { " · " (p.t("post-edited")) }
                 @if matches!(view.post.kind, PostKind::Suggestion { .. }) { " · " (p.t("post-suggestion")) }
             }
-            @if let Some(title) = deliberation::thread_title(engine, &view.id) {
+            @if let Some(title) = deliberation::thread_title(engine, &p.keyring, &view.id) {
                 h3 { a href=(format!("/discussion/{}", view.id.to_hex())) { (title) } }
             }
             (shown_text(p, engine, view))
@@ -61,7 +68,7 @@ fn post(p: &Page, engine: &Engine, view: &PostView, indent: bool) -> Markup {
                 details.history {
                     summary { (p.t("post-history")) }
                     @for op in std::iter::once(view.id).chain(view.edits.iter().map(|(_, e)| *e)) {
-                        p.post-text.sub { (deliberation::text_of_op(engine, &op).unwrap_or_default()) }
+                        p.post-text.sub { (deliberation::text_of_op(engine, &p.keyring, &op).unwrap_or_default()) }
                     }
                 }
             }
@@ -201,7 +208,7 @@ pub fn render(p: &Page, engine: &Engine, target: &Target, offset: usize) -> Mark
                 }),
                 _ => None,
             };
-            let title = deliberation::thread_title(engine, &target.id)
+            let title = deliberation::thread_title(engine, &p.keyring, &target.id)
                 .unwrap_or_else(|| p.t(&format!("discussion-of-{}", target.kind.label())));
             layout(
                 p,
@@ -276,7 +283,7 @@ fn committee_page(
                 @for (_, id) in threads.iter().rev().skip(offset).take(PAGE) {
                     @if let Some(v) = view(id) {
                         div.thread-row {
-                            h3 { a href=(format!("/discussion/{}", id.to_hex())) { (deliberation::thread_title(engine, id).unwrap_or_default()) } }
+                            h3 { a href=(format!("/discussion/{}", id.to_hex())) { (deliberation::thread_title(engine, &p.keyring, id).unwrap_or_default()) } }
                             p.sub {
                                 (member(state, &v.post.author)) " · "
                                 (p.ta("replies-count", &[("n", counts.get(id).copied().unwrap_or(0).into())]))
@@ -334,7 +341,7 @@ pub fn pinned(p: &Page, engine: &Engine, unread: &[(Hash, Hash)]) -> Markup {
                 @let entry = engine.entry(id);
                 @let form = format!("read-{}", short(id));
                 li.announcement-pinned id=(format!("announcement-{}", short(id))) {
-                    p.post-text { strong { (deliberation::text_of_op(engine, id).unwrap_or_else(|| p.t("post-unreadable"))) } }
+                    p.post-text { strong { (deliberation::text_of_op(engine, &p.keyring, id).unwrap_or_else(|| p.t("post-unreadable"))) } }
                     small {
                         (committee_link(state, committee))
                         @if let Some(e) = entry { " · " (member(state, &e.op.fields.author)) " · " (when(e.op.fields.time)) }

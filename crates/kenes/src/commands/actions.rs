@@ -226,6 +226,7 @@ pub fn report(ctx: &Context, cmd: ReportCommand) -> Result<()> {
             participants,
             starts,
             text,
+            committee_only,
         } => {
             let mut store = ctx.open()?;
             let committee = super::committee::committee_id(&store, &committee)?;
@@ -248,10 +249,15 @@ pub fn report(ctx: &Context, cmd: ReportCommand) -> Result<()> {
                 area: area.trim().into(),
                 participants,
                 starts_at,
-                text,
+                text: text.into(),
             };
             kenes_core::validate::check_body(&body).map_err(|e| user(e.to_string()))?;
-            let op = ctx.author(&mut store, body)?;
+            let reach = if committee_only {
+                kenes_store::author::Reach::Committee
+            } else {
+                kenes_store::author::Reach::Default
+            };
+            let op = ctx.author_reaching(&mut store, body, reach)?;
             emit(ctx.json, &json!({ "id": op.id.to_hex() }), || {
                 format!("reported {}\nid: {}", lower(kind), op.id)
             });
@@ -271,7 +277,7 @@ pub fn report(ctx: &Context, cmd: ReportCommand) -> Result<()> {
                 report,
                 status: status_of(status),
                 participants: participants.unwrap_or(current),
-                text,
+                text: text.into(),
             };
             kenes_core::validate::check_body(&body).map_err(|e| user(e.to_string()))?;
             let op = ctx.author(&mut store, body)?;
@@ -292,7 +298,7 @@ pub fn report(ctx: &Context, cmd: ReportCommand) -> Result<()> {
                 .flat_map(|c| c.reports.iter().map(move |(id, r)| (*id, c, &**r)))
                 .collect();
             all.sort_by_key(|(id, _, r)| (std::cmp::Reverse(r.starts_at), *id));
-            let rows = model::reports(state);
+            let rows = model::reports(state, &ctx.keyring(state));
             emit(ctx.json, &rows, || {
                 if all.is_empty() {
                     return "no reports yet".into();

@@ -187,7 +187,7 @@ pub fn thread(ctx: &Context, target: &str, page: usize) -> Result<()> {
     let state = engine.state();
     let target = find(state, target, "committee, proposal, demand, report or post")?;
     let offset = page.saturating_sub(1).saturating_mul(deliberation::PAGE);
-    let value = deliberation::page(engine, state, &target, offset);
+    let value = deliberation::page(engine, state, &ctx.keyring(state), &target, offset);
     emit(ctx.json, &value, || render(&value));
     Ok(())
 }

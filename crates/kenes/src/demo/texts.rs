@@ -19,6 +19,46 @@ pub enum DemoLang {
 /// (English, Russian, Kazakh).
 const TEXTS: &[(&str, &str, &str)] = &[
     (
+        "Hold the gate on Monday night",
+        "Держать ворота в ночь на понедельник",
+        "Дүйсенбі түні қақпаны ұстау",
+    ),
+    (
+        "Two shifts at the main gate from 22:00; the night shift brings water",
+        "Две смены у главных ворот с 22:00; ночная смена приносит воду",
+        "Бас қақпада 22:00-ден екі ауысым; түнгі ауысым су әкеледі",
+    ),
+    (
+        "Who keeps watch at the main gate?",
+        "Кто дежурит у главных ворот?",
+        "Бас қақпада кім кезекшілік етеді?",
+    ),
+    (
+        "Our brigade takes the first shift",
+        "Наша бригада берёт первую смену",
+        "Біздің бригада бірінші ауысымды алады",
+    ),
+    (
+        "Send a delegation to Zhanaozen",
+        "Отправить делегацию в Жанаозен",
+        "Жаңаөзенге делегация жіберу",
+    ),
+    (
+        "Five of us drive to the square on Tuesday morning",
+        "Пятеро из нас едут на площадь во вторник утром",
+        "Бесеуміз сейсенбі күні таңертең алаңға барамыз",
+    ),
+    (
+        "Cars for the delegation",
+        "Машины для делегации",
+        "Делегацияға көліктер",
+    ),
+    (
+        "I can take four people",
+        "Я могу взять четверых",
+        "Мен төрт адамды ала аламын",
+    ),
+    (
         "Kazakhstan, January 2022",
         "Казахстан, январь 2022",
         "Қазақстан, 2022 жылғы қаңтар",
@@ -376,7 +416,14 @@ impl DemoLang {
                 ..
             }
             | Body::Demand { title, .. } => tr(title),
-            Body::Report { text, .. } | Body::UpdateReport { text, .. } => tr(text),
+            Body::Report {
+                text: kenes_core::body::Text::Plain(text),
+                ..
+            }
+            | Body::UpdateReport {
+                text: kenes_core::body::Text::Plain(text),
+                ..
+            } => tr(text),
             _ => {}
         }
         body
@@ -410,7 +457,7 @@ mod tests {
                     texts.extend(
                         r.history
                             .iter()
-                            .map(|u| u.text.as_str())
+                            .filter_map(|u| u.text.readable())
                             .filter(|t| !t.is_empty()),
                     );
                 }

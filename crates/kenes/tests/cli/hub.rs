@@ -678,3 +678,165 @@ async fn three_phones_sign_up_at_the_hub_are_vouched_join_and_vote_as_themselves
     })
     .await;
 }
+
+/// Issue 14 on the hub: two hub members in different committees, each
+/// signed in from a phone. Each one's first act publishes their
+/// encryption key; what each writes in their committee is sealed to it,
+/// and each reads their own committee's sealed texts in the API and the
+/// pages, and sees the other committee's as sealed, its words nowhere.
+#[test]
+fn hub_members_of_two_committees_each_read_their_own_sealed_texts_and_not_the_others() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    founded(dir);
+    let committee_a = super::issue12::committee_named(dir, "Zhanaozen residents");
+    let committee_b = super::issue12::committee_named(dir, "Ozenmunaigas strike committee");
+    let hub = start_hub(dir);
+    let signup = |name: &str, passphrase: &str| {
+        let (status, reply, cookie) = hub.visitor_call(
+            "/api/hub/signup",
+            json!({ "name": name, "passphrase": passphrase }),
+        );
+        assert_eq!(status, 200, "{reply}");
+        let cookie = cookie.unwrap();
+        let key = reply["public_key"].as_str().unwrap().to_string();
+        let csrf = reply["csrf"].as_str().unwrap().to_string();
+        (key, cookie, csrf)
+    };
+    let (key_a, cookie_a, csrf_a) = signup("Ayan", "oil workers unite");
+    let (key_b, cookie_b, csrf_b) = signup("Bota", "general strike now");
+    // The hub key file holds an X25519 secret beside the signing key,
+    // sealed under the passphrase.
+    let file =
+        std::fs::read_to_string(dir.join("hub/members").join(format!("{key_a}.json"))).unwrap();
+    let file: Value = serde_json::from_str(&file).unwrap();
+    assert_eq!(file["encryption"][0]["form"], "encrypted", "{file}");
+    hub.vouch(&committee_a, &key_a);
+    hub.vouch(&committee_b, &key_b);
+    let act = |cookie: &str, csrf: &str, body: Value| {
+        let (status, reply) = hub.member_call(cookie, csrf, "POST", "/api/act", body);
+        assert_eq!(status, 200, "{reply}");
+        reply["op"].as_str().map(str::to_string)
+    };
+    act(
+        &cookie_a,
+        &csrf_a,
+        json!({ "action": "join", "committee": committee_a }),
+    );
+    act(
+        &cookie_b,
+        &csrf_b,
+        json!({ "action": "join", "committee": committee_b }),
+    );
+    // Their first acts published their keys.
+    let state = super::json(dir, &["log"]).to_string();
+    assert_eq!(state.matches("encryption-key").count(), 3, "{state}");
+
+    let write = |cookie: &str, csrf: &str, committee: &str, tag: &str| {
+        let proposal = act(
+            cookie,
+            csrf,
+            json!({
+                "action": "propose", "committee": committee, "kind": "decision",
+                "title": format!("{tag}-hub-title"), "text": format!("{tag}-hub-text"), "hours": "24",
+            }),
+        )
+        .unwrap();
+        let thread = act(
+            cookie,
+            csrf,
+            json!({
+                "action": "discuss", "committee": committee,
+                "title": format!("{tag}-hub-thread"), "text": format!("{tag}-hub-post"),
+            }),
+        )
+        .unwrap();
+        (proposal, thread)
+    };
+    let (proposal_a, thread_a) = write(&cookie_a, &csrf_a, &committee_a, "Aa1");
+    let (proposal_b, thread_b) = write(&cookie_b, &csrf_b, &committee_b, "Bb2");
+    // Sealed on the wire: no file of the hub's data directory (its
+    // database and WAL, the members' key files) holds a word of either.
+    fn files(dir: &Path) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                out.extend(files(&path));
+            } else {
+                out.push(path);
+            }
+        }
+        out
+    }
+    let all = files(dir);
+    assert!(all.iter().any(|p| p.to_string_lossy().ends_with(".sqlite")));
+    for secret in [
+        "Aa1-hub-title",
+        "Aa1-hub-post",
+        "Bb2-hub-title",
+        "Bb2-hub-post",
+    ] {
+        for path in &all {
+            let bytes = std::fs::read(path).unwrap_or_default();
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{secret} in {}",
+                path.display()
+            );
+        }
+    }
+
+    let get = |cookie: &str, path: &str| {
+        let (status, body, _) = exchange(&hub.addr, "GET", path, &[("Cookie", cookie)], "");
+        assert_eq!(status, 200, "{path}: {body}");
+        body
+    };
+    let notice = kenes_core::keyring::SEALED_NOTICE;
+    for (cookie, mine, theirs) in [
+        (
+            &cookie_a,
+            ("Aa1", &proposal_a, &thread_a),
+            ("Bb2", &proposal_b, &thread_b),
+        ),
+        (
+            &cookie_b,
+            ("Bb2", &proposal_b, &thread_b),
+            ("Aa1", &proposal_a, &thread_a),
+        ),
+    ] {
+        let (tag, proposal, thread) = mine;
+        let read: Value = parsed(&get(cookie, &format!("/api/proposals/{proposal}")));
+        assert_eq!(read["title"], format!("{tag}-hub-title"), "{read}");
+        assert_eq!(read["sealed"], true);
+        assert_eq!(read["readable"], true);
+        let read: Value = parsed(&get(cookie, &format!("/api/thread/{thread}")));
+        assert_eq!(read["root"]["title"], format!("{tag}-hub-thread"), "{read}");
+        assert_eq!(read["root"]["text"], format!("{tag}-hub-post"));
+        assert!(get(cookie, &format!("/proposal/{proposal}")).contains(&format!("{tag}-hub-text")));
+        assert!(get(cookie, &format!("/discussion/{thread}")).contains(&format!("{tag}-hub-post")));
+
+        let (other, proposal, thread) = theirs;
+        let seen: Value = parsed(&get(cookie, &format!("/api/proposals/{proposal}")));
+        assert_eq!(seen["title"], notice, "{seen}");
+        assert_eq!(seen["readable"], false);
+        let seen: Value = parsed(&get(cookie, &format!("/api/thread/{thread}")));
+        assert_eq!(seen["root"]["text"], notice, "{seen}");
+        for path in [
+            "/".to_string(),
+            "/api/proposals".to_string(),
+            "/api/attention".to_string(),
+            format!("/proposal/{proposal}"),
+            format!("/discussion/{thread}"),
+            format!("/api/thread/{thread}"),
+        ] {
+            let body = get(cookie, &path);
+            assert!(!body.contains(&format!("{other}-hub")), "{path}: {body}");
+        }
+    }
+    // The owner, a member of both committees, reads both.
+    let (_, owner) = hub.owner_call("GET", &format!("/api/proposals/{proposal_b}"), "");
+    assert_eq!(owner["title"], "Bb2-hub-title");
+    let (_, owner) = hub.owner_call("GET", &format!("/api/thread/{thread_a}"), "");
+    assert_eq!(owner["root"]["text"], "Aa1-hub-post");
+}

@@ -202,7 +202,14 @@ fn three_parallel_writers_on_one_directory_all_succeed() {
 }
 
 /// One HTTP/1.1 request to the running node's web UI; returns the body.
-fn http(addr: &str, method: &str, path: &str, token: &str, csrf: &str, body: &str) -> String {
+pub(super) fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: &str,
+    csrf: &str,
+    body: &str,
+) -> String {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(addr).unwrap();
     write!(

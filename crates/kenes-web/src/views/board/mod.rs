@@ -141,7 +141,7 @@ pub fn render(
                             @else { span.flag { (p.ta("implausible", &[("n", r.participants.into())])) } }
                             br;
                             small { (p.t("updated")) " " (when(f.updated_at())) " · " (p.t("began")) " " (when(r.starts_at)) " · " (committee_link(state, &f.committee.id)) }
-                            @if let Some(said) = r.history.iter().rev().find(|u| !u.text.is_empty()) { p { (said.text) } }
+                            @if let Some(said) = r.history.iter().rev().find(|u| !u.text.is_empty()) { p { (crate::model::report_text(&p.keyring, f.committee.id, said)) } }
                         }
                     }
                 }
