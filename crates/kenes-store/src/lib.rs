@@ -13,6 +13,8 @@
 //! - [`author`]: authoring an op as this device's member, safely.
 //! - [`peers`]: the peers a node syncs with.
 //! - [`datadir`]: where those files live.
+//! - [`storekey`]: the key the databases are encrypted with under a
+//!   passphrase (SQLCipher).
 #![deny(missing_docs)]
 
 pub mod author;
@@ -23,6 +25,7 @@ pub mod keyfile;
 pub mod peers;
 mod schema;
 mod snapshot;
+pub mod storekey;
 
 pub use db::{IMPORT_BATCH, IMPORT_BATCH_BYTES, ImportCounts, Store, StoreError, kind_detail};
 pub use snapshot::ReadView;

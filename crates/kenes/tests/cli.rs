@@ -7,6 +7,8 @@ use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
 
+#[path = "cli/at_rest.rs"]
+mod at_rest;
 #[path = "cli/board.rs"]
 mod board;
 #[path = "cli/browser.rs"]

@@ -28,8 +28,16 @@ pub fn run(cli: Cli) -> Result<()> {
             crate::error::user("no data directory: give --data-dir or set KENES_DATA_DIR")
         })?,
     };
+    let data = DataDir::new(root);
+    // The key file's passphrase also opens the databases when they are
+    // encrypted (issue 14): read commands need it too.
+    data.set_passphrase(
+        std::env::var(crate::context::PASSPHRASE_VAR)
+            .ok()
+            .as_deref(),
+    );
     let ctx = Context {
-        data: DataDir::new(root),
+        data,
         federation: cli.federation,
         json: cli.json,
     };

@@ -6,14 +6,14 @@
 //! a first pass checks the whole file, the second imports it in bounded
 //! batches (issue 12).
 
-use crate::context::Context;
+use crate::context::{Context, store_error};
 use crate::error::user;
 use crate::output::{emit, progress};
 use anyhow::Result;
 use kenes_store::bundle::{
     BundleReader, check_bundle, read_frontier, write_bundle, write_frontier,
 };
-use kenes_store::{IMPORT_BATCH, IMPORT_BATCH_BYTES, Store, StoreError};
+use kenes_store::{IMPORT_BATCH, IMPORT_BATCH_BYTES, StoreError};
 use serde_json::json;
 use std::io::{BufReader, BufWriter};
 use std::path::Path;
@@ -143,14 +143,15 @@ pub fn import(ctx: &Context, file: &Path) -> Result<()> {
         }
     }
     let path = ctx.data.database(&federation);
+    let open = || ctx.data.open(&federation).map_err(store_error);
     let (mut store, created) = if here.contains(&federation) {
-        (Store::open(&path)?, false)
+        (open()?, false)
     } else {
-        match Store::create_empty(&path, federation) {
+        match ctx.data.create(federation, &[]) {
             Ok(store) => (store, true),
             // Another process created it meanwhile.
-            Err(StoreError::Exists(_)) => (Store::open(&path)?, false),
-            Err(e) => return Err(e.into()),
+            Err(StoreError::Exists(_)) => (open()?, false),
+            Err(e) => return Err(store_error(e)),
         }
     };
     // Second pass: bounded batches, each one transaction.
