@@ -10,6 +10,7 @@
 //!   optionally encrypted (Argon2id + XChaCha20-Poly1305), with the last op
 //!   the member authored in each federation.
 //! - [`bundle`]: the sneakernet file formats: op bundles and frontiers.
+//! - [`sealed`]: those files sealed to the federation's members.
 //! - [`author`]: authoring an op as this device's member, safely.
 //! - [`peers`]: the peers a node syncs with.
 //! - [`datadir`]: where those files live.
@@ -24,6 +25,7 @@ mod db;
 pub mod keyfile;
 pub mod peers;
 mod schema;
+pub mod sealed;
 mod snapshot;
 pub mod storekey;
 

@@ -104,10 +104,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Ticket { qr } => net::ticket(&ctx, qr),
         Command::Peers(cmd) => net::peers(&ctx, cmd),
         Command::Sync { ticket, bind } => net::sync(&ctx, &ticket, bind),
-        Command::Export { file, for_frontier } => {
-            transfer::export(&ctx, &file, for_frontier.as_deref())
-        }
-        Command::Frontier { file } => transfer::frontier(&ctx, &file),
+        Command::Export {
+            file,
+            for_frontier,
+            clear,
+        } => transfer::export(&ctx, &file, for_frontier.as_deref(), clear),
+        Command::Frontier { file, clear } => transfer::frontier(&ctx, &file, clear),
         Command::Import { file } => transfer::import(&ctx, &file),
         Command::State { digest } => inspect::state(&ctx, digest),
         Command::Log => inspect::log(&ctx),

@@ -230,7 +230,7 @@ fn issue_14_a_clear_database_is_encrypted_once_the_key_file_has_a_passphrase() {
     super::ok(&founder, &["federation", "create", "--name", FEDERATION]);
     committee_named(&founder, COMMITTEE);
     let bundle = tmp.path().join("all.bundle");
-    super::ok(&founder, &["export", bundle.to_str().unwrap()]);
+    super::ok(&founder, &["export", "--clear", bundle.to_str().unwrap()]);
     // Imported before the member has a key: clear.
     super::ok(&laptop, &["import", bundle.to_str().unwrap()]);
     let digest = super::digest(&laptop);
