@@ -168,6 +168,68 @@ impl EpochKey {
     }
 }
 
+/// HPKE `info` of a file key's boxes.
+const FILE_KEY_INFO: &[u8] = b"kenes/file-key/v1";
+
+/// The one-off key of a sealed file (a bundle or frontier carried by hand,
+/// DESIGN §7b): 32 random bytes, sealed with HPKE to each recipient's
+/// encryption key, boxes that name nobody.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FileKey([u8; 32]);
+
+impl std::fmt::Debug for FileKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FileKey(..)")
+    }
+}
+
+impl FileKey {
+    /// A fresh random key.
+    pub fn generate() -> FileKey {
+        let mut key = [0u8; 32];
+        OsRng.fill_bytes(&mut key);
+        FileKey(key)
+    }
+
+    /// Its bytes, to key the file's cipher.
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// Seals this key to `to`: the encapsulated key and [`KEY_BOX_BYTES`]
+    /// of ciphertext. `None` if `to` is no usable X25519 key.
+    pub fn seal_to(&self, to: &EncryptionKey) -> Option<([u8; 32], Vec<u8>)> {
+        let recipient = <Kem as hpke::Kem>::PublicKey::from_bytes(&to.0).ok()?;
+        let (enc, ciphertext) = hpke::single_shot_seal::<BoxAead, Kdf, Kem, _>(
+            &OpModeS::Base,
+            &recipient,
+            FILE_KEY_INFO,
+            &self.0,
+            b"",
+            &mut OsRng,
+        )
+        .ok()?;
+        let mut enc_bytes = [0u8; 32];
+        enc_bytes.copy_from_slice(&enc.to_bytes());
+        Some((enc_bytes, ciphertext))
+    }
+
+    /// Opens a box with `secret`; `None` if it was not sealed to it.
+    pub fn open(enc: &[u8; 32], ciphertext: &[u8], secret: &EncryptionSecret) -> Option<FileKey> {
+        let enc = <Kem as hpke::Kem>::EncappedKey::from_bytes(enc).ok()?;
+        let plain = hpke::single_shot_open::<BoxAead, Kdf, Kem>(
+            &OpModeR::Base,
+            &secret.pair().0,
+            &enc,
+            FILE_KEY_INFO,
+            ciphertext,
+            b"",
+        )
+        .ok()?;
+        Some(FileKey(plain.try_into().ok()?))
+    }
+}
+
 /// Where a sealed text sits: bound into its ciphertext as associated data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Slot {

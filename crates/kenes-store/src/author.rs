@@ -186,8 +186,7 @@ pub fn found(
         },
         now_ms,
     );
-    Store::create_with(
-        &data.database(&genesis.id),
+    data.create(
         genesis.id,
         &[genesis.bytes.as_slice(), profile.bytes.as_slice()],
     )?;

@@ -1,11 +1,24 @@
 //! Where kenes keeps its files: `--data-dir`, then `KENES_DATA_DIR`, then
 //! the platform's data directory. Inside it:
 //! - `key.json`: the member key file;
+//! - `store.json`: the salt of the databases' key, when they are encrypted;
 //! - `federations/<federation id>.sqlite`: one database per federation.
+//!
+//! **Encryption at rest** (issue 14). When the key file has a passphrase,
+//! every database here is encrypted (SQLCipher) with the key derived from
+//! that passphrase ([`StoreKey::derive`]): every command that opens one,
+//! reading ones too, needs the passphrase ([`DataDir::set_passphrase`]),
+//! and a clear database found then is encrypted in place on first open. A
+//! data directory without a key file, or with a key file without a
+//! passphrase, keeps clear databases.
 
+use crate::keyfile::KeyFile;
+use crate::storekey::StoreKey;
+use crate::{ReadView, Store, StoreError};
 use kenes_core::Hash;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// Whether the database at `path` has no federation id and no ops.
 fn is_unfinished(path: &Path) -> bool {
@@ -32,16 +45,101 @@ fn is_unfinished(path: &Path) -> bool {
     )
 }
 
-/// A data directory.
+/// The passphrase given for a data directory, and the store key derived
+/// from it once needed.
+#[derive(Default)]
+struct Unlock {
+    passphrase: Option<String>,
+    key: Option<StoreKey>,
+}
+
+impl std::fmt::Debug for Unlock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.passphrase.is_some() {
+            "Unlock(passphrase)"
+        } else {
+            "Unlock(none)"
+        })
+    }
+}
+
+/// A data directory. Clones share the passphrase given to any of them.
 #[derive(Clone, Debug)]
 pub struct DataDir {
     root: PathBuf,
+    unlock: Arc<Mutex<Unlock>>,
 }
 
 impl DataDir {
     /// The data directory at `root` (created on first write).
     pub fn new(root: impl Into<PathBuf>) -> DataDir {
-        DataDir { root: root.into() }
+        DataDir {
+            root: root.into(),
+            unlock: Arc::default(),
+        }
+    }
+
+    /// Gives the passphrase of the key file, which also opens the
+    /// databases when they are encrypted. An empty one counts as none.
+    pub fn set_passphrase(&self, passphrase: Option<&str>) {
+        if let Ok(mut unlock) = self.unlock.lock() {
+            unlock.passphrase = passphrase.filter(|p| !p.is_empty()).map(str::to_string);
+            unlock.key = None;
+        }
+    }
+
+    /// The key the databases here are encrypted with: none when the key
+    /// file has no passphrase (or there is no key file); otherwise derived
+    /// from the passphrase given, once it opens the key file.
+    /// [`StoreError::Locked`] without a passphrase, a key error with a
+    /// wrong one: so a database is never created or encrypted under a
+    /// mistyped passphrase.
+    pub fn store_key(&self) -> Result<Option<StoreKey>, StoreError> {
+        let path = self.key_file();
+        if !path.exists() {
+            return Ok(None);
+        }
+        let file = KeyFile::load(&path)?;
+        if !file.is_encrypted() {
+            return Ok(None);
+        }
+        let mut unlock = self
+            .unlock
+            .lock()
+            .map_err(|_| StoreError::io(&path, std::io::Error::other("poisoned lock")))?;
+        if let Some(key) = &unlock.key {
+            return Ok(Some(key.clone()));
+        }
+        let passphrase = unlock.passphrase.clone().ok_or(StoreError::Locked)?;
+        file.unlock(Some(&passphrase))?;
+        let key = StoreKey::derive(&self.root, &passphrase)?;
+        unlock.key = Some(key.clone());
+        Ok(Some(key))
+    }
+
+    /// Opens the database of `federation`, with the store key.
+    pub fn open(&self, federation: &Hash) -> Result<Store, StoreError> {
+        let key = self.store_key()?;
+        Store::open_keyed(&self.database(federation), key.as_ref())
+    }
+
+    /// The read view of `federation` (see [`Store::read_view`]), with the
+    /// store key.
+    pub fn read_view(&self, federation: &Hash) -> Result<ReadView, StoreError> {
+        let key = self.store_key()?;
+        Store::read_view_keyed(&self.database(federation), key.as_ref())
+    }
+
+    /// Creates the database of `federation` holding `initial` (see
+    /// [`Store::create_with`]), encrypted when the store is.
+    pub fn create(&self, federation: Hash, initial: &[&[u8]]) -> Result<Store, StoreError> {
+        let key = self.store_key()?;
+        Store::create_keyed(
+            &self.database(&federation),
+            federation,
+            initial,
+            key.as_ref(),
+        )
     }
 
     /// Its root folder.

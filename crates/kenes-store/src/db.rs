@@ -21,6 +21,7 @@
 
 use crate::schema;
 use crate::snapshot::{self, ReadView};
+use crate::storekey::StoreKey;
 use kenes_core::body::{CommitteeKind, CouncilScope};
 use kenes_core::engine::IngestReport;
 use kenes_core::prepare::{Prepared, Preparer};
@@ -71,10 +72,23 @@ pub enum StoreError {
     /// The database is read-only here (its folder or file is not writable).
     #[error("cannot write {0}: it is read-only")]
     ReadOnly(PathBuf),
+    /// The database is encrypted and no key was given (issue 14).
+    #[error("the database is encrypted: a passphrase is needed")]
+    Locked,
+    /// The key given does not open the database.
+    #[error("wrong passphrase: it does not open the database")]
+    WrongKey,
+    /// A clear database could not be encrypted because another process
+    /// has it open.
+    #[error("cannot encrypt {0} while another kenes uses it: stop it (kenes serve?) and run again")]
+    InUse(PathBuf),
+    /// The member key file could not be used to unlock the store.
+    #[error(transparent)]
+    Key(#[from] crate::keyfile::KeyError),
 }
 
 impl StoreError {
-    fn io(path: &Path, source: std::io::Error) -> StoreError {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> StoreError {
         StoreError::Io {
             path: path.to_path_buf(),
             source,
@@ -91,7 +105,11 @@ impl StoreError {
             | StoreError::ReadOnly(_)
             | StoreError::TooNew { .. }
             | StoreError::Exists(_)
-            | StoreError::BadGenesis(_) => true,
+            | StoreError::BadGenesis(_)
+            | StoreError::Locked
+            | StoreError::WrongKey
+            | StoreError::InUse(_)
+            | StoreError::Key(_) => true,
             StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => matches!(
                 e.code,
                 C::ReadOnly
@@ -187,9 +205,139 @@ fn check_version(conn: &Connection) -> Result<usize, StoreError> {
     Ok(found)
 }
 
+/// The first bytes of every unencrypted SQLite file. A SQLCipher file
+/// starts with its random salt instead.
+const CLEAR_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// Whether the file at `path` is an unencrypted SQLite database (an empty
+/// file counts as one: SQLite writes its header on first use).
+fn is_clear(path: &Path) -> Result<bool, StoreError> {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    let mut file = std::fs::File::open(path).map_err(|e| StoreError::io(path, e))?;
+    let mut read = 0;
+    while read < head.len() {
+        match file.read(&mut head[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(e) => return Err(StoreError::io(path, e)),
+        }
+    }
+    Ok(read == 0 || (read == 16 && &head == CLEAR_HEADER))
+}
+
+/// Gives `conn` its key (before anything is read). SQLCipher checks the
+/// key at the first read: a wrong one fails there, without writing.
+fn apply_key(conn: &Connection, key: Option<&StoreKey>) -> Result<(), StoreError> {
+    quiet(conn);
+    if let Some(key) = key {
+        conn.execute_batch(&key.pragma())?;
+    }
+    Ok(())
+}
+
+/// Stops SQLCipher logging to stderr (a wrong key logs several lines
+/// there): kenes reports its errors in one line of its own. The level is
+/// process wide; SQLCipher sets its default at its first use, before this.
+fn quiet(conn: &Connection) {
+    let _ = conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()));
+}
+
+/// What a failed first read of a keyed database means.
+fn keyed_error(e: StoreError, key: Option<&StoreKey>) -> StoreError {
+    match e {
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+            if f.code == rusqlite::ErrorCode::NotADatabase =>
+        {
+            if key.is_some() {
+                StoreError::WrongKey
+            } else {
+                StoreError::Locked
+            }
+        }
+        e => e,
+    }
+}
+
+/// Encrypts the clear database at `path` with `key`, in place: exported
+/// by `sqlcipher_export` to a file beside it that then replaces it. The
+/// database must be used by no other process (switching it out of WAL
+/// mode proves that, and an exclusive lock keeps it so until the new file
+/// is in place); otherwise [`StoreError::InUse`]. A crash leaves either
+/// the clear database or the encrypted one, and a temporary file that the
+/// next creation in the folder removes.
+fn encrypt_in_place(path: &Path, key: &StoreKey) -> Result<(), StoreError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.creating-{}-encrypt", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    // CREATE for the attached file: an attached database takes the main
+    // one's flags. The main file exists already.
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
+            | rusqlite::OpenFlags::SQLITE_OPEN_CREATE
+            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    quiet(&conn);
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    check_version(&conn)?;
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = DELETE", [], |row| row.get(0))
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _)
+                if matches!(
+                    f.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) =>
+            {
+                StoreError::InUse(path.to_path_buf())
+            }
+            e => e.into(),
+        })?;
+    if !mode.eq_ignore_ascii_case("delete") {
+        return Err(StoreError::InUse(path.to_path_buf()));
+    }
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    conn.execute(
+        "ATTACH DATABASE ?1 AS encrypted KEY ?2",
+        params![tmp.to_string_lossy(), key.attach_value()],
+    )?;
+    let exported = (|| -> Result<(), StoreError> {
+        conn.execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE")?;
+        conn.query_row("SELECT sqlcipher_export('encrypted')", [], |_| Ok(()))?;
+        conn.execute_batch(&format!(
+            "PRAGMA encrypted.user_version = {version}; COMMIT"
+        ))?;
+        conn.execute_batch("DETACH DATABASE encrypted")?;
+        std::fs::File::open(&tmp)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| StoreError::io(&tmp, e))?;
+        // Still holding the clear file's exclusive lock.
+        std::fs::rename(&tmp, path).map_err(|e| StoreError::io(path, e))?;
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    drop(conn);
+    if exported.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    for suffix in ["-journal", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", tmp.display()));
+    }
+    exported
+}
+
 /// Opens an existing database for reading and writing, migrated; or, when
 /// it cannot be written here, read-only. Returns whether it is read-only.
-fn connect(path: &Path) -> Result<(Connection, bool), StoreError> {
+/// With `key`, the database is a SQLCipher one; a clear database found
+/// where a key is given is encrypted first (see [`encrypt_in_place`]).
+fn connect(path: &Path, key: Option<&StoreKey>) -> Result<(Connection, bool), StoreError> {
     match std::fs::metadata(path) {
         Ok(m) if m.is_file() => {}
         Ok(_) => {
@@ -200,20 +348,40 @@ fn connect(path: &Path) -> Result<(Connection, bool), StoreError> {
         }
         Err(e) => return Err(StoreError::io(path, e)),
     }
-    match connect_writable(path) {
+    let clear = is_clear(path)?;
+    if key.is_none() && !clear {
+        return Err(StoreError::Locked);
+    }
+    let key = match key {
+        Some(key) if clear => match encrypt_in_place(path, key) {
+            Ok(()) => Some(key),
+            // Not writable here: read the clear file as it is.
+            Err(StoreError::Sqlite(e)) if is_read_only_error(&e) => None,
+            Err(StoreError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::PermissionDenied =>
+            {
+                None
+            }
+            Err(e) => return Err(e),
+        },
+        key => key,
+    };
+    match connect_writable(path, key).map_err(|e| keyed_error(e, key)) {
         Ok(conn) => Ok((conn, false)),
-        Err(StoreError::Sqlite(e)) if is_read_only_error(&e) => {
-            Ok((connect_read_only(path)?, true))
-        }
+        Err(StoreError::Sqlite(e)) if is_read_only_error(&e) => Ok((
+            connect_read_only(path, key).map_err(|e| keyed_error(e, key))?,
+            true,
+        )),
         Err(e) => Err(e),
     }
 }
 
-fn connect_writable(path: &Path) -> Result<Connection, StoreError> {
+fn connect_writable(path: &Path, key: Option<&StoreKey>) -> Result<Connection, StoreError> {
     let mut conn = Connection::open_with_flags(
         path,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
+    apply_key(&conn, key)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
@@ -229,7 +397,7 @@ fn connect_writable(path: &Path) -> Result<Connection, StoreError> {
 /// A read-only connection. SQLite needs to create the `-shm` file to read a
 /// WAL database; where it cannot and no `-wal` file is left (the database
 /// was closed cleanly), the file is read as immutable.
-fn connect_read_only(path: &Path) -> Result<Connection, StoreError> {
+fn connect_read_only(path: &Path, key: Option<&StoreKey>) -> Result<Connection, StoreError> {
     let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
         | rusqlite::OpenFlags::SQLITE_OPEN_URI
         | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -243,7 +411,15 @@ fn connect_read_only(path: &Path) -> Result<Connection, StoreError> {
         }
         format!("{text}?mode=ro{extra}")
     };
-    let plain = Connection::open_with_flags(uri(""), flags).and_then(|conn| {
+    let open = |extra: &str| -> rusqlite::Result<Connection> {
+        let conn = Connection::open_with_flags(uri(extra), flags)?;
+        quiet(&conn);
+        if let Some(key) = key {
+            conn.execute_batch(&key.pragma())?;
+        }
+        Ok(conn)
+    };
+    let plain = open("").and_then(|conn| {
         conn.query_row("PRAGMA user_version", [], |row| row.get::<_, i64>(0))?;
         Ok(conn)
     });
@@ -254,7 +430,7 @@ fn connect_read_only(path: &Path) -> Result<Connection, StoreError> {
             if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
                 return Err(e.into());
             }
-            Connection::open_with_flags(uri("&immutable=1"), flags)?
+            open("&immutable=1")?
         }
     };
     if check_version(&conn)? < schema::latest() {
@@ -266,8 +442,14 @@ fn connect_read_only(path: &Path) -> Result<Connection, StoreError> {
 /// Builds a new database at `tmp`: schema, federation id, then `initial`
 /// ops, each verified. Rollback journal, so that the file is whole once
 /// closed.
-fn build(tmp: &Path, federation: Hash, initial: &[&[u8]]) -> Result<(), StoreError> {
+fn build(
+    tmp: &Path,
+    federation: Hash,
+    initial: &[&[u8]],
+    key: Option<&StoreKey>,
+) -> Result<(), StoreError> {
     let mut conn = Connection::open(tmp)?;
+    apply_key(&conn, key)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     schema::migrate(&mut conn)?;
     conn.execute(
@@ -347,6 +529,16 @@ impl Store {
         federation: Hash,
         initial: &[&[u8]],
     ) -> Result<Store, StoreError> {
+        Store::create_keyed(path, federation, initial, None)
+    }
+
+    /// [`Store::create_with`], encrypted with `key` when given (issue 14).
+    pub fn create_keyed(
+        path: &Path,
+        federation: Hash,
+        initial: &[&[u8]],
+        key: Option<&StoreKey>,
+    ) -> Result<Store, StoreError> {
         let dir = path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
         if std::fs::symlink_metadata(path).is_ok() {
@@ -366,7 +558,7 @@ impl Store {
                 let _ = std::fs::remove_file(format!("{}{suffix}", tmp.display()));
             }
         };
-        if let Err(e) = build(&tmp, federation, initial) {
+        if let Err(e) = build(&tmp, federation, initial, key) {
             remove_tmp();
             return Err(match e {
                 StoreError::Sqlite(e) if is_read_only_error(&e) => {
@@ -390,14 +582,22 @@ impl Store {
         if let Ok(d) = std::fs::File::open(dir) {
             let _ = d.sync_all();
         }
-        Store::open(path)
+        Store::open_keyed(path, key)
     }
 
     /// Opens an existing database and rebuilds its engine from the stored
     /// ops (their signatures were verified when they were first stored).
     /// Where the database cannot be written, it is opened read-only.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let (conn, read_only) = connect(path)?;
+        Store::open_keyed(path, None)
+    }
+
+    /// [`Store::open`] for a database encrypted with `key` (issue 14); a
+    /// clear database is encrypted first. Without a key, an encrypted
+    /// database fails with [`StoreError::Locked`]; with a wrong one, with
+    /// [`StoreError::WrongKey`], before anything is written.
+    pub fn open_keyed(path: &Path, key: Option<&StoreKey>) -> Result<Store, StoreError> {
+        let (conn, read_only) = connect(path, key)?;
         let federation = federation_of(&conn)?;
         let (engine, released) = load(&conn, federation)?;
         let mut store = Store::from_parts(conn, engine, path, read_only);
@@ -410,13 +610,18 @@ impl Store {
     /// replaying the op log; otherwise by replaying it, after which the
     /// snapshot is saved for the next reader (where the file is writable).
     pub fn read_view(path: &Path) -> Result<ReadView, StoreError> {
-        let (conn, read_only) = connect(path)?;
+        Store::read_view_keyed(path, None)
+    }
+
+    /// [`Store::read_view`] of a database encrypted with `key`.
+    pub fn read_view_keyed(path: &Path, key: Option<&StoreKey>) -> Result<ReadView, StoreError> {
+        let (conn, read_only) = connect(path, key)?;
         let federation = federation_of(&conn)?;
         if let Some(view) = snapshot::load(&conn, federation) {
             return Ok(view);
         }
         drop(conn);
-        let store = Store::open(path)?;
+        let store = Store::open_keyed(path, key)?;
         let view = ReadView::of(&store.engine);
         if !read_only && store.unsaved.is_none() {
             // Best effort: a reader that cannot save still answers.

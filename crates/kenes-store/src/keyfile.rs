@@ -92,7 +92,13 @@ fn lock_beside(path: &Path) -> Result<std::fs::File, KeyError> {
     Ok(lock)
 }
 
-fn kdf(passphrase: &str, salt: &[u8], m: u32, t: u32, p: u32) -> Result<[u8; 32], KeyError> {
+pub(crate) fn kdf(
+    passphrase: &str,
+    salt: &[u8],
+    m: u32,
+    t: u32,
+    p: u32,
+) -> Result<[u8; 32], KeyError> {
     let params = Params::new(m, t, p, Some(32)).map_err(|e| KeyError::Malformed(e.to_string()))?;
     let mut out = [0u8; 32];
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)

@@ -10,9 +10,12 @@
 //!   optionally encrypted (Argon2id + XChaCha20-Poly1305), with the last op
 //!   the member authored in each federation.
 //! - [`bundle`]: the sneakernet file formats: op bundles and frontiers.
+//! - [`sealed`]: those files sealed to the federation's members.
 //! - [`author`]: authoring an op as this device's member, safely.
 //! - [`peers`]: the peers a node syncs with.
 //! - [`datadir`]: where those files live.
+//! - [`storekey`]: the key the databases are encrypted with under a
+//!   passphrase (SQLCipher).
 #![deny(missing_docs)]
 
 pub mod author;
@@ -22,7 +25,9 @@ mod db;
 pub mod keyfile;
 pub mod peers;
 mod schema;
+pub mod sealed;
 mod snapshot;
+pub mod storekey;
 
 pub use db::{IMPORT_BATCH, IMPORT_BATCH_BYTES, ImportCounts, Store, StoreError, kind_detail};
 pub use snapshot::ReadView;

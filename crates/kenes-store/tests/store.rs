@@ -246,3 +246,124 @@ fn a_damaged_or_foreign_snapshot_is_replaced_by_a_replay() {
     assert_eq!(read.ops, 3);
     assert_ne!(read.digest, author.digest());
 }
+
+/// Whether `bytes` hold `needle` anywhere.
+fn holds(bytes: &[u8], needle: &[u8]) -> bool {
+    bytes.windows(needle.len()).any(|w| w == needle)
+}
+
+fn raw(path: &std::path::Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_default()
+}
+
+/// Issue 14, at rest: a keyed store's file and its WAL (read while the
+/// store is open, so the WAL holds the latest transactions) show none of
+/// the names, keys or texts stored, and its read snapshot still serves.
+#[test]
+fn an_encrypted_store_and_its_wal_hold_no_name_key_or_text_in_the_clear() {
+    use kenes_store::storekey::StoreKey;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fed.sqlite");
+    let wal = dir.path().join("fed.sqlite-wal");
+    let (g, author, ops) = small_federation();
+    let store_key = StoreKey::derive(dir.path(), "correct horse").unwrap();
+    let mut store = Store::create_keyed(&path, g.id, &[&g.bytes], Some(&store_key)).unwrap();
+    let bytes: Vec<Vec<u8>> = ops.iter().map(|o| o.bytes.clone()).collect();
+    store.ingest(&bytes, Verify::Signatures).unwrap();
+    assert_eq!(store.engine().digest(), author.digest());
+    let (file, log) = (raw(&path), raw(&wal));
+    assert!(!log.is_empty(), "the WAL holds the last transactions");
+    let clear = Store::create(&dir.path().join("clear.sqlite"), &g).unwrap();
+    drop(clear);
+    assert!(holds(&raw(&dir.path().join("clear.sqlite")), b"Kazakhstan"));
+    for secret in [
+        b"Kazakhstan".as_slice(),
+        b"Zhanaozen",
+        b"Mangystau",
+        b"SQLite format 3",
+        key(1).public().0.as_slice(),
+        key(2).public().0.as_slice(),
+        key(1).public().to_hex().as_bytes(),
+        g.id.0.as_slice(),
+    ] {
+        assert!(!holds(&file, secret), "{:?} in the database", secret);
+        assert!(!holds(&log, secret), "{:?} in the WAL", secret);
+    }
+    drop(store);
+    assert!(!holds(&raw(&path), b"Zhanaozen"));
+
+    let first = Store::read_view_keyed(&path, Some(&store_key)).unwrap();
+    let second = Store::read_view_keyed(&path, Some(&store_key)).unwrap();
+    assert!(!first.from_snapshot && second.from_snapshot);
+    assert_eq!(second.digest, author.digest());
+}
+
+/// A keyed store opened without its key, or with another, fails with its
+/// own error before anything is written: the file is unchanged and opens
+/// with the right key afterwards.
+#[test]
+fn an_encrypted_store_refuses_no_key_and_a_wrong_key_without_touching_the_file() {
+    use kenes_store::StoreError;
+    use kenes_store::storekey::StoreKey;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fed.sqlite");
+    let (g, author, ops) = small_federation();
+    let right = StoreKey::from_bytes([7; 32]);
+    let mut store = Store::create_keyed(&path, g.id, &[&g.bytes], Some(&right)).unwrap();
+    let bytes: Vec<Vec<u8>> = ops.iter().map(|o| o.bytes.clone()).collect();
+    store.ingest(&bytes, Verify::Signatures).unwrap();
+    drop(store);
+    let before = raw(&path);
+    let wrong = StoreKey::from_bytes([8; 32]);
+    assert!(matches!(Store::open(&path), Err(StoreError::Locked)));
+    assert!(matches!(Store::read_view(&path), Err(StoreError::Locked)));
+    assert!(matches!(
+        Store::open_keyed(&path, Some(&wrong)),
+        Err(StoreError::WrongKey)
+    ));
+    assert!(matches!(
+        Store::read_view_keyed(&path, Some(&wrong)),
+        Err(StoreError::WrongKey)
+    ));
+    assert!(StoreError::WrongKey.is_user_error() && StoreError::Locked.is_user_error());
+    assert_eq!(raw(&path), before, "a refused open writes nothing");
+    let store = Store::open_keyed(&path, Some(&right)).unwrap();
+    assert_eq!(store.engine().digest(), author.digest());
+}
+
+/// A clear database opened with a key is encrypted in place, whole; one
+/// that another connection holds open is refused instead, unchanged.
+#[test]
+fn a_clear_store_opened_with_a_key_is_encrypted_in_place_unless_in_use() {
+    use kenes_store::StoreError;
+    use kenes_store::storekey::StoreKey;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fed.sqlite");
+    let (g, author, ops) = small_federation();
+    let mut store = Store::create(&path, &g).unwrap();
+    let bytes: Vec<Vec<u8>> = ops.iter().map(|o| o.bytes.clone()).collect();
+    store.ingest(&bytes, Verify::Signatures).unwrap();
+    let key = StoreKey::from_bytes([9; 32]);
+    // Still open here: encrypting would pull the file from under it.
+    assert!(matches!(
+        Store::open_keyed(&path, Some(&key)),
+        Err(StoreError::InUse(_))
+    ));
+    assert!(holds(&raw(&path), b"SQLite format 3"));
+    drop(store);
+    let store = Store::open_keyed(&path, Some(&key)).unwrap();
+    assert_eq!(store.engine().digest(), author.digest());
+    drop(store);
+    let file = raw(&path);
+    assert!(!file.starts_with(b"SQLite format 3"), "encrypted");
+    assert!(!holds(&file, b"Zhanaozen"), "no name in the clear");
+    assert!(matches!(Store::open(&path), Err(StoreError::Locked)));
+    let again = Store::open_keyed(&path, Some(&key)).unwrap();
+    assert_eq!(again.engine().digest(), author.digest());
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with('.'))
+        .collect();
+    assert_eq!(left, Vec::<String>::new(), "no temporary file is left");
+}

@@ -15,6 +15,7 @@ use crate::admission::{self, AdmissionError};
 use crate::net::{self, Endpoint, NetError, SyncStats, Ticket};
 use kenes_core::SecretKey;
 use kenes_store::datadir::DataDir;
+use kenes_store::storekey::StoreKey;
 use kenes_store::{Store, StoreError};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -89,10 +90,11 @@ pub async fn first_contact(
         std::process::id(),
         hex::encode(rand_nonce())
     ));
-    let result = stage(endpoint, &staging, &dest, ticket, key).await;
+    let store_key = data.store_key()?;
+    let result = stage(endpoint, &staging, &dest, ticket, key, store_key.as_ref()).await;
     remove(&staging);
     let stats = result?;
-    let store = Store::open(&dest)?;
+    let store = Store::open_keyed(&dest, store_key.as_ref())?;
     Ok(Joined { store, stats })
 }
 
@@ -103,8 +105,14 @@ async fn stage(
     dest: &Path,
     ticket: &Ticket,
     key: &SecretKey,
+    store_key: Option<&StoreKey>,
 ) -> Result<SyncStats, FirstContactError> {
-    let replica = Mutex::new(Store::create_empty(staging, ticket.federation)?);
+    let replica = Mutex::new(Store::create_keyed(
+        staging,
+        ticket.federation,
+        &[],
+        store_key,
+    )?);
     let (stats, server) = net::sync_unjudged(endpoint, ticket, &replica, key).await?;
     let store = replica
         .into_inner()

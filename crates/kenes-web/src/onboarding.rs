@@ -57,6 +57,9 @@ pub struct Shell {
     ready: watch::Sender<Option<Arc<Node>>>,
     /// The hub the app serves as once installed (`kenes serve --hub`).
     hub: std::sync::OnceLock<Arc<crate::hub::Hub>>,
+    /// The federation held here, to open once the passphrase is given:
+    /// its database is encrypted with it (issue 14).
+    resume: std::sync::OnceLock<kenes_core::Hash>,
 }
 
 /// Where the onboarding stands, which decides what the page offers.
@@ -127,7 +130,15 @@ impl Shell {
             app: RwLock::new(None),
             ready: watch::Sender::new(None),
             hub: std::sync::OnceLock::new(),
+            resume: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Opens `federation` and serves the app as soon as the key is
+    /// unlocked: for a data directory whose databases are encrypted under
+    /// the key file's passphrase, so no node can run before it is given.
+    pub fn resume_after_unlock(&self, federation: kenes_core::Hash) {
+        let _ = self.resume.set(federation);
     }
 
     /// Once a federation is here, serve the app as `hub` (phones reach
@@ -376,6 +387,7 @@ async fn identity(State(shell): State<Arc<Shell>>, headers: HeaderMap, body: Byt
             KeyFile::new(&key, &name, passphrase.map(String::as_str)).map_err(Failed::machine)?;
         std::fs::create_dir_all(shell.data.root()).map_err(Failed::machine)?;
         file.save(&path).map_err(Failed::machine)?;
+        shell.data.set_passphrase(passphrase.map(String::as_str));
         *shell.secrets.lock().map_err(Failed::machine)? = file
             .encryption_secrets(passphrase.map(String::as_str))
             .map_err(Failed::machine)?;
@@ -398,7 +410,18 @@ async fn unlock(State(shell): State<Arc<Shell>>, headers: HeaderMap, body: Bytes
         *shell.secrets.lock().map_err(Failed::machine)? =
             KeyFile::encryption_secrets_or_new(&shell.data.key_file(), Some(passphrase))
                 .map_err(Failed::machine)?;
-        *shell.key.lock().map_err(Failed::machine)? = Some(key);
+        shell.data.set_passphrase(Some(passphrase));
+        *shell.key.lock().map_err(Failed::machine)? = Some(key.clone());
+        if let Some(federation) = shell.resume.get() {
+            let store = shell.data.open(federation).map_err(|e| {
+                if e.is_user_error() {
+                    Failed::user("onboard-error-found", e)
+                } else {
+                    Failed::machine(e)
+                }
+            })?;
+            shell.install(store, key);
+        }
         Ok(())
     })
     .await
@@ -418,7 +441,7 @@ async fn found(State(shell): State<Arc<Shell>>, headers: HeaderMap, body: Bytes)
                         Failed::machine(e)
                     }
                 })?;
-        let store = Store::open(&shell.data.database(&id)).map_err(Failed::machine)?;
+        let store = shell.data.open(&id).map_err(Failed::machine)?;
         shell.install(store, key);
         Ok(())
     })

@@ -963,8 +963,17 @@ async fn export(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
             .iter()
             .map(|e| e.op.bytes.as_slice())
             .collect();
-        kenes_store::bundle::write_bundle(Vec::new(), store.federation(), &ops, || {})
-            .map_err(|e| Failure::machine(e.to_string()))
+        // Sealed to the federation's members and this member (issue 14).
+        let own = app.node.encryption_secrets().last().map(|s| s.public());
+        let to = kenes_store::sealed::recipients(engine, own);
+        if to.is_empty() {
+            return Err(Failure::bad("nobody to seal to").keyed("error-nobody-to-seal"));
+        }
+        let mut sealer = kenes_store::sealed::Sealer::new(Vec::new(), &to)
+            .map_err(|e| Failure::machine(e.to_string()))?;
+        kenes_store::bundle::write_bundle(&mut sealer, store.federation(), &ops, || {})
+            .map_err(|e| Failure::machine(e.to_string()))?;
+        sealer.finish().map_err(|e| Failure::machine(e.to_string()))
     })();
     match result {
         Ok(bytes) => (
@@ -1011,8 +1020,22 @@ async fn import(
     let node = app.node.clone();
     let outcome =
         tokio::task::spawn_blocking(move || -> Result<kenes_store::ImportCounts, Failure> {
-            // The whole file is checked before anything is ingested.
-            let bundle = kenes_store::bundle::read_bundle(&bytes[..]).map_err(|e| {
+            // The whole file is checked before anything is ingested; a
+            // sealed one is opened with the member's secrets (issue 14).
+            let bundle = if kenes_store::sealed::is_sealed(&bytes) {
+                let secrets = node.encryption_secrets();
+                let opened = kenes_store::sealed::open(&bytes[..], &secrets).map_err(|e| {
+                    let key = match e {
+                        kenes_store::sealed::SealedError::NotForUs => "error-sealed-not-for-us",
+                        _ => "error-bad-bundle",
+                    };
+                    Failure::bad(format!("not a bundle for us: {e}")).keyed(key)
+                })?;
+                kenes_store::bundle::read_bundle(opened)
+            } else {
+                kenes_store::bundle::read_bundle(&bytes[..])
+            }
+            .map_err(|e| {
                 Failure::bad(format!("not a valid bundle: {e}")).keyed("error-bad-bundle")
             })?;
             let mut store = node.store.lock().map_err(|_| {

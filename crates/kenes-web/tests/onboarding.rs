@@ -111,3 +111,65 @@ async fn onboarding_refuses_hostile_requests_and_then_hands_over_to_the_app() {
     assert!(session.contains(&me), "{session}");
     assert!(session.contains(shell.csrf()), "{session}");
 }
+
+/// Issue 14: an identity made with a passphrase founds an encrypted
+/// database; a later `kenes serve` without the passphrase runs no node
+/// until the web UI is given it, then opens that federation and hands
+/// over to the app. A wrong passphrase is refused and opens nothing.
+#[tokio::test]
+async fn an_encrypted_store_opens_in_the_web_ui_once_the_passphrase_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("laptop");
+    let first = Shell::new(
+        DataDir::new(&root),
+        HOST.parse().unwrap(),
+        "127.0.0.1".parse().unwrap(),
+        None,
+    );
+    let identity = "name=Aigerim&passphrase=correct+horse";
+    let (status, _) = send(&first, post(&first, "/onboard/identity", identity, true)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _) = send(
+        &first,
+        post(&first, "/onboard/found", "name=Zhanaozen", true),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let node = first.ready().await.unwrap();
+    let digest = node.store.lock().unwrap().engine().digest();
+    drop(node);
+    let data = DataDir::new(&root);
+    let federation = data.federations().unwrap()[0];
+    let file = std::fs::read(data.database(&federation)).unwrap();
+    assert!(!file.starts_with(b"SQLite format 3"), "encrypted at rest");
+    assert!(!file.windows(9).any(|w| w == b"Zhanaozen"));
+
+    // Restarted without the passphrase: the unlock form, no node.
+    let second = Shell::new(
+        data.clone(),
+        HOST.parse().unwrap(),
+        "127.0.0.1".parse().unwrap(),
+        None,
+    );
+    second.resume_after_unlock(federation);
+    let (_, page) = send(&second, get(&second, "/", HOST)).await;
+    assert!(page.contains("unlock-passphrase"), "{page}");
+    let (status, _) = send(
+        &second,
+        post(&second, "/onboard/unlock", "passphrase=battery", true),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (_, page) = send(&second, get(&second, "/", HOST)).await;
+    assert!(page.contains("unlock-passphrase"), "still locked");
+    let (status, _) = send(
+        &second,
+        post(&second, "/onboard/unlock", "passphrase=correct+horse", true),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let node = second.ready().await.unwrap();
+    assert_eq!(node.store.lock().unwrap().engine().digest(), digest);
+    let (status, _) = send(&second, get(&second, "/api/session", HOST)).await;
+    assert_eq!(status, StatusCode::OK);
+}

@@ -10,7 +10,12 @@
 //! 3. their ratio;
 //! 4. a re-fold of every op from scratch;
 //! 5. merging late ops from a partition, which sort before the tip, into
-//!    the full state.
+//!    the full state;
+//! 6. the start-up of a read command, from the snapshot and by replay;
+//! 7. a writing command's start-up and memory;
+//! 8. the end-to-end ingest of step 2 into an encrypted database (SQLCipher,
+//!    keyed from a passphrase as a data directory with one is), and a read
+//!    command's start-up there: the cost of encryption at rest (issue 14).
 
 mod removal;
 mod web;
@@ -339,6 +344,42 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
     let load_rss = loaded["peak_rss_bytes"].as_u64();
     let load_per_op = load_rss.map(|b| b as f64 / stored.max(1) as f64);
 
+    // 8. The same ingest into an encrypted database, after the clear one
+    // is closed, so that the two stores never share memory or caches.
+    let started = Instant::now();
+    let store_key = kenes_store::storekey::StoreKey::derive(dir.path(), "kenes bench passphrase")?;
+    let derive_secs = started.elapsed().as_secs_f64();
+    let sealed_path = dir.path().join("bench-encrypted.sqlite");
+    let mut sealed = Store::create_keyed(&sealed_path, federation, &[], Some(&store_key))?;
+    let bar = progress(main_ops.len() as u64, "ingesting, encrypted");
+    let started = Instant::now();
+    sealed.ingest_stream(
+        &main_ops,
+        INGEST_BATCH,
+        Verify::Signatures,
+        |report, _, inputs| {
+            dropped += report.dropped.len();
+            bar.inc(inputs as u64);
+        },
+    )?;
+    let encrypted_secs = started.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    ensure!(
+        dropped == 0,
+        "bench ops must all be accepted, encrypted too"
+    );
+    ensure!(
+        sealed.engine().digest() == refold.digest(),
+        "the encrypted store must hold the same state"
+    );
+    drop(sealed);
+    let encrypted_rate = rate(main_ops.len(), encrypted_secs);
+    Store::read_view_keyed(&sealed_path, Some(&store_key))?;
+    let started = Instant::now();
+    let read = Store::read_view_keyed(&sealed_path, Some(&store_key))?;
+    let encrypted_snapshot_secs = started.elapsed().as_secs_f64();
+    ensure!(read.from_snapshot, "the encrypted store keeps its snapshot");
+
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let ratio = ingest_rate / verify_rate;
     let peak = peak_rss_bytes();
@@ -360,6 +401,11 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
         "late_projected_ops": after.projected - before.projected,
         "late_rewinds": after.rewinds - before.rewinds,
         "late_converged": converged,
+        "ingest_encrypted_per_sec": encrypted_rate.round(),
+        "ingest_encrypted_seconds": encrypted_secs,
+        "encrypted_over_clear": encrypted_rate / ingest_rate,
+        "store_key_derive_seconds": derive_secs,
+        "read_startup_encrypted_snapshot_seconds": encrypted_snapshot_secs,
         "read_startup_snapshot_seconds": snapshot_secs,
         "read_startup_replay_seconds": replay_secs,
         "goal_read_startup_seconds": READ_STARTUP_LIMIT_SECS,
@@ -377,6 +423,9 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
              limit   batch signature verification, one core ({VERIFY_BATCH}/batch): {:>9.0} ops/s\n\
              figure  end-to-end ingest into SQLite (decode, verify, order, fold, commit): {:>9.0} ops/s  ({:.2} s)\n\
              ratio   {:.2}   (goal: >= 0.80 of the one-core limit; verification runs on {threads} cores)\n\
+             figure  the same ingest into an encrypted store (SQLCipher): {encrypted_rate:>9.0} ops/s  ({encrypted_secs:.2} s), \
+             {:.2} of the clear store's; the store key takes {derive_secs:.2} s to derive (Argon2id), \
+             a read command starts in {encrypted_snapshot_secs:.3} s from the encrypted snapshot\n\
              \n\
              re-fold of all {} ops from scratch: {:.2} s\n\
              merge of {} late ops (sorting before the tip) into the {}-op state: {:.2} s \
@@ -391,6 +440,7 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
             ingest_rate,
             ingest_secs,
             ratio,
+            encrypted_rate / ingest_rate,
             main_ops.len(),
             refold_secs,
             late_ops.len(),

@@ -219,17 +219,27 @@ pub enum Command {
         bind: std::net::SocketAddr,
     },
     /// Write a bundle of ops to FILE: everything, or what a peer lacks.
+    /// It is sealed to the federation's members (those with standing who
+    /// published an encryption key, and you): a courier sees its size only.
     Export {
         /// Bundle file to write.
         file: PathBuf,
         /// The recipient's frontier file: export only what they lack.
         #[arg(long = "for", value_name = "FRONTIER_FILE")]
         for_frontier: Option<PathBuf>,
+        /// Write it unsealed: for a newcomer who holds only a key and is
+        /// not a member yet (anyone holding the file reads every op).
+        #[arg(long)]
+        clear: bool,
     },
-    /// Write this node's frontier (DAG heads) to FILE, for a peer's export.
+    /// Write this node's frontier (DAG heads) to FILE, for a peer's
+    /// export; sealed like a bundle.
     Frontier {
         /// Frontier file to write.
         file: PathBuf,
+        /// Write it unsealed.
+        #[arg(long)]
+        clear: bool,
     },
     /// Read a bundle: verify every op and ingest it.
     Import {

@@ -9,7 +9,7 @@ use kenes_core::seal::EncryptionSecret;
 use kenes_core::{Body, Hash, Op, SecretKey, State};
 use kenes_store::datadir::DataDir;
 use kenes_store::keyfile::KeyFile;
-use kenes_store::{Store, author};
+use kenes_store::{Store, StoreError, author};
 
 /// The environment variable holding the key passphrase.
 pub const PASSPHRASE_VAR: &str = "KENES_PASSPHRASE";
@@ -25,6 +25,22 @@ pub struct Context {
 }
 
 pub use kenes_store::now_ms;
+
+/// A store error, with what to do about a locked or wrongly unlocked
+/// encrypted store.
+pub fn store_error(e: StoreError) -> anyhow::Error {
+    match e {
+        StoreError::Locked => user(format!(
+            "the data directory is encrypted (the key file has a passphrase): set ${PASSPHRASE_VAR}"
+        )),
+        StoreError::WrongKey | StoreError::Key(kenes_store::keyfile::KeyError::WrongPassphrase) => {
+            user(format!(
+                "wrong passphrase in ${PASSPHRASE_VAR}: it opens neither the key file nor the database"
+            ))
+        }
+        e => e.into(),
+    }
+}
 
 /// Resolves `text` (full hex or a unique prefix of at least 4 digits)
 /// among `ids`; `what` names the kind of thing for error messages.
@@ -100,7 +116,9 @@ impl Context {
     /// Opens the chosen federation's database.
     pub fn open(&self) -> Result<Store> {
         let id = self.federation_id()?;
-        Store::open(&self.data.database(&id))
+        self.data
+            .open(&id)
+            .map_err(store_error)
             .with_context(|| format!("cannot open federation {}", id.short()))
     }
 
@@ -109,7 +127,9 @@ impl Context {
     /// (see [`Store::read_view`]).
     pub fn read(&self) -> Result<kenes_store::ReadView> {
         let id = self.federation_id()?;
-        Store::read_view(&self.data.database(&id))
+        self.data
+            .read_view(&id)
+            .map_err(store_error)
             .with_context(|| format!("cannot open federation {}", id.short()))
     }
 

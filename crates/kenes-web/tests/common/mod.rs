@@ -96,6 +96,17 @@ pub struct Reply {
 }
 
 impl Fixture {
+    /// Hands the node the member's encryption secrets, as `kenes serve`
+    /// does once the key is open (issue 14).
+    pub fn unlock_secrets(&self) {
+        self.node.unlock_secrets(
+            KeyFile::load(&self.data.key_file())
+                .unwrap()
+                .encryption_secrets(None)
+                .unwrap(),
+        );
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let response = router(self.app.clone()).oneshot(request).await.unwrap();
         let status = response.status();

@@ -7,9 +7,9 @@ use crate::error::user;
 use crate::output::emit;
 use anyhow::Result;
 use kenes_core::{Body, SecretKey};
+use kenes_store::StoreError;
 use kenes_store::author::AuthorError;
 use kenes_store::keyfile::KeyFile;
-use kenes_store::{Store, StoreError};
 use serde_json::json;
 
 pub fn id(ctx: &Context, cmd: IdCommand) -> Result<()> {
@@ -117,7 +117,7 @@ pub fn federation(ctx: &Context, cmd: FederationCommand) -> Result<()> {
         FederationCommand::List => {
             let mut rows = Vec::new();
             for id in ctx.federations()? {
-                let store = Store::open(&ctx.data.database(&id))?;
+                let store = ctx.data.open(&id).map_err(crate::context::store_error)?;
                 let state = store.engine().state();
                 rows.push(json!({
                     "id": id.to_hex(),

@@ -28,8 +28,16 @@ pub fn run(cli: Cli) -> Result<()> {
             crate::error::user("no data directory: give --data-dir or set KENES_DATA_DIR")
         })?,
     };
+    let data = DataDir::new(root);
+    // The key file's passphrase also opens the databases when they are
+    // encrypted (issue 14): read commands need it too.
+    data.set_passphrase(
+        std::env::var(crate::context::PASSPHRASE_VAR)
+            .ok()
+            .as_deref(),
+    );
     let ctx = Context {
-        data: DataDir::new(root),
+        data,
         federation: cli.federation,
         json: cli.json,
     };
@@ -96,10 +104,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Ticket { qr } => net::ticket(&ctx, qr),
         Command::Peers(cmd) => net::peers(&ctx, cmd),
         Command::Sync { ticket, bind } => net::sync(&ctx, &ticket, bind),
-        Command::Export { file, for_frontier } => {
-            transfer::export(&ctx, &file, for_frontier.as_deref())
-        }
-        Command::Frontier { file } => transfer::frontier(&ctx, &file),
+        Command::Export {
+            file,
+            for_frontier,
+            clear,
+        } => transfer::export(&ctx, &file, for_frontier.as_deref(), clear),
+        Command::Frontier { file, clear } => transfer::frontier(&ctx, &file, clear),
         Command::Import { file } => transfer::import(&ctx, &file),
         Command::State { digest } => inspect::state(&ctx, digest),
         Command::Log => inspect::log(&ctx),

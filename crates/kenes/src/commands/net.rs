@@ -4,7 +4,6 @@ use crate::context::Context;
 use crate::error::user;
 use crate::output::emit;
 use anyhow::{Context as _, Result};
-use kenes_store::Store;
 use kenes_store::peers::PeerBook;
 use kenes_sync::first_contact::first_contact;
 use kenes_sync::net::{self, NetError, Ticket};
@@ -95,13 +94,25 @@ pub fn serve_with(
     hub: Option<HubOptions>,
 ) -> Result<()> {
     let has_key = ctx.data.key_file().exists();
-    let onboarding = web.is_some() && (!has_key || ctx.federations()?.is_empty());
+    let held = ctx.federations()?;
+    let mut onboarding = web.is_some() && (!has_key || held.is_empty());
     let key = match ctx.member_key() {
         Ok(key) => Some(key),
         Err(_) if onboarding && !has_key => None,
         Err(e) if web.is_some() && is_locked(&e) => None,
         Err(e) => return Err(e),
     };
+    // A locked key file locks the databases too (issue 14): no node can
+    // run before the passphrase is given, so the web UI asks for it first
+    // and opens the federation then.
+    let mut resume = None;
+    if !onboarding
+        && key.is_none()
+        && matches!(ctx.data.store_key(), Err(kenes_store::StoreError::Locked))
+    {
+        resume = Some(ctx.federation_id()?);
+        onboarding = true;
+    }
     let node = if onboarding {
         None
     } else {
@@ -164,6 +175,9 @@ pub fn serve_with(
                         if let Some(hub) = &hub {
                             s.serve_as_hub(hub.clone());
                         }
+                        if let Some(federation) = resume {
+                            s.resume_after_unlock(federation);
+                        }
                         shell = Some(s.clone());
                         (kenes_web::onboarding::router(s.clone()), s.url())
                     }
@@ -176,7 +190,9 @@ pub fn serve_with(
                 } else {
                     crate::output::line(&url);
                 }
-                if shell.is_some() {
+                if resume.is_some() {
+                    eprintln!("the key file and the database are encrypted: enter the passphrase in the web UI to open the federation and start syncing");
+                } else if shell.is_some() {
                     eprintln!("no federation here yet: open the web UI to create your identity, then found or join one");
                 } else if key.is_none() {
                     eprintln!("the key file is encrypted: enter the passphrase in the web UI to start syncing");
@@ -381,11 +397,15 @@ pub fn sync(ctx: &Context, ticket: &str, bind: SocketAddr) -> Result<()> {
                     }
                 })
         } else {
-            match Store::open(&path) {
+            match ctx
+                .data
+                .open(&ticket.federation)
+                .map_err(crate::context::store_error)
+            {
                 Ok(store) => net::sync_with(&endpoint, &ticket, &Mutex::new(store), &key)
                     .await
                     .map_err(net_error),
-                Err(e) => Err(e.into()),
+                Err(e) => Err(e),
             }
         };
         endpoint.close().await;

@@ -191,7 +191,9 @@ fn node_engine(ctx: &Context, federation: &Hash) -> Result<Option<Store>> {
         return Ok(None);
     }
     Ok(Some(
-        Store::open(&ctx.data.database(federation))
+        ctx.data
+            .open(federation)
+            .map_err(crate::context::store_error)
             .with_context(|| format!("cannot open federation {}", federation.short()))?,
     ))
 }

@@ -5,23 +5,135 @@
 //! user's is ever overwritten but the target. Bundles are read as a stream:
 //! a first pass checks the whole file, the second imports it in bounded
 //! batches (issue 12).
+//!
+//! Bundles and frontiers are sealed to the federation's members by default
+//! (issue 14, [`kenes_store::sealed`]); `--clear` writes them unsealed.
+//! Reading takes either: a sealed one is opened with the member's
+//! encryption secrets, or refused whole, before anything is stored.
 
-use crate::context::Context;
+use crate::context::{Context, store_error};
 use crate::error::user;
 use crate::output::{emit, progress};
 use anyhow::Result;
+use kenes_core::Engine;
+use kenes_core::seal::EncryptionSecret;
 use kenes_store::bundle::{
     BundleReader, check_bundle, read_frontier, write_bundle, write_frontier,
 };
-use kenes_store::{IMPORT_BATCH, IMPORT_BATCH_BYTES, Store, StoreError};
+use kenes_store::sealed::{self, SealedError};
+use kenes_store::{IMPORT_BATCH, IMPORT_BATCH_BYTES, StoreError};
 use serde_json::json;
-use std::io::{BufReader, BufWriter};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
 fn open_input(file: &Path) -> Result<BufReader<std::fs::File>> {
     let f = std::fs::File::open(file)
         .map_err(|e| user(format!("cannot open {}: {e}", file.display())))?;
     Ok(BufReader::new(f))
+}
+
+/// The contents of `file`: as they are, or opened with `secrets` when it
+/// is sealed. `secrets` are asked for only then.
+fn open_contents(
+    file: &Path,
+    secrets: &mut dyn FnMut() -> Result<Vec<EncryptionSecret>>,
+) -> Result<Box<dyn Read>> {
+    let mut input = open_input(file)?;
+    let head = input
+        .fill_buf()
+        .map_err(|e| user(format!("cannot read {}: {e}", file.display())))?;
+    if !sealed::is_sealed(head) {
+        return Ok(Box::new(input));
+    }
+    let secrets = secrets()?;
+    let opened = sealed::open(input, &secrets).map_err(|e| sealed_error(file, e))?;
+    Ok(Box::new(BufReader::new(opened)))
+}
+
+/// A sealed file's error, in one line that names the file and, when it
+/// is not sealed to this member, what to do.
+fn sealed_error(file: &Path, e: SealedError) -> anyhow::Error {
+    match e {
+        SealedError::NotForUs => user(format!(
+            "{}: {e} (its writer may not have your key yet: ask for one written with --clear, or sync over the network)",
+            file.display()
+        )),
+        e => user(format!("{}: {e}", file.display())),
+    }
+}
+
+impl Context {
+    /// The member's secrets to open a sealed file with; a data directory
+    /// without a member key cannot open one.
+    fn opening_secrets(&self) -> Result<Vec<EncryptionSecret>> {
+        if !self.data.key_file().exists() {
+            return Err(user(
+                "the file is sealed to the federation's members: it opens with a member key (kenes id new), or ask for one written with --clear",
+            ));
+        }
+        self.stored_secrets()
+    }
+
+    /// The member's encryption secrets as the key file holds them, read
+    /// only: moving files never writes the key file (a data directory may
+    /// be read-only). A key file from before sealing holds none.
+    fn stored_secrets(&self) -> Result<Vec<EncryptionSecret>> {
+        Ok(self.key_file()?.encryption_secrets(
+            std::env::var(crate::context::PASSPHRASE_VAR)
+                .ok()
+                .as_deref(),
+        )?)
+    }
+
+    /// Whom a file written now from `engine`'s state is sealed to: the
+    /// federation's members, and this member.
+    fn seal_recipients(&self, engine: &Engine) -> Result<Vec<kenes_core::seal::EncryptionKey>> {
+        let own = if self.data.key_file().exists() {
+            self.stored_secrets()?.last().map(EncryptionSecret::public)
+        } else {
+            None
+        };
+        Ok(sealed::recipients(engine, own))
+    }
+}
+
+/// Writes `write`'s output to `out`, sealed to `to` unless `to` is `None`.
+fn sealed_or_clear<W: Write>(
+    out: W,
+    to: Option<&[kenes_core::seal::EncryptionKey]>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<W> {
+    match to {
+        None => {
+            let mut out = out;
+            write(&mut out)?;
+            Ok(out)
+        }
+        Some(to) => {
+            let mut sealer = sealed::Sealer::new(out, to).map_err(std::io::Error::other)?;
+            write(&mut sealer)?;
+            sealer.finish()
+        }
+    }
+}
+
+/// The recipients of a file to write, or `None` for `--clear`; refuses
+/// in one line when there is nobody to seal to.
+fn recipients_or_clear(
+    ctx: &Context,
+    engine: &Engine,
+    clear: bool,
+) -> Result<Option<Vec<kenes_core::seal::EncryptionKey>>> {
+    if clear {
+        return Ok(None);
+    }
+    let to = ctx.seal_recipients(engine)?;
+    if to.is_empty() {
+        return Err(user(
+            "nobody to seal the file to: no member has published an encryption key and there is no member key here; write it with --clear",
+        ));
+    }
+    Ok(Some(to))
 }
 
 /// Writes through a temporary file and renames, so a reader never sees a
@@ -54,12 +166,13 @@ fn write_atomically(
     Ok(())
 }
 
-pub fn export(ctx: &Context, file: &Path, for_frontier: Option<&Path>) -> Result<()> {
+pub fn export(ctx: &Context, file: &Path, for_frontier: Option<&Path>, clear: bool) -> Result<()> {
     let store = ctx.open()?;
     let engine = store.engine();
+    let to = recipients_or_clear(ctx, engine, clear)?;
     let ords: Vec<u32> = match for_frontier {
         Some(path) => {
-            let frontier = read_frontier(open_input(path)?)?;
+            let frontier = read_frontier(open_contents(path, &mut || ctx.opening_secrets())?)?;
             if frontier.federation != store.federation() {
                 return Err(user(format!(
                     "the frontier is for federation {}, not {}",
@@ -77,21 +190,36 @@ pub fn export(ctx: &Context, file: &Path, for_frontier: Option<&Path>) -> Result
         .collect();
     let bar = progress(ops.len() as u64, "exporting");
     write_atomically(file, |out| {
-        write_bundle(out, store.federation(), &ops, || bar.inc(1))
+        sealed_or_clear(out, to.as_deref(), |out| {
+            write_bundle(out, store.federation(), &ops, || bar.inc(1)).map(|_| ())
+        })
     })?;
     bar.finish_and_clear();
     emit(
         ctx.json,
-        &json!({ "ops": ops.len(), "file": file.display().to_string() }),
-        || format!("wrote {} ops to {}", ops.len(), file.display()),
+        &json!({ "ops": ops.len(), "file": file.display().to_string(), "sealed_to": to.as_ref().map(Vec::len) }),
+        || match &to {
+            Some(to) => format!(
+                "wrote {} ops to {}, sealed to {} members' keys",
+                ops.len(),
+                file.display(),
+                to.len()
+            ),
+            None => format!("wrote {} ops to {} (not sealed)", ops.len(), file.display()),
+        },
     );
     Ok(())
 }
 
-pub fn frontier(ctx: &Context, file: &Path) -> Result<()> {
+pub fn frontier(ctx: &Context, file: &Path, clear: bool) -> Result<()> {
     let store = ctx.open()?;
     let heads = store.engine().heads();
-    write_atomically(file, |out| write_frontier(out, store.federation(), &heads))?;
+    let to = recipients_or_clear(ctx, store.engine(), clear)?;
+    write_atomically(file, |out| {
+        sealed_or_clear(out, to.as_deref(), |out| {
+            write_frontier(out, store.federation(), &heads).map(|_| ())
+        })
+    })?;
     emit(
         ctx.json,
         &json!({ "heads": heads.len(), "file": file.display().to_string() }),
@@ -109,7 +237,14 @@ pub fn frontier(ctx: &Context, file: &Path) -> Result<()> {
 pub fn import(ctx: &Context, file: &Path) -> Result<()> {
     // First pass: the whole file is checked, one record at a time, before
     // anything is ingested.
-    let summary = check_bundle(open_input(file)?)?;
+    let mut secrets = None;
+    let mut opening = || -> Result<Vec<EncryptionSecret>> {
+        if secrets.is_none() {
+            secrets = Some(ctx.opening_secrets()?);
+        }
+        Ok(secrets.clone().unwrap_or_default())
+    };
+    let summary = check_bundle(open_contents(file, &mut opening)?)?;
     let federation = summary.federation;
     if let Some(chosen) = &ctx.federation
         && !federation
@@ -143,18 +278,19 @@ pub fn import(ctx: &Context, file: &Path) -> Result<()> {
         }
     }
     let path = ctx.data.database(&federation);
+    let open = || ctx.data.open(&federation).map_err(store_error);
     let (mut store, created) = if here.contains(&federation) {
-        (Store::open(&path)?, false)
+        (open()?, false)
     } else {
-        match Store::create_empty(&path, federation) {
+        match ctx.data.create(federation, &[]) {
             Ok(store) => (store, true),
             // Another process created it meanwhile.
-            Err(StoreError::Exists(_)) => (Store::open(&path)?, false),
-            Err(e) => return Err(e.into()),
+            Err(StoreError::Exists(_)) => (open()?, false),
+            Err(e) => return Err(store_error(e)),
         }
     };
     // Second pass: bounded batches, each one transaction.
-    let mut reader = BundleReader::new(open_input(file)?)?;
+    let mut reader = BundleReader::new(open_contents(file, &mut opening)?)?;
     let mut failure = None;
     let batches =
         std::iter::from_fn(

@@ -307,7 +307,7 @@ fn a_bundle_of_another_federation_is_refused_and_leaves_nothing() {
     founded(&a);
     founded(&other);
     let theirs = tmp.path().join("theirs.bundle");
-    ok(&other, &["export", theirs.to_str().unwrap()]);
+    ok(&other, &["export", "--clear", theirs.to_str().unwrap()]);
     let err = user_error(&a, &["import", theirs.to_str().unwrap()]);
     assert!(err.contains("--federation"), "{err}");
     // Still one federation: commands need no --federation.
