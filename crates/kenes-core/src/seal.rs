@@ -37,6 +37,23 @@ pub const TEXT_TAG_BYTES: usize = 16;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct EncryptionKey(pub [u8; 32]);
 
+impl EncryptionKey {
+    /// Whether this X25519 key has small order (on the curve or its
+    /// twist): every Diffie-Hellman with it gives the all-zero secret,
+    /// which HPKE refuses, so nothing can ever be sealed to it. A member
+    /// who published one would look keyed yet hold no box, and their
+    /// committee would write clear (issue 14). A clamped scalar is a
+    /// multiple of the cofactor 8, so it takes exactly the small-order
+    /// points to zero, whichever scalar is used.
+    pub fn is_small_order(&self) -> bool {
+        const ANY_SCALAR: [u8; 32] = [0x5a; 32];
+        curve25519_dalek::montgomery::MontgomeryPoint(self.0)
+            .mul_clamped(ANY_SCALAR)
+            .to_bytes()
+            == [0; 32]
+    }
+}
+
 /// A member's secret X25519 encryption key, kept as the 32 bytes of keying
 /// material HPKE derives the key pair from (RFC 9180 `DeriveKeyPair`).
 #[derive(Clone)]

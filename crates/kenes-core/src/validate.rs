@@ -30,6 +30,10 @@ pub enum StatelessError {
     /// The author key has small order: anyone could sign as it.
     #[error("author key has small order")]
     SmallOrderKey,
+    /// A published encryption key has small order: nothing can be sealed
+    /// to it (see [`crate::seal::EncryptionKey::is_small_order`]).
+    #[error("encryption key has small order")]
+    SmallOrderEncryptionKey,
     /// The signature does not verify.
     #[error("invalid signature")]
     BadSignature,
@@ -257,8 +261,11 @@ pub fn check_body(body: &Body) -> Result<(), StatelessError> {
         | Body::Vouch { .. }
         | Body::Join { .. }
         | Body::Leave { .. }
-        | Body::EncryptionKey { .. }
         | Body::Unknown { .. } => Ok(()),
+        Body::EncryptionKey { key } if key.is_small_order() => {
+            Err(StatelessError::SmallOrderEncryptionKey)
+        }
+        Body::EncryptionKey { .. } => Ok(()),
         Body::Rekey { boxes, .. } | Body::ShareEpoch { boxes, .. } => check_key_boxes(boxes),
     }
 }

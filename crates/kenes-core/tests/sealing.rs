@@ -613,3 +613,43 @@ fn a_committee_only_report_cannot_be_sealed_where_a_reader_published_no_key() {
             .is_none()
     );
 }
+
+/// An attacker's review found this: a member who publishes a small-order
+/// X25519 key looks keyed but can hold no box (HPKE refuses the all-zero
+/// shared secret), so every committee they are in would write clear. Such
+/// a key is refused like a small-order signing key, on every replica.
+#[test]
+fn a_small_order_encryption_key_is_refused_so_nobody_can_switch_sealing_off() {
+    use kenes_core::seal::EncryptionKey;
+    let mut w = World::new();
+    // u = 0 (order 2), u = 1 (order 4), and u = p + 1 (1 again, not reduced).
+    let mut order_four = [0u8; 32];
+    order_four[0] = 1;
+    let mut unreduced_one = [0xff; 32];
+    unreduced_one[0] = 0xee;
+    unreduced_one[31] = 0x7f;
+    for low in [[0u8; 32], order_four, unreduced_one] {
+        assert!(EncryptionKey(low).is_small_order());
+        w.clock += 1;
+        let op = w.engine.author(
+            &key(1),
+            Body::EncryptionKey {
+                key: EncryptionKey(low),
+            },
+            w.clock,
+        );
+        let report = w.deliver(&op);
+        assert_eq!(report.dropped.len(), 1, "{low:?}");
+        assert!(report.accepted.is_empty());
+    }
+    assert!(!secret(1).public().is_small_order());
+    assert!(w.engine.state().encryption_keys.is_empty());
+    // A usable key is published as before.
+    w.act(
+        1,
+        Body::EncryptionKey {
+            key: secret(1).public(),
+        },
+    );
+    assert_eq!(w.engine.state().encryption_keys.len(), 1);
+}

@@ -497,6 +497,9 @@ fn body_ok(op: &Op) -> bool {
         | Body::Revise { text, .. }
         | Body::Announce { text, .. } => post_text_ok(text),
         Body::Rekey { boxes, .. } | Body::ShareEpoch { boxes, .. } => boxes_ok(boxes),
+        // A key nothing can be sealed to (issue 14: it would switch its
+        // committees' sealing off).
+        Body::EncryptionKey { key } => !key.is_small_order(),
         _ => true,
     }
 }

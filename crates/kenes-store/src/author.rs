@@ -8,6 +8,7 @@
 use crate::Store;
 use crate::db::StoreError;
 use crate::keyfile::{KeyError, KeyFile};
+use kenes_core::body::Text;
 use kenes_core::engine::DropReason;
 use kenes_core::keyring::{Keyring, next_key_op, updates_committee_only_report};
 use kenes_core::keys::is_small_order;
@@ -53,6 +54,13 @@ pub enum AuthorError {
         "refused: this committee cannot seal yet (a member has published no encryption key, or it has more than 500 readers); marked committee only, the text would be readable by the whole federation"
     )]
     CannotSeal,
+    /// A report marked committee only with no text: its later updates
+    /// follow the first text's reach, so an empty first text would leave
+    /// them readable by the whole federation.
+    #[error(
+        "refused: a report marked committee only needs a text (what the committee alone should read); its updates follow it"
+    )]
+    EmptyCommitteeOnly,
     /// The key file could not be read or written.
     #[error(transparent)]
     Key(#[from] KeyError),
@@ -77,6 +85,7 @@ impl AuthorError {
             | AuthorError::Dropped { .. }
             | AuthorError::NeverSigns(_)
             | AuthorError::CannotSeal
+            | AuthorError::EmptyCommitteeOnly
             | AuthorError::TooManyParticipants { .. } => true,
             AuthorError::Store(e) => e.is_user_error(),
             AuthorError::Key(_) => false,
@@ -239,6 +248,11 @@ pub fn author_reaching(
 ) -> Result<Op, AuthorError> {
     let committee_only =
         reach == Reach::Committee || updates_committee_only_report(store.engine().state(), &body);
+    if reach == Reach::Committee
+        && matches!(&body, Body::Report { text: Text::Plain(text), .. } if text.trim().is_empty())
+    {
+        return Err(AuthorError::EmptyCommitteeOnly);
+    }
     if committee_only {
         let committee = body.committee().ok_or(AuthorError::CannotSeal)?;
         upkeep(store, key_path, key, secrets, Some(&committee), now_ms)?;

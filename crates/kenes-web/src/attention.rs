@@ -302,7 +302,7 @@ pub fn attention(engine: &Engine, me: Option<PublicKey>, seen: usize) -> Attenti
 }
 
 /// An alert as JSON.
-fn alert_json(engine: &Engine, alert: &Alert) -> Value {
+fn alert_json(engine: &Engine, keyring: &kenes_core::keyring::Keyring, alert: &Alert) -> Value {
     let state = engine.state();
     match alert {
         Alert::Refused { op, kind, reason } => {
@@ -319,12 +319,12 @@ fn alert_json(engine: &Engine, alert: &Alert) -> Value {
         Alert::RevisedAfterVote { proposal } => json!({
             "kind": "revised_after_vote", "proposal": proposal.to_hex(),
             "title": model::committee_of_proposal(state, proposal)
-                .and_then(|c| c.proposals.get(proposal)).map(|p| p.title.clone()),
+                .and_then(|c| c.proposals.get(proposal).map(|p| model::proposal_title(keyring, c.id, p))),
         }),
         Alert::ChangedAfterClose { proposal } => json!({
             "kind": "changed_after_close", "proposal": proposal.to_hex(),
             "title": model::committee_of_proposal(state, proposal)
-                .and_then(|c| c.proposals.get(proposal)).map(|p| p.title.clone()),
+                .and_then(|c| c.proposals.get(proposal).map(|p| model::proposal_title(keyring, c.id, p))),
         }),
     }
 }
@@ -351,7 +351,7 @@ pub fn to_json(engine: &Engine, keyring: &kenes_core::keyring::Keyring, a: &Atte
             "vouches": w.vouches,
             "needed": w.needed,
         })).collect::<Vec<_>>(),
-        "alerts": a.alerts.iter().map(|x| alert_json(engine, x)).collect::<Vec<_>>(),
+        "alerts": a.alerts.iter().map(|x| alert_json(engine, keyring, x)).collect::<Vec<_>>(),
         "announcements": a.announcements.iter()
             .map(|(id, c)| crate::deliberation::announcement_json(engine, keyring, id, c))
             .collect::<Vec<_>>(),

@@ -135,6 +135,7 @@ pub fn action_error(t: &Lang, e: &ActionError) -> String {
             } => t.t("error-no-standing"),
             AuthorError::NeverSigns(_) => t.t("error-never-signs"),
             AuthorError::CannotSeal => t.t("error-cannot-seal"),
+            AuthorError::EmptyCommitteeOnly => t.t("error-empty-committee-only"),
             AuthorError::Behind { .. } => t.t("error-behind"),
             other => t.ta("error-machine", &[("detail", other.to_string().into())]),
         },

@@ -329,7 +329,12 @@ pub fn alerts(engine: &Engine) -> Value {
         .map(|&o| entry(state, &engine.entries()[o as usize]))
         .collect();
     let changed: Vec<Value> = changed_after_close(state)
-        .map(|(id, p)| json!({ "proposal": id.to_hex(), "title": p.title }))
+        .map(|(id, p)| {
+            // Clear titles as they are; a sealed one as the notice, not its
+            // ciphertext (the alerts are read without a keyring).
+            let committee = committee_of_proposal(state, id).map_or(Hash::ZERO, |c| c.id);
+            json!({ "proposal": id.to_hex(), "title": proposal_title(&Keyring::none(), committee, p) })
+        })
         .collect();
     json!({
         "rejected": rejected,

@@ -37,8 +37,13 @@ pub const JOIN_TICKET: &str = "join-ticket";
 /// Largest side of a photo, in pixels (a 50-megapixel camera is 8,160).
 const MAX_SIDE: u32 = 10_000;
 
-/// Largest decoder allocation: an RGB photo at the largest side.
-const MAX_ALLOC: u64 = 320 << 20;
+/// Largest photo in pixels, checked from its header before decoding: a
+/// 12-megapixel phone photo fits twice, and a small file claiming a huge,
+/// well-compressed picture is refused before it costs anything.
+const MAX_PIXELS: u64 = 24_000_000;
+
+/// Largest decoder allocation: an RGB photo of [`MAX_PIXELS`].
+const MAX_ALLOC: u64 = 3 * MAX_PIXELS + (16 << 20);
 
 /// The photo is searched at this longest side first: enough pixels per
 /// module for a ticket's QR code filling a third of the frame, and fast.
@@ -63,6 +68,10 @@ pub enum ScanError {
     /// Over [`MAX_PHOTO_BYTES`], or larger than the decoder's limits.
     #[error("the photo is larger than {} MB", MAX_PHOTO_BYTES >> 20)]
     TooLarge,
+    /// Another photo is being read: one at a time, so that photos sent at
+    /// once cannot take the laptop's memory (a hub serves a whole meeting).
+    #[error("another photo is being read: try again in a moment")]
+    Busy,
     /// Not a JPEG, PNG or WebP, or a damaged one.
     #[error("not a photo kenes can read (JPEG, PNG or WebP)")]
     NotAnImage,
@@ -79,6 +88,7 @@ impl ScanError {
     pub fn message_key(&self) -> &'static str {
         match self {
             ScanError::Upload => "error-upload-failed",
+            ScanError::Busy => "scan-error-busy",
             ScanError::Empty => "scan-error-empty",
             ScanError::TooLarge => "scan-error-too-large",
             ScanError::NotAnImage => "scan-error-not-an-image",
@@ -91,6 +101,7 @@ impl ScanError {
     pub fn status(&self) -> StatusCode {
         match self {
             ScanError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ScanError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ScanError::NoCode | ScanError::Unreadable => StatusCode::UNPROCESSABLE_ENTITY,
             _ => StatusCode::BAD_REQUEST,
         }
@@ -110,11 +121,20 @@ pub async fn photo_form(mut form: Multipart) -> Result<(String, Bytes), ScanErro
     Ok((field, photo))
 }
 
-/// [`read_qr`] off the async runtime: decoding a photo takes a while.
+/// [`read_qr`] off the async runtime (decoding a photo takes a while),
+/// one photo at a time: a second one meanwhile is refused as [`ScanError::Busy`]
+/// rather than queued with its upload held in memory.
 pub async fn read_in_background(photo: Bytes) -> Result<String, ScanError> {
-    tokio::task::spawn_blocking(move || read_qr(&photo))
+    static ONE_AT_A_TIME: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let slot = ONE_AT_A_TIME
+        .get_or_init(|| tokio::sync::Semaphore::new(1))
+        .try_acquire()
+        .map_err(|_| ScanError::Busy)?;
+    let read = tokio::task::spawn_blocking(move || read_qr(&photo))
         .await
-        .unwrap_or(Err(ScanError::Unreadable))
+        .unwrap_or(Err(ScanError::Unreadable));
+    drop(slot);
+    read
 }
 
 /// The text of the first readable QR code in `photo`, trimmed.
@@ -125,18 +145,27 @@ pub fn read_qr(photo: &[u8]) -> Result<String, ScanError> {
     if photo.len() > MAX_PHOTO_BYTES {
         return Err(ScanError::TooLarge);
     }
-    let mut reader = ImageReader::new(Cursor::new(photo))
-        .with_guessed_format()
-        .map_err(|_| ScanError::NotAnImage)?;
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_ALLOC);
-    reader.limits(limits);
-    let image = reader.decode().map_err(|e| match e {
+    let reader = || {
+        let mut reader = ImageReader::new(Cursor::new(photo))
+            .with_guessed_format()
+            .map_err(|_| ScanError::NotAnImage)?;
+        let mut limits = Limits::default();
+        limits.max_image_width = Some(MAX_SIDE);
+        limits.max_image_height = Some(MAX_SIDE);
+        limits.max_alloc = Some(MAX_ALLOC);
+        reader.limits(limits);
+        Ok::<_, ScanError>(reader)
+    };
+    let refused = |e: image::ImageError| match e {
         image::ImageError::Limits(_) => ScanError::TooLarge,
         _ => ScanError::NotAnImage,
-    })?;
+    };
+    let (width, height) = reader()?.into_dimensions().map_err(refused)?;
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(ScanError::TooLarge);
+    }
+    let reader = reader()?;
+    let image = reader.decode().map_err(refused)?;
     let grey = image.to_luma8();
     drop(image);
     // Search a reduced copy first, then a larger one for a code too small
@@ -174,12 +203,9 @@ fn reduced(grey: &image::GrayImage, side: u32) -> std::borrow::Cow<'_, image::Gr
         ((f64::from(grey.width()) * scale) as u32).max(1),
         ((f64::from(grey.height()) * scale) as u32).max(1),
     );
-    std::borrow::Cow::Owned(image::imageops::resize(
-        grey,
-        w,
-        h,
-        image::imageops::FilterType::Triangle,
-    ))
+    // `thumbnail` averages pixels into the output alone; `resize` would
+    // first build a float copy as wide as the photo.
+    std::borrow::Cow::Owned(image::imageops::thumbnail(grey, w, h))
 }
 
 /// The first QR code in `grey` that decodes to text.
@@ -279,16 +305,24 @@ mod tests {
 
     #[test]
     fn a_photo_that_claims_huge_dimensions_is_refused_before_it_is_decoded() {
-        // A valid PNG header claiming 60,000 × 60,000 pixels (3.6 GB as
-        // grey), with its checksum right, and no pixels at all.
-        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
-        let mut ihdr = b"IHDR".to_vec();
-        ihdr.extend_from_slice(&60_000u32.to_be_bytes());
-        ihdr.extend_from_slice(&60_000u32.to_be_bytes());
-        ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
-        png.extend_from_slice(&ihdr[4..]);
-        png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
-        assert_eq!(read_qr(&png), Err(ScanError::TooLarge));
+        // Valid PNG headers, with their checksums right and no pixels at
+        // all: 60,000 px a side (3.6 GB as grey), and 6,000 × 6,000 (each
+        // side allowed, 36 megapixels not).
+        for side in [60_000u32, 6_000] {
+            let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+            let mut ihdr = b"IHDR".to_vec();
+            ihdr.extend_from_slice(&side.to_be_bytes());
+            ihdr.extend_from_slice(&side.to_be_bytes());
+            ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
+            png.extend_from_slice(&ihdr[4..]);
+            png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+            // A token IDAT and the end, so that the header reads whole.
+            png.extend_from_slice(b"\0\0\0\x02IDAT\x78\x9c");
+            png.extend_from_slice(&crc32(b"IDAT\x78\x9c").to_be_bytes());
+            png.extend_from_slice(b"\0\0\0\0IEND");
+            png.extend_from_slice(&crc32(b"IEND").to_be_bytes());
+            assert_eq!(read_qr(&png), Err(ScanError::TooLarge), "{side}");
+        }
     }
 
     /// CRC-32 (ISO-HDLC) as PNG chunks carry it, for the forged header.

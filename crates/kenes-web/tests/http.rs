@@ -719,6 +719,13 @@ async fn a_report_marked_committee_only_is_sealed_or_refused_never_written_clear
     let secrets =
         kenes_store::keyfile::KeyFile::encryption_secrets_or_new(&f.data.key_file(), None).unwrap();
     f.node.unlock_secrets(secrets);
+    // Marked committee only with no text: refused, for its updates would
+    // follow a clear first text and reach the whole federation.
+    let empty = report("committee").replace("Committee-only-5656 meet behind the depot", " ");
+    let refused = f.post_json(&empty).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert!(refused.body.contains("needs a text"), "{}", refused.body);
+    assert_eq!(f.digest(), before, "nothing written");
     let done = f.post_json(&report("committee")).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     let id: kenes_core::Hash = serde_json::from_str::<serde_json::Value>(&done.body).unwrap()["op"]

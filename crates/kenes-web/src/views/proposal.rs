@@ -215,6 +215,15 @@ pub fn render(
     let mandates = crate::model::mandate_report(state, engine, home, id);
     let title = proposal_title(p, state, id, record);
     let text = crate::model::proposal_text(&p.keyring, home.id, record);
+    // The suggest and revise forms start from the words, never from the
+    // notice shown to a reader who cannot open them.
+    let editable = p
+        .keyring
+        .read(
+            &record.text,
+            &kenes_core::keyring::proposal_text(home.id, record.proposer),
+        )
+        .unwrap_or_default();
     layout(
         p,
         &title,
@@ -245,7 +254,7 @@ pub fn render(
             }
             @if open && in_electorate { (vote_form(p, engine, id, record)) }
             @if open && p.me.is_some() { (close_form(p, id)) }
-            @if open { (super::discussion::proposal_forms(p, id, p.me == Some(record.proposer), &text)) }
+            @if open { (super::discussion::proposal_forms(p, id, p.me == Some(record.proposer), &editable)) }
             @if !mandates.is_empty() {
                 section aria-labelledby="mandate-h" {
                     h2 #mandate-h { (p.t("mandate-report")) }
