@@ -132,26 +132,27 @@ fn issue_14_with_a_passphrase_the_database_and_its_wal_show_no_name_key_or_text(
     );
 
     // A node running against the database keeps its WAL.
-    let mut serve = Command::new(env!("CARGO_BIN_EXE_kenes"))
-        .arg("--data-dir")
-        .arg(&dir)
-        .args(["serve", "--bind", "127.0.0.1:0", "--no-web"])
-        .env("KENES_PASSPHRASE", PASS)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut serve = super::Server(
+        Command::new(env!("CARGO_BIN_EXE_kenes"))
+            .arg("--data-dir")
+            .arg(&dir)
+            .args(["serve", "--bind", "127.0.0.1:0", "--no-web"])
+            .env("KENES_PASSPHRASE", PASS)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let mut line = String::new();
     std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(serve.stdout.as_mut().unwrap()),
+        &mut std::io::BufReader::new(serve.0.stdout.as_mut().unwrap()),
         &mut line,
     )
     .unwrap();
     json(&dir, &["profile", "--name", MEMBER]);
     let digest = json(&dir, &["state", "--digest"])["digest"].clone();
     let files = database_files(&dir);
-    let _ = serve.kill();
-    let _ = serve.wait();
+    drop(serve);
     assert!(
         files
             .iter()
