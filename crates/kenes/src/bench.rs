@@ -260,21 +260,8 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("bench.sqlite");
     let mut store = Store::create_empty(&path, federation)?;
-    let bar = progress(main_ops.len() as u64, "ingesting");
-    let started = Instant::now();
+    let ingest_secs = timed_ingest(&mut store, &main_ops, "ingesting")?;
     let mut dropped = 0;
-    store.ingest_stream(
-        &main_ops,
-        INGEST_BATCH,
-        Verify::Signatures,
-        |report, _, inputs| {
-            dropped += report.dropped.len();
-            bar.inc(inputs as u64);
-        },
-    )?;
-    ensure!(dropped == 0, "bench ops must all be accepted");
-    let ingest_secs = started.elapsed().as_secs_f64();
-    bar.finish_and_clear();
     let ingest_rate = rate(main_ops.len(), ingest_secs);
     let applied = store
         .engine()
@@ -351,23 +338,7 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
     let derive_secs = started.elapsed().as_secs_f64();
     let sealed_path = dir.path().join("bench-encrypted.sqlite");
     let mut sealed = Store::create_keyed(&sealed_path, federation, &[], Some(&store_key))?;
-    let bar = progress(main_ops.len() as u64, "ingesting, encrypted");
-    let started = Instant::now();
-    sealed.ingest_stream(
-        &main_ops,
-        INGEST_BATCH,
-        Verify::Signatures,
-        |report, _, inputs| {
-            dropped += report.dropped.len();
-            bar.inc(inputs as u64);
-        },
-    )?;
-    let encrypted_secs = started.elapsed().as_secs_f64();
-    bar.finish_and_clear();
-    ensure!(
-        dropped == 0,
-        "bench ops must all be accepted, encrypted too"
-    );
+    let encrypted_secs = timed_ingest(&mut sealed, &main_ops, "ingesting, encrypted")?;
     ensure!(
         sealed.engine().digest() == refold.digest(),
         "the encrypted store must hold the same state"
@@ -467,6 +438,28 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
         )
     });
     Ok(())
+}
+
+/// Ingests `ops` into `store` end to end (decode, verify, order, fold,
+/// commit) with a progress bar: the seconds it took. Every op must be
+/// accepted.
+fn timed_ingest(store: &mut Store, ops: &[Vec<u8>], label: &str) -> Result<f64> {
+    let bar = progress(ops.len() as u64, label);
+    let started = Instant::now();
+    let mut dropped = 0;
+    store.ingest_stream(
+        ops,
+        INGEST_BATCH,
+        Verify::Signatures,
+        |report, _, inputs| {
+            dropped += report.dropped.len();
+            bar.inc(inputs as u64);
+        },
+    )?;
+    let seconds = started.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    ensure!(dropped == 0, "bench ops must all be accepted ({label})");
+    Ok(seconds)
 }
 
 /// Loads the store at `db` and prints the time and peak RSS as JSON.
