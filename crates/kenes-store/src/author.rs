@@ -246,6 +246,13 @@ pub fn author_reaching(
     reach: Reach,
     now_ms: u64,
 ) -> Result<Op, AuthorError> {
+    // A refused act changes nothing: judge it before publishing a key or
+    // starting an epoch for it (`author` judges it again, under the lock).
+    if !matches!(body, Body::CreateFederation { .. }) {
+        store
+            .check(key.public(), &body)
+            .map_err(AuthorError::Rejected)?;
+    }
     let committee_only =
         reach == Reach::Committee || updates_committee_only_report(store.engine().state(), &body);
     if reach == Reach::Committee

@@ -756,3 +756,21 @@ async fn a_report_marked_committee_only_is_sealed_or_refused_never_written_clear
     let page = f.get(&format!("/committee/{}", f.committee.to_hex())).await;
     assert!(page.body.contains("name=\"reach\""), "{}", page.body);
 }
+
+/// A refused act changes nothing, also where the member's encryption
+/// secrets are unlocked and their key is not published yet: the act is
+/// judged before the key op that would precede it.
+#[tokio::test]
+async fn a_refused_act_publishes_no_encryption_key_either() {
+    let f = fixture();
+    let secrets =
+        kenes_store::keyfile::KeyFile::encryption_secrets_or_new(&f.data.key_file(), None).unwrap();
+    f.node.unlock_secrets(secrets);
+    let before = (f.digest(), f.ops());
+    let r = f
+        .post_form(&format!("action=join&committee={}", f.committee.to_hex()))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("Refused"), "{}", r.body);
+    assert_eq!((f.digest(), f.ops()), before);
+}

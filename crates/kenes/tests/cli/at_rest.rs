@@ -200,22 +200,7 @@ fn issue_14_with_a_passphrase_the_database_and_its_wal_show_no_name_key_or_text(
 
 /// [`committee_named`] under the passphrase.
 fn committee_named_with_passphrase(dir: &Path, name: &str) -> String {
-    json(
-        dir,
-        &[
-            "committee",
-            "create",
-            "--kind",
-            "territorial",
-            "--name",
-            name,
-            "--area",
-            "Kazakhstan/Mangystau/Zhanaozen",
-        ],
-    )["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    super::issue12::committee_named_by(json, dir, name)
 }
 
 /// A federation received before the member set a passphrase is stored

@@ -757,19 +757,7 @@ fn hub_members_of_two_committees_each_read_their_own_sealed_texts_and_not_the_ot
     let (proposal_b, thread_b) = write(&cookie_b, &csrf_b, &committee_b, "Bb2");
     // Sealed on the wire: no file of the hub's data directory (its
     // database and WAL, the members' key files) holds a word of either.
-    fn files(dir: &Path) -> Vec<std::path::PathBuf> {
-        let mut out = Vec::new();
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                out.extend(files(&path));
-            } else {
-                out.push(path);
-            }
-        }
-        out
-    }
-    let all = files(dir);
+    let all = super::sealing::files(dir);
     assert!(all.iter().any(|p| p.to_string_lossy().ends_with(".sqlite")));
     for secret in [
         "Aa1-hub-title",

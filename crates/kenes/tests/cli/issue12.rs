@@ -22,7 +22,16 @@ pub(super) fn committee(dir: &Path) -> String {
 
 /// A territorial committee in Zhanaozen named `name`; its id.
 pub(super) fn committee_named(dir: &Path, name: &str) -> String {
-    json(
+    committee_named_by(json, dir, name)
+}
+
+/// [`committee_named`], created by `run` (a way of running `kenes --json`).
+pub(super) fn committee_named_by(
+    run: impl Fn(&Path, &[&str]) -> serde_json::Value,
+    dir: &Path,
+    name: &str,
+) -> String {
+    run(
         dir,
         &[
             "committee",
