@@ -16,7 +16,6 @@ use crate::keyfile::{KeyError, kdf};
 use argon2::Params;
 use rand_core::{OsRng, RngCore};
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::Path;
 
 /// The file beside the key file holding the store key's salt.
@@ -115,18 +114,7 @@ fn load_or_make(root: &Path) -> Result<KdfFile, KeyError> {
         std::process::id(),
         hex::encode(salt)
     ));
-    {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut file = options.open(&tmp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-    }
+    crate::keyfile::write_new_private(&tmp, text.as_bytes())?;
     // A link never replaces a salt another process made first: both then
     // use that one.
     let linked = std::fs::hard_link(&tmp, &path);
