@@ -369,10 +369,18 @@ pub enum Body {
         /// The federation's name.
         name: String,
     },
-    /// Sets the author's display name (a pseudonym).
+    /// Sets the author's display name (a pseudonym), in the clear.
     Profile {
         /// Display name.
         name: String,
+    },
+    /// Sets the author's display name sealed to each committee they read
+    /// for (issue 14), so that only those who share a committee with them
+    /// read it. The sealed twin of [`Body::Profile`]; the latest of either
+    /// wins.
+    SealedProfile {
+        /// The name, once per committee, in ascending committee order.
+        names: Vec<SealedName>,
     },
     /// Creates a committee; the author becomes its first member (its
     /// convenor, for a council). Its id is this op's id.
@@ -581,6 +589,26 @@ pub enum Body {
     },
 }
 
+/// A display name sealed to one committee's epoch, in the slot
+/// [`crate::keyring::display_name`] of its author.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SealedName {
+    /// The committee whose readers may read it.
+    pub committee: Hash,
+    /// The name, sealed to an epoch of that committee.
+    pub name: SealedText,
+}
+
+/// A member's display name as the state keeps it: clear, or sealed per
+/// committee. The fold never opens it; views read it through a keyring.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum DisplayName {
+    /// Set by a [`Body::Profile`].
+    Plain(String),
+    /// Set by a [`Body::SealedProfile`].
+    Sealed(Vec<SealedName>),
+}
+
 /// Wire kind numbers. They never change meaning once released.
 pub mod kind {
     /// [`super::Body::CreateFederation`]
@@ -649,6 +677,9 @@ pub mod kind {
     pub const REVISE_SEALED: u32 = REVISE | SEALED;
     /// [`super::Body::Announce`] with sealed text.
     pub const ANNOUNCE_SEALED: u32 = ANNOUNCE | SEALED;
+    /// [`super::Body::SealedProfile`]: the display name sealed per
+    /// committee.
+    pub const PROFILE_SEALED: u32 = PROFILE | SEALED;
     /// [`super::Body::Report`] with its text sealed ("committee only").
     pub const REPORT_SEALED: u32 = REPORT | SEALED;
     /// [`super::Body::UpdateReport`] with its text sealed.
@@ -658,6 +689,11 @@ pub mod kind {
 #[derive(Serialize, Deserialize)]
 struct NamePayload {
     name: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SealedProfilePayload {
+    names: Vec<SealedName>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -816,6 +852,12 @@ impl Body {
                 encode(&NamePayload { name: name.clone() }),
             ),
             Body::Profile { name } => (kind::PROFILE, encode(&NamePayload { name: name.clone() })),
+            Body::SealedProfile { names } => (
+                kind::PROFILE_SEALED,
+                encode(&SealedProfilePayload {
+                    names: names.clone(),
+                }),
+            ),
             Body::CreateCommittee { name, kind, policy } => (
                 kind::CREATE_COMMITTEE,
                 encode(&CreateCommitteePayload {
@@ -1085,6 +1127,9 @@ impl Body {
             },
             kind::PROFILE => Body::Profile {
                 name: strict::<NamePayload>(payload)?.name,
+            },
+            kind::PROFILE_SEALED => Body::SealedProfile {
+                names: strict::<SealedProfilePayload>(payload)?.names,
             },
             kind::CREATE_COMMITTEE => {
                 let p: CreateCommitteePayload = strict(payload)?;
@@ -1397,7 +1442,7 @@ impl Body {
     pub fn label(&self) -> &'static str {
         match self {
             Body::CreateFederation { .. } => "create-federation",
-            Body::Profile { .. } => "profile",
+            Body::Profile { .. } | Body::SealedProfile { .. } => "profile",
             Body::CreateCommittee { .. } => "create-committee",
             Body::Vouch { .. } => "vouch",
             Body::Join { .. } => "join",

@@ -6,7 +6,7 @@
 //! otherwise [`SEALED_NOTICE`]. Nothing here changes the state; a text
 //! that fails to open is shown as sealed, never an error.
 
-use crate::body::{Body, ProposalKind, Text};
+use crate::body::{Body, DisplayName, ProposalKind, SealedName, Text};
 use crate::governance::council_voters;
 use crate::seal::{EncryptionKey, EncryptionSecret, EpochKey, KeyBox, SealedText, Slot};
 use crate::state::{Committee, State};
@@ -62,6 +62,33 @@ impl Keyring {
                 sealed.open(key, slot).map(Cow::Owned)
             }
         }
+    }
+
+    /// The display name of `member` as this member reads it: a clear name
+    /// as is; a sealed one if this member holds the epoch of one of the
+    /// committees it is sealed to (they share a committee) and it opens
+    /// to a well-formed name; else `None`, and views show the key.
+    pub fn name<'a>(&self, state: &'a State, member: &PublicKey) -> Option<Cow<'a, str>> {
+        match &state.profiles.get(member)?.name {
+            DisplayName::Plain(name) => Some(Cow::Borrowed(name)),
+            DisplayName::Sealed(names) => names
+                .iter()
+                .find_map(|sealed| self.open_name(sealed, member))
+                .map(Cow::Owned),
+        }
+    }
+
+    /// `sealed`, `member`'s name in one committee, opened, if this keyring
+    /// holds its epoch and the words are a name as a clear profile's must
+    /// be (no control characters that could rewrite a terminal or a page).
+    fn open_name(&self, sealed: &SealedName, member: &PublicKey) -> Option<String> {
+        let key = self.epoch_key(&sealed.committee, &sealed.name.epoch)?;
+        let name = sealed
+            .name
+            .open(key, &display_name(sealed.committee, *member))?;
+        crate::validate::check_body(&Body::Profile { name: name.clone() })
+            .is_ok()
+            .then_some(name)
     }
 
     /// The words of `text` in `slot`, or [`SEALED_NOTICE`].
@@ -136,6 +163,15 @@ pub fn thread_title(committee: Hash, author: PublicKey) -> Slot {
         committee,
         author,
         field: Slot::THREAD_TITLE,
+    }
+}
+
+/// The slot of `member`'s display name sealed to `committee`.
+pub fn display_name(committee: Hash, member: PublicKey) -> Slot {
+    Slot {
+        committee,
+        author: member,
+        field: Slot::DISPLAY_NAME,
     }
 }
 
@@ -357,7 +393,16 @@ impl Keyring {
     /// until every reader has one.
     fn sealing_key(&self, state: &State, body: &Body) -> Option<(Hash, Hash, &EpochKey)> {
         let committee = body.committee().and_then(|c| state.committees.get(&c))?;
-        let readers = readers(state, committee);
+        self.committee_sealing_key(state, committee, &readers(state, committee))
+    }
+
+    /// [`Keyring::sealing_key`] of `committee`, whose readers are `readers`.
+    fn committee_sealing_key(
+        &self,
+        state: &State,
+        committee: &Committee,
+        readers: &BTreeSet<PublicKey>,
+    ) -> Option<(Hash, Hash, &EpochKey)> {
         if readers
             .iter()
             .any(|r| !state.encryption_keys.contains_key(r))
@@ -446,4 +491,75 @@ fn committee_proposal_is_public(state: &State, committee: &Hash, proposal: &Hash
         .get(committee)
         .and_then(|c| c.proposals.get(proposal))
         .is_some_and(|p| matches!(p.kind, ProposalKind::Statement { public: true }))
+}
+
+/// The most committees one display name is sealed to: a sealed name of the
+/// longest kind takes about 320 bytes, so this many fit in one op with
+/// room to spare. A member of more committees names themselves to the
+/// first this many, in committee order.
+pub const MAX_SEALED_NAMES: usize = 150;
+
+/// The profile `me` should author now so that every committee they read
+/// for reads their display name `name` (docs/DESIGN.md "Member display
+/// names"), if any: a [`Body::SealedProfile`] with `name` sealed to the
+/// current epoch of each committee `me` reads for that can be sealed to
+/// (see [`Keyring::seal`]), when their profile is clear or missing, says
+/// another name, or leaves one of those committees out or sealed to an
+/// epoch one of its readers does not hold (a new member). `None` when it
+/// is up to date, or when `me` reads for no committee that can be sealed
+/// to: a candidate, or a member who left every committee, publishes no
+/// name at all, since there is nobody to seal it to.
+///
+/// The caller first starts the epochs the state calls for
+/// ([`next_key_op`]), so that a committee with a new member has one they
+/// hold.
+pub fn next_profile_op(
+    state: &State,
+    keyring: &Keyring,
+    me: &PublicKey,
+    name: &str,
+) -> Option<Body> {
+    let mut wanted = Vec::new();
+    for committee in state.committees.values() {
+        let readers = readers(state, committee);
+        if !readers.contains(me) {
+            continue;
+        }
+        if let Some(sealing) = keyring.committee_sealing_key(state, committee, &readers) {
+            wanted.push((committee, readers, sealing));
+        }
+        if wanted.len() == MAX_SEALED_NAMES {
+            break;
+        }
+    }
+    if wanted.is_empty() {
+        return None;
+    }
+    let published = match state.profiles.get(me).map(|p| &p.name) {
+        Some(DisplayName::Sealed(names)) => names.as_slice(),
+        _ => &[],
+    };
+    let up_to_date = wanted.iter().all(|(committee, readers, _)| {
+        published
+            .iter()
+            .find(|sealed| sealed.committee == committee.id)
+            .is_some_and(|sealed| {
+                committee
+                    .epochs
+                    .get(&sealed.name.epoch)
+                    .is_some_and(|epoch| readers.iter().all(|r| epoch.boxes.contains_key(r)))
+                    && keyring.open_name(sealed, me).as_deref() == Some(name)
+            })
+    });
+    if up_to_date {
+        return None;
+    }
+    let names = wanted
+        .into_iter()
+        .map(|(committee, _, (c, epoch, key))| SealedName {
+            committee: committee.id,
+            name: SealedText::seal(key, epoch, &display_name(c, *me), name),
+        })
+        .collect();
+    Some(Body::SealedProfile { names })
 }

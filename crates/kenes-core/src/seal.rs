@@ -271,6 +271,8 @@ impl Slot {
     pub const THREAD_TITLE: u32 = 4;
     /// An action report's text, or an update's, marked "committee only".
     pub const REPORT_TEXT: u32 = 5;
+    /// A member's display name, sealed to one of their committees.
+    pub const DISPLAY_NAME: u32 = 6;
 
     fn associated_data(&self, epoch: &Hash) -> Vec<u8> {
         let mut ad = b"kenes/sealed-text/v1".to_vec();

@@ -7,7 +7,7 @@
 //! give the same state. The canonical [`digest`] covers the state and every
 //! op's outcome.
 
-use crate::body::{Body, CommitteeKind, Policy, ProposalKind, Text};
+use crate::body::{Body, CommitteeKind, DisplayName, Policy, ProposalKind, Text};
 use crate::discussion::Discussion;
 use crate::governance::EffectNote;
 use crate::governance::{FoldContext, ProposalRecord, ProposalStatus, Statement};
@@ -36,8 +36,9 @@ pub struct Federation {
 /// A member's display name and the op that set it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
-    /// Display name (pseudonym).
-    pub name: String,
+    /// Display name (pseudonym), clear or sealed per committee (issue
+    /// 14): views read it through [`crate::keyring::Keyring::name`].
+    pub name: DisplayName,
     /// `(lamport, id)` of the `Profile` op that set it; the latest wins.
     pub set_by: (u64, Hash),
 }
@@ -494,7 +495,7 @@ impl State {
                     founder: op.fields.author,
                 });
             }
-            Body::Profile { .. } | Body::EncryptionKey { .. } => self.apply_profile(op),
+            Body::Profile { .. } | Body::SealedProfile { .. } | Body::EncryptionKey { .. } => self.apply_profile(op),
             Body::CreateCommittee { .. } => {
                 if let Some(committee) = Committee::created_by(op) {
                     self.committees.insert(committee.id, committee);
@@ -546,17 +547,22 @@ impl State {
                 set_by,
                 |p| p.set_by,
                 || Profile {
-                    name: name.clone(),
+                    name: DisplayName::Plain(name.clone()),
+                    set_by,
+                },
+            ),
+            Body::SealedProfile { names } => keep_latest(
+                &mut self.profiles,
+                author,
+                set_by,
+                |p| p.set_by,
+                || Profile {
+                    name: DisplayName::Sealed(names.clone()),
                     set_by,
                 },
             ),
             _ => {}
         }
-    }
-
-    /// The display name of `key`, if set.
-    pub fn name_of(&self, key: &PublicKey) -> Option<&str> {
-        self.profiles.get(key).map(|p| p.name.as_str())
     }
 }
 

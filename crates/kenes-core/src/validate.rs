@@ -198,6 +198,7 @@ pub fn check_body(body: &Body) -> Result<(), StatelessError> {
         Body::CreateFederation { name } | Body::Profile { name } => {
             check_text(name, MAX_NAME_BYTES, "name")
         }
+        Body::SealedProfile { names } => check_sealed_names(names),
         Body::CreateCommittee { name, kind, policy } => {
             check_text(name, MAX_NAME_BYTES, "name")?;
             check_policy(policy)?;
@@ -281,6 +282,30 @@ pub fn check_title(title: &crate::body::Text) -> Result<(), StatelessError> {
         }
         None => Ok(()),
     }
+}
+
+/// A sealed display name: sealed to at least one committee and at most
+/// [`MAX_LIST`], once each, in ascending committee order (one canonical
+/// form), each ciphertext the size of a name of 1 to [`MAX_NAME_BYTES`]
+/// bytes with its tag. What it says is checked by its author only.
+pub fn check_sealed_names(names: &[crate::body::SealedName]) -> Result<(), StatelessError> {
+    if names.is_empty() || names.len() > MAX_LIST {
+        return Err(StatelessError::BadField("names"));
+    }
+    if names
+        .windows(2)
+        .any(|pair| pair[0].committee >= pair[1].committee)
+    {
+        return Err(StatelessError::BadField("names"));
+    }
+    let sealed_size = 1 + crate::seal::TEXT_TAG_BYTES..=MAX_NAME_BYTES + crate::seal::TEXT_TAG_BYTES;
+    if names
+        .iter()
+        .any(|n| !sealed_size.contains(&n.name.ciphertext.len()))
+    {
+        return Err(StatelessError::BadField("name"));
+    }
+    Ok(())
 }
 
 /// Sealed epoch keys: at least one, at most [`MAX_LIST`], one per member

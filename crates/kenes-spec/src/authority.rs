@@ -27,7 +27,7 @@ pub fn authorise(
     match &op.fields.body {
         Body::CreateFederation { .. } => Err(RejectReason::GenesisOnly),
         // Issue 14: publishing one's own encryption key needs standing only.
-        Body::Profile { .. } | Body::EncryptionKey { .. } | Body::Unknown { .. } => Ok(()),
+        Body::Profile { .. } | Body::SealedProfile { .. } | Body::EncryptionKey { .. } | Body::Unknown { .. } => Ok(()),
         Body::CreateCommittee { .. } => {
             if state.is_federation_member(&author, founder) {
                 Ok(())
@@ -408,6 +408,16 @@ fn boxes_ok(boxes: &[kenes_core::seal::KeyBox]) -> bool {
         && boxes.iter().all(|b| b.ciphertext.len() == 48)
 }
 
+/// Issue 14: a display name sealed to 1 to 1,000 committees, each once,
+/// in ascending order, each holding 1 to 200 bytes behind its 16-byte tag.
+fn sealed_names_ok(names: &[kenes_core::body::SealedName]) -> bool {
+    (1..=1000).contains(&names.len())
+        && names.windows(2).all(|w| w[0].committee < w[1].committee)
+        && names
+            .iter()
+            .all(|n| (17..=216).contains(&n.name.ciphertext.len()))
+}
+
 fn name_ok(name: &str) -> bool {
     (1..=200).contains(&name.len()) && !name.chars().any(char::is_control)
 }
@@ -472,6 +482,7 @@ fn body_ok(op: &Op) -> bool {
     }
     match &op.fields.body {
         Body::CreateFederation { name } | Body::Profile { name } => name_ok(name),
+        Body::SealedProfile { names } => sealed_names_ok(names),
         Body::CreateCommittee { name, kind, policy } => {
             let kind_ok = match kind {
                 CommitteeKind::Territorial { area } => area_ok(area),

@@ -17,7 +17,7 @@ use crate::model::{Projection, ReportView};
 use crate::model::{SpecCommittee, SpecPost, SpecProposal, SpecState};
 use crate::opset::OpSet;
 use crate::tally::{Electorate, Failure, RankedBallot, Tally, count_decision, count_election};
-use kenes_core::body::{Ballot, Body, CommitteeKind, ProposalKind};
+use kenes_core::body::{Ballot, Body, CommitteeKind, DisplayName, ProposalKind};
 use kenes_core::op::VERSION;
 use kenes_core::tally::Choice;
 use kenes_core::{Hash, Op, PublicKey, RejectReason};
@@ -1181,7 +1181,15 @@ impl Spec {
         let author = op.fields.author;
         match &op.fields.body {
             Body::Profile { name } => {
-                state.profiles.insert(author, name.clone());
+                state
+                    .profiles
+                    .insert(author, DisplayName::Plain(name.clone()));
+            }
+            // Issue 14: the fold keeps a sealed name as it came, unopened.
+            Body::SealedProfile { names } => {
+                state
+                    .profiles
+                    .insert(author, DisplayName::Sealed(names.clone()));
             }
             Body::CreateCommittee { kind, policy, .. } => {
                 let is_council = matches!(kind, CommitteeKind::Council { .. });

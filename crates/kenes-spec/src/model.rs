@@ -176,7 +176,7 @@ impl SpecCommittee {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SpecState {
     /// Display names, the latest in fold order.
-    pub profiles: BTreeMap<PublicKey, String>,
+    pub profiles: BTreeMap<PublicKey, kenes_core::body::DisplayName>,
     /// Committees by id.
     pub committees: BTreeMap<Hash, SpecCommittee>,
     /// Forked authors and the seqs at which they forked.
@@ -464,7 +464,7 @@ pub struct Projection {
     /// Forked authors and their fork seqs.
     pub forks: BTreeMap<PublicKey, BTreeSet<u64>>,
     /// Display names.
-    pub profiles: BTreeMap<PublicKey, String>,
+    pub profiles: BTreeMap<PublicKey, kenes_core::body::DisplayName>,
 }
 
 impl SpecState {

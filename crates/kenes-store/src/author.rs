@@ -10,7 +10,7 @@ use crate::db::StoreError;
 use crate::keyfile::{KeyError, KeyFile};
 use kenes_core::body::Text;
 use kenes_core::engine::DropReason;
-use kenes_core::keyring::{Keyring, next_key_op, updates_committee_only_report};
+use kenes_core::keyring::{Keyring, next_key_op, next_profile_op, updates_committee_only_report};
 use kenes_core::keys::is_small_order;
 use kenes_core::seal::EncryptionSecret;
 use kenes_core::{Body, Hash, Op, PublicKey, RejectReason, SecretKey, Verify};
@@ -170,36 +170,24 @@ pub fn never_signs(body: &Body) -> Option<PublicKey> {
     .filter(is_small_order)
 }
 
-/// Founds a federation named `name` in `data` with `key` as its founder,
-/// who goes by `founder_name`: the genesis op and the founder's profile
-/// are made in memory and the database is created holding both, whole (a
-/// kill at any point leaves no federation or this one), then the key file
-/// records the profile. The CLI's `federation create` and the web UI's
+/// Founds a federation named `name` in `data` with `key` as its founder:
+/// the genesis op is made in memory and the database is created holding
+/// it, whole (a kill at any point leaves no federation or this one), then
+/// the key file records it. The founder's display name is not published
+/// here: it goes out sealed to their first committee when they create it
+/// ([`keep_name_up`]). The CLI's `federation create` and the web UI's
 /// onboarding both found through here.
 pub fn found(
     data: &crate::datadir::DataDir,
     key: &SecretKey,
-    founder_name: &str,
     name: &str,
     now_ms: u64,
 ) -> Result<Hash, AuthorError> {
     let genesis = kenes_core::op::genesis(key, name, now_ms);
     kenes_core::validate::check_stateless(&genesis.bytes)
         .map_err(|e| StoreError::BadGenesis(e.to_string()))?;
-    let mut engine = kenes_core::Engine::new(genesis.id);
-    engine.ingest(std::slice::from_ref(&genesis.bytes), Verify::Signatures);
-    let profile = engine.author(
-        key,
-        Body::Profile {
-            name: founder_name.into(),
-        },
-        now_ms,
-    );
-    data.create(
-        genesis.id,
-        &[genesis.bytes.as_slice(), profile.bytes.as_slice()],
-    )?;
-    KeyFile::record_last(&data.key_file(), genesis.id, profile.fields.seq, profile.id)?;
+    data.create(genesis.id, &[genesis.bytes.as_slice()])?;
+    KeyFile::record_last(&data.key_file(), genesis.id, genesis.fields.seq, genesis.id)?;
     Ok(genesis.id)
 }
 
@@ -269,7 +257,9 @@ pub fn author_reaching(
             Keyring::open(state, &me, secrets).seal_report(state, &me, body)
         }
         .ok_or(AuthorError::CannotSeal)?;
-        return author(store, key_path, key, sealed, now_ms);
+        let op = author(store, key_path, key, sealed, now_ms)?;
+        keep_name_up(store, key_path, key, secrets, now_ms)?;
+        return Ok(op);
     }
     match body
         .carries_committee_text()
@@ -286,7 +276,41 @@ pub fn author_reaching(
         let state = store.engine().state();
         Keyring::open(state, &me, secrets).seal(state, &me, body)
     };
-    author(store, key_path, key, sealed, now_ms)
+    let op = author(store, key_path, key, sealed, now_ms)?;
+    keep_name_up(store, key_path, key, secrets, now_ms)?;
+    Ok(op)
+}
+
+/// Keeps this member's display name (the key file's) readable, sealed, by
+/// every committee they read for (issue 14): starts the epochs the state
+/// calls for ([`upkeep`]), then authors a sealed profile if theirs is
+/// missing, clear, names someone else or leaves out a reader
+/// ([`kenes_core::keyring::next_profile_op`]). Runs after every act, so a
+/// join or a new committee names its author at once, and a rotation is
+/// followed by the member's next act. A candidate, in no committee yet,
+/// publishes no name: there is nobody to seal it to.
+pub fn keep_name_up(
+    store: &mut Store,
+    key_path: &Path,
+    key: &SecretKey,
+    secrets: &[EncryptionSecret],
+    now_ms: u64,
+) -> Result<Option<Op>, AuthorError> {
+    let name = KeyFile::load(key_path)?.name;
+    upkeep(store, key_path, key, secrets, None, now_ms)?;
+    let me = key.public();
+    let next = {
+        let state = store.engine().state();
+        let keyring = Keyring::open(state, &me, secrets);
+        next_profile_op(state, &keyring, &me, name.trim())
+    };
+    let Some(body) = next else { return Ok(None) };
+    match author(store, key_path, key, body, now_ms) {
+        Ok(op) => Ok(Some(op)),
+        // Without standing (not synced in yet) there is nothing to name.
+        Err(AuthorError::Dropped { .. } | AuthorError::Rejected(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// Publishes this member's newest encryption key if the state holds

@@ -22,7 +22,7 @@
 use crate::schema;
 use crate::snapshot::{self, ReadView};
 use crate::storekey::StoreKey;
-use kenes_core::body::{CommitteeKind, CouncilScope};
+use kenes_core::body::{CommitteeKind, CouncilScope, DisplayName};
 use kenes_core::engine::IngestReport;
 use kenes_core::prepare::{Prepared, Preparer};
 use kenes_core::{Body, Engine, Hash, Op, Outcome, PublicKey, Verify};
@@ -1026,7 +1026,7 @@ impl Store {
                         Body::CreateCommittee { .. } => {
                             touched.insert(op.id);
                         }
-                        Body::Profile { .. } => {
+                        Body::Profile { .. } | Body::SealedProfile { .. } => {
                             profiles.insert(f.author);
                         }
                         Body::Close {
@@ -1053,7 +1053,7 @@ impl Store {
             for &ord in &report.changed {
                 let entry = &self.engine.entries()[ord as usize];
                 update.execute(params![ord, entry.outcome.describe()])?;
-                if let Body::Profile { .. } = entry.op.fields.body {
+                if let Body::Profile { .. } | Body::SealedProfile { .. } = entry.op.fields.body {
                     profiles.insert(entry.op.fields.author);
                 }
             }
@@ -1365,9 +1365,17 @@ fn materialise(
     }
     for member in profiles {
         match state.profiles.get(member) {
+            // A sealed name (issue 14) is never written here in words,
+            // as a sealed proposal title is not.
             Some(profile) => tx.execute(
                 "INSERT OR REPLACE INTO profiles (member, name) VALUES (?1, ?2)",
-                params![member.0.to_vec(), profile.name],
+                params![
+                    member.0.to_vec(),
+                    match &profile.name {
+                        DisplayName::Plain(name) => name.as_str(),
+                        DisplayName::Sealed(_) => "(sealed)",
+                    }
+                ],
             )?,
             None => tx.execute(
                 "DELETE FROM profiles WHERE member = ?1",

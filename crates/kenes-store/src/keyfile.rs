@@ -287,6 +287,18 @@ impl KeyFile {
         Ok(())
     }
 
+    /// Sets the display name in the key file at `path`: the name the
+    /// authoring path seals to the member's committees (issue 14).
+    pub fn rename(path: &Path, name: &str) -> Result<(), KeyError> {
+        let _lock = lock_beside(path)?;
+        let mut file = KeyFile::load(path)?;
+        if file.name != name {
+            file.name = name.to_string();
+            file.save(path)?;
+        }
+        Ok(())
+    }
+
     /// Reads a key file.
     pub fn load(path: &Path) -> Result<KeyFile, KeyError> {
         let text = std::fs::read_to_string(path)?;

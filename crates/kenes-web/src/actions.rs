@@ -768,6 +768,7 @@ impl Action {
                     text: text.into(),
                 }
             }
+            // Set through the key file and sealed (see `rename`).
             Action::Profile { name } => Body::Profile { name },
             Action::Deliberate(request) => request.body(state, now_ms)?,
             Action::AddPeer { .. } | Action::Unlock { .. } | Action::MarkSeen => {
@@ -855,6 +856,9 @@ impl Action {
         key_file: &std::path::Path,
         now_ms: u64,
     ) -> Result<Option<Hash>, ActionError> {
+        if let Action::Profile { name } = &self {
+            return rename(node, key, secrets, key_file, name, now_ms);
+        }
         let reach = match &self {
             Action::Report {
                 committee_only: true,
@@ -871,6 +875,27 @@ impl Action {
         node.changed();
         Ok(Some(op.id))
     }
+}
+
+/// Sets the member's display name in their key file, then publishes it
+/// sealed to their committees (issue 14), if they read for any: a
+/// candidate's name waits in the key file until they join.
+fn rename(
+    node: &Node,
+    key: &kenes_core::SecretKey,
+    secrets: &[kenes_core::seal::EncryptionSecret],
+    key_file: &std::path::Path,
+    name: &str,
+    now_ms: u64,
+) -> Result<Option<Hash>, ActionError> {
+    kenes_core::validate::check_body(&Body::Profile { name: name.into() })
+        .map_err(|_| Problem::Malformed("name"))?;
+    kenes_store::keyfile::KeyFile::rename(key_file, name.trim())?;
+    let mut store = node.store.lock().map_err(|_| ActionError::Unavailable)?;
+    let op = kenes_store::author::keep_name_up(&mut store, key_file, key, secrets, now_ms)?;
+    drop(store);
+    node.changed();
+    Ok(op.map(|op| op.id))
 }
 
 #[cfg(test)]

@@ -310,10 +310,10 @@ fn alert_json(engine: &Engine, keyring: &kenes_core::keyring::Keyring, alert: &A
         }
         Alert::Voided { op, kind, reason } => json!({
             "kind": "voided", "op": op.to_hex(), "op_kind": kind,
-            "voided_by": model::void_cause(state, reason),
+            "voided_by": model::void_cause(state, keyring, reason),
         }),
         Alert::Forked { member } => json!({
-            "kind": "fork", "member": member.to_hex(), "name": state.name_of(member),
+            "kind": "fork", "member": member.to_hex(), "name": keyring.name(state, member),
         }),
         Alert::Late { op, kind } => json!({ "kind": "late", "op": op.to_hex(), "op_kind": kind }),
         Alert::RevisedAfterVote { proposal } => json!({
@@ -347,7 +347,7 @@ pub fn to_json(engine: &Engine, keyring: &kenes_core::keyring::Keyring, a: &Atte
             "committee": w.committee.id.to_hex(),
             "committee_name": w.committee.name,
             "public_key": w.candidate.to_hex(),
-            "name": state.name_of(&w.candidate),
+            "name": keyring.name(state, &w.candidate),
             "vouches": w.vouches,
             "needed": w.needed,
         })).collect::<Vec<_>>(),

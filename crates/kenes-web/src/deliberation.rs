@@ -207,7 +207,7 @@ pub fn post(engine: &Engine, state: &State, keyring: &Keyring, view: &PostView) 
         "kind": post_label(&view.post.kind),
         "parent": view.post.kind.parent().map(|p| p.to_hex()),
         "author": author.to_hex(),
-        "author_name": state.name_of(&author),
+        "author_name": keyring.name(state, &author),
         "lamport": view.post.lamport,
         "time": time,
         "depth": view.depth,
@@ -247,6 +247,7 @@ pub fn tree(committee: &Committee, root: &Hash) -> Vec<PostView> {
 pub fn revisions(
     engine: &Engine,
     state: &State,
+    keyring: &Keyring,
     proposal: &Hash,
     record: &ProposalRecord,
 ) -> Value {
@@ -256,7 +257,7 @@ pub fn revisions(
         "revised_after_votes": discussion::revised_after_votes(&ballots, record.revisions.len()),
         "ballots": ballots.iter().map(|(voter, b)| json!({
             "voter": voter.to_hex(),
-            "voter_name": state.name_of(voter),
+            "voter_name": keyring.name(state, voter),
             "revision_seen": b.revision,
         })).collect::<Vec<_>>(),
     })
@@ -297,7 +298,7 @@ pub fn page(
         TargetKind::Proposal => committee
             .proposals
             .get(&target.id)
-            .map(|r| revisions(engine, state, &target.id, r)),
+            .map(|r| revisions(engine, state, keyring, &target.id, r)),
         _ => None,
     };
     json!({
@@ -528,11 +529,9 @@ pub fn hide_body(state: &State, committee: Hash, post: Hash, text: String, close
         .committees
         .get(&committee)
         .and_then(|c| c.discussion.posts.get(&post))
-        .map(|p| {
-            state
-                .name_of(&p.author)
-                .map_or_else(|| p.author.short(), str::to_string)
-        })
+        // By key: a display name may be sealed to committees this title
+        // is not (issue 14).
+        .map(|p| p.author.short())
         .unwrap_or_default();
     let title: String = format!("Hide a post by {author} ({})", post.short())
         .chars()
@@ -705,7 +704,7 @@ pub fn announcement_json(engine: &Engine, keyring: &Keyring, id: &Hash, committe
         "committee": committee.to_hex(),
         "committee_name": crate::model::committee_name(state, committee),
         "author": author.map(|a| a.to_hex()),
-        "author_name": author.and_then(|a| state.name_of(&a)),
+        "author_name": author.and_then(|a| keyring.name(state, &a)),
         "time": entry.map(|e| e.op.fields.time),
         "sealed": text.as_ref().is_some_and(|s| s.sealed),
         "readable": text.as_ref().is_none_or(|s| s.readable),

@@ -852,33 +852,6 @@ impl Acting {
         kenes_core::keyring::Keyring::open(state, &self.member, &secrets)
     }
 
-    /// Once the member has standing and no display name in the
-    /// federation, authors their profile with the name they signed up
-    /// with, so others see who they are rather than "? 1a2b3c4d".
-    pub fn introduce(&self, node: &kenes_sync::node::Node, signer: &Signer) {
-        let named = node
-            .store
-            .lock()
-            .map(|s| s.engine().state().name_of(&self.member).is_some())
-            .unwrap_or(true);
-        if named {
-            return;
-        }
-        let Some(name) = self
-            .hub
-            .members
-            .read()
-            .ok()
-            .and_then(|m| m.get(&self.member).cloned())
-        else {
-            return;
-        };
-        let profile = crate::actions::Action::Profile { name };
-        if let Err(e) = profile.apply_as(node, Some(signer), kenes_store::now_ms()) {
-            tracing::warn!("could not set a hub member's name: {e}");
-        }
-    }
-
     /// Seconds until the session ends.
     pub fn expires_in(&self) -> u64 {
         self.expires

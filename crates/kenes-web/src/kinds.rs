@@ -146,7 +146,10 @@ pub fn default_title(state: &State, kind: &ProposalKind) -> String {
             .get(id)
             .map_or_else(|| id.short(), |c| c.name.clone())
     };
-    let who = |k: &PublicKey| state.name_of(k).map_or_else(|| k.short(), str::to_string);
+    // Only a removal's or a recall's title names a member, and it stays in
+    // the clear for the whole federation (issue 14): it names them by key,
+    // never by a display name that may be sealed to their committees.
+    let who = |k: &PublicKey| k.short();
     let demand = |id: &Hash| {
         state
             .committees

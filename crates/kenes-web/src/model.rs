@@ -23,16 +23,18 @@ pub fn committee_name(state: &State, id: &Hash) -> String {
         .map_or_else(|| id.short(), |c| c.name.clone())
 }
 
-/// A member's display name, or the start of their key.
-pub fn member_name(state: &State, key: &PublicKey) -> String {
-    state
-        .name_of(key)
-        .map_or_else(|| key.short(), str::to_string)
+/// A member's display name as `keyring`'s member reads it (sealed names
+/// open only to those who share a committee with them, issue 14), or the
+/// start of their key.
+pub fn member_name(keyring: &Keyring, state: &State, key: &PublicKey) -> String {
+    keyring
+        .name(state, key)
+        .map_or_else(|| key.short(), std::borrow::Cow::into_owned)
 }
 
 /// A committee: kind detail, members, candidates and rules.
-pub fn committee(state: &State, c: &Committee) -> Value {
-    let named = |k: &PublicKey| json!({ "public_key": k.to_hex(), "name": state.name_of(k) });
+pub fn committee(state: &State, keyring: &Keyring, c: &Committee) -> Value {
+    let named = |k: &PublicKey| json!({ "public_key": k.to_hex(), "name": keyring.name(state, k) });
     let mut detail = kenes_store::kind_detail(&c.kind);
     let extra = json!({
         "id": c.id.to_hex(),
@@ -43,7 +45,7 @@ pub fn committee(state: &State, c: &Committee) -> Value {
         "convenor": c.convenor.map(|k| k.to_hex()),
         "candidates": c.candidates.iter().map(|(k, vouchers)| json!({
             "public_key": k.to_hex(),
-            "name": state.name_of(k),
+            "name": keyring.name(state, k),
             "vouches": vouchers.len(),
             "needed": c.vouches_needed(),
         })).collect::<Vec<_>>(),
@@ -73,6 +75,7 @@ pub fn result(result: &ProposalResult) -> Value {
 pub fn mandate_report(
     state: &State,
     engine: &Engine,
+    keyring: &Keyring,
     council: &Committee,
     proposal: &Hash,
 ) -> Vec<Value> {
@@ -99,7 +102,7 @@ pub fn mandate_report(
                 "committee": c.to_hex(),
                 "committee_name": committee.name,
                 "delegate": d.to_hex(),
-                "delegate_name": state.name_of(d),
+                "delegate_name": keyring.name(state, d),
                 "mandate": mandate.map(lower),
                 "vote": voted.map(lower),
                 "followed": followed,
@@ -130,7 +133,7 @@ pub fn proposal(
 ) -> Value {
     let home = committee_of_proposal(state, id);
     let mandates = home
-        .map(|k| mandate_report(state, engine, k, id))
+        .map(|k| mandate_report(state, engine, keyring, k, id))
         .unwrap_or_default();
     let e = &record.electorate;
     let at = home.map_or(Hash::ZERO, |c| c.id);
@@ -154,7 +157,7 @@ pub fn proposal(
         "sealed": record.title.sealed().is_some() || record.text.sealed().is_some(),
         "readable": readable,
         "proposer": record.proposer.to_hex(),
-        "proposer_name": state.name_of(&record.proposer),
+        "proposer_name": keyring.name(state, &record.proposer),
         "closes_at": record.closes_at,
         "status": status,
         "tally": tally,
@@ -204,12 +207,12 @@ pub fn proposal_text(keyring: &Keyring, committee: Hash, record: &ProposalRecord
 }
 
 /// One op in the log, with its outcome.
-pub fn entry(state: &State, e: &Entry) -> Value {
+pub fn entry(state: &State, keyring: &Keyring, e: &Entry) -> Value {
     let f = &e.op.fields;
     json!({
         "id": e.op.id.to_hex(),
         "author": f.author.to_hex(),
-        "author_name": state.name_of(&f.author),
+        "author_name": keyring.name(state, &f.author),
         "seq": f.seq,
         "lamport": f.lamport,
         "time": f.time,
@@ -250,7 +253,7 @@ pub fn removal_named<'a>(
 
 /// What voided an op: the accepted removal (its proposal, title and
 /// committee) or the fork (the author and the fork point).
-pub fn void_cause(state: &State, reason: &VoidReason) -> Value {
+pub fn void_cause(state: &State, keyring: &Keyring, reason: &VoidReason) -> Value {
     match reason {
         VoidReason::Removal { proposal } => {
             let (committee, title) = removal_named(state, proposal);
@@ -265,7 +268,7 @@ pub fn void_cause(state: &State, reason: &VoidReason) -> Value {
         VoidReason::Fork { author, seq } => json!({
             "kind": "fork",
             "author": author.to_hex(),
-            "author_name": state.name_of(author),
+            "author_name": keyring.name(state, author),
             "seq": seq,
         }),
         VoidReason::VoidVouch { join } => json!({
@@ -276,14 +279,14 @@ pub fn void_cause(state: &State, reason: &VoidReason) -> Value {
 }
 
 /// Ops voided by a fork or a strong removal, each with what voided it.
-pub fn voided(engine: &Engine) -> Vec<Value> {
+pub fn voided(engine: &Engine, keyring: &Keyring) -> Vec<Value> {
     let state = engine.state();
     engine
         .voided()
         .iter()
         .map(|(&o, reason)| {
-            let mut value = entry(state, &engine.entries()[o as usize]);
-            value["voided_by"] = void_cause(state, reason);
+            let mut value = entry(state, keyring, &engine.entries()[o as usize]);
+            value["voided_by"] = void_cause(state, keyring, reason);
             value
         })
         .collect()
@@ -291,14 +294,14 @@ pub fn voided(engine: &Engine) -> Vec<Value> {
 
 /// Removals that passed on their own but failed once the ops of members
 /// removed before them were taken out (`RemovedProposer`).
-pub fn removed_proposers(engine: &Engine) -> Vec<Value> {
+pub fn removed_proposers(engine: &Engine, keyring: &Keyring) -> Vec<Value> {
     let state = engine.state();
     let mut rows: Vec<(u32, Value)> = engine
         .removal_verdicts()
         .iter()
         .filter(|(_, v)| v.result.failure == Some(kenes_core::tally::Failure::RemovedProposer))
         .map(|(&o, v)| {
-            let mut value = entry(state, &engine.entries()[o as usize]);
+            let mut value = entry(state, keyring, &engine.entries()[o as usize]);
             value["result"] = result(&v.result);
             (o, value)
         })
@@ -310,39 +313,39 @@ pub fn removed_proposers(engine: &Engine) -> Vec<Value> {
 /// What needs a person's attention: rejected and voided ops (with what
 /// voided them), forked members, ops that arrived late, outcomes changed
 /// after closing, removals that failed because their proposer was removed.
-pub fn alerts(engine: &Engine) -> Value {
+pub fn alerts(engine: &Engine, keyring: &Keyring) -> Value {
     let state = engine.state();
     let rejected: Vec<Value> = engine
         .entries()
         .iter()
         .filter(|e| matches!(e.outcome, Outcome::Rejected(_)))
-        .map(|e| entry(state, e))
+        .map(|e| entry(state, keyring, e))
         .collect();
     let forks: Vec<Value> = state
         .forks
         .iter()
-        .map(|(k, seqs)| json!({ "member": k.to_hex(), "name": state.name_of(k), "seqs": seqs }))
+        .map(|(k, seqs)| json!({ "member": k.to_hex(), "name": keyring.name(state, k), "seqs": seqs }))
         .collect();
     let late: Vec<Value> = engine
         .arrived_late()
         .iter()
-        .map(|&o| entry(state, &engine.entries()[o as usize]))
+        .map(|&o| entry(state, keyring, &engine.entries()[o as usize]))
         .collect();
     let changed: Vec<Value> = changed_after_close(state)
         .map(|(id, p)| {
-            // Clear titles as they are; a sealed one as the notice, not its
-            // ciphertext (the alerts are read without a keyring).
+            // Clear titles as they are; a sealed one as this reader reads
+            // it, never its ciphertext.
             let committee = committee_of_proposal(state, id).map_or(Hash::ZERO, |c| c.id);
-            json!({ "proposal": id.to_hex(), "title": proposal_title(&Keyring::none(), committee, p) })
+            json!({ "proposal": id.to_hex(), "title": proposal_title(keyring, committee, p) })
         })
         .collect();
     json!({
         "rejected": rejected,
-        "voided": voided(engine),
+        "voided": voided(engine, keyring),
         "forked_members": forks,
         "arrived_late": late,
         "changed_after_close": changed,
-        "removed_proposer": removed_proposers(engine),
+        "removed_proposer": removed_proposers(engine, keyring),
     })
 }
 

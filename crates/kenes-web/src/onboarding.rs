@@ -431,9 +431,8 @@ async fn found(State(shell): State<Arc<Shell>>, headers: HeaderMap, body: Bytes)
     step(shell, headers, body, |shell, form| {
         let name = name_field(&form, "name")?;
         let key = shell.member_key()?;
-        let file = KeyFile::load(&shell.data.key_file()).map_err(Failed::machine)?;
         let id =
-            kenes_store::author::found(&shell.data, &key, &file.name, &name, kenes_store::now_ms())
+            kenes_store::author::found(&shell.data, &key, &name, kenes_store::now_ms())
                 .map_err(|e| {
                     if e.is_user_error() {
                         Failed::user("onboard-error-found", e)

@@ -819,12 +819,10 @@ async fn apply(app: &Arc<App>, pairs: Vec<(String, String)>) -> Result<Option<Ha
         ),
         None => None,
     };
+    // Every act also keeps the member's display name sealed to their
+    // committees (`kenes_store::author::keep_name_up`).
     tokio::task::spawn_blocking(move || {
-        let done = action.apply_as(&node, signer.as_ref(), kenes_store::now_ms())?;
-        if let (Some(acting), Some(signer)) = (&acting, &signer) {
-            acting.introduce(&node, signer);
-        }
-        Ok::<_, ActionError>(done)
+        action.apply_as(&node, signer.as_ref(), kenes_store::now_ms())
     })
     .await
     .map_err(|e| Failure::machine(e.to_string()))?
@@ -1142,11 +1140,12 @@ async fn api_situation(
 async fn api_committees(State(app): State<Arc<App>>) -> Response {
     json_of(&app, |s| {
         let state = s.engine().state();
+        let keyring = app.keyring_of(state);
         Ok(Value::Array(
             state
                 .committees
                 .values()
-                .map(|c| model::committee(state, c))
+                .map(|c| model::committee(state, &keyring, c))
                 .collect(),
         ))
     })
@@ -1160,7 +1159,7 @@ async fn api_committee(State(app): State<Arc<App>>, Path(id): Path<String>) -> R
             .committees
             .get(&parse_id(&id)?)
             .ok_or_else(|| Failure::not_found("committee"))?;
-        let mut value = model::committee(state, c);
+        let mut value = model::committee(state, &keyring, c);
         value["proposals"] = c
             .proposals
             .iter()
@@ -1284,7 +1283,12 @@ async fn api_reports(State(app): State<Arc<App>>) -> Response {
 }
 
 async fn api_alerts(State(app): State<Arc<App>>) -> Response {
-    json_of(&app, |s| Ok(model::alerts(s.engine())))
+    json_of(&app, |s| {
+        Ok(model::alerts(
+            s.engine(),
+            &app.keyring_of(s.engine().state()),
+        ))
+    })
 }
 
 async fn api_attention(State(app): State<Arc<App>>) -> Response {

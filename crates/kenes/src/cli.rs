@@ -55,7 +55,8 @@ pub enum Command {
         /// Committee id (or a unique prefix).
         committee: String,
     },
-    /// Change your display name in the current federation.
+    /// Change your display name: kept in your key file and sealed to each
+    /// committee you are in, so only those who share one with you read it.
     Profile {
         /// New display name.
         #[arg(long)]

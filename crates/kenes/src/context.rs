@@ -166,6 +166,23 @@ impl Context {
         self.author_reaching(store, body, author::Reach::Default)
     }
 
+    /// Sets the display name in the key file and publishes it sealed to
+    /// this member's committees ([`kenes_store::author::keep_name_up`]);
+    /// `None` when they read for none yet.
+    pub fn rename(&self, store: &mut Store, name: &str) -> Result<Option<Op>> {
+        let key = self.member_key()?;
+        let secrets = self.encryption_secrets()?;
+        let key_file = self.data.key_file();
+        KeyFile::rename(&key_file, name)?;
+        author::keep_name_up(store, &key_file, &key, &secrets, now_ms()).map_err(|e| {
+            if e.is_user_error() {
+                user(e.to_string())
+            } else {
+                anyhow::anyhow!(e)
+            }
+        })
+    }
+
     /// [`Context::author`], for whom `reach` says (a report marked
     /// committee only: see [`kenes_store::author::author_reaching`]).
     pub fn author_reaching(

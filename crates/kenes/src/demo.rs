@@ -23,7 +23,7 @@ use kenes_core::body::{
     ReportStatus,
 };
 use kenes_core::governance::ProposalStatus;
-use kenes_core::keyring::{Keyring, next_key_op};
+use kenes_core::keyring::{Keyring, next_key_op, next_profile_op};
 use kenes_core::platform::{Grouping, day_of, platform, situation};
 use kenes_core::rng::SplitMix64;
 use kenes_core::seal::EncryptionSecret;
@@ -507,11 +507,21 @@ impl Scenario {
             });
             if let Some(who) = alone {
                 viewers.push(Viewer {
-                    name: state.name_of(&self.key(who)).unwrap_or("?").to_string(),
+                    name: name(who),
                     key: self.key(who),
                     secret: demo_secret(&self.keys[who]),
                     committee: *c,
                 });
+            }
+        }
+        // Their members' names, sealed to these committees: from now on
+        // only those who share one with them read who they are.
+        for who in keyed {
+            let (me, secret) = (self.key(who), demo_secret(&self.keys[who]));
+            let state = self.engine.state();
+            let keyring = Keyring::open(state, &me, std::slice::from_ref(&secret));
+            if let Some(body) = next_profile_op(state, &keyring, &me, &name(who)) {
+                self.act(who, body)?;
             }
         }
         Ok(viewers)

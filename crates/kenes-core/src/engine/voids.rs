@@ -403,7 +403,7 @@ impl Engine {
         }
         let op = &self.entries[o as usize].op;
         let from = match &op.fields.body {
-            Body::Profile { .. } | Body::EncryptionKey { .. } => {
+            Body::Profile { .. } | Body::SealedProfile { .. } | Body::EncryptionKey { .. } => {
                 self.recompute_profile(author);
                 return;
             }
@@ -466,7 +466,7 @@ impl Engine {
             if entry.outcome.is_applied()
                 && matches!(
                     entry.op.fields.body,
-                    Body::Profile { .. } | Body::EncryptionKey { .. }
+                    Body::Profile { .. } | Body::SealedProfile { .. } | Body::EncryptionKey { .. }
                 )
             {
                 self.state.apply_profile(&entry.op);

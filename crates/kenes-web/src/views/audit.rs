@@ -29,7 +29,7 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
             section aria-labelledby="forks-h" {
                 h2 #forks-h { (p.t("forked-members")) }
                 @if state.forks.is_empty() { p { (p.t("none")) } }
-                ul { @for (k, seqs) in &state.forks { li { (member(state, k)) " " (p.ta("forked-at", &[("name", seqs.iter().map(u64::to_string).collect::<Vec<_>>().join(", ").into())])) } } }
+                ul { @for (k, seqs) in &state.forks { li { (member(p, state, k)) " " (p.ta("forked-at", &[("name", seqs.iter().map(u64::to_string).collect::<Vec<_>>().join(", ").into())])) } } }
             }
             section aria-labelledby="changed-h" {
                 h2 #changed-h { (p.t("changed-title")) }
@@ -42,7 +42,7 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
                 ul {
                     @for &o in engine.arrived_late() {
                         @let e = &engine.entries()[o as usize];
-                        li { (crate::explain::op_kind(p.t, e.op.fields.body.label())) " · " (member(state, &e.op.fields.author)) " · " (when(e.op.fields.time)) }
+                        li { (crate::explain::op_kind(p.t, e.op.fields.body.label())) " · " (member(p, state, &e.op.fields.author)) " · " (when(e.op.fields.time)) }
                     }
                 }
             }
@@ -57,7 +57,7 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
                                 @let e = &engine.entries()[o as usize];
                                 tr {
                                     td { code { (e.op.id.short()) } }
-                                    td { (member(state, &e.op.fields.author)) }
+                                    td { (member(p, state, &e.op.fields.author)) }
                                     td { (crate::explain::op_kind(p.t, e.op.fields.body.label())) }
                                     td { (void_cause(p, state, &e.op.fields.author, reason)) }
                                 }
@@ -72,7 +72,7 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
                     ul {
                         @for &o in &removed_proposers {
                             @let e = &engine.entries()[o as usize];
-                            li { code { (e.op.id.short()) } " · " (member(state, &e.op.fields.author)) " · " (when(e.op.fields.time)) }
+                            li { code { (e.op.id.short()) } " · " (member(p, state, &e.op.fields.author)) " · " (when(e.op.fields.time)) }
                         }
                     }
                 }
@@ -86,7 +86,7 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
                         tbody {
                             @for e in &rejected { tr {
                                 td { code { (e.op.id.short()) } }
-                                td { (member(state, &e.op.fields.author)) }
+                                td { (member(p, state, &e.op.fields.author)) }
                                 td { (crate::explain::op_kind(p.t, e.op.fields.body.label())) }
                                 td { (crate::explain::outcome(p.t, &e.outcome)) }
                             } }
@@ -117,10 +117,10 @@ fn void_cause(
             }
         }
         VoidReason::Fork { author, seq } => html! {
-            (p.ta("voided-by-fork", &[("name", crate::model::member_name(state, author).into()), ("seq", (*seq).into())]))
+            (p.ta("voided-by-fork", &[("name", crate::model::member_name(&p.keyring, state, author).into()), ("seq", (*seq).into())]))
         },
         VoidReason::VoidVouch { .. } => html! {
-            (p.ta("voided-by-vouch", &[("name", crate::model::member_name(state, author).into())]))
+            (p.ta("voided-by-vouch", &[("name", crate::model::member_name(&p.keyring, state, author).into())]))
         },
     }
 }

@@ -14,11 +14,12 @@ use maud::{Markup, html};
 
 /// Members sorted by display name (then key), as people look for them.
 fn by_name(
+    p: &Page,
     state: &kenes_core::State,
     keys: &std::collections::BTreeSet<kenes_core::PublicKey>,
 ) -> Vec<kenes_core::PublicKey> {
     let mut sorted: Vec<_> = keys.iter().copied().collect();
-    sorted.sort_by_key(|k| (state.name_of(k).unwrap_or("").to_lowercase(), *k));
+    sorted.sort_by_key(|k| (p.name(state, k).as_deref().unwrap_or("").to_lowercase(), *k));
     sorted
 }
 
@@ -278,19 +279,19 @@ pub fn render(p: &Page, engine: &Engine, c: &Committee) -> Markup {
             div.columns {
                 section aria-labelledby="members-h" {
                     h2 #members-h { (p.t("members")) }
-                    @if let Some(convenor) = &c.convenor { p { (p.t("convenor")) ": " (member(state, convenor)) } }
-                    ul { @for m in &by_name(state, &c.members) { li { (member(state, m)) } } }
+                    @if let Some(convenor) = &c.convenor { p { (p.t("convenor")) ": " (member(p, state, convenor)) } }
+                    ul { @for m in &by_name(p, state, &c.members) { li { (member(p, state, m)) } } }
                     @if !c.candidates.is_empty() {
                         h3 { (p.ta("candidates-need", &[("n", c.vouches_needed().into())])) }
                         ul {
                             @for (k, vouchers) in &c.candidates {
                                 li {
-                                    (member(state, k)) " " small { (p.ta("vouches-count", &[("n", vouchers.len().into())])) }
+                                    (member(p, state, k)) " " small { (p.ta("vouches-count", &[("n", vouchers.len().into())])) }
                                     @if is_member && p.me.is_some_and(|me| !vouchers.contains(&me)) {
                                         (action_form(p, "vouch", &format!("vouch-{}", k.short()), "inline", html! {
                                             input type="hidden" name="committee" value=(c.id.to_hex());
                                             input type="hidden" name="pubkey" value=(k.to_hex());
-                                            button type="submit" aria-label=(format!("{} {}", p.t("vouch"), state.name_of(k).unwrap_or(""))) { (p.t("vouch")) }
+                                            button type="submit" aria-label=(format!("{} {}", p.t("vouch"), p.name(state, k).as_deref().unwrap_or(""))) { (p.t("vouch")) }
                                         }))
                                     }
                                 }
@@ -314,13 +315,13 @@ pub fn render(p: &Page, engine: &Engine, c: &Committee) -> Markup {
                             tbody {
                                 @for a in &c.affiliates { tr {
                                     td { (committee_link(state, a)) }
-                                    td { @for d in c.seats.get(a).into_iter().flatten() { (member(state, d)) " " } }
+                                    td { @for d in c.seats.get(a).into_iter().flatten() { (member(p, state, d)) " " } }
                                 } }
                             }
                         }
                     } @else {
                         @if held.is_empty() { p { (p.t("no-seats-held")) } }
-                        ul { @for (k, s) in &held { li { (committee_link(state, &k.id)) ": " @for d in s.iter() { (member(state, d)) " " } } } }
+                        ul { @for (k, s) in &held { li { (committee_link(state, &k.id)) ": " @for d in s.iter() { (member(p, state, d)) " " } } } }
                     }
                 }
             }

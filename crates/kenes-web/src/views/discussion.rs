@@ -55,7 +55,7 @@ fn post(p: &Page, engine: &Engine, view: &PostView, indent: bool) -> Markup {
     html! {
         article class=(format!("post depth-{depth} post-{kind}")) id=(format!("post-{id}")) {
             p.sub {
-                (member(state, &view.post.author))
+                (member(p, state, &view.post.author))
                 @if let Some(t) = time { " · " (when(t)) }
                 @if !view.edits.is_empty() { " · " (p.t("post-edited")) }
                 @if matches!(view.post.kind, PostKind::Suggestion { .. }) { " · " (p.t("post-suggestion")) }
@@ -285,7 +285,7 @@ fn committee_page(
                         div.thread-row {
                             h3 { a href=(format!("/discussion/{}", id.to_hex())) { (deliberation::thread_title(engine, &p.keyring, id).unwrap_or_default()) } }
                             p.sub {
-                                (member(state, &v.post.author)) " · "
+                                (member(p, state, &v.post.author)) " · "
                                 (p.ta("replies-count", &[("n", counts.get(id).copied().unwrap_or(0).into())]))
                             }
                         }
@@ -323,7 +323,7 @@ pub fn revision_note(
                 p { strong { (p.t("revised-after-votes")) } }
                 ul {
                     @for (voter, b) in &earlier {
-                        li { (member(state, voter)) " · " (p.ta("voted-on-revision", &[("n", b.revision.into())])) }
+                        li { (member(p, state, voter)) " · " (p.ta("voted-on-revision", &[("n", b.revision.into())])) }
                     }
                 }
             }
@@ -344,7 +344,7 @@ pub fn pinned(p: &Page, engine: &Engine, unread: &[(Hash, Hash)]) -> Markup {
                     p.post-text { strong { (deliberation::text_of_op(engine, &p.keyring, id).unwrap_or_else(|| p.t("post-unreadable"))) } }
                     small {
                         (committee_link(state, committee))
-                        @if let Some(e) = entry { " · " (member(state, &e.op.fields.author)) " · " (when(e.op.fields.time)) }
+                        @if let Some(e) = entry { " · " (member(p, state, &e.op.fields.author)) " · " (when(e.op.fields.time)) }
                         " · " a href=(format!("/discussion/{}", id.to_hex())) { (p.t("post-reply")) }
                     }
                     form #(form) method="post" action=(format!("/read?csrf={}", p.csrf)) class="inline" {

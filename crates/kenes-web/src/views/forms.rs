@@ -36,8 +36,8 @@ fn kind_label(wire: &str) -> &'static str {
 type Options = Vec<(String, String)>;
 
 /// A member's name with their key's start, as an option's label.
-fn member_label(state: &State, key: &PublicKey) -> String {
-    format!("{} {}", state.name_of(key).unwrap_or("?"), key.short())
+fn member_label(p: &Page, state: &State, key: &PublicKey) -> String {
+    format!("{} {}", p.name(state, key).as_deref().unwrap_or("?"), key.short())
 }
 
 /// What can be chosen in each kind's form for committee `c`: empty means
@@ -54,13 +54,13 @@ struct Choices {
 }
 
 impl Choices {
-    fn of(state: &State, c: &Committee) -> Choices {
+    fn of(p: &Page, state: &State, c: &Committee) -> Choices {
         let name = |id: &Hash| crate::model::committee_name(state, id);
         let mut members: Vec<PublicKey> = c.members.iter().copied().collect();
-        members.sort_by_key(|k| (state.name_of(k).unwrap_or("").to_lowercase(), *k));
+        members.sort_by_key(|k| (p.name(state, k).as_deref().unwrap_or("").to_lowercase(), *k));
         let members: Options = members
             .iter()
-            .map(|k| (k.to_hex(), member_label(state, k)))
+            .map(|k| (k.to_hex(), member_label(p, state, k)))
             .collect();
         let councils = || {
             state
@@ -101,7 +101,7 @@ impl Choices {
             .map(|(k, d)| {
                 (
                     format!("{}:{}", k.id.to_hex(), d.to_hex()),
-                    format!("{} — {}", member_label(state, d), k.name),
+                    format!("{} — {}", member_label(p, state, d), k.name),
                 )
             })
             .collect();
@@ -300,7 +300,7 @@ fn kind_fields(p: &Page, c: &Committee, choices: &Choices, f: &str, wire: &str) 
 /// The committee page's "new proposal" menu: a link to the form of each
 /// kind that has something to act on in `c` now.
 pub fn proposal_menu(p: &Page, state: &State, c: &Committee) -> Markup {
-    let choices = Choices::of(state, c);
+    let choices = Choices::of(p, state, c);
     let offered: Vec<(&str, String)> = PROPOSAL_KINDS
         .iter()
         .filter(|w| choices.offers(w))
@@ -322,7 +322,7 @@ pub fn proposal_menu(p: &Page, state: &State, c: &Committee) -> Markup {
 /// can decide on now, and the form of the chosen one.
 pub fn propose(p: &Page, state: &State, c: &Committee, kind: &str) -> Markup {
     let title = p.ta("pform-title", &[("name", c.name.clone().into())]);
-    let choices = Choices::of(state, c);
+    let choices = Choices::of(p, state, c);
     let offered: Vec<(&str, String)> = PROPOSAL_KINDS
         .iter()
         .filter(|w| choices.offers(w))
@@ -377,7 +377,7 @@ pub fn propose(p: &Page, state: &State, c: &Committee, kind: &str) -> Markup {
 /// title and text say it all, and for an election, shown apart.
 pub fn what_it_does(p: &Page, state: &State, kind: &ProposalKind) -> Option<Markup> {
     let committee = |id: &Hash| crate::model::committee_name(state, id);
-    let who = |k: &PublicKey| member_label(state, k);
+    let who = |k: &PublicKey| member_label(p, state, k);
     let demand = |id: &Hash| {
         state
             .committees

@@ -112,7 +112,7 @@ pub fn session(p: &Page, state: &State, expires_in_s: u64) -> Markup {
         html! {
             h1 { (title) }
             @if let Some(me) = p.me {
-                p { (state.name_of(&me).unwrap_or("?")) " · " code { (me.short()) } }
+                p { (p.name(state, &me).as_deref().unwrap_or("?")) " · " code { (me.short()) } }
             }
             p { (p.ta("hub-session-ends", &[("hours", hours.into()), ("minutes", minutes.into())])) }
             p { (p.t("hub-session-explain")) }

@@ -26,7 +26,7 @@ pub fn render(p: &Page, state: &State) -> Markup {
             h1 { (title) }
             @if let Some(me) = p.me {
                 section aria-labelledby="key-h" {
-                    h2 #key-h { (state.name_of(&me).unwrap_or("?")) }
+                    h2 #key-h { (p.name(state, &me).as_deref().unwrap_or("?")) }
                     (my_key(p.t, &me.to_hex()))
                     p { (p.t("me-key-explain")) }
                 }

@@ -80,6 +80,16 @@ impl Done {
 }
 
 impl Page<'_> {
+    /// A member's display name as this page's reader reads it (issue 14:
+    /// sealed names open only to those who share a committee with them).
+    pub fn name<'s>(
+        &self,
+        state: &'s State,
+        key: &PublicKey,
+    ) -> Option<std::borrow::Cow<'s, str>> {
+        self.keyring.name(state, key)
+    }
+
     /// The message `id`.
     pub fn t(&self, id: &str) -> String {
         self.t.t(id)
@@ -141,10 +151,10 @@ pub fn proposal_title(
 }
 
 /// A member's name with their key's start, for telling namesakes apart.
-pub fn member(state: &State, key: &PublicKey) -> Markup {
+pub fn member(p: &Page, state: &State, key: &PublicKey) -> Markup {
     html! {
         span.member title=(key.to_hex()) {
-            (state.name_of(key).unwrap_or("?")) " " small.key { (key.short()) }
+            (p.name(state, key).as_deref().unwrap_or("?")) " " small.key { (key.short()) }
         }
     }
 }

@@ -119,7 +119,7 @@ fn vote_form(p: &Page, engine: &Engine, id: &Hash, record: &ProposalRecord) -> M
                             select id=(format!("rank-{i}")) name="rank" {
                                 option value="" { "—" }
                                 @for k in candidates {
-                                    option value=(k.to_hex()) selected[chosen == Some(*k)] { (state.name_of(k).unwrap_or("?")) " (" (k.short()) ")" }
+                                    option value=(k.to_hex()) selected[chosen == Some(*k)] { (p.name(state, k).as_deref().unwrap_or("?")) " (" (k.short()) ")" }
                                 }
                             }
                         }
@@ -212,7 +212,7 @@ pub fn render(
         ProposalStatus::Closed(c) => Some(&c.result),
     };
     let is_election = matches!(record.kind, ProposalKind::Election { .. });
-    let mandates = crate::model::mandate_report(state, engine, home, id);
+    let mandates = crate::model::mandate_report(state, engine, &p.keyring, home, id);
     let title = proposal_title(p, state, id, record);
     let text = crate::model::proposal_text(&p.keyring, home.id, record);
     // The suggest and revise forms start from the words, never from the
@@ -232,11 +232,11 @@ pub fn render(
             h1 { (title) }
             @if !text.is_empty() { p.text { (text) } }
             (super::discussion::revision_note(p, engine, id, record))
-            p.sub { (p.t("proposed-by")) " " (member(state, &record.proposer)) " · " (timing(p, engine, record)) }
+            p.sub { (p.t("proposed-by")) " " (member(p, state, &record.proposer)) " · " (timing(p, engine, record)) }
             @if let Some(does) = super::forms::what_it_does(p, state, &record.kind) { (does) }
             @if let ProposalKind::Election { candidates, seats, council } = &record.kind {
                 p { (p.ta("election-for", &[("seats", (*seats).into()), ("council", crate::model::committee_name(state, council).into())])) " "
-                    @for (i, k) in candidates.iter().enumerate() { @if i > 0 { ", " } (member(state, k)) } }
+                    @for (i, k) in candidates.iter().enumerate() { @if i > 0 { ", " } (member(p, state, k)) } }
             }
             section aria-labelledby="result-h" {
                 h2 #result-h { @if open { (p.t("live-tally")) } @else { (p.t("result")) } }
@@ -246,7 +246,7 @@ pub fn render(
                         @if c.changed_after_close { p.warning role="alert" { (p.t("changed-after-close")) } }
                     }
                     @if !r.elected.is_empty() {
-                        p { (p.t("elected")) ": " @for (i, k) in r.elected.iter().enumerate() { @if i > 0 { ", " } (member(state, k)) } }
+                        p { (p.t("elected")) ": " @for (i, k) in r.elected.iter().enumerate() { @if i > 0 { ", " } (member(p, state, k)) } }
                     }
                     (rules(p, r, record))
                     @if is_election { (election::render(p, engine, id, record, r)) } @else { (tally(p, r, record)) }

@@ -74,7 +74,7 @@ pub fn render(p: &Page, state: &State) -> Markup {
                                                 " — " (p.t("delegates")) ": "
                                                 @for (i, d) in seated.iter().enumerate() {
                                                     @if i > 0 { ", " }
-                                                    (member(state, d))
+                                                    (member(p, state, d))
                                                 }
                                             } @else { " — " em { (p.t("no-seat")) } }
                                         }

@@ -6,13 +6,14 @@ use crate::error::user;
 use crate::output::emit;
 use anyhow::Result;
 use kenes_core::body::{CommitteeKind, CouncilScope, Policy};
+use kenes_core::keyring::Keyring;
 use kenes_core::{Body, Committee, Hash, PublicKey, State};
 use kenes_store::Store;
 use kenes_web::kinds::{self, KindError};
 use kenes_web::model;
 use serde_json::{Value, json};
 
-fn describe(state: &State, c: &Committee) -> String {
+fn describe(state: &State, keyring: &Keyring, c: &Committee) -> String {
     let place = match &c.kind {
         CommitteeKind::Territorial { area } => area.clone(),
         CommitteeKind::Production {
@@ -45,14 +46,14 @@ fn describe(state: &State, c: &Committee) -> String {
         lines.push(format!(
             "    {}  {}",
             m,
-            state.name_of(m).unwrap_or("(no name)")
+            keyring.name(state, m).as_deref().unwrap_or("(no name)")
         ));
     }
     if let Some(convenor) = &c.convenor {
         lines.push(format!(
             "  convenor: {} {}",
             convenor,
-            state.name_of(convenor).unwrap_or("")
+            keyring.name(state, convenor).as_deref().unwrap_or("")
         ));
     }
     if !c.candidates.is_empty() {
@@ -64,7 +65,7 @@ fn describe(state: &State, c: &Committee) -> String {
             lines.push(format!(
                 "    {}  {}  {} vouches",
                 k,
-                state.name_of(k).unwrap_or("(no name)"),
+                keyring.name(state, k).as_deref().unwrap_or("(no name)"),
                 v.len()
             ));
         }
@@ -132,10 +133,11 @@ pub fn committee(ctx: &Context, cmd: CommitteeCommand) -> Result<()> {
         CommitteeCommand::List => {
             let view = ctx.read()?;
             let state = &view.state;
+            let keyring = ctx.keyring(state);
             let rows: Vec<Value> = state
                 .committees
                 .values()
-                .map(|c| model::committee(state, c))
+                .map(|c| model::committee(state, &keyring, c))
                 .collect();
             emit(ctx.json, &rows, || {
                 if rows.is_empty() {
@@ -163,7 +165,10 @@ pub fn committee(ctx: &Context, cmd: CommitteeCommand) -> Result<()> {
             let state = &view.state;
             let id = committee_in(state, &id)?;
             let c = &state.committees[&id];
-            emit(ctx.json, &model::committee(state, c), || describe(state, c));
+            let keyring = ctx.keyring(state);
+            emit(ctx.json, &model::committee(state, &keyring, c), || {
+                describe(state, &keyring, c)
+            });
             Ok(())
         }
     }
@@ -173,9 +178,6 @@ fn act(ctx: &Context, committee: &str, make: impl FnOnce(Hash) -> Body, done: &s
     let mut store = ctx.open()?;
     let id = committee_id(&store, committee)?;
     let body = make(id);
-    if matches!(body, Body::Join { .. }) {
-        ensure_profile(ctx, &mut store)?;
-    }
     let op = ctx.author(&mut store, body)?;
     let name = store
         .engine()
@@ -189,27 +191,6 @@ fn act(ctx: &Context, committee: &str, make: impl FnOnce(Hash) -> Body, done: &s
         &json!({ "op": op.id.to_hex(), "committee": id.to_hex(), "outcome": "applied" }),
         || format!("{done} \"{name}\" ({})", id.short()),
     );
-    Ok(())
-}
-
-/// Before a member's first join, publish the display name from the key
-/// file, so others see who joined.
-fn ensure_profile(ctx: &Context, store: &mut Store) -> Result<()> {
-    let key_file = ctx.key_file()?;
-    if store
-        .engine()
-        .state()
-        .profiles
-        .contains_key(&key_file.public_key)
-    {
-        return Ok(());
-    }
-    ctx.author(
-        store,
-        Body::Profile {
-            name: key_file.name.clone(),
-        },
-    )?;
     Ok(())
 }
 

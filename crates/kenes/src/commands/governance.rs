@@ -275,6 +275,7 @@ pub fn seats(ctx: &Context, council: &str) -> Result<()> {
         return Err(user(format!("{} is not a council", k.name)));
     }
     let weights = kenes_core::governance::council_voters(state, k);
+    let keyring = &ctx.keyring(state);
     let rows: Vec<Value> = k
         .seats
         .iter()
@@ -288,7 +289,7 @@ pub fn seats(ctx: &Context, council: &str) -> Result<()> {
                     "committee": c.to_hex(),
                     "committee_name": state.committees.get(c).map(|c| c.name.clone()),
                     "delegate": d.to_hex(),
-                    "delegate_name": state.name_of(d),
+                    "delegate_name": keyring.name(state, d),
                     "standing": standing,
                 })
             })
@@ -317,7 +318,7 @@ pub fn seats(ctx: &Context, council: &str) -> Result<()> {
                 lines.push(format!(
                     "  {:<28} {}  weight {}",
                     state.committees.get(c).map_or("?", |c| c.name.as_str()),
-                    state.name_of(d).map_or_else(|| d.short(), str::to_string),
+                    model::member_name(keyring, state, d),
                     weights
                         .get(d)
                         .map_or("(not standing)".to_string(), |w| w.to_string())
@@ -459,7 +460,7 @@ pub fn proposal(ctx: &Context, cmd: ProposalCommand) -> Result<()> {
                     id,
                     value["title"].as_str().unwrap_or(""),
                     record.kind.label(),
-                    state.name_of(&record.proposer).unwrap_or("?"),
+                    model::member_name(&keyring, state, &record.proposer),
                     state.committees[&committee].name,
                     match value["text"].as_str().unwrap_or("") {
                         "" => "(no text)",

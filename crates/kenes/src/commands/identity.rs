@@ -73,15 +73,27 @@ fn check_name(name: &str) -> Result<()> {
 pub fn profile(ctx: &Context, name: &str) -> Result<()> {
     check_name(name.trim())?;
     let mut store = ctx.open()?;
-    let op = ctx.author(
-        &mut store,
-        Body::Profile {
-            name: name.trim().into(),
+    let name = name.trim();
+    let op = ctx.rename(&mut store, name)?;
+    let me = ctx.key_file()?.public_key;
+    let state = store.engine().state();
+    // Published when the state holds it, sealed, in these words.
+    let published = matches!(
+        state.profiles.get(&me).map(|p| &p.name),
+        Some(kenes_core::body::DisplayName::Sealed(_))
+    ) && ctx.keyring(state).name(state, &me).as_deref() == Some(name);
+    emit(
+        ctx.json,
+        &json!({ "op": op.as_ref().map(|op| op.id.to_hex()), "sealed": published }),
+        || match published {
+            true => format!(
+                "display name set to {name}, sealed to your committees: only those who share one with you read it"
+            ),
+            false => format!(
+                "display name set to {name} in your key file; it goes out sealed to your committees once you are in one"
+            ),
         },
-    )?;
-    emit(ctx.json, &json!({ "op": op.id.to_hex() }), || {
-        format!("display name set to {}", name.trim())
-    });
+    );
     Ok(())
 }
 
@@ -100,7 +112,7 @@ pub fn federation(ctx: &Context, cmd: FederationCommand) -> Result<()> {
                     root.display()
                 )));
             }
-            let id = kenes_store::author::found(&ctx.data, &key, &key_file.name, name, now_ms())
+            let id = kenes_store::author::found(&ctx.data, &key, name, now_ms())
                 .map_err(|e| match e {
                     AuthorError::Store(StoreError::BadGenesis(reason)) => {
                         user(format!("refused: {reason}"))

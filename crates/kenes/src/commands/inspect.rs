@@ -8,13 +8,6 @@ use kenes_core::engine::Entry;
 use kenes_web::model;
 use serde_json::{Value, json};
 
-/// A member's display name, or the start of their key.
-fn author_label(state: &kenes_core::State, key: &kenes_core::PublicKey) -> String {
-    state
-        .name_of(key)
-        .map_or_else(|| key.short(), str::to_string)
-}
-
 pub fn state(ctx: &Context, digest_only: bool) -> Result<()> {
     let view = ctx.read()?;
     let digest = view.digest;
@@ -71,7 +64,11 @@ pub fn log(ctx: &Context) -> Result<()> {
     let mut entries: Vec<&Entry> = engine.entries().iter().collect();
     entries.sort_by_key(|e| e.op.order_key());
     let state = engine.state();
-    let rows: Vec<Value> = entries.iter().map(|e| model::entry(state, e)).collect();
+    let keyring = ctx.keyring(state);
+    let rows: Vec<Value> = entries
+        .iter()
+        .map(|e| model::entry(state, &keyring, e))
+        .collect();
     emit(ctx.json, &rows, || {
         entries
             .iter()
@@ -81,7 +78,7 @@ pub fn log(ctx: &Context) -> Result<()> {
                     "{:>6}  {}  {:<16} {:<17} {}",
                     f.lamport,
                     e.op.id.short(),
-                    author_label(state, &f.author),
+                    model::member_name(&keyring, state, &f.author),
                     f.body.label(),
                     e.outcome.describe()
                 )
@@ -131,7 +128,7 @@ pub fn pending(ctx: &Context, clear_unknown: bool) -> Result<()> {
 pub fn alerts(ctx: &Context) -> Result<()> {
     let store = ctx.open()?;
     let engine = store.engine();
-    let mut value = model::alerts(engine);
+    let mut value = model::alerts(engine, &ctx.keyring(engine.state()));
     value["pending_from_unknown"] = Value::Array(unknown_pending_rows(engine));
     emit(ctx.json, &value, || {
         let list = |name: &str| value[name].as_array().cloned().unwrap_or_default();

@@ -21,7 +21,7 @@ fn alert(p: &Page, engine: &Engine, a: &Alert) -> Markup {
             a href="/audit" { (p.ta("needs-voided", &[("kind", explain::op_kind(p.t, kind).into())])) }
         },
         Alert::Forked { member: key } => html! {
-            a href="/audit" { (p.t("needs-forked")) } " " (member(state, key))
+            a href="/audit" { (p.t("needs-forked")) } " " (member(p, state, key))
         },
         Alert::Late { kind, .. } => html! {
             a href="/audit" { (p.ta("needs-late", &[("kind", explain::op_kind(p.t, kind).into())])) }
@@ -67,12 +67,12 @@ pub fn render(p: &Page, engine: &Engine, a: &Attention) -> Markup {
                 ul.needs-list {
                     @for w in &a.candidates {
                         li {
-                            (member(state, &w.candidate)) " → " (committee_link(state, &w.committee.id))
+                            (member(p, state, &w.candidate)) " → " (committee_link(state, &w.committee.id))
                             " " small { (p.ta("vouches-of", &[("n", w.vouches.into()), ("need", w.needed.into())])) }
                             (action_form(p, "vouch", &format!("vouch-{}-{}", w.committee.id.short(), w.candidate.short()), "inline", html! {
                                 input type="hidden" name="committee" value=(w.committee.id.to_hex());
                                 input type="hidden" name="pubkey" value=(w.candidate.to_hex());
-                                button type="submit" aria-label=(format!("{} {}", p.t("vouch"), state.name_of(&w.candidate).unwrap_or(""))) { (p.t("vouch")) }
+                                button type="submit" aria-label=(format!("{} {}", p.t("vouch"), p.name(state, &w.candidate).as_deref().unwrap_or(""))) { (p.t("vouch")) }
                             }))
                         }
                     }

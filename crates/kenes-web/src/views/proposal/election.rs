@@ -81,7 +81,7 @@ pub fn render(
         ol.ranking {
             @for k in &order {
                 li class=(if result.elected.contains(k) { "elected" } else { "" }) {
-                    (member(state, k))
+                    (member(p, state, k))
                     " " small { (p.ta("beats", &[("n", wins.get(k).copied().unwrap_or(0).into()), ("of", others.into())])) }
                     @if result.elected.contains(k) { " " strong { (p.t("elected")) } }
                 }
@@ -98,7 +98,7 @@ pub fn render(
                     } }
                     tbody {
                         @for (i, a) in order.iter().enumerate() { tr {
-                            th scope="row" { (i + 1) ". " (state.name_of(a).unwrap_or("?")) }
+                            th scope="row" { (i + 1) ". " (p.name(state, a).as_deref().unwrap_or("?")) }
                             @for b in &order {
                                 @if a == b { td.num { "—" } }
                                 @else {
