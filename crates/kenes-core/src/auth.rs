@@ -25,7 +25,10 @@ pub fn authorise(past: &impl PastView, op: &Op) -> Result<(), RejectReason> {
     match &op.fields.body {
         Body::CreateFederation { .. } => Err(RejectReason::GenesisOnly),
         // Standing (checked at acceptance) is enough to name oneself.
-        Body::Profile { .. } | Body::SealedProfile { .. } | Body::EncryptionKey { .. } | Body::Unknown { .. } => Ok(()),
+        Body::Profile { .. }
+        | Body::SealedProfile { .. }
+        | Body::EncryptionKey { .. }
+        | Body::Unknown { .. } => Ok(()),
         Body::CreateCommittee { .. } => {
             if past.is_federation_member(author) {
                 Ok(())

@@ -495,7 +495,9 @@ impl State {
                     founder: op.fields.author,
                 });
             }
-            Body::Profile { .. } | Body::SealedProfile { .. } | Body::EncryptionKey { .. } => self.apply_profile(op),
+            Body::Profile { .. } | Body::SealedProfile { .. } | Body::EncryptionKey { .. } => {
+                self.apply_profile(op)
+            }
             Body::CreateCommittee { .. } => {
                 if let Some(committee) = Committee::created_by(op) {
                     self.committees.insert(committee.id, committee);

@@ -298,7 +298,8 @@ pub fn check_sealed_names(names: &[crate::body::SealedName]) -> Result<(), State
     {
         return Err(StatelessError::BadField("names"));
     }
-    let sealed_size = 1 + crate::seal::TEXT_TAG_BYTES..=MAX_NAME_BYTES + crate::seal::TEXT_TAG_BYTES;
+    let sealed_size =
+        1 + crate::seal::TEXT_TAG_BYTES..=MAX_NAME_BYTES + crate::seal::TEXT_TAG_BYTES;
     if names
         .iter()
         .any(|n| !sealed_size.contains(&n.name.ciphertext.len()))

@@ -12,7 +12,7 @@
 
 use kenes_core::body::{
     Ballot, CommitteeKind, DemandCategory, Policy, ProposalKind, Ratio, ReportKind, ReportStatus,
-    Text,
+    SealedName, Text,
 };
 use kenes_core::governance::{Electorate, ProposalStatus, council_voters};
 use kenes_core::op::{UnsignedOp, VERSION, genesis};
@@ -158,6 +158,22 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
         },
         1 => Body::Join { committee: c },
         2 => Body::Leave { committee: c },
+        // One profile in three sealed per committee (issue 14): the fold
+        // keeps it unread, the latest of either kind winning.
+        3 if y.is_multiple_of(3) => Body::SealedProfile {
+            names: all
+                .iter()
+                .take(1 + usize::from(x % 2))
+                .map(|committee| SealedName {
+                    committee: *committee,
+                    name: SealedText {
+                        epoch: Hash::of(&[x]),
+                        nonce: [y; 24],
+                        ciphertext: vec![x; 17 + usize::from(y % 9)],
+                    },
+                })
+                .collect(),
+        },
         3 => Body::Profile {
             name: format!("member {x}"),
         },

@@ -653,3 +653,359 @@ fn a_small_order_encryption_key_is_refused_so_nobody_can_switch_sealing_off() {
     );
     assert_eq!(w.engine.state().encryption_keys.len(), 1);
 }
+
+impl Side {
+    /// `who` publishes their display name as the authoring path does:
+    /// the epochs first, then the profile, if anything is out of date.
+    fn keep_name_up(&mut self, who: u8, name: &str) -> Option<Op> {
+        self.upkeep(who);
+        let keyring = keyring_of(&self.engine, who);
+        let body =
+            keyring::next_profile_op(self.engine.state(), &keyring, &key(who).public(), name)?;
+        Some(self.act(who, body))
+    }
+}
+
+/// The display name of `whose` as member `reader` reads it on `engine`.
+fn name_read(engine: &Engine, reader: u8, whose: u8) -> Option<String> {
+    keyring_of(engine, reader)
+        .name(engine.state(), &key(whose).public())
+        .map(|n| n.into_owned())
+}
+
+#[test]
+fn a_display_name_is_sealed_to_its_members_committees_and_only_those_who_share_one_read_it() {
+    let (mut w, b) = sealed_committee(&[1, 2]);
+    // Member 3 is in another committee with 1: they share one with 1 and
+    // none with 2.
+    let a = w.committee(1, "Zhanaozen residents", 1);
+    members(&mut w, a, &[3]);
+    let mut side = Side::of(&w);
+    side.act(
+        3,
+        Body::EncryptionKey {
+            key: secret(3).public(),
+        },
+    );
+    let named = side
+        .keep_name_up(2, "Nurlan of B")
+        .expect("2 names themselves");
+    let Body::SealedProfile { names } = &named.fields.body else {
+        panic!("a sealed profile: {:?}", named.fields.body.label())
+    };
+    assert_eq!(
+        names.iter().map(|n| n.committee).collect::<Vec<_>>(),
+        vec![b]
+    );
+    assert!(!named.bytes.windows(6).any(|w| w == b"Nurlan"));
+    side.keep_name_up(3, "Saule of A")
+        .expect("3 names themselves");
+    let founder = side.keep_name_up(1, "Aigerim").expect("1 names themselves");
+    let Body::SealedProfile { names } = &founder.fields.body else {
+        unreachable!()
+    };
+    assert_eq!(names.len(), 2, "sealed to both of the founder's committees");
+    let e = &side.engine;
+    assert_eq!(name_read(e, 1, 2).as_deref(), Some("Nurlan of B"));
+    assert_eq!(name_read(e, 2, 2).as_deref(), Some("Nurlan of B"));
+    assert_eq!(name_read(e, 3, 2), None, "3 shares no committee with 2");
+    assert_eq!(name_read(e, 2, 3), None, "nor 2 with 3");
+    assert_eq!(name_read(e, 1, 3).as_deref(), Some("Saule of A"));
+    assert_eq!(name_read(e, 2, 1).as_deref(), Some("Aigerim"));
+    assert_eq!(name_read(e, 3, 1).as_deref(), Some("Aigerim"));
+    assert_eq!(Keyring::none().name(e.state(), &key(2).public()), None);
+    // Up to date: nothing more to author, for anyone.
+    for (n, name) in [(1, "Aigerim"), (2, "Nurlan of B"), (3, "Saule of A")] {
+        assert!(side.keep_name_up(n, name).is_none(), "{n}");
+    }
+    // A rename is sealed again; replicas in any order agree.
+    side.keep_name_up(2, "Nurlan").expect("a new name");
+    assert_eq!(name_read(&side.engine, 1, 2).as_deref(), Some("Nurlan"));
+    let mut all = w.all.clone();
+    all.extend(side.made.iter().cloned());
+    one_digest(w.engine.federation(), &all);
+}
+
+#[test]
+fn a_new_member_reads_each_name_once_its_owner_acts_after_the_join() {
+    let (w, c) = sealed_committee(&[1, 2]);
+    let mut side = Side::of(&w);
+    side.keep_name_up(1, "Aigerim");
+    side.keep_name_up(2, "Nurlan");
+    let mut w = w;
+    for op in std::mem::take(&mut side.made) {
+        w.deliver(&Op::decode(&op).unwrap());
+    }
+    members(&mut w, c, &[3]);
+    let mut side = Side::of(&w);
+    side.act(
+        3,
+        Body::EncryptionKey {
+            key: secret(3).public(),
+        },
+    );
+    // 3's first act as a member starts an epoch they hold and names them.
+    let named = side.keep_name_up(3, "Saule").expect("3 names themselves");
+    assert!(matches!(named.fields.body, Body::SealedProfile { .. }));
+    assert_eq!(name_read(&side.engine, 1, 3).as_deref(), Some("Saule"));
+    // 1's name is sealed to an epoch from before 3 joined: closed to 3
+    // until 1 acts again, and then re-sealed without being asked.
+    assert_eq!(name_read(&side.engine, 3, 1), None);
+    side.keep_name_up(1, "Aigerim")
+        .expect("1 re-seals for the new member");
+    assert_eq!(name_read(&side.engine, 3, 1).as_deref(), Some("Aigerim"));
+}
+
+#[test]
+fn a_candidate_or_a_member_of_a_committee_that_cannot_seal_publishes_no_name() {
+    let (mut w, c) = sealed_committee(&[1, 2]);
+    // 4 is vouched for, in no committee yet: nobody to seal a name to.
+    w.act(
+        1,
+        Body::Vouch {
+            committee: c,
+            candidate: key(4).public(),
+        },
+    );
+    let mut side = Side::of(&w);
+    side.act(
+        4,
+        Body::EncryptionKey {
+            key: secret(4).public(),
+        },
+    );
+    assert!(side.keep_name_up(4, "Candidate").is_none());
+    // 1 founds a committee with 6, who never published a key: it cannot
+    // seal, so neither does a name go out clear.
+    let mut w2 = World::new();
+    let d = w2.committee(1, "Old builds", 1);
+    members(&mut w2, d, &[6]);
+    let mut side = Side::of(&w2);
+    side.act(
+        1,
+        Body::EncryptionKey {
+            key: secret(1).public(),
+        },
+    );
+    assert!(side.keep_name_up(1, "One").is_none());
+    assert!(!side.engine.state().profiles.contains_key(&key(1).public()));
+}
+
+#[test]
+fn a_sealed_name_that_opens_to_control_characters_is_shown_as_no_name() {
+    let (w, c) = sealed_committee(&[1, 2]);
+    let mut side = Side::of(&w);
+    // Member 2 seals a name by hand that no clear profile could carry (a
+    // line break, to forge a line in a terminal listing).
+    let state = side.engine.state();
+    let (epoch, _) = state.committees[&c].current_epoch().unwrap();
+    let epoch_key = keyring_of(&side.engine, 2)
+        .epoch_key(&c, epoch)
+        .unwrap()
+        .clone();
+    let sealed = kenes_core::seal::SealedText::seal(
+        &epoch_key,
+        *epoch,
+        &keyring::display_name(c, key(2).public()),
+        "Nurlan\nforked-member 1",
+    );
+    side.act(
+        2,
+        Body::SealedProfile {
+            names: vec![kenes_core::body::SealedName {
+                committee: c,
+                name: sealed,
+            }],
+        },
+    );
+    assert_eq!(name_read(&side.engine, 1, 2), None);
+}
+
+#[test]
+fn a_sealed_profile_out_of_order_duplicated_or_oversized_is_dropped() {
+    let (w, c) = sealed_committee(&[1, 2]);
+    let side = Side::of(&w);
+    let state = side.engine.state();
+    let (epoch, _) = state.committees[&c].current_epoch().unwrap();
+    let epoch_key = keyring_of(&side.engine, 2)
+        .epoch_key(&c, epoch)
+        .unwrap()
+        .clone();
+    let seal = |committee: Hash, words: &str| kenes_core::body::SealedName {
+        committee,
+        name: kenes_core::seal::SealedText::seal(
+            &epoch_key,
+            *epoch,
+            &keyring::display_name(committee, key(2).public()),
+            words,
+        ),
+    };
+    let other = Hash([0xff; 32]);
+    for names in [
+        vec![],
+        vec![seal(c, "Nurlan"), seal(c, "Nurlan")],
+        vec![seal(other, "Nurlan"), seal(c, "Nurlan")],
+        vec![seal(
+            c,
+            &"n".repeat(kenes_core::validate::MAX_NAME_BYTES + 1),
+        )],
+    ] {
+        let body = Body::SealedProfile { names };
+        assert!(kenes_core::validate::check_body(&body).is_err());
+    }
+    assert!(c < other);
+    assert!(
+        kenes_core::validate::check_body(&Body::SealedProfile {
+            names: vec![seal(c, "Nurlan"), seal(other, "Nurlan")],
+        })
+        .is_ok()
+    );
+}
+
+/// Passes `kind` in `c`: `proposer` proposes, `voters` vote yes, it closes.
+fn pass(w: &mut World, c: Hash, proposer: u8, voters: &[u8], kind: ProposalKind) -> Op {
+    let p = common::propose(w, proposer, c, kind, 1_000);
+    for &v in voters {
+        common::vote(w, v, c, &p, Choice::Yes);
+    }
+    w.act(
+        proposer,
+        Body::Close {
+            committee: c,
+            proposal: p.id,
+        },
+    );
+    assert!(common::closing(w, c, &p).expect("closed").result.passed());
+    p
+}
+
+#[test]
+fn a_council_seals_to_its_seated_delegates_and_a_seat_that_ends_rotates() {
+    let mut w = World::new();
+    let a = w.committee(1, "Ozenmunaigas workers", 1);
+    members(&mut w, a, &[2, 3, 4]);
+    let k = common::council(&mut w, "Mangystau council", "Kazakhstan/Mangystau");
+    pass(
+        &mut w,
+        a,
+        1,
+        &[1, 2, 3],
+        ProposalKind::Affiliate { council: k },
+    );
+    pass(
+        &mut w,
+        k,
+        1,
+        &[1],
+        ProposalKind::AcceptAffiliation { committee: a },
+    );
+    let election = common::propose(
+        &mut w,
+        1,
+        a,
+        ProposalKind::Election {
+            council: k,
+            seats: 2,
+            candidates: vec![key(2).public(), key(3).public()],
+        },
+        1_000,
+    );
+    for who in [1, 2, 3, 4] {
+        let ranking = vec![key(2).public(), key(3).public()];
+        w.act(
+            who,
+            Body::Vote {
+                committee: a,
+                proposal: election.id,
+                ballot: kenes_core::body::Ballot::Ranking(ranking),
+            },
+        );
+    }
+    w.act(
+        1,
+        Body::Close {
+            committee: a,
+            proposal: election.id,
+        },
+    );
+    let mut side = Side::of(&w);
+    for n in [1, 2, 3, 4] {
+        side.act(
+            n,
+            Body::EncryptionKey {
+                key: secret(n).public(),
+            },
+        );
+    }
+    let seated: Vec<_> = side.engine.state().committees[&k].seats[&a]
+        .iter()
+        .copied()
+        .collect();
+    assert_eq!(seated.len(), 2, "two delegates seated");
+    // The council's readers are its seated delegates: its first epoch is
+    // sealed to them, not to the convenor or the other members.
+    assert_eq!(
+        side.upkeep(2)
+            .iter()
+            .filter(|op| matches!(op.fields.body, Body::Rekey { .. }))
+            .count(),
+        2,
+        "A's and the council's first epochs"
+    );
+    let before = side.propose_sealed(2, k, "council before the recall", "");
+    let delegates: Vec<u8> = [2, 3]
+        .into_iter()
+        .filter(|n| seated.contains(&key(*n).public()))
+        .collect();
+    for n in &delegates {
+        assert_eq!(
+            reads(&side.engine, *n, k, &before).as_deref(),
+            Some("council before the recall")
+        );
+    }
+    assert_eq!(
+        reads(&side.engine, 4, k, &before),
+        None,
+        "a member of A without a seat"
+    );
+    // A recalls delegate 3: their seat ends, and the next delegate to seal
+    // starts a new epoch closed to them.
+    let mut w = w;
+    for op in std::mem::take(&mut side.made) {
+        w.deliver(&Op::decode(&op).unwrap());
+    }
+    pass(
+        &mut w,
+        a,
+        1,
+        &[1, 2, 4],
+        ProposalKind::Recall {
+            council: k,
+            delegate: key(3).public(),
+        },
+    );
+    assert!(!w.engine.state().committees[&k].seats[&a].contains(&key(3).public()));
+    let mut side = Side::of(&w);
+    let rotated = side.upkeep(2);
+    let Some(Body::Rekey { boxes, .. }) = rotated
+        .iter()
+        .map(|op| &op.fields.body)
+        .find(|b| matches!(b, Body::Rekey { committee, .. } if *committee == k))
+    else {
+        panic!("the council rotates after a seat ends")
+    };
+    assert!(boxes.iter().all(|b| b.member != key(3).public()));
+    let after = side.propose_sealed(2, k, "council after the recall", "");
+    assert_eq!(
+        reads(&side.engine, 2, k, &after).as_deref(),
+        Some("council after the recall")
+    );
+    assert_eq!(
+        reads(&side.engine, 3, k, &after),
+        None,
+        "the recalled delegate"
+    );
+    let mut all = w.all.clone();
+    all.extend(side.made.iter().cloned());
+    one_digest(w.engine.federation(), &all);
+}

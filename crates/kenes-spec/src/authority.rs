@@ -27,7 +27,10 @@ pub fn authorise(
     match &op.fields.body {
         Body::CreateFederation { .. } => Err(RejectReason::GenesisOnly),
         // Issue 14: publishing one's own encryption key needs standing only.
-        Body::Profile { .. } | Body::SealedProfile { .. } | Body::EncryptionKey { .. } | Body::Unknown { .. } => Ok(()),
+        Body::Profile { .. }
+        | Body::SealedProfile { .. }
+        | Body::EncryptionKey { .. }
+        | Body::Unknown { .. } => Ok(()),
         Body::CreateCommittee { .. } => {
             if state.is_federation_member(&author, founder) {
                 Ok(())

@@ -369,6 +369,22 @@ impl Gen {
             }
             7 | 8 => self.campaign(d, y, z),
             9 => self.committee_content(d, y, z),
+            // Issue 14: a name sealed per committee, kept unread.
+            10 if y.is_multiple_of(3) => {
+                self.sim.act(
+                    d,
+                    Body::SealedProfile {
+                        names: vec![kenes_core::body::SealedName {
+                            committee: kenes_core::Hash::of(&[z]),
+                            name: kenes_core::seal::SealedText {
+                                epoch: kenes_core::Hash::of(&[y]),
+                                nonce: [z; 24],
+                                ciphertext: vec![y; 17 + usize::from(z % 9)],
+                            },
+                        }],
+                    },
+                );
+            }
             10 => {
                 self.sim.act(
                     d,

@@ -431,15 +431,14 @@ async fn found(State(shell): State<Arc<Shell>>, headers: HeaderMap, body: Bytes)
     step(shell, headers, body, |shell, form| {
         let name = name_field(&form, "name")?;
         let key = shell.member_key()?;
-        let id =
-            kenes_store::author::found(&shell.data, &key, &name, kenes_store::now_ms())
-                .map_err(|e| {
-                    if e.is_user_error() {
-                        Failed::user("onboard-error-found", e)
-                    } else {
-                        Failed::machine(e)
-                    }
-                })?;
+        let id = kenes_store::author::found(&shell.data, &key, &name, kenes_store::now_ms())
+            .map_err(|e| {
+                if e.is_user_error() {
+                    Failed::user("onboard-error-found", e)
+                } else {
+                    Failed::machine(e)
+                }
+            })?;
         let store = shell.data.open(&id).map_err(Failed::machine)?;
         shell.install(store, key);
         Ok(())

@@ -125,8 +125,9 @@ fn pair() -> Pair {
     let to_b = a.join("to-b.bundle");
     ok(&a, &["export", "--clear", to_b.to_str().unwrap()]);
     let counts = json(&b, &["import", to_b.to_str().unwrap()]);
-    // Genesis, profile, A's encryption key (issue 14), committee, vouch.
-    assert_eq!(counts["new"], 5);
+    // Genesis, A's encryption key, committee, its first epoch and A's name
+    // sealed to it (issue 14), vouch.
+    assert_eq!(counts["new"], 6);
     assert_eq!(counts["rejected"], 0);
     ok(&b, &["join", &committee]);
     // Back to A: only what A lacks, by A's frontier (unsealed: B's key
@@ -143,11 +144,14 @@ fn pair() -> Pair {
             frontier.to_str().unwrap(),
         ],
     );
-    assert_eq!(exported["ops"], 3, "B's profile, encryption key and join");
+    assert_eq!(
+        exported["ops"], 4,
+        "B's encryption key, join, the epoch they hold and their name sealed to it"
+    );
     let counts = json(&a, &["import", to_a.to_str().unwrap()]);
     assert_eq!(
         (counts["new"].as_u64(), counts["known"].as_u64()),
-        (Some(3), Some(0))
+        (Some(4), Some(0))
     );
     let shown = json(&a, &["committee", "show", &committee]);
     assert_eq!(shown["members"].as_array().unwrap().len(), 2);
@@ -175,13 +179,14 @@ fn issue_2_two_nodes_converge_by_bundles_both_ways() {
     ok(&p.b, &["export", again.to_str().unwrap()]);
     let counts = json(&p.a, &["import", again.to_str().unwrap()]);
     assert_eq!(counts["new"], 0);
-    // Each member's encryption key (issue 14) is one op more.
-    assert_eq!(counts["known"], 8);
+    // Issue 14: each member's encryption key, each one's epoch of the
+    // committee and each one's sealed name.
+    assert_eq!(counts["known"], 10);
     assert_eq!(digest(&p.a), digest(&p.b));
     let list = json(&p.b, &["committee", "list"]);
     assert_eq!(list[0]["id"], Value::String(p.committee.clone()));
     let log = json(&p.a, &["log"]);
-    assert_eq!(log.as_array().unwrap().len(), 8);
+    assert_eq!(log.as_array().unwrap().len(), 10);
 }
 
 #[test]
@@ -206,7 +211,7 @@ fn issue_2_corrupted_bundle_exits_1_and_changes_nothing() {
     }
     assert!(user_error(&p.a, &["import", "/nonexistent/file"]).contains("cannot open"));
     assert_eq!(digest(&p.a), before);
-    assert_eq!(json(&p.a, &["state"])["ops"], 8);
+    assert_eq!(json(&p.a, &["state"])["ops"], 10);
 }
 
 #[test]

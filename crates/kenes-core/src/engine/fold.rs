@@ -288,7 +288,10 @@ impl Engine {
                 logs.push(*committee);
                 logs.extend(meta.and_then(|m| m.kind.council()));
             }
-            Body::Profile { .. } | Body::SealedProfile { .. } | Body::EncryptionKey { .. } | Body::Unknown { .. } => {}
+            Body::Profile { .. }
+            | Body::SealedProfile { .. }
+            | Body::EncryptionKey { .. }
+            | Body::Unknown { .. } => {}
         }
         for c in logs {
             if let Some(log) = self.logs.get_mut(&c) {
@@ -476,7 +479,9 @@ impl Engine {
         let mut folds: Vec<(Hash, Option<(u64, Hash)>)> = Vec::new();
         match &op.fields.body {
             Body::CreateFederation { .. } => self.state.apply(op, &NoProposals),
-            Body::Profile { .. } | Body::SealedProfile { .. } | Body::EncryptionKey { .. } => self.state.apply_profile(op),
+            Body::Profile { .. } | Body::SealedProfile { .. } | Body::EncryptionKey { .. } => {
+                self.state.apply_profile(op)
+            }
             Body::CreateCommittee { .. } => {
                 if let Some(committee) = Committee::created_by(op)
                     && let Some(log) = self.logs.get_mut(&committee.id)

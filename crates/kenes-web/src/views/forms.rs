@@ -37,7 +37,11 @@ type Options = Vec<(String, String)>;
 
 /// A member's name with their key's start, as an option's label.
 fn member_label(p: &Page, state: &State, key: &PublicKey) -> String {
-    format!("{} {}", p.name(state, key).as_deref().unwrap_or("?"), key.short())
+    format!(
+        "{} {}",
+        p.name(state, key).as_deref().unwrap_or("?"),
+        key.short()
+    )
 }
 
 /// What can be chosen in each kind's form for committee `c`: empty means

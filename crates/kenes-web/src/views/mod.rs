@@ -82,11 +82,7 @@ impl Done {
 impl Page<'_> {
     /// A member's display name as this page's reader reads it (issue 14:
     /// sealed names open only to those who share a committee with them).
-    pub fn name<'s>(
-        &self,
-        state: &'s State,
-        key: &PublicKey,
-    ) -> Option<std::borrow::Cow<'s, str>> {
+    pub fn name<'s>(&self, state: &'s State, key: &PublicKey) -> Option<std::borrow::Cow<'s, str>> {
         self.keyring.name(state, key)
     }
 

@@ -112,15 +112,17 @@ pub fn federation(ctx: &Context, cmd: FederationCommand) -> Result<()> {
                     root.display()
                 )));
             }
-            let id = kenes_store::author::found(&ctx.data, &key, name, now_ms())
-                .map_err(|e| match e {
-                    AuthorError::Store(StoreError::BadGenesis(reason)) => {
-                        user(format!("refused: {reason}"))
-                    }
-                    AuthorError::Store(e) => e.into(),
-                    AuthorError::Key(e) => e.into(),
-                    e => e.into(),
-                })?;
+            let id =
+                kenes_store::author::found(&ctx.data, &key, name, now_ms()).map_err(
+                    |e| match e {
+                        AuthorError::Store(StoreError::BadGenesis(reason)) => {
+                            user(format!("refused: {reason}"))
+                        }
+                        AuthorError::Store(e) => e.into(),
+                        AuthorError::Key(e) => e.into(),
+                        e => e.into(),
+                    },
+                )?;
             emit(ctx.json, &json!({ "id": id.to_hex() }), || {
                 format!("founded federation \"{name}\"\nid: {id}")
             });

@@ -102,7 +102,7 @@ fn a_kill_during_federation_create_never_leaves_a_directory_commands_refuse() {
         "no federation here, a user error"
     );
     json(&dir, &["federation", "create", "--name", "Kazakhstan 2022"]);
-    assert_eq!(json(&dir, &["state"])["ops"], 2);
+    assert_eq!(json(&dir, &["state"])["ops"], 1, "genesis alone");
 
     // Kills at spread-out moments of `federation create`.
     for i in 0..24u64 {
@@ -124,7 +124,8 @@ fn a_kill_during_federation_create_never_leaves_a_directory_commands_refuse() {
             json(&dir, &["federation", "create", "--name", "Kazakhstan 2022"]);
         }
         let state = json(&dir, &["state"]);
-        assert_eq!(state["ops"], 2, "genesis and profile, kill {i}");
+        // The founder's name goes out sealed with their first committee.
+        assert_eq!(state["ops"], 1, "genesis, kill {i}");
         committee(&dir);
     }
 }
@@ -320,7 +321,7 @@ fn a_bundle_of_another_federation_is_refused_and_leaves_nothing() {
     let err = user_error(&a, &["import", theirs.to_str().unwrap()]);
     assert!(err.contains("--federation"), "{err}");
     // Still one federation: commands need no --federation.
-    assert_eq!(json(&a, &["state"])["ops"], 2);
+    assert_eq!(json(&a, &["state"])["ops"], 1);
     // A header naming a federation not held here, without its genesis.
     let fake = tmp.path().join("fake.bundle");
     let stranger = SecretKey::generate();
@@ -671,8 +672,8 @@ fn vouching_for_a_key_that_can_never_sign_is_refused() {
     }
     assert_eq!(
         json(&a, &["state"])["ops"],
-        4,
-        "genesis, profile, encryption key (issue 14), committee"
+        5,
+        "genesis, encryption key, committee, its first epoch and the founder's sealed name (issue 14)"
     );
 }
 
@@ -738,9 +739,21 @@ fn crash_torture_random_kills_lose_nothing_acknowledged() {
     let small = tmp.path().join("small.bundle");
     large_bundle(&small, 200);
     json(&writer, &["import", small.to_str().unwrap()]);
+    // The writer vouches for fresh keys in their committee, one op each
+    // (a vouch always applies; a profile is only written where a name can
+    // be sealed, issue 14).
+    let big = json(&writer, &["committee", "list"])[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let fresh = |name: &str| {
+        SecretKey::from_bytes(*blake3::hash(name.as_bytes()).as_bytes())
+            .public()
+            .to_hex()
+    };
     let author_ms = {
         let started = std::time::Instant::now();
-        ok(&writer, &["profile", "--name", "warm-up"]);
+        ok(&writer, &["vouch", &big, &fresh("warm-up")]);
         started.elapsed().as_millis() as u64
     };
 
@@ -773,7 +786,7 @@ fn crash_torture_random_kills_lose_nothing_acknowledged() {
         loop {
             let name = format!("r{round}-{n}");
             n += 1;
-            let mut author = spawn(&writer, &["--json", "profile", "--name", &name]);
+            let mut author = spawn(&writer, &["--json", "vouch", &big, &fresh(&name)]);
             std::thread::sleep(Duration::from_millis(rng.below(author_ms * 3 / 2 + 1)));
             if author.try_wait().unwrap().is_none() {
                 let _ = author.kill();
@@ -810,7 +823,7 @@ fn crash_torture_random_kills_lose_nothing_acknowledged() {
     for id in &acknowledged {
         assert!(held.contains(id.as_str()), "acknowledged op {id} lost");
     }
-    ok(&writer, &["profile", "--name", "after"]);
+    ok(&writer, &["vouch", &big, &fresh("after")]);
     assert_eq!(json(&writer, &["state"])["forked_members"], 0);
     // The interrupted import completes to the clean digest.
     json(&importer, &["import", bundle.to_str().unwrap()]);

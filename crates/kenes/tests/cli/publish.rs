@@ -50,7 +50,17 @@ fn members(data: &Path) -> (Vec<String>, BTreeSet<PublicKey>) {
     let store =
         kenes_store::Store::open(&data.join("federations").join(format!("{fed}.sqlite"))).unwrap();
     let state = store.engine().state();
-    let names = state.profiles.values().map(|p| p.name.clone()).collect();
+    // The demo names most members in the clear; those of its two sealed
+    // committees are sealed (issue 14), and their earlier clear names are
+    // in these too, under the same words.
+    let names = state
+        .profiles
+        .values()
+        .filter_map(|p| match &p.name {
+            kenes_core::body::DisplayName::Plain(name) => Some(name.clone()),
+            kenes_core::body::DisplayName::Sealed(_) => None,
+        })
+        .collect();
     let keys = store
         .engine()
         .entries()
@@ -258,7 +268,7 @@ fn issue_17_the_demo_publication_matches_the_cli_and_verifies() {
 fn issue_17_no_member_name_or_other_key_appears_in_the_site() {
     let d = demo();
     let (names, keys) = members(&d.data);
-    assert!(names.len() > 300 && keys.len() > 300);
+    assert!(names.len() > 200 && keys.len() > 300, "{}", names.len());
     for (args, redacted) in [
         (vec!["site"], false),
         (vec!["one.html", "--single-file"], false),

@@ -46,6 +46,8 @@ const B_COMMENT: &str = "B-comment-8080 bring the banner";
 const A_THREAD_TITLE: &str = "A-thread-title-3030";
 const A_THREAD_TEXT: &str = "A-thread-text-4040";
 const B_REPORT: &str = "B-report-1212 the union office meets at 9";
+/// The display name of a member of B only.
+const B_NAME: &str = "Nurlan-name-4747";
 
 /// The id an authoring command printed.
 fn id_of(dir: &Path, args: &[&str]) -> String {
@@ -66,7 +68,7 @@ fn issue_14_an_infiltrator_in_committee_a_reads_nothing_of_committee_b() {
         tmp.path().join("infiltrator"),
     );
     member(&founder, "Aigerim");
-    let pb = member(&b_member, "Nurlan");
+    let pb = member(&b_member, B_NAME);
     let pi = member(&infiltrator, "Infiltrator");
     json(
         &founder,
@@ -177,6 +179,7 @@ fn issue_14_an_infiltrator_in_committee_a_reads_nothing_of_committee_b() {
         "B-thread-text-6262",
         "B-comment-8080",
         "B-report-1212",
+        B_NAME,
     ];
     for secret in b_secrets {
         assert_eq!(
@@ -198,6 +201,10 @@ fn issue_14_an_infiltrator_in_committee_a_reads_nothing_of_committee_b() {
         vec!["log", "--json"],
         vec!["state", "--json"],
         vec!["committee", "show", &committee_b, "--json"],
+        vec!["committee", "show", &committee_b],
+        vec!["committee", "list", "--json"],
+        vec!["alerts", "--json"],
+        vec!["log"],
         vec!["thread", &committee_b],
         vec!["thread", &committee_b, "--json"],
         vec!["thread", &b_thread],
@@ -270,12 +277,46 @@ fn issue_14_an_infiltrator_in_committee_a_reads_nothing_of_committee_b() {
         let listed = json(reader, &["report", "list"]).to_string();
         assert!(listed.contains(B_REPORT), "{listed}");
     }
+    // Names: B's member is a key to the infiltrator, who shares no
+    // committee with them; the founder, who is in A too, they read by
+    // name, and B's member reads the founder's, sealed to B.
+    let names = |reader: &Path, committee: &str| {
+        json(reader, &["committee", "show", committee])["member_names"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                (
+                    m["public_key"].as_str().unwrap().to_string(),
+                    m["name"].clone(),
+                )
+            })
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let pf = json(&founder, &["id", "show"])["public_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let seen_by_infiltrator = names(&infiltrator, &committee_b);
+    assert_eq!(seen_by_infiltrator[&pb], serde_json::Value::Null);
+    assert_eq!(seen_by_infiltrator[&pf], "Aigerim");
+    assert_eq!(names(&b_member, &committee_b)[&pf], "Aigerim");
+    assert_eq!(names(&b_member, &committee_b)[&pb], B_NAME);
+    assert_eq!(names(&founder, &committee_b)[&pb], B_NAME);
+    assert_eq!(names(&founder, &committee_a)[&pi], "Infiltrator");
+    assert_eq!(
+        names(&b_member, &committee_a)[&pi],
+        serde_json::Value::Null,
+        "B's member shares no committee with the infiltrator"
+    );
     let a_read = json(&infiltrator, &["thread", &a_thread]);
     assert_eq!(a_read["root"]["title"], A_THREAD_TITLE);
     assert_eq!(a_read["root"]["text"], A_THREAD_TEXT);
     assert_eq!(a_read["root"]["sealed"], true, "A's thread is sealed to A");
     // A reader of B holds the words only in their own view, never on disk
     // either: the store keeps ciphertext.
+    // Nor B's member's name, which only their own key file holds.
+    assert_eq!(holding(&founder, B_NAME), Vec::<PathBuf>::new());
     for secret in [B_TITLE, "B-thread-title-5150", "B-comment-8080"] {
         assert_eq!(holding(&founder, secret), Vec::<PathBuf>::new());
         assert_eq!(holding(&b_member, secret), Vec::<PathBuf>::new());
@@ -305,9 +346,14 @@ fn web_pages(dir: &Path, paths: &[String]) -> Vec<(String, String)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn issue_14_an_infiltrator_in_committee_a_sees_nothing_of_committee_b_in_the_web_ui_or_api() {
     let tmp = tempfile::tempdir().unwrap();
-    let (founder, infiltrator) = (tmp.path().join("founder"), tmp.path().join("infiltrator"));
+    let (founder, infiltrator, b_member) = (
+        tmp.path().join("founder"),
+        tmp.path().join("infiltrator"),
+        tmp.path().join("b-member"),
+    );
     member(&founder, "Aigerim");
     let pi = member(&infiltrator, "Infiltrator");
+    let pb = member(&b_member, B_NAME);
     json(
         &founder,
         &["federation", "create", "--name", "Kazakhstan 2022"],
@@ -315,9 +361,11 @@ async fn issue_14_an_infiltrator_in_committee_a_sees_nothing_of_committee_b_in_t
     let committee_a = committee_named(&founder, "Zhanaozen residents");
     let committee_b = committee_named(&founder, "Ozenmunaigas strike committee");
     ok(&founder, &["vouch", &committee_a, &pi]);
-    let all = [founder.as_path(), infiltrator.as_path()];
+    ok(&founder, &["vouch", &committee_b, &pb]);
+    let all = [founder.as_path(), infiltrator.as_path(), b_member.as_path()];
     sync_all(&all);
     ok(&infiltrator, &["join", &committee_a]);
+    ok(&b_member, &["join", &committee_b]);
     sync_all(&all);
     let b_proposal = id_of(
         &founder,
@@ -420,6 +468,7 @@ async fn issue_14_an_infiltrator_in_committee_a_sees_nothing_of_committee_b_in_t
             "B-comment-8080",
             "B-announce-7171",
             "B-report-1212",
+            B_NAME,
         ] {
             assert!(!body.contains(secret), "{path} shows {secret}: {body}");
         }
@@ -486,6 +535,7 @@ async fn issue_14_an_infiltrator_in_committee_a_sees_nothing_of_committee_b_in_t
                 "B-comment-8080",
                 "B-announce-7171",
                 "B-report-1212",
+                B_NAME,
             ] {
                 assert!(!shown.contains(secret), "{path} shows {secret}: {shown}");
             }
