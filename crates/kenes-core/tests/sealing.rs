@@ -970,7 +970,6 @@ fn a_council_seals_to_its_seated_delegates_and_a_seat_that_ends_rotates() {
     );
     // A recalls delegate 3: their seat ends, and the next delegate to seal
     // starts a new epoch closed to them.
-    let mut w = w;
     for op in std::mem::take(&mut side.made) {
         w.deliver(&Op::decode(&op).unwrap());
     }
