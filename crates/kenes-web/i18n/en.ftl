@@ -179,6 +179,8 @@ rank-n = Choice { $n }
 cast-vote = Cast vote
 your-vote = Your vote
 proposed-by = Proposed by
+# A member whose display name is sealed to committees the reader is not in (issue 14).
+member-unnamed = name not shared with you
 election-for = Elects { $seats } to { $council }:
 live-tally = Live tally
 result = Result

@@ -139,6 +139,8 @@ rank-n = { $n }-таңдау
 cast-vote = Дауыс беру
 your-vote = Сіздің дауысыңыз
 proposed-by = Ұсынған
+# A member whose display name is sealed to committees the reader is not in (issue 14).
+member-unnamed = аты сізге ашылмаған
 election-for = Кеңес: { $council }. { $seats } делегат сайланады, үміткерлер:
 live-tally = Дауыстардың қазіргі есебі
 result = Нәтиже

@@ -189,6 +189,8 @@ rank-n = Выбор { $n }
 cast-vote = Проголосовать
 your-vote = Ваш голос
 proposed-by = Предложил(а)
+# A member whose display name is sealed to committees the reader is not in (issue 14).
+member-unnamed = имя вам не открыто
 election-for =
     Избирает { $seats ->
         [one] { $seats } делегата

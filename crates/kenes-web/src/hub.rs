@@ -852,6 +852,11 @@ impl Acting {
         kenes_core::keyring::Keyring::open(state, &self.member, &secrets)
     }
 
+    /// The member's key file on the hub, which holds their display name.
+    pub fn key_file(&self) -> PathBuf {
+        self.hub.key_file(&self.member)
+    }
+
     /// Seconds until the session ends.
     pub fn expires_in(&self) -> u64 {
         self.expires

@@ -536,7 +536,16 @@ pub(crate) fn me_page(
     uri: &Uri,
     scanned: Option<(String, String)>,
 ) -> Response {
+    // The reader's own name is in their key file, also before it is
+    // published (a candidate's waits there until they join, issue 14).
+    let key_file =
+        crate::hub::acting().map_or_else(|| app.node().data.key_file(), |a| a.key_file());
+    let own_name = KeyFile::load(&key_file).ok().map(|f| f.name);
     crate::server::html_page_scanned(app, headers, uri, scanned, |p, s| {
-        Ok(views::me::render(p, s.engine().state()))
+        Ok(views::me::render(
+            p,
+            s.engine().state(),
+            own_name.as_deref(),
+        ))
     })
 }

@@ -37,11 +37,10 @@ type Options = Vec<(String, String)>;
 
 /// A member's name with their key's start, as an option's label.
 fn member_label(p: &Page, state: &State, key: &PublicKey) -> String {
-    format!(
-        "{} {}",
-        p.name(state, key).as_deref().unwrap_or("?"),
-        key.short()
-    )
+    match p.name(state, key) {
+        Some(name) => format!("{name} {}", key.short()),
+        None => format!("{} ({})", key.short(), p.t("member-unnamed")),
+    }
 }
 
 /// What can be chosen in each kind's form for committee `c`: empty means

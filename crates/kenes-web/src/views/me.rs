@@ -9,7 +9,8 @@ use kenes_core::validate::MAX_NAME_BYTES;
 use maud::{Markup, html};
 
 /// Renders `/me`.
-pub fn render(p: &Page, state: &State) -> Markup {
+/// `own_name` is the reader's name as their key file holds it.
+pub fn render(p: &Page, state: &State, own_name: Option<&str>) -> Markup {
     let title = p.t("me-title");
     let mine: Vec<(String, String)> = p.me.map_or_else(Vec::new, |me| {
         state
@@ -26,7 +27,7 @@ pub fn render(p: &Page, state: &State) -> Markup {
             h1 { (title) }
             @if let Some(me) = p.me {
                 section aria-labelledby="key-h" {
-                    h2 #key-h { (p.name(state, &me).as_deref().unwrap_or("?")) }
+                    h2 #key-h { (p.name(state, &me).as_deref().or(own_name).unwrap_or("?")) }
                     (my_key(p.t, &me.to_hex()))
                     p { (p.t("me-key-explain")) }
                 }

@@ -150,7 +150,12 @@ pub fn proposal_title(
 pub fn member(p: &Page, state: &State, key: &PublicKey) -> Markup {
     html! {
         span.member title=(key.to_hex()) {
-            (p.name(state, key).as_deref().unwrap_or("?")) " " small.key { (key.short()) }
+            @match p.name(state, key) {
+                Some(name) => { (name) " " small.key { (key.short()) } }
+                // Sealed to committees the reader is not in (issue 14),
+                // or never set: the key alone, said plainly.
+                None => { small.key { (key.short()) } " " small.unnamed { "(" (p.t("member-unnamed")) ")" } }
+            }
         }
     }
 }
