@@ -71,10 +71,18 @@ impl Keyring {
     pub fn name<'a>(&self, state: &'a State, member: &PublicKey) -> Option<Cow<'a, str>> {
         match &state.profiles.get(member)?.name {
             DisplayName::Plain(name) => Some(Cow::Borrowed(name)),
-            DisplayName::Sealed(names) => names
-                .iter()
-                .find_map(|sealed| self.open_name(sealed, member))
-                .map(Cow::Owned),
+            // Each name this reader opens: a member who seals different
+            // names to different committees is shown with all of them,
+            // so a reader of both sees the discrepancy.
+            DisplayName::Sealed(names) => {
+                let mut opened: Vec<String> = Vec::new();
+                for name in names.iter().filter_map(|s| self.open_name(s, member)) {
+                    if !opened.contains(&name) {
+                        opened.push(name);
+                    }
+                }
+                (!opened.is_empty()).then(|| Cow::Owned(opened.join(" / ")))
+            }
         }
     }
 
@@ -83,9 +91,10 @@ impl Keyring {
     /// be (no control characters that could rewrite a terminal or a page).
     fn open_name(&self, sealed: &SealedName, member: &PublicKey) -> Option<String> {
         let key = self.epoch_key(&sealed.committee, &sealed.name.epoch)?;
-        let name = sealed
+        let padded = sealed
             .name
             .open(key, &display_name(sealed.committee, *member))?;
+        let name = padded.trim_end_matches('\0').to_string();
         crate::validate::check_body(&Body::Profile { name: name.clone() })
             .is_ok()
             .then_some(name)
@@ -164,6 +173,18 @@ pub fn thread_title(committee: Hash, author: PublicKey) -> Slot {
         author,
         field: Slot::THREAD_TITLE,
     }
+}
+
+/// `name` padded with NUL bytes to a multiple of
+/// [`crate::validate::NAME_PAD_BYTES`], as it is sealed: the ciphertext's
+/// size says only which band of 32 bytes the name falls in. A name holds
+/// no control character, so the padding is stripped unambiguously.
+pub fn padded_name(name: &str) -> String {
+    let pad = crate::validate::NAME_PAD_BYTES;
+    let len = name.len().max(1).div_ceil(pad) * pad;
+    let mut padded = name.to_string();
+    padded.extend(std::iter::repeat_n('\0', len - name.len()));
+    padded
 }
 
 /// The slot of `member`'s display name sealed to `committee`.
@@ -296,11 +317,10 @@ impl Keyring {
     /// keyring holds its key and every reader holds that epoch;
     /// everything else unchanged.
     ///
-    /// Clear, because the federation must read them: demands, reports,
-    /// public statements (a `Statement { public: true }` proposal), and
-    /// the title of a removal or recall, which the alerts and the audit
-    /// name to every member beside its subject (already clear); its text,
-    /// the reasons, is sealed.
+    /// Clear, because the federation must read them: demands, reports and
+    /// public statements (a `Statement { public: true }` proposal). A
+    /// removal's or a recall's title is sealed like any other: a typed
+    /// one may give a name or reasons; its subject's key stays clear.
     pub fn seal(&self, state: &State, author: &PublicKey, body: Body) -> Body {
         if !body.carries_committee_text() {
             return body;
@@ -320,11 +340,9 @@ impl Keyring {
                 text,
                 closes_at,
             } => Body::Propose {
-                title: if kind.subject().is_some() {
-                    title
-                } else {
-                    seal(title, proposal_title(c, *author))
-                },
+                // A removal's or a recall's title too: a typed one may
+                // give a name or reasons (the subject's key is clear).
+                title: seal(title, proposal_title(c, *author)),
                 text: seal(text, proposal_text(c, *author)),
                 committee,
                 kind,
@@ -558,7 +576,7 @@ pub fn next_profile_op(
         .into_iter()
         .map(|(committee, _, (c, epoch, key))| SealedName {
             committee: committee.id,
-            name: SealedText::seal(key, epoch, &display_name(c, *me), name),
+            name: SealedText::seal(key, epoch, &display_name(c, *me), &padded_name(name)),
         })
         .collect();
     Some(Body::SealedProfile { names })

@@ -14,6 +14,10 @@ use crate::types::Hash;
 
 /// Longest display, committee or federation name, in bytes.
 pub const MAX_NAME_BYTES: usize = 200;
+/// A sealed display name is padded to a multiple of this many bytes.
+pub const NAME_PAD_BYTES: usize = 32;
+/// The longest padded name: [`MAX_NAME_BYTES`] rounded up.
+pub const MAX_PADDED_NAME: usize = MAX_NAME_BYTES.div_ceil(NAME_PAD_BYTES) * NAME_PAD_BYTES;
 /// Longest area path, enterprise, site or industry, in bytes.
 pub const MAX_FIELD_BYTES: usize = 512;
 /// Longest proposal text, in bytes.
@@ -286,8 +290,10 @@ pub fn check_title(title: &crate::body::Text) -> Result<(), StatelessError> {
 
 /// A sealed display name: sealed to at least one committee and at most
 /// [`MAX_LIST`], once each, in ascending committee order (one canonical
-/// form), each ciphertext the size of a name of 1 to [`MAX_NAME_BYTES`]
-/// bytes with its tag. What it says is checked by its author only.
+/// form), each ciphertext a padded name ([`crate::keyring::padded_name`]:
+/// a multiple of [`NAME_PAD_BYTES`] up to [`MAX_PADDED_NAME`]) with its
+/// tag, so its size tells nobody the name's length. What it says is
+/// checked by its readers only.
 pub fn check_sealed_names(names: &[crate::body::SealedName]) -> Result<(), StatelessError> {
     if names.is_empty() || names.len() > MAX_LIST {
         return Err(StatelessError::BadField("names"));
@@ -298,12 +304,13 @@ pub fn check_sealed_names(names: &[crate::body::SealedName]) -> Result<(), State
     {
         return Err(StatelessError::BadField("names"));
     }
-    let sealed_size =
-        1 + crate::seal::TEXT_TAG_BYTES..=MAX_NAME_BYTES + crate::seal::TEXT_TAG_BYTES;
-    if names
-        .iter()
-        .any(|n| !sealed_size.contains(&n.name.ciphertext.len()))
-    {
+    let padded = |len: usize| {
+        len.checked_sub(crate::seal::TEXT_TAG_BYTES)
+            .is_some_and(|plain| {
+                plain > 0 && plain % NAME_PAD_BYTES == 0 && plain <= MAX_PADDED_NAME
+            })
+    };
+    if names.iter().any(|n| !padded(n.name.ciphertext.len())) {
         return Err(StatelessError::BadField("name"));
     }
     Ok(())

@@ -169,7 +169,8 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
                     name: SealedText {
                         epoch: Hash::of(&[x]),
                         nonce: [y; 24],
-                        ciphertext: vec![x; 17 + usize::from(y % 9)],
+                        // A padded name (32 to 224 bytes) and its tag.
+                        ciphertext: vec![x; 16 + 32 * (1 + usize::from(y % 7))],
                     },
                 })
                 .collect(),

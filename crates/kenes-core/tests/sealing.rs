@@ -807,7 +807,7 @@ fn a_sealed_name_that_opens_to_control_characters_is_shown_as_no_name() {
         &epoch_key,
         *epoch,
         &keyring::display_name(c, key(2).public()),
-        "Nurlan\nforked-member 1",
+        &keyring::padded_name("Nurlan\nforked-member 1"),
     );
     side.act(
         2,
@@ -837,7 +837,7 @@ fn a_sealed_profile_out_of_order_duplicated_or_oversized_is_dropped() {
             &epoch_key,
             *epoch,
             &keyring::display_name(committee, key(2).public()),
-            words,
+            &keyring::padded_name(words),
         ),
     };
     let other = Hash([0xff; 32]);
@@ -847,8 +847,18 @@ fn a_sealed_profile_out_of_order_duplicated_or_oversized_is_dropped() {
         vec![seal(other, "Nurlan"), seal(c, "Nurlan")],
         vec![seal(
             c,
-            &"n".repeat(kenes_core::validate::MAX_NAME_BYTES + 1),
+            &"n".repeat(kenes_core::validate::MAX_PADDED_NAME + 1),
         )],
+        // Not padded: its size would give the name's length away.
+        vec![kenes_core::body::SealedName {
+            committee: c,
+            name: kenes_core::seal::SealedText::seal(
+                &epoch_key,
+                *epoch,
+                &keyring::display_name(c, key(2).public()),
+                "Nurlan",
+            ),
+        }],
     ] {
         let body = Body::SealedProfile { names };
         assert!(kenes_core::validate::check_body(&body).is_err());

@@ -379,7 +379,7 @@ impl Gen {
                             name: kenes_core::seal::SealedText {
                                 epoch: kenes_core::Hash::of(&[y]),
                                 nonce: [z; 24],
-                                ciphertext: vec![y; 17 + usize::from(z % 9)],
+                                ciphertext: vec![y; 16 + 32 * (1 + usize::from(z % 7))],
                             },
                         }],
                     },

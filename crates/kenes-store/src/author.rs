@@ -258,7 +258,7 @@ pub fn author_reaching(
         }
         .ok_or(AuthorError::CannotSeal)?;
         let op = author(store, key_path, key, sealed, now_ms)?;
-        keep_name_up(store, key_path, key, secrets, now_ms)?;
+        name_after_act(store, key_path, key, secrets, now_ms);
         return Ok(op);
     }
     match body
@@ -277,8 +277,23 @@ pub fn author_reaching(
         Keyring::open(state, &me, secrets).seal(state, &me, body)
     };
     let op = author(store, key_path, key, sealed, now_ms)?;
-    keep_name_up(store, key_path, key, secrets, now_ms)?;
+    name_after_act(store, key_path, key, secrets, now_ms);
     Ok(op)
+}
+
+/// [`keep_name_up`] after an act that is already stored: a failure there
+/// is logged, never reported as the act's, which would invite a retry and
+/// a second proposal or vote. The next act tries again.
+fn name_after_act(
+    store: &mut Store,
+    key_path: &Path,
+    key: &SecretKey,
+    secrets: &[EncryptionSecret],
+    now_ms: u64,
+) {
+    if let Err(e) = keep_name_up(store, key_path, key, secrets, now_ms) {
+        tracing::warn!("the act is stored; sealing the display name failed: {e}");
+    }
 }
 
 /// Keeps this member's display name (the key file's) readable, sealed, by
@@ -297,12 +312,19 @@ pub fn keep_name_up(
     now_ms: u64,
 ) -> Result<Option<Op>, AuthorError> {
     let name = KeyFile::load(key_path)?.name;
+    let name = name.trim();
+    // A key file from an older build or edited by hand may hold a name no
+    // profile may carry: publish nothing rather than re-seal at every act
+    // a name its readers would refuse.
+    if kenes_core::validate::check_body(&Body::Profile { name: name.into() }).is_err() {
+        return Ok(None);
+    }
     upkeep(store, key_path, key, secrets, None, now_ms)?;
     let me = key.public();
     let next = {
         let state = store.engine().state();
         let keyring = Keyring::open(state, &me, secrets);
-        next_profile_op(state, &keyring, &me, name.trim())
+        next_profile_op(state, &keyring, &me, name)
     };
     let Some(body) = next else { return Ok(None) };
     match author(store, key_path, key, body, now_ms) {

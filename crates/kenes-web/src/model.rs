@@ -238,16 +238,20 @@ pub fn changed_after_close(state: &State) -> impl Iterator<Item = (&Hash, &Propo
         .filter(|(_, p)| matches!(&p.status, ProposalStatus::Closed(c) if c.changed_after_close))
 }
 
-/// A removal's committee and title, as the alerts name it.
+/// A removal's committee and title, as the alerts name it to `keyring`'s
+/// member: a sealed title only if they can open it.
 pub fn removal_named<'a>(
     state: &'a State,
+    keyring: &Keyring,
     proposal: &Hash,
-) -> (Option<&'a Committee>, Option<&'a str>) {
+) -> (Option<&'a Committee>, Option<String>) {
     let committee = committee_of_proposal(state, proposal);
-    // Alerts name a removal by its title only when it is in the clear.
-    let title = committee
-        .and_then(|c| c.proposals.get(proposal))
-        .and_then(|p| p.title.readable());
+    let title = committee.and_then(|c| {
+        let p = c.proposals.get(proposal)?;
+        keyring
+            .read(&p.title, &keyring::proposal_title(c.id, p.proposer))
+            .map(std::borrow::Cow::into_owned)
+    });
     (committee, title)
 }
 
@@ -256,7 +260,7 @@ pub fn removal_named<'a>(
 pub fn void_cause(state: &State, keyring: &Keyring, reason: &VoidReason) -> Value {
     match reason {
         VoidReason::Removal { proposal } => {
-            let (committee, title) = removal_named(state, proposal);
+            let (committee, title) = removal_named(state, keyring, proposal);
             json!({
                 "kind": "removal",
                 "proposal": proposal.to_hex(),

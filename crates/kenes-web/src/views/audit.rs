@@ -107,8 +107,8 @@ fn void_cause(
 ) -> Markup {
     match reason {
         VoidReason::Removal { proposal } => {
-            let (committee, title) = crate::model::removal_named(state, proposal);
-            let title = title.map_or_else(|| proposal.short(), str::to_string);
+            let (committee, title) = crate::model::removal_named(state, &p.keyring, proposal);
+            let title = title.unwrap_or_else(|| proposal.short());
             let name = committee.map(|c| c.name.clone()).unwrap_or_default();
             html! {
                 a href=(format!("/proposal/{}", proposal.to_hex())) {
