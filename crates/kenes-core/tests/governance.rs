@@ -279,31 +279,6 @@ fn a_policy_change_needs_the_strong_threshold_and_then_applies() {
     assert_replicas_agree(&mut w);
 }
 
-/// Passes `kind` in committee `c` with every listed member voting yes, the
-/// proposer closing at once.
-fn pass(
-    w: &mut World,
-    c: kenes_core::Hash,
-    proposer: u8,
-    voters: &[u8],
-    kind: ProposalKind,
-) -> kenes_core::Op {
-    let p = propose(w, proposer, c, kind, 1_000);
-    assert_eq!(w.outcome(&p), Outcome::Applied, "{:?}", w.outcome(&p));
-    for &v in voters {
-        vote(w, v, c, &p, Choice::Yes);
-    }
-    w.act(
-        proposer,
-        Body::Close {
-            committee: c,
-            proposal: p.id,
-        },
-    );
-    assert!(closing(w, c, &p).expect("closed").result.passed());
-    p
-}
-
 #[test]
 fn councils_seat_elected_delegates_weigh_them_and_recall_them() {
     use kenes_core::body::Ballot;

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{World, key, members};
+use common::{World, key, members, pass};
 use kenes_core::body::{ProposalKind, Text};
 use kenes_core::keyring::{self, Keyring, next_key_op};
 use kenes_core::seal::EncryptionSecret;
@@ -51,6 +51,23 @@ impl Side {
         assert_eq!(report.accepted.len(), 1, "{}", op.fields.body.label());
         self.made.push(op.bytes.clone());
         op
+    }
+
+    /// Delivers what this side made to `w`.
+    fn deliver_to(&mut self, w: &mut World) {
+        for op in std::mem::take(&mut self.made) {
+            w.deliver(&Op::decode(&op).unwrap());
+        }
+    }
+
+    /// `who` publishes their encryption key.
+    fn publish_key(&mut self, who: u8) -> Op {
+        self.act(
+            who,
+            Body::EncryptionKey {
+                key: secret(who).public(),
+            },
+        )
     }
 
     /// `who` authors what sealing calls for, as the authoring path does.
@@ -123,12 +140,7 @@ fn sealed_committee(who: &[u8]) -> (World, Hash) {
     members(&mut w, c, &who[1..]);
     let mut side = Side::of(&w);
     for n in who {
-        side.act(
-            *n,
-            Body::EncryptionKey {
-                key: secret(*n).public(),
-            },
-        );
+        side.publish_key(*n);
     }
     side.upkeep(who[0]);
     for op in std::mem::take(&mut side.made) {
@@ -311,17 +323,10 @@ fn a_new_member_reads_from_a_new_epoch_on_and_not_what_was_sealed_before() {
     let (mut w, c) = sealed_committee(&[1, 2]);
     let mut side = Side::of(&w);
     let before = side.propose_sealed(1, c, "before 3 joined", "old plan");
-    for op in std::mem::take(&mut side.made) {
-        w.deliver(&Op::decode(&op).unwrap());
-    }
+    side.deliver_to(&mut w);
     members(&mut w, c, &[3]);
     let mut side = Side::of(&w);
-    side.act(
-        3,
-        Body::EncryptionKey {
-            key: secret(3).public(),
-        },
-    );
+    side.publish_key(3);
     // 3 cannot open the current epoch and has no box: any member who sees
     // the join starts a new one, sealed to 3 too.
     assert_eq!(side.upkeep(2).len(), 1);
@@ -486,12 +491,7 @@ fn discussion_stays_clear_in_a_committee_with_a_reader_who_published_no_key() {
     members(&mut w, c, &[2]);
     let mut side = Side::of(&w);
     // Member 1 publishes a key and keeps up; member 2 never does.
-    side.act(
-        1,
-        Body::EncryptionKey {
-            key: secret(1).public(),
-        },
-    );
+    side.publish_key(1);
     side.upkeep(1);
     let body = keyring_of(&side.engine, 1).seal(
         side.engine.state(),
@@ -596,12 +596,7 @@ fn a_committee_only_report_cannot_be_sealed_where_a_reader_published_no_key() {
     let c = w.committee(1, "Zhanaozen residents", 1);
     members(&mut w, c, &[2]);
     let mut side = Side::of(&w);
-    side.act(
-        1,
-        Body::EncryptionKey {
-            key: secret(1).public(),
-        },
-    );
+    side.publish_key(1);
     side.upkeep(1);
     assert!(
         keyring_of(&side.engine, 1)
@@ -681,12 +676,7 @@ fn a_display_name_is_sealed_to_its_members_committees_and_only_those_who_share_o
     let a = w.committee(1, "Zhanaozen residents", 1);
     members(&mut w, a, &[3]);
     let mut side = Side::of(&w);
-    side.act(
-        3,
-        Body::EncryptionKey {
-            key: secret(3).public(),
-        },
-    );
+    side.publish_key(3);
     let named = side
         .keep_name_up(2, "Nurlan of B")
         .expect("2 names themselves");
@@ -733,17 +723,10 @@ fn a_new_member_reads_each_name_once_its_owner_acts_after_the_join() {
     side.keep_name_up(1, "Aigerim");
     side.keep_name_up(2, "Nurlan");
     let mut w = w;
-    for op in std::mem::take(&mut side.made) {
-        w.deliver(&Op::decode(&op).unwrap());
-    }
+    side.deliver_to(&mut w);
     members(&mut w, c, &[3]);
     let mut side = Side::of(&w);
-    side.act(
-        3,
-        Body::EncryptionKey {
-            key: secret(3).public(),
-        },
-    );
+    side.publish_key(3);
     // 3's first act as a member starts an epoch they hold and names them.
     let named = side.keep_name_up(3, "Saule").expect("3 names themselves");
     assert!(matches!(named.fields.body, Body::SealedProfile { .. }));
@@ -768,12 +751,7 @@ fn a_candidate_or_a_member_of_a_committee_that_cannot_seal_publishes_no_name() {
         },
     );
     let mut side = Side::of(&w);
-    side.act(
-        4,
-        Body::EncryptionKey {
-            key: secret(4).public(),
-        },
-    );
+    side.publish_key(4);
     assert!(side.keep_name_up(4, "Candidate").is_none());
     // 1 founds a committee with 6, who never published a key: it cannot
     // seal, so neither does a name go out clear.
@@ -781,12 +759,7 @@ fn a_candidate_or_a_member_of_a_committee_that_cannot_seal_publishes_no_name() {
     let d = w2.committee(1, "Old builds", 1);
     members(&mut w2, d, &[6]);
     let mut side = Side::of(&w2);
-    side.act(
-        1,
-        Body::EncryptionKey {
-            key: secret(1).public(),
-        },
-    );
+    side.publish_key(1);
     assert!(side.keep_name_up(1, "One").is_none());
     assert!(!side.engine.state().profiles.contains_key(&key(1).public()));
 }
@@ -872,23 +845,6 @@ fn a_sealed_profile_out_of_order_duplicated_or_oversized_is_dropped() {
     );
 }
 
-/// Passes `kind` in `c`: `proposer` proposes, `voters` vote yes, it closes.
-fn pass(w: &mut World, c: Hash, proposer: u8, voters: &[u8], kind: ProposalKind) -> Op {
-    let p = common::propose(w, proposer, c, kind, 1_000);
-    for &v in voters {
-        common::vote(w, v, c, &p, Choice::Yes);
-    }
-    w.act(
-        proposer,
-        Body::Close {
-            committee: c,
-            proposal: p.id,
-        },
-    );
-    assert!(common::closing(w, c, &p).expect("closed").result.passed());
-    p
-}
-
 #[test]
 fn a_council_seals_to_its_seated_delegates_and_a_seat_that_ends_rotates() {
     let mut w = World::new();
@@ -940,12 +896,7 @@ fn a_council_seals_to_its_seated_delegates_and_a_seat_that_ends_rotates() {
     );
     let mut side = Side::of(&w);
     for n in [1, 2, 3, 4] {
-        side.act(
-            n,
-            Body::EncryptionKey {
-                key: secret(n).public(),
-            },
-        );
+        side.publish_key(n);
     }
     let seated: Vec<_> = side.engine.state().committees[&k].seats[&a]
         .iter()
@@ -980,9 +931,7 @@ fn a_council_seals_to_its_seated_delegates_and_a_seat_that_ends_rotates() {
     );
     // A recalls delegate 3: their seat ends, and the next delegate to seal
     // starts a new epoch closed to them.
-    for op in std::mem::take(&mut side.made) {
-        w.deliver(&Op::decode(&op).unwrap());
-    }
+    side.deliver_to(&mut w);
     pass(
         &mut w,
         a,

@@ -284,3 +284,28 @@ pub fn everything(w: &World) -> Vec<Op> {
 pub fn refs(ops: &[Op]) -> Vec<&Op> {
     ops.iter().collect()
 }
+
+/// Passes `kind` in committee `c` with every listed member voting yes, the
+/// proposer closing at once.
+pub fn pass(
+    w: &mut World,
+    c: Hash,
+    proposer: u8,
+    voters: &[u8],
+    kind: ProposalKind,
+) -> kenes_core::Op {
+    let p = propose(w, proposer, c, kind, 1_000);
+    assert_eq!(w.outcome(&p), Outcome::Applied, "{:?}", w.outcome(&p));
+    for &v in voters {
+        vote(w, v, c, &p, Choice::Yes);
+    }
+    w.act(
+        proposer,
+        Body::Close {
+            committee: c,
+            proposal: p.id,
+        },
+    );
+    assert!(closing(w, c, &p).expect("closed").result.passed());
+    p
+}
