@@ -247,7 +247,6 @@ pub struct Engine {
     entries: Vec<Entry>,
     by_id: FastMap<Hash, u32>,
     heads: BTreeSet<u32>,
-    by_author_seq: FastMap<(PublicKey, u64), u32>,
     last_of_author: FastMap<PublicKey, u32>,
     vouches_for: FastMap<PublicKey, Vec<u32>>,
     /// Valid vouches by each author: whose memberships rest on them.
@@ -376,7 +375,6 @@ impl Engine {
             entries: Vec::new(),
             by_id: FastMap::default(),
             heads: BTreeSet::new(),
-            by_author_seq: FastMap::default(),
             last_of_author: FastMap::default(),
             vouches_for: FastMap::default(),
             vouched_by: FastMap::default(),
