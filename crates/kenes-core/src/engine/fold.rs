@@ -94,7 +94,6 @@ impl Engine {
         let applied = validity.is_applied();
         self.entries.push(Entry {
             op,
-            parents,
             unseen,
             validity: validity.clone(),
             outcome: validity,
