@@ -37,10 +37,22 @@ const TAIL: usize = 16;
 /// extends it and the form stays canonical (equality and hashing depend
 /// only on the set).
 #[derive(Clone, Debug, Default)]
-pub struct Unseen {
+pub struct Unseen(Option<Box<Ranges>>);
+
+/// The ranges of a non-empty [`Unseen`]. Boxed, because nearly every op
+/// saw everything before it: an empty set is one null pointer in each of
+/// the engine's entries, not two empty vectors (issue 18).
+#[derive(Clone, Debug, Default)]
+struct Ranges {
     chunks: Vec<Arc<[(u32, u32)]>>,
     tail: Vec<(u32, u32)>,
 }
+
+/// The ranges of the empty set.
+static NO_RANGES: Ranges = Ranges {
+    chunks: Vec::new(),
+    tail: Vec::new(),
+};
 
 impl PartialEq for Unseen {
     fn eq(&self, other: &Unseen) -> bool {
@@ -60,13 +72,24 @@ impl Hash for Unseen {
 }
 
 impl Unseen {
+    /// A set of these chunks and tail (empty if both are).
+    fn of(chunks: Vec<Arc<[(u32, u32)]>>, tail: Vec<(u32, u32)>) -> Unseen {
+        if chunks.is_empty() && tail.is_empty() {
+            Unseen(None)
+        } else {
+            Unseen(Some(Box::new(Ranges { chunks, tail })))
+        }
+    }
+
+    /// The chunks and tail, empty ones for the empty set.
+    fn parts(&self) -> &Ranges {
+        self.0.as_deref().unwrap_or(&NO_RANGES)
+    }
+
     /// Every ordinal from `from` on: as a complement, the set of ops
     /// accepted before `from`.
     pub fn from_ordinal(from: u32) -> Unseen {
-        Unseen {
-            chunks: Vec::new(),
-            tail: vec![(from, u32::MAX)],
-        }
+        Unseen::of(Vec::new(), vec![(from, u32::MAX)])
     }
 
     /// The set of the given ordinals, which must be sorted ascending.
@@ -91,28 +114,26 @@ impl Unseen {
         } else {
             vec![Arc::from(ranges)]
         };
-        Unseen {
-            chunks,
-            tail: vec![last],
-        }
+        Unseen::of(chunks, vec![last])
     }
 
     /// Every range, ascending.
     fn ranges(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
-        self.chunks
+        self.parts()
+            .chunks
             .iter()
             .flat_map(|c| c.iter())
-            .chain(&self.tail)
+            .chain(&self.parts().tail)
             .copied()
     }
 
     fn range_count(&self) -> usize {
-        self.chunks.iter().map(|c| c.len()).sum::<usize>() + self.tail.len()
+        self.parts().chunks.iter().map(|c| c.len()).sum::<usize>() + self.parts().tail.len()
     }
 
     /// The end of the last range (one past the largest ordinal), if any.
     fn end(&self) -> Option<u32> {
-        self.tail.last().map(|r| r.1)
+        self.parts().tail.last().map(|r| r.1)
     }
 
     /// Appends `[from, to)`, which starts at or after the end of the set.
@@ -120,33 +141,34 @@ impl Unseen {
         if from >= to {
             return;
         }
-        if let Some(last) = self.tail.last_mut()
+        let this = self.0.get_or_insert_with(Box::default);
+        if let Some(last) = this.tail.last_mut()
             && last.1 == from
         {
             last.1 = to;
             return;
         }
-        if self.tail.len() >= TAIL {
+        if this.tail.len() >= TAIL {
             // Keep the last range in the tail so that it can still grow.
-            let keep = self.tail.split_off(self.tail.len() - 1);
-            let full = std::mem::replace(&mut self.tail, keep);
-            self.chunks.push(Arc::from(full));
-            while let [.., older, newer] = self.chunks.as_slice() {
+            let keep = this.tail.split_off(this.tail.len() - 1);
+            let full = std::mem::replace(&mut this.tail, keep);
+            this.chunks.push(Arc::from(full));
+            while let [.., older, newer] = this.chunks.as_slice() {
                 if newer.len() < older.len() {
                     break;
                 }
                 let merged: Vec<(u32, u32)> = older.iter().chain(newer.iter()).copied().collect();
-                self.chunks.pop();
-                self.chunks.pop();
-                self.chunks.push(Arc::from(merged));
+                this.chunks.pop();
+                this.chunks.pop();
+                this.chunks.push(Arc::from(merged));
             }
         }
-        self.tail.push((from, to));
+        this.tail.push((from, to));
     }
 
     /// The empty set: the op saw everything.
     pub fn is_empty(&self) -> bool {
-        self.tail.is_empty() && self.chunks.is_empty()
+        self.0.is_none()
     }
 
     /// Number of ordinals in the set.
@@ -168,10 +190,13 @@ impl Unseen {
 
     /// True if `ord` is in the set.
     pub fn contains(&self, ord: u32) -> bool {
-        let i = self.chunks.partition_point(|c| c[c.len() - 1].1 <= ord);
-        let slice: &[(u32, u32)] = match self.chunks.get(i) {
+        let i = self
+            .parts()
+            .chunks
+            .partition_point(|c| c[c.len() - 1].1 <= ord);
+        let slice: &[(u32, u32)] = match self.parts().chunks.get(i) {
             Some(chunk) => chunk,
-            None => &self.tail,
+            None => &self.parts().tail,
         };
         let j = slice.partition_point(|r| r.1 <= ord);
         slice.get(j).is_some_and(|r| r.0 <= ord)
@@ -334,7 +359,7 @@ mod tests {
                 let union: BTreeSet<u32> = p.union(&other).copied().collect();
                 prop_assert_eq!(g.union(&uo), from_set(&union));
                 prop_assert_eq!(g.len(), p.len() as u64);
-                prop_assert!(g.chunks.len() <= 1 + (usize::BITS - g.range_count().leading_zeros()) as usize);
+                prop_assert!(g.parts().chunks.len() <= 1 + (usize::BITS - g.range_count().leading_zeros()) as usize);
             }
         }
     }

@@ -588,12 +588,12 @@ fn time_for(engine: &Engine, body: &Body, x: u8, time: u64) -> u64 {
 /// The heads of the ops a replica accepted before ordinal `cut`.
 fn prefix_heads(engine: &Engine, cut: usize) -> Vec<Hash> {
     let entries = &engine.entries()[..cut];
-    let cited: BTreeSet<u32> = entries
+    let cited: BTreeSet<Hash> = entries
         .iter()
-        .flat_map(|e| e.parents.iter().copied())
+        .flat_map(|e| e.op.parents().copied())
         .collect();
     (0..cut)
-        .filter(|o| !cited.contains(&(*o as u32)))
+        .filter(|&o| !cited.contains(&entries[o].op.id))
         .map(|o| entries[o].op.id)
         .collect()
 }

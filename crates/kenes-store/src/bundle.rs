@@ -168,21 +168,58 @@ pub fn write_bundle<W: Write>(
     ops: &[&[u8]],
     mut progress: impl FnMut(),
 ) -> io::Result<W> {
-    let mut w = HashingWriter {
-        inner: out,
-        hasher: blake3::Hasher::new(),
-    };
-    w.put(BUNDLE_MAGIC)?;
-    w.put(&[VERSION])?;
-    w.put(&federation.0)?;
-    w.put(&(ops.len() as u64).to_le_bytes())?;
+    let mut writer = BundleWriter::new(out, federation, ops.len() as u64)?;
     for op in ops {
-        let len = u32::try_from(op.len()).map_err(|_| io::Error::other("op too large"))?;
-        w.put(&len.to_le_bytes())?;
-        w.put(op)?;
+        writer.push(op)?;
         progress();
     }
-    w.finish()
+    writer.finish()
+}
+
+/// Writes a bundle one op at a time, for ops made as they are written (a
+/// generator that cannot hold them all): the count is fixed up front, and
+/// [`BundleWriter::finish`] refuses a file holding any other number.
+pub struct BundleWriter<W: Write> {
+    w: HashingWriter<W>,
+    remaining: u64,
+}
+
+impl<W: Write> BundleWriter<W> {
+    /// Writes the header of a bundle that will hold `count` ops.
+    pub fn new(out: W, federation: Hash, count: u64) -> io::Result<BundleWriter<W>> {
+        let mut w = HashingWriter {
+            inner: out,
+            hasher: blake3::Hasher::new(),
+        };
+        w.put(BUNDLE_MAGIC)?;
+        w.put(&[VERSION])?;
+        w.put(&federation.0)?;
+        w.put(&count.to_le_bytes())?;
+        Ok(BundleWriter {
+            w,
+            remaining: count,
+        })
+    }
+
+    /// Appends one op.
+    pub fn push(&mut self, op: &[u8]) -> io::Result<()> {
+        if self.remaining == 0 {
+            return Err(io::Error::other("more ops than the bundle's count"));
+        }
+        let len = u32::try_from(op.len()).map_err(|_| io::Error::other("op too large"))?;
+        self.w.put(&len.to_le_bytes())?;
+        self.w.put(op)?;
+        self.remaining -= 1;
+        Ok(())
+    }
+
+    /// Writes the checksum once every op announced is written.
+    pub fn finish(self) -> io::Result<W> {
+        if self.remaining != 0 {
+            return Err(io::Error::other("fewer ops than the bundle's count"));
+        }
+        self.w.finish()
+    }
 }
 
 /// Reads and checks a whole bundle into memory. Nothing is returned unless
@@ -366,6 +403,19 @@ mod tests {
         let bundle = read_bundle(sample().as_slice()).unwrap();
         assert_eq!(bundle.federation, Hash([5; 32]));
         assert_eq!(bundle.ops, vec![vec![1, 2, 3], vec![], vec![9; 100]]);
+    }
+
+    #[test]
+    fn a_streamed_bundle_holds_exactly_the_count_it_announced() {
+        let mut writer = BundleWriter::new(Vec::new(), Hash([5; 32]), 3).unwrap();
+        for op in [&[1u8, 2, 3][..], &[], &[9; 100]] {
+            writer.push(op).unwrap();
+        }
+        assert!(writer.push(&[7]).is_err(), "one op too many");
+        assert_eq!(writer.finish().unwrap(), sample());
+        let mut short = BundleWriter::new(Vec::new(), Hash([5; 32]), 2).unwrap();
+        short.push(&[1]).unwrap();
+        assert!(short.finish().is_err(), "one op too few");
     }
 
     #[test]

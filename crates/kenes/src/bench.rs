@@ -16,8 +16,14 @@
 //! 8. the end-to-end ingest of step 2 into an encrypted database (SQLCipher,
 //!    keyed from a passphrase as a data directory with one is), and a read
 //!    command's start-up there: the cost of encryption at rest (issue 14).
+//!
+//! `kenes bench scale` (in `scale`) builds a federation of any size on disk
+//! as a stream and measures the same figures against issue 18's goals;
+//! what both measure alike is in `measure`.
 
+mod measure;
 mod removal;
+mod scale;
 mod web;
 
 use crate::cli::BenchCommand;
@@ -27,14 +33,17 @@ use anyhow::{Result, ensure};
 use kenes_core::body::{CommitteeKind, Policy};
 use kenes_core::prepare::VERIFY_BATCH;
 use kenes_core::rng::SplitMix64;
-use kenes_core::{Body, Engine, Hash, Op, SecretKey, Verify, keys};
+use kenes_core::{Body, Engine, Hash, Op, SecretKey, Verify};
 use kenes_store::Store;
+use measure::{
+    INGEST_BATCH, READ_STARTUP_LIMIT_SECS, RSS_LIMIT_BYTES_PER_OP, load_in_child, member_key,
+    one_core_verify_rate, peak_rss_bytes, rate, timed_ingest,
+};
 use serde_json::json;
 use std::time::Instant;
 
 const MEMBERS: usize = 1000;
 const COMMITTEES: usize = 50;
-const INGEST_BATCH: usize = 16_384;
 
 /// Authors valid ops for a set of members on one replica's view.
 struct Generator {
@@ -50,13 +59,7 @@ impl Generator {
     /// A federation of [`MEMBERS`] keys (the same in every run) with only
     /// its genesis, by member 0; `seed` drives the activity.
     fn new(seed: u64) -> Generator {
-        let keys: Vec<SecretKey> = (0..MEMBERS)
-            .map(|i| {
-                SecretKey::from_bytes(
-                    *blake3::hash(format!("kenes bench member {i}").as_bytes()).as_bytes(),
-                )
-            })
-            .collect();
+        let keys: Vec<SecretKey> = (0..MEMBERS).map(member_key).collect();
         let time = 1_641_081_600_000;
         let genesis = kenes_core::op::genesis(&keys[0], "bench federation", time);
         let mut engine = Engine::new(genesis.id);
@@ -142,15 +145,12 @@ impl Generator {
     }
 }
 
-fn rate(count: usize, seconds: f64) -> f64 {
-    count as f64 / seconds.max(1e-9)
-}
-
 pub fn run(ctx: &Context, cmd: BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Ingest { ops, late } => ingest(ctx, ops, late),
         BenchCommand::Tally { ballots, seats } => tally(ctx, ballots, seats),
-        BenchCommand::Load { db } => load(&db),
+        BenchCommand::Load { db } => measure::load(&db),
+        BenchCommand::Child { args } => measure::child(&args),
         BenchCommand::Sync { items, diff } => sync(ctx, items, diff),
         BenchCommand::Web {
             scale,
@@ -162,6 +162,7 @@ pub fn run(ctx: &Context, cmd: BenchCommand) -> Result<()> {
             removals,
             late,
         } => removal::run(ctx, ops, removals, late),
+        BenchCommand::Scale { ops, members, late } => scale::run(ctx, ops, members, late),
     }
 }
 
@@ -242,19 +243,7 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
     let late_ops = side.ops;
 
     // 1. The limit: batch verification on one core.
-    let decoded: Vec<Op> = main_ops.iter().filter_map(|b| Op::decode(b).ok()).collect();
-    let items: Vec<_> = decoded
-        .iter()
-        .map(|op| (op.fields.author, op.signed_message(), op.sig))
-        .collect();
-    let started = Instant::now();
-    let mut all_valid = true;
-    for chunk in items.chunks(VERIFY_BATCH) {
-        all_valid &= keys::verify_many(chunk).iter().all(|ok| *ok);
-    }
-    let verify_secs = started.elapsed().as_secs_f64();
-    ensure!(all_valid, "generated signatures must verify");
-    let verify_rate = rate(items.len(), verify_secs);
+    let verify_rate = one_core_verify_rate(&main_ops)?;
 
     // 2. End-to-end ingest into a fresh database.
     let dir = tempfile::tempdir()?;
@@ -317,19 +306,10 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
     );
     // 7. A writing command's start-up: the engine loaded from the store,
     // in a process of its own so that its memory is the engine's alone.
-    let loaded = std::process::Command::new(std::env::current_exe()?)
-        .args(["bench", "load", "--db"])
-        .arg(&path)
-        .output()?;
-    ensure!(
-        loaded.status.success(),
-        "loading the store failed: {}",
-        String::from_utf8_lossy(&loaded.stderr).trim()
-    );
-    let loaded: serde_json::Value = serde_json::from_slice(&loaded.stdout)?;
-    let load_secs = loaded["seconds"].as_f64().unwrap_or(f64::NAN);
-    let load_rss = loaded["peak_rss_bytes"].as_u64();
-    let load_per_op = load_rss.map(|b| b as f64 / stored.max(1) as f64);
+    let loaded = load_in_child(&path)?;
+    let load_secs = loaded.seconds;
+    let load_rss = loaded.peak_rss_bytes;
+    let load_per_op = loaded.bytes_per_op();
 
     // 8. The same ingest into an encrypted database, after the clear one
     // is closed, so that the two stores never share memory or caches.
@@ -430,7 +410,7 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
             match (load_rss, load_per_op) {
                 (Some(bytes), Some(per_op)) => format!(
                     "memory  a writing command's engine, loaded from the {stored}-op store in {load_secs:.2} s: \
-                     peak RSS {:.0} MB = {per_op:.0} bytes per op (limit {RSS_LIMIT_BYTES_PER_OP:.0})",
+                     peak RSS {:.0} MB, of which loading added {per_op:.0} bytes per op (limit {RSS_LIMIT_BYTES_PER_OP:.0})",
                     bytes as f64 / 1e6
                 ),
                 _ => "memory  of a loaded engine not measured on this system".to_string(),
@@ -438,56 +418,6 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
         )
     });
     Ok(())
-}
-
-/// Ingests `ops` into `store` end to end (decode, verify, order, fold,
-/// commit) with a progress bar: the seconds it took. Every op must be
-/// accepted.
-fn timed_ingest(store: &mut Store, ops: &[Vec<u8>], label: &str) -> Result<f64> {
-    let bar = progress(ops.len() as u64, label);
-    let started = Instant::now();
-    let mut dropped = 0;
-    store.ingest_stream(
-        ops,
-        INGEST_BATCH,
-        Verify::Signatures,
-        |report, _, inputs| {
-            dropped += report.dropped.len();
-            bar.inc(inputs as u64);
-        },
-    )?;
-    let seconds = started.elapsed().as_secs_f64();
-    bar.finish_and_clear();
-    ensure!(dropped == 0, "bench ops must all be accepted ({label})");
-    Ok(seconds)
-}
-
-/// Loads the store at `db` and prints the time and peak RSS as JSON.
-fn load(db: &std::path::Path) -> Result<()> {
-    let started = Instant::now();
-    let store = Store::open(db)?;
-    let seconds = started.elapsed().as_secs_f64();
-    let value = json!({
-        "ops": store.engine().len(),
-        "seconds": seconds,
-        "peak_rss_bytes": peak_rss_bytes(),
-    });
-    println!("{value}");
-    Ok(())
-}
-
-/// Issue 18's goal for the start-up of every read command.
-const READ_STARTUP_LIMIT_SECS: f64 = 0.2;
-
-/// Issue 18's goal for the whole ingest bench: under 2 GB at 10M ops.
-const RSS_LIMIT_BYTES_PER_OP: f64 = 2.0 * 1024.0 * 1024.0 * 1024.0 / 10_000_000.0;
-
-/// The process's peak resident set (`VmHWM`), where Linux reports it.
-fn peak_rss_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
 }
 
 /// The goal for one Schulze election of 10 candidates over 100,000

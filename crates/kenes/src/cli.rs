@@ -802,6 +802,20 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 10_000)]
         late: usize,
     },
+    /// National scale: a federation built on disk as a stream, ingested,
+    /// re-folded and merged, each figure next to issue 18's goal.
+    Scale {
+        /// Ops in the federation (at least what it takes for every member
+        /// to join a committee: about three per member).
+        #[arg(long, default_value_t = 100_000)]
+        ops: usize,
+        /// Members, in committees of 20.
+        #[arg(long, default_value_t = 10_000)]
+        members: usize,
+        /// Late ops from a partition, merged into the full state.
+        #[arg(long, default_value_t = 10_000)]
+        late: usize,
+    },
     /// Loads a federation's database as a writing command does (replaying
     /// its op log) and prints the time and this process's peak RSS as
     /// JSON: `bench ingest` runs it on its result, so that the figure is
@@ -811,6 +825,15 @@ pub enum BenchCommand {
         /// The database file.
         #[arg(long)]
         db: std::path::PathBuf,
+    },
+    /// Runs this binary with the given arguments and prints its time and
+    /// peak RSS as JSON: benches measure commands through it, so that the
+    /// bench's own memory is not counted as the command's.
+    #[command(hide = true)]
+    Child {
+        /// The command's arguments.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
     },
     /// Counting: a Schulze election and a weighted council decision.
     Tally {

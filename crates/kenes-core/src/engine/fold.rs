@@ -36,10 +36,6 @@ impl Engine {
         }
         self.heads.insert(ord);
         self.by_id.insert(op.id, ord);
-        let new_fork = self.by_author_seq.insert((author, seq), ord).is_some();
-        if new_fork {
-            self.state.forks.entry(author).or_default().insert(seq);
-        }
         let newest = self
             .last_of_author
             .get(&author)
@@ -52,11 +48,20 @@ impl Engine {
         let seq_of = |o: u32| entries[o as usize].op.fields.seq;
         // Ops almost always arrive in their author's order: append without
         // a binary search, whose every probe is a cache miss in `entries`.
-        if log.last().is_none_or(|&o| seq_of(o) <= seq) {
+        // The author's log, sorted by seq, also tells a fork (a second op
+        // at a seq already held) without an index of its own.
+        let new_fork = if log.last().is_none_or(|&o| seq_of(o) < seq) {
             log.push(ord);
+            false
         } else {
+            let first_at_seq = log.partition_point(|&o| seq_of(o) < seq);
+            let fork = log.get(first_at_seq).is_some_and(|&o| seq_of(o) == seq);
             let at = log.partition_point(|&o| seq_of(o) <= seq);
             log.insert(at, ord);
+            fork
+        };
+        if new_fork {
+            self.state.forks.entry(author).or_default().insert(seq);
         }
         let key = op.order_key();
         if matches!(op.fields.body, Body::Propose { .. } | Body::Close { .. })
@@ -89,7 +94,6 @@ impl Engine {
         let applied = validity.is_applied();
         self.entries.push(Entry {
             op,
-            parents,
             unseen,
             validity: validity.clone(),
             outcome: validity,

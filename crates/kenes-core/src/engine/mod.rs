@@ -149,10 +149,9 @@ pub struct IngestReport {
 /// One accepted op and what the engine knows of it.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    /// The op.
+    /// The op. Its parents' ordinals are not kept (a heap block per op):
+    /// the few walks of the DAG look them up by id.
     pub op: Op,
-    /// Ordinals of its parents (`prev`, then deps).
-    pub parents: Vec<u32>,
     /// Accepted ops it had not seen when it arrived: `T ∖ past(X)`.
     pub unseen: Unseen,
     /// valid(X) (Applied, Rejected or Unknown): intrinsic, fixed at
@@ -247,7 +246,6 @@ pub struct Engine {
     entries: Vec<Entry>,
     by_id: FastMap<Hash, u32>,
     heads: BTreeSet<u32>,
-    by_author_seq: FastMap<(PublicKey, u64), u32>,
     last_of_author: FastMap<PublicKey, u32>,
     vouches_for: FastMap<PublicKey, Vec<u32>>,
     /// Valid vouches by each author: whose memberships rest on them.
@@ -376,7 +374,6 @@ impl Engine {
             entries: Vec::new(),
             by_id: FastMap::default(),
             heads: BTreeSet::new(),
-            by_author_seq: FastMap::default(),
             last_of_author: FastMap::default(),
             vouches_for: FastMap::default(),
             vouched_by: FastMap::default(),
@@ -1064,7 +1061,8 @@ impl Engine {
             if std::mem::replace(&mut has[o as usize], true) {
                 continue;
             }
-            stack.extend(self.entries[o as usize].parents.iter().copied());
+            let op = &self.entries[o as usize].op;
+            stack.extend(op.parents().filter_map(|p| self.by_id.get(p)).copied());
         }
         (0..self.entries.len())
             .filter(|&o| !has[o])

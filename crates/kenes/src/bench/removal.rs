@@ -11,7 +11,8 @@
 //!    everything before them;
 //! 3. the late removal arriving on top, against the full re-evaluation.
 
-use super::{Generator, INGEST_BATCH, MEMBERS, rate};
+use super::measure::{INGEST_BATCH, rate};
+use super::{Generator, MEMBERS};
 use crate::context::Context;
 use crate::output::{emit, progress};
 use anyhow::{Result, ensure};
