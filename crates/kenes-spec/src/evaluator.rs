@@ -1202,7 +1202,14 @@ impl Spec {
                 committee,
                 candidate,
             } => {
-                if let Some(c) = state.committees.get_mut(committee) {
+                // A vouch for someone already a member at this point of
+                // the fold (one concurrent with their join, sorted after
+                // it) makes them no candidate: it records nothing, and so
+                // cannot count for a later join after they leave
+                // (docs/DESIGN.md §4 "Vouches for a member").
+                if let Some(c) = state.committees.get_mut(committee)
+                    && !c.members.contains(candidate)
+                {
                     c.candidates
                         .entry(*candidate)
                         .or_default()
