@@ -330,6 +330,25 @@ impl<R: Read> BundleReader<R> {
         Ok(self.read_record(&mut op)?.then_some(op))
     }
 
+    /// The remaining ops in import batches ([`crate::IMPORT_BATCH`] ops or
+    /// [`crate::IMPORT_BATCH_BYTES`]), ending at the end of the bundle or
+    /// at the first error, which is left in `failure` for the caller.
+    pub fn batches<'a>(
+        &'a mut self,
+        failure: &'a mut Option<BundleError>,
+    ) -> impl Iterator<Item = Vec<Vec<u8>>> + 'a {
+        std::iter::from_fn(move || {
+            match self.next_batch(crate::IMPORT_BATCH, crate::IMPORT_BATCH_BYTES) {
+                Ok(batch) if batch.is_empty() => None,
+                Ok(batch) => Some(batch),
+                Err(e) => {
+                    *failure = Some(e);
+                    None
+                }
+            }
+        })
+    }
+
     /// The next ops, at most `max_ops` of them and, beyond the first, at
     /// most `max_bytes` in all; empty at the end.
     pub fn next_batch(

@@ -7,7 +7,7 @@ use crate::output::progress;
 use anyhow::{Context as _, Result, bail, ensure};
 use kenes_core::prepare::VERIFY_BATCH;
 use kenes_core::{Op, SecretKey, Verify, keys};
-use kenes_store::{IMPORT_BATCH, IMPORT_BATCH_BYTES, ImportCounts, Store};
+use kenes_store::{ImportCounts, Store};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -111,17 +111,7 @@ pub fn timed_import(
     let file = std::fs::File::open(bundle)?;
     let mut reader = BundleReader::new(std::io::BufReader::new(file))?;
     let mut failure = None;
-    let batches =
-        std::iter::from_fn(
-            || match reader.next_batch(IMPORT_BATCH, IMPORT_BATCH_BYTES) {
-                Ok(batch) if batch.is_empty() => None,
-                Ok(batch) => Some(batch),
-                Err(e) => {
-                    failure = Some(e);
-                    None
-                }
-            },
-        );
+    let batches = reader.batches(&mut failure);
     let bar = progress(ops, label);
     let started = Instant::now();
     let counts = store.import_batches(batches, |inputs| bar.inc(inputs as u64))?;

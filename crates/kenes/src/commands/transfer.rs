@@ -17,11 +17,11 @@ use crate::output::{emit, progress};
 use anyhow::Result;
 use kenes_core::Engine;
 use kenes_core::seal::EncryptionSecret;
+use kenes_store::StoreError;
 use kenes_store::bundle::{
     BundleReader, check_bundle, read_frontier, write_bundle, write_frontier,
 };
 use kenes_store::sealed::{self, SealedError};
-use kenes_store::{IMPORT_BATCH, IMPORT_BATCH_BYTES, StoreError};
 use serde_json::json;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::Path;
@@ -292,17 +292,7 @@ pub fn import(ctx: &Context, file: &Path) -> Result<()> {
     // Second pass: bounded batches, each one transaction.
     let mut reader = BundleReader::new(open_contents(file, &mut opening)?)?;
     let mut failure = None;
-    let batches =
-        std::iter::from_fn(
-            || match reader.next_batch(IMPORT_BATCH, IMPORT_BATCH_BYTES) {
-                Ok(batch) if batch.is_empty() => None,
-                Ok(batch) => Some(batch),
-                Err(e) => {
-                    failure = Some(e);
-                    None
-                }
-            },
-        );
+    let batches = reader.batches(&mut failure);
     let bar = progress(summary.ops, "importing");
     let counts = store.import_batches(batches, |inputs| bar.inc(inputs as u64))?;
     bar.finish_and_clear();
