@@ -106,7 +106,7 @@ pub fn council_voters(past: &impl PastView, council: &Committee) -> BTreeMap<Pub
 
 /// A valid vote inside K(P), as the count needs it.
 #[derive(Clone, Debug)]
-pub struct CastVote<'a> {
+pub struct CastVote {
     /// Who voted.
     pub voter: PublicKey,
     /// `(seq, id)` of the vote: the highest counts.
@@ -114,7 +114,7 @@ pub struct CastVote<'a> {
     /// The vote's own time.
     pub time: u64,
     /// The ballot.
-    pub ballot: &'a Ballot,
+    pub ballot: Ballot,
 }
 
 /// Counts the ballots of E(P) among `votes` (valid votes in K(P)): for
@@ -122,11 +122,11 @@ pub struct CastVote<'a> {
 /// `closes_at`. Decisions are decided by threshold, quorum and blocks;
 /// elections by quorum, then Schulze over the counted rankings, ties broken
 /// by the ids of the counted ballots.
-pub fn tally<'a>(
+pub fn tally(
     electorate: &Electorate,
     kind: &ProposalKind,
     closes_at: u64,
-    votes: impl IntoIterator<Item = CastVote<'a>>,
+    votes: impl IntoIterator<Item = CastVote>,
 ) -> ProposalResult {
     let latest = counted_ballots(electorate, closes_at, votes);
     let mut count = DecisionCount {
@@ -164,9 +164,9 @@ pub fn tally<'a>(
             elected,
         };
     }
-    for (voter, (_, ballot)) in latest {
+    for (voter, (_, ballot)) in &latest {
         if let Ballot::Choice(choice) = ballot {
-            count.add(*choice, electorate.voters[&voter]);
+            count.add(*choice, electorate.voters[voter]);
         }
     }
     let failure = count
@@ -185,12 +185,12 @@ pub fn tally<'a>(
 
 /// The ballot that counts for each voter of E(P) among `votes`: the one
 /// with the highest `(seq, id)` whose time is not after `closes_at`.
-pub fn counted_ballots<'a>(
+pub fn counted_ballots(
     electorate: &Electorate,
     closes_at: u64,
-    votes: impl IntoIterator<Item = CastVote<'a>>,
-) -> BTreeMap<PublicKey, ((u64, Hash), &'a Ballot)> {
-    let mut latest: BTreeMap<PublicKey, ((u64, Hash), &Ballot)> = BTreeMap::new();
+    votes: impl IntoIterator<Item = CastVote>,
+) -> BTreeMap<PublicKey, ((u64, Hash), Ballot)> {
+    let mut latest: BTreeMap<PublicKey, ((u64, Hash), Ballot)> = BTreeMap::new();
     for vote in votes {
         if vote.time > closes_at || !electorate.voters.contains_key(&vote.voter) {
             continue;

@@ -138,8 +138,18 @@ impl LayerCache {
 /// The accepted ops as the layers read them. Ordinals follow acceptance,
 /// which is causal: every op's past has lower ordinals.
 pub trait Dag {
-    /// The op with ordinal `o`.
-    fn op(&self, o: u32) -> &Op;
+    /// The op with ordinal `o`, whole (its body and parents decoded).
+    fn op(&self, o: u32) -> Cow<'_, Op>;
+    /// The body of op `o`.
+    fn body(&self, o: u32) -> Cow<'_, Body>;
+    /// The id of op `o`.
+    fn id(&self, o: u32) -> Hash;
+    /// The author of op `o`.
+    fn author(&self, o: u32) -> PublicKey;
+    /// The seq of op `o` in its author's log.
+    fn seq(&self, o: u32) -> u64;
+    /// The order key `(lamport, id)` of op `o`.
+    fn key(&self, o: u32) -> (u64, Hash);
     /// valid(o): authorised in its own past (intrinsic).
     fn valid(&self, o: u32) -> bool;
     /// y ∈ past(x).
@@ -187,7 +197,7 @@ pub trait Dag {
     /// False only if op `o` is void in no set: a finer test than
     /// [`Dag::may_be_void`] of its author, where the ops set knows it.
     fn op_may_be_void(&self, o: u32) -> bool {
-        self.may_be_void(&self.op(o).fields.author)
+        self.may_be_void(&self.author(o))
     }
     /// `member`'s ops that name `committee`, its proposals or demands, and
     /// their ops in councils, each in acceptance order, where the ops set
@@ -227,7 +237,7 @@ impl<D: Dag + ?Sized> SetVoids for LazyVoids<'_, D> {
     }
 
     fn verdict(&self, p: u32) -> Option<Verdict> {
-        let meta = self.dag.meta(&self.dag.op(p).id)?;
+        let meta = self.dag.meta(&self.dag.id(p))?;
         removal_layer(self.dag, self.set, &meta.committee)
             .verdicts
             .get(&p)
@@ -276,11 +286,11 @@ pub fn fork_point<D: Dag + ?Sized>(d: &D, s: &Subset, author: &PublicKey) -> Opt
 }
 
 fn ops_at<D: Dag + ?Sized>(d: &D, s: &Subset, log: &[u32], seq: u64) -> Vec<u32> {
-    let start = log.partition_point(|&o| d.op(o).fields.seq < seq);
+    let start = log.partition_point(|&o| d.seq(o) < seq);
     log[start..]
         .iter()
         .copied()
-        .take_while(|&o| d.op(o).fields.seq == seq)
+        .take_while(|&o| d.seq(o) == seq)
         .filter(|&o| contains(s, o))
         .collect()
 }
@@ -297,7 +307,7 @@ fn chain<'a, D: Dag + ?Sized>(d: &'a D, s: &Subset, author: &PublicKey) -> Chain
     Chain::Filtered(
         log.iter()
             .copied()
-            .filter(|&o| contains(s, o) && d.op(o).fields.seq < limit)
+            .filter(|&o| contains(s, o) && d.seq(o) < limit)
             .collect(),
     )
 }
@@ -326,15 +336,15 @@ fn first_after<D: Dag + ?Sized>(d: &D, chain: &Chain<'_>, x: u32) -> Option<u32>
 
 /// Is `y` in ForkVoid(s)?
 pub fn fork_void<D: Dag + ?Sized>(d: &D, s: &Subset, y: u32) -> Option<VoidReason> {
-    let op = d.op(y);
+    let seq = d.seq(y);
     // The genesis names the federation: a fork of the founder at seq 0
     // must not void it (see docs/DESIGN.md, "Voids: decisions").
-    if op.is_genesis() {
+    if seq == 0 && matches!(&*d.body(y), Body::CreateFederation { .. }) {
         return None;
     }
-    let author = op.fields.author;
+    let author = d.author(y);
     let f = fork_point(d, s, &author)?;
-    if op.fields.seq < f || witnessed(d, s, y, &author, f) {
+    if seq < f || witnessed(d, s, y, &author, f) {
         return None;
     }
     Some(VoidReason::Fork { author, seq: f })
@@ -418,7 +428,7 @@ pub fn cut<D: Dag + ?Sized>(d: &D, closes: &[u32]) -> Subset {
 }
 
 fn first_of<D: Dag + ?Sized>(d: &D, closes: &[u32]) -> Option<u32> {
-    closes.iter().copied().min_by_key(|&c| d.op(c).order_key())
+    closes.iter().copied().min_by_key(|&c| d.key(c))
 }
 
 /// Counts P's valid votes in the cut `k` that `voided` does not void.
@@ -439,12 +449,12 @@ pub fn count_in<D: Dag + ?Sized>(
 
 /// P's valid votes in the cut `k` that `voided` does not void, less
 /// conflicting witnessed ballots, as the count reads them.
-fn cast_in<'d, D: Dag + ?Sized>(
-    d: &'d D,
+fn cast_in<D: Dag + ?Sized>(
+    d: &D,
     p: &Hash,
     k: &Subset,
     voided: &dyn Fn(u32) -> bool,
-) -> Vec<CastVote<'d>> {
+) -> Vec<CastVote> {
     let votes: Vec<u32> = d
         .votes_of(p)
         .iter()
@@ -455,10 +465,10 @@ fn cast_in<'d, D: Dag + ?Sized>(
     // branches of a fork both count for nothing.
     let mut by_voter: BTreeMap<PublicKey, Vec<u32>> = BTreeMap::new();
     for &v in &votes {
-        by_voter.entry(d.op(v).fields.author).or_default().push(v);
+        by_voter.entry(d.author(v)).or_default().push(v);
     }
     let conflicting = |v: u32| {
-        let voter = d.op(v).fields.author;
+        let voter = d.author(v);
         d.fork_seqs(&voter).is_some()
             && by_voter[&voter]
                 .iter()
@@ -475,7 +485,7 @@ fn cast_in<'d, D: Dag + ?Sized>(
                     voter: op.fields.author,
                     position: (op.fields.seq, op.id),
                     time: op.fields.time,
-                    ballot,
+                    ballot: ballot.clone(),
                 }),
                 _ => None,
             }
@@ -514,12 +524,12 @@ fn settled_yes<D: Dag + ?Sized>(
     let Some(settled) = d.committee_in(&g, &meta.committee) else {
         return 0;
     };
-    let id = d.op(p).id;
+    let id = d.id(p);
     let cast = cast_in(d, &id, k, &|v| void(d, k, v).is_some());
     governance::counted_ballots(&meta.electorate, meta.closes_at, cast)
         .into_iter()
         .filter(|(voter, (_, ballot))| {
-            **ballot == Ballot::Choice(Choice::Yes) && settled.members.contains(voter)
+            *ballot == Ballot::Choice(Choice::Yes) && settled.members.contains(voter)
         })
         .map(|(voter, _)| meta.electorate.voters.get(&voter).copied().unwrap_or(0))
         .sum()
@@ -567,7 +577,7 @@ fn compute_layer<D: Dag + ?Sized>(d: &D, s: &Subset, committee: &Hash) -> Remova
         if !contains(s, p) || fork_voided(p) {
             continue;
         }
-        let id = d.op(p).id;
+        let id = d.id(p);
         let Some(meta) = d.meta(&id) else { continue };
         let closes = counting_closes(d, s, &id, fork_voided);
         let Some(first) = first_of(d, &closes) else {
@@ -580,7 +590,7 @@ fn compute_layer<D: Dag + ?Sized>(d: &D, s: &Subset, committee: &Hash) -> Remova
             candidates.push(Candidate {
                 p,
                 yes: settled_yes(d, s, p, meta, &k, result.count.yes),
-                first_id: d.op(first).id,
+                first_id: d.id(first),
                 closes,
                 k,
             });
@@ -597,7 +607,7 @@ fn compute_layer<D: Dag + ?Sized>(d: &D, s: &Subset, committee: &Hash) -> Remova
     }
     candidates.sort_by(|a, b| b.yes.cmp(&a.yes).then(a.first_id.cmp(&b.first_id)));
     for c in candidates {
-        let id = d.op(c.p).id;
+        let id = d.id(c.p);
         let Some(meta) = d.meta(&id) else { continue };
         let accepted = &layer.accepted;
         // The recount takes out what the accepted removals void, not
@@ -650,7 +660,7 @@ fn compute_layer<D: Dag + ?Sized>(d: &D, s: &Subset, committee: &Hash) -> Remova
         if verdict.accepted {
             continue;
         }
-        let id = d.op(p).id;
+        let id = d.id(p);
         verdict.closed = counting_closes(d, s, &id, fork_voided)
             .iter()
             .any(|&x| void_under(d, s, committee, accepted, x).is_none());
@@ -674,7 +684,7 @@ fn alone<D: Dag + ?Sized>(
     if let Some(known) = d.cache().alone.borrow().get(&key) {
         return known.clone();
     }
-    let id = d.op(p).id;
+    let id = d.id(p);
     let result = count_in(d, meta, &id, k, &|v| void(d, k, v).is_some());
     let first_k = d.past(first);
     let first_only_passed =
@@ -686,7 +696,7 @@ fn alone<D: Dag + ?Sized>(
 
 /// True if removal `p` has passed in `state(s)`.
 pub fn passed_in<D: Dag + ?Sized>(d: &D, s: &Subset, p: u32) -> bool {
-    let id = d.op(p).id;
+    let id = d.id(p);
     let Some(meta) = d.meta(&id) else {
         return false;
     };
@@ -707,17 +717,17 @@ pub fn rv_under<D: Dag + ?Sized>(
     accepted: &[(u32, Subset)],
     x: u32,
 ) -> Option<u32> {
-    let op = d.op(x);
+    let author = d.author(x);
     for (p, k) in accepted {
-        let id = d.op(*p).id;
+        let id = d.id(*p);
         let Some(meta) = d.meta(&id) else { continue };
         let Some(member) = meta.kind.subject() else {
             continue;
         };
-        if op.fields.author != member || x == *p || contains(k, x) {
+        if author != member || x == *p || contains(k, x) {
             continue;
         }
-        if matches!(&op.fields.body, Body::Close { proposal, .. } if *proposal == id) {
+        if matches!(&*d.body(x), Body::Close { proposal, .. } if *proposal == id) {
             continue;
         }
         if !in_scope(d, x, &meta.committee, &member)
@@ -738,7 +748,7 @@ pub fn in_scope<D: Dag + ?Sized>(d: &D, x: u32, committee: &Hash, member: &Publi
     if names_committee(d, x, committee) {
         return true;
     }
-    match d.op(x).fields.body.committee() {
+    match d.body(x).committee() {
         Some(council) if d.is_council(&council) => {
             d.seated_for(&d.past(x), &council, committee, member)
         }
@@ -750,20 +760,15 @@ pub fn in_scope<D: Dag + ?Sized>(d: &D, x: u32, committee: &Hash, member: &Publi
 /// proposals or demands, or it acts in a council (where a seat held for C
 /// would bring it in). Cheaper than [`in_scope`]: no projection.
 pub fn may_be_in_scope<D: Dag + ?Sized>(d: &D, x: u32, committee: &Hash) -> bool {
-    names_committee(d, x, committee)
-        || d.op(x)
-            .fields
-            .body
-            .committee()
-            .is_some_and(|c| d.is_council(&c))
+    names_committee(d, x, committee) || d.body(x).committee().is_some_and(|c| d.is_council(&c))
 }
 
 /// True if `x` names C, or a proposal or demand of C.
 fn names_committee<D: Dag + ?Sized>(d: &D, x: u32, committee: &Hash) -> bool {
-    d.op(x).fields.body.named().iter().any(|h| {
+    d.body(x).named().iter().any(|h| {
         h == committee
             || d.ordinal(h)
-                .is_some_and(|o| d.op(o).fields.body.owning_committee() == Some(*committee))
+                .is_some_and(|o| d.body(o).owning_committee() == Some(*committee))
     })
 }
 
@@ -849,15 +854,13 @@ fn removal_void_under<D: Dag + ?Sized>(
     x: u32,
 ) -> Option<VoidReason> {
     if let Some(p) = rv_under(d, s, accepted, x) {
-        return Some(VoidReason::Removal {
-            proposal: d.op(p).id,
-        });
+        return Some(VoidReason::Removal { proposal: d.id(p) });
     }
-    dependant_void(d, s, committee, accepted, x).map(|j| VoidReason::VoidVouch { join: d.op(j).id })
+    dependant_void(d, s, committee, accepted, x).map(|j| VoidReason::VoidVouch { join: d.id(j) })
 }
 
-fn is_join_of(op: &Op, committee: &Hash) -> bool {
-    matches!(&op.fields.body, Body::Join { committee: c } if c == committee)
+fn is_join_of(body: &Body, committee: &Hash) -> bool {
+    matches!(body, Body::Join { committee: c } if c == committee)
 }
 
 /// Where a void vouch's voidness comes from, followed through void
@@ -879,12 +882,12 @@ pub fn dependant_void<D: Dag + ?Sized>(
     accepted: &[(u32, Subset)],
     x: u32,
 ) -> Option<u32> {
-    let op = d.op(x);
-    let author = op.fields.author;
+    let author = d.author(x);
+    let seq = d.seq(x);
     if !d.op_may_be_void(x) {
         return None;
     }
-    if !is_join_of(op, committee) && !in_scope(d, x, committee, &author) {
+    if !is_join_of(&d.body(x), committee) && !in_scope(d, x, committee, &author) {
         return None;
     }
     // The author's latest valid join of C at or below x's seq, in the set.
@@ -892,9 +895,9 @@ pub fn dependant_void<D: Dag + ?Sized>(
         .joins_by(&author)
         .iter()
         .copied()
-        .filter(|&o| contains(s, o) && d.op(o).fields.seq <= op.fields.seq)
-        .filter(|&o| is_join_of(d.op(o), committee))
-        .max_by_key(|&o| (d.op(o).fields.seq, o))?;
+        .filter(|&o| contains(s, o) && d.seq(o) <= seq)
+        .filter(|&o| is_join_of(&d.body(o), committee))
+        .max_by_key(|&o| (d.seq(o), o))?;
     let roots = void_vouch_roots(d, s, committee, accepted, j)?;
     let spared = roots
         .iter()
@@ -913,16 +916,13 @@ fn void_vouch_roots<D: Dag + ?Sized>(
     accepted: &[(u32, Subset)],
     j: u32,
 ) -> Option<Vec<Root>> {
-    let op = d.op(j);
-    let author = op.fields.author;
+    let author = d.author(j);
     let relevant: Vec<u32> = d
         .vouches_for(&author)
         .iter()
         .copied()
         .filter(|&v| d.in_past(v, j))
-        .filter(
-            |&v| matches!(&d.op(v).fields.body, Body::Vouch { committee: c, .. } if c == committee),
-        )
+        .filter(|&v| matches!(&*d.body(v), Body::Vouch { committee: c, .. } if c == committee))
         .collect();
     // Only a vouch by an author who may be void can be void, and without
     // a void vouch nothing is lacking: decide that before projecting
@@ -944,20 +944,20 @@ fn void_vouch_roots<D: Dag + ?Sized>(
         .log_of(&author)
         .iter()
         .copied()
-        .filter(|&o| d.in_past(o, j) && d.valid(o) && is_join_of(d.op(o), committee))
-        .map(|o| d.op(o).order_key())
+        .filter(|&o| d.in_past(o, j) && d.valid(o) && is_join_of(&d.body(o), committee))
+        .map(|o| d.key(o))
         .max();
     let counted: Vec<u32> = relevant
         .into_iter()
-        .filter(|&v| since.is_none_or(|k| d.op(v).order_key() > k))
-        .filter(|&v| vouchers.contains(&d.op(v).fields.author))
+        .filter(|&v| since.is_none_or(|k| d.key(v) > k))
+        .filter(|&v| vouchers.contains(&d.author(v)))
         .collect();
     let mut sound: BTreeSet<PublicKey> = BTreeSet::new();
     let mut void_reasons: Vec<VoidReason> = Vec::new();
     for &v in &counted {
         match void_vouches.iter().find(|(w, _)| *w == v) {
             None => {
-                sound.insert(d.op(v).fields.author);
+                sound.insert(d.author(v));
             }
             Some((_, reason)) => void_reasons.push(reason.clone()),
         }
@@ -997,10 +997,10 @@ fn dependant_spared<D: Dag + ?Sized>(
     root: &Root,
     x: u32,
 ) -> bool {
-    let author = d.op(x).fields.author;
+    let author = d.author(x);
     match root {
         Root::Removal(p) => {
-            let Some(meta) = d.meta(&d.op(*p).id) else {
+            let Some(meta) = d.meta(&d.id(*p)) else {
                 return false;
             };
             let in_cut = accepted.iter().any(|(q, k)| q == p && contains(k, x));
@@ -1063,18 +1063,16 @@ fn compute_void<D: Dag + ?Sized>(d: &D, s: &Subset, x: u32) -> Option<VoidReason
     if let Some(reason) = fork_void(d, s, x) {
         return Some(reason);
     }
-    let author = d.op(x).fields.author;
+    let author = d.author(x);
     let committees: BTreeSet<Hash> = d
         .removals_against(&author)
         .iter()
         .filter(|&&p| contains(s, p))
-        .filter_map(|&p| d.meta(&d.op(p).id).map(|m| m.committee))
+        .filter_map(|&p| d.meta(&d.id(p)).map(|m| m.committee))
         .collect();
     let removed = committees.iter().find_map(|c| {
         let layer = removal_layer(d, s, c);
-        rv_under(d, s, &layer.accepted, x).map(|p| VoidReason::Removal {
-            proposal: d.op(p).id,
-        })
+        rv_under(d, s, &layer.accepted, x).map(|p| VoidReason::Removal { proposal: d.id(p) })
     });
     if removed.is_some() {
         return removed;
@@ -1085,15 +1083,14 @@ fn compute_void<D: Dag + ?Sized>(d: &D, s: &Subset, x: u32) -> Option<VoidReason
         .iter()
         .copied()
         .filter(|&o| contains(s, o) && d.valid(o))
-        .filter_map(|o| match &d.op(o).fields.body {
+        .filter_map(|o| match &*d.body(o) {
             Body::Join { committee } => Some(*committee),
             _ => None,
         })
         .collect();
     joined.iter().find_map(|c| {
         let layer = removal_layer(d, s, c);
-        dependant_void(d, s, c, &layer.accepted, x)
-            .map(|j| VoidReason::VoidVouch { join: d.op(j).id })
+        dependant_void(d, s, c, &layer.accepted, x).map(|j| VoidReason::VoidVouch { join: d.id(j) })
     })
 }
 
@@ -1120,7 +1117,7 @@ pub fn verdicts<D: Dag + ?Sized>(d: &D, s: &Subset) -> HashMap<u32, Verdict> {
         .iter()
         .flat_map(|m| d.removals_against(m).iter().copied())
         .filter(|&p| contains(s, p))
-        .filter_map(|p| d.meta(&d.op(p).id).map(|m| m.committee))
+        .filter_map(|p| d.meta(&d.id(p)).map(|m| m.committee))
         .collect();
     committees
         .iter()
@@ -1207,7 +1204,7 @@ impl<D: Dag + ?Sized, V: SetVoids> FoldContext for SetView<'_, D, V> {
             .into_iter()
             .filter(|&q| contains(self.set, q))
             .filter_map(|q| {
-                let id = d.op(q).id;
+                let id = d.id(q);
                 let meta = d.meta(&id)?;
                 let ProposalKind::AcceptAffiliation { committee } = meta.kind else {
                     return None;
@@ -1238,7 +1235,7 @@ impl<D: Dag + ?Sized, V: SetVoids> FoldContext for SetView<'_, D, V> {
         let Some(o) = d.ordinal(demand) else {
             return false;
         };
-        let Body::Demand { committee, .. } = &d.op(o).fields.body else {
+        let Body::Demand { committee, .. } = &*d.body(o) else {
             return false;
         };
         let live = |x: u32| contains(self.set, x) && d.valid(x) && self.voids.void(x).is_none();
@@ -1257,7 +1254,7 @@ impl<D: Dag + ?Sized, V: SetVoids> FoldContext for SetView<'_, D, V> {
 
     fn first_close(&self, proposal: &Hash) -> Option<(u64, Hash)> {
         let (_, closes) = self.closes(proposal)?;
-        first_of(self.dag, &closes).map(|c| self.dag.op(c).order_key())
+        first_of(self.dag, &closes).map(|c| self.dag.key(c))
     }
 
     fn closing(&self, proposal: &Hash) -> Option<Closing> {
@@ -1276,7 +1273,7 @@ impl<D: Dag + ?Sized, V: SetVoids> FoldContext for SetView<'_, D, V> {
             (result, first_only.passed())
         };
         Some(Closing {
-            first: d.op(first).order_key(),
+            first: d.key(first),
             changed_after_close: first_only_passed != result.passed(),
             result,
         })

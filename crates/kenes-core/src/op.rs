@@ -89,6 +89,17 @@ struct WireOwned {
     sig: Signature,
 }
 
+/// The envelope's fields up to the parents: what a DAG walk reads.
+#[derive(Deserialize)]
+struct WireHead {
+    _version: u8,
+    _federation: Hash,
+    _author: PublicKey,
+    _seq: u64,
+    prev: Option<Hash>,
+    deps: Vec<Hash>,
+}
+
 /// Why bytes are not an op.
 #[derive(Debug, thiserror::Error, PartialEq, Eq, Clone)]
 pub enum DecodeError {
@@ -139,6 +150,36 @@ impl UnsignedOp {
     }
 }
 
+/// Reads the fields and signature of `bytes`, without the checks that
+/// make the encoding canonical.
+fn parse(bytes: &[u8]) -> Result<(UnsignedOp, Signature), DecodeError> {
+    let (wire, rest): (WireOwned, _) =
+        postcard::take_from_bytes(bytes).map_err(|_| DecodeError::Malformed)?;
+    if !rest.is_empty() {
+        return Err(DecodeError::NotCanonical);
+    }
+    let body = if wire.version == VERSION {
+        Body::from_wire(wire.kind, &wire.payload).ok_or(DecodeError::BadBody)?
+    } else {
+        Body::Unknown {
+            kind: wire.kind,
+            payload: wire.payload,
+        }
+    };
+    let fields = UnsignedOp {
+        version: wire.version,
+        federation: wire.federation,
+        author: wire.author,
+        seq: wire.seq,
+        prev: wire.prev,
+        deps: wire.deps,
+        lamport: wire.lamport,
+        time: wire.time,
+        body,
+    };
+    Ok((fields, wire.sig))
+}
+
 impl Op {
     /// Decodes `bytes` strictly: size limit, exact postcard form, no
     /// trailing bytes, and a canonical body for known kinds. Signatures are
@@ -147,39 +188,16 @@ impl Op {
         if bytes.len() > MAX_OP_BYTES {
             return Err(DecodeError::TooLarge(bytes.len()));
         }
-        let (wire, rest): (WireOwned, _) =
-            postcard::take_from_bytes(bytes).map_err(|_| DecodeError::Malformed)?;
-        if !rest.is_empty() {
-            return Err(DecodeError::NotCanonical);
-        }
-        let body = if wire.version == VERSION {
-            Body::from_wire(wire.kind, &wire.payload).ok_or(DecodeError::BadBody)?
-        } else {
-            Body::Unknown {
-                kind: wire.kind,
-                payload: wire.payload,
-            }
-        };
-        let fields = UnsignedOp {
-            version: wire.version,
-            federation: wire.federation,
-            author: wire.author,
-            seq: wire.seq,
-            prev: wire.prev,
-            deps: wire.deps,
-            lamport: wire.lamport,
-            time: wire.time,
-            body,
-        };
+        let (fields, sig) = parse(bytes)?;
         let mut canonical = fields.signing_bytes();
-        canonical.extend_from_slice(&wire.sig.0);
+        canonical.extend_from_slice(&sig.0);
         if canonical != bytes {
             return Err(DecodeError::NotCanonical);
         }
         Ok(Op {
             id: Hash::of(bytes),
             fields,
-            sig: wire.sig,
+            sig,
             bytes: canonical,
         })
     }
@@ -202,6 +220,74 @@ impl Op {
     /// True for a genesis op (seq 0 with no parents and a zero federation).
     pub fn is_genesis(&self) -> bool {
         matches!(self.fields.body, Body::CreateFederation { .. }) && self.fields.seq == 0
+    }
+}
+
+/// An accepted op as the engine keeps it resident (issue 18): the fields
+/// its indexes read on every op, and the canonical bytes. The body and
+/// parents are decoded from the bytes when asked for, so the engine holds
+/// no decoded body (a 272-byte enum and its heap blocks) per op.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompactOp {
+    /// BLAKE3 of the bytes.
+    pub id: Hash,
+    /// The author's member key.
+    pub author: PublicKey,
+    /// Position in the author's own log.
+    pub seq: u64,
+    /// The op's lamport.
+    pub lamport: u64,
+    bytes: Box<[u8]>,
+}
+
+impl CompactOp {
+    /// The resident form of a decoded op.
+    pub fn of(op: &Op) -> CompactOp {
+        CompactOp {
+            id: op.id,
+            author: op.fields.author,
+            seq: op.fields.seq,
+            lamport: op.fields.lamport,
+            bytes: op.bytes.as_slice().into(),
+        }
+    }
+
+    /// The canonical encoding, exactly as stored and sent.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The key that orders ops totally: `(lamport, id)`.
+    pub fn order_key(&self) -> (u64, Hash) {
+        (self.lamport, self.id)
+    }
+
+    /// The whole op, decoded again from its bytes. They decoded when the
+    /// op was accepted, and are never changed since.
+    pub fn decode(&self) -> Op {
+        let (fields, sig) = parse(&self.bytes).expect("an accepted op's bytes decode");
+        Op {
+            id: self.id,
+            fields,
+            sig,
+            bytes: self.bytes.to_vec(),
+        }
+    }
+
+    /// The op's body, decoded from its bytes.
+    pub fn body(&self) -> Body {
+        parse(&self.bytes)
+            .expect("an accepted op's bytes decode")
+            .0
+            .body
+    }
+
+    /// The op's parents (`prev` then `deps`), decoded from the head of its
+    /// bytes only (DAG walks read them for every op they visit).
+    pub fn parents(&self) -> Vec<Hash> {
+        let (head, _): (WireHead, _) =
+            postcard::take_from_bytes(&self.bytes).expect("an accepted op's bytes decode");
+        head.prev.into_iter().chain(head.deps).collect()
     }
 }
 

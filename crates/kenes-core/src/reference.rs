@@ -294,8 +294,28 @@ impl Naive {
 }
 
 impl Dag for Naive {
-    fn op(&self, o: u32) -> &Op {
-        &self.ops[o as usize]
+    fn op(&self, o: u32) -> Cow<'_, Op> {
+        Cow::Borrowed(&self.ops[o as usize])
+    }
+
+    fn body(&self, o: u32) -> Cow<'_, Body> {
+        Cow::Borrowed(&self.ops[o as usize].fields.body)
+    }
+
+    fn id(&self, o: u32) -> Hash {
+        self.ops[o as usize].id
+    }
+
+    fn author(&self, o: u32) -> PublicKey {
+        self.ops[o as usize].fields.author
+    }
+
+    fn seq(&self, o: u32) -> u64 {
+        self.ops[o as usize].fields.seq
+    }
+
+    fn key(&self, o: u32) -> (u64, Hash) {
+        self.ops[o as usize].order_key()
     }
 
     fn valid(&self, o: u32) -> bool {

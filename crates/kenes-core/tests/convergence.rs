@@ -588,10 +588,7 @@ fn time_for(engine: &Engine, body: &Body, x: u8, time: u64) -> u64 {
 /// The heads of the ops a replica accepted before ordinal `cut`.
 fn prefix_heads(engine: &Engine, cut: usize) -> Vec<Hash> {
     let entries = &engine.entries()[..cut];
-    let cited: BTreeSet<Hash> = entries
-        .iter()
-        .flat_map(|e| e.op.parents().copied())
-        .collect();
+    let cited: BTreeSet<Hash> = entries.iter().flat_map(|e| e.op.parents()).collect();
     (0..cut)
         .filter(|&o| !cited.contains(&entries[o].op.id))
         .map(|o| entries[o].op.id)
@@ -615,7 +612,7 @@ fn build(
     let lamport = prev
         .iter()
         .chain(deps.iter())
-        .map(|p| engine.entry(p).expect("known parent").op.fields.lamport + 1)
+        .map(|p| engine.entry(p).expect("known parent").op.lamport + 1)
         .max()
         .unwrap_or(0);
     UnsignedOp {
@@ -737,7 +734,7 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
                     // Whoever closes has usually gathered the others' ballots.
                     let everything: Vec<Vec<u8>> = nodes
                         .iter()
-                        .flat_map(|n| n.entries().iter().map(|e| e.op.bytes.clone()))
+                        .flat_map(|n| n.entries().iter().map(|e| e.op.bytes().to_vec()))
                         .collect();
                     nodes[who as usize].ingest(&everything, Verify::Trusted);
                 }
@@ -763,7 +760,7 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
                 let ops: Vec<Vec<u8>> = nodes[from as usize]
                     .entries()
                     .iter()
-                    .map(|e| e.op.bytes.clone())
+                    .map(|e| e.op.bytes().to_vec())
                     .collect();
                 nodes[to as usize].ingest(&ops, Verify::Trusted);
                 None
@@ -799,9 +796,7 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
                     engine
                         .entries()
                         .iter()
-                        .find(|e| {
-                            e.op.fields.author == key(who).public() && e.op.fields.seq == seq - 1
-                        })
+                        .find(|e| e.op.author == key(who).public() && e.op.seq == seq - 1)
                         .map(|e| e.op.id)
                 });
                 match prev {
@@ -914,7 +909,7 @@ fn round(
     let mine: Vec<Vec<u8>> = nodes[who as usize]
         .entries()
         .iter()
-        .map(|e| e.op.bytes.clone())
+        .map(|e| e.op.bytes().to_vec())
         .collect();
     let mut ballots = Vec::new();
     for (i, voter) in members.iter().enumerate() {

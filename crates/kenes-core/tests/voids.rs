@@ -42,7 +42,7 @@ fn op_at(w: &World, who: u8, seq: u64, prev: Option<&Op>, deps: &[&Op], body: Bo
 /// Where `who`'s next op goes, as a second device with the same key sees
 /// it: the seq, the op it follows, and the heads it can cite.
 fn next_place(w: &World, who: u8) -> (u64, Option<Op>, Vec<Op>) {
-    let op_of = |id: &Hash| w.engine.entry(id).unwrap().op.clone();
+    let op_of = |id: &Hash| w.engine.entry(id).unwrap().op.decode();
     let (seq, prev) = w.engine.next_position(&key(who).public());
     let heads = w.engine.heads().iter().map(op_of).collect();
     (seq, prev.as_ref().map(op_of), heads)
@@ -481,7 +481,7 @@ fn a_fork_at_seq_5_voids_only_unwitnessed_ops_after_it() {
             .engine
             .entries()
             .iter()
-            .filter(|e| e.op.fields.author == key(3).public() && e.op.fields.seq < 5)
+            .filter(|e| e.op.author == key(3).public() && e.op.seq < 5)
             .map(|e| e.outcome.clone())
             .collect();
         assert!(before.iter().all(|o| *o == Outcome::Applied));

@@ -333,7 +333,7 @@ fn a_statement_signed_by_a_non_member_passes_alone_but_not_on_a_members_node() {
         .engine
         .entries()
         .iter()
-        .map(|e| e.op.bytes.clone())
+        .map(|e| e.op.bytes().to_vec())
         .collect();
     copy.ingest(&ops, Verify::Signatures);
     let propose = copy.author(

@@ -1008,7 +1008,7 @@ impl Store {
             )?;
             for &ord in &report.accepted {
                 let entry = &self.engine.entries()[ord as usize];
-                let op = &entry.op;
+                let op = self.engine.op_at(ord);
                 let f = &op.fields;
                 insert.execute(params![
                     ord,
@@ -1053,8 +1053,10 @@ impl Store {
             for &ord in &report.changed {
                 let entry = &self.engine.entries()[ord as usize];
                 update.execute(params![ord, entry.outcome.describe()])?;
-                if let Body::Profile { .. } | Body::SealedProfile { .. } = entry.op.fields.body {
-                    profiles.insert(entry.op.fields.author);
+                if let Body::Profile { .. } | Body::SealedProfile { .. } =
+                    self.engine.op_at(ord).fields.body
+                {
+                    profiles.insert(entry.op.author);
                 }
             }
             touched.extend(report.refolded.iter().copied());

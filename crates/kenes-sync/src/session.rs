@@ -73,7 +73,7 @@ pub fn index_of(engine: &Engine) -> SyncIndex {
         engine
             .entries()
             .iter()
-            .map(|e| (e.op.fields.lamport, e.op.id))
+            .map(|e| (e.op.lamport, e.op.id))
             .collect(),
     )
 }
@@ -91,7 +91,7 @@ fn ops_for(engine: &Engine, ids: impl IntoIterator<Item = Hash>) -> Vec<Message>
             Message::Ops(
                 chunk
                     .iter()
-                    .map(|&o| engine.entries()[o as usize].op.bytes.clone())
+                    .map(|&o| engine.entries()[o as usize].op.bytes().to_vec())
                     .collect(),
             )
         })

@@ -209,13 +209,13 @@ fn alerts(engine: &Engine, me: Option<PublicKey>) -> Vec<(u32, Alert)> {
     let mut out = Vec::new();
     for (o, e) in entries.iter().enumerate() {
         if let Outcome::Rejected(reason) = &e.outcome
-            && Some(e.op.fields.author) == me
+            && Some(e.op.author) == me
         {
             out.push((
                 o as u32,
                 Alert::Refused {
                     op: e.op.id,
-                    kind: e.op.fields.body.label(),
+                    kind: e.op.decode().fields.body.label(),
                     reason: reason.clone(),
                 },
             ));
@@ -232,7 +232,7 @@ fn alerts(engine: &Engine, me: Option<PublicKey>) -> Vec<(u32, Alert)> {
             o.max(cause),
             Alert::Voided {
                 op: e.op.id,
-                kind: e.op.fields.body.label(),
+                kind: e.op.decode().fields.body.label(),
                 reason: reason.clone(),
             },
         ));
@@ -245,14 +245,17 @@ fn alerts(engine: &Engine, me: Option<PublicKey>) -> Vec<(u32, Alert)> {
     let mut fork_at: BTreeMap<PublicKey, u32> = BTreeMap::new();
     let mut close_at: BTreeMap<Hash, u32> = BTreeMap::new();
     for (o, e) in entries.iter().enumerate() {
-        let f = &e.op.fields;
         if forked
-            .get(&f.author)
-            .is_some_and(|seqs| seqs.contains(&f.seq))
+            .get(&e.op.author)
+            .is_some_and(|seqs| seqs.contains(&e.op.seq))
         {
-            fork_at.insert(f.author, o as u32);
+            fork_at.insert(e.op.author, o as u32);
         }
-        if let Body::Close { proposal, .. } = &f.body
+        // Bodies are decoded from the entries' bytes: only when needed.
+        if changed.is_empty() {
+            continue;
+        }
+        if let Body::Close { proposal, .. } = &e.op.body()
             && changed.contains(proposal)
         {
             close_at.insert(*proposal, o as u32);
@@ -277,7 +280,7 @@ fn alerts(engine: &Engine, me: Option<PublicKey>) -> Vec<(u32, Alert)> {
             o,
             Alert::Late {
                 op: e.op.id,
-                kind: e.op.fields.body.label(),
+                kind: e.op.decode().fields.body.label(),
             },
         )
     }));

@@ -208,7 +208,7 @@ pub fn proposal_text(keyring: &Keyring, committee: Hash, record: &ProposalRecord
 
 /// One op in the log, with its outcome.
 pub fn entry(state: &State, keyring: &Keyring, e: &Entry) -> Value {
-    let f = &e.op.fields;
+    let f = &e.op.decode().fields;
     json!({
         "id": e.op.id.to_hex(),
         "author": f.author.to_hex(),

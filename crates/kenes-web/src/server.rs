@@ -956,11 +956,7 @@ async fn export(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
     let result = (|| {
         let store = lock(&app)?;
         let engine = store.engine();
-        let ops: Vec<&[u8]> = engine
-            .entries()
-            .iter()
-            .map(|e| e.op.bytes.as_slice())
-            .collect();
+        let ops: Vec<&[u8]> = engine.entries().iter().map(|e| e.op.bytes()).collect();
         // Sealed to the federation's members and this member (issue 14).
         let own = app.node.encryption_secrets().last().map(|s| s.public());
         let to = kenes_store::sealed::recipients(engine, own);

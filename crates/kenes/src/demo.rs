@@ -1115,8 +1115,8 @@ pub fn run(ctx: &Context, serve: Option<(SocketAddr, SocketAddr)>, lang: DemoLan
         .engine()
         .entries()
         .iter()
-        .filter(|e| e.op.fields.author == founder.public())
-        .map(|e| (e.op.fields.seq, e.op.id))
+        .filter(|e| e.op.author == founder.public())
+        .map(|e| (e.op.seq, e.op.id))
         .max()
     {
         key_file.record(federation, seq, id);

@@ -7,7 +7,7 @@ use super::{Checkpoint, CommitteeLog, Engine, Entry, ProjectedView};
 use crate::body::{Body, ProposalKind};
 use crate::governance::{FoldContext, NoProposals};
 use crate::layers::{self, LazyVoids, SetView, Subset};
-use crate::op::Op;
+use crate::op::{CompactOp, Op};
 use crate::outcome::{Outcome, VoidReason};
 use crate::state::Committee;
 use crate::types::{Hash, PublicKey};
@@ -39,13 +39,13 @@ impl Engine {
         let newest = self
             .last_of_author
             .get(&author)
-            .is_none_or(|&o| self.entries[o as usize].op.fields.seq < seq);
+            .is_none_or(|&o| self.entries[o as usize].op.seq < seq);
         if newest {
             self.last_of_author.insert(author, ord);
         }
         let entries = &self.entries;
         let log = self.log_of.entry(author).or_default();
-        let seq_of = |o: u32| entries[o as usize].op.fields.seq;
+        let seq_of = |o: u32| entries[o as usize].op.seq;
         // Ops almost always arrive in their author's order: append without
         // a binary search, whose every probe is a cache miss in `entries`.
         // The author's log, sorted by seq, also tells a fork (a second op
@@ -93,7 +93,7 @@ impl Engine {
         self.index_scope(&op, ord);
         let applied = validity.is_applied();
         self.entries.push(Entry {
-            op,
+            op: CompactOp::of(&op),
             unseen,
             validity: validity.clone(),
             outcome: validity,
@@ -114,13 +114,13 @@ impl Engine {
             }
         }
         if applied {
-            self.index(ord);
+            self.index(&op, ord);
         }
         if new_fork {
             let fork_ops: Vec<u32> = self.log_of[&author]
                 .iter()
                 .copied()
-                .filter(|&o| self.entries[o as usize].op.fields.seq >= seq)
+                .filter(|&o| self.entries[o as usize].op.seq >= seq)
                 .collect();
             for o in fork_ops {
                 self.mark_possibly_void(o);
@@ -141,8 +141,10 @@ impl Engine {
             }
         }
         if applied {
-            self.fold_new(ord);
+            self.fold_new(&op, ord);
         }
+        // The store persists what was just accepted: keep it decoded.
+        self.keep_decoded(ord, op);
         ord
     }
 
@@ -154,7 +156,7 @@ impl Engine {
             VoidReason::VoidVouch { join } => self
                 .by_id
                 .get(join)
-                .and_then(|&o| self.entries[o as usize].op.fields.body.committee())
+                .and_then(|&o| self.entries[o as usize].op.body().committee())
                 .map(Some),
             VoidReason::Removal { proposal } => self
                 .proposals
@@ -170,7 +172,11 @@ impl Engine {
         let mut named: Vec<Hash> = Vec::new();
         for h in op.fields.body.named() {
             let committee = match self.by_id.get(&h) {
-                Some(&o) => scope_of(&self.entries[o as usize].op),
+                // A committee or a proposal (the names most ops carry) is
+                // told from the indexes; anything else from its body.
+                Some(_) if self.logs.contains_key(&h) => Some(h),
+                Some(_) if let Some(meta) = self.proposals.get(&h) => Some(meta.committee),
+                Some(&o) => scope_of(&self.op_at(o)),
                 None => {
                     // Named before it arrived (an op that did not see it):
                     // indexed when it does.
@@ -191,7 +197,7 @@ impl Engine {
             && let Some(c) = scope_of(op)
         {
             for w in waiting {
-                let key = (self.entries[w as usize].op.fields.author, c);
+                let key = (self.entries[w as usize].op.author, c);
                 let list = self.naming_ops.entry(key).or_default();
                 if let Err(at) = list.binary_search(&w) {
                     list.insert(at, w);
@@ -210,8 +216,7 @@ impl Engine {
 
     /// Indexes a valid op: founder, committee logs, vouches, joins,
     /// demands, proposals, votes and closes.
-    fn index(&mut self, ord: u32) {
-        let op = &self.entries[ord as usize].op;
+    fn index(&mut self, op: &Op, ord: u32) {
         let author = op.fields.author;
         let key = op.order_key();
         let mut logs: Vec<Hash> = Vec::new();
@@ -219,7 +224,10 @@ impl Engine {
         let mut sensitive_close = false;
         match &op.fields.body {
             Body::CreateFederation { .. } => self.founder = Some(author),
-            Body::CreateCommittee { .. } => {
+            Body::CreateCommittee { kind, .. } => {
+                if kind.is_council() {
+                    self.councils.insert(op.id);
+                }
                 self.joined.entry(author).or_default().insert(op.id);
                 self.logs.insert(op.id, CommitteeLog::default());
                 logs.push(op.id);
@@ -340,7 +348,7 @@ impl Engine {
     /// not passed in the op's past (a new op is never in an older removal's
     /// past).
     fn may_be_void_somewhere(&self, ord: u32, fresh: bool) -> bool {
-        let op = &self.entries[ord as usize].op;
+        let op = self.op_at(ord);
         let author = op.fields.author;
         let forked = self
             .state
@@ -359,7 +367,7 @@ impl Engine {
     /// A dependant's op that may be void in some set: in the scope of a
     /// committee where a vouch for its author may be void.
     fn may_be_dependant_void(&self, ord: u32) -> bool {
-        let author = self.entries[ord as usize].op.fields.author;
+        let author = self.entries[ord as usize].op.author;
         self.dependant_in
             .get(&author)
             .is_some_and(|cs| cs.iter().any(|c| layers::may_be_in_scope(self, ord, c)))
@@ -380,7 +388,7 @@ impl Engine {
             let Body::Vouch {
                 candidate,
                 committee,
-            } = self.entries[o as usize].op.fields.body
+            } = self.entries[o as usize].op.body()
             else {
                 continue;
             };
@@ -408,7 +416,7 @@ impl Engine {
     /// touches may differ between sets from its key on (for a vote, from
     /// its proposal's closes).
     fn mark_sensitive(&mut self, ord: u32) {
-        let op = &self.entries[ord as usize].op;
+        let op = self.op_at(ord);
         let mut keys = vec![op.order_key()];
         if let Body::Vote { proposal, .. } = &op.fields.body {
             let proposal = *proposal;
@@ -433,7 +441,7 @@ impl Engine {
     /// The committees whose state op `ord` can change: the one it names
     /// and, for votes and closes, the council an election or recall acts on.
     pub(super) fn touched_committees(&self, ord: u32) -> Vec<Hash> {
-        let body = &self.entries[ord as usize].op.fields.body;
+        let body = &self.entries[ord as usize].op.body();
         let mut touched: Vec<Hash> = Vec::new();
         if let Body::CreateCommittee { .. } = body {
             touched.push(self.entries[ord as usize].op.id);
@@ -466,8 +474,7 @@ impl Engine {
     }
 
     /// Folds a new valid op into the state if it takes part in the fold.
-    fn fold_new(&mut self, ord: u32) {
-        let op = &self.entries[ord as usize].op;
+    fn fold_new(&mut self, op: &Op, ord: u32) {
         // As layers::folds, on Void(T) as kept here (no set to build: this
         // runs for every op).
         let takes_part = match self.void.get(&ord) {
@@ -513,14 +520,14 @@ impl Engine {
             body => folds.extend(body.committee().map(|c| (c, None))),
         }
         for (c, dirty_from) in folds {
-            self.apply_to_committee(ord, c, dirty_from);
+            self.apply_to_committee(op, ord, c, dirty_from);
         }
     }
 
     /// Folds op `ord` into committee `c` at once if it sorts last and
     /// nothing forces a rewind from `dirty_from`; else marks `c` dirty.
-    fn apply_to_committee(&mut self, ord: u32, c: Hash, dirty_from: Option<(u64, Hash)>) {
-        let key = self.entries[ord as usize].op.order_key();
+    fn apply_to_committee(&mut self, op: &Op, ord: u32, c: Hash, dirty_from: Option<(u64, Hash)>) {
+        let key = op.order_key();
         let Some(log) = self.logs.get(&c) else {
             return;
         };
@@ -538,7 +545,7 @@ impl Engine {
         {
             let everything = self.everything();
             let view = self.t_view(&everything);
-            committee.apply(&self.entries[ord as usize].op, &view);
+            committee.apply(op, &view);
         }
         let every = self.checkpoint_every;
         if let Some(log) = self.logs.get_mut(&c) {
@@ -595,11 +602,11 @@ impl Engine {
         let mut since = 0;
         let mut checkpoints = Vec::new();
         for (&key, &ord) in log.ops.range((start, Bound::Unbounded)) {
-            let op = &self.entries[ord as usize].op;
-            if !layers::folds(op, ord, &view.voids) {
+            let op = self.op_at(ord);
+            if !layers::folds(&op, ord, &view.voids) {
                 continue;
             }
-            fold_into(&mut committee, op, &view);
+            fold_into(&mut committee, &op, &view);
             since += 1;
             if since >= self.checkpoint_every
                 && let Some(state) = &committee
@@ -657,7 +664,7 @@ impl Engine {
                 .filter_map(|key| self.by_id.get(&key.1).map(|&o| (*key, o)))
                 .filter(|&(_, o)| layers::contains(set, o))
                 .collect();
-            let skipped_in_s = |o: u32| !layers::folds(&self.entries[o as usize].op, o, &voids);
+            let skipped_in_s = |o: u32| !layers::folds(&self.op_at(o), o, &voids);
             // The current fold stands for S when S lacks none of the log's
             // ops (a branch elsewhere) and its voids there are those the
             // current fold read: Void(T) as kept, even while it awaits a
@@ -667,7 +674,7 @@ impl Engine {
             if log.dirty_from.is_none()
                 && self.lacks_none_of(log, set) == Some(true)
                 && sensitive.iter().all(|&(_, o)| {
-                    let skipped_in_t = !layers::folds(&self.entries[o as usize].op, o, &t.voids);
+                    let skipped_in_t = !layers::folds(&self.op_at(o), o, &t.voids);
                     skipped_in_s(o) == skipped_in_t
                 })
             {
@@ -711,8 +718,7 @@ impl Engine {
             if !layers::contains(set, ord) {
                 continue;
             }
-            let op = &self.entries[ord as usize].op;
-            fold_into(&mut committee, op, &view);
+            fold_into(&mut committee, &self.op_at(ord), &view);
         }
         committee.map(Cow::Owned)
     }
@@ -751,11 +757,11 @@ impl Engine {
             if !layers::contains(set, ord) {
                 continue;
             }
-            let op = &self.entries[ord as usize].op;
-            if !layers::folds(op, ord, &view.voids) {
+            let op = self.op_at(ord);
+            if !layers::folds(&op, ord, &view.voids) {
                 continue;
             }
-            fold_into(&mut committee, op, &view);
+            fold_into(&mut committee, &op, &view);
         }
         committee
     }

@@ -38,7 +38,7 @@ use crate::auth::authorise;
 use crate::body::{Ballot, Body};
 use crate::governance::{Electorate, ProposalResult};
 use crate::layers::{self, KnownVoids, LayerCache, ProposalMeta, SetView, Subset, Verdict};
-use crate::op::{Op, VERSION};
+use crate::op::{CompactOp, Op, VERSION};
 use crate::outcome::{Outcome, VoidReason};
 use crate::prepare::{Prepared, Preparer};
 use crate::state::{Committee, PastView, State, digest};
@@ -47,6 +47,7 @@ use crate::unseen::Unseen;
 use crate::validate::StatelessError;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 /// By default a committee is checkpointed every this many of its ops.
 pub const CHECKPOINT_EVERY: usize = 512;
@@ -149,9 +150,11 @@ pub struct IngestReport {
 /// One accepted op and what the engine knows of it.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    /// The op. Its parents' ordinals are not kept (a heap block per op):
-    /// the few walks of the DAG look them up by id.
-    pub op: Op,
+    /// The op, resident in its compact form (issue 18): its body and
+    /// parents are decoded from its bytes when needed. Its parents'
+    /// ordinals are not kept (a heap block per op): the few walks of the
+    /// DAG look them up by id.
+    pub op: CompactOp,
     /// Accepted ops it had not seen when it arrived: `T ∖ past(X)`.
     pub unseen: Unseen,
     /// valid(X) (Applied, Rejected or Unknown): intrinsic, fixed at
@@ -228,6 +231,15 @@ impl Pending {
     }
 }
 
+/// Most decoded ops kept for refolds and projections, which read the
+/// same committee tails again and again (about 1 KB each).
+const DECODED_OPS_KEPT: usize = 16_384;
+
+/// Ops decoded from the entries' bytes, kept until there are too many.
+/// Results never depend on it.
+#[derive(Default)]
+struct DecodedOps(std::cell::RefCell<FastMap<u32, Arc<Op>>>);
+
 /// Counters for benchmarks and diagnostics.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Stats {
@@ -254,6 +266,10 @@ pub struct Engine {
     /// Valid joins by each author.
     joins_by: FastMap<PublicKey, Vec<u32>>,
     logs: FastMap<Hash, CommitteeLog>,
+    /// Committees created as councils by a valid creation.
+    councils: FastSet<Hash>,
+    /// Recently decoded ops (see [`Engine::op_at`]).
+    decoded: DecodedOps,
     demands: FastMap<Hash, u32>,
     /// Adoptions and merges naming each demand: their effect depends on
     /// the demand (and its committee) not being void.
@@ -342,8 +358,9 @@ impl PastView for ProjectedView<'_> {
         // nor the committee's creation is void there.
         self.engine.demands.get(id).is_some_and(|&ord| {
             layers::contains(self.set, ord)
-                && self.engine.entries[ord as usize]
-                    .op
+                && self
+                    .engine
+                    .op_at(ord)
                     .fields
                     .body
                     .committee()
@@ -380,6 +397,8 @@ impl Engine {
             joined: FastMap::default(),
             joins_by: FastMap::default(),
             logs: FastMap::default(),
+            councils: FastSet::default(),
+            decoded: DecodedOps::default(),
             demands: FastMap::default(),
             demand_uses: FastMap::default(),
             dirty: BTreeSet::new(),
@@ -460,6 +479,30 @@ impl Engine {
     /// Every accepted op, by acceptance ordinal.
     pub fn entries(&self) -> &[Entry] {
         &self.entries
+    }
+
+    /// Accepted op `ord`, decoded (from the recently decoded ones if it
+    /// is there). Entries keep ops compact ([`CompactOp`]).
+    pub fn op_at(&self, ord: u32) -> Arc<Op> {
+        let mut decoded = self.decoded.0.borrow_mut();
+        if let Some(op) = decoded.get(&ord) {
+            return op.clone();
+        }
+        if decoded.len() >= DECODED_OPS_KEPT {
+            decoded.clear();
+        }
+        let op = Arc::new(self.entries[ord as usize].op.decode());
+        decoded.insert(ord, op.clone());
+        op
+    }
+
+    /// Keeps accepted op `ord` decoded, as [`Engine::op_at`] reads it.
+    fn keep_decoded(&self, ord: u32, op: Op) {
+        let mut decoded = self.decoded.0.borrow_mut();
+        if decoded.len() >= DECODED_OPS_KEPT {
+            decoded.clear();
+        }
+        decoded.insert(ord, Arc::new(op));
     }
 
     /// The accepted op with this id.
@@ -551,7 +594,7 @@ impl Engine {
             if self.void.contains_key(&v) {
                 continue;
             }
-            let op = &self.entries[v as usize].op;
+            let op = self.op_at(v);
             if let Body::Vote { ballot, .. } = &op.fields.body {
                 let position = (op.fields.seq, op.id);
                 if latest
@@ -643,7 +686,7 @@ impl Engine {
         match self.last_of_author.get(author) {
             Some(&ord) => {
                 let op = &self.entries[ord as usize].op;
-                (op.fields.seq + 1, Some(op.id))
+                (op.seq + 1, Some(op.id))
             }
             None => (0, None),
         }
@@ -664,7 +707,7 @@ impl Engine {
         let lamport = heads
             .iter()
             .chain(prev_ord.iter())
-            .map(|&o| self.entries[o as usize].op.fields.lamport + 1)
+            .map(|&o| self.entries[o as usize].op.lamport + 1)
             .max()
             .unwrap_or(0);
         let mut deps: Vec<Hash> = heads
@@ -885,13 +928,13 @@ impl Engine {
         let parents: Vec<u32> = op.parents().map(|p| self.by_id[p]).collect();
         if let Some(prev) = &f.prev {
             let prev_op = &self.entries[self.by_id[prev] as usize].op;
-            if prev_op.fields.author != f.author || prev_op.fields.seq + 1 != f.seq {
+            if prev_op.author != f.author || prev_op.seq + 1 != f.seq {
                 return Err(DropReason::BadPrev);
             }
         }
         let expected = parents
             .iter()
-            .map(|&p| self.entries[p as usize].op.fields.lamport + 1)
+            .map(|&p| self.entries[p as usize].op.lamport + 1)
             .max()
             .unwrap_or(0);
         if f.lamport != expected {
@@ -1062,7 +1105,12 @@ impl Engine {
                 continue;
             }
             let op = &self.entries[o as usize].op;
-            stack.extend(op.parents().filter_map(|p| self.by_id.get(p)).copied());
+            stack.extend(
+                op.parents()
+                    .iter()
+                    .filter_map(|p| self.by_id.get(p))
+                    .copied(),
+            );
         }
         (0..self.entries.len())
             .filter(|&o| !has[o])

@@ -26,8 +26,28 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 const WITNESSES_LOOKED_AT: usize = 4;
 
 impl Dag for Engine {
-    fn op(&self, o: u32) -> &crate::op::Op {
-        &self.entries[o as usize].op
+    fn op(&self, o: u32) -> Cow<'_, crate::op::Op> {
+        Cow::Owned(self.entries[o as usize].op.decode())
+    }
+
+    fn body(&self, o: u32) -> Cow<'_, Body> {
+        Cow::Owned(self.entries[o as usize].op.body())
+    }
+
+    fn id(&self, o: u32) -> Hash {
+        self.entries[o as usize].op.id
+    }
+
+    fn author(&self, o: u32) -> PublicKey {
+        self.entries[o as usize].op.author
+    }
+
+    fn seq(&self, o: u32) -> u64 {
+        self.entries[o as usize].op.seq
+    }
+
+    fn key(&self, o: u32) -> (u64, Hash) {
+        self.entries[o as usize].op.order_key()
     }
 
     fn valid(&self, o: u32) -> bool {
@@ -100,13 +120,7 @@ impl Dag for Engine {
     }
 
     fn is_council(&self, committee: &Hash) -> bool {
-        self.logs
-            .get(committee)
-            .and_then(|log| log.ops.values().next())
-            .is_some_and(|&o| {
-                matches!(&self.entries[o as usize].op.fields.body,
-                    Body::CreateCommittee { kind, .. } if kind.is_council())
-            })
+        self.councils.contains(committee)
     }
 
     fn is_member_in(&self, s: &Subset, key: &PublicKey) -> bool {
@@ -338,7 +352,7 @@ impl Engine {
         let mut todo: Vec<PublicKey> = authors.iter().copied().collect();
         while let Some(author) = todo.pop() {
             for &v in self.vouched_by.get(&author).into_iter().flatten() {
-                if let Body::Vouch { candidate, .. } = &self.entries[v as usize].op.fields.body
+                if let Body::Vouch { candidate, .. } = &self.entries[v as usize].op.body()
                     && authors.insert(*candidate)
                 {
                     todo.push(*candidate);
@@ -371,7 +385,7 @@ impl Engine {
 
     /// The outcome of valid op `o` changed: refold what its effect touches.
     fn refold_around(&mut self, o: u32) {
-        let op = &self.entries[o as usize].op;
+        let op = self.op_at(o);
         let key = op.order_key();
         let author = op.fields.author;
         // Adoptions and merges of a demand that became void (or whose
@@ -381,9 +395,7 @@ impl Engine {
             Body::CreateCommittee { .. } => self
                 .demands
                 .iter()
-                .filter(|(_, o)| {
-                    self.entries[**o as usize].op.fields.body.committee() == Some(op.id)
-                })
+                .filter(|(_, o)| self.entries[**o as usize].op.body().committee() == Some(op.id))
                 .map(|(id, _)| *id)
                 .collect(),
             _ => Vec::new(),
@@ -401,7 +413,7 @@ impl Engine {
                 self.mark_dirty(committee, first);
             }
         }
-        let op = &self.entries[o as usize].op;
+        let op = self.op_at(o);
         let from = match &op.fields.body {
             Body::Profile { .. } | Body::SealedProfile { .. } | Body::EncryptionKey { .. } => {
                 self.recompute_profile(author);
@@ -462,14 +474,15 @@ impl Engine {
         self.state.encryption_keys.remove(&author);
         let ops = self.log_of.get(&author).cloned().unwrap_or_default();
         for o in ops {
-            let entry = &self.entries[o as usize];
-            if entry.outcome.is_applied()
-                && matches!(
-                    entry.op.fields.body,
-                    Body::Profile { .. } | Body::SealedProfile { .. } | Body::EncryptionKey { .. }
-                )
-            {
-                self.state.apply_profile(&entry.op);
+            if !self.entries[o as usize].outcome.is_applied() {
+                continue;
+            }
+            let op = self.op_at(o);
+            if matches!(
+                op.fields.body,
+                Body::Profile { .. } | Body::SealedProfile { .. } | Body::EncryptionKey { .. }
+            ) {
+                self.state.apply_profile(&op);
             }
         }
     }
@@ -477,7 +490,7 @@ impl Engine {
     /// Whether a new op, just inserted, is void in T: no op has it in its
     /// past yet, so no witness or sparing can save it.
     pub(super) fn void_on_arrival(&self, ord: u32, fresh: bool) -> Option<VoidReason> {
-        let op = &self.entries[ord as usize].op;
+        let op = self.op_at(ord);
         let author = op.fields.author;
         if op.is_genesis() {
             return None;
@@ -518,7 +531,7 @@ impl Engine {
         let joined: BTreeSet<Hash> = self
             .log_of(&author)
             .iter()
-            .filter_map(|&o| match &self.entries[o as usize].op.fields.body {
+            .filter_map(|&o| match &self.entries[o as usize].op.body() {
                 Body::Join { committee } if self.entries[o as usize].validity.is_applied() => {
                     Some(*committee)
                 }

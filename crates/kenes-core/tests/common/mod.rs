@@ -74,7 +74,7 @@ impl World {
                 Some(&e.outcome),
                 expected.outcomes.get(&e.op.id),
                 "outcome of a {}",
-                e.op.fields.body.label()
+                e.op.decode().fields.body.label()
             );
         }
         for (id, c) in &expected.state.committees {
@@ -98,7 +98,7 @@ pub fn backdated(w: &World, who: u8, deps: &[&Op], body: Body) -> Op {
 pub fn backdated_at(w: &World, who: u8, deps: &[&Op], body: Body, time: u64) -> Op {
     let author = key(who).public();
     let (seq, prev) = w.engine.next_position(&author);
-    let prev_lamport = prev.map(|p| w.engine.entry(&p).unwrap().op.fields.lamport + 1);
+    let prev_lamport = prev.map(|p| w.engine.entry(&p).unwrap().op.lamport + 1);
     let mut dep_ids: Vec<Hash> = deps
         .iter()
         .map(|d| d.id)
@@ -277,7 +277,7 @@ pub fn report(c: Hash, text: &str) -> Body {
 
 /// Every op accepted so far.
 pub fn everything(w: &World) -> Vec<Op> {
-    w.engine.entries().iter().map(|e| e.op.clone()).collect()
+    w.engine.entries().iter().map(|e| e.op.decode()).collect()
 }
 
 /// References to each op.

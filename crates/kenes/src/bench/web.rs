@@ -58,7 +58,7 @@ fn long_thread(
     let mut time = engine
         .entries()
         .iter()
-        .map(|e| e.op.fields.time)
+        .map(|e| e.op.decode().fields.time)
         .max()
         .unwrap_or(0);
     let mut post = |engine: &mut Engine, body: Body| -> Result<kenes_core::Hash> {

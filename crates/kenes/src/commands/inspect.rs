@@ -73,7 +73,7 @@ pub fn log(ctx: &Context) -> Result<()> {
         entries
             .iter()
             .map(|e| {
-                let f = &e.op.fields;
+                let f = &e.op.decode().fields;
                 format!(
                     "{:>6}  {}  {:<16} {:<17} {}",
                     f.lamport,

@@ -186,7 +186,7 @@ pub fn export(ctx: &Context, file: &Path, for_frontier: Option<&Path>, clear: bo
     };
     let ops: Vec<&[u8]> = ords
         .iter()
-        .map(|&o| engine.entries()[o as usize].op.bytes.as_slice())
+        .map(|&o| engine.entries()[o as usize].op.bytes())
         .collect();
     let bar = progress(ops.len() as u64, "exporting");
     write_atomically(file, |out| {
