@@ -14,7 +14,7 @@
 
 use crate::keyfile::KeyFile;
 use crate::storekey::StoreKey;
-use crate::{ReadView, Store, StoreError};
+use crate::{LoggedOp, ReadView, Store, StoreError};
 use kenes_core::Hash;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -128,6 +128,13 @@ impl DataDir {
     pub fn read_view(&self, federation: &Hash) -> Result<ReadView, StoreError> {
         let key = self.store_key()?;
         Store::read_view_keyed(&self.database(federation), key.as_ref())
+    }
+
+    /// The read view of `federation` with every accepted op as the log
+    /// shows it (see [`Store::read_log`]), with the store key.
+    pub fn read_log(&self, federation: &Hash) -> Result<(ReadView, Vec<LoggedOp>), StoreError> {
+        let key = self.store_key()?;
+        Store::read_log_keyed(&self.database(federation), key.as_ref())
     }
 
     /// Creates the database of `federation` holding `initial` (see

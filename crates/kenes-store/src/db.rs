@@ -20,7 +20,7 @@
 //! [`StoreError::ReadOnly`].
 
 use crate::schema;
-use crate::snapshot::{self, ReadView};
+use crate::snapshot::{self, LoggedOp, ReadView};
 use crate::storekey::StoreKey;
 use kenes_core::body::{CommitteeKind, CouncilScope, DisplayName};
 use kenes_core::engine::IngestReport;
@@ -615,10 +615,46 @@ impl Store {
 
     /// [`Store::read_view`] of a database encrypted with `key`.
     pub fn read_view_keyed(path: &Path, key: Option<&StoreKey>) -> Result<ReadView, StoreError> {
+        Store::read_with(path, key, |_, _| Some(()), |_| ()).map(|(view, ())| view)
+    }
+
+    /// [`Store::read_view`] with every accepted op as `kenes log` shows
+    /// it, in acceptance order: from the `ops` table and the snapshot's
+    /// outcomes when the snapshot is current, from the replay otherwise.
+    pub fn read_log(path: &Path) -> Result<(ReadView, Vec<LoggedOp>), StoreError> {
+        Store::read_log_keyed(path, None)
+    }
+
+    /// [`Store::read_log`] of a database encrypted with `key`.
+    pub fn read_log_keyed(
+        path: &Path,
+        key: Option<&StoreKey>,
+    ) -> Result<(ReadView, Vec<LoggedOp>), StoreError> {
+        Store::read_with(path, key, snapshot::logged_ops, |engine| {
+            engine.entries().iter().map(LoggedOp::of).collect()
+        })
+    }
+
+    /// The read view and what `from_snapshot` reads beside a current
+    /// snapshot, in the same read transaction; when there is none, or
+    /// `from_snapshot` finds the tables disagree with it, both from a
+    /// replay (`from_engine`), after which the snapshot is saved.
+    fn read_with<T>(
+        path: &Path,
+        key: Option<&StoreKey>,
+        from_snapshot: impl FnOnce(&Connection, &ReadView) -> Option<T>,
+        from_engine: impl FnOnce(&Engine) -> T,
+    ) -> Result<(ReadView, T), StoreError> {
         let (conn, read_only) = connect(path, key)?;
         let federation = federation_of(&conn)?;
-        if let Some(view) = snapshot::load(&conn, federation) {
-            return Ok(view);
+        // One read transaction: no write commits between the checks of
+        // the snapshot and what is read beside it.
+        conn.execute_batch("BEGIN")?;
+        let found = snapshot::load(&conn, federation)
+            .and_then(|view| from_snapshot(&conn, &view).map(|read| (view, read)));
+        let _ = conn.execute_batch("COMMIT");
+        if let Some(found) = found {
+            return Ok(found);
         }
         drop(conn);
         let store = Store::open_keyed(path, key)?;
@@ -627,7 +663,8 @@ impl Store {
             // Best effort: a reader that cannot save still answers.
             let _ = snapshot::save(&store.conn, &view);
         }
-        Ok(view)
+        let read = from_engine(&store.engine);
+        Ok((view, read))
     }
 
     /// Whether this database could only be opened for reading.

@@ -30,7 +30,7 @@ mod snapshot;
 pub mod storekey;
 
 pub use db::{IMPORT_BATCH, IMPORT_BATCH_BYTES, ImportCounts, Store, StoreError, kind_detail};
-pub use snapshot::ReadView;
+pub use snapshot::{Alerts, LoggedOp, ReadView, Tallies};
 
 /// Milliseconds since the Unix epoch, from this machine's clock: the time
 /// stamped on authored ops and recorded with sync sessions.

@@ -247,6 +247,76 @@ fn a_damaged_or_foreign_snapshot_is_replaced_by_a_replay() {
     assert_ne!(read.digest, author.digest());
 }
 
+#[test]
+fn a_read_from_the_snapshot_holds_the_tallies_outcomes_alerts_and_log_of_a_replay() {
+    use kenes_core::body::{Ballot, ProposalKind};
+    use kenes_core::tally::Choice;
+    use kenes_store::{LoggedOp, Tallies};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fed.sqlite");
+    let (g, mut author, mut ops) = small_federation();
+    let c = ops[0].id;
+    let mut act = |author: &mut Engine, who: u8, body: Body| {
+        let op = author.author(&key(who), body, 1);
+        author.ingest(std::slice::from_ref(&op.bytes), Verify::Signatures);
+        ops.push(op.clone());
+        op.id
+    };
+    let proposal = act(
+        &mut author,
+        1,
+        Body::Propose {
+            committee: c,
+            kind: ProposalKind::Decision,
+            title: "Strike on Monday".into(),
+            text: String::new().into(),
+            closes_at: u64::MAX,
+        },
+    );
+    for (who, choice) in [(1, Choice::Yes), (2, Choice::No)] {
+        act(
+            &mut author,
+            who,
+            Body::Vote {
+                committee: c,
+                proposal,
+                ballot: Ballot::Choice(choice),
+            },
+        );
+    }
+    // Leaves, then leaves again: rejected, no longer a member.
+    for _ in 0..2 {
+        act(&mut author, 2, Body::Leave { committee: c });
+    }
+    let mut store = Store::create(&path, &g).unwrap();
+    let all: Vec<Vec<u8>> = ops.iter().map(|o| o.bytes.clone()).collect();
+    store.ingest(&all, Verify::Signatures).unwrap();
+    drop(store);
+
+    let (replayed, replayed_log) = Store::read_log(&path).unwrap();
+    assert!(!replayed.from_snapshot);
+    let (read, read_log) = Store::read_log(&path).unwrap();
+    assert!(read.from_snapshot);
+    let live = read
+        .live_tally(&proposal)
+        .expect("an open proposal's tally");
+    assert_eq!(Some(live), author.live_tally(&proposal));
+    assert_eq!(read.live_tallies, replayed.live_tallies);
+    assert_eq!(read.council_ballots, replayed.council_ballots);
+    assert_eq!(read.not_applied.len(), 1);
+    assert_eq!(read.not_applied, replayed.not_applied);
+    assert_eq!(read.alerts.rejected.len(), 1);
+    assert_eq!(read.alerts, replayed.alerts);
+    let engine_log: Vec<LoggedOp> = author.entries().iter().map(LoggedOp::of).collect();
+    assert_eq!(replayed_log, engine_log);
+    assert_eq!(read_log, engine_log);
+    // A read view from the snapshot holds the same.
+    let view = Store::read_view(&path).unwrap();
+    assert!(view.from_snapshot);
+    assert_eq!(view.alerts, replayed.alerts);
+    assert_eq!(view.live_tallies, replayed.live_tallies);
+}
+
 /// Whether `bytes` hold `needle` anywhere.
 fn holds(bytes: &[u8], needle: &[u8]) -> bool {
     bytes.windows(needle.len()).any(|w| w == needle)

@@ -8,6 +8,7 @@ use kenes_core::governance::{ProposalRecord, ProposalResult, ProposalStatus};
 use kenes_core::keyring::{self, Keyring};
 use kenes_core::platform::day_of;
 use kenes_core::{Committee, Engine, Hash, Outcome, PublicKey, State, VoidReason};
+use kenes_store::{Alerts, LoggedOp, Tallies};
 use serde_json::{Value, json};
 
 /// `Debug` in lower case: the wire name of a plain enum value.
@@ -71,10 +72,10 @@ pub fn result(result: &ProposalResult) -> Value {
 }
 
 /// For a council proposal: each standing seat's committee mandate beside
-/// the delegate's latest ballot.
+/// the delegate's latest ballot (`fold`: a loaded engine or a read view).
 pub fn mandate_report(
     state: &State,
-    engine: &Engine,
+    fold: &impl Tallies,
     keyring: &Keyring,
     council: &Committee,
     proposal: &Hash,
@@ -82,7 +83,7 @@ pub fn mandate_report(
     if !council.kind.is_council() {
         return Vec::new();
     }
-    let ballots = engine.latest_ballots(proposal);
+    let ballots = fold.latest_ballots(proposal);
     let mut rows = Vec::new();
     for (c, delegates) in &council.seats {
         let Some(committee) = state.committees.get(c) else {
@@ -123,17 +124,17 @@ pub fn committee_of_proposal<'a>(state: &'a State, id: &Hash) -> Option<&'a Comm
 /// A proposal with its rules, live or final tally, and mandate report.
 /// Its title and text as `keyring`'s member reads them: sealed ones they
 /// cannot open read [`kenes_core::keyring::SEALED_NOTICE`], with
-/// `"sealed": true`.
+/// `"sealed": true`. `fold` is a loaded engine or a read view.
 pub fn proposal(
     state: &State,
-    engine: &Engine,
+    fold: &impl Tallies,
     keyring: &Keyring,
     id: &Hash,
     record: &ProposalRecord,
 ) -> Value {
     let home = committee_of_proposal(state, id);
     let mandates = home
-        .map(|k| mandate_report(state, engine, keyring, k, id))
+        .map(|k| mandate_report(state, fold, keyring, k, id))
         .unwrap_or_default();
     let e = &record.electorate;
     let at = home.map_or(Hash::ZERO, |c| c.id);
@@ -145,7 +146,7 @@ pub fn proposal(
             .read(&record.text, &keyring::proposal_text(at, record.proposer))
             .is_some();
     let (status, tally, changed) = match &record.status {
-        ProposalStatus::Open => ("open", engine.live_tally(id).map(|r| result(&r)), false),
+        ProposalStatus::Open => ("open", fold.live_tally(id).map(|r| result(&r)), false),
         ProposalStatus::Closed(c) => ("closed", Some(result(&c.result)), c.changed_after_close),
     };
     json!({
@@ -207,17 +208,16 @@ pub fn proposal_text(keyring: &Keyring, committee: Hash, record: &ProposalRecord
 }
 
 /// One op in the log, with its outcome.
-pub fn entry(state: &State, keyring: &Keyring, e: &Entry) -> Value {
-    let f = &e.op.decode().fields;
+pub fn entry(state: &State, keyring: &Keyring, op: &LoggedOp) -> Value {
     json!({
-        "id": e.op.id.to_hex(),
-        "author": f.author.to_hex(),
-        "author_name": keyring.name(state, &f.author),
-        "seq": f.seq,
-        "lamport": f.lamport,
-        "time": f.time,
-        "kind": f.body.label(),
-        "outcome": e.outcome.describe(),
+        "id": op.id.to_hex(),
+        "author": op.author.to_hex(),
+        "author_name": keyring.name(state, &op.author),
+        "seq": op.seq,
+        "lamport": op.lamport,
+        "time": op.time,
+        "kind": op.kind,
+        "outcome": op.outcome.describe(),
     })
 }
 
@@ -283,13 +283,12 @@ pub fn void_cause(state: &State, keyring: &Keyring, reason: &VoidReason) -> Valu
 }
 
 /// Ops voided by a fork or a strong removal, each with what voided it.
-pub fn voided(engine: &Engine, keyring: &Keyring) -> Vec<Value> {
-    let state = engine.state();
-    engine
-        .voided()
+pub fn voided(state: &State, alerts: &Alerts, keyring: &Keyring) -> Vec<Value> {
+    alerts
+        .voided
         .iter()
-        .map(|(&o, reason)| {
-            let mut value = entry(state, keyring, &engine.entries()[o as usize]);
+        .map(|(op, reason)| {
+            let mut value = entry(state, keyring, op);
             value["voided_by"] = void_cause(state, keyring, reason);
             value
         })
@@ -298,42 +297,36 @@ pub fn voided(engine: &Engine, keyring: &Keyring) -> Vec<Value> {
 
 /// Removals that passed on their own but failed once the ops of members
 /// removed before them were taken out (`RemovedProposer`).
-pub fn removed_proposers(engine: &Engine, keyring: &Keyring) -> Vec<Value> {
-    let state = engine.state();
-    let mut rows: Vec<(u32, Value)> = engine
-        .removal_verdicts()
+pub fn removed_proposers(state: &State, alerts: &Alerts, keyring: &Keyring) -> Vec<Value> {
+    alerts
+        .removed_proposers
         .iter()
-        .filter(|(_, v)| v.result.failure == Some(kenes_core::tally::Failure::RemovedProposer))
-        .map(|(&o, v)| {
-            let mut value = entry(state, keyring, &engine.entries()[o as usize]);
-            value["result"] = result(&v.result);
-            (o, value)
+        .map(|(op, count)| {
+            let mut value = entry(state, keyring, op);
+            value["result"] = result(count);
+            value
         })
-        .collect();
-    rows.sort_by_key(|(o, _)| *o);
-    rows.into_iter().map(|(_, v)| v).collect()
+        .collect()
 }
 
 /// What needs a person's attention: rejected and voided ops (with what
 /// voided them), forked members, ops that arrived late, outcomes changed
 /// after closing, removals that failed because their proposer was removed.
-pub fn alerts(engine: &Engine, keyring: &Keyring) -> Value {
-    let state = engine.state();
-    let rejected: Vec<Value> = engine
-        .entries()
+pub fn alerts(state: &State, alerts: &Alerts, keyring: &Keyring) -> Value {
+    let rejected: Vec<Value> = alerts
+        .rejected
         .iter()
-        .filter(|e| matches!(e.outcome, Outcome::Rejected(_)))
-        .map(|e| entry(state, keyring, e))
+        .map(|op| entry(state, keyring, op))
         .collect();
     let forks: Vec<Value> = state
         .forks
         .iter()
         .map(|(k, seqs)| json!({ "member": k.to_hex(), "name": keyring.name(state, k), "seqs": seqs }))
         .collect();
-    let late: Vec<Value> = engine
-        .arrived_late()
+    let late: Vec<Value> = alerts
+        .arrived_late
         .iter()
-        .map(|&o| entry(state, keyring, &engine.entries()[o as usize]))
+        .map(|op| entry(state, keyring, op))
         .collect();
     let changed: Vec<Value> = changed_after_close(state)
         .map(|(id, p)| {
@@ -345,11 +338,11 @@ pub fn alerts(engine: &Engine, keyring: &Keyring) -> Value {
         .collect();
     json!({
         "rejected": rejected,
-        "voided": voided(engine, keyring),
+        "voided": voided(state, alerts, keyring),
         "forked_members": forks,
         "arrived_late": late,
         "changed_after_close": changed,
-        "removed_proposer": removed_proposers(engine, keyring),
+        "removed_proposer": removed_proposers(state, alerts, keyring),
     })
 }
 

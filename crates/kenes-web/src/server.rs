@@ -1280,9 +1280,11 @@ async fn api_reports(State(app): State<Arc<App>>) -> Response {
 
 async fn api_alerts(State(app): State<Arc<App>>) -> Response {
     json_of(&app, |s| {
+        let state = s.engine().state();
         Ok(model::alerts(
-            s.engine(),
-            &app.keyring_of(s.engine().state()),
+            state,
+            &kenes_store::Alerts::of(s.engine()),
+            &app.keyring_of(state),
         ))
     })
 }

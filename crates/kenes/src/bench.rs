@@ -301,8 +301,14 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
     let read = Store::read_view(&path)?;
     let snapshot_secs = started.elapsed().as_secs_f64();
     ensure!(
-        read.from_snapshot && read.digest == replayed.digest && read.state == replayed.state,
-        "a read from the snapshot must give the replay's state"
+        read.from_snapshot
+            && read.digest == replayed.digest
+            && read.state == replayed.state
+            && read.live_tallies == replayed.live_tallies
+            && read.council_ballots == replayed.council_ballots
+            && read.not_applied == replayed.not_applied
+            && read.alerts == replayed.alerts,
+        "a read from the snapshot must give the replay's state, tallies, outcomes and alerts"
     );
     // 7. A writing command's start-up: the engine loaded from the store,
     // in a process of its own so that its memory is the engine's alone.

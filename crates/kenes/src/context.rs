@@ -133,6 +133,16 @@ impl Context {
             .with_context(|| format!("cannot open federation {}", id.short()))
     }
 
+    /// [`Context::read`] with every accepted op as `kenes log` shows it
+    /// (see [`Store::read_log`]).
+    pub fn read_log(&self) -> Result<(kenes_store::ReadView, Vec<kenes_store::LoggedOp>)> {
+        let id = self.federation_id()?;
+        self.data
+            .read_log(&id)
+            .map_err(store_error)
+            .with_context(|| format!("cannot open federation {}", id.short()))
+    }
+
     /// Unlocks the member key with `$KENES_PASSPHRASE` when it is encrypted.
     pub fn member_key(&self) -> Result<SecretKey> {
         Ok(self

@@ -29,6 +29,8 @@ mod issue12;
 mod meeting;
 #[path = "cli/publish.rs"]
 mod publish;
+#[path = "cli/reads.rs"]
+mod reads;
 #[path = "cli/sealing.rs"]
 mod sealing;
 

@@ -9,13 +9,12 @@ use kenes_core::body::{Ballot, ProposalKind, Ratio};
 use kenes_core::governance::{ProposalRecord, ProposalStatus};
 use kenes_core::tally::Choice;
 use kenes_core::{Body, Hash, PublicKey, State};
-use kenes_store::Store;
+use kenes_store::Tallies;
 use kenes_web::{kinds, model};
 use serde_json::{Value, json};
 
 /// Finds a proposal by id prefix: `(committee, proposal)`.
-fn find(store: &Store, text: &str) -> Result<(Hash, Hash)> {
-    let state = store.engine().state();
+fn find(state: &State, text: &str) -> Result<(Hash, Hash)> {
     let all = state
         .committees
         .values()
@@ -143,7 +142,7 @@ pub fn propose(ctx: &Context, args: ProposeArgs) -> Result<()> {
             into: super::actions::find_demand(state, &into)?.1,
         },
         ProposalKindArg::Mandate { proposal, choice } => ProposalKind::Mandate {
-            council_proposal: find(&store, &proposal)?.1,
+            council_proposal: find(store.engine().state(), &proposal)?.1,
             choice: choice_of(choice),
         },
     };
@@ -176,7 +175,7 @@ pub fn vote(
     rank: &[String],
 ) -> Result<()> {
     let mut store = ctx.open()?;
-    let (committee, proposal) = find(&store, proposal)?;
+    let (committee, proposal) = find(store.engine().state(), proposal)?;
     let ballot = match choice {
         Some(choice) => Ballot::Choice(choice_of(choice)),
         None => {
@@ -332,7 +331,7 @@ pub fn seats(ctx: &Context, council: &str) -> Result<()> {
 
 pub fn close(ctx: &Context, proposal: &str) -> Result<()> {
     let mut store = ctx.open()?;
-    let (committee, proposal) = find(&store, proposal)?;
+    let (committee, proposal) = find(store.engine().state(), proposal)?;
     let op = ctx.author(
         &mut store,
         Body::Close {
@@ -378,9 +377,9 @@ fn status_line(record: &ProposalRecord) -> String {
 }
 
 pub fn proposal(ctx: &Context, cmd: ProposalCommand) -> Result<()> {
-    let store = ctx.open()?;
-    let engine = store.engine();
-    let state = engine.state();
+    // Answers from the read snapshot: tallies and ballots included.
+    let view = ctx.read()?;
+    let state = &view.state;
     let keyring = ctx.keyring(state);
     match cmd {
         ProposalCommand::List { committee } => {
@@ -400,7 +399,7 @@ pub fn proposal(ctx: &Context, cmd: ProposalCommand) -> Result<()> {
             rows.sort_by_key(|(_, p, _)| p.created);
             let value: Vec<Value> = rows
                 .iter()
-                .map(|(id, p, _)| model::proposal(state, engine, &keyring, id, p))
+                .map(|(id, p, _)| model::proposal(state, &view, &keyring, id, p))
                 .collect();
             emit(ctx.json, &value, || {
                 if rows.is_empty() {
@@ -423,11 +422,11 @@ pub fn proposal(ctx: &Context, cmd: ProposalCommand) -> Result<()> {
             });
         }
         ProposalCommand::Show { id } => {
-            let (committee, id) = find(&store, &id)?;
+            let (committee, id) = find(state, &id)?;
             let record = &state.committees[&committee].proposals[&id];
-            let value = model::proposal(state, engine, &keyring, &id, record);
+            let value = model::proposal(state, &view, &keyring, &id, record);
             emit(ctx.json, &value, || {
-                let live = match (&record.status, engine.live_tally(&id)) {
+                let live = match (&record.status, view.live_tally(&id)) {
                     (ProposalStatus::Open, Some(r)) => format!(
                         "\nlive tally: yes {} / no {} / abstain {} / block {} of {} ({})",
                         r.count.yes,

@@ -1,10 +1,12 @@
 //! `kenes state`, `kenes log`, `kenes alerts`: looking at what the
-//! fold made of the op set.
+//! fold made of the op set. They answer from the read snapshot (see
+//! [`Context::read`]); `kenes pending` loads the engine.
 
 use crate::context::Context;
 use crate::output::emit;
 use anyhow::Result;
-use kenes_core::engine::Entry;
+use kenes_core::engine::UnknownPending;
+use kenes_store::LoggedOp;
 use kenes_web::model;
 use serde_json::{Value, json};
 
@@ -59,11 +61,9 @@ pub fn state(ctx: &Context, digest_only: bool) -> Result<()> {
 }
 
 pub fn log(ctx: &Context) -> Result<()> {
-    let store = ctx.open()?;
-    let engine = store.engine();
-    let mut entries: Vec<&Entry> = engine.entries().iter().collect();
-    entries.sort_by_key(|e| e.op.order_key());
-    let state = engine.state();
+    let (view, mut entries) = ctx.read_log()?;
+    entries.sort_by_key(LoggedOp::order_key);
+    let state = &view.state;
     let keyring = ctx.keyring(state);
     let rows: Vec<Value> = entries
         .iter()
@@ -73,13 +73,12 @@ pub fn log(ctx: &Context) -> Result<()> {
         entries
             .iter()
             .map(|e| {
-                let f = &e.op.decode().fields;
                 format!(
                     "{:>6}  {}  {:<16} {:<17} {}",
-                    f.lamport,
-                    e.op.id.short(),
-                    model::member_name(&keyring, state, &f.author),
-                    f.body.label(),
+                    e.lamport,
+                    e.id.short(),
+                    model::member_name(&keyring, state, &e.author),
+                    e.kind,
                     e.outcome.describe()
                 )
             })
@@ -90,9 +89,8 @@ pub fn log(ctx: &Context) -> Result<()> {
 }
 
 /// The pending set's ops by authors with no accepted op here, per author.
-fn unknown_pending_rows(engine: &kenes_core::Engine) -> Vec<Value> {
-    engine
-        .pending_from_unknown()
+fn unknown_pending_rows(unknown: &[UnknownPending]) -> Vec<Value> {
+    unknown
         .iter()
         .map(|u| json!({ "author": u.author.to_hex(), "ops": u.ops, "bytes": u.bytes }))
         .collect()
@@ -108,7 +106,7 @@ pub fn pending(ctx: &Context, clear_unknown: bool) -> Result<()> {
         return Ok(());
     }
     let engine = store.engine();
-    let rows = unknown_pending_rows(engine);
+    let rows = unknown_pending_rows(&engine.pending_from_unknown());
     let value = json!({ "pending": engine.pending_len(), "from_unknown": rows });
     emit(ctx.json, &value, || {
         let mut lines = vec![format!("{} ops pending", engine.pending_len())];
@@ -126,10 +124,10 @@ pub fn pending(ctx: &Context, clear_unknown: bool) -> Result<()> {
 }
 
 pub fn alerts(ctx: &Context) -> Result<()> {
-    let store = ctx.open()?;
-    let engine = store.engine();
-    let mut value = model::alerts(engine, &ctx.keyring(engine.state()));
-    value["pending_from_unknown"] = Value::Array(unknown_pending_rows(engine));
+    let view = ctx.read()?;
+    let state = &view.state;
+    let mut value = model::alerts(state, &view.alerts, &ctx.keyring(state));
+    value["pending_from_unknown"] = Value::Array(unknown_pending_rows(&view.pending_from_unknown));
     emit(ctx.json, &value, || {
         let list = |name: &str| value[name].as_array().cloned().unwrap_or_default();
         let text = |v: &serde_json::Value, field: &str| v[field].as_str().unwrap_or("").to_string();
