@@ -50,7 +50,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// By default a committee is checkpointed every this many of its ops.
-pub const CHECKPOINT_EVERY: usize = 512;
+pub const CHECKPOINT_EVERY: usize = 128;
 /// Most ops held while their parents are missing.
 pub const MAX_PENDING_OPS: usize = 200_000;
 /// The engine's indexes hash with foldhash (per-process random seeds):
