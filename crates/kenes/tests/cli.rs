@@ -544,6 +544,14 @@ fn sync_all(nodes: &[&Path]) {
     }
 }
 
+/// The member key of the node at `dir`, in hex.
+fn public_key(dir: &Path) -> String {
+    json(dir, &["id", "show"])["public_key"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 fn id_of(v: Value) -> String {
     v["id"].as_str().unwrap().to_string()
 }
@@ -586,14 +594,8 @@ fn pass(nodes: &[&Path], proposer: &Path, args: &[&str]) -> String {
 fn issue_3_delegates_elected_mandated_and_recalled() {
     let p = pair();
     let (c, pc) = third_member(&p);
-    let pb = json(&p.b, &["id", "show"])["public_key"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let pa = json(&p.a, &["id", "show"])["public_key"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let pb = public_key(&p.b);
+    let pa = public_key(&p.a);
     let nodes = [p.a.as_path(), p.b.as_path(), c.as_path()];
     let council = id_of(json(
         &p.a,
@@ -757,10 +759,7 @@ fn issue_3_delegates_elected_mandated_and_recalled() {
 fn issue_6_a_removed_members_concurrent_ops_are_voided_and_alerted() {
     let p = pair();
     let (c, _) = third_member(&p);
-    let nurlan = json(&p.b, &["id", "show"])["public_key"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let nurlan = public_key(&p.b);
     // Nurlan, offline, proposes to call off the strike while A and C
     // remove him.
     let his = id_of(json(
@@ -1173,10 +1172,7 @@ fn issue_4_a_capture_of_the_handshake_does_not_contain_member_keys() {
     let capture = captured.lock().unwrap().clone();
     assert!(capture.len() > 1_000, "the tap saw the session");
     for dir in [&p.a, &p.b] {
-        let key = json(dir, &["id", "show"])["public_key"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let key = public_key(dir);
         let bytes: Vec<u8> = (0..32)
             .map(|i| u8::from_str_radix(&key[2 * i..2 * i + 2], 16).unwrap())
             .collect();

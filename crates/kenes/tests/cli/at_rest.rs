@@ -4,6 +4,7 @@
 //! passphrase or a wrong one fails in one line and changes nothing.
 
 use super::issue12::committee_named;
+use super::public_key;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -88,10 +89,7 @@ fn holds(bytes: &[u8], needle: &[u8]) -> bool {
 /// Everything secret in `dir`: names, texts, the member's key (hex and
 /// raw), the federation id.
 fn secrets(dir: &Path, federation: &str) -> Vec<Vec<u8>> {
-    let key = json(dir, &["id", "show"])["public_key"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let key = public_key(dir);
     let mut all: Vec<Vec<u8>> = [MEMBER, FEDERATION, COMMITTEE, TITLE, "Text-Words-6602"]
         .iter()
         .map(|s| s.as_bytes().to_vec())

@@ -3,15 +3,7 @@
 //! and that a bundle nobody here can open, or a damaged one, stores
 //! nothing.
 
-use super::{Pair, digest, json, kenes, ok, pair, pass, third_member, user_error};
-use std::path::Path;
-
-fn public_key(dir: &Path) -> String {
-    json(dir, &["id", "show"])["public_key"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
+use super::{Pair, digest, json, kenes, ok, pair, pass, public_key, third_member, user_error};
 
 fn holds(bytes: &[u8], needle: &[u8]) -> bool {
     bytes.windows(needle.len()).any(|w| w == needle)

@@ -5,7 +5,7 @@
 //! `target/screenshots/publish-*.png`.
 
 use super::browser::{browser, free_port, screenshots, text_with};
-use super::{json, kenes, ok, user_error};
+use super::{json, kenes, ok, public_key, user_error};
 use kenes_core::{Op, PublicKey, SecretKey};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -154,10 +154,7 @@ fn issue_17_the_demo_publication_matches_the_cli_and_verifies() {
     let nowhere = d.root.join("nowhere");
     let out = ok(&nowhere, &["verify-publication", site.to_str().unwrap()]);
     assert!(out.contains("not checked against a member's node"), "{out}");
-    let me = json(&d.data, &["id", "show"])["public_key"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let me = public_key(&d.data);
     ok(
         &nowhere,
         &[

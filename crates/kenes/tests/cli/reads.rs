@@ -2,7 +2,7 @@
 //! answer from the persisted read snapshot, and what they print from it is
 //! exactly what they print after replaying the op log.
 
-use super::{id_of, json, ok, pair, pass, sync_all, third_member};
+use super::{id_of, json, ok, pair, pass, public_key, sync_all, third_member};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 
@@ -103,10 +103,7 @@ fn issue_18_proposals_log_and_alerts_print_the_same_from_the_snapshot_as_after_a
     let tmp = tempfile::tempdir().unwrap();
     let demo = tmp.path().join("demo");
     json(&demo, &["demo", "--no-serve"]);
-    let me = json(&demo, &["id", "show"])["public_key"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let me = public_key(&demo);
     let mine = json(&demo, &["committee", "list"])
         .as_array()
         .unwrap()
@@ -151,10 +148,7 @@ fn issue_18_proposals_log_and_alerts_print_the_same_from_the_snapshot_as_after_a
     // passed and closed; an open proposal with two ballots.
     let p = pair();
     let (c, _) = third_member(&p);
-    let nurlan = json(&p.b, &["id", "show"])["public_key"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let nurlan = public_key(&p.b);
     let nodes = [p.a.as_path(), p.b.as_path(), c.as_path()];
     let his = id_of(json(
         &p.b,

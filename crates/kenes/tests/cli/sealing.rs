@@ -2,7 +2,7 @@
 //! infiltrator vouched into one committee holds and sees of another.
 
 use super::issue12::{committee_named, http};
-use super::{json, ok, serve, sync_all};
+use super::{json, ok, public_key, serve, sync_all};
 use std::path::{Path, PathBuf};
 
 fn member(dir: &Path, name: &str) -> String {
@@ -293,10 +293,7 @@ fn issue_14_an_infiltrator_in_committee_a_reads_nothing_of_committee_b() {
             })
             .collect::<std::collections::BTreeMap<_, _>>()
     };
-    let pf = json(&founder, &["id", "show"])["public_key"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let pf = public_key(&founder);
     let seen_by_infiltrator = names(&infiltrator, &committee_b);
     assert_eq!(seen_by_infiltrator[&pb], serde_json::Value::Null);
     assert_eq!(seen_by_infiltrator[&pf], "Aigerim");
