@@ -1117,22 +1117,33 @@ impl Body {
     /// [`Body::Unknown`]. `None` means a known kind whose payload does not
     /// decode canonically: the op is malformed.
     pub fn from_wire(kind: u32, payload: &[u8]) -> Option<Body> {
-        fn strict<'a, T: Serialize + Deserialize<'a>>(payload: &'a [u8]) -> Option<T> {
+        Body::read_wire(kind, payload, true)
+    }
+
+    /// Reads a body from a payload that decoded strictly before (an
+    /// accepted op's, read again): the canonical re-encoding is skipped.
+    pub(crate) fn from_trusted_wire(kind: u32, payload: &[u8]) -> Option<Body> {
+        Body::read_wire(kind, payload, false)
+    }
+
+    /// [`Body::from_wire`], checking the canonical form only if `check`.
+    fn read_wire(kind: u32, payload: &[u8], check: bool) -> Option<Body> {
+        fn strict<'a, T: Serialize + Deserialize<'a>>(payload: &'a [u8], check: bool) -> Option<T> {
             let value: T = postcard::from_bytes(payload).ok()?;
-            (encode(&value) == payload).then_some(value)
+            (!check || encode(&value) == payload).then_some(value)
         }
         Some(match kind {
             kind::CREATE_FEDERATION => Body::CreateFederation {
-                name: strict::<NamePayload>(payload)?.name,
+                name: strict::<NamePayload>(payload, check)?.name,
             },
             kind::PROFILE => Body::Profile {
-                name: strict::<NamePayload>(payload)?.name,
+                name: strict::<NamePayload>(payload, check)?.name,
             },
             kind::PROFILE_SEALED => Body::SealedProfile {
-                names: strict::<SealedProfilePayload>(payload)?.names,
+                names: strict::<SealedProfilePayload>(payload, check)?.names,
             },
             kind::CREATE_COMMITTEE => {
-                let p: CreateCommitteePayload = strict(payload)?;
+                let p: CreateCommitteePayload = strict(payload, check)?;
                 Body::CreateCommittee {
                     name: p.name,
                     kind: p.kind,
@@ -1140,20 +1151,20 @@ impl Body {
                 }
             }
             kind::VOUCH => {
-                let p: VouchPayload = strict(payload)?;
+                let p: VouchPayload = strict(payload, check)?;
                 Body::Vouch {
                     committee: p.committee,
                     candidate: p.candidate,
                 }
             }
             kind::JOIN => Body::Join {
-                committee: strict::<CommitteePayload>(payload)?.committee,
+                committee: strict::<CommitteePayload>(payload, check)?.committee,
             },
             kind::LEAVE => Body::Leave {
-                committee: strict::<CommitteePayload>(payload)?.committee,
+                committee: strict::<CommitteePayload>(payload, check)?.committee,
             },
             kind::PROPOSE => {
-                let p: ProposePayload<String> = strict(payload)?;
+                let p: ProposePayload<String> = strict(payload, check)?;
                 Body::Propose {
                     committee: p.committee,
                     kind: p.kind,
@@ -1163,7 +1174,7 @@ impl Body {
                 }
             }
             kind::PROPOSE_SEALED => {
-                let p: ProposePayload<Text> = strict(payload)?;
+                let p: ProposePayload<Text> = strict(payload, check)?;
                 Body::Propose {
                     committee: p.committee,
                     kind: p.kind,
@@ -1173,7 +1184,7 @@ impl Body {
                 }
             }
             kind::VOTE => {
-                let p: VotePayload = strict(payload)?;
+                let p: VotePayload = strict(payload, check)?;
                 Body::Vote {
                     committee: p.committee,
                     proposal: p.proposal,
@@ -1181,14 +1192,14 @@ impl Body {
                 }
             }
             kind::CLOSE => {
-                let p: ClosePayload = strict(payload)?;
+                let p: ClosePayload = strict(payload, check)?;
                 Body::Close {
                     committee: p.committee,
                     proposal: p.proposal,
                 }
             }
             kind::DEMAND => {
-                let p: DemandPayload = strict(payload)?;
+                let p: DemandPayload = strict(payload, check)?;
                 Body::Demand {
                     committee: p.committee,
                     category: p.category,
@@ -1197,7 +1208,7 @@ impl Body {
                 }
             }
             kind::SUPPORT => {
-                let p: SupportPayload = strict(payload)?;
+                let p: SupportPayload = strict(payload, check)?;
                 Body::Support {
                     committee: p.committee,
                     demand: p.demand,
@@ -1205,7 +1216,7 @@ impl Body {
             }
             kind::REPORT | kind::REPORT_SEALED => {
                 let p: ReportPayload<Text> = if kind == kind::REPORT {
-                    let p: ReportPayload<String> = strict(payload)?;
+                    let p: ReportPayload<String> = strict(payload, check)?;
                     ReportPayload {
                         committee: p.committee,
                         kind: p.kind,
@@ -1216,7 +1227,7 @@ impl Body {
                         text: Text::Plain(p.text),
                     }
                 } else {
-                    strict(payload)?
+                    strict(payload, check)?
                 };
                 Body::Report {
                     committee: p.committee,
@@ -1230,7 +1241,7 @@ impl Body {
             }
             kind::UPDATE_REPORT | kind::UPDATE_REPORT_SEALED => {
                 let p: UpdateReportPayload<Text> = if kind == kind::UPDATE_REPORT {
-                    let p: UpdateReportPayload<String> = strict(payload)?;
+                    let p: UpdateReportPayload<String> = strict(payload, check)?;
                     UpdateReportPayload {
                         committee: p.committee,
                         report: p.report,
@@ -1239,7 +1250,7 @@ impl Body {
                         text: Text::Plain(p.text),
                     }
                 } else {
-                    strict(payload)?
+                    strict(payload, check)?
                 };
                 Body::UpdateReport {
                     committee: p.committee,
@@ -1251,10 +1262,10 @@ impl Body {
             }
             kind::OPEN_THREAD | kind::OPEN_THREAD_SEALED => {
                 let (committee, title, text) = if kind == kind::OPEN_THREAD {
-                    let p: OpenThreadPayload<String> = strict(payload)?;
+                    let p: OpenThreadPayload<String> = strict(payload, check)?;
                     (p.committee, Text::Plain(p.title), Text::Plain(p.text))
                 } else {
-                    let p: OpenThreadPayload<Text> = strict(payload)?;
+                    let p: OpenThreadPayload<Text> = strict(payload, check)?;
                     (p.committee, p.title, p.text)
                 };
                 Body::OpenThread {
@@ -1272,10 +1283,10 @@ impl Body {
             | kind::SUGGEST_SEALED
             | kind::REVISE_SEALED => {
                 let (committee, about, text) = if kind & kind::SEALED == 0 {
-                    let p: TextOnPayload<String> = strict(payload)?;
+                    let p: TextOnPayload<String> = strict(payload, check)?;
                     (p.committee, p.about, Text::Plain(p.text))
                 } else {
-                    let p: TextOnPayload<Text> = strict(payload)?;
+                    let p: TextOnPayload<Text> = strict(payload, check)?;
                     (p.committee, p.about, p.text)
                 };
                 match kind & !kind::SEALED {
@@ -1302,38 +1313,38 @@ impl Body {
                 }
             }
             kind::RETRACT_POST => {
-                let p: RetractPayload = strict(payload)?;
+                let p: RetractPayload = strict(payload, check)?;
                 Body::RetractPost {
                     committee: p.committee,
                     post: p.post,
                 }
             }
             kind::ANNOUNCE => {
-                let p: AnnouncePayload<String> = strict(payload)?;
+                let p: AnnouncePayload<String> = strict(payload, check)?;
                 Body::Announce {
                     committee: p.committee,
                     text: Text::Plain(p.text),
                 }
             }
             kind::ANNOUNCE_SEALED => {
-                let p: AnnouncePayload<Text> = strict(payload)?;
+                let p: AnnouncePayload<Text> = strict(payload, check)?;
                 Body::Announce {
                     committee: p.committee,
                     text: p.text,
                 }
             }
             kind::ENCRYPTION_KEY => Body::EncryptionKey {
-                key: strict::<EncryptionKeyPayload>(payload)?.key,
+                key: strict::<EncryptionKeyPayload>(payload, check)?.key,
             },
             kind::REKEY => {
-                let p: RekeyPayload = strict(payload)?;
+                let p: RekeyPayload = strict(payload, check)?;
                 Body::Rekey {
                     committee: p.committee,
                     boxes: p.boxes,
                 }
             }
             kind::SHARE_EPOCH => {
-                let p: ShareEpochPayload = strict(payload)?;
+                let p: ShareEpochPayload = strict(payload, check)?;
                 Body::ShareEpoch {
                     committee: p.committee,
                     epoch: p.epoch,

@@ -151,14 +151,17 @@ impl UnsignedOp {
 }
 
 /// Reads the fields and signature of `bytes`, without the checks that
-/// make the encoding canonical.
-fn parse(bytes: &[u8]) -> Result<(UnsignedOp, Signature), DecodeError> {
+/// make the envelope canonical; `trusted` (bytes that decoded strictly
+/// before) skips the body's too.
+fn parse(bytes: &[u8], trusted: bool) -> Result<(UnsignedOp, Signature), DecodeError> {
     let (wire, rest): (WireOwned, _) =
         postcard::take_from_bytes(bytes).map_err(|_| DecodeError::Malformed)?;
     if !rest.is_empty() {
         return Err(DecodeError::NotCanonical);
     }
-    let body = if wire.version == VERSION {
+    let body = if wire.version == VERSION && trusted {
+        Body::from_trusted_wire(wire.kind, &wire.payload).ok_or(DecodeError::BadBody)?
+    } else if wire.version == VERSION {
         Body::from_wire(wire.kind, &wire.payload).ok_or(DecodeError::BadBody)?
     } else {
         Body::Unknown {
@@ -188,7 +191,7 @@ impl Op {
         if bytes.len() > MAX_OP_BYTES {
             return Err(DecodeError::TooLarge(bytes.len()));
         }
-        let (fields, sig) = parse(bytes)?;
+        let (fields, sig) = parse(bytes, false)?;
         let mut canonical = fields.signing_bytes();
         canonical.extend_from_slice(&sig.0);
         if canonical != bytes {
@@ -265,7 +268,7 @@ impl CompactOp {
     /// The whole op, decoded again from its bytes. They decoded when the
     /// op was accepted, and are never changed since.
     pub fn decode(&self) -> Op {
-        let (fields, sig) = parse(&self.bytes).expect("an accepted op's bytes decode");
+        let (fields, sig) = parse(&self.bytes, true).expect("an accepted op's bytes decode");
         Op {
             id: self.id,
             fields,
@@ -276,7 +279,7 @@ impl CompactOp {
 
     /// The op's body, decoded from its bytes.
     pub fn body(&self) -> Body {
-        parse(&self.bytes)
+        parse(&self.bytes, true)
             .expect("an accepted op's bytes decode")
             .0
             .body

@@ -478,6 +478,62 @@ fn one_batch_of_interleaved_late_and_current_ops_rewinds_once() {
 }
 
 #[test]
+fn a_partitions_late_ops_are_projected_from_one_split_checkpoint_with_the_same_result() {
+    // A long history, a branch that forked from its middle, and the
+    // branch's ops merged in one batch: each late op's past lacks the same
+    // ops, so they share one checkpoint at the split instead of each
+    // refolding the history.
+    let mut w = World::new();
+    let c = w.committee(1, "Mangystau teachers", 1);
+    members(&mut w, c, &[2]);
+    for i in 0..60 {
+        w.act(1, report(c, &format!("before the cut {i}")));
+    }
+    let fork_point = w.all.len();
+    for i in 0..20 {
+        w.act(1, report(c, &format!("after the cut {i}")));
+    }
+    let mut replica = Engine::with_checkpoint_interval(w.engine.federation(), 64);
+    replica.ingest(&w.all, Verify::Signatures);
+    let cut = Op::decode(&w.all[fork_point - 1]).expect("valid");
+    let mut batch = Vec::new();
+    let mut late: Option<Op> = None;
+    for i in 0..10 {
+        let text = format!("from the cut-off town {i}");
+        let op = match &late {
+            None => backdated(&w, 2, &[&cut], report(c, &text)),
+            Some(prev) => backdated(&w, 2, &[prev], report(c, &text)),
+        };
+        inject(&mut w, &op);
+        batch.push(op.bytes.clone());
+        late = Some(op);
+    }
+    let before = replica.stats();
+    let report = replica.ingest(&batch, Verify::Signatures);
+    assert_eq!(report.accepted.len(), 10);
+    let after = replica.stats();
+    assert_eq!(after.projected - before.projected, 10);
+    assert!(
+        after.split_checkpoints > before.split_checkpoints,
+        "{after:?}"
+    );
+    // Each projection folds only the branch's own ops after the split.
+    assert!(
+        after.projection_folds - before.projection_folds <= 10 * 10,
+        "{after:?}"
+    );
+    assert_eq!(replica.digest(), w.engine.digest());
+    for op in &batch {
+        let id = Op::decode(op).expect("valid").id;
+        assert_eq!(
+            replica.entry(&id).map(|e| e.outcome.clone()),
+            Some(Outcome::Applied)
+        );
+    }
+    w.check_reference();
+}
+
+#[test]
 fn a_projection_never_starts_from_a_checkpoint_a_late_op_made_stale() {
     let mut w = World::new();
     let c = w.committee(1, "Karaganda miners", 1);

@@ -15,6 +15,7 @@ use crate::unseen::Unseen;
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::ops::Bound;
+use std::sync::Arc;
 
 impl Engine {
     /// Adds an accepted op with its validity; indexes it, decides whether it
@@ -39,18 +40,19 @@ impl Engine {
         let newest = self
             .last_of_author
             .get(&author)
-            .is_none_or(|&o| self.entries[o as usize].op.seq < seq);
+            .is_none_or(|&(_, last)| last < seq);
         if newest {
-            self.last_of_author.insert(author, ord);
+            self.last_of_author.insert(author, (ord, seq));
         }
         let entries = &self.entries;
         let log = self.log_of.entry(author).or_default();
         let seq_of = |o: u32| entries[o as usize].op.seq;
-        // Ops almost always arrive in their author's order: append without
-        // a binary search, whose every probe is a cache miss in `entries`.
-        // The author's log, sorted by seq, also tells a fork (a second op
-        // at a seq already held) without an index of its own.
-        let new_fork = if log.last().is_none_or(|&o| seq_of(o) < seq) {
+        // Ops almost always arrive in their author's order (a seq above
+        // every seq of theirs held): append without a binary search, whose
+        // every probe is a cache miss in `entries`. The author's log,
+        // sorted by seq, also tells a fork (a second op at a seq already
+        // held) without an index of its own.
+        let new_fork = if newest {
             log.push(ord);
             false
         } else {
@@ -589,10 +591,19 @@ impl Engine {
         let Some(dirty) = log.dirty_from else {
             return;
         };
-        self.stats.rewinds += 1;
+        self.count(|s| s.rewinds += 1);
         self.refolded.insert(*c);
+        let split = self.split_checkpoints.borrow_mut().remove(c);
         let keep = log.checkpoints.partition_point(|cp| cp.key < dirty);
-        let (mut committee, start) = match keep.checked_sub(1).map(|i| &log.checkpoints[i]) {
+        let regular = keep.checked_sub(1).map(|i| &log.checkpoints[i]);
+        // A split checkpoint before the change holds in T as it held in
+        // the partition's pasts, where no op of the committee can be void
+        // (it was made while the committee was uncontested, and any op
+        // sorting before it since would have moved `dirty` below it).
+        let split = split.filter(|s| {
+            s.key < dirty && !self.contested.contains(c) && regular.is_none_or(|r| r.key < s.key)
+        });
+        let (mut committee, start) = match split.as_deref().or(regular) {
             Some(cp) => (Some(cp.state.clone()), Bound::Excluded(cp.key)),
             None => (None, Bound::Unbounded),
         };
@@ -694,10 +705,20 @@ impl Engine {
         let current = self.state.committees.get(c)?;
         // Checkpoints folded from ops S holds, and not pending a rewind;
         // both conditions hold on a prefix.
-        let usable = log.checkpoints.partition_point(|cp| {
+        let usable = |cp: &Checkpoint| {
             cp.known <= min_unseen && log.dirty_from.is_none_or(|dirty| cp.key < dirty)
-        });
-        let checkpoint = usable.checked_sub(1).map(|i| &log.checkpoints[i]);
+        };
+        let regular = log
+            .checkpoints
+            .partition_point(usable)
+            .checked_sub(1)
+            .map(|i| &log.checkpoints[i]);
+        let split = self.split_checkpoint(c, log, min_unseen, regular);
+        let checkpoint = match (split.as_deref(), regular) {
+            (Some(s), Some(r)) if s.key <= r.key => Some(r),
+            (Some(s), _) if usable(s) => Some(s),
+            _ => regular,
+        };
         let start = checkpoint.map_or(Bound::Unbounded, |cp| Bound::Excluded(cp.key));
         let tail = log.ops.range((start, Bound::Unbounded));
         if log.dirty_from.is_none()
@@ -719,8 +740,74 @@ impl Engine {
                 continue;
             }
             fold_into(&mut committee, &self.op_at(ord), &view);
+            self.count(|s| s.projection_folds += 1);
         }
         committee.map(Cow::Owned)
+    }
+
+    /// A checkpoint of committee `c` at the ops below `m`: the fold of its
+    /// log's ops up to (not including) the first whose ordinal is `m` or
+    /// more, or that a pending rewind refolds. Like any checkpoint, it
+    /// stands for every set holding the ops below `m` (a later op sorting
+    /// before its key marks `c` dirty from there, which sets it aside until
+    /// the rewind drops it). The ops of a partition share `m` (the first op of the
+    /// other side they did not see), so one is made per committee and
+    /// `m`, instead of refolding from a regular checkpoint for each op: a
+    /// merge of late ops then costs about what their ingest costs.
+    fn split_checkpoint(
+        &self,
+        c: &Hash,
+        log: &CommitteeLog,
+        m: u32,
+        regular: Option<&Checkpoint>,
+    ) -> Option<Arc<Checkpoint>> {
+        if m >= self.len_u32() {
+            return None;
+        }
+        if let Some(cp) = self.split_checkpoints.borrow().get(c)
+            && cp.known == m
+        {
+            return Some(Arc::clone(cp));
+        }
+        let start = regular.map_or(Bound::Unbounded, |cp| Bound::Excluded(cp.key));
+        // Worth making only when more than an eighth of a checkpoint
+        // interval of the log's ops lie past the regular checkpoint below
+        // `m`.
+        let mut below_m = log
+            .ops
+            .range((start, Bound::Unbounded))
+            .take_while(|&(key, &ord)| ord < m && log.dirty_from.is_none_or(|dirty| *key < dirty))
+            .peekable();
+        below_m.peek()?;
+        // (A fraction of the checkpoint interval: the small intervals of
+        // the convergence tests make split checkpoints at almost every
+        // projection of a partition's op.)
+        if below_m.clone().nth(self.checkpoint_every / 8).is_none() {
+            return None;
+        }
+        let before = Subset::from_ordinal(m);
+        let everything = self.everything();
+        let view = SetView {
+            dag: self,
+            set: &before,
+            voids: self.t_view(&everything).voids,
+        };
+        let mut committee = regular.map(|cp| cp.state.clone());
+        let mut key = None;
+        for (&k, &ord) in below_m {
+            fold_into(&mut committee, &self.op_at(ord), &view);
+            key = Some(k);
+        }
+        let checkpoint = Arc::new(Checkpoint {
+            key: key?,
+            known: m,
+            state: committee?,
+        });
+        self.split_checkpoints
+            .borrow_mut()
+            .insert(*c, Arc::clone(&checkpoint));
+        self.count(|s| s.split_checkpoints += 1);
+        Some(checkpoint)
     }
 
     /// Whether `set` holds every op of the committee's log, found from the

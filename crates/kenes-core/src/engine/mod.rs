@@ -191,13 +191,13 @@ struct CommitteeLog {
 /// own smaller bounds (issue 12).
 #[derive(Default)]
 struct Pending {
-    ops: HashMap<Hash, Op>,
-    waiting_on: HashMap<Hash, Vec<Hash>>,
+    ops: FastMap<Hash, Op>,
+    waiting_on: FastMap<Hash, Vec<Hash>>,
     bytes: usize,
     /// Ops parked while their author was unknown, by id.
-    unknown: HashMap<Hash, PublicKey>,
+    unknown: FastMap<Hash, PublicKey>,
     /// Per unknown author: (ops, bytes) parked.
-    unknown_by_author: HashMap<PublicKey, (usize, usize)>,
+    unknown_by_author: FastMap<PublicKey, (usize, usize)>,
     unknown_bytes: usize,
 }
 
@@ -249,6 +249,10 @@ pub struct Stats {
     pub projected: u64,
     /// Recomputations of Void(T).
     pub void_recomputes: u64,
+    /// Split checkpoints made for projections of a partition's ops.
+    pub split_checkpoints: u64,
+    /// Ops folded to project a committee onto an op's past.
+    pub projection_folds: u64,
 }
 
 /// The incremental evaluator of one federation.
@@ -258,7 +262,9 @@ pub struct Engine {
     entries: Vec<Entry>,
     by_id: FastMap<Hash, u32>,
     heads: BTreeSet<u32>,
-    last_of_author: FastMap<PublicKey, u32>,
+    /// Each author's op with the highest seq: its ordinal and seq (kept
+    /// here so that the common `prev` check reads no entry).
+    last_of_author: FastMap<PublicKey, (u32, u64)>,
     vouches_for: FastMap<PublicKey, Vec<u32>>,
     /// Valid vouches by each author: whose memberships rest on them.
     vouched_by: FastMap<PublicKey, Vec<u32>>,
@@ -285,16 +291,16 @@ pub struct Engine {
     /// Authors some of whose ops may be void: forked, or removal subjects.
     candidates: FastSet<PublicKey>,
     /// Committees where some op may be void in some set.
-    contested: HashSet<Hash>,
+    contested: FastSet<Hash>,
     /// Per contested committee, the keys from which its fold may differ
     /// between sets: ops that may be void in some set (a forked author's
     /// ops from the fork point on; a removal subject's ops outside the
     /// removal's past and before any of its closes), and the closes of
     /// proposals such ops vote on. A checkpoint before the first of them
     /// holds in every set that holds the ops it was folded from.
-    sensitive: HashMap<Hash, BTreeSet<(u64, Hash)>>,
+    sensitive: FastMap<Hash, BTreeSet<(u64, Hash)>>,
     /// Proposals with a vote that may be void in some set.
-    sensitive_votes_on: HashSet<Hash>,
+    sensitive_votes_on: FastSet<Hash>,
     /// Each author's ops naming a committee, its proposals or demands (the
     /// scope of that committee but for seats), in acceptance order.
     naming_ops: FastMap<(PublicKey, Hash), Vec<u32>>,
@@ -323,6 +329,9 @@ pub struct Engine {
     all_layers_dirty: bool,
     dirty_layers: BTreeSet<Hash>,
     layer_cache: LayerCache,
+    /// Per committee, a checkpoint made for projections onto the pasts of
+    /// ops from a partition (see `committee_in_past`).
+    split_checkpoints: std::cell::RefCell<FastMap<Hash, Arc<Checkpoint>>>,
     /// Committees refolded since the last ingest call ended.
     refolded: BTreeSet<Hash>,
     arrived_late: BTreeSet<u32>,
@@ -335,7 +344,7 @@ pub struct Engine {
     /// Ops void on arrival, per author; and the bound on them.
     void_arrivals: FastMap<PublicKey, u32>,
     max_void_arrivals: u32,
-    stats: Stats,
+    stats: std::cell::Cell<Stats>,
 }
 
 /// `state(S)` as authorisation sees it, for a set S (an op's past).
@@ -409,9 +418,9 @@ impl Engine {
             removals_in: FastMap::default(),
             removals_against: FastMap::default(),
             candidates: FastSet::default(),
-            contested: HashSet::new(),
-            sensitive: HashMap::new(),
-            sensitive_votes_on: HashSet::new(),
+            contested: FastSet::default(),
+            sensitive: FastMap::default(),
+            sensitive_votes_on: FastSet::default(),
             possibly_void: FastSet::default(),
             void_layers: BTreeMap::new(),
             naming_ops: FastMap::default(),
@@ -425,6 +434,7 @@ impl Engine {
             all_layers_dirty: false,
             dirty_layers: BTreeSet::new(),
             layer_cache: LayerCache::default(),
+            split_checkpoints: Default::default(),
             refolded: BTreeSet::new(),
             arrived_late: BTreeSet::new(),
             max_key: None,
@@ -435,7 +445,7 @@ impl Engine {
             max_pending: MAX_PENDING_OPS,
             void_arrivals: FastMap::default(),
             max_void_arrivals: MAX_VOID_ON_ARRIVAL,
-            stats: Stats::default(),
+            stats: Default::default(),
         }
     }
 
@@ -653,7 +663,14 @@ impl Engine {
 
     /// Counters.
     pub fn stats(&self) -> Stats {
-        self.stats
+        self.stats.get()
+    }
+
+    /// Updates a counter (projections update them behind `&self`).
+    fn count(&self, update: impl FnOnce(&mut Stats)) {
+        let mut stats = self.stats.get();
+        update(&mut stats);
+        self.stats.set(stats);
     }
 
     /// The DAG heads: accepted ops no accepted op follows, by id.
@@ -684,7 +701,7 @@ impl Engine {
     /// The next `(seq, prev)` for `author`, from the ops accepted here.
     pub fn next_position(&self, author: &PublicKey) -> (u64, Option<Hash>) {
         match self.last_of_author.get(author) {
-            Some(&ord) => {
+            Some(&(ord, _)) => {
                 let op = &self.entries[ord as usize].op;
                 (op.seq + 1, Some(op.id))
             }
@@ -783,7 +800,7 @@ impl Engine {
     pub fn ingest_prepared(&mut self, prepared: Prepared) -> IngestReport {
         let mut report = IngestReport::default();
         let first_new = self.len_u32();
-        let mut seen_in_batch: HashSet<Hash> = HashSet::new();
+        let mut seen_in_batch: FastSet<Hash> = FastSet::default();
         // Offered in (lamport, id) order, a topological order: an op is
         // then late only against ops of earlier batches, so a batch marks
         // each committee dirty once and rewinds it at most once, however
@@ -801,11 +818,21 @@ impl Engine {
                 }
             }
         }
-        ops.sort_by_key(Op::order_key);
-        for op in ops {
-            self.offer(op, &mut report);
+        // Sorted by key without moving the ops (an op is over 500 bytes).
+        let mut order: Vec<((u64, Hash), usize)> = ops
+            .iter()
+            .enumerate()
+            .map(|(i, op)| (op.order_key(), i))
+            .collect();
+        order.sort_unstable();
+        let mut ops: Vec<Option<Op>> = ops.into_iter().map(Some).collect();
+        for (_, i) in order {
+            if let Some(op) = ops[i].take() {
+                self.offer(op, &mut report);
+            }
         }
         let changed = self.refresh_all();
+        self.split_checkpoints.borrow_mut().clear();
         report.changed = changed.into_iter().filter(|&o| o < first_new).collect();
         report.refolded = std::mem::take(&mut self.refolded);
         if self.layer_cache.len() > LAYER_CACHE_SETS {
@@ -885,9 +912,11 @@ impl Engine {
     }
 
     fn accept_and_release(&mut self, op: Op, report: &mut IngestReport) {
-        // Released ops go in (lamport, id) order too.
-        let mut queue: BTreeMap<(u64, Hash), Op> = BTreeMap::from([(op.order_key(), op)]);
-        while let Some((_, op)) = queue.pop_first() {
+        // Released ops go in (lamport, id) order too. The queue is only
+        // built when an op releases others (rarely).
+        let mut queue: BTreeMap<(u64, Hash), Op> = BTreeMap::new();
+        let mut next = Some(op);
+        while let Some(op) = next.take().or_else(|| queue.pop_first().map(|(_, op)| op)) {
             let id = op.id;
             match self.accept(op) {
                 Ok(ord) => report.accepted.push(ord),
@@ -927,8 +956,12 @@ impl Engine {
         }
         let parents: Vec<u32> = op.parents().map(|p| self.by_id[p]).collect();
         if let Some(prev) = &f.prev {
-            let prev_op = &self.entries[self.by_id[prev] as usize].op;
-            if prev_op.author != f.author || prev_op.seq + 1 != f.seq {
+            let prev_ord = self.by_id[prev];
+            // Usually prev is the author's newest op: no entry to read.
+            let newest = f.seq.checked_sub(1).map(|seq| (prev_ord, seq))
+                == self.last_of_author.get(&f.author).copied();
+            let prev_op = &self.entries[prev_ord as usize].op;
+            if !newest && (prev_op.author != f.author || prev_op.seq + 1 != f.seq) {
                 return Err(DropReason::BadPrev);
             }
         }
@@ -957,7 +990,7 @@ impl Engine {
             return Err(DropReason::VoidFlood);
         }
         if !unseen.is_empty() {
-            self.stats.projected += 1;
+            self.count(|s| s.projected += 1);
         }
         let validity = if op.is_genesis() {
             Outcome::Applied

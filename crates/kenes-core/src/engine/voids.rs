@@ -243,7 +243,7 @@ impl Engine {
         if !self.layers_dirty {
             return Vec::new();
         }
-        self.stats.void_recomputes += 1;
+        self.count(|s| s.void_recomputes += 1);
         let everything = self.everything();
         let (void, verdicts, accepted) = if self.all_layers_dirty {
             self.layers_everywhere(&everything)
