@@ -223,8 +223,8 @@ pub fn statements(engine: &Engine, scope: Option<&Hash>, redact: bool) -> Vec<St
                 quorum: format!("{}/{}", e.quorum.0, e.quorum.1),
                 threshold: model::lower(e.threshold),
                 proof: (!redact).then(|| Proof {
-                    proposal: hex::encode(&proposal.op.bytes()),
-                    close: hex::encode(&close.op.bytes()),
+                    proposal: hex::encode(proposal.op.bytes()),
+                    close: hex::encode(close.op.bytes()),
                 }),
             });
         }

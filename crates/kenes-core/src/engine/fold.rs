@@ -782,9 +782,7 @@ impl Engine {
         // (A fraction of the checkpoint interval: the small intervals of
         // the convergence tests make split checkpoints at almost every
         // projection of a partition's op.)
-        if below_m.clone().nth(self.checkpoint_every / 8).is_none() {
-            return None;
-        }
+        below_m.clone().nth(self.checkpoint_every / 8)?;
         let before = Subset::from_ordinal(m);
         let everything = self.everything();
         let view = SetView {
