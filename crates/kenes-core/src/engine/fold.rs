@@ -566,8 +566,13 @@ impl Engine {
 
     /// Committee `c` must be refolded from `from` on.
     pub(super) fn mark_dirty(&mut self, c: Hash, from: (u64, Hash)) {
+        let held = self.len_u32();
         if let Some(log) = self.logs.get_mut(&c) {
             log.dirty_from = Some(log.dirty_from.map_or(from, |d| d.min(from)));
+            while log.marks.last().is_some_and(|&(_, key)| key >= from) {
+                log.marks.pop();
+            }
+            log.marks.push((held, from));
             self.dirty.insert(c);
         }
     }
@@ -769,6 +774,9 @@ impl Engine {
         {
             return Some(Arc::clone(cp));
         }
+        // The lowest key marked for a rewind since op `m` was held.
+        let since = log.marks.partition_point(|&(held, _)| held <= m);
+        let marked_since = log.marks.get(since).map(|&(_, key)| key);
         let start = regular.map_or(Bound::Unbounded, |cp| Bound::Excluded(cp.key));
         // Worth making only when more than an eighth of a checkpoint
         // interval of the log's ops lie past the regular checkpoint below
@@ -776,7 +784,11 @@ impl Engine {
         let mut below_m = log
             .ops
             .range((start, Bound::Unbounded))
-            .take_while(|&(key, &ord)| ord < m && log.dirty_from.is_none_or(|dirty| *key < dirty))
+            .take_while(|&(key, &ord)| {
+                ord < m
+                    && log.dirty_from.is_none_or(|dirty| *key < dirty)
+                    && marked_since.is_none_or(|mark| *key < mark)
+            })
             .peekable();
         below_m.peek()?;
         // (A fraction of the checkpoint interval: the small intervals of

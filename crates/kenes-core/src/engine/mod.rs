@@ -183,6 +183,13 @@ struct CommitteeLog {
     ops: BTreeMap<(u64, Hash), u32>,
     checkpoints: Vec<Checkpoint>,
     dirty_from: Option<(u64, Hash)>,
+    /// Every rewind mark: (ops held when it was made, its key), kept as a
+    /// stack with both rising (a mark hides older ones at higher keys).
+    /// A split checkpoint at `m` must stop below every mark made once op
+    /// `m` was held: such a mark may come from an op the split's fold
+    /// does not see that changed the fold through its context (a further
+    /// close, an affiliation), and whose rewind is long done.
+    marks: Vec<(u32, (u64, Hash))>,
     since_checkpoint: usize,
 }
 
