@@ -985,3 +985,79 @@ fn concurrent_affiliations_that_would_close_a_cycle_keep_the_first() {
     );
     assert_replicas_agree(&mut w);
 }
+
+#[test]
+fn concurrent_closes_and_a_partitions_late_op_fold_alike_in_three_batches_or_one() {
+    // The shape a read-only review raised against split checkpoints (a
+    // split checkpoint folds only the ops below the first op a partition's
+    // op did not see): a close, a concurrent close above that op, then an
+    // op that saw both closes but not the first side's reports, arriving
+    // in a later batch so that its projection starts from a split.
+    let mut w = World::new();
+    let open = Policy {
+        vouches_required: 1,
+        quorum: kenes_core::body::Ratio(0, 1),
+        ..Policy::default()
+    };
+    let c = committee_with(&mut w, 1, "Zhetybai drillers", open);
+    members(&mut w, c, &[2, 3, 4, 5]);
+    let p = propose(&mut w, 1, c, ProposalKind::Decision, 10);
+    let closes_at = w.clock + 10;
+    vote(&mut w, 1, c, &p, Choice::Yes);
+    let no = vote(&mut w, 4, c, &p, Choice::No);
+    let settled = w.all.len();
+    // One side: a yes vote, a close that counts it, then reports.
+    let close = Body::Close {
+        committee: c,
+        proposal: p.id,
+    };
+    vote(&mut w, 3, c, &p, Choice::Yes);
+    w.clock = closes_at;
+    let first_close = w.act(3, close.clone());
+    for i in 0..4 {
+        w.act(5, report(c, &format!("the yard, hour {i}")));
+    }
+    // The other side never saw that vote: three reports, then its own
+    // close, which sorts after the first.
+    let mut last = no;
+    for i in 0..3 {
+        let op = backdated(&w, 2, &[&last], report(c, &format!("the gate, hour {i}")));
+        inject(&mut w, &op);
+        last = op;
+    }
+    let second_close = backdated_at(&w, 2, &[&last], close, closes_at);
+    inject(&mut w, &second_close);
+    assert_eq!(w.outcome(&second_close), Outcome::Applied);
+    assert_eq!(w.outcome(&first_close), Outcome::Applied);
+    assert!(first_close.order_key() < second_close.order_key());
+    // An op that saw both closes but not the first side's reports.
+    let late = backdated(
+        &w,
+        2,
+        &[&second_close, &first_close],
+        report(c, "both closes seen"),
+    );
+    inject(&mut w, &late);
+    // A replica given the ops in three batches, the late one last.
+    let mut replica = kenes_core::Engine::with_checkpoint_interval(w.engine.federation(), 64);
+    let late_bytes = late.bytes.clone();
+    let (before, after) = w.all.split_at(settled);
+    replica.ingest(before, kenes_core::Verify::Signatures);
+    let middle: Vec<Vec<u8>> = after
+        .iter()
+        .filter(|b| **b != late_bytes)
+        .cloned()
+        .collect();
+    replica.ingest(&middle, kenes_core::Verify::Signatures);
+    replica.ingest(&[late_bytes], kenes_core::Verify::Signatures);
+    let mut at_once = kenes_core::Engine::with_checkpoint_interval(w.engine.federation(), 64);
+    at_once.ingest(&w.all, kenes_core::Verify::Signatures);
+    assert_eq!(at_once.digest(), w.engine.digest());
+    assert!(
+        replica.stats().split_checkpoints > 0,
+        "{:?}",
+        replica.stats()
+    );
+    assert_eq!(replica.digest(), w.engine.digest(), "{:?}", replica.stats());
+    w.check_reference();
+}
