@@ -5,6 +5,7 @@
 //! On the wire a body is a kind number and a payload (see [`crate::op`]), so
 //! that a build can store and forward kinds it does not know yet.
 
+use crate::canonical::{encode, encodes_to};
 use crate::seal::{EncryptionKey, KeyBox, SealedText};
 use crate::tally::Choice;
 use crate::types::{Hash, PublicKey};
@@ -817,11 +818,6 @@ struct ShareEpochPayload {
     boxes: Vec<KeyBox>,
 }
 
-fn encode<T: Serialize>(value: &T) -> Vec<u8> {
-    // Encoding plain structs into a Vec cannot fail.
-    postcard::to_allocvec(value).unwrap_or_default()
-}
-
 fn text_on(base: u32, committee: &Hash, about: &Hash, text: &Text) -> (u32, Vec<u8>) {
     match text.readable() {
         Some(plain) => (
@@ -1130,7 +1126,7 @@ impl Body {
     fn read_wire(kind: u32, payload: &[u8], check: bool) -> Option<Body> {
         fn strict<'a, T: Serialize + Deserialize<'a>>(payload: &'a [u8], check: bool) -> Option<T> {
             let value: T = postcard::from_bytes(payload).ok()?;
-            (!check || encode(&value) == payload).then_some(value)
+            (!check || encodes_to(&value, payload)).then_some(value)
         }
         Some(match kind {
             kind::CREATE_FEDERATION => Body::CreateFederation {

@@ -11,6 +11,7 @@
 
 pub mod auth;
 pub mod body;
+mod canonical;
 pub mod discussion;
 pub mod engine;
 pub mod governance;

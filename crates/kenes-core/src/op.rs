@@ -13,6 +13,7 @@
 //! stored and forwarded.
 
 use crate::body::Body;
+use crate::canonical::encodes_to;
 use crate::keys::SecretKey;
 use crate::types::{Hash, PublicKey, Signature};
 use serde::{Deserialize, Serialize};
@@ -74,8 +75,10 @@ struct WireRef<'a> {
     payload: &'a [u8],
 }
 
+/// An op's fields as read, the payload borrowed from the bytes (it is
+/// decoded into the body, and copied only for an unknown version).
 #[derive(Deserialize)]
-struct WireOwned {
+struct WireRead<'a> {
     version: u8,
     federation: Hash,
     author: PublicKey,
@@ -85,7 +88,7 @@ struct WireOwned {
     lamport: u64,
     time: u64,
     kind: u32,
-    payload: Vec<u8>,
+    payload: &'a [u8],
     sig: Signature,
 }
 
@@ -121,7 +124,16 @@ impl UnsignedOp {
     /// The exact bytes the signature covers.
     pub fn signing_bytes(&self) -> Vec<u8> {
         let (kind, payload) = self.body.to_wire();
-        let wire = WireRef {
+        let wire = self.wire(kind, &payload);
+        // Room for the signature that follows, so that signing does not
+        // move the bytes.
+        let room = 128 + 32 * self.deps.len() + payload.len() + 64;
+        postcard::to_extend(&wire, Vec::with_capacity(room)).unwrap_or_default()
+    }
+
+    /// The envelope as it is encoded, around the body's wire form.
+    fn wire<'a>(&'a self, kind: u32, payload: &'a [u8]) -> WireRef<'a> {
+        WireRef {
             version: self.version,
             federation: &self.federation,
             author: &self.author,
@@ -131,9 +143,8 @@ impl UnsignedOp {
             lamport: self.lamport,
             time: self.time,
             kind,
-            payload: &payload,
-        };
-        postcard::to_allocvec(&wire).unwrap_or_default()
+            payload,
+        }
     }
 
     /// Signs the op with `key` (whose public key must be `author`).
@@ -154,19 +165,19 @@ impl UnsignedOp {
 /// make the envelope canonical; `trusted` (bytes that decoded strictly
 /// before) skips the body's too.
 fn parse(bytes: &[u8], trusted: bool) -> Result<(UnsignedOp, Signature), DecodeError> {
-    let (wire, rest): (WireOwned, _) =
+    let (wire, rest): (WireRead, _) =
         postcard::take_from_bytes(bytes).map_err(|_| DecodeError::Malformed)?;
     if !rest.is_empty() {
         return Err(DecodeError::NotCanonical);
     }
     let body = if wire.version == VERSION && trusted {
-        Body::from_trusted_wire(wire.kind, &wire.payload).ok_or(DecodeError::BadBody)?
+        Body::from_trusted_wire(wire.kind, wire.payload).ok_or(DecodeError::BadBody)?
     } else if wire.version == VERSION {
-        Body::from_wire(wire.kind, &wire.payload).ok_or(DecodeError::BadBody)?
+        Body::from_wire(wire.kind, wire.payload).ok_or(DecodeError::BadBody)?
     } else {
         Body::Unknown {
             kind: wire.kind,
-            payload: wire.payload,
+            payload: wire.payload.to_vec(),
         }
     };
     let fields = UnsignedOp {
@@ -192,16 +203,22 @@ impl Op {
             return Err(DecodeError::TooLarge(bytes.len()));
         }
         let (fields, sig) = parse(bytes, false)?;
-        let mut canonical = fields.signing_bytes();
-        canonical.extend_from_slice(&sig.0);
-        if canonical != bytes {
+        // Canonical iff the fields encode again to every byte before the
+        // signature, and the signature is what follows (compared as it is
+        // encoded, without building the encoding).
+        let (kind, payload) = fields.body.to_wire();
+        let signed = bytes.len().checked_sub(64).map(|at| bytes.split_at(at));
+        let canonical = signed.is_some_and(|(message, signature)| {
+            signature == sig.0 && encodes_to(&fields.wire(kind, &payload), message)
+        });
+        if !canonical {
             return Err(DecodeError::NotCanonical);
         }
         Ok(Op {
             id: Hash::of(bytes),
             fields,
             sig,
-            bytes: canonical,
+            bytes: bytes.to_vec(),
         })
     }
 

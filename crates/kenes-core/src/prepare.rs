@@ -20,17 +20,34 @@ use std::collections::HashSet;
 pub const VERIFY_BATCH: usize = 256;
 
 /// Raw ops after decoding, stateless checks and signature verification,
-/// in input order.
+/// in input order. Opaque: only a [`Preparer`] makes one, so every op in it
+/// is its own canonical bytes decoded (the engine keeps the bytes and
+/// decodes them again; a hand-built op whose fields disagreed with its
+/// bytes would fold one thing and store another).
 #[derive(Debug, Default)]
 pub struct Prepared {
     /// Each input: the op, or why it is dropped.
-    pub items: Vec<Result<Op, (Option<Hash>, DropReason)>>,
+    pub(crate) items: Vec<Result<Op, (Option<Hash>, DropReason)>>,
+}
+
+impl Prepared {
+    /// How many inputs it covers.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True if it covers no input.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
 }
 
 /// Prepares batches of raw ops; remembers author keys already vetted.
 #[derive(Debug, Default, Clone)]
 pub struct Preparer {
     vetted: HashSet<PublicKey>,
+    /// Threads a large batch is spread over; `None`: every core.
+    threads: Option<usize>,
 }
 
 type Checked = Result<Op, (Option<Hash>, DropReason)>;
@@ -79,9 +96,23 @@ fn check_chunk<B: AsRef<[u8]>>(
 }
 
 impl Preparer {
-    /// A preparer with no vetted keys yet.
+    /// A preparer with no vetted keys yet, spreading large batches over
+    /// every core.
     pub fn new() -> Preparer {
         Preparer::default()
+    }
+
+    /// A preparer that leaves one core to the thread accepting and
+    /// committing what it prepared (a pipeline: see
+    /// `kenes_store::Store::import_batches`). That thread is the serial
+    /// part; sharing its core with every verifying thread would slow the
+    /// whole import to its share of a core.
+    pub fn beside_one_thread() -> Preparer {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Preparer {
+            threads: Some(cores.saturating_sub(1).max(1)),
+            ..Preparer::default()
+        }
     }
 
     /// Decodes, checks and (unless `Trusted`) verifies `raw` on every core.
@@ -89,10 +120,10 @@ impl Preparer {
         // Small batches (live ops) stay on this thread; asking for the core
         // count reads cgroup files, so only large batches ask.
         let small = raw.len() < 2 * VERIFY_BATCH;
-        let threads = if small {
-            1
-        } else {
-            std::thread::available_parallelism().map_or(1, |n| n.get())
+        let threads = match self.threads {
+            _ if small => 1,
+            Some(threads) => threads,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
         let items: Vec<Checked> = if threads <= 1 || small {
             check_chunk(raw, verify, &self.vetted)

@@ -127,6 +127,11 @@ impl StoreError {
 
 /// Ops per transaction during an import.
 pub const IMPORT_BATCH: usize = 16_384;
+
+/// Batches the import pipeline prepares ahead of the one being accepted:
+/// one being verified, one verified and waiting.
+const BATCHES_AHEAD: usize = 2;
+
 /// Bytes of ops per import transaction, beyond the first op of a batch.
 pub const IMPORT_BATCH_BYTES: usize = 8 * 1024 * 1024;
 
@@ -921,14 +926,49 @@ impl Store {
         mut progress: impl FnMut(usize),
     ) -> Result<ImportCounts, StoreError> {
         let mut counts = ImportCounts::default();
+        self.pipeline(batches, Verify::Signatures, |report, engine, inputs| {
+            counts.add(report, engine);
+            progress(inputs);
+        })?;
+        Ok(counts)
+    }
+
+    /// Ingests `ops` in batches of `batch`, each batch one transaction.
+    /// While one batch is accepted and committed, the next are decoded and
+    /// verified on other threads. Ops already known are not verified again.
+    /// `on_batch` sees each report with the number of inputs it covered.
+    pub fn ingest_stream<B: AsRef<[u8]> + Sync>(
+        &mut self,
+        ops: &[B],
+        batch: usize,
+        verify: Verify,
+        on_batch: impl FnMut(&IngestReport, &Engine, usize),
+    ) -> Result<(), StoreError> {
+        let chunks = ops
+            .chunks(batch.max(1))
+            .map(|chunk| chunk.iter().map(AsRef::as_ref).collect::<Vec<&[u8]>>());
+        self.pipeline(chunks, verify, on_batch)
+    }
+
+    /// The import pipeline: a preparing thread decodes and verifies up to
+    /// [`BATCHES_AHEAD`] batches ahead (on every core but one) while this
+    /// thread accepts and commits, each batch one transaction. This
+    /// thread's work is serial, so it keeps a core to itself and never
+    /// waits for a batch unless verification is the slower side.
+    fn pipeline<I: AsRef<[u8]> + Send + Sync>(
+        &mut self,
+        batches: impl Iterator<Item = Vec<I>>,
+        verify: Verify,
+        mut on_batch: impl FnMut(&IngestReport, &Engine, usize),
+    ) -> Result<(), StoreError> {
         let mut batches = batches;
-        let mut preparer = Preparer::new();
+        let mut preparer = Preparer::beside_one_thread();
         std::thread::scope(|scope| {
-            let (to_worker, work) = mpsc::sync_channel::<(Vec<Vec<u8>>, usize, usize)>(0);
-            let (to_main, done) = mpsc::sync_channel::<(Prepared, usize, usize)>(0);
+            let (to_worker, work) = mpsc::sync_channel::<(Vec<I>, usize, usize)>(1);
+            let (to_main, done) = mpsc::sync_channel::<(Prepared, usize, usize)>(1);
             scope.spawn(move || {
                 for (inputs, known, count) in work {
-                    let prepared = preparer.prepare(&inputs, Verify::Signatures);
+                    let prepared = preparer.prepare(&inputs, verify);
                     drop(inputs);
                     if to_main.send((prepared, known, count)).is_err() {
                         break;
@@ -937,84 +977,15 @@ impl Store {
             });
             let mut in_flight = 0;
             loop {
-                if in_flight < 1
-                    && let Some(batch) = batches.next()
-                {
+                while in_flight < BATCHES_AHEAD {
+                    let Some(batch) = batches.next() else { break };
                     let count = batch.len();
-                    let fresh: Vec<Vec<u8>> = batch
+                    let fresh: Vec<I> = batch
                         .into_iter()
-                        .filter(|bytes| !self.engine.is_known(&Hash::of(bytes)))
+                        .filter(|bytes| !self.engine.is_known(&Hash::of(bytes.as_ref())))
                         .collect();
                     let known = count - fresh.len();
                     if to_worker.send((fresh, known, count)).is_err() {
-                        break;
-                    }
-                    in_flight += 1;
-                }
-                if in_flight == 0 {
-                    break;
-                }
-                let Ok((prepared, known, count)) = done.recv() else {
-                    break;
-                };
-                in_flight -= 1;
-                // Read and send the next batch before committing this one.
-                if let Some(batch) = batches.next() {
-                    let n = batch.len();
-                    let fresh: Vec<Vec<u8>> = batch
-                        .into_iter()
-                        .filter(|bytes| !self.engine.is_known(&Hash::of(bytes)))
-                        .collect();
-                    let k = n - fresh.len();
-                    if to_worker.send((fresh, k, n)).is_ok() {
-                        in_flight += 1;
-                    }
-                }
-                let mut report = self.ingest_prepared(prepared)?;
-                report.known += known;
-                counts.add(&report, &self.engine);
-                progress(count);
-            }
-            Ok::<(), StoreError>(())
-        })?;
-        Ok(counts)
-    }
-
-    /// Ingests `ops` in batches of `batch`, each batch one transaction.
-    /// While one batch is accepted and committed, the next is decoded and
-    /// verified on other threads. Ops already known are not verified again.
-    /// `on_batch` sees each report with the number of inputs it covered.
-    pub fn ingest_stream<B: AsRef<[u8]> + Sync>(
-        &mut self,
-        ops: &[B],
-        batch: usize,
-        verify: Verify,
-        mut on_batch: impl FnMut(&IngestReport, &Engine, usize),
-    ) -> Result<(), StoreError> {
-        let mut preparer = Preparer::new();
-        std::thread::scope(|scope| {
-            let (to_worker, work) = mpsc::sync_channel::<(Vec<&[u8]>, usize, usize)>(1);
-            let (to_main, done) = mpsc::sync_channel::<(Prepared, usize, usize)>(1);
-            scope.spawn(move || {
-                for (inputs, known, count) in work {
-                    let prepared = preparer.prepare(&inputs, verify);
-                    if to_main.send((prepared, known, count)).is_err() {
-                        break;
-                    }
-                }
-            });
-            let mut chunks = ops.chunks(batch.max(1));
-            let mut in_flight = 0;
-            loop {
-                while in_flight < 2 {
-                    let Some(chunk) = chunks.next() else { break };
-                    let fresh: Vec<&[u8]> = chunk
-                        .iter()
-                        .map(AsRef::as_ref)
-                        .filter(|bytes| !self.engine.is_known(&Hash::of(bytes)))
-                        .collect();
-                    let known = chunk.len() - fresh.len();
-                    if to_worker.send((fresh, known, chunk.len())).is_err() {
                         break;
                     }
                     in_flight += 1;
