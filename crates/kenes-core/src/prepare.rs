@@ -27,7 +27,7 @@ pub const VERIFY_BATCH: usize = 256;
 #[derive(Debug, Default)]
 pub struct Prepared {
     /// Each input: the op, or why it is dropped.
-    pub(crate) items: Vec<Result<Op, (Option<Hash>, DropReason)>>,
+    pub(crate) items: Vec<Checked>,
 }
 
 impl Prepared {

@@ -496,7 +496,9 @@ fn remove_leftovers(dir: &Path, name: &str) {
 }
 
 impl Store {
-    fn from_parts(conn: Connection, engine: Engine, path: &Path, read_only: bool) -> Store {
+    fn from_parts(conn: Connection, mut engine: Engine, path: &Path, read_only: bool) -> Store {
+        // `persist` reads every op just accepted.
+        engine.keep_accepted_decoded(true);
         Store {
             conn,
             engine,
@@ -759,6 +761,7 @@ impl Store {
         self.shadows.clear();
         let (engine, released) = load(&self.conn, self.engine.federation())?;
         self.engine = engine;
+        self.engine.keep_accepted_decoded(true);
         self.unsaved = released;
         self.dirty = false;
         Ok(())

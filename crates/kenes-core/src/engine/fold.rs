@@ -145,8 +145,9 @@ impl Engine {
         if applied {
             self.fold_new(&op, ord);
         }
-        // The store persists what was just accepted: keep it decoded.
-        self.keep_decoded(ord, op);
+        if self.keep_accepted_decoded {
+            self.keep_decoded(ord, op);
+        }
         ord
     }
 

@@ -351,6 +351,8 @@ pub struct Engine {
     /// Ops void on arrival, per author; and the bound on them.
     void_arrivals: FastMap<PublicKey, u32>,
     max_void_arrivals: u32,
+    /// Whether accepted ops stay decoded (see [`Engine::keep_accepted_decoded`]).
+    keep_accepted_decoded: bool,
     stats: std::cell::Cell<Stats>,
 }
 
@@ -452,8 +454,18 @@ impl Engine {
             max_pending: MAX_PENDING_OPS,
             void_arrivals: FastMap::default(),
             max_void_arrivals: MAX_VOID_ON_ARRIVAL,
+            keep_accepted_decoded: false,
             stats: Default::default(),
         }
+    }
+
+    /// Keeps each op it accepts from now on among the recently decoded
+    /// ones, for a caller that reads every accepted op next (a store
+    /// persisting them). Off by default: a bulk load or a re-fold reads
+    /// none of them, and keeping them only moves their freeing to when the
+    /// set is full and they are cold. Results never depend on it.
+    pub fn keep_accepted_decoded(&mut self, keep: bool) {
+        self.keep_accepted_decoded = keep;
     }
 
     /// Lowers the pending-set bound to `ops` (never above
@@ -812,7 +824,7 @@ impl Engine {
         // then late only against ops of earlier batches, so a batch marks
         // each committee dirty once and rewinds it at most once, however
         // its late and current ops were interleaved.
-        let mut ops: Vec<Op> = Vec::with_capacity(prepared.items.len());
+        let mut ops: Vec<Option<Op>> = Vec::with_capacity(prepared.items.len());
         for item in prepared.items {
             match item {
                 Err(dropped) => report.dropped.push(dropped),
@@ -820,7 +832,7 @@ impl Engine {
                     if self.is_known(&op.id) || !seen_in_batch.insert(op.id) {
                         report.known += 1;
                     } else {
-                        ops.push(op);
+                        ops.push(Some(op));
                     }
                 }
             }
@@ -829,10 +841,9 @@ impl Engine {
         let mut order: Vec<((u64, Hash), usize)> = ops
             .iter()
             .enumerate()
-            .map(|(i, op)| (op.order_key(), i))
+            .filter_map(|(i, op)| Some((op.as_ref()?.order_key(), i)))
             .collect();
         order.sort_unstable();
-        let mut ops: Vec<Option<Op>> = ops.into_iter().map(Some).collect();
         for (_, i) in order {
             if let Some(op) = ops[i].take() {
                 self.offer(op, &mut report);

@@ -54,6 +54,9 @@ const REFOLD_LIMIT_SECS_PER_OP: f64 = 6e-6;
 /// Issue 18's goal for a late merge, as a share of the re-fold.
 const LATE_MERGE_LIMIT_SHARE: f64 = 0.01;
 
+/// Re-folds timed; the fastest is reported.
+const REFOLD_RUNS: usize = 3;
+
 /// Issue 18's goal for ingest over one core's batch verification.
 const INGEST_RATIO_GOAL: f64 = 1.0;
 
@@ -451,21 +454,27 @@ pub fn run(ctx: &Context, ops: usize, members: usize, late: usize) -> Result<()>
     drop(store);
 
     // 3. Re-fold from scratch: decode, order, validity, fold (signatures
-    // trusted); reading the file is not timed.
-    let bar = progress(ops as u64, "re-folding");
+    // trusted); reading the file is not timed. The best of
+    // `REFOLD_RUNS`: a shared machine's noise only ever adds time.
+    let bar = progress(REFOLD_RUNS as u64 * ops as u64, "re-folding");
+    let mut refold_secs = f64::INFINITY;
     let mut refold = Engine::new(federation);
-    let mut refold_secs = 0.0;
-    for_each_batch(&main_path, |batch| {
-        let started = Instant::now();
-        refold.ingest(&batch, Verify::Trusted);
-        refold_secs += started.elapsed().as_secs_f64();
-        bar.inc(batch.len() as u64);
-    })?;
+    for _ in 0..REFOLD_RUNS {
+        refold = Engine::new(federation);
+        let mut secs = 0.0;
+        for_each_batch(&main_path, |batch| {
+            let started = Instant::now();
+            refold.ingest(&batch, Verify::Trusted);
+            secs += started.elapsed().as_secs_f64();
+            bar.inc(batch.len() as u64);
+        })?;
+        refold_secs = refold_secs.min(secs);
+        ensure!(
+            refold.digest() == ingested_digest,
+            "the re-fold must give the ingested state"
+        );
+    }
     bar.finish_and_clear();
-    ensure!(
-        refold.digest() == ingested_digest,
-        "the re-fold must give the ingested state"
-    );
     // Both sides evaluated together, for the late merge to match.
     for_each_batch(&late_path, |batch| {
         refold.ingest(&batch, Verify::Trusted);
@@ -553,7 +562,7 @@ pub fn run(ctx: &Context, ops: usize, members: usize, late: usize) -> Result<()>
              figure  end-to-end ingest (`kenes import` of the bundle into a fresh data directory): \
              {ingest_rate:>9.0} ops/s  ({ingest_secs:.2} s)\n\
              ratio   {ratio:.2}   (goal >= {INGEST_RATIO_GOAL:.2}: {})\n\
-             figure  re-fold of all {ops} ops from scratch: {refold_secs:.2} s   \
+             figure  re-fold of all {ops} ops from scratch: {refold_secs:.2} s (best of {REFOLD_RUNS})   \
              (goal < {refold_limit:.2} s, 6 s per million ops: {})\n\
              figure  merge of {late} late ops into the {ops}-op state: {late_secs:.2} s = {:.1}% of the re-fold   \
              (goal <= {:.0}%: {}; {} judged on a projection of their past, {} ops folded for projections, \
