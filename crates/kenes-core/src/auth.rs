@@ -24,6 +24,9 @@ pub fn authorise(past: &impl PastView, op: &Op) -> Result<(), RejectReason> {
     let author = &op.fields.author;
     match &op.fields.body {
         Body::CreateFederation { .. } => Err(RejectReason::GenesisOnly),
+        Body::EncryptionKey { key } if key.is_small_order() => {
+            Err(RejectReason::SmallOrderEncryptionKey)
+        }
         // Standing (checked at acceptance) is enough to name oneself.
         Body::Profile { .. }
         | Body::SealedProfile { .. }

@@ -134,6 +134,13 @@ pub enum RejectReason {
     /// the op's past.
     #[error("no such epoch in this committee")]
     NoSuchEpoch,
+    /// A published encryption key of small order: nothing can be sealed
+    /// to it, so its author would look keyed yet hold no box (see
+    /// [`crate::seal::EncryptionKey::is_small_order`]). Rejected rather than
+    /// dropped: builds before the rule accepted and stored such an op, and
+    /// a drop would leave every one of their stores unable to load.
+    #[error("encryption key has small order")]
+    SmallOrderEncryptionKey,
 }
 
 /// Why a valid op was voided (DESIGN §4, "Forks" and "Strong removal").

@@ -34,10 +34,6 @@ pub enum StatelessError {
     /// The author key has small order: anyone could sign as it.
     #[error("author key has small order")]
     SmallOrderKey,
-    /// A published encryption key has small order: nothing can be sealed
-    /// to it (see [`crate::seal::EncryptionKey::is_small_order`]).
-    #[error("encryption key has small order")]
-    SmallOrderEncryptionKey,
     /// The signature does not verify.
     #[error("invalid signature")]
     BadSignature,
@@ -267,9 +263,8 @@ pub fn check_body(body: &Body) -> Result<(), StatelessError> {
         | Body::Join { .. }
         | Body::Leave { .. }
         | Body::Unknown { .. } => Ok(()),
-        Body::EncryptionKey { key } if key.is_small_order() => {
-            Err(StatelessError::SmallOrderEncryptionKey)
-        }
+        // A small-order key is not dropped here but rejected (see
+        // `RejectReason::SmallOrderEncryptionKey`): older builds accepted it.
         Body::EncryptionKey { .. } => Ok(()),
         Body::Rekey { boxes, .. } | Body::ShareEpoch { boxes, .. } => check_key_boxes(boxes),
     }

@@ -612,9 +612,11 @@ fn a_committee_only_report_cannot_be_sealed_where_a_reader_published_no_key() {
 /// An attacker's review found this: a member who publishes a small-order
 /// X25519 key looks keyed but can hold no box (HPKE refuses the all-zero
 /// shared secret), so every committee they are in would write clear. Such
-/// a key is refused like a small-order signing key, on every replica.
+/// a key is rejected on every replica: the op is kept (builds before the
+/// rule stored it, and dropping it would leave their stores unable to
+/// load, and their ops' descendants pending forever) but has no effect.
 #[test]
-fn a_small_order_encryption_key_is_refused_so_nobody_can_switch_sealing_off() {
+fn a_small_order_encryption_key_is_rejected_so_nobody_can_switch_sealing_off() {
     use kenes_core::seal::EncryptionKey;
     let mut w = World::new();
     // u = 0 (order 2), u = 1 (order 4), and u = p + 1 (1 again, not reduced).
@@ -634,11 +636,15 @@ fn a_small_order_encryption_key_is_refused_so_nobody_can_switch_sealing_off() {
             w.clock,
         );
         let report = w.deliver(&op);
-        assert_eq!(report.dropped.len(), 1, "{low:?}");
-        assert!(report.accepted.is_empty());
+        assert_eq!(report.accepted.len(), 1, "{low:?}");
+        assert_eq!(
+            w.outcome(&op),
+            Outcome::Rejected(kenes_core::RejectReason::SmallOrderEncryptionKey)
+        );
     }
     assert!(!secret(1).public().is_small_order());
     assert!(w.engine.state().encryption_keys.is_empty());
+    w.check_reference();
     // A usable key is published as before.
     w.act(
         1,
@@ -647,6 +653,7 @@ fn a_small_order_encryption_key_is_refused_so_nobody_can_switch_sealing_off() {
         },
     );
     assert_eq!(w.engine.state().encryption_keys.len(), 1);
+    w.check_reference();
 }
 
 impl Side {

@@ -26,6 +26,12 @@ pub fn authorise(
     };
     match &op.fields.body {
         Body::CreateFederation { .. } => Err(RejectReason::GenesisOnly),
+        // A key nothing can be sealed to (issue 14: it would switch its
+        // committees' sealing off) is invalid; rejected, not dropped, as
+        // builds before the rule stored it.
+        Body::EncryptionKey { key } if key.is_small_order() => {
+            Err(RejectReason::SmallOrderEncryptionKey)
+        }
         // Issue 14: publishing one's own encryption key needs standing only.
         Body::Profile { .. }
         | Body::SealedProfile { .. }
@@ -512,9 +518,6 @@ fn body_ok(op: &Op) -> bool {
         | Body::Revise { text, .. }
         | Body::Announce { text, .. } => post_text_ok(text),
         Body::Rekey { boxes, .. } | Body::ShareEpoch { boxes, .. } => boxes_ok(boxes),
-        // A key nothing can be sealed to (issue 14: it would switch its
-        // committees' sealing off).
-        Body::EncryptionKey { key } => !key.is_small_order(),
         _ => true,
     }
 }

@@ -56,6 +56,73 @@ fn reopening_restores_state_outcomes_and_pending() {
     assert_eq!(mode, "wal");
 }
 
+/// The upgrade trap: a build before the small-order rule for encryption
+/// keys accepted and stored such an op, and the member went on acting.
+/// This build rejects the op instead of dropping it, so the store opens,
+/// and keeps both ops: the key has no effect, what followed it does.
+#[test]
+fn a_store_holding_a_small_order_encryption_key_from_an_older_build_opens() {
+    use kenes_core::seal::EncryptionKey;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fed.sqlite");
+    let (g, mut author, ops) = small_federation();
+    let c = ops[0].id;
+    let mut store = Store::create(&path, &g).unwrap();
+    let bytes: Vec<Vec<u8>> = ops.iter().map(|o| o.bytes.clone()).collect();
+    store.ingest(&bytes, Verify::Signatures).unwrap();
+    drop(store);
+    let bad_key = author.author(
+        &key(2),
+        Body::EncryptionKey {
+            key: EncryptionKey([0; 32]),
+        },
+        2,
+    );
+    author.ingest(std::slice::from_ref(&bad_key.bytes), Verify::Signatures);
+    let after = author.author(&key(2), Body::Leave { committee: c }, 3);
+    author.ingest(std::slice::from_ref(&after.bytes), Verify::Signatures);
+    // Written as the older build wrote them: accepted, applied.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    for op in [&bad_key, &after] {
+        conn.execute(
+            "INSERT INTO ops (ord, id, author, seq, lamport, time, kind, outcome, bytes)
+             VALUES ((SELECT max(ord) + 1 FROM ops), ?1, ?2, ?3, ?4, ?5, ?6, 'applied', ?7)",
+            rusqlite::params![
+                op.id.0.to_vec(),
+                op.fields.author.0.to_vec(),
+                op.fields.seq as i64,
+                op.fields.lamport as i64,
+                op.fields.time as i64,
+                op.fields.body.label(),
+                op.bytes,
+            ],
+        )
+        .unwrap();
+    }
+    drop(conn);
+
+    let store = Store::open(&path).unwrap();
+    let engine = store.engine();
+    assert_eq!(
+        engine.entry(&bad_key.id).map(|e| e.outcome.clone()),
+        Some(kenes_core::Outcome::Rejected(
+            kenes_core::RejectReason::SmallOrderEncryptionKey
+        ))
+    );
+    assert!(
+        engine
+            .entry(&after.id)
+            .is_some_and(|e| e.outcome.is_applied())
+    );
+    assert!(engine.state().encryption_keys.is_empty());
+    assert!(
+        !engine.state().committees[&c]
+            .members
+            .contains(&key(2).public())
+    );
+    assert_eq!(engine.digest(), author.digest());
+}
+
 #[test]
 fn a_damaged_database_is_reported() {
     let dir = tempfile::tempdir().unwrap();
