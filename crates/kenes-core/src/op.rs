@@ -388,6 +388,30 @@ mod tests {
     }
 
     #[test]
+    fn an_overlong_payload_length_is_not_canonical_in_any_version() {
+        // The payload is read borrowed from the bytes: its length prefix
+        // must still be the one shortest varint, whether the body is known
+        // (version 1) or carried as unknown (a later version).
+        for version in [VERSION, VERSION + 1] {
+            let mut fields = sample(Body::Profile { name: "A".into() });
+            fields.version = version;
+            let (_, payload) = fields.body.to_wire();
+            let op = fields.sign(&SecretKey::from_bytes([3; 32]));
+            let len_at = op.bytes.len() - 64 - payload.len() - 1;
+            assert_eq!(op.bytes[len_at] as usize, payload.len());
+            let mut bytes = op.bytes[..len_at].to_vec();
+            bytes.extend_from_slice(&[0x80 | payload.len() as u8, 0x00]);
+            bytes.extend_from_slice(&op.bytes[len_at + 1..]);
+            assert_eq!(
+                Op::decode(&bytes),
+                Err(DecodeError::NotCanonical),
+                "version {version}"
+            );
+            assert!(Op::decode(&op.bytes).is_ok());
+        }
+    }
+
+    #[test]
     fn oversized_ops_are_refused_before_decoding() {
         assert_eq!(
             Op::decode(&vec![0; MAX_OP_BYTES + 1]),

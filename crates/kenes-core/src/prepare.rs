@@ -46,8 +46,6 @@ impl Prepared {
 #[derive(Debug, Default, Clone)]
 pub struct Preparer {
     vetted: HashSet<PublicKey>,
-    /// Threads a large batch is spread over; `None`: every core.
-    threads: Option<usize>,
 }
 
 type Checked = Result<Op, (Option<Hash>, DropReason)>;
@@ -96,23 +94,9 @@ fn check_chunk<B: AsRef<[u8]>>(
 }
 
 impl Preparer {
-    /// A preparer with no vetted keys yet, spreading large batches over
-    /// every core.
+    /// A preparer with no vetted keys yet.
     pub fn new() -> Preparer {
         Preparer::default()
-    }
-
-    /// A preparer that leaves one core to the thread accepting and
-    /// committing what it prepared (a pipeline: see
-    /// `kenes_store::Store::import_batches`). That thread is the serial
-    /// part; sharing its core with every verifying thread would slow the
-    /// whole import to its share of a core.
-    pub fn beside_one_thread() -> Preparer {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        Preparer {
-            threads: Some(cores.saturating_sub(1).max(1)),
-            ..Preparer::default()
-        }
     }
 
     /// Decodes, checks and (unless `Trusted`) verifies `raw` on every core.
@@ -120,10 +104,10 @@ impl Preparer {
         // Small batches (live ops) stay on this thread; asking for the core
         // count reads cgroup files, so only large batches ask.
         let small = raw.len() < 2 * VERIFY_BATCH;
-        let threads = match self.threads {
-            _ if small => 1,
-            Some(threads) => threads,
-            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        let threads = if small {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
         };
         let items: Vec<Checked> = if threads <= 1 || small {
             check_chunk(raw, verify, &self.vetted)

@@ -662,3 +662,51 @@ fn a_forked_voters_ballot_counts_in_the_recount_as_it_does_in_the_cut() {
     // 4 yes of 6 in K(P): an absolute majority there, and in the recount.
     assert!(passed(&spec, c, &p), "{:?}", status(&spec, c, &p));
 }
+
+/// A published encryption key of small order (u = 0 of order 2, u = 1 of
+/// order 4, and u = p + 1, that 1 unreduced) could hold no box, so its
+/// author would look keyed while every committee they are in wrote clear
+/// (DESIGN, sealing). It is rejected (kept, no effect: builds before the
+/// rule stored such ops) on the spec and on every replica; a usable key
+/// published after it is applied.
+#[test]
+fn a_small_order_encryption_key_is_rejected_and_a_usable_one_after_it_applies() {
+    use kenes_core::RejectReason;
+    use kenes_core::seal::{EncryptionKey, EncryptionSecret};
+    let mut sim = Sim::new(2);
+    committee_with(&mut sim, 1, &[2]);
+    let two = sim.device(2, 0);
+    let mut order_four = [0u8; 32];
+    order_four[0] = 1;
+    let mut unreduced_one = [0xff; 32];
+    unreduced_one[0] = 0xee;
+    unreduced_one[31] = 0x7f;
+    let low: Vec<Op> = [[0u8; 32], order_four, unreduced_one]
+        .into_iter()
+        .map(|key| {
+            assert!(EncryptionKey(key).is_small_order());
+            sim.act(
+                two,
+                Body::EncryptionKey {
+                    key: EncryptionKey(key),
+                },
+            )
+        })
+        .collect();
+    let usable = sim.act(
+        two,
+        Body::EncryptionKey {
+            key: EncryptionSecret::from_bytes([7; 32]).public(),
+        },
+    );
+    sim.sync_all();
+    let spec = kenes_spec::evaluate(sim.federation, &sim.ops);
+    for op in &low {
+        assert_eq!(
+            outcome(&spec, op),
+            SpecOutcome::Rejected(RejectReason::SmallOrderEncryptionKey)
+        );
+    }
+    assert_eq!(outcome(&spec, &usable), SpecOutcome::Applied);
+    assert_agree(&sim, "small-order encryption keys");
+}
