@@ -1208,31 +1208,58 @@ pub fn kind_detail(kind: &CommitteeKind) -> serde_json::Value {
     }
 }
 
-/// Rewrites one committee's seats, proposals, demands, adoptions and
-/// reports. These are small next to its members, so they are rewritten
-/// rather than diffed.
-fn materialise_governance(tx: &Connection, c: &kenes_core::Committee) -> rusqlite::Result<()> {
+/// One row of a committee's seats, proposals, demands, adoptions or
+/// reports, by its key: what [`materialise_governance`] compares.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum GovernanceKey {
+    /// A seat of this council: (the seated committee, the delegate).
+    Seat(Hash, PublicKey),
+    Proposal(Hash),
+    Demand(Hash),
+    Adoption(Hash),
+    Report(Hash),
+}
+
+/// The columns of a governance row besides its key.
+#[derive(Hash)]
+enum GovernanceRow<'a> {
+    Seat,
+    Proposal {
+        kind: &'a str,
+        title: &'a str,
+        status: &'static str,
+        passed: Option<bool>,
+        tally: Option<String>,
+        changed_after_close: bool,
+    },
+    Demand {
+        category: String,
+        title: &'a str,
+        supporters: i64,
+    },
+    Adoption,
+    Report {
+        kind: String,
+        status: String,
+        area: &'a str,
+        participants: u32,
+        starts_at: i64,
+    },
+}
+
+/// A fingerprint of a row's columns (in memory only, for this process).
+type RowPrint = u64;
+
+fn governance_rows(c: &kenes_core::Committee) -> Vec<(GovernanceKey, GovernanceRow<'_>)> {
     use kenes_core::governance::ProposalStatus;
-    let key = c.id.0.to_vec();
-    for table in ["proposals", "demands", "adoptions", "reports"] {
-        tx.prepare_cached(&format!("DELETE FROM {table} WHERE committee = ?1"))?
-            .execute(params![key])?;
-    }
-    tx.prepare_cached("DELETE FROM seats WHERE council = ?1")?
-        .execute(params![key])?;
-    let mut seat =
-        tx.prepare_cached("INSERT INTO seats (council, committee, delegate) VALUES (?1, ?2, ?3)")?;
+    let mut rows = Vec::new();
     for (committee, delegates) in &c.seats {
         for d in delegates {
-            seat.execute(params![key, committee.0.to_vec(), d.0.to_vec()])?;
+            rows.push((GovernanceKey::Seat(*committee, *d), GovernanceRow::Seat));
         }
     }
-    let mut proposal = tx.prepare_cached(
-        "INSERT INTO proposals (id, committee, kind, title, status, passed, tally, changed_after_close)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?;
     for (id, p) in &c.proposals {
-        let (status, passed, tally, changed) = match &p.status {
+        let (status, passed, tally, changed_after_close) = match &p.status {
             ProposalStatus::Open => ("open", None, None, false),
             ProposalStatus::Closed(closing) => (
                 "closed",
@@ -1241,49 +1268,203 @@ fn materialise_governance(tx: &Connection, c: &kenes_core::Committee) -> rusqlit
                 closing.changed_after_close,
             ),
         };
-        proposal.execute(params![
-            id.0.to_vec(),
-            key,
-            p.kind.label(),
-            // A sealed title stays sealed: the store never holds its words.
-            p.title.readable().unwrap_or("(sealed)"),
-            status,
-            passed,
-            tally,
-            changed
-        ])?;
+        rows.push((
+            GovernanceKey::Proposal(*id),
+            GovernanceRow::Proposal {
+                kind: p.kind.label(),
+                // A sealed title stays sealed: the store never holds its words.
+                title: p.title.readable().unwrap_or("(sealed)"),
+                status,
+                passed,
+                tally,
+                changed_after_close,
+            },
+        ));
     }
-    let mut demand =
-        tx.prepare_cached("INSERT INTO demands (id, committee, category, title, supporters) VALUES (?1, ?2, ?3, ?4, ?5)")?;
     for (id, d) in &c.demands {
-        demand.execute(params![
-            id.0.to_vec(),
-            key,
-            format!("{:?}", d.category),
-            d.title,
-            d.supporters.len() as i64
-        ])?;
+        rows.push((
+            GovernanceKey::Demand(*id),
+            GovernanceRow::Demand {
+                category: format!("{:?}", d.category),
+                title: &d.title,
+                supporters: d.supporters.len() as i64,
+            },
+        ));
     }
-    let mut adoption =
-        tx.prepare_cached("INSERT INTO adoptions (committee, demand) VALUES (?1, ?2)")?;
     for d in &c.adopted {
-        adoption.execute(params![key, d.0.to_vec()])?;
+        rows.push((GovernanceKey::Adoption(*d), GovernanceRow::Adoption));
     }
-    let mut report = tx.prepare_cached(
-        "INSERT INTO reports (id, committee, kind, status, area, participants, starts_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
     for (id, r) in &c.reports {
-        report.execute(params![
-            id.0.to_vec(),
-            key,
-            format!("{:?}", r.kind),
-            format!("{:?}", r.status),
-            r.area,
-            r.participants,
-            r.starts_at as i64
-        ])?;
+        rows.push((
+            GovernanceKey::Report(*id),
+            GovernanceRow::Report {
+                kind: format!("{:?}", r.kind),
+                status: format!("{:?}", r.status),
+                area: &r.area,
+                participants: r.participants,
+                starts_at: r.starts_at as i64,
+            },
+        ));
     }
+    rows
+}
+
+fn print_of(row: &GovernanceRow) -> RowPrint {
+    use std::hash::{BuildHasher, RandomState};
+    thread_local!(static PRINTS: RandomState = RandomState::new());
+    PRINTS.with(|state| state.hash_one(row))
+}
+
+/// Writes one committee's seats, proposals, demands, adoptions and
+/// reports. With the fingerprints of what the tables hold for it
+/// (`written`), only the rows that changed are written or deleted: a large
+/// committee's history is not rewritten at every commit that touches it.
+/// Without them, its rows are deleted and written anew. Either way,
+/// `written` then holds the fingerprints of what the tables hold.
+fn materialise_governance(
+    tx: &Connection,
+    c: &kenes_core::Committee,
+    written: &mut Option<HashMap<GovernanceKey, RowPrint>>,
+) -> rusqlite::Result<()> {
+    let key = c.id.0.to_vec();
+    let rows = governance_rows(c);
+    let prints: HashMap<GovernanceKey, RowPrint> = rows
+        .iter()
+        .map(|(k, row)| (k.clone(), print_of(row)))
+        .collect();
+    match written.take() {
+        None => {
+            for table in ["proposals", "demands", "adoptions", "reports"] {
+                tx.prepare_cached(&format!("DELETE FROM {table} WHERE committee = ?1"))?
+                    .execute(params![key])?;
+            }
+            tx.prepare_cached("DELETE FROM seats WHERE council = ?1")?
+                .execute(params![key])?;
+            for (k, row) in &rows {
+                write_governance_row(tx, &key, k, row)?;
+            }
+        }
+        Some(old) => {
+            for k in old.keys().filter(|k| !prints.contains_key(*k)) {
+                delete_governance_row(tx, &key, k)?;
+            }
+            for (k, row) in &rows {
+                if old.get(k) != prints.get(k) {
+                    write_governance_row(tx, &key, k, row)?;
+                }
+            }
+        }
+    }
+    *written = Some(prints);
+    Ok(())
+}
+
+/// Inserts a governance row of committee `key`, or replaces the one with
+/// its key.
+fn write_governance_row(
+    tx: &Connection,
+    key: &[u8],
+    k: &GovernanceKey,
+    row: &GovernanceRow,
+) -> rusqlite::Result<()> {
+    match (k, row) {
+        (GovernanceKey::Seat(committee, delegate), _) => tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO seats (council, committee, delegate) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![key, &committee.0[..], &delegate.0[..]])?,
+        (
+            GovernanceKey::Proposal(id),
+            GovernanceRow::Proposal {
+                kind,
+                title,
+                status,
+                passed,
+                tally,
+                changed_after_close,
+            },
+        ) => tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO proposals
+                 (id, committee, kind, title, status, passed, tally, changed_after_close)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                &id.0[..],
+                key,
+                kind,
+                title,
+                status,
+                passed,
+                tally,
+                changed_after_close
+            ])?,
+        (
+            GovernanceKey::Demand(id),
+            GovernanceRow::Demand {
+                category,
+                title,
+                supporters,
+            },
+        ) => tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO demands (id, committee, category, title, supporters)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![&id.0[..], key, category, title, supporters])?,
+        (GovernanceKey::Adoption(demand), _) => tx
+            .prepare_cached("INSERT OR IGNORE INTO adoptions (committee, demand) VALUES (?1, ?2)")?
+            .execute(params![key, &demand.0[..]])?,
+        (
+            GovernanceKey::Report(id),
+            GovernanceRow::Report {
+                kind,
+                status,
+                area,
+                participants,
+                starts_at,
+            },
+        ) => tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO reports
+                 (id, committee, kind, status, area, participants, starts_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                &id.0[..],
+                key,
+                kind,
+                status,
+                area,
+                participants,
+                starts_at
+            ])?,
+        // `governance_rows` pairs each key with its own kind of row.
+        _ => 0,
+    };
+    Ok(())
+}
+
+fn delete_governance_row(tx: &Connection, key: &[u8], k: &GovernanceKey) -> rusqlite::Result<()> {
+    match k {
+        GovernanceKey::Seat(committee, delegate) => tx
+            .prepare_cached(
+                "DELETE FROM seats WHERE council = ?1 AND committee = ?2 AND delegate = ?3",
+            )?
+            .execute(params![key, &committee.0[..], &delegate.0[..]])?,
+        GovernanceKey::Proposal(id) => tx
+            .prepare_cached("DELETE FROM proposals WHERE id = ?1")?
+            .execute(params![&id.0[..]])?,
+        GovernanceKey::Demand(id) => tx
+            .prepare_cached("DELETE FROM demands WHERE id = ?1")?
+            .execute(params![&id.0[..]])?,
+        GovernanceKey::Adoption(demand) => tx
+            .prepare_cached("DELETE FROM adoptions WHERE committee = ?1 AND demand = ?2")?
+            .execute(params![key, &demand.0[..]])?,
+        GovernanceKey::Report(id) => tx
+            .prepare_cached("DELETE FROM reports WHERE id = ?1")?
+            .execute(params![&id.0[..]])?,
+    };
     Ok(())
 }
 
@@ -1293,6 +1474,8 @@ fn materialise_governance(tx: &Connection, c: &kenes_core::Committee) -> rusqlit
 struct Shadow {
     members: BTreeSet<PublicKey>,
     candidates: BTreeSet<(PublicKey, PublicKey)>,
+    /// Fingerprints of its governance rows, once this process wrote them.
+    governance: Option<HashMap<GovernanceKey, RowPrint>>,
 }
 
 fn key_of(bytes: Vec<u8>) -> PublicKey {
@@ -1313,6 +1496,7 @@ fn read_shadow(tx: &Connection, committee: &[u8]) -> rusqlite::Result<Shadow> {
     Ok(Shadow {
         members,
         candidates,
+        governance: None,
     })
 }
 
@@ -1341,6 +1525,8 @@ fn materialise(
                 tx.prepare_cached(&format!("DELETE FROM {table} WHERE committee = ?1"))?
                     .execute(params![key])?;
             }
+            tx.prepare_cached("DELETE FROM seats WHERE council = ?1")?
+                .execute(params![key])?;
             tx.prepare_cached("DELETE FROM committees WHERE id = ?1")?
                 .execute(params![key])?;
             shadows.remove(id);
@@ -1364,6 +1550,7 @@ fn materialise(
             std::collections::hash_map::Entry::Vacant(e) => e.insert(read_shadow(tx, &key)?),
         };
         let new = Shadow {
+            governance: old.governance.take(),
             members: c.members.clone(),
             candidates: c
                 .candidates
@@ -1397,7 +1584,8 @@ fn materialise(
     }
     for id in touched {
         if let Some(c) = state.committees.get(id) {
-            materialise_governance(tx, c)?;
+            let written = &mut shadows.entry(*id).or_default().governance;
+            materialise_governance(tx, c, written)?;
         }
     }
     for member in profiles {

@@ -504,3 +504,144 @@ fn a_clear_store_opened_with_a_key_is_encrypted_in_place_unless_in_use() {
         .collect();
     assert_eq!(left, Vec::<String>::new(), "no temporary file is left");
 }
+
+/// Every row of `table`, each as its columns' debug forms, sorted.
+fn dump(path: &std::path::Path, table: &str) -> Vec<Vec<String>> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
+    let columns = stmt.column_count();
+    let mut rows: Vec<Vec<String>> = stmt
+        .query_map([], |row| {
+            (0..columns)
+                .map(|i| Ok(format!("{:?}", row.get_ref(i)?)))
+                .collect()
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    rows.sort();
+    rows
+}
+
+/// A commit writes only the governance rows that changed since this
+/// process last wrote them (issue 18). After commits of one op each, in
+/// which proposals open and close, a demand gains a supporter, reports
+/// are filed and a fork voids a member's demands (their rows go), every
+/// materialised table holds exactly what one commit of all the ops writes.
+#[test]
+fn materialised_rows_written_commit_by_commit_equal_one_commit_of_everything() {
+    use kenes_core::body::{Ballot, DemandCategory, ProposalKind, ReportKind, ReportStatus};
+    use kenes_core::tally::Choice;
+    let (g, mut author, mut ops) = small_federation();
+    let c = ops[0].id;
+    let mut act = |author: &mut Engine, ops: &mut Vec<kenes_core::Op>, who: u8, body: Body| {
+        let op = author.author(&key(who), body, 10 + ops.len() as u64);
+        author.ingest(std::slice::from_ref(&op.bytes), Verify::Signatures);
+        ops.push(op.clone());
+        op
+    };
+    let propose = |title: &str| Body::Propose {
+        committee: c,
+        kind: ProposalKind::Decision,
+        title: title.into(),
+        text: "".into(),
+        closes_at: 0,
+    };
+    let decided = act(&mut author, &mut ops, 1, propose("Strike on Monday"));
+    let open = act(&mut author, &mut ops, 2, propose("March to the akimat"));
+    for who in [1, 2] {
+        let ballot = Ballot::Choice(Choice::Yes);
+        let body = Body::Vote {
+            committee: c,
+            proposal: decided.id,
+            ballot,
+        };
+        act(&mut author, &mut ops, who, body);
+    }
+    act(
+        &mut author,
+        &mut ops,
+        1,
+        Body::Close {
+            committee: c,
+            proposal: decided.id,
+        },
+    );
+    let demand = |title: &str| Body::Demand {
+        committee: c,
+        category: DemandCategory::Wages,
+        title: title.into(),
+        text: "".into(),
+    };
+    let wages = act(&mut author, &mut ops, 1, demand("Double the wages"));
+    act(
+        &mut author,
+        &mut ops,
+        2,
+        Body::Support {
+            committee: c,
+            demand: wages.id,
+        },
+    );
+    let report = |participants: u32, status: ReportStatus| Body::Report {
+        committee: c,
+        kind: ReportKind::Strike,
+        status,
+        area: "Kazakhstan/Mangystau/Zhanaozen".into(),
+        participants,
+        starts_at: 1_641_081_600_000,
+        text: "".into(),
+    };
+    act(&mut author, &mut ops, 1, report(300, ReportStatus::Active));
+    act(
+        &mut author,
+        &mut ops,
+        2,
+        report(2_000, ReportStatus::Planned),
+    );
+    // Member 2 forks: a second op at the seq of their demand. Both are
+    // void unless witnessed, so the demand's row must go.
+    let jobs = act(&mut author, &mut ops, 2, demand("Jobs for the young"));
+    let mut fork = jobs.fields.clone();
+    fork.body = demand("Jobs for everyone");
+    let fork = fork.sign(&key(2));
+    author.ingest(std::slice::from_ref(&fork.bytes), Verify::Signatures);
+    ops.push(fork);
+    assert!(!author.state().committees[&c].demands.contains_key(&jobs.id));
+    assert!(
+        author.state().committees[&c]
+            .proposals
+            .contains_key(&open.id)
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let stepwise = dir.path().join("stepwise.sqlite");
+    let at_once = dir.path().join("at_once.sqlite");
+    let mut store = Store::create(&stepwise, &g).unwrap();
+    for op in &ops {
+        store
+            .ingest(std::slice::from_ref(&op.bytes), Verify::Signatures)
+            .unwrap();
+    }
+    assert_eq!(store.engine().digest(), author.digest());
+    drop(store);
+    let mut store = Store::create(&at_once, &g).unwrap();
+    let all: Vec<Vec<u8>> = ops.iter().map(|o| o.bytes.clone()).collect();
+    store.ingest(&all, Verify::Signatures).unwrap();
+    drop(store);
+    for table in [
+        "committees",
+        "members",
+        "candidates",
+        "seats",
+        "proposals",
+        "demands",
+        "adoptions",
+        "reports",
+    ] {
+        assert_eq!(dump(&stepwise, table), dump(&at_once, table), "{table}");
+    }
+    assert_eq!(dump(&at_once, "proposals").len(), 2);
+    assert_eq!(dump(&at_once, "demands").len(), 1);
+    assert_eq!(dump(&at_once, "reports").len(), 2);
+}
