@@ -534,7 +534,7 @@ fn materialised_rows_written_commit_by_commit_equal_one_commit_of_everything() {
     use kenes_core::tally::Choice;
     let (g, mut author, mut ops) = small_federation();
     let c = ops[0].id;
-    let mut act = |author: &mut Engine, ops: &mut Vec<kenes_core::Op>, who: u8, body: Body| {
+    let act = |author: &mut Engine, ops: &mut Vec<kenes_core::Op>, who: u8, body: Body| {
         let op = author.author(&key(who), body, 10 + ops.len() as u64);
         author.ingest(std::slice::from_ref(&op.bytes), Verify::Signatures);
         ops.push(op.clone());
