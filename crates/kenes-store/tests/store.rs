@@ -645,3 +645,69 @@ fn materialised_rows_written_commit_by_commit_equal_one_commit_of_everything() {
     assert_eq!(dump(&at_once, "demands").len(), 1);
     assert_eq!(dump(&at_once, "reports").len(), 2);
 }
+
+/// Schema 4 drops the unique index on op ids (issue 18). A store written
+/// by a build before it (its `ops` table with the index, schema 3) is
+/// migrated when it is next opened, keeping every op and outcome.
+#[test]
+fn a_store_from_before_schema_4_loses_its_id_index_and_keeps_every_op() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fed.sqlite");
+    let (g, mut author, mut ops) = small_federation();
+    let c = ops[0].id;
+    let leave = author.author(&key(2), Body::Leave { committee: c }, 2);
+    author.ingest(std::slice::from_ref(&leave.bytes), Verify::Signatures);
+    let again = author.author(&key(2), Body::Leave { committee: c }, 3);
+    author.ingest(std::slice::from_ref(&again.bytes), Verify::Signatures);
+    ops.extend([leave, again]);
+    let mut store = Store::create(&path, &g).unwrap();
+    let bytes: Vec<Vec<u8>> = ops.iter().map(|o| o.bytes.clone()).collect();
+    store.ingest(&bytes, Verify::Signatures).unwrap();
+    drop(store);
+    let id_indexes = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ops'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    // Back to schema 3's layout, as an older build left it.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    assert_eq!(id_indexes(&conn), 0);
+    conn.execute_batch(
+        "BEGIN;
+         DROP VIEW rejections;
+         CREATE TABLE old_ops (
+             ord INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE, author BLOB NOT NULL,
+             seq INTEGER NOT NULL, lamport INTEGER NOT NULL, time INTEGER NOT NULL,
+             kind TEXT NOT NULL, outcome TEXT NOT NULL, bytes BLOB NOT NULL);
+         INSERT INTO old_ops SELECT * FROM ops;
+         DROP TABLE ops;
+         ALTER TABLE old_ops RENAME TO ops;
+         CREATE VIEW rejections AS SELECT ord, id, author, seq, kind, outcome FROM ops
+             WHERE outcome LIKE 'rejected%' OR outcome LIKE 'void%';
+         PRAGMA user_version = 3;
+         COMMIT;",
+    )
+    .unwrap();
+    assert_eq!(id_indexes(&conn), 1);
+    let before = dump(&path, "ops");
+    drop(conn);
+
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.engine().digest(), author.digest());
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 4);
+    assert_eq!(id_indexes(&conn), 0);
+    let rejected: i64 = conn
+        .query_row("SELECT count(*) FROM rejections", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rejected, 1);
+    drop(conn);
+    assert_eq!(dump(&path, "ops"), before);
+}
