@@ -12,8 +12,10 @@ pub enum Outcome {
     /// Not authorised in its own past: kept for convergence, no effect.
     Rejected(RejectReason),
     /// Voided by a fork or a strong removal (DESIGN §4): it has no effect,
-    /// whatever its validity ([`crate::layers`]).
-    Void(VoidReason),
+    /// whatever its validity ([`crate::layers`]). Boxed: a void op is
+    /// rare, and every engine entry holds two outcomes (issue 18: an
+    /// outcome is 16 bytes, not 48). Encoded as the reason itself.
+    Void(Box<VoidReason>),
     /// A body kind or format version this build does not know.
     Unknown,
 }
@@ -22,6 +24,11 @@ impl Outcome {
     /// True for [`Outcome::Applied`].
     pub fn is_applied(&self) -> bool {
         matches!(self, Outcome::Applied)
+    }
+
+    /// [`Outcome::Void`] for `reason`.
+    pub fn void(reason: VoidReason) -> Outcome {
+        Outcome::Void(Box::new(reason))
     }
 
     /// A one-line human description.
@@ -168,4 +175,43 @@ pub enum VoidReason {
         /// The author's join that lost its vouches.
         join: Hash,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The layout before the reason was boxed: encodings must not change
+    /// (outcomes are hashed and kept in snapshots).
+    #[derive(Serialize)]
+    enum Unboxed {
+        #[allow(dead_code)]
+        Applied,
+        #[allow(dead_code)]
+        Rejected(RejectReason),
+        Void(VoidReason),
+    }
+
+    #[test]
+    fn a_void_outcome_is_small_and_encodes_as_before_it_was_boxed() {
+        assert!(std::mem::size_of::<Outcome>() <= 16);
+        for reason in [
+            VoidReason::Fork {
+                author: PublicKey([7; 32]),
+                seq: 300,
+            },
+            VoidReason::Removal {
+                proposal: Hash([8; 32]),
+            },
+            VoidReason::VoidVouch {
+                join: Hash([9; 32]),
+            },
+        ] {
+            let outcome = Outcome::void(reason.clone());
+            let boxed = postcard::to_allocvec(&outcome).unwrap();
+            let unboxed = postcard::to_allocvec(&Unboxed::Void(reason)).unwrap();
+            assert_eq!(boxed, unboxed);
+            assert_eq!(postcard::from_bytes::<Outcome>(&unboxed).unwrap(), outcome);
+        }
+    }
 }

@@ -74,7 +74,7 @@ pub fn evaluate<B: AsRef<[u8]>>(federation: Hash, raw: &[B]) -> Evaluation {
     let outcomes = (0..dag.ops.len() as u32)
         .map(|o| {
             let outcome = match layers::void(&dag, &all, o) {
-                Some(reason) => Outcome::Void(reason),
+                Some(reason) => Outcome::void(reason),
                 None => dag.validity[o as usize].clone(),
             };
             (dag.ops[o as usize].id, outcome)

@@ -464,7 +464,7 @@ fn a_removed_members_concurrent_posts_fall_under_strong_removal() {
         },
     );
     inject(&mut w, &m_announce);
-    let voided = Outcome::Void(VoidReason::Removal { proposal: p.id });
+    let voided = Outcome::void(VoidReason::Removal { proposal: p.id });
     assert_eq!(w.outcome(&m_comment), voided);
     assert_eq!(w.outcome(&m_announce), voided);
     let committee = &w.engine.state().committees[&c];

@@ -62,7 +62,7 @@ fn close(c: Hash, p: &Op) -> Body {
 }
 
 fn voided_by(p: &Op) -> Outcome {
-    Outcome::Void(VoidReason::Removal { proposal: p.id })
+    Outcome::void(VoidReason::Removal { proposal: p.id })
 }
 
 /// The removal layer's verdict on removal `p`: `None` if it was accepted.
@@ -451,7 +451,7 @@ fn fork(w: &mut World, who: u8, c: Hash, fork_seq: u64) -> Forked {
 }
 
 fn fork_void(who: u8, seq: u64) -> Outcome {
-    Outcome::Void(VoidReason::Fork {
+    Outcome::void(VoidReason::Fork {
         author: key(who).public(),
         seq,
     })
@@ -567,7 +567,7 @@ fn a_sybil_vouched_in_on_a_fork_branch_cannot_witness_it() {
     assert_eq!(w.outcome(&honest), fork_void(3, 5));
     // The sybil's membership rests on the thief's void vouch (Dependants):
     // the join and what the sybil did in the committee are void too.
-    let void_vouch = Outcome::Void(kenes_core::VoidReason::VoidVouch { join: join.id });
+    let void_vouch = Outcome::void(kenes_core::VoidReason::VoidVouch { join: join.id });
     assert_eq!(w.outcome(&join), void_vouch);
     assert_eq!(w.outcome(&sybil), void_vouch);
     assert!(!is_member(&w, c, 9));

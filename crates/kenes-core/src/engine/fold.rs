@@ -138,7 +138,7 @@ impl Engine {
                 if let Some(layer) = self.void_layer(&reason) {
                     self.void_layers.entry(layer).or_default().push(ord);
                 }
-                self.entries[ord as usize].outcome = Outcome::Void(reason);
+                self.entries[ord as usize].outcome = Outcome::void(reason);
                 *self.void_arrivals.entry(author).or_default() += 1;
             }
         }

@@ -279,7 +279,7 @@ impl Engine {
         for &o in &changed {
             let entry = &mut self.entries[o as usize];
             entry.outcome = match self.void.get(&o) {
-                Some(reason) => Outcome::Void(reason.clone()),
+                Some(reason) => Outcome::void(reason.clone()),
                 None => entry.validity.clone(),
             };
             if entry.validity.is_applied() {

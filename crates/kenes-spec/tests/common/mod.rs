@@ -479,17 +479,17 @@ pub fn outcome_agrees(spec: &SpecOutcome, engine: &Outcome) -> bool {
         (SpecOutcome::Rejected(_), Outcome::Rejected(_)) => true,
         (SpecOutcome::Unknown, Outcome::Unknown) => true,
         (SpecOutcome::Void(SpecVoid::Fork { author, seq }), Outcome::Void(reason)) => {
-            matches!(reason, VoidReason::Fork { author: a, seq: s } if a == author && s == seq)
+            matches!(**reason, VoidReason::Fork { author: a, seq: s } if a == *author && s == *seq)
         }
         (SpecOutcome::Void(SpecVoid::Removal { proposal }), Outcome::Void(reason)) => {
-            matches!(reason, VoidReason::Removal { proposal: p } if p == proposal)
+            matches!(**reason, VoidReason::Removal { proposal: p } if p == *proposal)
         }
         (SpecOutcome::Void(SpecVoid::VoidVouch { .. }), Outcome::Void(reason)) => {
             void_variant(reason) == "VoidVouch"
         }
         (SpecOutcome::Void(SpecVoid::Dependant { .. }), Outcome::Void(reason)) => {
             // The design does not name the reason of a dependant's later ops.
-            !matches!(reason, VoidReason::Fork { .. })
+            !matches!(**reason, VoidReason::Fork { .. })
         }
         _ => false,
     }
