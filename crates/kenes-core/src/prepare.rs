@@ -121,7 +121,9 @@ impl Preparer {
                     .collect();
                 handles
                     .into_iter()
-                    .flat_map(|h| h.join().unwrap_or_default())
+                    // A verifying thread that panicked must not lose its
+                    // ops silently: the panic goes on here.
+                    .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                     .collect()
             })
         };

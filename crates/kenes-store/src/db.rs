@@ -438,7 +438,7 @@ fn connect_read_only(path: &Path, key: Option<&StoreKey>) -> Result<Connection, 
             open("&immutable=1")?
         }
     };
-    if check_version(&conn)? < schema::latest() {
+    if check_version(&conn)? < schema::OLDEST_READABLE {
         return Err(StoreError::ReadOnly(path.to_path_buf()));
     }
     Ok(conn)
@@ -1311,8 +1311,10 @@ fn governance_rows(c: &kenes_core::Committee) -> Vec<(GovernanceKey, GovernanceR
 
 fn print_of(row: &GovernanceRow) -> RowPrint {
     use std::hash::{BuildHasher, RandomState};
-    thread_local!(static PRINTS: RandomState = RandomState::new());
-    PRINTS.with(|state| state.hash_one(row))
+    // One key for the process: `kenes serve` writes from whichever
+    // blocking thread is free, and std's keys differ between threads.
+    static PRINTS: std::sync::OnceLock<RandomState> = std::sync::OnceLock::new();
+    PRINTS.get_or_init(RandomState::new).hash_one(row)
 }
 
 /// Writes one committee's seats, proposals, demands, adoptions and
@@ -1440,7 +1442,7 @@ fn write_governance_row(
                 starts_at
             ])?,
         // `governance_rows` pairs each key with its own kind of row.
-        _ => 0,
+        _ => unreachable!("a governance key with another kind's columns"),
     };
     Ok(())
 }
@@ -1616,4 +1618,30 @@ fn materialise(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store whose file cannot be written here (a backup on read-only
+    /// media, another user's) is still read if its schema is one this
+    /// build reads unmigrated: schema 4 only dropped an index.
+    #[test]
+    fn a_read_only_connection_reads_a_schema_it_need_not_migrate() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fed.sqlite");
+        let g = kenes_core::op::genesis(&kenes_core::SecretKey::from_bytes([1; 32]), "fed", 0);
+        drop(Store::create(&path, &g).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        for (version, readable) in [(schema::latest(), true), (3, true), (2, false)] {
+            conn.pragma_update(None, "user_version", version).unwrap();
+            let read = connect_read_only(&path, None);
+            assert_eq!(read.is_ok(), readable, "schema {version}");
+            if !readable {
+                assert!(matches!(read, Err(StoreError::ReadOnly(_))));
+            }
+        }
+    }
 }

@@ -129,14 +129,26 @@ const MIGRATIONS: &[&str] = &[
 /// Brings the database up to the newest schema version.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let version: usize = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
-        let tx = conn.transaction()?;
+    if version >= MIGRATIONS.len() {
+        return Ok(());
+    }
+    loop {
+        // The version is read inside the write lock: another process may
+        // have run the migration while this one waited for it.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let version: usize = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        let Some(sql) = MIGRATIONS.get(version) else {
+            return Ok(());
+        };
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", i + 1)?;
+        tx.pragma_update(None, "user_version", version + 1)?;
         tx.commit()?;
     }
-    Ok(())
 }
+
+/// The oldest schema this build reads without migrating it (a read-only
+/// file cannot be migrated): schema 4 only dropped an index.
+pub const OLDEST_READABLE: usize = 3;
 
 /// The newest schema version this build knows.
 pub fn latest() -> usize {
