@@ -523,13 +523,10 @@ fn dump(path: &std::path::Path, table: &str) -> Vec<Vec<String>> {
     rows
 }
 
-/// A commit writes only the governance rows that changed since this
-/// process last wrote them (issue 18). After commits of one op each, in
-/// which proposals open and close, a demand gains a supporter, reports
-/// are filed and a fork voids a member's demands (their rows go), every
-/// materialised table holds exactly what one commit of all the ops writes.
-#[test]
-fn materialised_rows_written_commit_by_commit_equal_one_commit_of_everything() {
+/// A federation whose committee's governance rows change op by op:
+/// proposals open and close, a demand gains a supporter, reports are
+/// filed, and a fork voids a member's demand (its row must go).
+fn governance_scenario() -> (kenes_core::Op, Engine, Vec<kenes_core::Op>) {
     use kenes_core::body::{Ballot, DemandCategory, ProposalKind, ReportKind, ReportStatus};
     use kenes_core::tally::Choice;
     let (g, mut author, mut ops) = small_federation();
@@ -613,7 +610,34 @@ fn materialised_rows_written_commit_by_commit_equal_one_commit_of_everything() {
             .proposals
             .contains_key(&open.id)
     );
+    (g, author, ops)
+}
 
+/// Every materialised table of the store at `a` holds what the one at `b`
+/// does.
+fn same_materialised_rows(a: &std::path::Path, b: &std::path::Path) {
+    for table in [
+        "committees",
+        "members",
+        "candidates",
+        "seats",
+        "proposals",
+        "demands",
+        "adoptions",
+        "reports",
+    ] {
+        assert_eq!(dump(a, table), dump(b, table), "{table}");
+    }
+}
+
+/// A commit writes only the governance rows that changed since this
+/// process last wrote them (issue 18). After commits of one op each, in
+/// which proposals open and close, a demand gains a supporter, reports
+/// are filed and a fork voids a member's demands (their rows go), every
+/// materialised table holds exactly what one commit of all the ops writes.
+#[test]
+fn materialised_rows_written_commit_by_commit_equal_one_commit_of_everything() {
+    let (g, author, ops) = governance_scenario();
     let dir = tempfile::tempdir().unwrap();
     let stepwise = dir.path().join("stepwise.sqlite");
     let at_once = dir.path().join("at_once.sqlite");
@@ -629,21 +653,36 @@ fn materialised_rows_written_commit_by_commit_equal_one_commit_of_everything() {
     let all: Vec<Vec<u8>> = ops.iter().map(|o| o.bytes.clone()).collect();
     store.ingest(&all, Verify::Signatures).unwrap();
     drop(store);
-    for table in [
-        "committees",
-        "members",
-        "candidates",
-        "seats",
-        "proposals",
-        "demands",
-        "adoptions",
-        "reports",
-    ] {
-        assert_eq!(dump(&stepwise, table), dump(&at_once, table), "{table}");
-    }
+    same_materialised_rows(&stepwise, &at_once);
     assert_eq!(dump(&at_once, "proposals").len(), 2);
     assert_eq!(dump(&at_once, "demands").len(), 1);
     assert_eq!(dump(&at_once, "reports").len(), 2);
+}
+
+/// Two handles on one database (`kenes serve` beside one-shot commands)
+/// take turns committing one committee's governance changes: each must
+/// forget what it wrote once the other has written, or it would skip rows
+/// the other changed.
+#[test]
+fn two_handles_taking_turns_write_the_materialised_rows_of_one_commit() {
+    let (g, _, ops) = governance_scenario();
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("shared.sqlite");
+    let at_once = dir.path().join("at_once.sqlite");
+    let mut first = Store::create(&shared, &g).unwrap();
+    let mut second = Store::open(&shared).unwrap();
+    for (i, op) in ops.iter().enumerate() {
+        let store = if i % 2 == 0 { &mut first } else { &mut second };
+        store
+            .ingest(std::slice::from_ref(&op.bytes), Verify::Signatures)
+            .unwrap();
+    }
+    drop((first, second));
+    let mut store = Store::create(&at_once, &g).unwrap();
+    let all: Vec<Vec<u8>> = ops.iter().map(|o| o.bytes.clone()).collect();
+    store.ingest(&all, Verify::Signatures).unwrap();
+    drop(store);
+    same_materialised_rows(&shared, &at_once);
 }
 
 /// Schema 4 drops the unique index on op ids (issue 18). A store written
