@@ -613,9 +613,18 @@ fn governance_scenario() -> (kenes_core::Op, Engine, Vec<kenes_core::Op>) {
     (g, author, ops)
 }
 
-/// Every materialised table of the store at `a` holds what the one at `b`
-/// does.
-fn same_materialised_rows(a: &std::path::Path, b: &std::path::Path) {
+/// Every materialised table of the store at `written` holds what one
+/// commit of all of `ops` writes into a fresh store at `at_once`.
+fn rows_equal_one_commit_of(
+    written: &std::path::Path,
+    at_once: &std::path::Path,
+    g: &kenes_core::Op,
+    ops: &[kenes_core::Op],
+) {
+    let mut store = Store::create(at_once, g).unwrap();
+    let all: Vec<Vec<u8>> = ops.iter().map(|o| o.bytes.clone()).collect();
+    store.ingest(&all, Verify::Signatures).unwrap();
+    drop(store);
     for table in [
         "committees",
         "members",
@@ -626,7 +635,7 @@ fn same_materialised_rows(a: &std::path::Path, b: &std::path::Path) {
         "adoptions",
         "reports",
     ] {
-        assert_eq!(dump(a, table), dump(b, table), "{table}");
+        assert_eq!(dump(written, table), dump(at_once, table), "{table}");
     }
 }
 
@@ -649,11 +658,7 @@ fn materialised_rows_written_commit_by_commit_equal_one_commit_of_everything() {
     }
     assert_eq!(store.engine().digest(), author.digest());
     drop(store);
-    let mut store = Store::create(&at_once, &g).unwrap();
-    let all: Vec<Vec<u8>> = ops.iter().map(|o| o.bytes.clone()).collect();
-    store.ingest(&all, Verify::Signatures).unwrap();
-    drop(store);
-    same_materialised_rows(&stepwise, &at_once);
+    rows_equal_one_commit_of(&stepwise, &at_once, &g, &ops);
     assert_eq!(dump(&at_once, "proposals").len(), 2);
     assert_eq!(dump(&at_once, "demands").len(), 1);
     assert_eq!(dump(&at_once, "reports").len(), 2);
@@ -678,11 +683,7 @@ fn two_handles_taking_turns_write_the_materialised_rows_of_one_commit() {
             .unwrap();
     }
     drop((first, second));
-    let mut store = Store::create(&at_once, &g).unwrap();
-    let all: Vec<Vec<u8>> = ops.iter().map(|o| o.bytes.clone()).collect();
-    store.ingest(&all, Verify::Signatures).unwrap();
-    drop(store);
-    same_materialised_rows(&shared, &at_once);
+    rows_equal_one_commit_of(&shared, &at_once, &g, &ops);
 }
 
 /// Schema 4 drops the unique index on op ids (issue 18). A store written
