@@ -36,7 +36,6 @@ impl Engine {
             self.heads.remove(p);
         }
         self.heads.insert(ord);
-        self.by_id.insert(op.id, ord);
         let newest = self
             .last_of_author
             .get(&author)
@@ -100,6 +99,9 @@ impl Engine {
             validity: validity.clone(),
             outcome: validity,
         });
+        // After the push: a lookup may compare any ordinal in the table
+        // with its entry.
+        self.by_id.insert(&op.id, ord, &self.entries);
         if new_fork {
             self.make_candidate(author);
             self.all_layers_dirty = true;
@@ -157,9 +159,8 @@ impl Engine {
         match reason {
             VoidReason::Fork { .. } => Some(None),
             VoidReason::VoidVouch { join } => self
-                .by_id
-                .get(join)
-                .and_then(|&o| self.entries[o as usize].op.body().committee())
+                .ordinal(join)
+                .and_then(|o| self.entries[o as usize].op.body().committee())
                 .map(Some),
             VoidReason::Removal { proposal } => self
                 .proposals
@@ -174,12 +175,12 @@ impl Engine {
         let author = op.fields.author;
         let mut named: Vec<Hash> = Vec::new();
         for h in op.fields.body.named() {
-            let committee = match self.by_id.get(&h) {
+            let committee = match self.ordinal(&h) {
                 // A committee or a proposal (the names most ops carry) is
                 // told from the indexes; anything else from its body.
                 Some(_) if self.logs.contains_key(&h) => Some(h),
                 Some(_) if let Some(meta) = self.proposals.get(&h) => Some(meta.committee),
-                Some(&o) => scope_of(&self.op_at(o)),
+                Some(o) => scope_of(&self.op_at(o)),
                 None => {
                     // Named before it arrived (an op that did not see it):
                     // indexed when it does.
@@ -678,7 +679,7 @@ impl Engine {
                 .get(c)
                 .into_iter()
                 .flatten()
-                .filter_map(|key| self.by_id.get(&key.1).map(|&o| (*key, o)))
+                .filter_map(|key| self.ordinal(&key.1).map(|o| (*key, o)))
                 .filter(|&(_, o)| layers::contains(set, o))
                 .collect();
             let skipped_in_s = |o: u32| !layers::folds(&self.op_at(o), o, &voids);

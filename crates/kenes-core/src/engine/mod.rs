@@ -32,6 +32,7 @@
 //!   own voids ([`fold`]).
 
 mod fold;
+mod ids;
 mod voids;
 
 use crate::auth::authorise;
@@ -267,7 +268,7 @@ pub struct Engine {
     federation: Hash,
     founder: Option<PublicKey>,
     entries: Vec<Entry>,
-    by_id: FastMap<Hash, u32>,
+    by_id: ids::IdIndex,
     heads: BTreeSet<u32>,
     /// Each author's op with the highest seq: its ordinal and seq (kept
     /// here so that the common `prev` check reads no entry).
@@ -407,7 +408,7 @@ impl Engine {
             federation,
             founder: None,
             entries: Vec::new(),
-            by_id: FastMap::default(),
+            by_id: ids::IdIndex::default(),
             heads: BTreeSet::new(),
             last_of_author: FastMap::default(),
             vouches_for: FastMap::default(),
@@ -536,7 +537,7 @@ impl Engine {
 
     /// The accepted op with this id.
     pub fn entry(&self, id: &Hash) -> Option<&Entry> {
-        self.by_id.get(id).map(|&ord| &self.entries[ord as usize])
+        self.ordinal(id).map(|ord| &self.entries[ord as usize])
     }
 
     /// True if `key` has standing now: the founder, or vouched for by a
@@ -549,12 +550,19 @@ impl Engine {
 
     /// The acceptance ordinal of `id`, if accepted.
     pub fn ordinal(&self, id: &Hash) -> Option<u32> {
-        self.by_id.get(id).copied()
+        self.by_id.get(id, &self.entries)
+    }
+
+    /// The ordinal of `id`, which is known to be accepted (a parent of an
+    /// accepted op, say).
+    fn accepted_ordinal(&self, id: &Hash) -> u32 {
+        self.ordinal(id)
+            .expect("an accepted op's parents are accepted")
     }
 
     /// True if `id` is accepted.
     pub fn contains(&self, id: &Hash) -> bool {
-        self.by_id.contains_key(id)
+        self.ordinal(id).is_some()
     }
 
     /// Number of ops waiting for parents.
@@ -731,7 +739,7 @@ impl Engine {
     /// Deps and lamport for a new op by an author whose prev is `prev`:
     /// the heads other than `prev`, newest first, at most 32.
     pub fn deps_for_new_op(&self, prev: Option<&Hash>) -> (Vec<Hash>, u64) {
-        let prev_ord = prev.and_then(|p| self.by_id.get(p)).copied();
+        let prev_ord = prev.and_then(|p| self.ordinal(p));
         let mut heads: Vec<u32> = self
             .heads
             .iter()
@@ -861,13 +869,13 @@ impl Engine {
 
     /// True if `id` is accepted or pending.
     pub fn is_known(&self, id: &Hash) -> bool {
-        self.by_id.contains_key(id) || self.pending.ops.contains_key(id)
+        self.ordinal(id).is_some() || self.pending.ops.contains_key(id)
     }
 
     fn offer(&mut self, op: Op, report: &mut IngestReport) {
         let missing: Vec<Hash> = op
             .parents()
-            .filter(|p| !self.by_id.contains_key(*p))
+            .filter(|p| self.ordinal(p).is_none())
             .copied()
             .collect();
         if missing.is_empty() {
@@ -951,7 +959,7 @@ impl Engine {
                     .pending
                     .ops
                     .get(&waiter)
-                    .is_some_and(|w| w.parents().all(|p| self.by_id.contains_key(p)));
+                    .is_some_and(|w| w.parents().all(|p| self.ordinal(p).is_some()));
                 if ready && let Some(w) = self.pending.take(&waiter) {
                     report.pending = report.pending.saturating_sub(1);
                     report.unpended.push(w.id);
@@ -972,9 +980,9 @@ impl Engine {
         } else if f.federation != self.federation {
             return Err(DropReason::WrongFederation);
         }
-        let parents: Vec<u32> = op.parents().map(|p| self.by_id[p]).collect();
+        let parents: Vec<u32> = op.parents().map(|p| self.accepted_ordinal(p)).collect();
         if let Some(prev) = &f.prev {
-            let prev_ord = self.by_id[prev];
+            let prev_ord = self.accepted_ordinal(prev);
             // Usually prev is the author's newest op: no entry to read.
             let newest = f.seq.checked_sub(1).map(|seq| (prev_ord, seq))
                 == self.last_of_author.get(&f.author).copied();
@@ -1146,22 +1154,13 @@ impl Engine {
     /// DAG heads are `frontier` lacks. Unknown frontier ids are ignored.
     pub fn missing_for(&self, frontier: &[Hash]) -> Vec<u32> {
         let mut has = vec![false; self.entries.len()];
-        let mut stack: Vec<u32> = frontier
-            .iter()
-            .filter_map(|h| self.by_id.get(h))
-            .copied()
-            .collect();
+        let mut stack: Vec<u32> = frontier.iter().filter_map(|h| self.ordinal(h)).collect();
         while let Some(o) = stack.pop() {
             if std::mem::replace(&mut has[o as usize], true) {
                 continue;
             }
             let op = &self.entries[o as usize].op;
-            stack.extend(
-                op.parents()
-                    .iter()
-                    .filter_map(|p| self.by_id.get(p))
-                    .copied(),
-            );
+            stack.extend(op.parents().iter().filter_map(|p| self.ordinal(p)));
         }
         (0..self.entries.len())
             .filter(|&o| !has[o])

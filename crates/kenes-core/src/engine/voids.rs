@@ -63,7 +63,7 @@ impl Dag for Engine {
     }
 
     fn ordinal(&self, id: &Hash) -> Option<u32> {
-        self.by_id.get(id).copied()
+        Engine::ordinal(self, id)
     }
 
     fn log_of(&self, author: &PublicKey) -> &[u32] {
@@ -180,7 +180,7 @@ impl Dag for Engine {
         self.proposals
             .iter()
             .filter(|(_, m)| matches!(m.kind, ProposalKind::AcceptAffiliation { .. }))
-            .filter_map(|(id, _)| self.by_id.get(id).copied())
+            .filter_map(|(id, _)| Engine::ordinal(self, id))
             .collect()
     }
 
