@@ -14,7 +14,6 @@ use crate::types::{Hash, PublicKey};
 use crate::unseen::Unseen;
 use std::borrow::Cow;
 use std::collections::BTreeSet;
-use std::ops::Bound;
 use std::sync::Arc;
 
 impl Engine {
@@ -151,6 +150,11 @@ impl Engine {
             self.keep_decoded(ord, op);
         }
         ord
+    }
+
+    /// The id of accepted op `o`.
+    pub(super) fn id_at(&self, o: u32) -> Hash {
+        self.entries[o as usize].op.id
     }
 
     /// Where a void op's voidness is decided: the layer of a committee
@@ -309,9 +313,10 @@ impl Engine {
             | Body::EncryptionKey { .. }
             | Body::Unknown { .. } => {}
         }
+        let entries = &self.entries;
         for c in logs {
             if let Some(log) = self.logs.get_mut(&c) {
-                log.ops.insert(key, ord);
+                log.ops.insert(key, ord, |o| entries[o as usize].op.id);
             }
         }
         if let Some(member) = subject {
@@ -538,7 +543,7 @@ impl Engine {
         let in_order = dirty_from.is_none()
             && log.dirty_from.is_none()
             && !self.layers_dirty
-            && log.ops.keys().next_back() == Some(&key);
+            && log.ops.last() == Some(ord);
         if !in_order {
             self.mark_dirty(c, dirty_from.map_or(key, |d| d.min(key)));
             return;
@@ -611,15 +616,15 @@ impl Engine {
             s.key < dirty && !self.contested.contains(c) && regular.is_none_or(|r| r.key < s.key)
         });
         let (mut committee, start) = match split.as_deref().or(regular) {
-            Some(cp) => (Some(cp.state.clone()), Bound::Excluded(cp.key)),
-            None => (None, Bound::Unbounded),
+            Some(cp) => (Some(cp.state.clone()), Some(cp.key)),
+            None => (None, None),
         };
         let everything = self.everything();
         let view = self.t_view(&everything);
         let known = self.len_u32();
         let mut since = 0;
         let mut checkpoints = Vec::new();
-        for (&key, &ord) in log.ops.range((start, Bound::Unbounded)) {
+        for ord in log.ops.after(start, |o| self.id_at(o)) {
             let op = self.op_at(ord);
             if !layers::folds(&op, ord, &view.voids) {
                 continue;
@@ -631,7 +636,7 @@ impl Engine {
             {
                 since = 0;
                 checkpoints.push(Checkpoint {
-                    key,
+                    key: op.order_key(),
                     known,
                     state: state.clone(),
                 });
@@ -726,12 +731,13 @@ impl Engine {
             (Some(s), _) if usable(s) => Some(s),
             _ => regular,
         };
-        let start = checkpoint.map_or(Bound::Unbounded, |cp| Bound::Excluded(cp.key));
-        let tail = log.ops.range((start, Bound::Unbounded));
+        let tail = log
+            .ops
+            .after(checkpoint.map(|cp| cp.key), |o| self.id_at(o));
         if log.dirty_from.is_none()
             && self
                 .lacks_none_of(log, set)
-                .unwrap_or_else(|| tail.clone().all(|(_, &ord)| layers::contains(set, ord)))
+                .unwrap_or_else(|| tail.clone().all(|ord| layers::contains(set, ord)))
         {
             return Some(Cow::Borrowed(current));
         }
@@ -742,7 +748,7 @@ impl Engine {
             voids: self.t_view(&everything).voids,
         };
         let mut committee = checkpoint.map(|cp| cp.state.clone());
-        for (_, &ord) in tail {
+        for ord in tail {
             if !layers::contains(set, ord) {
                 continue;
             }
@@ -779,17 +785,17 @@ impl Engine {
         // The lowest key marked for a rewind since op `m` was held.
         let since = log.marks.partition_point(|&(held, _)| held <= m);
         let marked_since = log.marks.get(since).map(|&(_, key)| key);
-        let start = regular.map_or(Bound::Unbounded, |cp| Bound::Excluded(cp.key));
         // Worth making only when more than an eighth of a checkpoint
         // interval of the log's ops lie past the regular checkpoint below
         // `m`.
         let mut below_m = log
             .ops
-            .range((start, Bound::Unbounded))
-            .take_while(|&(key, &ord)| {
+            .after(regular.map(|cp| cp.key), |o| self.id_at(o))
+            .map(|ord| (self.entries[ord as usize].op.order_key(), ord))
+            .take_while(|&(key, ord)| {
                 ord < m
-                    && log.dirty_from.is_none_or(|dirty| *key < dirty)
-                    && marked_since.is_none_or(|mark| *key < mark)
+                    && log.dirty_from.is_none_or(|dirty| key < dirty)
+                    && marked_since.is_none_or(|mark| key < mark)
             })
             .peekable();
         below_m.peek()?;
@@ -806,7 +812,7 @@ impl Engine {
         };
         let mut committee = regular.map(|cp| cp.state.clone());
         let mut key = None;
-        for (&k, &ord) in below_m {
+        for (k, ord) in below_m {
             fold_into(&mut committee, &self.op_at(ord), &view);
             key = Some(k);
         }
@@ -830,10 +836,10 @@ impl Engine {
         if set.iter_below(known).nth(MAX_LACKING_SCAN).is_some() {
             return None;
         }
-        Some(
-            set.iter_below(known)
-                .all(|o| log.ops.get(&self.entries[o as usize].op.order_key()) != Some(&o)),
-        )
+        Some(set.iter_below(known).all(|o| {
+            let key = self.entries[o as usize].op.order_key();
+            !log.ops.contains(key, o, |o| self.id_at(o))
+        }))
     }
 
     /// A contested committee folded over `set` with the set's own voids,
@@ -851,8 +857,10 @@ impl Engine {
             voids: LazyVoids { dag: self, set },
         };
         let mut committee: Option<Committee> = checkpoint.map(|cp| cp.state.clone());
-        let start = checkpoint.map_or(Bound::Unbounded, |cp| Bound::Excluded(cp.key));
-        for (_, &ord) in log.ops.range((start, Bound::Unbounded)) {
+        for ord in log
+            .ops
+            .after(checkpoint.map(|cp| cp.key), |o| self.id_at(o))
+        {
             if !layers::contains(set, ord) {
                 continue;
             }

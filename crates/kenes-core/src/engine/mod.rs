@@ -32,6 +32,7 @@
 //!   own voids ([`fold`]).
 
 mod fold;
+mod fold_order;
 mod ids;
 mod voids;
 
@@ -181,7 +182,7 @@ struct Checkpoint {
 /// One committee's applied ops in fold order, with checkpoints.
 #[derive(Debug, Default)]
 struct CommitteeLog {
-    ops: BTreeMap<(u64, Hash), u32>,
+    ops: fold_order::FoldOrder,
     checkpoints: Vec<Checkpoint>,
     dirty_from: Option<(u64, Hash)>,
     /// Every rewind mark: (ops held when it was made, its key), kept as a
