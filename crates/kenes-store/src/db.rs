@@ -609,7 +609,45 @@ impl Store {
         let (engine, released) = load(&conn, federation)?;
         let mut store = Store::from_parts(conn, engine, path, read_only);
         store.unsaved = released;
+        if !read_only && outcomes_unchecked(&store.conn)? {
+            store.locked(|store| store.recheck_outcomes())?;
+        }
         Ok(store)
+    }
+
+    /// Rewrites each stored outcome that differs from the engine's, once
+    /// (schema 5): builds before it could write an outcome to another op's
+    /// row.
+    fn recheck_outcomes(&mut self) -> Result<(), StoreError> {
+        if !outcomes_unchecked(&self.conn)? {
+            return Ok(());
+        }
+        let mut wrong: Vec<(u32, String)> = Vec::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT ord, outcome FROM ops ORDER BY ord")?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let ord: u32 = row.get(0)?;
+                let stored: String = row.get(1)?;
+                let Some(entry) = self.engine.entries().get(ord as usize) else {
+                    continue;
+                };
+                let outcome = entry.outcome.describe();
+                if stored != outcome {
+                    wrong.push((ord, outcome));
+                }
+            }
+        }
+        let mut update = self
+            .conn
+            .prepare("UPDATE ops SET outcome = ?2 WHERE ord = ?1")?;
+        for (ord, outcome) in wrong {
+            update.execute(params![ord, outcome])?;
+        }
+        self.conn.execute("DELETE FROM outcomes_unchecked", [])?;
+        Ok(())
     }
 
     /// What read commands need of the federation in the database at
@@ -838,8 +876,14 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         // The other process wrote materialised rows too.
         self.shadows.clear();
-        let report = self.engine.ingest(&rows, Verify::Trusted);
-        if report.accepted.len() != rows.len() {
+        let report = self.engine.ingest_in_order(&rows, Verify::Trusted);
+        if report.accepted.len() != rows.len()
+            || !report
+                .accepted
+                .iter()
+                .zip(from..)
+                .all(|(&o, ord)| i64::from(o) == ord)
+        {
             // Out of step: rebuild from disk.
             self.reload()?;
         }
@@ -1136,6 +1180,15 @@ fn federation_of(conn: &Connection) -> Result<Hash, StoreError> {
 /// Rebuilds the engine from one consistent snapshot of the database.
 /// Returns the report of any pending ops that loading released (their
 /// parents were stored meanwhile), to be persisted by the next write.
+/// Whether the stored outcomes await their one check (schema 5).
+fn outcomes_unchecked(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM outcomes_unchecked)",
+        [],
+        |row| row.get(0),
+    )
+}
+
 fn load(conn: &Connection, federation: Hash) -> Result<(Engine, Option<IngestReport>), StoreError> {
     if !conn.is_autocommit() {
         return load_snapshot(conn, federation);
@@ -1156,13 +1209,16 @@ fn load_snapshot(
     let mut chunk: Vec<(Hash, Vec<u8>)> = Vec::with_capacity(LOAD_CHUNK);
     let flush = |engine: &mut Engine, chunk: &mut Vec<(Hash, Vec<u8>)>| -> Result<(), StoreError> {
         let bytes: Vec<&[u8]> = chunk.iter().map(|(_, b)| b.as_slice()).collect();
-        let report = engine.ingest(&bytes, Verify::Trusted);
-        if report.accepted.len() != chunk.len() {
-            let bad = chunk
-                .iter()
-                .find(|(id, _)| !engine.contains(id))
-                .map_or(Hash::ZERO, |(id, _)| *id);
-            return Err(StoreError::Damaged(bad));
+        let first = engine.len() as u32;
+        engine.ingest_in_order(&bytes, Verify::Trusted);
+        // Each op back at the ordinal its row is keyed by (rows written
+        // later, and outcome updates, address ops by it).
+        if let Some((bad, _)) = chunk
+            .iter()
+            .zip(first..)
+            .find(|((id, _), ord)| engine.ordinal(id) != Some(*ord))
+        {
+            return Err(StoreError::Damaged(bad.0));
         }
         chunk.clear();
         Ok(())

@@ -124,6 +124,16 @@ const MIGRATIONS: &[&str] = &[
         SELECT ord, id, author, seq, kind, outcome FROM ops
         WHERE outcome LIKE 'rejected%' OR outcome LIKE 'void%';
     ",
+    // 5: the `outcome` column to be checked once against a load. Builds
+    // before it reloaded a store's ops in key order, so an op stored after
+    // ops that sort later got another ordinal than its row's, and a later
+    // change of its outcome (a fork voiding it, say) was written to
+    // another op's row. The row marks a store whose column may be wrong:
+    // the next writable open rewrites what differs and deletes it.
+    "
+    CREATE TABLE outcomes_unchecked (id INTEGER PRIMARY KEY CHECK (id = 1));
+    INSERT INTO outcomes_unchecked VALUES (1);
+    ",
 ];
 
 /// Brings the database up to the newest schema version.

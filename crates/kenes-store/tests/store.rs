@@ -727,6 +727,7 @@ fn a_store_from_before_schema_4_loses_its_id_index_and_keeps_every_op() {
          ALTER TABLE old_ops RENAME TO ops;
          CREATE VIEW rejections AS SELECT ord, id, author, seq, kind, outcome FROM ops
              WHERE outcome LIKE 'rejected%' OR outcome LIKE 'void%';
+         DROP TABLE outcomes_unchecked;
          PRAGMA user_version = 3;
          COMMIT;",
     )
@@ -742,7 +743,7 @@ fn a_store_from_before_schema_4_loses_its_id_index_and_keeps_every_op() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 4);
+    assert_eq!(version, 5);
     assert_eq!(id_indexes(&conn), 0);
     let rejected: i64 = conn
         .query_row("SELECT count(*) FROM rejections", [], |r| r.get(0))
@@ -750,4 +751,100 @@ fn a_store_from_before_schema_4_loses_its_id_index_and_keeps_every_op() {
     assert_eq!(rejected, 1);
     drop(conn);
     assert_eq!(dump(&path, "ops"), before);
+}
+
+/// A reopened store's engine gives every op the ordinal its row is keyed
+/// by, though a late op from a partition sorts before ops stored ahead of
+/// it: an outcome that a later op changes (here a fork voids the late op)
+/// is written to that op's own row. (Reloading in key order once gave the
+/// late op another ordinal, and the update landed on another op's row.)
+#[test]
+fn outcomes_changed_after_reopening_are_written_to_their_own_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fed.sqlite");
+    let (g, mut ahead, ops) = small_federation();
+    // The other side of a partition, from the same ops.
+    let mut behind = Engine::new(g.id);
+    behind.ingest(std::slice::from_ref(&g.bytes), Verify::Signatures);
+    let shared: Vec<Vec<u8>> = ops.iter().map(|o| o.bytes.clone()).collect();
+    behind.ingest(&shared, Verify::Signatures);
+    let mut ahead_ops = vec![];
+    for i in 0..5 {
+        let op = ahead.author(
+            &key(1),
+            Body::Profile {
+                name: format!("a{i}"),
+            },
+            1,
+        );
+        ahead.ingest(std::slice::from_ref(&op.bytes), Verify::Signatures);
+        ahead_ops.push(op.bytes.clone());
+    }
+    let late = behind.author(&key(2), Body::Profile { name: "b".into() }, 1);
+    // The same seq again: a fork, which voids the late op.
+    let fork = behind.author(&key(2), Body::Profile { name: "c".into() }, 1);
+
+    let mut store = Store::create(&path, &g).unwrap();
+    store.ingest(&shared, Verify::Signatures).unwrap();
+    store.ingest(&ahead_ops, Verify::Signatures).unwrap();
+    store
+        .ingest(&[late.bytes.clone()], Verify::Signatures)
+        .unwrap();
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    let report = store
+        .ingest(&[fork.bytes.clone()], Verify::Signatures)
+        .unwrap();
+    assert!(
+        !report.changed.is_empty(),
+        "the fork changes the late op's outcome"
+    );
+
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let rows: Vec<(i64, Vec<u8>, String)> = conn
+        .prepare("SELECT ord, id, outcome FROM ops ORDER BY ord")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows.len(), store.engine().len());
+    let rows_agree = |store: &Store, rows: Vec<(i64, Vec<u8>, String)>| {
+        for (ord, id, outcome) in rows {
+            let id = kenes_core::Hash(id.try_into().unwrap());
+            assert_eq!(
+                store.engine().ordinal(&id),
+                Some(ord as u32),
+                "op at ord {ord}"
+            );
+            let entry = store.engine().entry(&id).unwrap();
+            assert_eq!(outcome, entry.outcome.describe(), "op at ord {ord}");
+        }
+    };
+    rows_agree(&store, rows.clone());
+    drop(store);
+
+    // A column an older build got wrong (the void outcome on its
+    // neighbour's row) is rewritten at the next writable open, once.
+    let (ord, _, void) = rows.iter().find(|r| r.2.starts_with("void")).unwrap();
+    conn.execute_batch(&format!(
+        "UPDATE ops SET outcome = 'applied' WHERE ord = {ord};
+         UPDATE ops SET outcome = '{void}' WHERE ord = {ord} - 1;
+         INSERT OR IGNORE INTO outcomes_unchecked VALUES (1);"
+    ))
+    .unwrap();
+    let store = Store::open(&path).unwrap();
+    let rechecked: Vec<(i64, Vec<u8>, String)> = conn
+        .prepare("SELECT ord, id, outcome FROM ops ORDER BY ord")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rechecked, rows);
+    rows_agree(&store, rechecked);
+    let unchecked: i64 = conn
+        .query_row("SELECT count(*) FROM outcomes_unchecked", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(unchecked, 0);
 }

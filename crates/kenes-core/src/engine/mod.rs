@@ -823,9 +823,28 @@ impl Engine {
         self.ingest_prepared(prepared)
     }
 
+    /// Ingests raw ops in the order given, which must put every op after
+    /// its parents: the order a store accepted them in, so that each op
+    /// gets back the ordinal it had there (a store's rows are keyed by
+    /// it). An op offered before a parent waits for it and gets another
+    /// ordinal: the caller checks.
+    pub fn ingest_in_order<B: AsRef<[u8]> + Sync>(
+        &mut self,
+        raw: &[B],
+        verify: Verify,
+    ) -> IngestReport {
+        let prepared = self.preparer.prepare(raw, verify);
+        self.accept_batch(prepared, false)
+    }
+
     /// Accepts ops that a [`Preparer`] already decoded, checked and
     /// verified, in their input order.
     pub fn ingest_prepared(&mut self, prepared: Prepared) -> IngestReport {
+        self.accept_batch(prepared, true)
+    }
+
+    /// Accepts prepared ops, sorted by key first if `sort`.
+    fn accept_batch(&mut self, prepared: Prepared, sort: bool) -> IngestReport {
         let mut report = IngestReport::default();
         let first_new = self.len_u32();
         let mut seen_in_batch: FastSet<Hash> = FastSet::default();
@@ -846,15 +865,22 @@ impl Engine {
                 }
             }
         }
-        // Sorted by key without moving the ops (an op is over 500 bytes).
-        let mut order: Vec<((u64, Hash), usize)> = ops
-            .iter()
-            .enumerate()
-            .filter_map(|(i, op)| Some((op.as_ref()?.order_key(), i)))
-            .collect();
-        order.sort_unstable();
-        for (_, i) in order {
-            if let Some(op) = ops[i].take() {
+        if sort {
+            // Sorted by key without moving the ops (an op is over 500
+            // bytes).
+            let mut order: Vec<((u64, Hash), usize)> = ops
+                .iter()
+                .enumerate()
+                .filter_map(|(i, op)| Some((op.as_ref()?.order_key(), i)))
+                .collect();
+            order.sort_unstable();
+            for (_, i) in order {
+                if let Some(op) = ops[i].take() {
+                    self.offer(op, &mut report);
+                }
+            }
+        } else {
+            for op in ops.into_iter().flatten() {
                 self.offer(op, &mut report);
             }
         }
