@@ -1000,12 +1000,35 @@ fn deliver(
         engine.ingest(&rest[..n], Verify::Signatures);
         rest = &rest[n..];
     }
+    assert_reload_keeps_ordinals(&engine, &mut rng, checkpoint_every);
     let outcomes = engine
         .entries()
         .iter()
         .map(|e| (e.op.id, e.outcome.describe()))
         .collect();
     (engine.digest(), outcomes)
+}
+
+/// A store's reload: `engine`'s ops again, in the order it accepted them
+/// and in random chunks, each back at its ordinal (the store's rows are
+/// keyed by it), with the same state.
+fn assert_reload_keeps_ordinals(engine: &Engine, rng: &mut SplitMix64, checkpoint_every: usize) {
+    let accepted: Vec<&[u8]> = engine.entries().iter().map(|e| e.op.bytes()).collect();
+    let mut reloaded = Engine::with_checkpoint_interval(engine.federation(), checkpoint_every);
+    let mut rest = &accepted[..];
+    while !rest.is_empty() {
+        let n = 1 + rng.below(rest.len());
+        reloaded.ingest_in_order(&rest[..n], Verify::Trusted);
+        rest = &rest[n..];
+    }
+    for (ord, entry) in engine.entries().iter().enumerate() {
+        assert_eq!(
+            reloaded.ordinal(&entry.op.id),
+            Some(ord as u32),
+            "a reloaded op's ordinal"
+        );
+    }
+    assert_eq!(reloaded.digest(), engine.digest(), "a reload's state");
 }
 
 /// Delivers `pool` as a healed partition reaches a replica: first what

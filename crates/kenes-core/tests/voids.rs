@@ -692,6 +692,7 @@ fn a_removed_member_with_no_other_membership_loses_standing_and_is_bounded() {
     w.engine.set_void_arrival_limit(3);
     let mut prev = prev;
     let mut outcomes = Vec::new();
+    let mut back_dated = Vec::new();
     for i in 0..5 {
         let op = op_at(
             &w,
@@ -707,9 +708,51 @@ fn a_removed_member_with_no_other_membership_loses_standing_and_is_bounded() {
             (None, 1) => "pending".to_string(),
             (None, _) => w.outcome(&op).describe(),
         });
+        back_dated.push(op.clone());
         prev = Some(op);
     }
     let void = voided_by(&p).describe();
     let flood = DropReason::VoidFlood.to_string();
     assert_eq!(outcomes, [&void, &void, &void, &flood, "pending"]);
+
+    // A member who built on the dropped op brings it in: their op waits
+    // for it, and it is accepted when offered again.
+    let dropped_op = &back_dated[3];
+    let (member_seq, member_prev, member_heads) = next_place(&w, 2);
+    let mut cited = refs(&member_heads);
+    cited.push(dropped_op);
+    let building = op_at(
+        &w,
+        2,
+        member_seq,
+        member_prev.as_ref(),
+        &cited,
+        report(c, "seen"),
+    );
+    assert_eq!(w.deliver(&building).pending, 1);
+    let report = w.deliver(dropped_op);
+    assert!(report.accepted.len() >= 2, "{report:?}");
+    assert!(w.engine.contains(&dropped_op.id) && w.engine.contains(&building.id));
+
+    // Reloaded in the order it was accepted (as a store reloads), every op
+    // comes back at its ordinal, though the member's op now comes after
+    // the one it brought in.
+    let accepted: Vec<Vec<u8>> = w
+        .engine
+        .entries()
+        .iter()
+        .map(|e| e.op.bytes().to_vec())
+        .collect();
+    // One op at a time, so that each is judged on arrival as it was.
+    let mut reloaded = kenes_core::Engine::new(w.engine.federation());
+    reloaded.set_void_arrival_limit(3);
+    for op in &accepted {
+        let report =
+            reloaded.ingest_in_order(std::slice::from_ref(op), kenes_core::Verify::Trusted);
+        assert!(report.dropped.is_empty(), "{:?}", report.dropped);
+    }
+    for (ord, entry) in w.engine.entries().iter().enumerate() {
+        assert_eq!(reloaded.ordinal(&entry.op.id), Some(ord as u32));
+    }
+    assert_eq!(reloaded.digest(), w.engine.digest());
 }

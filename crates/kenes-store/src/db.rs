@@ -610,7 +610,12 @@ impl Store {
         let mut store = Store::from_parts(conn, engine, path, read_only);
         store.unsaved = released;
         if !read_only && outcomes_unchecked(&store.conn)? {
-            store.locked(|store| store.recheck_outcomes())?;
+            // A repair, not a condition of opening: if it cannot run now
+            // (another process holds the write lock), the mark stays for
+            // the next open.
+            if let Err(e) = store.locked(|store| store.recheck_outcomes()) {
+                tracing::warn!("stored outcomes not rechecked yet: {e}");
+            }
         }
         Ok(store)
     }
@@ -622,16 +627,20 @@ impl Store {
         if !outcomes_unchecked(&self.conn)? {
             return Ok(());
         }
-        let mut wrong: Vec<(u32, String)> = Vec::new();
+        // Matched by id, not by ordinal: a store of a still older build
+        // may have a gap in its ordinals.
+        let mut wrong: Vec<(i64, String)> = Vec::new();
         {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT ord, outcome FROM ops ORDER BY ord")?;
+            let mut stmt = self.conn.prepare("SELECT ord, id, outcome FROM ops")?;
             let mut rows = stmt.query([])?;
             while let Some(row) = rows.next()? {
-                let ord: u32 = row.get(0)?;
-                let stored: String = row.get(1)?;
-                let Some(entry) = self.engine.entries().get(ord as usize) else {
+                let ord: i64 = row.get(0)?;
+                let id: Vec<u8> = row.get(1)?;
+                let stored: String = row.get(2)?;
+                let Some(entry) = <[u8; 32]>::try_from(id.as_slice())
+                    .ok()
+                    .and_then(|id| self.engine.entry(&Hash(id)))
+                else {
                     continue;
                 };
                 let outcome = entry.outcome.describe();
@@ -869,21 +878,24 @@ impl Store {
             self.reload()?;
             return Ok((newest + 1 - from) as usize);
         }
-        let rows: Vec<Vec<u8>> = self
+        let rows: Vec<(i64, Vec<u8>, Vec<u8>)> = self
             .conn
-            .prepare("SELECT bytes FROM ops WHERE ord >= ?1 ORDER BY ord")?
-            .query_map(params![from], |row| row.get(0))?
+            .prepare("SELECT ord, id, bytes FROM ops WHERE ord >= ?1 ORDER BY ord")?
+            .query_map(params![from], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         // The other process wrote materialised rows too.
         self.shadows.clear();
-        let report = self.engine.ingest_in_order(&rows, Verify::Trusted);
-        if report.accepted.len() != rows.len()
-            || !report
-                .accepted
-                .iter()
-                .zip(from..)
-                .all(|(&o, ord)| i64::from(o) == ord)
-        {
+        let bytes: Vec<&[u8]> = rows.iter().map(|(_, _, b)| b.as_slice()).collect();
+        self.engine.ingest_in_order(&bytes, Verify::Trusted);
+        // Each op at its row's ordinal, or out of step (an op this
+        // process held pending, say, came in at another place).
+        let in_step = rows.iter().all(|(ord, id, _)| {
+            <[u8; 32]>::try_from(id.as_slice())
+                .is_ok_and(|id| self.engine.ordinal(&Hash(id)).map(i64::from) == Some(*ord))
+        });
+        if !in_step {
             // Out of step: rebuild from disk.
             self.reload()?;
         }
@@ -1106,10 +1118,17 @@ impl Store {
                 }
             }
             // Outcomes that a fork, a removal or a witness changed.
-            let mut update = tx.prepare_cached("UPDATE ops SET outcome = ?2 WHERE ord = ?1")?;
+            // The id too: a row that is not this op's means the engine is
+            // out of step with the table, and the write fails whole.
+            let mut update =
+                tx.prepare_cached("UPDATE ops SET outcome = ?2 WHERE ord = ?1 AND id = ?3")?;
             for &ord in &report.changed {
                 let entry = &self.engine.entries()[ord as usize];
-                update.execute(params![ord, entry.outcome.describe()])?;
+                let id = entry.op.id.0.to_vec();
+                let updated = update.execute(params![ord, entry.outcome.describe(), id])?;
+                if updated != 1 {
+                    return Err(rusqlite::Error::StatementChangedRows(updated));
+                }
                 if let Body::Profile { .. } | Body::SealedProfile { .. } =
                     self.engine.op_at(ord).fields.body
                 {

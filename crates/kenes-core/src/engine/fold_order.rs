@@ -74,9 +74,16 @@ impl FoldOrder {
         });
         let run = &mut self.runs[r];
         let at = run.partition_point(|&s| s.cmp_key(&key, &id_of) == Ordering::Less);
+        debug_assert!(
+            run.get(at).is_none_or(|&s| s.ord != ord),
+            "an op is added to a committee's order once"
+        );
         run.insert(at, slot);
         if run.len() > RUN_MAX {
             let upper = run.split_off(run.len() / 2);
+            // The insert doubled the run's buffer: the half kept here
+            // gives the excess back.
+            run.shrink_to_fit();
             self.runs.insert(r + 1, upper);
         }
     }

@@ -355,6 +355,9 @@ pub struct Engine {
     max_void_arrivals: u32,
     /// Whether accepted ops stay decoded (see [`Engine::keep_accepted_decoded`]).
     keep_accepted_decoded: bool,
+    /// Ops offered now were accepted before (a store's, in its order): the
+    /// local bound on ops void on arrival does not apply to them.
+    replaying_accepted: bool,
     stats: std::cell::Cell<Stats>,
 }
 
@@ -457,6 +460,7 @@ impl Engine {
             void_arrivals: FastMap::default(),
             max_void_arrivals: MAX_VOID_ON_ARRIVAL,
             keep_accepted_decoded: false,
+            replaying_accepted: false,
             stats: Default::default(),
         }
     }
@@ -823,18 +827,24 @@ impl Engine {
         self.ingest_prepared(prepared)
     }
 
-    /// Ingests raw ops in the order given, which must put every op after
-    /// its parents: the order a store accepted them in, so that each op
-    /// gets back the ordinal it had there (a store's rows are keyed by
-    /// it). An op offered before a parent waits for it and gets another
-    /// ordinal: the caller checks.
+    /// Ingests ops an engine accepted before, in the order it accepted
+    /// them (a store's rows, keyed by that ordinal), so that each gets
+    /// back its ordinal. Any order that puts every op after its parents
+    /// will do; an op offered before a parent waits for it and gets
+    /// another ordinal: the caller checks. The local bound on ops void on
+    /// arrival does not apply: it held when they were first accepted,
+    /// where a member's op that waited for one could bring it in, and in
+    /// this order that op comes later.
     pub fn ingest_in_order<B: AsRef<[u8]> + Sync>(
         &mut self,
         raw: &[B],
         verify: Verify,
     ) -> IngestReport {
         let prepared = self.preparer.prepare(raw, verify);
-        self.accept_batch(prepared, false)
+        self.replaying_accepted = true;
+        let report = self.accept_batch(prepared, false);
+        self.replaying_accepted = false;
+        report
     }
 
     /// Accepts ops that a [`Preparer`] already decoded, checked and
@@ -1094,10 +1104,11 @@ impl Engine {
     /// brings it in.
     fn floods(&self, op: &Op) -> bool {
         let author = &op.fields.author;
-        if self
-            .void_arrivals
-            .get(author)
-            .is_none_or(|&n| n < self.max_void_arrivals)
+        if self.replaying_accepted
+            || self
+                .void_arrivals
+                .get(author)
+                .is_none_or(|&n| n < self.max_void_arrivals)
             || self.state.is_federation_member(author)
         {
             return false;
