@@ -788,12 +788,12 @@ fn outcomes_changed_after_reopening_are_written_to_their_own_rows() {
     store.ingest(&shared, Verify::Signatures).unwrap();
     store.ingest(&ahead_ops, Verify::Signatures).unwrap();
     store
-        .ingest(&[late.bytes.clone()], Verify::Signatures)
+        .ingest(std::slice::from_ref(&late.bytes), Verify::Signatures)
         .unwrap();
     drop(store);
     let mut store = Store::open(&path).unwrap();
     let report = store
-        .ingest(&[fork.bytes.clone()], Verify::Signatures)
+        .ingest(std::slice::from_ref(&fork.bytes), Verify::Signatures)
         .unwrap();
     assert!(
         !report.changed.is_empty(),

@@ -36,7 +36,7 @@ impl IdIndex {
     pub(super) fn insert(&mut self, id: &Hash, ord: u32, entries: &[Entry]) {
         let hasher = &self.hasher;
         self.table.insert_unique(hasher.hash_one(id), ord, |&o| {
-            hasher.hash_one(&entries[o as usize].op.id)
+            hasher.hash_one(entries[o as usize].op.id)
         });
     }
 }
