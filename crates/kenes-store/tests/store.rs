@@ -753,6 +753,18 @@ fn a_store_from_before_schema_4_loses_its_id_index_and_keeps_every_op() {
     assert_eq!(dump(&path, "ops"), before);
 }
 
+/// An op's row: its ordinal, id and stored outcome.
+type OpRow = (i64, Vec<u8>, String);
+
+fn ops_with_outcomes(conn: &rusqlite::Connection) -> Vec<OpRow> {
+    conn.prepare("SELECT ord, id, outcome FROM ops ORDER BY ord")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
 /// A reopened store's engine gives every op the ordinal its row is keyed
 /// by, though a late op from a partition sorts before ops stored ahead of
 /// it: an outcome that a later op changes (here a fork voids the late op)
@@ -801,15 +813,9 @@ fn outcomes_changed_after_reopening_are_written_to_their_own_rows() {
     );
 
     let conn = rusqlite::Connection::open(&path).unwrap();
-    let rows: Vec<(i64, Vec<u8>, String)> = conn
-        .prepare("SELECT ord, id, outcome FROM ops ORDER BY ord")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let rows = ops_with_outcomes(&conn);
     assert_eq!(rows.len(), store.engine().len());
-    let rows_agree = |store: &Store, rows: Vec<(i64, Vec<u8>, String)>| {
+    let rows_agree = |store: &Store, rows: Vec<OpRow>| {
         for (ord, id, outcome) in rows {
             let id = kenes_core::Hash(id.try_into().unwrap());
             assert_eq!(
@@ -834,13 +840,7 @@ fn outcomes_changed_after_reopening_are_written_to_their_own_rows() {
     ))
     .unwrap();
     let store = Store::open(&path).unwrap();
-    let rechecked: Vec<(i64, Vec<u8>, String)> = conn
-        .prepare("SELECT ord, id, outcome FROM ops ORDER BY ord")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let rechecked = ops_with_outcomes(&conn);
     assert_eq!(rechecked, rows);
     rows_agree(&store, rechecked);
     let unchecked: i64 = conn

@@ -166,25 +166,22 @@ mod tests {
             prop_assert_eq!(order.last(), map.values().next_back().copied());
             prop_assert!(order.runs.iter().all(|run| !run.is_empty() && run.len() <= RUN_MAX));
             let held: Vec<((u64, Hash), u32)> = map.iter().map(|(&k, &o)| (k, o)).collect();
+            let map_after = |key: (u64, Hash)| -> Vec<u32> {
+                map.range((std::ops::Bound::Excluded(key), std::ops::Bound::Unbounded))
+                    .map(|(_, &o)| o)
+                    .collect()
+            };
             for (lamport, pick) in probes {
                 // A key between held ones, and a held one.
                 let between = (lamport, id(pick));
                 let after: Vec<u32> = order.after(Some(between), id).collect();
-                let expected: Vec<u32> = map
-                    .range((std::ops::Bound::Excluded(between), std::ops::Bound::Unbounded))
-                    .map(|(_, &o)| o)
-                    .collect();
-                prop_assert_eq!(after, expected);
+                prop_assert_eq!(after, map_after(between));
                 if !held.is_empty() {
                     let (key, ord) = held[pick as usize % held.len()];
                     prop_assert!(order.contains(key, ord, id));
                     prop_assert!(!order.contains(key, ord.wrapping_add(1), id));
                     let after: Vec<u32> = order.after(Some(key), id).collect();
-                    let expected: Vec<u32> = map
-                        .range((std::ops::Bound::Excluded(key), std::ops::Bound::Unbounded))
-                        .map(|(_, &o)| o)
-                        .collect();
-                    prop_assert_eq!(after, expected);
+                    prop_assert_eq!(after, map_after(key));
                 }
             }
         }
