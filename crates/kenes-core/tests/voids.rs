@@ -755,4 +755,24 @@ fn a_removed_member_with_no_other_membership_loses_standing_and_is_bounded() {
         assert_eq!(reloaded.ordinal(&entry.op.id), Some(ord as u32));
     }
     assert_eq!(reloaded.digest(), w.engine.digest());
+
+    // The bound is lifted only for the ops replayed: a pending op they
+    // release was never accepted, and is judged under it.
+    let brought_in = w.engine.ordinal(&dropped_op.id).unwrap() as usize;
+    let mut partial = kenes_core::Engine::new(w.engine.federation());
+    partial.set_void_arrival_limit(3);
+    for op in &accepted[..brought_in] {
+        partial.ingest_in_order(std::slice::from_ref(op), kenes_core::Verify::Trusted);
+    }
+    let waiting = &back_dated[4];
+    let report = partial.ingest(
+        std::slice::from_ref(&waiting.bytes),
+        kenes_core::Verify::Trusted,
+    );
+    assert_eq!(report.pending, 1);
+    let report = partial.ingest_in_order(&accepted[brought_in..], kenes_core::Verify::Trusted);
+    assert_eq!(
+        report.dropped,
+        vec![(Some(waiting.id), DropReason::VoidFlood)]
+    );
 }

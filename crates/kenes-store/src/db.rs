@@ -888,13 +888,15 @@ impl Store {
         // The other process wrote materialised rows too.
         self.shadows.clear();
         let bytes: Vec<&[u8]> = rows.iter().map(|(_, _, b)| b.as_slice()).collect();
-        self.engine.ingest_in_order(&bytes, Verify::Trusted);
-        // Each op at its row's ordinal, or out of step (an op this
-        // process held pending, say, came in at another place).
-        let in_step = rows.iter().all(|(ord, id, _)| {
-            <[u8; 32]>::try_from(id.as_slice())
-                .is_ok_and(|id| self.engine.ordinal(&Hash(id)).map(i64::from) == Some(*ord))
-        });
+        let report = self.engine.ingest_in_order(&bytes, Verify::Trusted);
+        // Each op at its row's ordinal and nothing else accepted, or out of
+        // step: an op this process held pending came in at another place,
+        // or was released after the rows (the other process dropped it).
+        let in_step = report.accepted.len() == rows.len()
+            && rows.iter().all(|(ord, id, _)| {
+                <[u8; 32]>::try_from(id.as_slice())
+                    .is_ok_and(|id| self.engine.ordinal(&Hash(id)).map(i64::from) == Some(*ord))
+            });
         if !in_step {
             // Out of step: rebuild from disk.
             self.reload()?;

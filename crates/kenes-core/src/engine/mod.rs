@@ -355,9 +355,10 @@ pub struct Engine {
     max_void_arrivals: u32,
     /// Whether accepted ops stay decoded (see [`Engine::keep_accepted_decoded`]).
     keep_accepted_decoded: bool,
-    /// Ops offered now were accepted before (a store's, in its order): the
-    /// local bound on ops void on arrival does not apply to them.
-    replaying_accepted: bool,
+    /// Ops offered now that were accepted before (a store's, in its
+    /// order): the local bound on ops void on arrival does not apply to
+    /// them. Pending ops they release were never accepted: it does.
+    replaying_accepted: FastSet<Hash>,
     stats: std::cell::Cell<Stats>,
 }
 
@@ -460,7 +461,7 @@ impl Engine {
             void_arrivals: FastMap::default(),
             max_void_arrivals: MAX_VOID_ON_ARRIVAL,
             keep_accepted_decoded: false,
-            replaying_accepted: false,
+            replaying_accepted: FastSet::default(),
             stats: Default::default(),
         }
     }
@@ -832,18 +833,19 @@ impl Engine {
     /// back its ordinal. Any order that puts every op after its parents
     /// will do; an op offered before a parent waits for it and gets
     /// another ordinal: the caller checks. The local bound on ops void on
-    /// arrival does not apply: it held when they were first accepted,
-    /// where a member's op that waited for one could bring it in, and in
-    /// this order that op comes later.
+    /// arrival does not apply to them: it held when they were first
+    /// accepted, where a member's op that waited for one could bring it
+    /// in, and in this order that op comes later. (It does apply to
+    /// pending ops they release, which were never accepted.)
     pub fn ingest_in_order<B: AsRef<[u8]> + Sync>(
         &mut self,
         raw: &[B],
         verify: Verify,
     ) -> IngestReport {
         let prepared = self.preparer.prepare(raw, verify);
-        self.replaying_accepted = true;
+        self.replaying_accepted = prepared.items.iter().flatten().map(|op| op.id).collect();
         let report = self.accept_batch(prepared, false);
-        self.replaying_accepted = false;
+        self.replaying_accepted = FastSet::default();
         report
     }
 
@@ -1104,7 +1106,7 @@ impl Engine {
     /// brings it in.
     fn floods(&self, op: &Op) -> bool {
         let author = &op.fields.author;
-        if self.replaying_accepted
+        if self.replaying_accepted.contains(&op.id)
             || self
                 .void_arrivals
                 .get(author)
