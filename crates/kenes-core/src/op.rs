@@ -92,6 +92,10 @@ struct WireRead<'a> {
     sig: Signature,
 }
 
+/// Where the author's key starts in an op's bytes: after the version byte
+/// and the federation (postcard writes both as fixed-size).
+const AUTHOR_AT: usize = 1 + 32;
+
 /// The envelope's fields up to the parents: what a DAG walk reads.
 #[derive(Deserialize)]
 struct WireHead {
@@ -251,8 +255,6 @@ impl Op {
 pub struct CompactOp {
     /// BLAKE3 of the bytes.
     pub id: Hash,
-    /// The author's member key.
-    pub author: PublicKey,
     /// Position in the author's own log.
     pub seq: u64,
     /// The op's lamport.
@@ -263,13 +265,23 @@ pub struct CompactOp {
 impl CompactOp {
     /// The resident form of a decoded op.
     pub fn of(op: &Op) -> CompactOp {
-        CompactOp {
+        let compact = CompactOp {
             id: op.id,
-            author: op.fields.author,
             seq: op.fields.seq,
             lamport: op.fields.lamport,
             bytes: op.bytes.as_slice().into(),
-        }
+        };
+        debug_assert_eq!(compact.author(), op.fields.author);
+        compact
+    }
+
+    /// The author's member key, read from the bytes: every version's
+    /// envelope starts with the version byte, the federation and the
+    /// author, fixed-size (not kept beside the bytes: 32 bytes an op).
+    pub fn author(&self) -> PublicKey {
+        let mut key = [0; 32];
+        key.copy_from_slice(&self.bytes[AUTHOR_AT..AUTHOR_AT + 32]);
+        PublicKey(key)
     }
 
     /// The canonical encoding, exactly as stored and sent.
@@ -435,6 +447,9 @@ mod tests {
         future.version = 2;
         let op = future.sign(&key);
         assert_eq!(Op::decode(&op.bytes).unwrap(), op);
+        // A resident op reads its author from the envelope, whatever the
+        // version.
+        assert_eq!(CompactOp::of(&op).author(), key.public());
     }
 
     #[test]
@@ -503,6 +518,7 @@ mod tests {
             let decoded = Op::decode(&op.bytes).unwrap();
             prop_assert_eq!(&decoded, &op);
             prop_assert!(crate::keys::verify(&op.fields.author, op.signed_message(), &op.sig));
+            prop_assert_eq!(CompactOp::of(&op).author(), key.public());
         }
 
         #[test]

@@ -797,7 +797,7 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
                     engine
                         .entries()
                         .iter()
-                        .find(|e| e.op.author == key(who).public() && e.op.seq == seq - 1)
+                        .find(|e| e.op.author() == key(who).public() && e.op.seq == seq - 1)
                         .map(|e| e.op.id)
                 });
                 match prev {

@@ -481,7 +481,7 @@ fn a_fork_at_seq_5_voids_only_unwitnessed_ops_after_it() {
             .engine
             .entries()
             .iter()
-            .filter(|e| e.op.author == key(3).public() && e.op.seq < 5)
+            .filter(|e| e.op.author() == key(3).public() && e.op.seq < 5)
             .map(|e| e.outcome.clone())
             .collect();
         assert!(before.iter().all(|o| *o == Outcome::Applied));

@@ -1134,7 +1134,7 @@ impl Store {
                 if let Body::Profile { .. } | Body::SealedProfile { .. } =
                     self.engine.op_at(ord).fields.body
                 {
-                    profiles.insert(entry.op.author);
+                    profiles.insert(entry.op.author());
                 }
             }
             touched.extend(report.refolded.iter().copied());

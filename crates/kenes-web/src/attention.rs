@@ -209,7 +209,7 @@ fn alerts(engine: &Engine, me: Option<PublicKey>) -> Vec<(u32, Alert)> {
     let mut out = Vec::new();
     for (o, e) in entries.iter().enumerate() {
         if let Outcome::Rejected(reason) = &e.outcome
-            && Some(e.op.author) == me
+            && Some(e.op.author()) == me
         {
             out.push((
                 o as u32,
@@ -246,10 +246,10 @@ fn alerts(engine: &Engine, me: Option<PublicKey>) -> Vec<(u32, Alert)> {
     let mut close_at: BTreeMap<Hash, u32> = BTreeMap::new();
     for (o, e) in entries.iter().enumerate() {
         if forked
-            .get(&e.op.author)
+            .get(&e.op.author())
             .is_some_and(|seqs| seqs.contains(&e.op.seq))
         {
-            fork_at.insert(e.op.author, o as u32);
+            fork_at.insert(e.op.author(), o as u32);
         }
         // Bodies are decoded from the entries' bytes: only when needed.
         if changed.is_empty() {

@@ -697,7 +697,7 @@ pub fn unread_announcements(
 pub fn announcement_json(engine: &Engine, keyring: &Keyring, id: &Hash, committee: &Hash) -> Value {
     let state = engine.state();
     let entry = engine.entry(id);
-    let author = entry.map(|e| e.op.author);
+    let author = entry.map(|e| e.op.author());
     let text = shown_text(engine, keyring, id);
     json!({
         "id": id.to_hex(),

@@ -205,7 +205,7 @@ impl Engine {
             && let Some(c) = scope_of(op)
         {
             for w in waiting {
-                let key = (self.entries[w as usize].op.author, c);
+                let key = (self.entries[w as usize].op.author(), c);
                 let list = self.naming_ops.entry(key).or_default();
                 if let Err(at) = list.binary_search(&w) {
                     list.insert(at, w);
@@ -376,7 +376,7 @@ impl Engine {
     /// A dependant's op that may be void in some set: in the scope of a
     /// committee where a vouch for its author may be void.
     fn may_be_dependant_void(&self, ord: u32) -> bool {
-        let author = self.entries[ord as usize].op.author;
+        let author = self.entries[ord as usize].op.author();
         self.dependant_in
             .get(&author)
             .is_some_and(|cs| cs.iter().any(|c| layers::may_be_in_scope(self, ord, c)))

@@ -1026,7 +1026,7 @@ impl Engine {
             let newest = f.seq.checked_sub(1).map(|seq| (prev_ord, seq))
                 == self.last_of_author.get(&f.author).copied();
             let prev_op = &self.entries[prev_ord as usize].op;
-            if !newest && (prev_op.author != f.author || prev_op.seq + 1 != f.seq) {
+            if !newest && (prev_op.author() != f.author || prev_op.seq + 1 != f.seq) {
                 return Err(DropReason::BadPrev);
             }
         }

@@ -39,7 +39,7 @@ impl Dag for Engine {
     }
 
     fn author(&self, o: u32) -> PublicKey {
-        self.entries[o as usize].op.author
+        self.entries[o as usize].op.author()
     }
 
     fn seq(&self, o: u32) -> u64 {
