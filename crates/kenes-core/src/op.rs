@@ -92,21 +92,6 @@ struct WireRead<'a> {
     sig: Signature,
 }
 
-/// Where the author's key starts in an op's bytes: after the version byte
-/// and the federation (postcard writes both as fixed-size).
-const AUTHOR_AT: usize = 1 + 32;
-
-/// The envelope's fields up to the parents: what a DAG walk reads.
-#[derive(Deserialize)]
-struct WireHead {
-    _version: u8,
-    _federation: Hash,
-    _author: PublicKey,
-    _seq: u64,
-    prev: Option<Hash>,
-    deps: Vec<Hash>,
-}
-
 /// Why bytes are not an op.
 #[derive(Debug, thiserror::Error, PartialEq, Eq, Clone)]
 pub enum DecodeError {
@@ -248,9 +233,12 @@ impl Op {
 }
 
 /// An accepted op as the engine keeps it resident (issue 18): the fields
-/// its indexes read on every op, and the canonical bytes. The body and
-/// parents are decoded from the bytes when asked for, so the engine holds
-/// no decoded body (a 272-byte enum and its heap blocks) per op.
+/// its indexes read on every op, its author as an index into the engine's
+/// table of authors, and the canonical bytes until they are archived
+/// (kept only in the store, and read back from there when needed). The
+/// body and parents are decoded from the bytes when asked for, so the
+/// engine holds no decoded body (a 272-byte enum and its heap blocks) per
+/// op.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CompactOp {
     /// BLAKE3 of the bytes.
@@ -259,68 +247,62 @@ pub struct CompactOp {
     pub seq: u64,
     /// The op's lamport.
     pub lamport: u64,
-    bytes: Box<[u8]>,
+    author: u32,
+    bytes: Option<Box<[u8]>>,
 }
 
 impl CompactOp {
-    /// The resident form of a decoded op.
-    pub fn of(op: &Op) -> CompactOp {
-        let compact = CompactOp {
+    /// The resident form of a decoded op whose author is number `author`
+    /// in the engine's table of authors.
+    pub(crate) fn of(op: &Op, author: u32) -> CompactOp {
+        CompactOp {
             id: op.id,
             seq: op.fields.seq,
             lamport: op.fields.lamport,
-            bytes: op.bytes.as_slice().into(),
-        };
-        debug_assert_eq!(compact.author(), op.fields.author);
-        compact
+            author,
+            bytes: Some(op.bytes.as_slice().into()),
+        }
     }
 
-    /// The author's member key, read from the bytes: every version's
-    /// envelope starts with the version byte, the federation and the
-    /// author, fixed-size (not kept beside the bytes: 32 bytes an op).
-    pub fn author(&self) -> PublicKey {
-        let mut key = [0; 32];
-        key.copy_from_slice(&self.bytes[AUTHOR_AT..AUTHOR_AT + 32]);
-        PublicKey(key)
+    /// The author's number in the engine's table of authors.
+    pub(crate) fn author_number(&self) -> u32 {
+        self.author
     }
 
-    /// The canonical encoding, exactly as stored and sent.
-    pub fn bytes(&self) -> &[u8] {
-        &self.bytes
+    /// The canonical bytes, unless they were archived.
+    pub(crate) fn resident_bytes(&self) -> Option<&[u8]> {
+        self.bytes.as_deref()
+    }
+
+    /// Forgets the bytes (the store keeps them).
+    pub(crate) fn archive(&mut self) {
+        self.bytes = None;
     }
 
     /// The key that orders ops totally: `(lamport, id)`.
     pub fn order_key(&self) -> (u64, Hash) {
         (self.lamport, self.id)
     }
+}
 
-    /// The whole op, decoded again from its bytes. They decoded when the
-    /// op was accepted, and are never changed since.
-    pub fn decode(&self) -> Op {
-        let (fields, sig) = parse(&self.bytes, true).expect("an accepted op's bytes decode");
-        Op {
-            id: self.id,
-            fields,
-            sig,
-            bytes: self.bytes.to_vec(),
-        }
+/// Accepted op `id`, decoded again from its bytes: they decoded when the
+/// op was accepted, and are never changed since.
+pub(crate) fn decode_accepted(id: Hash, bytes: &[u8]) -> Op {
+    let (fields, sig) = parse(bytes, true).expect("an accepted op's bytes decode");
+    Op {
+        id,
+        fields,
+        sig,
+        bytes: bytes.to_vec(),
     }
+}
 
-    /// The op's body, decoded from its bytes.
-    pub fn body(&self) -> Body {
-        parse(&self.bytes, true)
-            .expect("an accepted op's bytes decode")
-            .0
-            .body
-    }
-
-    /// The op's parents (`prev` then `deps`), decoded from the head of its
-    /// bytes only (DAG walks read them for every op they visit).
-    pub fn parents(&self) -> Vec<Hash> {
-        let (head, _): (WireHead, _) =
-            postcard::take_from_bytes(&self.bytes).expect("an accepted op's bytes decode");
-        head.prev.into_iter().chain(head.deps).collect()
-    }
+/// An accepted op's body, decoded from its bytes.
+pub(crate) fn accepted_body(bytes: &[u8]) -> Body {
+    parse(bytes, true)
+        .expect("an accepted op's bytes decode")
+        .0
+        .body
 }
 
 /// The genesis op of a new federation named `name`, founded by `key`'s
@@ -447,9 +429,8 @@ mod tests {
         future.version = 2;
         let op = future.sign(&key);
         assert_eq!(Op::decode(&op.bytes).unwrap(), op);
-        // A resident op reads its author from the envelope, whatever the
-        // version.
-        assert_eq!(CompactOp::of(&op).author(), key.public());
+        // A resident op decodes again from its bytes, whatever the version.
+        assert_eq!(decode_accepted(op.id, &op.bytes), op);
     }
 
     #[test]
@@ -518,7 +499,8 @@ mod tests {
             let decoded = Op::decode(&op.bytes).unwrap();
             prop_assert_eq!(&decoded, &op);
             prop_assert!(crate::keys::verify(&op.fields.author, op.signed_message(), &op.sig));
-            prop_assert_eq!(CompactOp::of(&op).author(), key.public());
+            prop_assert_eq!(&decode_accepted(op.id, &op.bytes), &op);
+            prop_assert_eq!(accepted_body(&op.bytes), op.fields.body.clone());
         }
 
         #[test]

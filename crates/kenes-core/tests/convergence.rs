@@ -14,6 +14,7 @@ use kenes_core::body::{
     Ballot, CommitteeKind, DemandCategory, Policy, ProposalKind, Ratio, ReportKind, ReportStatus,
     SealedName, Text,
 };
+use kenes_core::engine::{ArchiveError, OpArchive};
 use kenes_core::governance::{Electorate, ProposalStatus, council_voters};
 use kenes_core::op::{UnsignedOp, VERSION, genesis};
 use kenes_core::rng::SplitMix64;
@@ -23,6 +24,7 @@ use kenes_core::{Body, Engine, Hash, Op, PublicKey, SecretKey, Verify, reference
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
 
 const MEMBERS: u8 = 6;
 
@@ -589,7 +591,9 @@ fn time_for(engine: &Engine, body: &Body, x: u8, time: u64) -> u64 {
 /// The heads of the ops a replica accepted before ordinal `cut`.
 fn prefix_heads(engine: &Engine, cut: usize) -> Vec<Hash> {
     let entries = &engine.entries()[..cut];
-    let cited: BTreeSet<Hash> = entries.iter().flat_map(|e| e.op.parents()).collect();
+    let cited: BTreeSet<Hash> = (0..cut as u32)
+        .flat_map(|o| engine.op_at(o).parents().copied().collect::<Vec<_>>())
+        .collect();
     (0..cut)
         .filter(|&o| !cited.contains(&entries[o].op.id))
         .map(|o| entries[o].op.id)
@@ -735,7 +739,7 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
                     // Whoever closes has usually gathered the others' ballots.
                     let everything: Vec<Vec<u8>> = nodes
                         .iter()
-                        .flat_map(|n| n.entries().iter().map(|e| e.op.bytes().to_vec()))
+                        .flat_map(|n| n.accepted_bytes().map(|b| b.to_vec()))
                         .collect();
                     nodes[who as usize].ingest(&everything, Verify::Trusted);
                 }
@@ -759,9 +763,8 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
             }
             Action::Sync { from, to } => {
                 let ops: Vec<Vec<u8>> = nodes[from as usize]
-                    .entries()
-                    .iter()
-                    .map(|e| e.op.bytes().to_vec())
+                    .accepted_bytes()
+                    .map(|b| b.to_vec())
                     .collect();
                 nodes[to as usize].ingest(&ops, Verify::Trusted);
                 None
@@ -797,7 +800,9 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
                     engine
                         .entries()
                         .iter()
-                        .find(|e| e.op.author() == key(who).public() && e.op.seq == seq - 1)
+                        .find(|e| {
+                            engine.author_of(&e.op) == key(who).public() && e.op.seq == seq - 1
+                        })
                         .map(|e| e.op.id)
                 });
                 match prev {
@@ -908,9 +913,8 @@ fn round(
     }
     let (c, proposal, closes_at, members) = open[x as usize % open.len()].clone();
     let mine: Vec<Vec<u8>> = nodes[who as usize]
-        .entries()
-        .iter()
-        .map(|e| e.op.bytes().to_vec())
+        .accepted_bytes()
+        .map(|b| b.to_vec())
         .collect();
     let mut ballots = Vec::new();
     for (i, voter) in members.iter().enumerate() {
@@ -988,6 +992,10 @@ fn deliver(
         .collect();
     order.extend(withheld);
     let mut engine = Engine::with_checkpoint_interval(fed, checkpoint_every);
+    // As a store does: each batch's ops archived once it is done, so that
+    // rewinds, projections and voids read them back.
+    let archive = Archive::default();
+    engine.set_archive(Box::new(archive.clone()));
     let mut rest = &order[..];
     while !rest.is_empty() {
         // Small batches, or (now and then) everything left at once, so that
@@ -998,9 +1006,11 @@ fn deliver(
             1 + rng.below(8).min(rest.len() - 1)
         };
         engine.ingest(&rest[..n], Verify::Signatures);
+        archive.keep(&mut engine);
         rest = &rest[n..];
     }
     assert_reload_keeps_ordinals(&engine, &mut rng, checkpoint_every);
+    assert_missing_for_is_what_a_walk_finds(&engine, &mut rng);
     let outcomes = engine
         .entries()
         .iter()
@@ -1009,11 +1019,62 @@ fn deliver(
     (engine.digest(), outcomes)
 }
 
+/// Op bytes by ordinal, as the store's `ops` table holds them.
+#[derive(Clone, Default)]
+struct Archive(Arc<Mutex<Vec<Vec<u8>>>>);
+
+impl Archive {
+    /// Takes the bytes of the ops `engine` accepted since the last call,
+    /// and lets it forget them.
+    fn keep(&self, engine: &mut Engine) {
+        let mut kept = self.0.lock().unwrap();
+        for o in kept.len() as u32..engine.len() as u32 {
+            kept.push(engine.bytes_at(o).into_owned());
+        }
+        engine.archive_below(engine.len() as u32);
+    }
+}
+
+impl OpArchive for Archive {
+    fn read(&self, ord: u32) -> Result<Vec<u8>, ArchiveError> {
+        self.0
+            .lock()
+            .unwrap()
+            .get(ord as usize)
+            .cloned()
+            .ok_or(ArchiveError {
+                ord,
+                reason: "not archived".into(),
+            })
+    }
+}
+
+/// What a peer whose heads are a few random ops lacks is what a walk of
+/// their parents does not reach.
+fn assert_missing_for_is_what_a_walk_finds(engine: &Engine, rng: &mut SplitMix64) {
+    for _ in 0..4 {
+        let frontier: Vec<Hash> = (0..rng.below(4))
+            .map(|_| engine.entries()[rng.below(engine.len())].op.id)
+            .collect();
+        let mut reached = vec![false; engine.len()];
+        let mut stack: Vec<u32> = frontier.iter().filter_map(|h| engine.ordinal(h)).collect();
+        while let Some(o) = stack.pop() {
+            if !std::mem::replace(&mut reached[o as usize], true) {
+                stack.extend(engine.op_at(o).parents().filter_map(|p| engine.ordinal(p)));
+            }
+        }
+        let walked: Vec<u32> = (0..engine.len() as u32)
+            .filter(|&o| !reached[o as usize])
+            .collect();
+        assert_eq!(engine.missing_for(&frontier), walked, "what a peer lacks");
+    }
+}
+
 /// A store's reload: `engine`'s ops again, in the order it accepted them
 /// and in random chunks, each back at its ordinal (the store's rows are
 /// keyed by it), with the same state.
 fn assert_reload_keeps_ordinals(engine: &Engine, rng: &mut SplitMix64, checkpoint_every: usize) {
-    let accepted: Vec<&[u8]> = engine.entries().iter().map(|e| e.op.bytes()).collect();
+    let accepted: Vec<Vec<u8>> = engine.accepted_bytes().map(|b| b.to_vec()).collect();
     let mut reloaded = Engine::with_checkpoint_interval(engine.federation(), checkpoint_every);
     let mut rest = &accepted[..];
     while !rest.is_empty() {

@@ -920,7 +920,11 @@ fn concurrent_affiliations_that_would_close_a_cycle_keep_the_first() {
         &[2],
         ProposalKind::Affiliate { council: low },
     );
-    let before: Vec<kenes_core::Op> = w.engine.entries().iter().map(|e| e.op.decode()).collect();
+    let before: Vec<kenes_core::Op> = w
+        .engine
+        .accepted_bytes()
+        .map(|b| kenes_core::Op::decode(&b).unwrap())
+        .collect();
     let accept_high = pass(
         &mut w,
         low,

@@ -42,7 +42,7 @@ fn op_at(w: &World, who: u8, seq: u64, prev: Option<&Op>, deps: &[&Op], body: Bo
 /// Where `who`'s next op goes, as a second device with the same key sees
 /// it: the seq, the op it follows, and the heads it can cite.
 fn next_place(w: &World, who: u8) -> (u64, Option<Op>, Vec<Op>) {
-    let op_of = |id: &Hash| w.engine.entry(id).unwrap().op.decode();
+    let op_of = |id: &Hash| (*w.engine.op_by_id(id).unwrap()).clone();
     let (seq, prev) = w.engine.next_position(&key(who).public());
     let heads = w.engine.heads().iter().map(op_of).collect();
     (seq, prev.as_ref().map(op_of), heads)
@@ -481,7 +481,7 @@ fn a_fork_at_seq_5_voids_only_unwitnessed_ops_after_it() {
             .engine
             .entries()
             .iter()
-            .filter(|e| e.op.author() == key(3).public() && e.op.seq < 5)
+            .filter(|e| w.engine.author_of(&e.op) == key(3).public() && e.op.seq < 5)
             .map(|e| e.outcome.clone())
             .collect();
         assert!(before.iter().all(|o| *o == Outcome::Applied));
@@ -737,12 +737,7 @@ fn a_removed_member_with_no_other_membership_loses_standing_and_is_bounded() {
     // Reloaded in the order it was accepted (as a store reloads), every op
     // comes back at its ordinal, though the member's op now comes after
     // the one it brought in.
-    let accepted: Vec<Vec<u8>> = w
-        .engine
-        .entries()
-        .iter()
-        .map(|e| e.op.bytes().to_vec())
-        .collect();
+    let accepted: Vec<Vec<u8>> = w.engine.accepted_bytes().map(|b| b.to_vec()).collect();
     // One op at a time, so that each is judged on arrival as it was.
     let mut reloaded = kenes_core::Engine::new(w.engine.federation());
     reloaded.set_void_arrival_limit(3);

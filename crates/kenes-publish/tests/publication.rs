@@ -329,12 +329,7 @@ fn a_statement_signed_by_a_non_member_passes_alone_but_not_on_a_members_node() {
     let stranger = SecretKey::generate();
     let files = folder(&w);
     let mut copy = Engine::new(w.engine.federation());
-    let ops: Vec<Vec<u8>> = w
-        .engine
-        .entries()
-        .iter()
-        .map(|e| e.op.bytes().to_vec())
-        .collect();
+    let ops: Vec<Vec<u8>> = w.engine.accepted_bytes().map(|b| b.to_vec()).collect();
     copy.ingest(&ops, Verify::Signatures);
     let propose = copy.author(
         &stranger,

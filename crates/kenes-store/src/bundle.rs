@@ -162,15 +162,21 @@ impl<R: Read> HashingReader<R> {
 
 /// Writes a bundle of `ops` (given in causal order) to `out`. `progress` is
 /// called after each op.
-pub fn write_bundle<W: Write>(
+pub fn write_bundle<W: Write, I>(
     out: W,
     federation: Hash,
-    ops: &[&[u8]],
+    ops: I,
     mut progress: impl FnMut(),
-) -> io::Result<W> {
+) -> io::Result<W>
+where
+    I: IntoIterator,
+    I::IntoIter: ExactSizeIterator,
+    I::Item: AsRef<[u8]>,
+{
+    let ops = ops.into_iter();
     let mut writer = BundleWriter::new(out, federation, ops.len() as u64)?;
     for op in ops {
-        writer.push(op)?;
+        writer.push(op.as_ref())?;
         progress();
     }
     writer.finish()

@@ -19,6 +19,7 @@
 //! so reading commands still work; writes then fail with
 //! [`StoreError::ReadOnly`].
 
+use crate::archive::StoreArchive;
 use crate::schema;
 use crate::snapshot::{self, LoggedOp, ReadView};
 use crate::storekey::StoreKey;
@@ -169,8 +170,10 @@ impl ImportCounts {
 
 /// One federation's database and its engine.
 pub struct Store {
-    conn: Connection,
+    /// Dropped before `conn`: its archive's read connection closes first,
+    /// so that `conn`, the last one, checkpoints the WAL into the file.
     engine: Engine,
+    conn: Connection,
     path: PathBuf,
     shadows: HashMap<Hash, Shadow>,
     /// Inside [`Store::locked`]: the write transaction is open.
@@ -181,6 +184,9 @@ pub struct Store {
     /// Pending ops that opening released: persisted by the next write.
     unsaved: Option<IngestReport>,
     read_only: bool,
+    /// Whether the engine archives committed ops' bytes (see
+    /// [`crate::archive`]), and the key its archive connections use.
+    archiving: Option<Option<StoreKey>>,
 }
 
 /// How long a writer waits for another process's write lock.
@@ -342,7 +348,13 @@ fn encrypt_in_place(path: &Path, key: &StoreKey) -> Result<(), StoreError> {
 /// it cannot be written here, read-only. Returns whether it is read-only.
 /// With `key`, the database is a SQLCipher one; a clear database found
 /// where a key is given is encrypted first (see [`encrypt_in_place`]).
-fn connect(path: &Path, key: Option<&StoreKey>) -> Result<(Connection, bool), StoreError> {
+/// A connection to the database at `path`, whether it is read-only, and
+/// the key it was opened with (none for a clear file that could not be
+/// encrypted here).
+fn connect(
+    path: &Path,
+    key: Option<&StoreKey>,
+) -> Result<(Connection, bool, Option<StoreKey>), StoreError> {
     match std::fs::metadata(path) {
         Ok(m) if m.is_file() => {}
         Ok(_) => {
@@ -372,10 +384,11 @@ fn connect(path: &Path, key: Option<&StoreKey>) -> Result<(Connection, bool), St
         key => key,
     };
     match connect_writable(path, key).map_err(|e| keyed_error(e, key)) {
-        Ok(conn) => Ok((conn, false)),
+        Ok(conn) => Ok((conn, false, key.cloned())),
         Err(StoreError::Sqlite(e)) if is_read_only_error(&e) => Ok((
             connect_read_only(path, key).map_err(|e| keyed_error(e, key))?,
             true,
+            key.cloned(),
         )),
         Err(e) => Err(e),
     }
@@ -402,7 +415,10 @@ fn connect_writable(path: &Path, key: Option<&StoreKey>) -> Result<Connection, S
 /// A read-only connection. SQLite needs to create the `-shm` file to read a
 /// WAL database; where it cannot and no `-wal` file is left (the database
 /// was closed cleanly), the file is read as immutable.
-fn connect_read_only(path: &Path, key: Option<&StoreKey>) -> Result<Connection, StoreError> {
+pub(crate) fn connect_read_only(
+    path: &Path,
+    key: Option<&StoreKey>,
+) -> Result<Connection, StoreError> {
     let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
         | rusqlite::OpenFlags::SQLITE_OPEN_URI
         | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -508,6 +524,7 @@ impl Store {
             dirty: false,
             unsaved: None,
             read_only,
+            archiving: None,
         }
     }
 
@@ -604,11 +621,13 @@ impl Store {
     /// database fails with [`StoreError::Locked`]; with a wrong one, with
     /// [`StoreError::WrongKey`], before anything is written.
     pub fn open_keyed(path: &Path, key: Option<&StoreKey>) -> Result<Store, StoreError> {
-        let (conn, read_only) = connect(path, key)?;
+        let (conn, read_only, key) = connect(path, key)?;
         let federation = federation_of(&conn)?;
-        let (engine, released) = load(&conn, federation)?;
+        let archive = StoreArchive::open(path, key.as_ref())?;
+        let (engine, released) = load(&conn, federation, Some(archive))?;
         let mut store = Store::from_parts(conn, engine, path, read_only);
         store.unsaved = released;
+        store.archiving = Some(key);
         if !read_only && outcomes_unchecked(&store.conn)? {
             // A repair, not a condition of opening: if it cannot run now
             // (another process holds the write lock), the mark stays for
@@ -685,7 +704,9 @@ impl Store {
         key: Option<&StoreKey>,
     ) -> Result<(ReadView, Vec<LoggedOp>), StoreError> {
         Store::read_with(path, key, snapshot::logged_ops, |engine| {
-            engine.entries().iter().map(LoggedOp::of).collect()
+            (0..engine.len() as u32)
+                .map(|o| LoggedOp::of(engine, o))
+                .collect()
         })
     }
 
@@ -699,7 +720,7 @@ impl Store {
         from_snapshot: impl FnOnce(&Connection, &ReadView) -> Option<T>,
         from_engine: impl FnOnce(&Engine) -> T,
     ) -> Result<(ReadView, T), StoreError> {
-        let (conn, read_only) = connect(path, key)?;
+        let (conn, read_only, _) = connect(path, key)?;
         let federation = federation_of(&conn)?;
         // One read transaction: no write commits between the checks of
         // the snapshot and what is read beside it.
@@ -750,6 +771,7 @@ impl Store {
             Ok(value) => match self.conn.execute_batch("COMMIT") {
                 Ok(()) => {
                     self.dirty = false;
+                    self.archive_committed();
                     Ok(value)
                 }
                 Err(e) => {
@@ -804,9 +826,22 @@ impl Store {
         }
     }
 
+    /// Archives the bytes of every op the database holds committed: all
+    /// but those that opening released and no write has persisted yet,
+    /// which sit after the stored ones.
+    fn archive_committed(&mut self) {
+        let unsaved = self.unsaved.as_ref().map_or(0, |r| r.accepted.len());
+        let stored = self.engine.len().saturating_sub(unsaved);
+        self.engine.archive_below(stored as u32);
+    }
+
     fn reload(&mut self) -> Result<(), StoreError> {
         self.shadows.clear();
-        let (engine, released) = load(&self.conn, self.engine.federation())?;
+        let archive = match &self.archiving {
+            Some(key) => Some(StoreArchive::open(&self.path, key.as_ref())?),
+            None => None,
+        };
+        let (engine, released) = load(&self.conn, self.engine.federation(), archive)?;
         self.engine = engine;
         self.engine.keep_accepted_decoded(true);
         self.unsaved = released;
@@ -897,7 +932,10 @@ impl Store {
                 <[u8; 32]>::try_from(id.as_slice())
                     .is_ok_and(|id| self.engine.ordinal(&Hash(id)).map(i64::from) == Some(*ord))
             });
-        if !in_step {
+        if in_step {
+            // Committed by the other process.
+            self.engine.archive_below((newest + 1) as u32);
+        } else {
             // Out of step: rebuild from disk.
             self.reload()?;
         }
@@ -1134,7 +1172,7 @@ impl Store {
                 if let Body::Profile { .. } | Body::SealedProfile { .. } =
                     self.engine.op_at(ord).fields.body
                 {
-                    profiles.insert(entry.op.author());
+                    profiles.insert(self.engine.author_of(&entry.op));
                 }
             }
             touched.extend(report.refolded.iter().copied());
@@ -1210,21 +1248,30 @@ fn outcomes_unchecked(conn: &Connection) -> rusqlite::Result<bool> {
     )
 }
 
-fn load(conn: &Connection, federation: Hash) -> Result<(Engine, Option<IngestReport>), StoreError> {
+/// With an `archive`, the engine archives each stored op's bytes as soon
+/// as it is loaded.
+fn load(
+    conn: &Connection,
+    federation: Hash,
+    archive: Option<StoreArchive>,
+) -> Result<(Engine, Option<IngestReport>), StoreError> {
+    let mut engine = Engine::new(federation);
+    if let Some(archive) = archive {
+        engine.set_archive(Box::new(archive));
+    }
     if !conn.is_autocommit() {
-        return load_snapshot(conn, federation);
+        return load_snapshot(conn, engine);
     }
     conn.execute_batch("BEGIN")?;
-    let result = load_snapshot(conn, federation);
+    let result = load_snapshot(conn, engine);
     let _ = conn.execute_batch("COMMIT");
     result
 }
 
 fn load_snapshot(
     conn: &Connection,
-    federation: Hash,
+    mut engine: Engine,
 ) -> Result<(Engine, Option<IngestReport>), StoreError> {
-    let mut engine = Engine::new(federation);
     let mut stmt = conn.prepare("SELECT id, bytes FROM ops ORDER BY ord")?;
     let mut rows = stmt.query([])?;
     let mut chunk: Vec<(Hash, Vec<u8>)> = Vec::with_capacity(LOAD_CHUNK);
@@ -1241,6 +1288,8 @@ fn load_snapshot(
         {
             return Err(StoreError::Damaged(bad.0));
         }
+        // Stored: read back from the archive when needed.
+        engine.archive_below(engine.len() as u32);
         chunk.clear();
         Ok(())
     };

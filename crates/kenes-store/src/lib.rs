@@ -18,6 +18,7 @@
 //!   passphrase (SQLCipher).
 #![deny(missing_docs)]
 
+mod archive;
 pub mod author;
 pub mod bundle;
 pub mod datadir;

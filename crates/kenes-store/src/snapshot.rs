@@ -21,7 +21,7 @@
 //!   of its bytes; each is checked before use.
 
 use kenes_core::body::Ballot;
-use kenes_core::engine::{Entry, UnknownPending};
+use kenes_core::engine::UnknownPending;
 use kenes_core::governance::{ProposalResult, ProposalStatus};
 use kenes_core::tally::Failure;
 use kenes_core::{Engine, Hash, Op, Outcome, PublicKey, State, VoidReason};
@@ -173,9 +173,12 @@ impl LoggedOp {
         }
     }
 
-    /// An engine's entry.
-    pub fn of(entry: &Entry) -> LoggedOp {
-        LoggedOp::new(&entry.op.decode(), entry.outcome.clone())
+    /// An engine's accepted op `ord`.
+    pub fn of(engine: &Engine, ord: u32) -> LoggedOp {
+        LoggedOp::new(
+            &engine.op_at(ord),
+            engine.entries()[ord as usize].outcome.clone(),
+        )
     }
 
     /// The log's order, [`Op::order_key`].
@@ -201,7 +204,7 @@ pub struct Alerts {
 impl Alerts {
     /// The alerts of a loaded engine.
     pub fn of(engine: &Engine) -> Alerts {
-        let entry = |o: u32| LoggedOp::of(&engine.entries()[o as usize]);
+        let entry = |o: u32| LoggedOp::of(engine, o);
         let mut removed: Vec<(u32, ProposalResult)> = engine
             .removal_verdicts()
             .iter()
@@ -213,8 +216,9 @@ impl Alerts {
             rejected: engine
                 .entries()
                 .iter()
-                .filter(|e| matches!(e.outcome, Outcome::Rejected(_)))
-                .map(LoggedOp::of)
+                .zip(0..)
+                .filter(|(e, _)| matches!(e.outcome, Outcome::Rejected(_)))
+                .map(|(_, o)| entry(o))
                 .collect(),
             voided: engine
                 .voided()

@@ -374,7 +374,9 @@ fn a_read_from_the_snapshot_holds_the_tallies_outcomes_alerts_and_log_of_a_repla
     assert_eq!(read.not_applied, replayed.not_applied);
     assert_eq!(read.alerts.rejected.len(), 1);
     assert_eq!(read.alerts, replayed.alerts);
-    let engine_log: Vec<LoggedOp> = author.entries().iter().map(LoggedOp::of).collect();
+    let engine_log: Vec<LoggedOp> = (0..author.len() as u32)
+        .map(|o| LoggedOp::of(&author, o))
+        .collect();
     assert_eq!(replayed_log, engine_log);
     assert_eq!(read_log, engine_log);
     // A read view from the snapshot holds the same.

@@ -91,7 +91,7 @@ fn ops_for(engine: &Engine, ids: impl IntoIterator<Item = Hash>) -> Vec<Message>
             Message::Ops(
                 chunk
                     .iter()
-                    .map(|&o| engine.entries()[o as usize].op.bytes().to_vec())
+                    .map(|&o| engine.bytes_at(o).into_owned())
                     .collect(),
             )
         })

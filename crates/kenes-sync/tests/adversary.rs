@@ -59,7 +59,7 @@ fn federation() -> Vec<Vec<u8>> {
     e.ingest(std::slice::from_ref(&v.bytes), Verify::Signatures);
     let j = e.author(&key(2), Body::Join { committee: c.id }, 3);
     e.ingest(std::slice::from_ref(&j.bytes), Verify::Signatures);
-    e.entries().iter().map(|x| x.op.bytes().to_vec()).collect()
+    e.accepted_bytes().map(|b| b.to_vec()).collect()
 }
 
 fn replica(ops: &[Vec<u8>], trusted_extra: Option<&[u8]>) -> Mutex<Memory> {

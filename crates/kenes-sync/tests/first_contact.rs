@@ -43,7 +43,7 @@ fn federation(candidate: Option<&SecretKey>) -> Vec<Vec<u8>> {
         );
         e.ingest(std::slice::from_ref(&v.bytes), Verify::Signatures);
     }
-    e.entries().iter().map(|x| x.op.bytes().to_vec()).collect()
+    e.accepted_bytes().map(|b| b.to_vec()).collect()
 }
 
 /// What the candidate ends with when `server_key` serves `ops`.

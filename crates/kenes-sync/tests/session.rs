@@ -77,7 +77,7 @@ fn two_partitioned_replicas_converge_in_one_session() {
     }
     // B starts from a copy of A, then each side works alone.
     let mut b = Engine::new(g.id);
-    let all: Vec<Vec<u8>> = a.entries().iter().map(|e| e.op.bytes().to_vec()).collect();
+    let all: Vec<Vec<u8>> = a.accepted_bytes().map(|b| b.to_vec()).collect();
     b.ingest(&all, Verify::Signatures);
     let mut rng = SplitMix64(7);
     for i in 0..200u64 {
@@ -171,11 +171,7 @@ fn five_replicas_with_partitions_converge() {
             let j = founder.author(&key(m), Body::Join { committee: c.id }, 3);
             founder.ingest(std::slice::from_ref(&j.bytes), Verify::Signatures);
         }
-        let base: Vec<Vec<u8>> = founder
-            .entries()
-            .iter()
-            .map(|e| e.op.bytes().to_vec())
-            .collect();
+        let base: Vec<Vec<u8>> = founder.accepted_bytes().map(|b| b.to_vec()).collect();
         let mut nodes: Vec<Engine> = (0..5)
             .map(|_| {
                 let mut e = Engine::new(g.id);

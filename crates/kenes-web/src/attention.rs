@@ -209,13 +209,13 @@ fn alerts(engine: &Engine, me: Option<PublicKey>) -> Vec<(u32, Alert)> {
     let mut out = Vec::new();
     for (o, e) in entries.iter().enumerate() {
         if let Outcome::Rejected(reason) = &e.outcome
-            && Some(e.op.author()) == me
+            && Some(engine.author_of(&e.op)) == me
         {
             out.push((
                 o as u32,
                 Alert::Refused {
                     op: e.op.id,
-                    kind: e.op.decode().fields.body.label(),
+                    kind: engine.op_at(o as u32).fields.body.label(),
                     reason: reason.clone(),
                 },
             ));
@@ -232,7 +232,7 @@ fn alerts(engine: &Engine, me: Option<PublicKey>) -> Vec<(u32, Alert)> {
             o.max(cause),
             Alert::Voided {
                 op: e.op.id,
-                kind: e.op.decode().fields.body.label(),
+                kind: engine.decoded(&e.op).fields.body.label(),
                 reason: reason.clone(),
             },
         ));
@@ -246,16 +246,16 @@ fn alerts(engine: &Engine, me: Option<PublicKey>) -> Vec<(u32, Alert)> {
     let mut close_at: BTreeMap<Hash, u32> = BTreeMap::new();
     for (o, e) in entries.iter().enumerate() {
         if forked
-            .get(&e.op.author())
+            .get(&engine.author_of(&e.op))
             .is_some_and(|seqs| seqs.contains(&e.op.seq))
         {
-            fork_at.insert(e.op.author(), o as u32);
+            fork_at.insert(engine.author_of(&e.op), o as u32);
         }
         // Bodies are decoded from the entries' bytes: only when needed.
         if changed.is_empty() {
             continue;
         }
-        if let Body::Close { proposal, .. } = &e.op.body()
+        if let Body::Close { proposal, .. } = &engine.op_at(o as u32).fields.body
             && changed.contains(proposal)
         {
             close_at.insert(*proposal, o as u32);
@@ -280,7 +280,7 @@ fn alerts(engine: &Engine, me: Option<PublicKey>) -> Vec<(u32, Alert)> {
             o,
             Alert::Late {
                 op: e.op.id,
-                kind: e.op.decode().fields.body.label(),
+                kind: engine.decoded(&e.op).fields.body.label(),
             },
         )
     }));

@@ -156,7 +156,8 @@ impl Shown {
 /// The text of post, edit or revision `id` as `keyring`'s member reads
 /// it, if this node holds the op.
 pub fn shown_text(engine: &Engine, keyring: &Keyring, id: &Hash) -> Option<Shown> {
-    let fields = &engine.entry(id)?.op.decode().fields;
+    let op = engine.op_by_id(id)?;
+    let fields = &op.fields;
     let (text, slot) = keyring::post_text_of(&fields.body, fields.author)?;
     Some(Shown::of(keyring, text, &slot))
 }
@@ -170,7 +171,8 @@ pub fn text_of_op(engine: &Engine, keyring: &Keyring, id: &Hash) -> Option<Strin
 
 /// A thread's title as `keyring`'s member reads it, from its op.
 pub fn shown_title(engine: &Engine, keyring: &Keyring, id: &Hash) -> Option<Shown> {
-    let fields = &engine.entry(id)?.op.decode().fields;
+    let op = engine.op_by_id(id)?;
+    let fields = &op.fields;
     match &fields.body {
         Body::OpenThread {
             committee, title, ..
@@ -194,7 +196,7 @@ pub fn thread_title(engine: &Engine, keyring: &Keyring, id: &Hash) -> Option<Str
 /// cannot open them.
 pub fn post(engine: &Engine, state: &State, keyring: &Keyring, view: &PostView) -> Value {
     let author = view.post.author;
-    let time = engine.entry(&view.id).map(|e| e.op.decode().fields.time);
+    let time = engine.op_by_id(&view.id).map(|op| op.fields.time);
     let shown = view.retracted.is_none() && !view.hidden;
     let current = shown
         .then(|| shown_text(engine, keyring, &view.current_text_op()))
@@ -697,7 +699,7 @@ pub fn unread_announcements(
 pub fn announcement_json(engine: &Engine, keyring: &Keyring, id: &Hash, committee: &Hash) -> Value {
     let state = engine.state();
     let entry = engine.entry(id);
-    let author = entry.map(|e| e.op.author());
+    let author = entry.map(|e| engine.author_of(&e.op));
     let text = shown_text(engine, keyring, id);
     json!({
         "id": id.to_hex(),
@@ -705,7 +707,7 @@ pub fn announcement_json(engine: &Engine, keyring: &Keyring, id: &Hash, committe
         "committee_name": crate::model::committee_name(state, committee),
         "author": author.map(|a| a.to_hex()),
         "author_name": author.and_then(|a| keyring.name(state, &a)),
-        "time": entry.map(|e| e.op.decode().fields.time),
+        "time": entry.map(|e| engine.decoded(&e.op).fields.time),
         "sealed": text.as_ref().is_some_and(|s| s.sealed),
         "readable": text.as_ref().is_none_or(|s| s.readable),
         "text": text.map(|s| s.text),

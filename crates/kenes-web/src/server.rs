@@ -956,7 +956,6 @@ async fn export(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
     let result = (|| {
         let store = lock(&app)?;
         let engine = store.engine();
-        let ops: Vec<&[u8]> = engine.entries().iter().map(|e| e.op.bytes()).collect();
         // Sealed to the federation's members and this member (issue 14).
         let own = app.node.encryption_secrets().last().map(|s| s.public());
         let to = kenes_store::sealed::recipients(engine, own);
@@ -965,8 +964,13 @@ async fn export(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
         }
         let mut sealer = kenes_store::sealed::Sealer::new(Vec::new(), &to)
             .map_err(|e| Failure::machine(e.to_string()))?;
-        kenes_store::bundle::write_bundle(&mut sealer, store.federation(), &ops, || {})
-            .map_err(|e| Failure::machine(e.to_string()))?;
+        kenes_store::bundle::write_bundle(
+            &mut sealer,
+            store.federation(),
+            (0..engine.len() as u32).map(|o| engine.bytes_at(o)),
+            || {},
+        )
+        .map_err(|e| Failure::machine(e.to_string()))?;
         sealer.finish().map_err(|e| Failure::machine(e.to_string()))
     })();
     match result {

@@ -735,12 +735,12 @@ async fn a_report_marked_committee_only_is_sealed_or_refused_never_written_clear
         .unwrap();
     {
         let store = f.node.store.lock().unwrap();
-        let op = &store.engine().entry(&id).unwrap().op;
+        let op = store.engine().op_by_id(&id).unwrap();
         assert_eq!(
-            op.decode().fields.body.to_wire().0,
+            op.fields.body.to_wire().0,
             kenes_core::body::kind::REPORT_SEALED
         );
-        assert!(!op.bytes().windows(12).any(|w| w == b"Committee-on"));
+        assert!(!op.bytes.windows(12).any(|w| w == b"Committee-on"));
     }
     let reports: serde_json::Value =
         serde_json::from_str(&f.get("/api/reports").await.body).unwrap();

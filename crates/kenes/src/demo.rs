@@ -1115,7 +1115,7 @@ pub fn run(ctx: &Context, serve: Option<(SocketAddr, SocketAddr)>, lang: DemoLan
         .engine()
         .entries()
         .iter()
-        .filter(|e| e.op.author() == founder.public())
+        .filter(|e| store.engine().author_of(&e.op) == founder.public())
         .map(|e| (e.op.seq, e.op.id))
         .max()
     {

@@ -92,8 +92,9 @@ impl Engine {
         }
         self.index_scope(&op, ord);
         let applied = validity.is_applied();
+        let author_number = self.author_number(author);
         self.entries.push(Entry {
-            op: CompactOp::of(&op),
+            op: CompactOp::of(&op, author_number),
             unseen,
             validity: validity.clone(),
             outcome: validity,
@@ -164,7 +165,7 @@ impl Engine {
             VoidReason::Fork { .. } => Some(None),
             VoidReason::VoidVouch { join } => self
                 .ordinal(join)
-                .and_then(|o| self.entries[o as usize].op.body().committee())
+                .and_then(|o| self.body_at(o).committee())
                 .map(Some),
             VoidReason::Removal { proposal } => self
                 .proposals
@@ -205,7 +206,7 @@ impl Engine {
             && let Some(c) = scope_of(op)
         {
             for w in waiting {
-                let key = (self.entries[w as usize].op.author(), c);
+                let key = (self.author_at(w), c);
                 let list = self.naming_ops.entry(key).or_default();
                 if let Err(at) = list.binary_search(&w) {
                     list.insert(at, w);
@@ -376,7 +377,7 @@ impl Engine {
     /// A dependant's op that may be void in some set: in the scope of a
     /// committee where a vouch for its author may be void.
     fn may_be_dependant_void(&self, ord: u32) -> bool {
-        let author = self.entries[ord as usize].op.author();
+        let author = self.author_at(ord);
         self.dependant_in
             .get(&author)
             .is_some_and(|cs| cs.iter().any(|c| layers::may_be_in_scope(self, ord, c)))
@@ -397,7 +398,7 @@ impl Engine {
             let Body::Vouch {
                 candidate,
                 committee,
-            } = self.entries[o as usize].op.body()
+            } = self.body_at(o)
             else {
                 continue;
             };
@@ -450,7 +451,7 @@ impl Engine {
     /// The committees whose state op `ord` can change: the one it names
     /// and, for votes and closes, the council an election or recall acts on.
     pub(super) fn touched_committees(&self, ord: u32) -> Vec<Hash> {
-        let body = &self.entries[ord as usize].op.body();
+        let body = &self.body_at(ord);
         let mut touched: Vec<Hash> = Vec::new();
         if let Body::CreateCommittee { .. } = body {
             touched.push(self.entries[ord as usize].op.id);

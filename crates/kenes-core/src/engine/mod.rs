@@ -31,6 +31,7 @@
 //!   key that may differ between sets, then refolded over the set with its
 //!   own voids ([`fold`]).
 
+mod archive;
 mod fold;
 mod fold_order;
 mod ids;
@@ -50,6 +51,8 @@ use crate::validate::StatelessError;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
+
+pub use archive::{ArchiveError, OpArchive};
 
 /// By default a committee is checkpointed every this many of its ops.
 pub const CHECKPOINT_EVERY: usize = 128;
@@ -270,6 +273,14 @@ pub struct Engine {
     founder: Option<PublicKey>,
     entries: Vec<Entry>,
     by_id: ids::IdIndex,
+    /// Every author of an accepted op, numbered in order of first op
+    /// (entries name their author by number).
+    authors: Vec<PublicKey>,
+    author_numbers: FastMap<PublicKey, u32>,
+    /// Where archived op bytes are read back (see [`OpArchive`]).
+    archive: Option<Box<dyn OpArchive>>,
+    /// Ops before this ordinal have their bytes archived.
+    archived_below: u32,
     heads: BTreeSet<u32>,
     /// Each author's op with the highest seq: its ordinal and seq (kept
     /// here so that the common `prev` check reads no entry).
@@ -414,6 +425,10 @@ impl Engine {
             founder: None,
             entries: Vec::new(),
             by_id: ids::IdIndex::default(),
+            authors: Vec::new(),
+            author_numbers: FastMap::default(),
+            archive: None,
+            archived_below: 0,
             heads: BTreeSet::new(),
             last_of_author: FastMap::default(),
             vouches_for: FastMap::default(),
@@ -515,21 +530,6 @@ impl Engine {
     /// Every accepted op, by acceptance ordinal.
     pub fn entries(&self) -> &[Entry] {
         &self.entries
-    }
-
-    /// Accepted op `ord`, decoded (from the recently decoded ones if it
-    /// is there). Entries keep ops compact ([`CompactOp`]).
-    pub fn op_at(&self, ord: u32) -> Arc<Op> {
-        let mut decoded = self.decoded.0.borrow_mut();
-        if let Some(op) = decoded.get(&ord) {
-            return op.clone();
-        }
-        if decoded.len() >= DECODED_OPS_KEPT {
-            decoded.clear();
-        }
-        let op = Arc::new(self.entries[ord as usize].op.decode());
-        decoded.insert(ord, op.clone());
-        op
     }
 
     /// Keeps accepted op `ord` decoded, as [`Engine::op_at`] reads it.
@@ -1026,7 +1026,7 @@ impl Engine {
             let newest = f.seq.checked_sub(1).map(|seq| (prev_ord, seq))
                 == self.last_of_author.get(&f.author).copied();
             let prev_op = &self.entries[prev_ord as usize].op;
-            if !newest && (prev_op.author() != f.author || prev_op.seq + 1 != f.seq) {
+            if !newest && (self.author_of(prev_op) != f.author || prev_op.seq + 1 != f.seq) {
                 return Err(DropReason::BadPrev);
             }
         }
@@ -1193,18 +1193,24 @@ impl Engine {
     /// past of any op in it, in acceptance (causal) order: what a peer whose
     /// DAG heads are `frontier` lacks. Unknown frontier ids are ignored.
     pub fn missing_for(&self, frontier: &[Hash]) -> Vec<u32> {
-        let mut has = vec![false; self.entries.len()];
-        let mut stack: Vec<u32> = frontier.iter().filter_map(|h| self.ordinal(h)).collect();
-        while let Some(o) = stack.pop() {
-            if std::mem::replace(&mut has[o as usize], true) {
-                continue;
+        let end = self.len_u32();
+        // What one head lacks is `T ∖ ({h} ∪ past(h))`: the ops it had not
+        // seen and those accepted after it. The frontier lacks what every
+        // head lacks. Read from the unseen sets: no op's parents (nor
+        // archived bytes) are read.
+        let lacks = |h: u32| {
+            let unseen = &self.entries[h as usize].unseen;
+            if h + 1 < end {
+                unseen.with_tail(h + 1, end)
+            } else {
+                unseen.clone()
             }
-            let op = &self.entries[o as usize].op;
-            stack.extend(op.parents().iter().filter_map(|p| self.ordinal(p)));
-        }
-        (0..self.entries.len())
-            .filter(|&o| !has[o])
-            .map(|o| o as u32)
-            .collect()
+        };
+        let mut heads = frontier.iter().filter_map(|h| self.ordinal(h));
+        let Some(first) = heads.next() else {
+            return (0..end).collect();
+        };
+        let missing = heads.fold(lacks(first), |m, h| m.intersect(&lacks(h)));
+        missing.iter_below(end).collect()
     }
 }

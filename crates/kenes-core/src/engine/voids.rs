@@ -27,11 +27,11 @@ const WITNESSES_LOOKED_AT: usize = 4;
 
 impl Dag for Engine {
     fn op(&self, o: u32) -> Cow<'_, crate::op::Op> {
-        Cow::Owned(self.entries[o as usize].op.decode())
+        Cow::Owned((*self.op_at(o)).clone())
     }
 
     fn body(&self, o: u32) -> Cow<'_, Body> {
-        Cow::Owned(self.entries[o as usize].op.body())
+        Cow::Owned(self.body_at(o))
     }
 
     fn id(&self, o: u32) -> Hash {
@@ -39,7 +39,7 @@ impl Dag for Engine {
     }
 
     fn author(&self, o: u32) -> PublicKey {
-        self.entries[o as usize].op.author()
+        self.author_at(o)
     }
 
     fn seq(&self, o: u32) -> u64 {
@@ -352,7 +352,7 @@ impl Engine {
         let mut todo: Vec<PublicKey> = authors.iter().copied().collect();
         while let Some(author) = todo.pop() {
             for &v in self.vouched_by.get(&author).into_iter().flatten() {
-                if let Body::Vouch { candidate, .. } = &self.entries[v as usize].op.body()
+                if let Body::Vouch { candidate, .. } = &self.body_at(v)
                     && authors.insert(*candidate)
                 {
                     todo.push(*candidate);
@@ -395,7 +395,7 @@ impl Engine {
             Body::CreateCommittee { .. } => self
                 .demands
                 .iter()
-                .filter(|(_, o)| self.entries[**o as usize].op.body().committee() == Some(op.id))
+                .filter(|(_, o)| self.body_at(**o).committee() == Some(op.id))
                 .map(|(id, _)| *id)
                 .collect(),
             _ => Vec::new(),
@@ -531,7 +531,7 @@ impl Engine {
         let joined: BTreeSet<Hash> = self
             .log_of(&author)
             .iter()
-            .filter_map(|&o| match &self.entries[o as usize].op.body() {
+            .filter_map(|&o| match &self.body_at(o) {
                 Body::Join { committee } if self.entries[o as usize].validity.is_applied() => {
                     Some(*committee)
                 }

@@ -74,7 +74,7 @@ impl World {
                 Some(&e.outcome),
                 expected.outcomes.get(&e.op.id),
                 "outcome of a {}",
-                e.op.decode().fields.body.label()
+                self.engine.decoded(&e.op).fields.body.label()
             );
         }
         for (id, c) in &expected.state.committees {
@@ -277,7 +277,10 @@ pub fn report(c: Hash, text: &str) -> Body {
 
 /// Every op accepted so far.
 pub fn everything(w: &World) -> Vec<Op> {
-    w.engine.entries().iter().map(|e| e.op.decode()).collect()
+    w.engine
+        .accepted_bytes()
+        .map(|b| Op::decode(&b).unwrap())
+        .collect()
 }
 
 /// References to each op.

@@ -586,7 +586,7 @@ pub fn compare(engine: &Engine, spec: &SpecResult, ops: &[Op]) -> Result<(), Str
             problems.push(format!(
                 "op{} ({}): spec {:?}, engine {:?}",
                 index.get(&entry.op.id).copied().unwrap_or(usize::MAX),
-                entry.op.body().label(),
+                engine.decoded(&entry.op).fields.body.label(),
                 expected,
                 entry.outcome
             ));

@@ -42,7 +42,7 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
                 ul {
                     @for &o in engine.arrived_late() {
                         @let e = &engine.entries()[o as usize];
-                        li { (crate::explain::op_kind(p.t, e.op.decode().fields.body.label())) " · " (member(p, state, &e.op.author())) " · " (when(e.op.decode().fields.time)) }
+                        li { (crate::explain::op_kind(p.t, engine.decoded(&e.op).fields.body.label())) " · " (member(p, state, &engine.author_of(&e.op))) " · " (when(engine.decoded(&e.op).fields.time)) }
                     }
                 }
             }
@@ -57,9 +57,9 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
                                 @let e = &engine.entries()[o as usize];
                                 tr {
                                     td { code { (e.op.id.short()) } }
-                                    td { (member(p, state, &e.op.author())) }
-                                    td { (crate::explain::op_kind(p.t, e.op.decode().fields.body.label())) }
-                                    td { (void_cause(p, state, &e.op.author(), reason)) }
+                                    td { (member(p, state, &engine.author_of(&e.op))) }
+                                    td { (crate::explain::op_kind(p.t, engine.decoded(&e.op).fields.body.label())) }
+                                    td { (void_cause(p, state, &engine.author_of(&e.op), reason)) }
                                 }
                             }
                         }
@@ -72,7 +72,7 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
                     ul {
                         @for &o in &removed_proposers {
                             @let e = &engine.entries()[o as usize];
-                            li { code { (e.op.id.short()) } " · " (member(p, state, &e.op.author())) " · " (when(e.op.decode().fields.time)) }
+                            li { code { (e.op.id.short()) } " · " (member(p, state, &engine.author_of(&e.op))) " · " (when(engine.decoded(&e.op).fields.time)) }
                         }
                     }
                 }
@@ -86,8 +86,8 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
                         tbody {
                             @for e in &rejected { tr {
                                 td { code { (e.op.id.short()) } }
-                                td { (member(p, state, &e.op.author())) }
-                                td { (crate::explain::op_kind(p.t, e.op.decode().fields.body.label())) }
+                                td { (member(p, state, &engine.author_of(&e.op))) }
+                                td { (crate::explain::op_kind(p.t, engine.decoded(&e.op).fields.body.label())) }
                                 td { (crate::explain::outcome(p.t, &e.outcome)) }
                             } }
                         }

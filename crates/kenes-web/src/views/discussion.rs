@@ -39,7 +39,7 @@ fn post(p: &Page, engine: &Engine, view: &PostView, indent: bool) -> Markup {
     let state = engine.state();
     let id = short(&view.id);
     let mine = p.me == Some(view.post.author);
-    let time = engine.entry(&view.id).map(|e| e.op.decode().fields.time);
+    let time = engine.op_by_id(&view.id).map(|op| op.fields.time);
     let depth = if indent {
         view.depth.clamp(1, MAX_INDENT)
     } else {
@@ -344,7 +344,7 @@ pub fn pinned(p: &Page, engine: &Engine, unread: &[(Hash, Hash)]) -> Markup {
                     p.post-text { strong { (deliberation::text_of_op(engine, &p.keyring, id).unwrap_or_else(|| p.t("post-unreadable"))) } }
                     small {
                         (committee_link(state, committee))
-                        @if let Some(e) = entry { " · " (member(p, state, &e.op.author())) " · " (when(e.op.decode().fields.time)) }
+                        @if let Some(e) = entry { " · " (member(p, state, &engine.author_of(&e.op))) " · " (when(engine.decoded(&e.op).fields.time)) }
                         " · " a href=(format!("/discussion/{}", id.to_hex())) { (p.t("post-reply")) }
                     }
                     form #(form) method="post" action=(format!("/read?csrf={}", p.csrf)) class="inline" {

@@ -55,10 +55,8 @@ fn long_thread(
         .find(|c| c.members.contains(&me))
         .map(|c| c.id)
         .context("the founder belongs to a committee")?;
-    let mut time = engine
-        .entries()
-        .iter()
-        .map(|e| e.op.decode().fields.time)
+    let mut time = (0..engine.len() as u32)
+        .map(|o| engine.op_at(o).fields.time)
         .max()
         .unwrap_or(0);
     let mut post = |engine: &mut Engine, body: Body| -> Result<kenes_core::Hash> {

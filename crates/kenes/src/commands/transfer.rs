@@ -184,28 +184,29 @@ pub fn export(ctx: &Context, file: &Path, for_frontier: Option<&Path>, clear: bo
         }
         None => (0..engine.len() as u32).collect(),
     };
-    let ops: Vec<&[u8]> = ords
-        .iter()
-        .map(|&o| engine.entries()[o as usize].op.bytes())
-        .collect();
-    let bar = progress(ops.len() as u64, "exporting");
+    let ops = || ords.iter().map(|&o| engine.bytes_at(o));
+    let bar = progress(ords.len() as u64, "exporting");
     write_atomically(file, |out| {
         sealed_or_clear(out, to.as_deref(), |out| {
-            write_bundle(out, store.federation(), &ops, || bar.inc(1)).map(|_| ())
+            write_bundle(out, store.federation(), ops(), || bar.inc(1)).map(|_| ())
         })
     })?;
     bar.finish_and_clear();
     emit(
         ctx.json,
-        &json!({ "ops": ops.len(), "file": file.display().to_string(), "sealed_to": to.as_ref().map(Vec::len) }),
+        &json!({ "ops": ords.len(), "file": file.display().to_string(), "sealed_to": to.as_ref().map(Vec::len) }),
         || match &to {
             Some(to) => format!(
                 "wrote {} ops to {}, sealed to {} members' keys",
-                ops.len(),
+                ords.len(),
                 file.display(),
                 to.len()
             ),
-            None => format!("wrote {} ops to {} (not sealed)", ops.len(), file.display()),
+            None => format!(
+                "wrote {} ops to {} (not sealed)",
+                ords.len(),
+                file.display()
+            ),
         },
     );
     Ok(())

@@ -65,7 +65,7 @@ fn members(data: &Path) -> (Vec<String>, BTreeSet<PublicKey>) {
         .engine()
         .entries()
         .iter()
-        .map(|e| e.op.author())
+        .map(|e| store.engine().author_of(&e.op))
         .collect();
     (names, keys)
 }

@@ -88,7 +88,7 @@ pub fn render(
     let voided = engine.voided().len();
     let mine_rejected = p.me.map_or(0, |me| {
         crate::model::refused(engine)
-            .filter(|e| e.op.author() == me)
+            .filter(|e| engine.author_of(&e.op) == me)
             .count()
     });
     let now = &figures.now;

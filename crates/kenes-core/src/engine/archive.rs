@@ -1,0 +1,141 @@
+//! Op bytes the engine no longer keeps in memory (issue 18): once the
+//! store has committed an op, the engine may forget its canonical bytes
+//! (about 260 of an op's resident bytes) and read them back through an
+//! [`OpArchive`] when a rewind, a projection, a page or a peer needs them.
+//! The engine stays without I/O: the archive is the adapter's.
+
+use super::Engine;
+use crate::op::{self, Op};
+use crate::types::{Hash, PublicKey};
+use std::borrow::Cow;
+use std::sync::Arc;
+
+/// Where an engine reads back the bytes of the accepted ops it archived:
+/// the store's `ops` table, keyed by the same ordinals.
+pub trait OpArchive: Send {
+    /// The stored bytes of accepted op `ord`.
+    fn read(&self, ord: u32) -> Result<Vec<u8>, ArchiveError>;
+}
+
+/// Why archived bytes could not be read back.
+#[derive(Debug, thiserror::Error)]
+#[error("op {ord} could not be read back from the store: {reason}")]
+pub struct ArchiveError {
+    /// The ordinal asked for.
+    pub ord: u32,
+    /// What went wrong, from the store.
+    pub reason: String,
+}
+
+impl Engine {
+    /// Reads the bytes of ops through `archive` once they are archived
+    /// (see [`Engine::archive_below`]).
+    pub fn set_archive(&mut self, archive: Box<dyn OpArchive>) {
+        self.archive = Some(archive);
+    }
+
+    /// Forgets the bytes of accepted ops before ordinal `end`, which the
+    /// archive holds (committed to the store). Without an archive, keeps
+    /// them. Results never depend on it.
+    pub fn archive_below(&mut self, end: u32) {
+        if self.archive.is_none() {
+            return;
+        }
+        let end = end.min(self.len_u32());
+        for entry in &mut self.entries[self.archived_below.min(end) as usize..end as usize] {
+            entry.op.archive();
+        }
+        self.archived_below = self.archived_below.max(end);
+    }
+
+    /// The canonical bytes of accepted op `ord`, exactly as stored and
+    /// sent: from memory, or read back from the archive.
+    ///
+    /// # Panics
+    /// If archived bytes cannot be read back, or are not the op's (its id
+    /// is BLAKE3 of them): the store under a running engine became
+    /// unreadable or was changed, and no result may rest on it.
+    pub fn bytes_at(&self, ord: u32) -> Cow<'_, [u8]> {
+        let entry = &self.entries[ord as usize];
+        if let Some(bytes) = entry.op.resident_bytes() {
+            return Cow::Borrowed(bytes);
+        }
+        let archive = self
+            .archive
+            .as_ref()
+            .expect("bytes are archived only with an archive");
+        let bytes = archive.read(ord).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            Hash::of(&bytes) == entry.op.id,
+            "op {ord} read back from the store is not the op accepted there"
+        );
+        Cow::Owned(bytes)
+    }
+
+    /// The canonical bytes of every accepted op, in acceptance order.
+    pub fn accepted_bytes(&self) -> impl ExactSizeIterator<Item = Cow<'_, [u8]>> + '_ {
+        (0..self.len_u32()).map(|o| self.bytes_at(o))
+    }
+
+    /// Accepted op `ord`, decoded (from the recently decoded ones if it
+    /// is there). Entries keep ops compact ([`crate::CompactOp`]).
+    pub fn op_at(&self, ord: u32) -> Arc<Op> {
+        if let Some(op) = self.decoded.0.borrow().get(&ord) {
+            return op.clone();
+        }
+        let op = Arc::new(op::decode_accepted(
+            self.entries[ord as usize].op.id,
+            &self.bytes_at(ord),
+        ));
+        let mut decoded = self.decoded.0.borrow_mut();
+        if decoded.len() >= super::DECODED_OPS_KEPT {
+            decoded.clear();
+        }
+        decoded.insert(ord, op.clone());
+        op
+    }
+
+    /// The accepted op with this id, decoded.
+    pub fn op_by_id(&self, id: &Hash) -> Option<Arc<Op>> {
+        self.ordinal(id).map(|ord| self.op_at(ord))
+    }
+
+    /// An accepted op (an entry's), decoded.
+    pub fn decoded(&self, op: &crate::CompactOp) -> Arc<Op> {
+        self.op_at(self.ordinal(&op.id).expect("an entry's op is accepted"))
+    }
+
+    /// The canonical bytes of an accepted op (an entry's); see
+    /// [`Engine::bytes_at`].
+    pub fn bytes_of(&self, op: &crate::CompactOp) -> Cow<'_, [u8]> {
+        self.bytes_at(self.ordinal(&op.id).expect("an entry's op is accepted"))
+    }
+
+    /// The body of accepted op `ord`.
+    pub(crate) fn body_at(&self, ord: u32) -> crate::body::Body {
+        match self.decoded.0.borrow().get(&ord) {
+            Some(op) => op.fields.body.clone(),
+            None => op::accepted_body(&self.bytes_at(ord)),
+        }
+    }
+
+    /// The author of accepted op `ord`.
+    pub fn author_at(&self, ord: u32) -> PublicKey {
+        self.author_of(&self.entries[ord as usize].op)
+    }
+
+    /// The author of an accepted op.
+    pub fn author_of(&self, op: &crate::CompactOp) -> PublicKey {
+        self.authors[op.author_number() as usize]
+    }
+
+    /// The number of `author` in the table of authors, added if new.
+    pub(super) fn author_number(&mut self, author: PublicKey) -> u32 {
+        let next = self.authors.len() as u32;
+        let number = *self.author_numbers.entry(author).or_insert(next);
+        if number == next {
+            self.authors.push(author);
+        }
+        number
+    }
+}
