@@ -9,7 +9,6 @@
 //! an outcome) was accepted after that count.
 
 use crate::model;
-use kenes_core::body::Body;
 use kenes_core::governance::{ProposalRecord, ProposalStatus};
 use kenes_core::{Committee, Engine, Hash, Outcome, PublicKey, RejectReason, VoidReason};
 use serde_json::{Value, json};
@@ -251,14 +250,11 @@ fn alerts(engine: &Engine, me: Option<PublicKey>) -> Vec<(u32, Alert)> {
         {
             fork_at.insert(engine.author_of(&e.op), o as u32);
         }
-        // Bodies are decoded from the entries' bytes: only when needed.
-        if changed.is_empty() {
-            continue;
-        }
-        if let Body::Close { proposal, .. } = &engine.op_at(o as u32).fields.body
-            && changed.contains(proposal)
-        {
-            close_at.insert(*proposal, o as u32);
+    }
+    // From the engine's index of closes: no op is read back.
+    for proposal in &changed {
+        if let Some(&o) = engine.closes(proposal).iter().max() {
+            close_at.insert(*proposal, o);
         }
     }
     out.extend(

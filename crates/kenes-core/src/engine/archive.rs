@@ -64,6 +64,7 @@ impl Engine {
             .archive
             .as_ref()
             .expect("bytes are archived only with an archive");
+        self.count(|s| s.archive_reads += 1);
         let bytes = archive.read(ord).unwrap_or_else(|e| panic!("{e}"));
         assert!(
             Hash::of(&bytes) == entry.op.id,

@@ -265,6 +265,8 @@ pub struct Stats {
     pub split_checkpoints: u64,
     /// Ops folded to project a committee onto an op's past.
     pub projection_folds: u64,
+    /// Archived ops' bytes read back (see [`OpArchive`]).
+    pub archive_reads: u64,
 }
 
 /// The incremental evaluator of one federation.
@@ -525,6 +527,12 @@ impl Engine {
     /// True before the genesis is accepted.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// Ordinals of the closes of `proposal` that were valid when they
+    /// arrived, in acceptance order.
+    pub fn closes(&self, proposal: &Hash) -> &[u32] {
+        self.closes_of.get(proposal).map_or(&[], Vec::as_slice)
     }
 
     /// Every accepted op, by acceptance ordinal.

@@ -538,6 +538,7 @@ pub fn run(ctx: &Context, ops: usize, members: usize, late: usize) -> Result<()>
         "late_rewinds": after.rewinds - before.rewinds,
         "late_split_checkpoints": after.split_checkpoints - before.split_checkpoints,
         "late_projection_folds": after.projection_folds - before.projection_folds,
+        "late_archive_reads": after.archive_reads - before.archive_reads,
         "state_startup_snapshot_seconds": from_snapshot.seconds,
         "state_startup_snapshot_peak_rss_bytes": from_snapshot.peak_rss_bytes,
         "state_startup_replay_seconds": replayed.seconds,
@@ -566,7 +567,7 @@ pub fn run(ctx: &Context, ops: usize, members: usize, late: usize) -> Result<()>
              (goal < {refold_limit:.2} s, 6 s per million ops: {})\n\
              figure  merge of {late} late ops into the {ops}-op state: {late_secs:.2} s = {:.1}% of the re-fold   \
              (goal <= {:.0}%: {}; {} judged on a projection of their past, {} ops folded for projections, \
-             {} split checkpoints, {} committee rewinds)\n\
+             {} split checkpoints, {} committee rewinds, {} archived ops read back)\n\
              figure  `kenes state` on the {stored}-op store: {:.3} s, peak RSS {:.0} MB from the snapshot   \
              (goal < {READ_STARTUP_LIMIT_SECS} s and < {:.0} MB: {}); {:.2} s, {:.0} MB replaying the log\n\
              memory  a writing command's engine, loaded in {:.2} s: {}\n\
@@ -584,6 +585,7 @@ pub fn run(ctx: &Context, ops: usize, members: usize, late: usize) -> Result<()>
             after.projection_folds - before.projection_folds,
             after.split_checkpoints - before.split_checkpoints,
             after.rewinds - before.rewinds,
+            after.archive_reads - before.archive_reads,
             from_snapshot.seconds,
             mb(from_snapshot.peak_rss_bytes),
             mb(READ_RSS_LIMIT_BYTES),
