@@ -2,7 +2,7 @@
 //! through a read-only connection of its own, so that a loaded engine
 //! keeps no op's bytes in memory once they are committed.
 
-use crate::db::{StoreError, connect_read_only};
+use crate::db::{BUSY_TIMEOUT, StoreError, connect_read_only_as};
 use crate::storekey::StoreKey;
 use kenes_core::engine::{ArchiveError, OpArchive};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -15,11 +15,15 @@ pub(crate) struct StoreArchive {
 }
 
 impl StoreArchive {
-    /// A read-only connection to the database at `path`.
+    /// A read-only connection to the database at `path`. Fails where the
+    /// file could only be read as immutable: such a connection would not
+    /// see the rows committed after it opened.
     pub(crate) fn open(path: &Path, key: Option<&StoreKey>) -> Result<StoreArchive, StoreError> {
-        Ok(StoreArchive {
-            conn: connect_read_only(path, key)?,
-        })
+        let conn = connect_read_only_as(path, key, false)?;
+        // A passing lock (WAL recovery by another process) is waited for,
+        // as the main connection does, not taken for a failed read.
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        Ok(StoreArchive { conn })
     }
 }
 

@@ -190,7 +190,7 @@ pub struct Store {
 }
 
 /// How long a writer waits for another process's write lock.
-const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+pub(crate) const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 fn is_read_only_error(e: &rusqlite::Error) -> bool {
     matches!(
@@ -415,9 +415,17 @@ fn connect_writable(path: &Path, key: Option<&StoreKey>) -> Result<Connection, S
 /// A read-only connection. SQLite needs to create the `-shm` file to read a
 /// WAL database; where it cannot and no `-wal` file is left (the database
 /// was closed cleanly), the file is read as immutable.
-pub(crate) fn connect_read_only(
+fn connect_read_only(path: &Path, key: Option<&StoreKey>) -> Result<Connection, StoreError> {
+    connect_read_only_as(path, key, true)
+}
+
+/// [`connect_read_only`]; without `or_immutable`, failing where the file
+/// could only be read as immutable (such a connection does not see later
+/// writes, so it may only read the file once).
+pub(crate) fn connect_read_only_as(
     path: &Path,
     key: Option<&StoreKey>,
+    or_immutable: bool,
 ) -> Result<Connection, StoreError> {
     let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
         | rusqlite::OpenFlags::SQLITE_OPEN_URI
@@ -448,7 +456,7 @@ pub(crate) fn connect_read_only(
         Ok(conn) => conn,
         Err(e) => {
             let wal = PathBuf::from(format!("{}-wal", path.display()));
-            if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+            if !or_immutable || std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
                 return Err(e.into());
             }
             open("&immutable=1")?
@@ -623,11 +631,16 @@ impl Store {
     pub fn open_keyed(path: &Path, key: Option<&StoreKey>) -> Result<Store, StoreError> {
         let (conn, read_only, key) = connect(path, key)?;
         let federation = federation_of(&conn)?;
-        let archive = StoreArchive::open(path, key.as_ref())?;
-        let (engine, released) = load(&conn, federation, Some(archive))?;
+        // Without an archive (the file can only be read as immutable), the
+        // engine keeps every op's bytes, as before.
+        let archive = StoreArchive::open(path, key.as_ref()).ok();
+        let archiving = archive.is_some();
+        let (engine, released, in_step) = load(&conn, federation, archive)?;
         let mut store = Store::from_parts(conn, engine, path, read_only);
         store.unsaved = released;
-        store.archiving = Some(key);
+        // A store of a build that left gaps in `ord` keeps the bytes of
+        // the ops after the first gap: their rows are not at their ordinals.
+        store.archiving = (archiving && in_step).then_some(key);
         if !read_only && outcomes_unchecked(&store.conn)? {
             // A repair, not a condition of opening: if it cannot run now
             // (another process holds the write lock), the mark stays for
@@ -830,6 +843,9 @@ impl Store {
     /// but those that opening released and no write has persisted yet,
     /// which sit after the stored ones.
     fn archive_committed(&mut self) {
+        if self.archiving.is_none() {
+            return;
+        }
         let unsaved = self.unsaved.as_ref().map_or(0, |r| r.accepted.len());
         let stored = self.engine.len().saturating_sub(unsaved);
         self.engine.archive_below(stored as u32);
@@ -838,10 +854,14 @@ impl Store {
     fn reload(&mut self) -> Result<(), StoreError> {
         self.shadows.clear();
         let archive = match &self.archiving {
-            Some(key) => Some(StoreArchive::open(&self.path, key.as_ref())?),
+            Some(key) => StoreArchive::open(&self.path, key.as_ref()).ok(),
             None => None,
         };
-        let (engine, released) = load(&self.conn, self.engine.federation(), archive)?;
+        let archiving = archive.is_some();
+        let (engine, released, in_step) = load(&self.conn, self.engine.federation(), archive)?;
+        if !(archiving && in_step) {
+            self.archiving = None;
+        }
         self.engine = engine;
         self.engine.keep_accepted_decoded(true);
         self.unsaved = released;
@@ -933,8 +953,11 @@ impl Store {
                     .is_ok_and(|id| self.engine.ordinal(&Hash(id)).map(i64::from) == Some(*ord))
             });
         if in_step {
-            // Committed by the other process.
-            self.engine.archive_below((newest + 1) as u32);
+            // Committed by the other process. Not while the engine may
+            // hold ops a failed write rolled back (they sit before these).
+            if self.archiving.is_some() && !self.dirty {
+                self.engine.archive_below((newest + 1) as u32);
+            }
         } else {
             // Out of step: rebuild from disk.
             self.reload()?;
@@ -1249,12 +1272,13 @@ fn outcomes_unchecked(conn: &Connection) -> rusqlite::Result<bool> {
 }
 
 /// With an `archive`, the engine archives each stored op's bytes as soon
-/// as it is loaded.
+/// as it is loaded, up to the first row whose `ord` is not its ordinal
+/// (a gap left by an old build); the flag says whether there was none.
 fn load(
     conn: &Connection,
     federation: Hash,
     archive: Option<StoreArchive>,
-) -> Result<(Engine, Option<IngestReport>), StoreError> {
+) -> Result<(Engine, Option<IngestReport>, bool), StoreError> {
     let mut engine = Engine::new(federation);
     if let Some(archive) = archive {
         engine.set_archive(Box::new(archive));
@@ -1271,11 +1295,17 @@ fn load(
 fn load_snapshot(
     conn: &Connection,
     mut engine: Engine,
-) -> Result<(Engine, Option<IngestReport>), StoreError> {
-    let mut stmt = conn.prepare("SELECT id, bytes FROM ops ORDER BY ord")?;
+) -> Result<(Engine, Option<IngestReport>, bool), StoreError> {
+    let mut stmt = conn.prepare("SELECT ord, id, bytes FROM ops ORDER BY ord")?;
     let mut rows = stmt.query([])?;
     let mut chunk: Vec<(Hash, Vec<u8>)> = Vec::with_capacity(LOAD_CHUNK);
-    let flush = |engine: &mut Engine, chunk: &mut Vec<(Hash, Vec<u8>)>| -> Result<(), StoreError> {
+    // The first ordinal whose row is keyed otherwise (the archive reads
+    // rows by key): none unless an old build left a gap.
+    let mut first_gap: Option<u32> = None;
+    let flush = |engine: &mut Engine,
+                 chunk: &mut Vec<(Hash, Vec<u8>)>,
+                 first_gap: Option<u32>|
+     -> Result<(), StoreError> {
         let bytes: Vec<&[u8]> = chunk.iter().map(|(_, b)| b.as_slice()).collect();
         let first = engine.len() as u32;
         engine.ingest_in_order(&bytes, Verify::Trusted);
@@ -1289,26 +1319,32 @@ fn load_snapshot(
             return Err(StoreError::Damaged(bad.0));
         }
         // Stored: read back from the archive when needed.
-        engine.archive_below(engine.len() as u32);
+        engine.archive_below(first_gap.unwrap_or(u32::MAX).min(engine.len() as u32));
         chunk.clear();
         Ok(())
     };
+    let mut position: u32 = 0;
     while let Some(row) = rows.next()? {
-        let id: Vec<u8> = row.get(0)?;
+        let ord: i64 = row.get(0)?;
+        if first_gap.is_none() && ord != i64::from(position) {
+            first_gap = Some(position);
+        }
+        position = position.saturating_add(1);
+        let id: Vec<u8> = row.get(1)?;
         let id = Hash(id.try_into().unwrap_or([0; 32]));
-        chunk.push((id, row.get(1)?));
+        chunk.push((id, row.get(2)?));
         if chunk.len() == LOAD_CHUNK {
-            flush(&mut engine, &mut chunk)?;
+            flush(&mut engine, &mut chunk, first_gap)?;
         }
     }
-    flush(&mut engine, &mut chunk)?;
+    flush(&mut engine, &mut chunk, first_gap)?;
     let pending: Vec<Vec<u8>> = conn
         .prepare("SELECT bytes FROM pending")?
         .query_map([], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let report = engine.ingest(&pending, Verify::Trusted);
     let released = !report.accepted.is_empty() || !report.dropped.is_empty();
-    Ok((engine, released.then_some(report)))
+    Ok((engine, released.then_some(report), first_gap.is_none()))
 }
 
 /// The kind-specific fields of a committee as a JSON object (`area`,

@@ -201,13 +201,17 @@ fn revised_after_my_vote(engine: &Engine, me: &PublicKey) -> Vec<(u32, Alert)> {
 }
 
 /// Alerts, each with the latest ordinal of the ops it involves.
-fn alerts(engine: &Engine, me: Option<PublicKey>) -> Vec<(u32, Alert)> {
+/// The alerts at op count `seen` or later: ops before it are not read
+/// back (their bytes may be archived).
+fn alerts(engine: &Engine, me: Option<PublicKey>, seen: usize) -> Vec<(u32, Alert)> {
+    let seen = u32::try_from(seen).unwrap_or(u32::MAX);
     let state = engine.state();
     let entries = engine.entries();
     let ordinal = |id: &Hash| engine.ordinal(id).unwrap_or(0);
     let mut out = Vec::new();
     for (o, e) in entries.iter().enumerate() {
         if let Outcome::Rejected(reason) = &e.outcome
+            && o as u32 >= seen
             && Some(engine.author_of(&e.op)) == me
         {
             out.push((
@@ -226,6 +230,9 @@ fn alerts(engine: &Engine, me: Option<PublicKey>) -> Vec<(u32, Alert)> {
             VoidReason::VoidVouch { join } => ordinal(join),
             VoidReason::Fork { .. } => o,
         };
+        if o.max(cause) < seen {
+            continue;
+        }
         let e = &entries[o as usize];
         out.push((
             o.max(cause),
@@ -270,7 +277,7 @@ fn alerts(engine: &Engine, me: Option<PublicKey>) -> Vec<(u32, Alert)> {
     if let Some(me) = me {
         out.extend(revised_after_my_vote(engine, &me));
     }
-    out.extend(engine.arrived_late().iter().map(|&o| {
+    out.extend(engine.arrived_late().range(seen..).map(|&o| {
         let e = &entries[o as usize];
         (
             o,
@@ -285,7 +292,7 @@ fn alerts(engine: &Engine, me: Option<PublicKey>) -> Vec<(u32, Alert)> {
 
 /// What needs `me` in `engine`, with alerts since op count `seen`.
 pub fn attention(engine: &Engine, me: Option<PublicKey>, seen: usize) -> Attention<'_> {
-    let mut new: Vec<(u32, Alert)> = alerts(engine, me)
+    let mut new: Vec<(u32, Alert)> = alerts(engine, me, seen)
         .into_iter()
         .filter(|(o, _)| *o as usize >= seen)
         .collect();

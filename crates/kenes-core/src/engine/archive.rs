@@ -48,6 +48,11 @@ impl Engine {
         self.archived_below = self.archived_below.max(end);
     }
 
+    /// How many ops have their bytes archived: the first this many.
+    pub fn archived(&self) -> u32 {
+        self.archived_below
+    }
+
     /// The canonical bytes of accepted op `ord`, exactly as stored and
     /// sent: from memory, or read back from the archive.
     ///
@@ -114,10 +119,11 @@ impl Engine {
 
     /// The body of accepted op `ord`.
     pub(crate) fn body_at(&self, ord: u32) -> crate::body::Body {
-        match self.decoded.0.borrow().get(&ord) {
-            Some(op) => op.fields.body.clone(),
-            None => op::accepted_body(&self.bytes_at(ord)),
+        if let Some(bytes) = self.entries[ord as usize].op.resident_bytes() {
+            return op::accepted_body(bytes);
         }
+        // Archived: decoded once, through the recently decoded ops.
+        self.op_at(ord).fields.body.clone()
     }
 
     /// The author of accepted op `ord`.
