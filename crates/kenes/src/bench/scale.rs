@@ -451,6 +451,7 @@ pub fn run(ctx: &Context, ops: usize, members: usize, late: usize) -> Result<()>
     let (ingest_secs, counts) = timed_import(&mut store, &main_path, ops as u64, "ingesting")?;
     let ingest_rate = rate(ops, ingest_secs);
     let ingested_digest = store.engine().digest();
+    let ingest_archive_reads = store.engine().stats().archive_reads;
     drop(store);
 
     // 3. Re-fold from scratch: decode, order, validity, fold (signatures
@@ -527,6 +528,7 @@ pub fn run(ctx: &Context, ops: usize, members: usize, late: usize) -> Result<()>
         "verify_one_core_per_sec": verify_rate.round(),
         "ingest_end_to_end_per_sec": ingest_rate.round(),
         "ingest_seconds": ingest_secs,
+        "ingest_archive_reads": ingest_archive_reads,
         "ratio": ratio,
         "goal_ratio": INGEST_RATIO_GOAL,
         "refold_seconds": refold_secs,
@@ -561,7 +563,7 @@ pub fn run(ctx: &Context, ops: usize, members: usize, late: usize) -> Result<()>
              \n\
              limit   batch signature verification, one core ({}/batch, first {verified} ops): {verify_rate:>9.0} ops/s\n\
              figure  end-to-end ingest (`kenes import` of the bundle into a fresh data directory): \
-             {ingest_rate:>9.0} ops/s  ({ingest_secs:.2} s)\n\
+             {ingest_rate:>9.0} ops/s  ({ingest_secs:.2} s, {ingest_archive_reads} archived ops read back)\n\
              ratio   {ratio:.2}   (goal >= {INGEST_RATIO_GOAL:.2}: {})\n\
              figure  re-fold of all {ops} ops from scratch: {refold_secs:.2} s (best of {REFOLD_RUNS})   \
              (goal < {refold_limit:.2} s, 6 s per million ops: {})\n\
