@@ -218,12 +218,7 @@ fn creation_is_atomic_and_leftovers_are_ignored() {
 /// in a writing store and in one opened again.
 #[test]
 fn committed_ops_are_read_back_from_the_database() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("fed.sqlite");
-    let (g, author, ops) = small_federation();
-    let mut store = Store::create(&path, &g).unwrap();
-    let bytes: Vec<Vec<u8>> = ops.iter().map(|o| o.bytes.clone()).collect();
-    store.ingest(&bytes, Verify::Signatures).unwrap();
+    let (_dir, path, store, author) = stored_small_federation();
     let sent: Vec<Vec<u8>> = author.accepted_bytes().map(|b| b.to_vec()).collect();
     for store in [store, Store::open(&path).unwrap()] {
         let engine = store.engine();
@@ -245,12 +240,7 @@ fn committed_ops_are_read_back_from_the_database() {
 /// the gap on stay in memory, since their rows are not at their ordinals.
 #[test]
 fn a_store_with_a_gap_in_its_ordinals_keeps_the_bytes_from_the_gap_on() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("fed.sqlite");
-    let (g, author, ops) = small_federation();
-    let mut store = Store::create(&path, &g).unwrap();
-    let bytes: Vec<Vec<u8>> = ops.iter().map(|o| o.bytes.clone()).collect();
-    store.ingest(&bytes, Verify::Signatures).unwrap();
+    let (_dir, path, store, author) = stored_small_federation();
     drop(store);
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
@@ -266,6 +256,18 @@ fn a_store_with_a_gap_in_its_ordinals_keeps_the_bytes_from_the_gap_on() {
     let sent: Vec<Vec<u8>> = author.accepted_bytes().map(|b| b.to_vec()).collect();
     assert_eq!(read, sent);
     assert_eq!(engine.digest(), author.digest());
+}
+
+/// A store in a fresh directory holding [`small_federation`]'s ops, and
+/// the engine that authored them.
+fn stored_small_federation() -> (tempfile::TempDir, std::path::PathBuf, Store, Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fed.sqlite");
+    let (g, author, ops) = small_federation();
+    let mut store = Store::create(&path, &g).unwrap();
+    let bytes: Vec<Vec<u8>> = ops.iter().map(|o| o.bytes.clone()).collect();
+    store.ingest(&bytes, Verify::Signatures).unwrap();
+    (dir, path, store, author)
 }
 
 fn small_federation() -> (kenes_core::Op, Engine, Vec<kenes_core::Op>) {
@@ -339,12 +341,7 @@ fn a_read_view_comes_from_the_snapshot_only_while_it_matches_the_ops() {
 
 #[test]
 fn a_damaged_or_foreign_snapshot_is_replaced_by_a_replay() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("fed.sqlite");
-    let (g, author, ops) = small_federation();
-    let mut store = Store::create(&path, &g).unwrap();
-    let all: Vec<Vec<u8>> = ops.iter().map(|o| o.bytes.clone()).collect();
-    store.ingest(&all, Verify::Signatures).unwrap();
+    let (_dir, path, store, author) = stored_small_federation();
     drop(store);
     assert!(!Store::read_view(&path).unwrap().from_snapshot);
 
@@ -531,12 +528,7 @@ fn an_encrypted_store_refuses_no_key_and_a_wrong_key_without_touching_the_file()
 fn a_clear_store_opened_with_a_key_is_encrypted_in_place_unless_in_use() {
     use kenes_store::StoreError;
     use kenes_store::storekey::StoreKey;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("fed.sqlite");
-    let (g, author, ops) = small_federation();
-    let mut store = Store::create(&path, &g).unwrap();
-    let bytes: Vec<Vec<u8>> = ops.iter().map(|o| o.bytes.clone()).collect();
-    store.ingest(&bytes, Verify::Signatures).unwrap();
+    let (dir, path, store, author) = stored_small_federation();
     let key = StoreKey::from_bytes([9; 32]);
     // Still open here: encrypting would pull the file from under it.
     assert!(matches!(
