@@ -345,12 +345,11 @@ fn encrypt_in_place(path: &Path, key: &StoreKey) -> Result<(), StoreError> {
 }
 
 /// Opens an existing database for reading and writing, migrated; or, when
-/// it cannot be written here, read-only. Returns whether it is read-only.
-/// With `key`, the database is a SQLCipher one; a clear database found
-/// where a key is given is encrypted first (see [`encrypt_in_place`]).
-/// A connection to the database at `path`, whether it is read-only, and
-/// the key it was opened with (none for a clear file that could not be
-/// encrypted here).
+/// it cannot be written here, read-only. Returns the connection, whether
+/// it is read-only, and the key it was opened with (none for a clear file
+/// that could not be encrypted here). With `key`, the database is a
+/// SQLCipher one; a clear database found where a key is given is
+/// encrypted first (see [`encrypt_in_place`]).
 fn connect(
     path: &Path,
     key: Option<&StoreKey>,

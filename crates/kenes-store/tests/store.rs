@@ -235,6 +235,46 @@ fn committed_ops_are_read_back_from_the_database() {
     }
 }
 
+/// A late op (from a member cut off meanwhile) rewinds its committee in a
+/// reopened store, whose ops' bytes are archived: the rewind reads them
+/// back from the database, many to a request, to the state of an engine
+/// that kept them.
+#[test]
+fn a_late_op_rewinds_a_reopened_store_from_its_archived_ops() {
+    let (_dir, path, mut store, mut author) = stored_small_federation();
+    let so_far: Vec<Vec<u8>> = author.accepted_bytes().map(|b| b.to_vec()).collect();
+    let mut cut_off = Engine::new(author.federation());
+    cut_off.ingest(&so_far, Verify::Signatures);
+    let c = *author.state().committees.keys().next().unwrap();
+    let demand = |n: usize| Body::Demand {
+        committee: c,
+        category: kenes_core::body::DemandCategory::Wages,
+        title: format!("Demand {n}"),
+        text: "Pay what was promised".into(),
+    };
+    let mut more = Vec::new();
+    for n in 0..150 {
+        let op = author.author(&key(1), demand(n), 2);
+        author.ingest(std::slice::from_ref(&op.bytes), Verify::Signatures);
+        more.push(op.bytes);
+    }
+    store.ingest(&more, Verify::Signatures).unwrap();
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    let late = cut_off.author(&key(2), demand(999), 3);
+    author.ingest(std::slice::from_ref(&late.bytes), Verify::Signatures);
+    let before = store.engine().stats();
+    let report = store.ingest(&[late.bytes], Verify::Signatures).unwrap();
+    assert_eq!(report.accepted.len(), 1);
+    let after = store.engine().stats();
+    assert!(after.rewinds > before.rewinds, "the late op rewinds");
+    assert!(
+        after.archive_reads - before.archive_reads >= 150,
+        "the rewind read the committee's ops back"
+    );
+    assert_eq!(store.engine().digest(), author.digest());
+}
+
 /// Builds before 2026-11-30 could leave a gap in the rows' `ord`. Such a
 /// store still opens and reads every op right: the bytes of the ops from
 /// the gap on stay in memory, since their rows are not at their ordinals.

@@ -6,7 +6,7 @@
 
 use super::Engine;
 use crate::op::{self, Op};
-use crate::types::{Hash, PublicKey};
+use crate::types::Hash;
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -15,7 +15,17 @@ use std::sync::Arc;
 pub trait OpArchive: Send {
     /// The stored bytes of accepted op `ord`.
     fn read(&self, ord: u32) -> Result<Vec<u8>, ArchiveError>;
+
+    /// The stored bytes of each of `ords` (distinct), in their order: one
+    /// request where the archive can (a rewind reads a committee's ops in
+    /// turn).
+    fn read_many(&self, ords: &[u32]) -> Result<Vec<Vec<u8>>, ArchiveError> {
+        ords.iter().map(|&ord| self.read(ord)).collect()
+    }
 }
+
+/// Archived ops a rewind or a projection reads back with one request.
+const PREFETCHED: usize = 256;
 
 /// Why archived bytes could not be read back.
 #[derive(Debug, thiserror::Error)]
@@ -71,11 +81,57 @@ impl Engine {
             .expect("bytes are archived only with an archive");
         self.count(|s| s.archive_reads += 1);
         let bytes = archive.read(ord).unwrap_or_else(|e| panic!("{e}"));
+        self.check_read_back(ord, &bytes);
+        Cow::Owned(bytes)
+    }
+
+    /// Archived bytes are the op's: its id is BLAKE3 of them.
+    fn check_read_back(&self, ord: u32, bytes: &[u8]) {
         assert!(
-            Hash::of(&bytes) == entry.op.id,
+            Hash::of(bytes) == self.entries[ord as usize].op.id,
             "op {ord} read back from the store is not the op accepted there"
         );
-        Cow::Owned(bytes)
+    }
+
+    /// `ords`, each chunk of which has its archived ops read back with one
+    /// request and decoded (among the recently decoded ops) just before
+    /// the chunk is iterated, for a caller that reads them in turn.
+    pub(super) fn prefetched<'a>(&'a self, ords: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
+        ords.chunks(PREFETCHED).flat_map(move |chunk| {
+            self.prefetch(chunk);
+            chunk.iter().copied()
+        })
+    }
+
+    fn prefetch(&self, ords: &[u32]) {
+        let Some(archive) = &self.archive else {
+            return;
+        };
+        let wanted: Vec<u32> = {
+            let decoded = self.decoded.0.borrow();
+            ords.iter()
+                .copied()
+                .filter(|&o| {
+                    self.entries[o as usize].op.resident_bytes().is_none()
+                        && !decoded.contains_key(&o)
+                })
+                .collect()
+        };
+        if wanted.is_empty() {
+            return;
+        }
+        self.count(|s| s.archive_reads += wanted.len() as u64);
+        let read = archive.read_many(&wanted).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read.len(), wanted.len(), "the archive answers each op");
+        let mut decoded = self.decoded.0.borrow_mut();
+        if decoded.len() + wanted.len() > super::DECODED_OPS_KEPT {
+            decoded.clear();
+        }
+        for (ord, bytes) in wanted.into_iter().zip(read) {
+            self.check_read_back(ord, &bytes);
+            let id = self.entries[ord as usize].op.id;
+            decoded.insert(ord, Arc::new(op::decode_accepted(id, &bytes)));
+        }
     }
 
     /// The canonical bytes of every accepted op, in acceptance order.
@@ -124,25 +180,5 @@ impl Engine {
         }
         // Archived: decoded once, through the recently decoded ops.
         self.op_at(ord).fields.body.clone()
-    }
-
-    /// The author of accepted op `ord`.
-    pub fn author_at(&self, ord: u32) -> PublicKey {
-        self.author_of(&self.entries[ord as usize].op)
-    }
-
-    /// The author of an accepted op.
-    pub fn author_of(&self, op: &crate::CompactOp) -> PublicKey {
-        self.authors[op.author_number() as usize]
-    }
-
-    /// The number of `author` in the table of authors, added if new.
-    pub(super) fn author_number(&mut self, author: PublicKey) -> u32 {
-        let next = self.authors.len() as u32;
-        let number = *self.author_numbers.entry(author).or_insert(next);
-        if number == next {
-            self.authors.push(author);
-        }
-        number
     }
 }

@@ -35,15 +35,14 @@ impl Engine {
             self.heads.remove(p);
         }
         self.heads.insert(ord);
-        let newest = self
-            .last_of_author
-            .get(&author)
-            .is_none_or(|&(_, last)| last < seq);
-        if newest {
-            self.last_of_author.insert(author, (ord, seq));
-        }
+        let number = self.author_number(author);
         let entries = &self.entries;
-        let log = self.log_of.entry(author).or_default();
+        let record = &mut self.authors[number as usize];
+        let newest = record.log.is_empty() || record.last.1 < seq;
+        if newest {
+            record.last = (ord, seq);
+        }
+        let log = &mut record.log;
         let seq_of = |o: u32| entries[o as usize].op.seq;
         // Ops almost always arrive in their author's order (a seq above
         // every seq of theirs held): append without a binary search, whose
@@ -92,9 +91,8 @@ impl Engine {
         }
         self.index_scope(&op, ord);
         let applied = validity.is_applied();
-        let author_number = self.author_number(author);
         self.entries.push(Entry {
-            op: CompactOp::of(&op, author_number),
+            op: CompactOp::of(&op, number),
             unseen,
             validity: validity.clone(),
             outcome: validity,
@@ -121,7 +119,8 @@ impl Engine {
             self.index(&op, ord);
         }
         if new_fork {
-            let fork_ops: Vec<u32> = self.log_of[&author]
+            let fork_ops: Vec<u32> = self.authors[number as usize]
+                .log
                 .iter()
                 .copied()
                 .filter(|&o| self.entries[o as usize].op.seq >= seq)
@@ -324,7 +323,8 @@ impl Engine {
             self.make_candidate(member);
             // The subject's ops outside the removal's past may now be void
             // in some set.
-            let concurrent: Vec<u32> = self.log_of[&member]
+            let concurrent: Vec<u32> = self
+                .author_log(&member)
                 .iter()
                 .copied()
                 .filter(|&o| !self.in_past_of(o, ord))
@@ -412,10 +412,8 @@ impl Engine {
             }
             self.candidates.insert(candidate);
             todo.extend(
-                self.log_of
-                    .get(&candidate)
-                    .into_iter()
-                    .flatten()
+                self.author_log(&candidate)
+                    .iter()
                     .copied()
                     .filter(|&x| layers::may_be_in_scope(self, x, &committee)),
             );
@@ -476,7 +474,7 @@ impl Engine {
     /// marked possibly void.)
     pub(super) fn make_candidate(&mut self, author: PublicKey) {
         if self.candidates.insert(author) {
-            let ops = self.log_of.get(&author).cloned().unwrap_or_default();
+            let ops = self.author_log(&author).to_vec();
             for o in ops {
                 self.mark_contested(o);
             }
@@ -625,7 +623,8 @@ impl Engine {
         let known = self.len_u32();
         let mut since = 0;
         let mut checkpoints = Vec::new();
-        for ord in log.ops.after(start, |o| self.id_at(o)) {
+        let ords: Vec<u32> = log.ops.after(start, |o| self.id_at(o)).collect();
+        for ord in self.prefetched(&ords) {
             let op = self.op_at(ord);
             if !layers::folds(&op, ord, &view.voids) {
                 continue;
@@ -858,13 +857,12 @@ impl Engine {
             voids: LazyVoids { dag: self, set },
         };
         let mut committee: Option<Committee> = checkpoint.map(|cp| cp.state.clone());
-        for ord in log
+        let ords: Vec<u32> = log
             .ops
             .after(checkpoint.map(|cp| cp.key), |o| self.id_at(o))
-        {
-            if !layers::contains(set, ord) {
-                continue;
-            }
+            .filter(|&ord| layers::contains(set, ord))
+            .collect();
+        for ord in self.prefetched(&ords) {
             let op = self.op_at(ord);
             if !layers::folds(&op, ord, &view.voids) {
                 continue;

@@ -32,6 +32,7 @@
 //!   own voids ([`fold`]).
 
 mod archive;
+mod authors;
 mod fold;
 mod fold_order;
 mod ids;
@@ -275,18 +276,16 @@ pub struct Engine {
     founder: Option<PublicKey>,
     entries: Vec<Entry>,
     by_id: ids::IdIndex,
-    /// Every author of an accepted op, numbered in order of first op
-    /// (entries name their author by number).
-    authors: Vec<PublicKey>,
+    /// Every author of an accepted op and their ops, numbered in order of
+    /// first op (entries name their author by number): one lookup by key
+    /// per op reaches all of it.
+    authors: Vec<authors::AuthorOps>,
     author_numbers: FastMap<PublicKey, u32>,
     /// Where archived op bytes are read back (see [`OpArchive`]).
     archive: Option<Box<dyn OpArchive>>,
     /// Ops before this ordinal have their bytes archived.
     archived_below: u32,
     heads: BTreeSet<u32>,
-    /// Each author's op with the highest seq: its ordinal and seq (kept
-    /// here so that the common `prev` check reads no entry).
-    last_of_author: FastMap<PublicKey, (u32, u64)>,
     vouches_for: FastMap<PublicKey, Vec<u32>>,
     /// Valid vouches by each author: whose memberships rest on them.
     vouched_by: FastMap<PublicKey, Vec<u32>>,
@@ -306,8 +305,6 @@ pub struct Engine {
     proposals: FastMap<Hash, ProposalMeta>,
     closes_of: FastMap<Hash, Vec<u32>>,
     votes_of: FastMap<Hash, Vec<u32>>,
-    /// Every op of each author, by `(seq, ordinal)`.
-    log_of: FastMap<PublicKey, Vec<u32>>,
     removals_in: FastMap<Hash, Vec<u32>>,
     removals_against: FastMap<PublicKey, Vec<u32>>,
     /// Authors some of whose ops may be void: forked, or removal subjects.
@@ -432,7 +429,6 @@ impl Engine {
             archive: None,
             archived_below: 0,
             heads: BTreeSet::new(),
-            last_of_author: FastMap::default(),
             vouches_for: FastMap::default(),
             vouched_by: FastMap::default(),
             joined: FastMap::default(),
@@ -446,7 +442,6 @@ impl Engine {
             proposals: FastMap::default(),
             closes_of: FastMap::default(),
             votes_of: FastMap::default(),
-            log_of: FastMap::default(),
             removals_in: FastMap::default(),
             removals_against: FastMap::default(),
             candidates: FastSet::default(),
@@ -741,8 +736,8 @@ impl Engine {
 
     /// The next `(seq, prev)` for `author`, from the ops accepted here.
     pub fn next_position(&self, author: &PublicKey) -> (u64, Option<Hash>) {
-        match self.last_of_author.get(author) {
-            Some(&(ord, _)) => {
+        match self.author_ops(author).map(|a| a.last) {
+            Some((ord, _)) => {
                 let op = &self.entries[ord as usize].op;
                 (op.seq + 1, Some(op.id))
             }
@@ -939,7 +934,7 @@ impl Engine {
         }
         let size = op.bytes.len();
         let author = op.fields.author;
-        let unknown = !self.last_of_author.contains_key(&author);
+        let unknown = !self.author_numbers.contains_key(&author);
         if unknown {
             let (ops, bytes) = self
                 .pending
@@ -1032,7 +1027,7 @@ impl Engine {
             let prev_ord = self.accepted_ordinal(prev);
             // Usually prev is the author's newest op: no entry to read.
             let newest = f.seq.checked_sub(1).map(|seq| (prev_ord, seq))
-                == self.last_of_author.get(&f.author).copied();
+                == self.author_ops(&f.author).map(|a| a.last);
             let prev_op = &self.entries[prev_ord as usize].op;
             if !newest && (self.author_of(prev_op) != f.author || prev_op.seq + 1 != f.seq) {
                 return Err(DropReason::BadPrev);

@@ -67,14 +67,11 @@ impl Dag for Engine {
     }
 
     fn log_of(&self, author: &PublicKey) -> &[u32] {
-        self.log_of
-            .get(author)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
+        self.author_log(author)
     }
 
     fn authors(&self) -> Vec<PublicKey> {
-        self.log_of.keys().copied().collect()
+        self.authors.iter().map(|a| a.key).collect()
     }
 
     fn fork_seqs(&self, author: &PublicKey) -> Option<&BTreeSet<u64>> {
@@ -472,7 +469,7 @@ impl Engine {
     fn recompute_profile(&mut self, author: PublicKey) {
         self.state.profiles.remove(&author);
         self.state.encryption_keys.remove(&author);
-        let ops = self.log_of.get(&author).cloned().unwrap_or_default();
+        let ops = self.author_log(&author).to_vec();
         for o in ops {
             if !self.entries[o as usize].outcome.is_applied() {
                 continue;
