@@ -211,8 +211,6 @@ fn creation_is_atomic_and_leftovers_are_ignored() {
     assert_eq!(data.federations().unwrap(), vec![g.id]);
 }
 
-/// A federation of one committee with a member who joined, authored in
-/// `author`, and the ops in the order they were made.
 /// Once committed, an op's bytes live in the database only: the engine
 /// reads them back from there, and they are the bytes that were stored,
 /// in a writing store and in one opened again.
@@ -310,6 +308,8 @@ fn stored_small_federation() -> (tempfile::TempDir, std::path::PathBuf, Store, E
     (dir, path, store, author)
 }
 
+/// A federation of one committee with a member who joined, authored in
+/// `author`, and the ops in the order they were made.
 fn small_federation() -> (kenes_core::Op, Engine, Vec<kenes_core::Op>) {
     let g = genesis(&key(1), "Kazakhstan", 0);
     let mut author = Engine::new(g.id);

@@ -107,6 +107,14 @@ impl Engine {
         let Some(archive) = &self.archive else {
             return;
         };
+        // Room first: a clear after choosing what to read would drop the
+        // chunk's ops that were already decoded.
+        {
+            let mut decoded = self.decoded.0.borrow_mut();
+            if decoded.len() + ords.len() > super::DECODED_OPS_KEPT {
+                decoded.clear();
+            }
+        }
         let wanted: Vec<u32> = {
             let decoded = self.decoded.0.borrow();
             ords.iter()
@@ -124,9 +132,6 @@ impl Engine {
         let read = archive.read_many(&wanted).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(read.len(), wanted.len(), "the archive answers each op");
         let mut decoded = self.decoded.0.borrow_mut();
-        if decoded.len() + wanted.len() > super::DECODED_OPS_KEPT {
-            decoded.clear();
-        }
         for (ord, bytes) in wanted.into_iter().zip(read) {
             self.check_read_back(ord, &bytes);
             let id = self.entries[ord as usize].op.id;
