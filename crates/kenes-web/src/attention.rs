@@ -238,7 +238,7 @@ fn alerts(engine: &Engine, me: Option<PublicKey>, seen: usize) -> Vec<(u32, Aler
             o.max(cause),
             Alert::Voided {
                 op: e.op.id,
-                kind: engine.decoded(&e.op).fields.body.label(),
+                kind: engine.op_at(o).fields.body.label(),
                 reason: reason.clone(),
             },
         ));
@@ -283,7 +283,7 @@ fn alerts(engine: &Engine, me: Option<PublicKey>, seen: usize) -> Vec<(u32, Aler
             o,
             Alert::Late {
                 op: e.op.id,
-                kind: engine.decoded(&e.op).fields.body.label(),
+                kind: engine.op_at(o).fields.body.label(),
             },
         )
     }));

@@ -967,7 +967,7 @@ async fn export(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
         kenes_store::bundle::write_bundle(
             &mut sealer,
             store.federation(),
-            (0..engine.len() as u32).map(|o| engine.bytes_at(o)),
+            engine.accepted_bytes(),
             || {},
         )
         .map_err(|e| Failure::machine(e.to_string()))?;
