@@ -32,9 +32,9 @@ pub mod unseen;
 pub mod validate;
 
 pub use body::{Body, CommitteeKind, CouncilScope, CouncilWeighting, Policy, Ratio};
-pub use engine::{Engine, IngestReport, Verify};
+pub use engine::{Engine, Entry, IngestReport, Verify};
 pub use keys::SecretKey;
-pub use op::{CompactOp, Op, UnsignedOp};
+pub use op::{Op, UnsignedOp};
 pub use outcome::{Outcome, RejectReason, VoidReason};
 pub use state::{Committee, State};
 pub use types::{Hash, PublicKey, Signature};

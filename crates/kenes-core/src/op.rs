@@ -232,59 +232,6 @@ impl Op {
     }
 }
 
-/// An accepted op as the engine keeps it resident (issue 18): the fields
-/// its indexes read on every op, its author as an index into the engine's
-/// table of authors, and the canonical bytes until they are archived
-/// (kept only in the store, and read back from there when needed). The
-/// body and parents are decoded from the bytes when asked for, so the
-/// engine holds no decoded body (a 272-byte enum and its heap blocks) per
-/// op.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CompactOp {
-    /// BLAKE3 of the bytes.
-    pub id: Hash,
-    /// Position in the author's own log.
-    pub seq: u64,
-    /// The op's lamport.
-    pub lamport: u64,
-    author: u32,
-    bytes: Option<Box<[u8]>>,
-}
-
-impl CompactOp {
-    /// The resident form of a decoded op whose author is number `author`
-    /// in the engine's table of authors.
-    pub(crate) fn of(op: &Op, author: u32) -> CompactOp {
-        CompactOp {
-            id: op.id,
-            seq: op.fields.seq,
-            lamport: op.fields.lamport,
-            author,
-            bytes: Some(op.bytes.as_slice().into()),
-        }
-    }
-
-    /// The author's number in the engine's table of authors.
-    pub(crate) fn author_number(&self) -> u32 {
-        self.author
-    }
-
-    /// The canonical bytes, unless they were archived.
-    pub(crate) fn resident_bytes(&self) -> Option<&[u8]> {
-        self.bytes.as_deref()
-    }
-
-    /// Forgets the bytes (the store keeps them).
-    pub(crate) fn archive(&mut self) {
-        self.bytes = None;
-    }
-
-    /// The key that orders ops totally: `(lamport, id)`.
-    pub fn order_key(&self) -> (u64, Hash) {
-        (self.lamport, self.id)
-    }
-}
-
 /// Accepted op `id`, decoded again from its bytes: they decoded when the
 /// op was accepted, and are never changed since.
 pub(crate) fn decode_accepted(id: Hash, bytes: &[u8]) -> Op {

@@ -72,6 +72,9 @@ impl Hash for Unseen {
 }
 
 impl Unseen {
+    /// The empty set.
+    pub const EMPTY: Unseen = Unseen(None);
+
     /// A set of these chunks and tail (empty if both are).
     fn of(chunks: Vec<Arc<[(u32, u32)]>>, tail: Vec<(u32, u32)>) -> Unseen {
         if chunks.is_empty() && tail.is_empty() {

@@ -595,8 +595,8 @@ fn prefix_heads(engine: &Engine, cut: usize) -> Vec<Hash> {
         .flat_map(|o| engine.op_at(o).parents().copied().collect::<Vec<_>>())
         .collect();
     (0..cut)
-        .filter(|&o| !cited.contains(&entries[o].op.id))
-        .map(|o| entries[o].op.id)
+        .filter(|&o| !cited.contains(&entries[o].id))
+        .map(|o| entries[o].id)
         .collect()
 }
 
@@ -617,7 +617,7 @@ fn build(
     let lamport = prev
         .iter()
         .chain(deps.iter())
-        .map(|p| engine.entry(p).expect("known parent").op.lamport + 1)
+        .map(|p| engine.entry(p).expect("known parent").lamport + 1)
         .max()
         .unwrap_or(0);
     UnsignedOp {
@@ -800,10 +800,8 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
                     engine
                         .entries()
                         .iter()
-                        .find(|e| {
-                            engine.author_of(&e.op) == key(who).public() && e.op.seq == seq - 1
-                        })
-                        .map(|e| e.op.id)
+                        .find(|e| engine.author_of(e) == key(who).public() && e.seq == seq - 1)
+                        .map(|e| e.id)
                 });
                 match prev {
                     Some(None) => None,
@@ -1012,9 +1010,8 @@ fn deliver(
     assert_reload_keeps_ordinals(&engine, &mut rng, checkpoint_every);
     assert_missing_for_is_what_a_walk_finds(&engine, &mut rng);
     let outcomes = engine
-        .entries()
-        .iter()
-        .map(|e| (e.op.id, e.outcome.describe()))
+        .outcomes()
+        .map(|(id, outcome)| (id, outcome.describe()))
         .collect();
     (engine.digest(), outcomes)
 }
@@ -1054,7 +1051,7 @@ impl OpArchive for Archive {
 fn assert_missing_for_is_what_a_walk_finds(engine: &Engine, rng: &mut SplitMix64) {
     for _ in 0..4 {
         let frontier: Vec<Hash> = (0..rng.below(4))
-            .map(|_| engine.entries()[rng.below(engine.len())].op.id)
+            .map(|_| engine.entries()[rng.below(engine.len())].id)
             .collect();
         let mut reached = vec![false; engine.len()];
         let mut stack: Vec<u32> = frontier.iter().filter_map(|h| engine.ordinal(h)).collect();
@@ -1084,7 +1081,7 @@ fn assert_reload_keeps_ordinals(engine: &Engine, rng: &mut SplitMix64, checkpoin
     }
     for (ord, entry) in engine.entries().iter().enumerate() {
         assert_eq!(
-            reloaded.ordinal(&entry.op.id),
+            reloaded.ordinal(&entry.id),
             Some(ord as u32),
             "a reloaded op's ordinal"
         );
@@ -1129,9 +1126,8 @@ fn deliver_partitioned(
         }
     }
     let outcomes = engine
-        .entries()
-        .iter()
-        .map(|e| (e.op.id, e.outcome.describe()))
+        .outcomes()
+        .map(|(id, outcome)| (id, outcome.describe()))
         .collect();
     (engine.digest(), outcomes, engine.stats())
 }

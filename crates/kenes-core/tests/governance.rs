@@ -91,7 +91,7 @@ fn a_backdated_close_cannot_hide_the_votes_another_close_cites() {
         .engine
         .entries()
         .iter()
-        .position(|e| e.op.id == hiding.id)
+        .position(|e| e.id == hiding.id)
         .unwrap() as u32;
     assert!(w.engine.arrived_late().contains(&ord));
     assert_replicas_agree(&mut w);

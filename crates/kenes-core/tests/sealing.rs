@@ -256,7 +256,7 @@ fn after_removal_the_removed_member_reads_nothing_of_the_new_epoch_even_when_con
             },
         );
         assert_eq!(
-            left.engine.entry(&ballot.id).unwrap().outcome,
+            left.engine.outcome_of(&ballot.id).unwrap(),
             Outcome::Applied
         );
     }

@@ -481,8 +481,8 @@ fn a_fork_at_seq_5_voids_only_unwitnessed_ops_after_it() {
             .engine
             .entries()
             .iter()
-            .filter(|e| w.engine.author_of(&e.op) == key(3).public() && e.op.seq < 5)
-            .map(|e| e.outcome.clone())
+            .filter(|e| w.engine.author_of(e) == key(3).public() && e.seq < 5)
+            .map(|e| w.engine.outcome_of(&e.id).expect("accepted"))
             .collect();
         assert!(before.iter().all(|o| *o == Outcome::Applied));
         assert!(is_member(&w, c, 3));
@@ -747,7 +747,7 @@ fn a_removed_member_with_no_other_membership_loses_standing_and_is_bounded() {
         assert!(report.dropped.is_empty(), "{:?}", report.dropped);
     }
     for (ord, entry) in w.engine.entries().iter().enumerate() {
-        assert_eq!(reloaded.ordinal(&entry.op.id), Some(ord as u32));
+        assert_eq!(reloaded.ordinal(&entry.id), Some(ord as u32));
     }
     assert_eq!(reloaded.digest(), w.engine.digest());
 

@@ -209,9 +209,9 @@ pub fn statements(engine: &Engine, scope: Option<&Hash>, redact: bool) -> Vec<St
                 committee: c.id.to_hex(),
                 committee_name: c.name.clone(),
                 committee_kind: c.kind.label().into(),
-                close: close.op.id.to_hex(),
-                adopted_at: engine.decoded(&close.op).fields.time,
-                adopted_day: day_of(engine.decoded(&close.op).fields.time),
+                close: close.id.to_hex(),
+                adopted_at: engine.decoded(close).fields.time,
+                adopted_day: day_of(engine.decoded(close).fields.time),
                 tally: Tally {
                     yes: field("yes"),
                     no: field("no"),
@@ -223,8 +223,8 @@ pub fn statements(engine: &Engine, scope: Option<&Hash>, redact: bool) -> Vec<St
                 quorum: format!("{}/{}", e.quorum.0, e.quorum.1),
                 threshold: model::lower(e.threshold),
                 proof: (!redact).then(|| Proof {
-                    proposal: hex::encode(engine.bytes_of(&proposal.op)),
-                    close: hex::encode(engine.bytes_of(&close.op)),
+                    proposal: hex::encode(engine.bytes_of(proposal)),
+                    close: hex::encode(engine.bytes_of(close)),
                 }),
             });
         }

@@ -163,7 +163,7 @@ impl ImportCounts {
         self.unauthorised += report
             .accepted
             .iter()
-            .filter(|&&o| matches!(engine.entries()[o as usize].outcome, Outcome::Rejected(_)))
+            .filter(|&&o| matches!(engine.outcome_at(o), Outcome::Rejected(_)))
             .count();
     }
 }
@@ -668,13 +668,13 @@ impl Store {
                 let ord: i64 = row.get(0)?;
                 let id: Vec<u8> = row.get(1)?;
                 let stored: String = row.get(2)?;
-                let Some(entry) = <[u8; 32]>::try_from(id.as_slice())
+                let Some(outcome) = <[u8; 32]>::try_from(id.as_slice())
                     .ok()
-                    .and_then(|id| self.engine.entry(&Hash(id)))
+                    .and_then(|id| self.engine.outcome_of(&Hash(id)))
                 else {
                     continue;
                 };
-                let outcome = entry.outcome.describe();
+                let outcome = outcome.describe();
                 if stored != outcome {
                     wrong.push((ord, outcome));
                 }
@@ -1149,10 +1149,10 @@ impl Store {
                     f.lamport as i64,
                     f.time as i64,
                     f.body.label(),
-                    entry.outcome.describe(),
+                    self.engine.outcome_at(ord).describe(),
                     op.bytes,
                 ])?;
-                if entry.validity.is_applied() {
+                if entry.is_valid() {
                     match &f.body {
                         Body::CreateCommittee { .. } => {
                             touched.insert(op.id);
@@ -1186,15 +1186,16 @@ impl Store {
                 tx.prepare_cached("UPDATE ops SET outcome = ?2 WHERE ord = ?1 AND id = ?3")?;
             for &ord in &report.changed {
                 let entry = &self.engine.entries()[ord as usize];
-                let id = entry.op.id.0.to_vec();
-                let updated = update.execute(params![ord, entry.outcome.describe(), id])?;
+                let id = entry.id.0.to_vec();
+                let outcome = self.engine.outcome_at(ord).describe();
+                let updated = update.execute(params![ord, outcome, id])?;
                 if updated != 1 {
                     return Err(rusqlite::Error::StatementChangedRows(updated));
                 }
                 if let Body::Profile { .. } | Body::SealedProfile { .. } =
                     self.engine.op_at(ord).fields.body
                 {
-                    profiles.insert(self.engine.author_of(&entry.op));
+                    profiles.insert(self.engine.author_of(entry));
                 }
             }
             touched.extend(report.refolded.iter().copied());

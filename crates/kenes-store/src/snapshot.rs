@@ -84,10 +84,8 @@ impl ReadView {
             }
         }
         let not_applied = engine
-            .entries()
-            .iter()
-            .filter(|e| !e.outcome.is_applied())
-            .map(|e| (e.op.id, e.outcome.clone()))
+            .outcomes()
+            .filter(|(_, outcome)| !outcome.is_applied())
             .collect();
         ReadView {
             federation: engine.federation(),
@@ -175,10 +173,7 @@ impl LoggedOp {
 
     /// An engine's accepted op `ord`.
     pub fn of(engine: &Engine, ord: u32) -> LoggedOp {
-        LoggedOp::new(
-            &engine.op_at(ord),
-            engine.entries()[ord as usize].outcome.clone(),
-        )
+        LoggedOp::new(&engine.op_at(ord), engine.outcome_at(ord))
     }
 
     /// The log's order, [`Op::order_key`].
@@ -213,13 +208,7 @@ impl Alerts {
             .collect();
         removed.sort_by_key(|(o, _)| *o);
         Alerts {
-            rejected: engine
-                .entries()
-                .iter()
-                .zip(0..)
-                .filter(|(e, _)| matches!(e.outcome, Outcome::Rejected(_)))
-                .map(|(_, o)| entry(o))
-                .collect(),
+            rejected: engine.rejected().into_iter().map(entry).collect(),
             voided: engine
                 .voided()
                 .iter()

@@ -104,16 +104,12 @@ fn a_store_holding_a_small_order_encryption_key_from_an_older_build_opens() {
     let store = Store::open(&path).unwrap();
     let engine = store.engine();
     assert_eq!(
-        engine.entry(&bad_key.id).map(|e| e.outcome.clone()),
+        engine.outcome_of(&bad_key.id),
         Some(kenes_core::Outcome::Rejected(
             kenes_core::RejectReason::SmallOrderEncryptionKey
         ))
     );
-    assert!(
-        engine
-            .entry(&after.id)
-            .is_some_and(|e| e.outcome.is_applied())
-    );
+    assert!(engine.outcome_of(&after.id).is_some_and(|o| o.is_applied()));
     assert!(engine.state().encryption_keys.is_empty());
     assert!(
         !engine.state().committees[&c]
@@ -912,8 +908,8 @@ fn outcomes_changed_after_reopening_are_written_to_their_own_rows() {
                 Some(ord as u32),
                 "op at ord {ord}"
             );
-            let entry = store.engine().entry(&id).unwrap();
-            assert_eq!(outcome, entry.outcome.describe(), "op at ord {ord}");
+            let stored = store.engine().outcome_of(&id).unwrap();
+            assert_eq!(outcome, stored.describe(), "op at ord {ord}");
         }
     };
     rows_agree(&store, rows.clone());

@@ -203,7 +203,7 @@ mod standing {
         );
         engine.ingest(std::slice::from_ref(&bad.bytes), Verify::Signatures);
         assert!(matches!(
-            engine.entry(&bad.id).unwrap().outcome,
+            engine.outcome_of(&bad.id).unwrap(),
             kenes_core::Outcome::Rejected(_)
         ));
         assert!(!engine.may_sync(&third.public()));
@@ -231,7 +231,7 @@ mod standing {
             time += 1;
             let op = engine.author(key, body, time);
             engine.ingest(std::slice::from_ref(&op.bytes), Verify::Signatures);
-            assert!(engine.entry(&op.id).is_some_and(|e| e.outcome.is_applied()));
+            assert!(engine.outcome_of(&op.id).is_some_and(|o| o.is_applied()));
             op.id
         };
         let policy = Policy {

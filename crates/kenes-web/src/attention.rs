@@ -209,17 +209,18 @@ fn alerts(engine: &Engine, me: Option<PublicKey>, seen: usize) -> Vec<(u32, Aler
     let entries = engine.entries();
     let ordinal = |id: &Hash| engine.ordinal(id).unwrap_or(0);
     let mut out = Vec::new();
-    for (o, e) in entries.iter().enumerate() {
-        if let Outcome::Rejected(reason) = &e.outcome
-            && o as u32 >= seen
-            && Some(engine.author_of(&e.op)) == me
+    for o in engine.rejected() {
+        let e = &entries[o as usize];
+        if o >= seen
+            && Some(engine.author_of(e)) == me
+            && let Outcome::Rejected(reason) = engine.outcome_at(o)
         {
             out.push((
-                o as u32,
+                o,
                 Alert::Refused {
-                    op: e.op.id,
-                    kind: engine.op_at(o as u32).fields.body.label(),
-                    reason: reason.clone(),
+                    op: e.id,
+                    kind: engine.op_at(o).fields.body.label(),
+                    reason,
                 },
             ));
         }
@@ -237,7 +238,7 @@ fn alerts(engine: &Engine, me: Option<PublicKey>, seen: usize) -> Vec<(u32, Aler
         out.push((
             o.max(cause),
             Alert::Voided {
-                op: e.op.id,
+                op: e.id,
                 kind: engine.op_at(o).fields.body.label(),
                 reason: reason.clone(),
             },
@@ -252,10 +253,10 @@ fn alerts(engine: &Engine, me: Option<PublicKey>, seen: usize) -> Vec<(u32, Aler
     let mut close_at: BTreeMap<Hash, u32> = BTreeMap::new();
     for (o, e) in entries.iter().enumerate() {
         if forked
-            .get(&engine.author_of(&e.op))
-            .is_some_and(|seqs| seqs.contains(&e.op.seq))
+            .get(&engine.author_of(e))
+            .is_some_and(|seqs| seqs.contains(&e.seq))
         {
-            fork_at.insert(engine.author_of(&e.op), o as u32);
+            fork_at.insert(engine.author_of(e), o as u32);
         }
     }
     // From the engine's index of closes: no op is read back.
@@ -282,7 +283,7 @@ fn alerts(engine: &Engine, me: Option<PublicKey>, seen: usize) -> Vec<(u32, Aler
         (
             o,
             Alert::Late {
-                op: e.op.id,
+                op: e.id,
                 kind: engine.op_at(o).fields.body.label(),
             },
         )

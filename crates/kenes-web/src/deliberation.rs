@@ -699,7 +699,7 @@ pub fn unread_announcements(
 pub fn announcement_json(engine: &Engine, keyring: &Keyring, id: &Hash, committee: &Hash) -> Value {
     let state = engine.state();
     let entry = engine.entry(id);
-    let author = entry.map(|e| engine.author_of(&e.op));
+    let author = entry.map(|e| engine.author_of(e));
     let text = shown_text(engine, keyring, id);
     json!({
         "id": id.to_hex(),
@@ -707,7 +707,7 @@ pub fn announcement_json(engine: &Engine, keyring: &Keyring, id: &Hash, committe
         "committee_name": crate::model::committee_name(state, committee),
         "author": author.map(|a| a.to_hex()),
         "author_name": author.and_then(|a| keyring.name(state, &a)),
-        "time": entry.map(|e| engine.decoded(&e.op).fields.time),
+        "time": entry.map(|e| engine.decoded(e).fields.time),
         "sealed": text.as_ref().is_some_and(|s| s.sealed),
         "readable": text.as_ref().is_none_or(|s| s.readable),
         "text": text.map(|s| s.text),

@@ -3,11 +3,10 @@
 //! whichever they use.
 
 use kenes_core::body::Ballot;
-use kenes_core::engine::Entry;
 use kenes_core::governance::{ProposalRecord, ProposalResult, ProposalStatus};
 use kenes_core::keyring::{self, Keyring};
 use kenes_core::platform::day_of;
-use kenes_core::{Committee, Engine, Hash, Outcome, PublicKey, State, VoidReason};
+use kenes_core::{Committee, Engine, Hash, PublicKey, State, VoidReason};
 use kenes_store::{Alerts, LoggedOp, Tallies};
 use serde_json::{Value, json};
 
@@ -222,11 +221,11 @@ pub fn entry(state: &State, keyring: &Keyring, op: &LoggedOp) -> Value {
 }
 
 /// Ops refused (rejected or voided), in acceptance order.
-pub fn refused(engine: &Engine) -> impl Iterator<Item = &Entry> {
-    engine
-        .entries()
-        .iter()
-        .filter(|e| matches!(e.outcome, Outcome::Rejected(_) | Outcome::Void(_)))
+pub fn refused(engine: &Engine) -> Vec<u32> {
+    let mut ords = engine.rejected();
+    ords.extend(engine.voided().keys());
+    ords.sort_unstable();
+    ords
 }
 
 /// Proposals whose outcome a later close changed.

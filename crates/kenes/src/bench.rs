@@ -252,11 +252,8 @@ fn ingest(ctx: &Context, total: usize, late: usize) -> Result<()> {
     let ingest_secs = timed_ingest(&mut store, &main_ops, "ingesting")?;
     let mut dropped = 0;
     let ingest_rate = rate(main_ops.len(), ingest_secs);
-    let applied = store
-        .engine()
-        .entries()
-        .iter()
-        .filter(|e| e.outcome.is_applied())
+    let applied = (0..store.engine().len() as u32)
+        .filter(|&o| store.engine().is_applied_at(o))
         .count();
 
     // 4. Re-fold from scratch (decode, order, validity, fold; no signatures).

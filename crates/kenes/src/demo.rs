@@ -280,7 +280,7 @@ impl Scenario {
             "demo op was not accepted: {:?}",
             report.dropped
         );
-        let outcome = &self.engine.entries()[report.accepted[0] as usize].outcome;
+        let outcome = self.engine.outcome_at(report.accepted[0]);
         ensure!(
             outcome.is_applied(),
             "demo op {} was {}",
@@ -1115,8 +1115,8 @@ pub fn run(ctx: &Context, serve: Option<(SocketAddr, SocketAddr)>, lang: DemoLan
         .engine()
         .entries()
         .iter()
-        .filter(|e| store.engine().author_of(&e.op) == founder.public())
-        .map(|e| (e.op.seq, e.op.id))
+        .filter(|e| store.engine().author_of(e) == founder.public())
+        .map(|e| (e.seq, e.id))
         .max()
     {
         key_file.record(federation, seq, id);

@@ -52,10 +52,16 @@ impl Engine {
             return;
         }
         let end = end.min(self.len_u32());
-        for entry in &mut self.entries[self.archived_below.min(end) as usize..end as usize] {
-            entry.op.archive();
+        while self.archived_below < end {
+            self.resident.pop_front();
+            self.archived_below += 1;
         }
-        self.archived_below = self.archived_below.max(end);
+    }
+
+    /// The canonical bytes of accepted op `ord`, unless they were archived.
+    pub(super) fn resident_bytes(&self, ord: u32) -> Option<&[u8]> {
+        let at = ord.checked_sub(self.archived_below)?;
+        self.resident.get(at as usize).map(|b| &**b)
     }
 
     /// How many ops have their bytes archived: the first this many.
@@ -71,8 +77,7 @@ impl Engine {
     /// is BLAKE3 of them): the store under a running engine became
     /// unreadable or was changed, and no result may rest on it.
     pub fn bytes_at(&self, ord: u32) -> Cow<'_, [u8]> {
-        let entry = &self.entries[ord as usize];
-        if let Some(bytes) = entry.op.resident_bytes() {
+        if let Some(bytes) = self.resident_bytes(ord) {
             return Cow::Borrowed(bytes);
         }
         let archive = self
@@ -88,7 +93,7 @@ impl Engine {
     /// Archived bytes are the op's: its id is BLAKE3 of them.
     fn check_read_back(&self, ord: u32, bytes: &[u8]) {
         assert!(
-            Hash::of(bytes) == self.entries[ord as usize].op.id,
+            Hash::of(bytes) == self.entries[ord as usize].id,
             "op {ord} read back from the store is not the op accepted there"
         );
     }
@@ -119,10 +124,7 @@ impl Engine {
             let decoded = self.decoded.0.borrow();
             ords.iter()
                 .copied()
-                .filter(|&o| {
-                    self.entries[o as usize].op.resident_bytes().is_none()
-                        && !decoded.contains_key(&o)
-                })
+                .filter(|&o| self.resident_bytes(o).is_none() && !decoded.contains_key(&o))
                 .collect()
         };
         if wanted.is_empty() {
@@ -134,7 +136,7 @@ impl Engine {
         let mut decoded = self.decoded.0.borrow_mut();
         for (ord, bytes) in wanted.into_iter().zip(read) {
             self.check_read_back(ord, &bytes);
-            let id = self.entries[ord as usize].op.id;
+            let id = self.entries[ord as usize].id;
             decoded.insert(ord, Arc::new(op::decode_accepted(id, &bytes)));
         }
     }
@@ -145,13 +147,13 @@ impl Engine {
     }
 
     /// Accepted op `ord`, decoded (from the recently decoded ones if it
-    /// is there). Entries keep ops compact ([`crate::CompactOp`]).
+    /// is there). Entries keep ops compact ([`super::Entry`]).
     pub fn op_at(&self, ord: u32) -> Arc<Op> {
         if let Some(op) = self.decoded.0.borrow().get(&ord) {
             return op.clone();
         }
         let op = Arc::new(op::decode_accepted(
-            self.entries[ord as usize].op.id,
+            self.entries[ord as usize].id,
             &self.bytes_at(ord),
         ));
         let mut decoded = self.decoded.0.borrow_mut();
@@ -167,20 +169,19 @@ impl Engine {
         self.ordinal(id).map(|ord| self.op_at(ord))
     }
 
-    /// An accepted op (an entry's), decoded.
-    pub fn decoded(&self, op: &crate::CompactOp) -> Arc<Op> {
-        self.op_at(self.ordinal(&op.id).expect("an entry's op is accepted"))
+    /// An entry's op, decoded.
+    pub fn decoded(&self, entry: &super::Entry) -> Arc<Op> {
+        self.op_at(self.ordinal(&entry.id).expect("an entry's op is accepted"))
     }
 
-    /// The canonical bytes of an accepted op (an entry's); see
-    /// [`Engine::bytes_at`].
-    pub fn bytes_of(&self, op: &crate::CompactOp) -> Cow<'_, [u8]> {
-        self.bytes_at(self.ordinal(&op.id).expect("an entry's op is accepted"))
+    /// The canonical bytes of an entry's op; see [`Engine::bytes_at`].
+    pub fn bytes_of(&self, entry: &super::Entry) -> Cow<'_, [u8]> {
+        self.bytes_at(self.ordinal(&entry.id).expect("an entry's op is accepted"))
     }
 
     /// The body of accepted op `ord`.
     pub(crate) fn body_at(&self, ord: u32) -> crate::body::Body {
-        if let Some(bytes) = self.entries[ord as usize].op.resident_bytes() {
+        if let Some(bytes) = self.resident_bytes(ord) {
             return op::accepted_body(bytes);
         }
         // Archived: decoded once, through the recently decoded ops.

@@ -19,12 +19,12 @@ pub(super) struct AuthorOps {
 impl Engine {
     /// The author of accepted op `ord`.
     pub fn author_at(&self, ord: u32) -> PublicKey {
-        self.author_of(&self.entries[ord as usize].op)
+        self.author_of(&self.entries[ord as usize])
     }
 
-    /// The author of an accepted op.
-    pub fn author_of(&self, op: &crate::CompactOp) -> PublicKey {
-        self.authors[op.author_number() as usize].key
+    /// The author of an entry's op.
+    pub fn author_of(&self, entry: &super::Entry) -> PublicKey {
+        self.authors[entry.author_number() as usize].key
     }
 
     /// The number of `author` in the table of authors, added if new.

@@ -3,11 +3,11 @@
 //! checkpoint when a late op or a changed void or verdict demands it, and
 //! projecting a committee onto a smaller set (an op's past).
 
-use super::{Checkpoint, CommitteeLog, Engine, Entry, ProjectedView};
+use super::{Checkpoint, CommitteeLog, Engine, ProjectedView};
 use crate::body::{Body, ProposalKind};
 use crate::governance::{FoldContext, NoProposals};
 use crate::layers::{self, LazyVoids, SetView, Subset};
-use crate::op::{CompactOp, Op};
+use crate::op::Op;
 use crate::outcome::{Outcome, VoidReason};
 use crate::state::Committee;
 use crate::types::{Hash, PublicKey};
@@ -43,7 +43,7 @@ impl Engine {
             record.last = (ord, seq);
         }
         let log = &mut record.log;
-        let seq_of = |o: u32| entries[o as usize].op.seq;
+        let seq_of = |o: u32| entries[o as usize].seq;
         // Ops almost always arrive in their author's order (a seq above
         // every seq of theirs held): append without a binary search, whose
         // every probe is a cache miss in `entries`. The author's log,
@@ -91,12 +91,7 @@ impl Engine {
         }
         self.index_scope(&op, ord);
         let applied = validity.is_applied();
-        self.entries.push(Entry {
-            op: CompactOp::of(&op, number),
-            unseen,
-            validity: validity.clone(),
-            outcome: validity,
-        });
+        self.push_entry(&op, number, unseen, validity);
         // After the push: a lookup may compare any ordinal in the table
         // with its entry.
         self.by_id.insert(&op.id, ord, &self.entries);
@@ -123,7 +118,7 @@ impl Engine {
                 .log
                 .iter()
                 .copied()
-                .filter(|&o| self.entries[o as usize].op.seq >= seq)
+                .filter(|&o| self.entries[o as usize].seq >= seq)
                 .collect();
             for o in fork_ops {
                 self.mark_possibly_void(o);
@@ -139,7 +134,6 @@ impl Engine {
                 if let Some(layer) = self.void_layer(&reason) {
                     self.void_layers.entry(layer).or_default().push(ord);
                 }
-                self.entries[ord as usize].outcome = Outcome::void(reason);
                 *self.void_arrivals.entry(author).or_default() += 1;
             }
         }
@@ -154,7 +148,7 @@ impl Engine {
 
     /// The id of accepted op `o`.
     pub(super) fn id_at(&self, o: u32) -> Hash {
-        self.entries[o as usize].op.id
+        self.entries[o as usize].id
     }
 
     /// Where a void op's voidness is decided: the layer of a committee
@@ -316,7 +310,7 @@ impl Engine {
         let entries = &self.entries;
         for c in logs {
             if let Some(log) = self.logs.get_mut(&c) {
-                log.ops.insert(key, ord, |o| entries[o as usize].op.id);
+                log.ops.insert(key, ord, |o| entries[o as usize].id);
             }
         }
         if let Some(member) = subject {
@@ -342,7 +336,7 @@ impl Engine {
     /// everything before it, while the verdicts kept here are those of the
     /// ops before it (`fresh`), that is the kept verdict.
     pub(super) fn passed_before(&self, ord: u32, p: u32, fresh: bool) -> bool {
-        if fresh && self.entries[ord as usize].unseen.is_empty() {
+        if fresh && self.unseen_at(ord).is_empty() {
             return self.verdicts.get(&p).is_some_and(|v| v.accepted);
         }
         layers::passed_in(self, &layers::Dag::past(self, ord), p)
@@ -350,7 +344,7 @@ impl Engine {
 
     /// y ∈ past(x), for accepted ops.
     fn in_past_of(&self, y: u32, x: u32) -> bool {
-        y < x && !self.entries[x as usize].unseen.contains(y)
+        y < x && !self.unseen_at(x).contains(y)
     }
 
     /// A new op by a candidate that may be void in some set: past a fork
@@ -433,7 +427,7 @@ impl Engine {
                     .get(&proposal)
                     .into_iter()
                     .flatten()
-                    .map(|&c| self.entries[c as usize].op.order_key()),
+                    .map(|&c| self.entries[c as usize].order_key()),
             );
             self.sensitive_votes_on.insert(proposal);
         }
@@ -452,7 +446,7 @@ impl Engine {
         let body = &self.body_at(ord);
         let mut touched: Vec<Hash> = Vec::new();
         if let Body::CreateCommittee { .. } = body {
-            touched.push(self.entries[ord as usize].op.id);
+            touched.push(self.entries[ord as usize].id);
         }
         touched.extend(body.committee());
         if let Body::Vote { proposal, .. } | Body::Close { proposal, .. } = body {
@@ -516,7 +510,7 @@ impl Engine {
                     closes
                         .iter()
                         .filter(|&&c| c != ord)
-                        .map(|&c| self.entries[c as usize].op.order_key())
+                        .map(|&c| self.entries[c as usize].order_key())
                         .min()
                 });
                 folds.extend(self.touched_committees(ord).into_iter().map(|c| (c, first)));
@@ -791,7 +785,7 @@ impl Engine {
         let mut below_m = log
             .ops
             .after(regular.map(|cp| cp.key), |o| self.id_at(o))
-            .map(|ord| (self.entries[ord as usize].op.order_key(), ord))
+            .map(|ord| (self.entries[ord as usize].order_key(), ord))
             .take_while(|&(key, ord)| {
                 ord < m
                     && log.dirty_from.is_none_or(|dirty| key < dirty)
@@ -837,7 +831,7 @@ impl Engine {
             return None;
         }
         Some(set.iter_below(known).all(|o| {
-            let key = self.entries[o as usize].op.order_key();
+            let key = self.entries[o as usize].order_key();
             !log.ops.contains(key, o, |o| self.id_at(o))
         }))
     }

@@ -23,9 +23,7 @@ impl IdIndex {
     /// The ordinal of the op with id `id`, if one was inserted.
     pub(super) fn get(&self, id: &Hash, entries: &[Entry]) -> Option<u32> {
         self.table
-            .find(self.hasher.hash_one(id), |&o| {
-                entries[o as usize].op.id == *id
-            })
+            .find(self.hasher.hash_one(id), |&o| entries[o as usize].id == *id)
             .copied()
     }
 
@@ -36,7 +34,7 @@ impl IdIndex {
     pub(super) fn insert(&mut self, id: &Hash, ord: u32, entries: &[Entry]) {
         let hasher = &self.hasher;
         self.table.insert_unique(hasher.hash_one(id), ord, |&o| {
-            hasher.hash_one(entries[o as usize].op.id)
+            hasher.hash_one(entries[o as usize].id)
         });
     }
 }

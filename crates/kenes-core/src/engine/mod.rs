@@ -33,6 +33,7 @@
 
 mod archive;
 mod authors;
+mod entry;
 mod fold;
 mod fold_order;
 mod ids;
@@ -42,18 +43,19 @@ use crate::auth::authorise;
 use crate::body::{Ballot, Body};
 use crate::governance::{Electorate, ProposalResult};
 use crate::layers::{self, KnownVoids, LayerCache, ProposalMeta, SetView, Subset, Verdict};
-use crate::op::{CompactOp, Op, VERSION};
-use crate::outcome::{Outcome, VoidReason};
+use crate::op::{Op, VERSION};
+use crate::outcome::{Outcome, RejectReason, VoidReason};
 use crate::prepare::{Prepared, Preparer};
 use crate::state::{Committee, PastView, State, digest};
 use crate::types::{Hash, PublicKey};
 use crate::unseen::Unseen;
 use crate::validate::StatelessError;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 pub use archive::{ArchiveError, OpArchive};
+pub use entry::Entry;
 
 /// By default a committee is checkpointed every this many of its ops.
 pub const CHECKPOINT_EVERY: usize = 128;
@@ -151,23 +153,6 @@ pub struct IngestReport {
     /// Committees refolded by this call (late ops, changed voids or
     /// verdicts): their stored copies are stale.
     pub refolded: BTreeSet<Hash>,
-}
-
-/// One accepted op and what the engine knows of it.
-#[derive(Debug, Clone)]
-pub struct Entry {
-    /// The op, resident in its compact form (issue 18): its body and
-    /// parents are decoded from its bytes when needed. Its parents'
-    /// ordinals are not kept (a heap block per op): the few walks of the
-    /// DAG look them up by id.
-    pub op: CompactOp,
-    /// Accepted ops it had not seen when it arrived: `T ∖ past(X)`.
-    pub unseen: Unseen,
-    /// valid(X) (Applied, Rejected or Unknown): intrinsic, fixed at
-    /// acceptance.
-    pub validity: Outcome,
-    /// Its outcome in T: its validity, unless it is void.
-    pub outcome: Outcome,
 }
 
 /// A committee's state after its ops up to `key`, folded when the node
@@ -285,6 +270,12 @@ pub struct Engine {
     archive: Option<Box<dyn OpArchive>>,
     /// Ops before this ordinal have their bytes archived.
     archived_below: u32,
+    /// The canonical bytes of the ops from `archived_below` on.
+    resident: VecDeque<Box<[u8]>>,
+    /// The reasons of rejected ops.
+    rejections: FastMap<u32, RejectReason>,
+    /// The unseen sets of ops that had not seen every op before them.
+    unseen_sets: FastMap<u32, Unseen>,
     heads: BTreeSet<u32>,
     vouches_for: FastMap<PublicKey, Vec<u32>>,
     /// Valid vouches by each author: whose memberships rest on them.
@@ -428,6 +419,9 @@ impl Engine {
             author_numbers: FastMap::default(),
             archive: None,
             archived_below: 0,
+            resident: VecDeque::new(),
+            rejections: FastMap::default(),
+            unseen_sets: FastMap::default(),
             heads: BTreeSet::new(),
             vouches_for: FastMap::default(),
             vouched_by: FastMap::default(),
@@ -714,7 +708,7 @@ impl Engine {
         let mut heads: Vec<Hash> = self
             .heads
             .iter()
-            .map(|&o| self.entries[o as usize].op.id)
+            .map(|&o| self.entries[o as usize].id)
             .collect();
         heads.sort();
         heads
@@ -728,9 +722,10 @@ impl Engine {
 
     /// The canonical digest of the state and every outcome.
     pub fn digest(&self) -> Hash {
+        let outcomes: Vec<(Hash, Outcome)> = self.outcomes().collect();
         digest(
             &self.state,
-            self.entries.iter().map(|e| (&e.op.id, &e.outcome)),
+            outcomes.iter().map(|(id, outcome)| (id, outcome)),
         )
     }
 
@@ -738,7 +733,7 @@ impl Engine {
     pub fn next_position(&self, author: &PublicKey) -> (u64, Option<Hash>) {
         match self.author_ops(author).map(|a| a.last) {
             Some((ord, _)) => {
-                let op = &self.entries[ord as usize].op;
+                let op = &self.entries[ord as usize];
                 (op.seq + 1, Some(op.id))
             }
             None => (0, None),
@@ -755,18 +750,15 @@ impl Engine {
             .copied()
             .filter(|&o| Some(o) != prev_ord)
             .collect();
-        heads.sort_by_key(|&o| std::cmp::Reverse(self.entries[o as usize].op.order_key()));
+        heads.sort_by_key(|&o| std::cmp::Reverse(self.entries[o as usize].order_key()));
         heads.truncate(crate::op::MAX_DEPS);
         let lamport = heads
             .iter()
             .chain(prev_ord.iter())
-            .map(|&o| self.entries[o as usize].op.lamport + 1)
+            .map(|&o| self.entries[o as usize].lamport + 1)
             .max()
             .unwrap_or(0);
-        let mut deps: Vec<Hash> = heads
-            .iter()
-            .map(|&o| self.entries[o as usize].op.id)
-            .collect();
+        let mut deps: Vec<Hash> = heads.iter().map(|&o| self.entries[o as usize].id).collect();
         deps.sort();
         (deps, lamport)
     }
@@ -1028,14 +1020,14 @@ impl Engine {
             // Usually prev is the author's newest op: no entry to read.
             let newest = f.seq.checked_sub(1).map(|seq| (prev_ord, seq))
                 == self.author_ops(&f.author).map(|a| a.last);
-            let prev_op = &self.entries[prev_ord as usize].op;
+            let prev_op = &self.entries[prev_ord as usize];
             if !newest && (self.author_of(prev_op) != f.author || prev_op.seq + 1 != f.seq) {
                 return Err(DropReason::BadPrev);
             }
         }
         let expected = parents
             .iter()
-            .map(|&p| self.entries[p as usize].op.lamport + 1)
+            .map(|&p| self.entries[p as usize].lamport + 1)
             .max()
             .unwrap_or(0);
         if f.lamport != expected {
@@ -1132,7 +1124,7 @@ impl Engine {
         let n = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
         let mut result: Option<Unseen> = None;
         for &p in parents {
-            let missed = self.entries[p as usize].unseen.with_tail(p + 1, n);
+            let missed = self.unseen_at(p).with_tail(p + 1, n);
             result = Some(match result {
                 None => missed,
                 Some(acc) => acc.intersect(&missed),
@@ -1202,7 +1194,7 @@ impl Engine {
         // head lacks. Read from the unseen sets: no op's parents (nor
         // archived bytes) are read.
         let lacks = |h: u32| {
-            let unseen = &self.entries[h as usize].unseen;
+            let unseen = self.unseen_at(h);
             if h + 1 < end {
                 unseen.with_tail(h + 1, end)
             } else {

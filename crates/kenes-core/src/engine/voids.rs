@@ -14,7 +14,7 @@
 use super::Engine;
 use crate::body::{Body, ProposalKind};
 use crate::layers::{self, Dag, LayerCache, ProposalMeta, Subset};
-use crate::outcome::{Outcome, VoidReason};
+use crate::outcome::VoidReason;
 use crate::state::{Committee, PastView};
 use crate::types::{Hash, PublicKey};
 use crate::unseen::Unseen;
@@ -35,7 +35,7 @@ impl Dag for Engine {
     }
 
     fn id(&self, o: u32) -> Hash {
-        self.entries[o as usize].op.id
+        self.entries[o as usize].id
     }
 
     fn author(&self, o: u32) -> PublicKey {
@@ -43,23 +43,23 @@ impl Dag for Engine {
     }
 
     fn seq(&self, o: u32) -> u64 {
-        self.entries[o as usize].op.seq
+        self.entries[o as usize].seq
     }
 
     fn key(&self, o: u32) -> (u64, Hash) {
-        self.entries[o as usize].op.order_key()
+        self.entries[o as usize].order_key()
     }
 
     fn valid(&self, o: u32) -> bool {
-        self.entries[o as usize].validity.is_applied()
+        self.entries[o as usize].is_valid()
     }
 
     fn in_past(&self, y: u32, x: u32) -> bool {
-        y < x && !self.entries[x as usize].unseen.contains(y)
+        y < x && !self.unseen_at(x).contains(y)
     }
 
     fn past(&self, x: u32) -> Subset {
-        self.entries[x as usize].unseen.with_tail(x, u32::MAX)
+        self.unseen_at(x).with_tail(x, u32::MAX)
     }
 
     fn ordinal(&self, id: &Hash) -> Option<u32> {
@@ -274,17 +274,12 @@ impl Engine {
         self.verdicts = verdicts;
         self.accepted_removals = accepted;
         for &o in &changed {
-            let entry = &mut self.entries[o as usize];
-            entry.outcome = match self.void.get(&o) {
-                Some(reason) => Outcome::void(reason.clone()),
-                None => entry.validity.clone(),
-            };
-            if entry.validity.is_applied() {
+            if self.entries[o as usize].is_valid() {
                 self.refold_around(o);
             }
         }
         for p in changed_verdicts {
-            let id = self.entries[p as usize].op.id;
+            let id = self.entries[p as usize].id;
             if let (Some(first), Some(meta)) = (self.first_close_key(&id), self.proposals.get(&id))
             {
                 let committee = meta.committee;
@@ -325,7 +320,7 @@ impl Engine {
                 verdicts.remove(&p);
                 if let Some(subject) = self
                     .proposals
-                    .get(&self.entries[p as usize].op.id)
+                    .get(&self.entries[p as usize].id)
                     .and_then(|m| m.kind.subject())
                 {
                     authors.insert(subject);
@@ -375,7 +370,7 @@ impl Engine {
         self.closes_of.get(proposal).and_then(|closes| {
             closes
                 .iter()
-                .map(|&c| self.entries[c as usize].op.order_key())
+                .map(|&c| self.entries[c as usize].order_key())
                 .min()
         })
     }
@@ -471,7 +466,7 @@ impl Engine {
         self.state.encryption_keys.remove(&author);
         let ops = self.author_log(&author).to_vec();
         for o in ops {
-            if !self.entries[o as usize].outcome.is_applied() {
+            if !self.is_applied_at(o) {
                 continue;
             }
             let op = self.op_at(o);
@@ -503,12 +498,12 @@ impl Engine {
         let committees: BTreeSet<Hash> = self
             .removals_against(&author)
             .iter()
-            .filter_map(|&p| self.proposals.get(&self.entries[p as usize].op.id))
+            .filter_map(|&p| self.proposals.get(&self.entries[p as usize].id))
             .map(|m| m.committee)
             .collect();
         for c in committees {
             for (p, _) in self.accepted_removals.get(&c).into_iter().flatten() {
-                let id = self.entries[*p as usize].op.id;
+                let id = self.entries[*p as usize].id;
                 let Some(meta) = self.proposals.get(&id) else {
                     continue;
                 };
@@ -529,9 +524,7 @@ impl Engine {
             .log_of(&author)
             .iter()
             .filter_map(|&o| match &self.body_at(o) {
-                Body::Join { committee } if self.entries[o as usize].validity.is_applied() => {
-                    Some(*committee)
-                }
+                Body::Join { committee } if self.entries[o as usize].is_valid() => Some(*committee),
                 _ => None,
             })
             .collect();
@@ -543,7 +536,7 @@ impl Engine {
                 .unwrap_or_default();
             layers::dependant_void(self, &everything, c, accepted, ord).map(|j| {
                 VoidReason::VoidVouch {
-                    join: self.entries[j as usize].op.id,
+                    join: self.entries[j as usize].id,
                 }
             })
         })

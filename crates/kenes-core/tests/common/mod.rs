@@ -45,7 +45,7 @@ impl World {
     }
 
     pub fn outcome(&self, op: &Op) -> Outcome {
-        self.engine.entry(&op.id).expect("accepted").outcome.clone()
+        self.engine.outcome_of(&op.id).expect("accepted")
     }
 
     pub fn committee(&mut self, who: u8, name: &str, vouches: u32) -> Hash {
@@ -69,12 +69,12 @@ impl World {
     pub fn check_reference(&mut self) {
         let fed = self.engine.federation();
         let expected = reference::evaluate(fed, &self.all);
-        for e in self.engine.entries() {
+        for (ord, (id, outcome)) in self.engine.outcomes().enumerate() {
             assert_eq!(
-                Some(&e.outcome),
-                expected.outcomes.get(&e.op.id),
+                Some(&outcome),
+                expected.outcomes.get(&id),
                 "outcome of a {}",
-                self.engine.decoded(&e.op).fields.body.label()
+                self.engine.op_at(ord as u32).fields.body.label()
             );
         }
         for (id, c) in &expected.state.committees {
@@ -98,7 +98,7 @@ pub fn backdated(w: &World, who: u8, deps: &[&Op], body: Body) -> Op {
 pub fn backdated_at(w: &World, who: u8, deps: &[&Op], body: Body, time: u64) -> Op {
     let author = key(who).public();
     let (seq, prev) = w.engine.next_position(&author);
-    let prev_lamport = prev.map(|p| w.engine.entry(&p).unwrap().op.lamport + 1);
+    let prev_lamport = prev.map(|p| w.engine.entry(&p).unwrap().lamport + 1);
     let mut dep_ids: Vec<Hash> = deps
         .iter()
         .map(|d| d.id)

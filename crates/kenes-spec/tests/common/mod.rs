@@ -567,7 +567,7 @@ pub fn compare(engine: &Engine, spec: &SpecResult, ops: &[Op]) -> Result<(), Str
             .map(|(i, op)| (op.id, i))
             .collect()
     };
-    let engine_ids: BTreeSet<Hash> = engine.entries().iter().map(|e| e.op.id).collect();
+    let engine_ids: BTreeSet<Hash> = engine.entries().iter().map(|e| e.id).collect();
     for id in spec.accepted.symmetric_difference(&engine_ids) {
         let side = if spec.accepted.contains(id) {
             "spec"
@@ -579,16 +579,16 @@ pub fn compare(engine: &Engine, spec: &SpecResult, ops: &[Op]) -> Result<(), Str
             index.get(id).copied().unwrap_or(usize::MAX)
         ));
     }
-    for entry in engine.entries() {
-        if let Some(expected) = spec.outcomes.get(&entry.op.id)
-            && !outcome_agrees(expected, &entry.outcome)
+    for (ord, (id, outcome)) in engine.outcomes().enumerate() {
+        if let Some(expected) = spec.outcomes.get(&id)
+            && !outcome_agrees(expected, &outcome)
         {
             problems.push(format!(
                 "op{} ({}): spec {:?}, engine {:?}",
-                index.get(&entry.op.id).copied().unwrap_or(usize::MAX),
-                engine.decoded(&entry.op).fields.body.label(),
+                index.get(&id).copied().unwrap_or(usize::MAX),
+                engine.op_at(ord as u32).fields.body.label(),
                 expected,
-                entry.outcome
+                outcome
             ));
         }
     }

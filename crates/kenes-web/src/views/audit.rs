@@ -2,17 +2,13 @@
 //! members, ops that arrived late, outcomes changed after closing.
 
 use super::{Page, layout, member, when};
-use kenes_core::{Engine, Outcome, VoidReason};
+use kenes_core::{Engine, VoidReason};
 use maud::{Markup, html};
 
 /// Renders the audit page.
 pub fn render(p: &Page, engine: &Engine) -> Markup {
     let state = engine.state();
-    let rejected: Vec<_> = engine
-        .entries()
-        .iter()
-        .filter(|e| matches!(e.outcome, Outcome::Rejected(_)))
-        .collect();
+    let rejected = engine.rejected();
     let removed_proposers: Vec<u32> = engine
         .removal_verdicts()
         .iter()
@@ -42,7 +38,7 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
                 ul {
                     @for &o in engine.arrived_late() {
                         @let e = &engine.entries()[o as usize];
-                        li { (crate::explain::op_kind(p.t, engine.decoded(&e.op).fields.body.label())) " · " (member(p, state, &engine.author_of(&e.op))) " · " (when(engine.decoded(&e.op).fields.time)) }
+                        li { (crate::explain::op_kind(p.t, engine.decoded(e).fields.body.label())) " · " (member(p, state, &engine.author_of(e))) " · " (when(engine.decoded(e).fields.time)) }
                     }
                 }
             }
@@ -56,10 +52,10 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
                             @for (&o, reason) in engine.voided() {
                                 @let e = &engine.entries()[o as usize];
                                 tr {
-                                    td { code { (e.op.id.short()) } }
-                                    td { (member(p, state, &engine.author_of(&e.op))) }
-                                    td { (crate::explain::op_kind(p.t, engine.decoded(&e.op).fields.body.label())) }
-                                    td { (void_cause(p, state, &engine.author_of(&e.op), reason)) }
+                                    td { code { (e.id.short()) } }
+                                    td { (member(p, state, &engine.author_of(e))) }
+                                    td { (crate::explain::op_kind(p.t, engine.decoded(e).fields.body.label())) }
+                                    td { (void_cause(p, state, &engine.author_of(e), reason)) }
                                 }
                             }
                         }
@@ -72,7 +68,7 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
                     ul {
                         @for &o in &removed_proposers {
                             @let e = &engine.entries()[o as usize];
-                            li { code { (e.op.id.short()) } " · " (member(p, state, &engine.author_of(&e.op))) " · " (when(engine.decoded(&e.op).fields.time)) }
+                            li { code { (e.id.short()) } " · " (member(p, state, &engine.author_of(e))) " · " (when(engine.decoded(e).fields.time)) }
                         }
                     }
                 }
@@ -84,11 +80,11 @@ pub fn render(p: &Page, engine: &Engine) -> Markup {
                     table {
                         thead { tr { th scope="col" { (p.t("op")) } th scope="col" { (p.t("author")) } th scope="col" { (p.t("kind")) } th scope="col" { (p.t("reason")) } } }
                         tbody {
-                            @for e in &rejected { tr {
-                                td { code { (e.op.id.short()) } }
-                                td { (member(p, state, &engine.author_of(&e.op))) }
-                                td { (crate::explain::op_kind(p.t, engine.decoded(&e.op).fields.body.label())) }
-                                td { (crate::explain::outcome(p.t, &e.outcome)) }
+                            @for &o in &rejected { @let e = &engine.entries()[o as usize]; tr {
+                                td { code { (e.id.short()) } }
+                                td { (member(p, state, &engine.author_of(e))) }
+                                td { (crate::explain::op_kind(p.t, engine.decoded(e).fields.body.label())) }
+                                td { (crate::explain::outcome(p.t, &engine.outcome_at(o))) }
                             } }
                         }
                     }

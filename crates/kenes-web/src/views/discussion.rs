@@ -344,7 +344,7 @@ pub fn pinned(p: &Page, engine: &Engine, unread: &[(Hash, Hash)]) -> Markup {
                     p.post-text { strong { (deliberation::text_of_op(engine, &p.keyring, id).unwrap_or_else(|| p.t("post-unreadable"))) } }
                     small {
                         (committee_link(state, committee))
-                        @if let Some(e) = entry { " · " (member(p, state, &engine.author_of(&e.op))) " · " (when(engine.decoded(&e.op).fields.time)) }
+                        @if let Some(e) = entry { " · " (member(p, state, &engine.author_of(e))) " · " (when(engine.decoded(e).fields.time)) }
                         " · " a href=(format!("/discussion/{}", id.to_hex())) { (p.t("post-reply")) }
                     }
                     form #(form) method="post" action=(format!("/read?csrf={}", p.csrf)) class="inline" {

@@ -188,7 +188,7 @@ fn timing(p: &Page, engine: &Engine, record: &ProposalRecord) -> String {
         ProposalStatus::Closed(c) => {
             let closed = engine
                 .entry(&c.first.1)
-                .map_or(record.closes_at, |e| engine.decoded(&e.op).fields.time);
+                .map_or(record.closes_at, |e| engine.decoded(e).fields.time);
             p.ta("closed-at", &[("when", when(closed).into())])
         }
     }

@@ -64,7 +64,7 @@ fn long_thread(
         let op = engine.author(founder, body, time);
         engine.ingest(std::slice::from_ref(&op.bytes), Verify::Trusted);
         ensure!(
-            engine.entry(&op.id).map(|e| &e.outcome) == Some(&Outcome::Applied),
+            engine.outcome_of(&op.id) == Some(Outcome::Applied),
             "a benchmark post was not applied"
         );
         ops.push(op.bytes);

@@ -65,7 +65,7 @@ fn members(data: &Path) -> (Vec<String>, BTreeSet<PublicKey>) {
         .engine()
         .entries()
         .iter()
-        .map(|e| store.engine().author_of(&e.op))
+        .map(|e| store.engine().author_of(e))
         .collect();
     (names, keys)
 }

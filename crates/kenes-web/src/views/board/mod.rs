@@ -88,7 +88,8 @@ pub fn render(
     let voided = engine.voided().len();
     let mine_rejected = p.me.map_or(0, |me| {
         crate::model::refused(engine)
-            .filter(|e| engine.author_of(&e.op) == me)
+            .into_iter()
+            .filter(|&o| engine.author_at(o) == me)
             .count()
     });
     let now = &figures.now;
