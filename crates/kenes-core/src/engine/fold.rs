@@ -3,7 +3,7 @@
 //! checkpoint when a late op or a changed void or verdict demands it, and
 //! projecting a committee onto a smaller set (an op's past).
 
-use super::{Checkpoint, CommitteeLog, Engine, ProjectedView};
+use super::{Checkpoint, CommitteeLog, Engine, ProjectedView, scopes};
 use crate::body::{Body, ProposalKind};
 use crate::governance::{FoldContext, NoProposals};
 use crate::layers::{self, LazyVoids, SetView, Subset};
@@ -89,7 +89,7 @@ impl Engine {
                 }
             }
         }
-        self.index_scope(&op, ord);
+        self.index_scope(&op, ord, number);
         let applied = validity.is_applied();
         self.push_entry(&op, number, unseen, validity);
         // After the push: a lookup may compare any ordinal in the table
@@ -169,8 +169,7 @@ impl Engine {
 
     /// Indexes every accepted op (valid or not) by the committees whose
     /// scope it is in (`layers::in_scope`), as `Dag::scope_index` reads it.
-    fn index_scope(&mut self, op: &Op, ord: u32) {
-        let author = op.fields.author;
+    fn index_scope(&mut self, op: &Op, ord: u32, author: u32) {
         let mut named: Vec<Hash> = Vec::new();
         for h in op.fields.body.named() {
             let committee = match self.ordinal(&h) {
@@ -193,13 +192,15 @@ impl Engine {
             }
         }
         for c in named {
-            self.naming_ops.entry((author, c)).or_default().push(ord);
+            let key = scopes::naming_key(author, self.scopes.number(c));
+            self.naming_ops.entry(key).or_default().push(ord);
         }
         if let Some(waiting) = self.awaiting_name.remove(&op.id)
             && let Some(c) = scope_of(op)
         {
             for w in waiting {
-                let key = (self.author_at(w), c);
+                let author = self.entries[w as usize].author_number();
+                let key = scopes::naming_key(author, self.scopes.number(c));
                 let list = self.naming_ops.entry(key).or_default();
                 if let Err(at) = list.binary_search(&w) {
                     list.insert(at, w);
@@ -212,7 +213,10 @@ impl Engine {
             .committee()
             .is_some_and(|c| layers::Dag::is_council(self, &c))
         {
-            self.council_ops_of.entry(author).or_default().push(ord);
+            self.council_ops_of
+                .entry(op.fields.author)
+                .or_default()
+                .push(ord);
         }
     }
 
@@ -230,7 +234,8 @@ impl Engine {
                 if kind.is_council() {
                     self.councils.insert(op.id);
                 }
-                self.joined.entry(author).or_default().insert(op.id);
+                let scope = self.scopes.number(op.id);
+                self.author_record(&author).record_joined(scope);
                 self.logs.insert(op.id, CommitteeLog::default());
                 logs.push(op.id);
             }
@@ -239,12 +244,14 @@ impl Engine {
                 committee,
             } => {
                 self.vouches_for.entry(*candidate).or_default().push(ord);
-                self.vouched_by.entry(author).or_default().push(ord);
+                self.author_record(&author).vouches.push(ord);
                 logs.push(*committee);
             }
             Body::Join { committee } => {
-                self.joined.entry(author).or_default().insert(*committee);
-                self.joins_by.entry(author).or_default().push(ord);
+                let scope = self.scopes.number(*committee);
+                let record = self.author_record(&author);
+                record.record_joined(scope);
+                record.joins.push(ord);
                 logs.push(*committee);
             }
             Body::Demand { committee, .. } => {

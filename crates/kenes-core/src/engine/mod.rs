@@ -37,6 +37,7 @@ mod entry;
 mod fold;
 mod fold_order;
 mod ids;
+mod scopes;
 mod voids;
 
 use crate::auth::authorise;
@@ -277,12 +278,10 @@ pub struct Engine {
     /// The unseen sets of ops that had not seen every op before them.
     unseen_sets: FastMap<u32, Unseen>,
     heads: BTreeSet<u32>,
-    vouches_for: FastMap<PublicKey, Vec<u32>>,
-    /// Valid vouches by each author: whose memberships rest on them.
-    vouched_by: FastMap<PublicKey, Vec<u32>>,
-    joined: FastMap<PublicKey, BTreeSet<Hash>>,
-    /// Valid joins by each author.
-    joins_by: FastMap<PublicKey, Vec<u32>>,
+    /// Valid vouches for each candidate.
+    vouches_for: FastMap<PublicKey, authors::Few>,
+    /// Committees by number, for the per-author indexes.
+    scopes: scopes::Scopes,
     logs: FastMap<Hash, CommitteeLog>,
     /// Committees created as councils by a valid creation.
     councils: FastSet<Hash>,
@@ -313,7 +312,8 @@ pub struct Engine {
     sensitive_votes_on: FastSet<Hash>,
     /// Each author's ops naming a committee, its proposals or demands (the
     /// scope of that committee but for seats), in acceptance order.
-    naming_ops: FastMap<(PublicKey, Hash), Vec<u32>>,
+    /// Keyed by [`scopes::naming_key`].
+    naming_ops: FastMap<u64, authors::Few>,
     /// Ops that named an op before it arrived, by the id they named.
     awaiting_name: FastMap<Hash, Vec<u32>>,
     /// Each author's ops in councils, in acceptance order.
@@ -398,10 +398,11 @@ impl PastView for ProjectedView<'_> {
         if self.engine.founder.as_ref() == Some(key) {
             return true;
         }
-        self.engine.joined.get(key).is_some_and(|committees| {
-            committees
-                .iter()
-                .any(|c| self.committee(c).is_some_and(|c| c.includes(key)))
+        self.engine.author_ops(key).is_some_and(|a| {
+            a.joined.iter().any(|&n| {
+                self.committee(&self.engine.scopes.id(n))
+                    .is_some_and(|c| c.includes(key))
+            })
         })
     }
 }
@@ -424,9 +425,7 @@ impl Engine {
             unseen_sets: FastMap::default(),
             heads: BTreeSet::new(),
             vouches_for: FastMap::default(),
-            vouched_by: FastMap::default(),
-            joined: FastMap::default(),
-            joins_by: FastMap::default(),
+            scopes: scopes::Scopes::default(),
             logs: FastMap::default(),
             councils: FastSet::default(),
             decoded: DecodedOps::default(),

@@ -136,8 +136,7 @@ impl Dag for Engine {
     fn vouches_for(&self, candidate: &PublicKey) -> &[u32] {
         self.vouches_for
             .get(candidate)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
+            .map_or(&[], |v| v.as_slice())
     }
 
     fn may_be_void(&self, author: &PublicKey) -> bool {
@@ -145,11 +144,7 @@ impl Dag for Engine {
     }
 
     fn scope_index(&self, member: &PublicKey, committee: &Hash) -> Option<(&[u32], &[u32])> {
-        let named = self
-            .naming_ops
-            .get(&(*member, *committee))
-            .map(Vec::as_slice)
-            .unwrap_or_default();
+        let named = self.naming_ops_of(member, committee);
         let council = self
             .council_ops_of
             .get(member)
@@ -167,10 +162,7 @@ impl Dag for Engine {
     }
 
     fn joins_by(&self, author: &PublicKey) -> &[u32] {
-        self.joins_by
-            .get(author)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
+        self.author_ops(author).map_or(&[], |a| a.joins.as_slice())
     }
 
     fn affiliation_accepts(&self) -> Vec<u32> {
@@ -218,10 +210,10 @@ impl Engine {
         // The list is in acceptance order but for ops indexed once what
         // they named arrived: look at its last few.
         let witness = self
-            .naming_ops
-            .get(&(*author, *committee))
-            .into_iter()
-            .flat_map(|named| named.iter().rev().take(WITNESSES_LOOKED_AT))
+            .naming_ops_of(author, committee)
+            .iter()
+            .rev()
+            .take(WITNESSES_LOOKED_AT)
             .copied()
             .filter(|&n| !unseen.contains(n))
             .max();
@@ -331,11 +323,15 @@ impl Engine {
         }
         // Members whose join of a dirty committee may rest on a void vouch
         // (a fork's, or one of these subjects').
+        let dirty: Vec<u32> = self
+            .dirty_layers
+            .iter()
+            .filter_map(|c| self.scopes.get(c))
+            .collect();
         for a in &self.candidates {
             if self
-                .joined
-                .get(a)
-                .is_some_and(|cs| self.dirty_layers.iter().any(|c| cs.contains(c)))
+                .author_ops(a)
+                .is_some_and(|r| dirty.iter().any(|c| r.joined.binary_search(c).is_ok()))
             {
                 authors.insert(*a);
             }
@@ -343,7 +339,8 @@ impl Engine {
         // Their dependants' memberships may rest on their vouches.
         let mut todo: Vec<PublicKey> = authors.iter().copied().collect();
         while let Some(author) = todo.pop() {
-            for &v in self.vouched_by.get(&author).into_iter().flatten() {
+            let vouches = self.author_ops(&author).map_or(&[][..], |a| &a.vouches[..]);
+            for &v in vouches {
                 if let Body::Vouch { candidate, .. } = &self.body_at(v)
                     && authors.insert(*candidate)
                 {
