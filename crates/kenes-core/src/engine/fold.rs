@@ -564,7 +564,7 @@ impl Engine {
                 log.checkpoints.push(Checkpoint {
                     key,
                     known: ord + 1,
-                    state: committee.clone(),
+                    state: Box::new(committee.clone()),
                 });
             }
         }
@@ -616,7 +616,7 @@ impl Engine {
             s.key < dirty && !self.contested.contains(c) && regular.is_none_or(|r| r.key < s.key)
         });
         let (mut committee, start) = match split.as_deref().or(regular) {
-            Some(cp) => (Some(cp.state.clone()), Some(cp.key)),
+            Some(cp) => (Some(Committee::clone(&cp.state)), Some(cp.key)),
             None => (None, None),
         };
         let everything = self.everything();
@@ -639,7 +639,7 @@ impl Engine {
                 checkpoints.push(Checkpoint {
                     key: op.order_key(),
                     known,
-                    state: state.clone(),
+                    state: Box::new(state.clone()),
                 });
             }
         }
@@ -748,7 +748,7 @@ impl Engine {
             set,
             voids: self.t_view(&everything).voids,
         };
-        let mut committee = checkpoint.map(|cp| cp.state.clone());
+        let mut committee = checkpoint.map(|cp| Committee::clone(&cp.state));
         for ord in tail {
             if !layers::contains(set, ord) {
                 continue;
@@ -811,7 +811,7 @@ impl Engine {
             set: &before,
             voids: self.t_view(&everything).voids,
         };
-        let mut committee = regular.map(|cp| cp.state.clone());
+        let mut committee = regular.map(|cp| Committee::clone(&cp.state));
         let mut key = None;
         for (k, ord) in below_m {
             fold_into(&mut committee, &self.op_at(ord), &view);
@@ -820,7 +820,7 @@ impl Engine {
         let checkpoint = Arc::new(Checkpoint {
             key: key?,
             known: m,
-            state: committee?,
+            state: Box::new(committee?),
         });
         self.split_checkpoints
             .borrow_mut()
@@ -857,7 +857,7 @@ impl Engine {
             set,
             voids: LazyVoids { dag: self, set },
         };
-        let mut committee: Option<Committee> = checkpoint.map(|cp| cp.state.clone());
+        let mut committee: Option<Committee> = checkpoint.map(|cp| Committee::clone(&cp.state));
         let ords: Vec<u32> = log
             .ops
             .after(checkpoint.map(|cp| cp.key), |o| self.id_at(o))

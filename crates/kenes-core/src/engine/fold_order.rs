@@ -25,7 +25,11 @@ pub(super) struct FoldOrder {
     runs: Vec<Vec<Slot>>,
 }
 
+/// 12 bytes, not 16: packed to 4-byte alignment (a committee's ops are
+/// one of the engine's largest indexes, issue 18). Fields are only ever
+/// read by value.
 #[derive(Clone, Copy, Debug)]
+#[repr(C, packed(4))]
 struct Slot {
     lamport: u64,
     ord: u32,
@@ -33,7 +37,8 @@ struct Slot {
 
 impl Slot {
     fn cmp_key(self, key: &(u64, Hash), id_of: &impl Fn(u32) -> Hash) -> Ordering {
-        self.lamport
+        let lamport = self.lamport;
+        lamport
             .cmp(&key.0)
             .then_with(|| id_of(self.ord).cmp(&key.1))
     }

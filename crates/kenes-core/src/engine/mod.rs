@@ -166,7 +166,10 @@ pub struct IngestReport {
 struct Checkpoint {
     key: (u64, Hash),
     known: u32,
-    state: Committee,
+    /// Boxed: most committees hold one or two checkpoints, and a vector's
+    /// spare room for a 672-byte committee cost more than the rest
+    /// (issue 18).
+    state: Box<Committee>,
 }
 
 /// One committee's applied ops in fold order, with checkpoints.
