@@ -154,3 +154,15 @@ impl Engine {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a national federation's laptop holds per op starts here: the
+    /// side tables only cost something for the ops that use them.
+    #[test]
+    fn an_entry_is_fifty_six_bytes() {
+        assert_eq!(std::mem::size_of::<Entry>(), 56);
+    }
+}

@@ -749,10 +749,8 @@ impl Engine {
             voids: self.t_view(&everything).voids,
         };
         let mut committee = checkpoint.map(|cp| Committee::clone(&cp.state));
-        for ord in tail {
-            if !layers::contains(set, ord) {
-                continue;
-            }
+        let ords: Vec<u32> = tail.filter(|&ord| layers::contains(set, ord)).collect();
+        for ord in self.prefetched(&ords) {
             fold_into(&mut committee, &self.op_at(ord), &view);
             self.count(|s| s.projection_folds += 1);
         }
@@ -812,11 +810,11 @@ impl Engine {
             voids: self.t_view(&everything).voids,
         };
         let mut committee = regular.map(|cp| Committee::clone(&cp.state));
-        let mut key = None;
-        for (k, ord) in below_m {
+        let (keys, ords): (Vec<(u64, Hash)>, Vec<u32>) = below_m.unzip();
+        for ord in self.prefetched(&ords) {
             fold_into(&mut committee, &self.op_at(ord), &view);
-            key = Some(k);
         }
+        let key = keys.last().copied();
         let checkpoint = Arc::new(Checkpoint {
             key: key?,
             known: m,
