@@ -490,6 +490,39 @@ fn a_fork_at_seq_5_voids_only_unwitnessed_ops_after_it() {
     }
 }
 
+/// An op's outcome in T is computed from its validity and Void(T), not
+/// stored: a rejected op a fork voids reads as void, and the list of
+/// rejected ops (alerts, the audit page) drops it.
+#[test]
+fn a_rejected_op_a_fork_voids_is_void_and_no_longer_listed_as_rejected() {
+    let mut w = World::new();
+    let c = w.committee(1, "Uzen oil workers", 1);
+    members(&mut w, c, &[2, 3, 4]);
+    let (seq, prev, heads) = next_place(&w, 3);
+    let vouch_for_a_member = Body::Vouch {
+        candidate: key(2).public(),
+        committee: c,
+    };
+    let rejected = op_at(&w, 3, seq, prev.as_ref(), &refs(&heads), vouch_for_a_member);
+    inject(&mut w, &rejected);
+    let ord = w.engine.ordinal(&rejected.id).expect("accepted");
+    assert!(matches!(w.outcome(&rejected), Outcome::Rejected(_)));
+    assert_eq!(w.engine.rejected(), vec![ord]);
+    let other_branch = op_at(
+        &w,
+        3,
+        seq,
+        prev.as_ref(),
+        &refs(&heads),
+        report(c, "branch b"),
+    );
+    inject(&mut w, &other_branch);
+    assert_eq!(w.outcome(&rejected), fork_void(3, seq));
+    assert!(matches!(w.engine.validity_at(ord), Outcome::Rejected(_)));
+    assert!(w.engine.rejected().is_empty());
+    assert_replicas_agree(&mut w);
+}
+
 #[test]
 fn a_fork_at_seq_0_can_only_be_witnessed_by_the_founder() {
     for witness_by in [None, Some(2u8), Some(1u8)] {
