@@ -13,8 +13,8 @@ pub enum Outcome {
     Rejected(RejectReason),
     /// Voided by a fork or a strong removal (DESIGN §4): it has no effect,
     /// whatever its validity ([`crate::layers`]). Boxed: a void op is
-    /// rare, and every engine entry holds two outcomes (issue 18: an
-    /// outcome is 16 bytes, not 48). Encoded as the reason itself.
+    /// rare, and outcomes are listed per op (issue 18: an outcome is 16
+    /// bytes, not 48). Encoded as the reason itself.
     Void(Box<VoidReason>),
     /// A body kind or format version this build does not know.
     Unknown,

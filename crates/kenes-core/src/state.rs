@@ -605,14 +605,26 @@ pub fn digest<'a>(
     state: &State,
     outcomes: impl IntoIterator<Item = (&'a Hash, &'a Outcome)>,
 ) -> Hash {
+    let mut sorted: Vec<(&Hash, &Outcome)> = outcomes.into_iter().collect();
+    sorted.sort_by_key(|(id, _)| **id);
+    digest_in_id_order(
+        state,
+        sorted.into_iter().map(|(id, outcome)| (*id, outcome)),
+    )
+}
+
+/// [`digest`] of outcomes already in id order, read one at a time: the
+/// engine's outcomes are computed per op, not kept in a list.
+pub fn digest_in_id_order<O: std::borrow::Borrow<Outcome>>(
+    state: &State,
+    outcomes: impl IntoIterator<Item = (Hash, O)>,
+) -> Hash {
     let mut hasher = blake3::Hasher::new();
     hasher.update(b"kenes/digest/v1");
     hasher.update(&postcard::to_allocvec(state).unwrap_or_default());
-    let mut sorted: Vec<(&Hash, &Outcome)> = outcomes.into_iter().collect();
-    sorted.sort_by_key(|(id, _)| **id);
-    for (id, outcome) in sorted {
+    for (id, outcome) in outcomes {
         hasher.update(&id.0);
-        hasher.update(&postcard::to_allocvec(outcome).unwrap_or_default());
+        hasher.update(&postcard::to_allocvec(outcome.borrow()).unwrap_or_default());
     }
     Hash(*hasher.finalize().as_bytes())
 }

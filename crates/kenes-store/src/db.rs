@@ -34,8 +34,9 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
 /// Ops loaded per engine call when rebuilding from disk: few enough that
-/// the chunk's buffers (each op's bytes, decoded, and sorted: about 1.4 KB
-/// an op) stay near 3 MB, against 11 MB at 8,192 (issue 18).
+/// the chunk's buffers (each op's bytes, decoded, and queued for
+/// acceptance: about 1.4 KB an op) stay near 3 MB, against 11 MB at 8,192
+/// (issue 18).
 const LOAD_CHUNK: usize = 2048;
 
 /// Why a database operation failed.

@@ -147,7 +147,7 @@ impl Engine {
     }
 
     /// Accepted op `ord`, decoded (from the recently decoded ones if it
-    /// is there). Entries keep ops compact ([`super::Entry`]).
+    /// is there): entries keep no decoded op ([`super::Entry`]).
     pub fn op_at(&self, ord: u32) -> Arc<Op> {
         if let Some(op) = self.decoded.0.borrow().get(&ord) {
             return op.clone();

@@ -64,8 +64,16 @@ impl Entry {
 impl Engine {
     /// Appends the entry of accepted op `op`, by author number `author`,
     /// with its unseen set and validity (never a void: void is in T, not
-    /// in X's past).
-    pub(super) fn push_entry(&mut self, op: &Op, author: u32, unseen: Unseen, validity: Outcome) {
+    /// in X's past). Its bytes move into the engine, leaving `op` without
+    /// them, unless accepted ops stay decoded (then they are copied): the
+    /// fold reads only its fields and body.
+    pub(super) fn push_entry(
+        &mut self,
+        op: &mut Op,
+        author: u32,
+        unseen: Unseen,
+        validity: Outcome,
+    ) {
         let ord = self.len_u32();
         let validity = match validity {
             Outcome::Applied => Validity::Applied,
@@ -80,7 +88,12 @@ impl Engine {
         if concurrent {
             self.unseen_sets.insert(ord, unseen);
         }
-        self.resident.push_back(op.bytes.as_slice().into());
+        let bytes: Box<[u8]> = if self.keep_accepted_decoded {
+            op.bytes.as_slice().into()
+        } else {
+            std::mem::take(&mut op.bytes).into_boxed_slice()
+        };
+        self.resident.push_back(bytes);
         self.entries.push(Entry {
             id: op.id,
             seq: op.fields.seq,

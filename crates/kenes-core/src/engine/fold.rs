@@ -21,7 +21,7 @@ impl Engine {
     /// is void on arrival, and folds it in if it takes part.
     pub(super) fn insert(
         &mut self,
-        op: Op,
+        mut op: Op,
         parents: Vec<u32>,
         unseen: Unseen,
         validity: Outcome,
@@ -91,7 +91,7 @@ impl Engine {
         }
         self.index_scope(&op, ord, number);
         let applied = validity.is_applied();
-        self.push_entry(&op, number, unseen, validity);
+        self.push_entry(&mut op, number, unseen, validity);
         // After the push: a lookup may compare any ordinal in the table
         // with its entry.
         self.by_id.insert(&op.id, ord, &self.entries);

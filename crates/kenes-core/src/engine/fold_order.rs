@@ -4,7 +4,7 @@
 //! Why not a `BTreeMap<(u64, Hash), u32>`: its 44-byte entries sit in
 //! B-tree leaves that appends leave about half full, some 90 bytes per
 //! op (issue 18), and every fold paid a tree insert. Here the ops are runs
-//! of `(lamport, ordinal)`, 16 bytes each, sorted within and across runs;
+//! of `(lamport, ordinal)`, 12 bytes each (packed), sorted within and across runs;
 //! ops almost always arrive last and are pushed onto the last run. An op's
 //! id, needed only to order ops of equal lamport, is read from its entry
 //! through the `id_of` the caller passes. A late op is inserted into its

@@ -47,7 +47,7 @@ use crate::layers::{self, KnownVoids, LayerCache, ProposalMeta, SetView, Subset,
 use crate::op::{Op, VERSION};
 use crate::outcome::{Outcome, RejectReason, VoidReason};
 use crate::prepare::{Prepared, Preparer};
-use crate::state::{Committee, PastView, State, digest};
+use crate::state::{Committee, PastView, State, digest_in_id_order};
 use crate::types::{Hash, PublicKey};
 use crate::unseen::Unseen;
 use crate::validate::StatelessError;
@@ -237,7 +237,8 @@ impl Pending {
 /// same committee tails again and again (about 1 KB each).
 const DECODED_OPS_KEPT: usize = 16_384;
 
-/// Ops decoded from the entries' bytes, kept until there are too many.
+/// Accepted ops decoded from their bytes (resident or archived), kept
+/// until there are too many.
 /// Results never depend on it.
 #[derive(Default)]
 struct DecodedOps(std::cell::RefCell<FastMap<u32, Arc<Op>>>);
@@ -724,10 +725,13 @@ impl Engine {
 
     /// The canonical digest of the state and every outcome.
     pub fn digest(&self) -> Hash {
-        let outcomes: Vec<(Hash, Outcome)> = self.outcomes().collect();
-        digest(
+        // Ordinals in id order: 4 bytes an op, not a list of outcomes.
+        let mut ords: Vec<u32> = (0..self.len_u32()).collect();
+        ords.sort_unstable_by_key(|&o| self.entries[o as usize].id);
+        digest_in_id_order(
             &self.state,
-            outcomes.iter().map(|(id, outcome)| (id, outcome)),
+            ords.into_iter()
+                .map(|o| (self.entries[o as usize].id, self.outcome_at(o))),
         )
     }
 
