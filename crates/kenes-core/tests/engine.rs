@@ -665,3 +665,45 @@ fn a_statement_passes_at_its_first_close() {
     );
     w.check_reference();
 }
+
+/// A committee's checkpoints thin out as it grows (a few per doubling of
+/// its history, not one per interval), and a late op that rewinds it to
+/// its start, from the sparse old checkpoints, gives what a replica that
+/// folded everything once gives.
+#[test]
+fn a_long_committees_checkpoints_thin_out_and_rewinds_still_agree() {
+    let mut w = World::new();
+    let c = w.committee(1, "Zhanaozen oil workers", 1);
+    let v = w.act(
+        1,
+        Body::Vouch {
+            committee: c,
+            candidate: key(2).public(),
+        },
+    );
+    // 2 joins on a branch nobody has seen while 600 reports go on.
+    let join = backdated(&w, 2, &[&v], Body::Join { committee: c });
+    let reports = 600;
+    for i in 0..reports {
+        w.act(1, report(c, &format!("shift {i}")));
+    }
+    let fed = w.engine.federation();
+    let mut every_op = Engine::with_checkpoint_interval(fed, 1);
+    every_op.ingest(&w.all, Verify::Signatures);
+    // One interval per op: 600 checkpoints without thinning, about three
+    // per level (log₂ 600 < 10) with it.
+    assert!(
+        every_op.checkpoints_held() <= 3 * 11,
+        "{}",
+        every_op.checkpoints_held()
+    );
+    assert!(every_op.checkpoints_held() >= 3);
+    let rewinds = every_op.stats().rewinds;
+    every_op.ingest(std::slice::from_ref(&join.bytes), Verify::Signatures);
+    assert_eq!(every_op.stats().rewinds, rewinds + 1);
+    assert!(every_op.checkpoints_held() <= 3 * 11);
+    w.deliver(&join);
+    assert_eq!(w.outcome(&join), Outcome::Applied);
+    assert_eq!(every_op.digest(), w.engine.digest());
+    w.check_reference();
+}

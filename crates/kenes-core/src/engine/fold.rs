@@ -564,8 +564,10 @@ impl Engine {
                 log.checkpoints.push(Checkpoint {
                     key,
                     known: ord + 1,
+                    level: 0,
                     state: Box::new(committee.clone()),
                 });
+                super::thin(&mut log.checkpoints);
             }
         }
         self.state.committees.insert(c, committee);
@@ -639,14 +641,18 @@ impl Engine {
                 checkpoints.push(Checkpoint {
                     key: op.order_key(),
                     known,
+                    level: 0,
                     state: Box::new(state.clone()),
                 });
+                // A long rewind holds few at a time too.
+                super::thin(&mut checkpoints);
             }
         }
         if let Some(log) = self.logs.get_mut(c) {
             log.dirty_from = None;
             log.checkpoints.truncate(keep);
             log.checkpoints.extend(checkpoints);
+            super::thin(&mut log.checkpoints);
             log.since_checkpoint = since;
         }
         match committee {
@@ -818,6 +824,7 @@ impl Engine {
         let checkpoint = Arc::new(Checkpoint {
             key: key?,
             known: m,
+            level: 0,
             state: Box::new(committee?),
         });
         self.split_checkpoints
