@@ -177,12 +177,13 @@ struct Checkpoint {
 /// Most checkpoints of one level a committee keeps. A checkpoint is made
 /// at level 0; when a level holds more, the older of its two oldest moves
 /// up a level and the newer is dropped. Checkpoints of level `l` then lie
-/// about `2^l` intervals apart, and a committee of n ops holds about
-/// 3·log₂(n / interval) of them rather than n / interval, each a full copy
-/// of its state (issue 18: a council with 100,000 ops held 781). A rewind
-/// or a projection to a key far back starts from a checkpoint at most
-/// about as far again before it, so it folds at most about twice the ops
-/// it must fold anyway. Results never depend on which checkpoints exist.
+/// about `2^l` intervals apart, and a committee of n ops holds at most
+/// three per level over about log₂(n / interval) levels rather than
+/// n / interval, each a full copy of its state (issue 18: a council with
+/// 100,000 ops held 781, now about 20). A rewind to a key far back starts
+/// from a checkpoint at most about as far again before it, so it folds at
+/// most about twice the ops it must fold anyway. Results never depend on
+/// which checkpoints exist.
 const CHECKPOINTS_PER_LEVEL: usize = 3;
 
 /// Thins a committee's checkpoints (sorted by key) after one was added
