@@ -43,6 +43,12 @@ impl Prepared {
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
+
+    /// Appends `next`, prepared from the inputs that follow this one's:
+    /// the parts of a batch prepared on several threads, joined in order.
+    pub fn append(&mut self, next: Prepared) {
+        self.items.extend(next.items);
+    }
 }
 
 /// Prepares batches of raw ops; remembers author keys already vetted.
@@ -119,24 +125,34 @@ impl Preparer {
         } else {
             std::thread::available_parallelism().map_or(1, |n| n.get())
         };
-        let items: Vec<Checked> = if threads <= 1 || small {
-            check_chunk(raw, verify, &self.vetted)
-        } else {
-            let per_thread = raw.len().div_ceil(threads);
-            let vetted = &self.vetted;
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = raw
-                    .chunks(per_thread)
-                    .map(|chunk| scope.spawn(move || check_chunk(chunk, verify, vetted)))
-                    .collect();
-                handles
-                    .into_iter()
-                    // A verifying thread that panicked must not lose its
-                    // ops silently: the panic goes on here.
-                    .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                    .collect()
-            })
-        };
+        if threads <= 1 {
+            return self.prepare_here(raw, verify);
+        }
+        let per_thread = raw.len().div_ceil(threads);
+        let vetted = &self.vetted;
+        let items: Vec<Checked> = std::thread::scope(|scope| {
+            let handles: Vec<_> = raw
+                .chunks(per_thread)
+                .map(|chunk| scope.spawn(move || check_chunk(chunk, verify, vetted)))
+                .collect();
+            handles
+                .into_iter()
+                // A verifying thread that panicked must not lose its ops
+                // silently: the panic goes on here.
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        self.remember_vetted(items, verify)
+    }
+
+    /// Like [`Preparer::prepare`], on this thread only: for a pool of
+    /// threads that each take a part of a batch.
+    pub fn prepare_here<B: AsRef<[u8]>>(&mut self, raw: &[B], verify: Verify) -> Prepared {
+        let items = check_chunk(raw, verify, &self.vetted);
+        self.remember_vetted(items, verify)
+    }
+
+    fn remember_vetted(&mut self, items: Vec<Checked>, verify: Verify) -> Prepared {
         // Only keys this call tested: trusted ops skipped the test.
         if verify == Verify::Signatures {
             for op in items.iter().flatten() {

@@ -20,24 +20,26 @@
 //! [`StoreError::ReadOnly`].
 
 use crate::archive::StoreArchive;
+use crate::pool::with_preparing_pool;
 use crate::schema;
 use crate::snapshot::{self, LoggedOp, ReadView};
 use crate::storekey::StoreKey;
 use kenes_core::body::{CommitteeKind, CouncilScope, DisplayName};
 use kenes_core::engine::IngestReport;
-use kenes_core::prepare::{Prepared, Preparer};
+use kenes_core::prepare::Prepared;
 use kenes_core::{Body, Engine, Hash, Op, Outcome, PublicKey, Verify};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 
-/// Ops loaded per engine call when rebuilding from disk: few enough that
-/// the chunk's buffers (each op's bytes, decoded, and queued for
-/// acceptance: about 1.4 KB an op) stay near 3 MB, against 11 MB at 8,192
-/// (issue 18).
-const LOAD_CHUNK: usize = 2048;
+/// Ops loaded per engine call when rebuilding from disk, and chunks read
+/// ahead for the preparing pool to decode while this thread folds: few
+/// enough that the buffers (each op's bytes, decoded, and queued for
+/// acceptance: about 1.4 KB an op) stay near 6 MB for the four chunks
+/// held at once, against 11 MB for one chunk of 8,192 (issue 18).
+const LOAD_CHUNK: usize = 1024;
+const LOAD_CHUNKS_AHEAD: usize = 3;
 
 /// Why a database operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -1074,12 +1076,9 @@ impl Store {
         self.pipeline(chunks, verify, on_batch)
     }
 
-    /// The import pipeline: a preparing thread decodes and verifies up to
-    /// [`BATCHES_AHEAD`] batches ahead (on every core, at a lower priority)
-    /// while this thread accepts and commits, each batch one transaction.
-    /// This thread's work is serial: it has a core whenever it needs one,
-    /// and verification takes every cycle it leaves. (If the preparing
-    /// thread panics, `recv` fails here and the scope re-raises the panic.)
+    /// The import pipeline: the preparing pool decodes and verifies the
+    /// next [`BATCHES_AHEAD`] batches on every core while this thread
+    /// accepts and commits, each batch one transaction.
     fn pipeline<I: AsRef<[u8]> + Send + Sync>(
         &mut self,
         batches: impl Iterator<Item = Vec<I>>,
@@ -1087,23 +1086,9 @@ impl Store {
         mut on_batch: impl FnMut(&IngestReport, &Engine, usize),
     ) -> Result<(), StoreError> {
         let mut batches = batches;
-        let mut preparer = Preparer::new();
-        std::thread::scope(|scope| {
-            let (to_worker, work) = mpsc::sync_channel::<(Vec<I>, usize, usize)>(1);
-            let (to_main, done) = mpsc::sync_channel::<(Prepared, usize, usize)>(1);
-            scope.spawn(move || {
-                yield_to_other_threads();
-                for (inputs, known, count) in work {
-                    let prepared = preparer.prepare(&inputs, verify);
-                    drop(inputs);
-                    if to_main.send((prepared, known, count)).is_err() {
-                        break;
-                    }
-                }
-            });
-            let mut in_flight = 0;
+        with_preparing_pool(verify, |pool| {
             loop {
-                while in_flight < BATCHES_AHEAD {
+                while pool.in_flight() < BATCHES_AHEAD {
                     let Some(batch) = batches.next() else { break };
                     let count = batch.len();
                     let fresh: Vec<I> = batch
@@ -1111,18 +1096,11 @@ impl Store {
                         .filter(|bytes| !self.engine.is_known(&Hash::of(bytes.as_ref())))
                         .collect();
                     let known = count - fresh.len();
-                    if to_worker.send((fresh, known, count)).is_err() {
-                        break;
-                    }
-                    in_flight += 1;
+                    pool.send((known, count), fresh);
                 }
-                if in_flight == 0 {
-                    return Ok(());
-                }
-                let Ok((prepared, known, count)) = done.recv() else {
+                let Some(((known, count), prepared)) = pool.take_next() else {
                     return Ok(());
                 };
-                in_flight -= 1;
                 let mut report = self.ingest_prepared(prepared)?;
                 report.known += known;
                 on_batch(&report, &self.engine, count);
@@ -1223,28 +1201,6 @@ impl Store {
     }
 }
 
-/// Lowers the calling thread's scheduling priority (its nice value, and
-/// that of the threads it starts), so that the import's verifying threads,
-/// one per core, take whatever the committing thread leaves: that thread's
-/// work is serial, and at an equal share of the cores it would be the
-/// slower side of the pipeline. Best effort: where it fails or the OS has
-/// no per-thread priority, nothing changes but speed.
-fn yield_to_other_threads() {
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: plain system calls on the calling thread, no memory.
-        unsafe {
-            let tid = libc::gettid();
-            let _ = libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, PREPARING_NICE);
-        }
-    }
-}
-
-/// The nice value of the import's verifying threads: at 10, the
-/// committing thread gets about nine tenths of a core whenever it runs.
-#[cfg(target_os = "linux")]
-const PREPARING_NICE: libc::c_int = 10;
-
 /// The federation a database holds.
 fn federation_of(conn: &Connection) -> Result<Hash, StoreError> {
     let federation: Vec<u8> = conn
@@ -1312,46 +1268,55 @@ fn load_snapshot(
 ) -> Result<(Engine, Option<IngestReport>, bool), StoreError> {
     let mut stmt = conn.prepare("SELECT ord, id, bytes FROM ops ORDER BY ord")?;
     let mut rows = stmt.query([])?;
-    let mut chunk: Vec<(Hash, Vec<u8>)> = Vec::with_capacity(LOAD_CHUNK);
     // The first ordinal whose row is keyed otherwise (the archive reads
     // rows by key): none unless an old build left a gap.
     let mut first_gap: Option<u32> = None;
-    let flush = |engine: &mut Engine,
-                 chunk: &mut Vec<(Hash, Vec<u8>)>,
-                 first_gap: Option<u32>|
-     -> Result<(), StoreError> {
-        let bytes: Vec<&[u8]> = chunk.iter().map(|(_, b)| b.as_slice()).collect();
-        let first = engine.len() as u32;
-        engine.ingest_in_order(&bytes, Verify::Trusted);
-        // Each op back at the ordinal its row is keyed by (rows written
-        // later, and outcome updates, address ops by it).
-        if let Some((bad, _)) = chunk
-            .iter()
-            .zip(first..)
-            .find(|((id, _), ord)| engine.ordinal(id) != Some(*ord))
-        {
-            return Err(StoreError::Damaged(bad.0));
-        }
-        // Stored: read back from the archive when needed.
-        engine.archive_below(first_gap.unwrap_or(u32::MAX).min(engine.len() as u32));
-        chunk.clear();
-        Ok(())
-    };
     let mut position: u32 = 0;
-    while let Some(row) = rows.next()? {
-        let ord: i64 = row.get(0)?;
-        if first_gap.is_none() && ord != i64::from(position) {
-            first_gap = Some(position);
+    let mut rows_left = true;
+    // This thread reads rows and folds; the preparing pool decodes the
+    // next chunks meanwhile.
+    with_preparing_pool(Verify::Trusted, |pool| -> Result<(), StoreError> {
+        loop {
+            while rows_left && pool.in_flight() < LOAD_CHUNKS_AHEAD {
+                let mut ids: Vec<Hash> = Vec::with_capacity(LOAD_CHUNK);
+                let mut chunk: Vec<Vec<u8>> = Vec::with_capacity(LOAD_CHUNK);
+                while ids.len() < LOAD_CHUNK {
+                    let Some(row) = rows.next()? else {
+                        rows_left = false;
+                        break;
+                    };
+                    let ord: i64 = row.get(0)?;
+                    if first_gap.is_none() && ord != i64::from(position) {
+                        first_gap = Some(position);
+                    }
+                    position = position.saturating_add(1);
+                    let id: Vec<u8> = row.get(1)?;
+                    ids.push(Hash(id.try_into().unwrap_or([0; 32])));
+                    chunk.push(row.get(2)?);
+                }
+                if !ids.is_empty() {
+                    pool.send(ids, chunk);
+                }
+            }
+            let Some((ids, prepared)) = pool.take_next() else {
+                return Ok(());
+            };
+            let first = engine.len() as u32;
+            engine.ingest_prepared_in_order(prepared);
+            // Each op back at the ordinal its row is keyed by (rows written
+            // later, and outcome updates, address ops by it).
+            if let Some((bad, _)) = ids
+                .iter()
+                .zip(first..)
+                .find(|(id, ord)| engine.ordinal(id) != Some(*ord))
+            {
+                return Err(StoreError::Damaged(*bad));
+            }
+            // Stored: read back from the archive when needed. (A gap found
+            // in a chunk read since is above every op folded so far.)
+            engine.archive_below(first_gap.unwrap_or(u32::MAX).min(engine.len() as u32));
         }
-        position = position.saturating_add(1);
-        let id: Vec<u8> = row.get(1)?;
-        let id = Hash(id.try_into().unwrap_or([0; 32]));
-        chunk.push((id, row.get(2)?));
-        if chunk.len() == LOAD_CHUNK {
-            flush(&mut engine, &mut chunk, first_gap)?;
-        }
-    }
-    flush(&mut engine, &mut chunk, first_gap)?;
+    })?;
     let pending: Vec<Vec<u8>> = conn
         .prepare("SELECT bytes FROM pending")?
         .query_map([], |row| row.get(0))?

@@ -13,6 +13,8 @@
 //! - [`sealed`]: those files sealed to the federation's members.
 //! - [`author`]: authoring an op as this device's member, safely.
 //! - [`peers`]: the peers a node syncs with.
+//! - [`pool`]: the preparing pool: ops decoded and verified on every
+//!   core while one thread folds and commits them in order.
 //! - [`datadir`]: where those files live.
 //! - [`storekey`]: the key the databases are encrypted with under a
 //!   passphrase (SQLCipher).
@@ -25,6 +27,7 @@ pub mod datadir;
 mod db;
 pub mod keyfile;
 pub mod peers;
+pub mod pool;
 mod schema;
 pub mod sealed;
 mod snapshot;

@@ -889,6 +889,12 @@ impl Engine {
         verify: Verify,
     ) -> IngestReport {
         let prepared = self.preparer.prepare(raw, verify);
+        self.ingest_prepared_in_order(prepared)
+    }
+
+    /// Like [`Engine::ingest_in_order`], of ops a [`Preparer`] already
+    /// decoded and checked (on other threads, say, while this one folds).
+    pub fn ingest_prepared_in_order(&mut self, prepared: Prepared) -> IngestReport {
         self.replaying_accepted = prepared.items.iter().flatten().map(|op| op.id).collect();
         let report = self.accept_batch(prepared, false);
         self.replaying_accepted = FastSet::default();
