@@ -407,7 +407,10 @@ impl Dag for Naive {
     }
 
     fn committee_in(&self, s: &Subset, c: &Hash) -> Option<Cow<'_, Committee>> {
-        self.fold(s).committees.get(c).cloned().map(Cow::Owned)
+        self.fold(s)
+            .committees
+            .get(c)
+            .map(|c| Cow::Owned((**c).clone()))
     }
 
     fn vouches_for(&self, candidate: &PublicKey) -> &[u32] {

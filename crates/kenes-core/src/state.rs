@@ -476,7 +476,7 @@ pub struct State {
     /// Published X25519 encryption keys by member key (issue 14).
     pub encryption_keys: BTreeMap<PublicKey, PublishedKey>,
     /// Committees by id.
-    pub committees: BTreeMap<Hash, Committee>,
+    pub committees: BTreeMap<Hash, Box<Committee>>,
     /// Forked authors and the seqs at which they forked (what their fork
     /// voids is in the outcomes).
     pub forks: BTreeMap<PublicKey, BTreeSet<u64>>,
@@ -500,7 +500,7 @@ impl State {
             }
             Body::CreateCommittee { .. } => {
                 if let Some(committee) = Committee::created_by(op) {
-                    self.committees.insert(committee.id, committee);
+                    self.committees.insert(committee.id, Box::new(committee));
                 }
             }
             Body::Close {
@@ -587,7 +587,7 @@ impl PastView for State {
     }
 
     fn committee(&self, id: &Hash) -> Option<Cow<'_, Committee>> {
-        self.committees.get(id).map(Cow::Borrowed)
+        self.committees.get(id).map(|c| Cow::Borrowed(&**c))
     }
 
     fn is_federation_member(&self, key: &PublicKey) -> bool {

@@ -196,6 +196,7 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
             let councils: Vec<&kenes_core::Committee> = state
                 .committees
                 .values()
+                .map(|k| &**k)
                 .filter(|k| k.kind.is_council() && k.affiliates.contains(&c))
                 .collect();
             let demands: Vec<Hash> = state

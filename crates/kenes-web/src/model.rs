@@ -117,6 +117,7 @@ pub fn committee_of_proposal<'a>(state: &'a State, id: &Hash) -> Option<&'a Comm
     state
         .committees
         .values()
+        .map(|c| &**c)
         .find(|c| c.proposals.contains_key(id))
 }
 
@@ -399,6 +400,7 @@ pub fn reports(state: &State, keyring: &Keyring) -> Vec<Value> {
     let mut all: Vec<(Hash, &Committee, &kenes_core::platform::ReportRecord)> = state
         .committees
         .values()
+        .map(|c| &**c)
         .flat_map(|c| c.reports.iter().map(move |(id, r)| (*id, c, &**r)))
         .collect();
     all.sort_by_key(|(id, _, r)| (std::cmp::Reverse(r.starts_at), *id));

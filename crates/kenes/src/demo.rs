@@ -1138,6 +1138,7 @@ fn sealed_views(state: &kenes_core::State, viewers: &[Viewer]) -> Vec<serde_json
     )> = state
         .committees
         .values()
+        .map(|c| &**c)
         .flat_map(|c| c.proposals.values().map(move |p| (c, p)))
         .filter(|(_, p)| p.title.sealed().is_some())
         .collect();

@@ -507,7 +507,9 @@ impl Engine {
                     && let Some(log) = self.logs.get_mut(&committee.id)
                 {
                     log.since_checkpoint = 1;
-                    self.state.committees.insert(committee.id, committee);
+                    self.state
+                        .committees
+                        .insert(committee.id, Box::new(committee));
                 }
             }
             Body::Close { proposal, .. } => {
@@ -565,7 +567,7 @@ impl Engine {
                     key,
                     known: ord + 1,
                     level: 0,
-                    state: Box::new(committee.clone()),
+                    state: committee.clone(),
                 });
                 super::thin(&mut log.checkpoints);
             }
@@ -656,7 +658,7 @@ impl Engine {
             log.since_checkpoint = since;
         }
         match committee {
-            Some(committee) => self.state.committees.insert(*c, committee),
+            Some(committee) => self.state.committees.insert(*c, Box::new(committee)),
             None => self.state.committees.remove(c),
         };
     }
@@ -675,7 +677,7 @@ impl Engine {
         let everything = set.min().is_none_or(|m| m >= self.len_u32());
         let fresh = log.dirty_from.is_none() && !(contested && self.layers_dirty);
         if everything && fresh {
-            return self.state.committees.get(c).map(Cow::Borrowed);
+            return self.state.committees.get(c).map(|c| Cow::Borrowed(&**c));
         }
         let min_unseen = set.min().unwrap_or(u32::MAX);
         if contested {
@@ -708,7 +710,7 @@ impl Engine {
                     skipped_in_s(o) == skipped_in_t
                 })
             {
-                return self.state.committees.get(c).map(Cow::Borrowed);
+                return self.state.committees.get(c).map(|c| Cow::Borrowed(&**c));
             }
             // Else: refold from a checkpoint before every key where sets may
             // differ, folded from ops S holds, and not pending a rewind.

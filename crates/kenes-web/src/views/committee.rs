@@ -246,7 +246,7 @@ pub fn render(p: &Page, engine: &Engine, c: &Committee) -> Markup {
     )> = state
         .committees
         .values()
-        .filter_map(|k| k.seats.get(&c.id).map(|s| (k, s)))
+        .filter_map(|k| k.seats.get(&c.id).map(|s| (&**k, s)))
         .collect();
     let detail = kenes_store::kind_detail(&c.kind);
     let discussed = kenes_core::discussion::reply_counts(&c.discussion);

@@ -44,6 +44,7 @@ pub fn render(p: &Page, state: &State) -> Markup {
     let councils: Vec<&Committee> = state
         .committees
         .values()
+        .map(|c| &**c)
         .filter(|c| c.kind.is_council())
         .collect();
     let title = p.t("structure-title");

@@ -295,6 +295,7 @@ pub fn report(ctx: &Context, cmd: ReportCommand) -> Result<()> {
             )> = state
                 .committees
                 .values()
+                .map(|c| &**c)
                 .flat_map(|c| c.reports.iter().map(move |(id, r)| (*id, c, &**r)))
                 .collect();
             all.sort_by_key(|(id, _, r)| (std::cmp::Reverse(r.starts_at), *id));

@@ -224,6 +224,7 @@ pub fn councils(ctx: &Context) -> Result<()> {
     let list: Vec<&kenes_core::Committee> = state
         .committees
         .values()
+        .map(|c| &**c)
         .filter(|c| c.kind.is_council())
         .collect();
     let rows: Vec<Value> = list
