@@ -188,11 +188,42 @@ pub struct Store {
     dirty: bool,
     /// Pending ops that opening released: persisted by the next write.
     unsaved: Option<IngestReport>,
+    /// A write of this handle committed, and with it dropped the read
+    /// snapshot: the handle leaves a fresh one when it is dropped.
+    committed: bool,
     read_only: bool,
     /// Whether the engine archives committed ops' bytes (see
     /// [`crate::archive`]), and the key its archive connections use.
     archiving: Option<Option<StoreKey>>,
 }
+
+impl Drop for Store {
+    /// A handle that wrote leaves a read snapshot of what it holds, so that
+    /// the next read command starts from it instead of replaying the log
+    /// (about 0.7 s here against 9 s there, at a million ops). Best effort:
+    /// skipped if another process wrote since (the snapshot would not match
+    /// the ops, and `snapshot::save` refuses it) or holds the write lock
+    /// longer than [`SNAPSHOT_WAIT`].
+    fn drop(&mut self) {
+        if !self.committed
+            || self.dirty
+            || self.read_only
+            || self.in_write
+            || self.unsaved.is_some()
+            || std::thread::panicking()
+        {
+            return;
+        }
+        let view = ReadView::of(&self.engine);
+        if self.conn.busy_timeout(SNAPSHOT_WAIT).is_ok() {
+            let _ = snapshot::save(&self.conn, &view);
+        }
+    }
+}
+
+/// How long a handle being dropped waits for the write lock to leave its
+/// read snapshot.
+const SNAPSHOT_WAIT: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// How long a writer waits for another process's write lock.
 pub(crate) const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
@@ -535,6 +566,7 @@ impl Store {
             in_write: false,
             dirty: false,
             unsaved: None,
+            committed: false,
             read_only,
             archiving: None,
         }
@@ -703,6 +735,15 @@ impl Store {
         Store::read_view_keyed(path, None)
     }
 
+    /// Deletes the read snapshot of the database at `path` (encrypted with
+    /// `key`, if any), so that the next reader replays the log: what a
+    /// benchmark of that replay needs. Nothing else changes.
+    pub fn forget_read_snapshot(path: &Path, key: Option<&StoreKey>) -> Result<(), StoreError> {
+        let conn = connect_writable(path, key)?;
+        snapshot::invalidate(&conn)?;
+        Ok(())
+    }
+
     /// [`Store::read_view`] of a database encrypted with `key`.
     pub fn read_view_keyed(path: &Path, key: Option<&StoreKey>) -> Result<ReadView, StoreError> {
         Store::read_with(path, key, |_, _| Some(()), |_| ()).map(|(view, ())| view)
@@ -788,6 +829,7 @@ impl Store {
             Ok(value) => match self.conn.execute_batch("COMMIT") {
                 Ok(()) => {
                     self.dirty = false;
+                    self.committed = true;
                     self.archive_committed();
                     Ok(value)
                 }

@@ -345,41 +345,72 @@ fn small_federation() -> (kenes_core::Op, Engine, Vec<kenes_core::Op>) {
 fn a_read_view_comes_from_the_snapshot_only_while_it_matches_the_ops() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("fed.sqlite");
-    let (g, author, ops) = small_federation();
+    let (g, mut author, ops) = small_federation();
     let mut store = Store::create(&path, &g).unwrap();
     let first: Vec<Vec<u8>> = ops[..2].iter().map(|o| o.bytes.clone()).collect();
     store.ingest(&first, Verify::Signatures).unwrap();
     let expected = store.engine().digest();
     drop(store);
 
-    // The first reader replays and saves; the next one reads the snapshot.
+    // A writer leaves a snapshot of what it wrote when it closes.
+    let read = Store::read_view(&path).unwrap();
+    assert!(read.from_snapshot);
+    assert_eq!(read.digest, expected);
+    assert_eq!((read.ops, read.pending), (3, 0));
+
+    // Without one (a writer killed after its commit), the first reader
+    // replays and saves one; the next reads it.
+    forget_snapshot(&path);
     let replayed = Store::read_view(&path).unwrap();
     assert!(!replayed.from_snapshot);
     assert_eq!(replayed.digest, expected);
     let read = Store::read_view(&path).unwrap();
     assert!(read.from_snapshot);
-    assert_eq!(read.digest, expected);
     assert_eq!(read.state, replayed.state);
-    assert_eq!((read.ops, read.pending), (3, 0));
 
-    // A write makes it stale: the next reader replays and sees the write.
-    let mut store = Store::open(&path).unwrap();
-    store
+    // Two writers: the one that closes first holds less than the database
+    // (the other wrote since), so it leaves no snapshot and the next
+    // reader replays; the other leaves one of everything.
+    let mut early = Store::open(&path).unwrap();
+    let mut late = Store::open(&path).unwrap();
+    early
         .ingest(&[ops[2].bytes.clone()], Verify::Signatures)
         .unwrap();
-    drop(store);
+    let profile = author.author(
+        &key(2),
+        Body::Profile {
+            name: "Roza".into(),
+        },
+        2,
+    );
+    author.ingest(std::slice::from_ref(&profile.bytes), Verify::Signatures);
+    late.ingest(std::slice::from_ref(&profile.bytes), Verify::Signatures)
+        .unwrap();
+    drop(early);
     let read = Store::read_view(&path).unwrap();
     assert!(!read.from_snapshot);
     assert_eq!(read.digest, author.digest());
-    assert_eq!(read.ops, 4);
-    assert!(Store::read_view(&path).unwrap().from_snapshot);
+    assert_eq!(read.ops, 5);
+    forget_snapshot(&path);
+    drop(late);
+    let read = Store::read_view(&path).unwrap();
+    assert!(read.from_snapshot);
+    assert_eq!(read.digest, author.digest());
+}
+
+/// Deletes the read snapshot behind the store's back.
+fn forget_snapshot(path: &std::path::Path) {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .execute_batch("DELETE FROM snapshot")
+        .unwrap();
 }
 
 #[test]
 fn a_damaged_or_foreign_snapshot_is_replaced_by_a_replay() {
     let (_dir, path, store, author) = stored_small_federation();
     drop(store);
-    assert!(!Store::read_view(&path).unwrap().from_snapshot);
+    assert!(Store::read_view(&path).unwrap().from_snapshot);
 
     let conn = rusqlite::Connection::open(&path).unwrap();
     let tamper = |sql: &str| {
@@ -447,6 +478,7 @@ fn a_read_from_the_snapshot_holds_the_tallies_outcomes_alerts_and_log_of_a_repla
     let all: Vec<Vec<u8>> = ops.iter().map(|o| o.bytes.clone()).collect();
     store.ingest(&all, Verify::Signatures).unwrap();
     drop(store);
+    forget_snapshot(&path);
 
     let (replayed, replayed_log) = Store::read_log(&path).unwrap();
     assert!(!replayed.from_snapshot);
@@ -516,13 +548,13 @@ fn an_encrypted_store_and_its_wal_hold_no_name_key_or_text_in_the_clear() {
         assert!(!holds(&file, secret), "{:?} in the database", secret);
         assert!(!holds(&log, secret), "{:?} in the WAL", secret);
     }
+    // The snapshot the writer left on closing is encrypted too.
     drop(store);
     assert!(!holds(&raw(&path), b"Zhanaozen"));
-
-    let first = Store::read_view_keyed(&path, Some(&store_key)).unwrap();
-    let second = Store::read_view_keyed(&path, Some(&store_key)).unwrap();
-    assert!(!first.from_snapshot && second.from_snapshot);
-    assert_eq!(second.digest, author.digest());
+    assert!(!holds(&raw(&wal), b"Zhanaozen"));
+    let read = Store::read_view_keyed(&path, Some(&store_key)).unwrap();
+    assert!(read.from_snapshot);
+    assert_eq!(read.digest, author.digest());
 }
 
 /// A keyed store opened without its key, or with another, fails with its
