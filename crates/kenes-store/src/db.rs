@@ -36,8 +36,9 @@ use std::path::{Path, PathBuf};
 /// Ops loaded per engine call when rebuilding from disk, and chunks read
 /// ahead for the preparing pool to decode while this thread folds: few
 /// enough that the buffers (each op's bytes, decoded, and queued for
-/// acceptance: about 1.4 KB an op) stay near 6 MB for the four chunks
-/// held at once, against 11 MB for one chunk of 8,192 (issue 18).
+/// acceptance: about 1.4 KB an op) stay near 4 MB for the three chunks
+/// held at once (one folding, two read ahead), against 11 MB for one
+/// chunk of 8,192 (issue 18).
 const LOAD_CHUNK: usize = 1024;
 const LOAD_CHUNKS_AHEAD: usize = 3;
 
@@ -191,6 +192,11 @@ pub struct Store {
     /// A write of this handle committed, and with it dropped the read
     /// snapshot: the handle leaves a fresh one when it is dropped.
     committed: bool,
+    /// `PRAGMA data_version` when the engine last matched the database
+    /// (its load, or this handle's last commit): while it reads the same,
+    /// no other connection has committed since. None when unknown, as
+    /// after loading what others committed outside a write.
+    in_step_at: Option<i64>,
     read_only: bool,
     /// Whether the engine archives committed ops' bytes (see
     /// [`crate::archive`]), and the key its archive connections use.
@@ -200,25 +206,33 @@ pub struct Store {
 impl Drop for Store {
     /// A handle that wrote leaves a read snapshot of what it holds, so that
     /// the next read command starts from it instead of replaying the log
-    /// (about 0.7 s here against 9 s there, at a million ops). Best effort:
-    /// skipped if another process wrote since (the snapshot would not match
-    /// the ops, and `snapshot::save` refuses it) or holds the write lock
-    /// longer than [`SNAPSHOT_WAIT`].
+    /// (about 1 s here against 7 to 9 s there, at a million ops). Best
+    /// effort, and only while the engine matches the database
+    /// ([`Store::still_in_step`]): not after another connection committed,
+    /// nor with a write open or failed, nor while unwinding; and waiting at
+    /// most [`SNAPSHOT_WAIT`] for another writer's lock.
     fn drop(&mut self) {
         if !self.committed
             || self.dirty
             || self.read_only
             || self.in_write
             || self.unsaved.is_some()
+            || self.in_step_at.is_none()
             || std::thread::panicking()
         {
             return;
         }
         let view = ReadView::of(&self.engine);
         if self.conn.busy_timeout(SNAPSHOT_WAIT).is_ok() {
-            let _ = snapshot::save(&self.conn, &view);
+            let _ = snapshot::save(&self.conn, &view, |conn| self.still_in_step(conn));
         }
     }
+}
+
+/// The connection's `PRAGMA data_version`: it changes when another
+/// connection commits to the database.
+fn data_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA data_version", [], |row| row.get(0))
 }
 
 /// How long a handle being dropped waits for the write lock to leave its
@@ -567,6 +581,7 @@ impl Store {
             dirty: false,
             unsaved: None,
             committed: false,
+            in_step_at: None,
             read_only,
             archiving: None,
         }
@@ -671,12 +686,13 @@ impl Store {
         // engine keeps every op's bytes, as before.
         let archive = StoreArchive::open(path, key.as_ref()).ok();
         let archiving = archive.is_some();
-        let (engine, released, in_step) = load(&conn, federation, archive)?;
-        let mut store = Store::from_parts(conn, engine, path, read_only);
-        store.unsaved = released;
+        let loaded = load(&conn, federation, archive)?;
+        let mut store = Store::from_parts(conn, loaded.engine, path, read_only);
+        store.unsaved = loaded.released;
+        store.in_step_at = loaded.version;
         // A store of a build that left gaps in `ord` keeps the bytes of
         // the ops after the first gap: their rows are not at their ordinals.
-        store.archiving = (archiving && in_step).then_some(key);
+        store.archiving = (archiving && loaded.gapless).then_some(key);
         if !read_only && outcomes_unchecked(&store.conn)? {
             // A repair, not a condition of opening: if it cannot run now
             // (another process holds the write lock), the mark stays for
@@ -790,14 +806,38 @@ impl Store {
             return Ok(found);
         }
         drop(conn);
-        let store = Store::open_keyed(path, key)?;
+        let mut store = Store::open_keyed(path, key)?;
         let view = ReadView::of(&store.engine);
         if !read_only && store.unsaved.is_none() {
             // Best effort: a reader that cannot save still answers.
-            let _ = snapshot::save(&store.conn, &view);
+            let _ = snapshot::save(&store.conn, &view, |conn| store.still_in_step(conn));
+            // Saved, or not in step: either way, not again on closing.
+            store.committed = false;
         }
         let read = from_engine(&store.engine);
         Ok((view, read))
+    }
+
+    /// Inside the snapshot's write transaction: the engine still matches the
+    /// database. No other connection committed since it last did, and every
+    /// pending op stored is pending in the engine (with equal counts,
+    /// checked beside, the same set: another process may have dropped
+    /// pending ops this engine still holds, and parked as many others).
+    fn still_in_step(&self, conn: &Connection) -> rusqlite::Result<bool> {
+        if self.in_step_at.is_none() || self.in_step_at != Some(data_version(conn)?) {
+            return Ok(false);
+        }
+        let mut stored = conn.prepare("SELECT id FROM pending")?;
+        let mut ids = stored.query([])?;
+        while let Some(row) = ids.next()? {
+            let id: Vec<u8> = row.get(0)?;
+            let held = <[u8; 32]>::try_from(id.as_slice())
+                .is_ok_and(|id| self.engine.pending_op(&Hash(id)).is_some());
+            if !held {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// Whether this database could only be opened for reading.
@@ -825,11 +865,15 @@ impl Store {
         self.in_write = true;
         let result = f(self);
         self.in_write = false;
+        // Read under the write lock, where no other connection can commit;
+        // this connection's own commit leaves it as it is.
+        let version = data_version(&self.conn).ok();
         match result {
             Ok(value) => match self.conn.execute_batch("COMMIT") {
                 Ok(()) => {
                     self.dirty = false;
                     self.committed = true;
+                    self.in_step_at = version;
                     self.archive_committed();
                     Ok(value)
                 }
@@ -904,13 +948,16 @@ impl Store {
             None => None,
         };
         let archiving = archive.is_some();
-        let (engine, released, in_step) = load(&self.conn, self.engine.federation(), archive)?;
-        if !(archiving && in_step) {
+        // Unknown until the load is done (a failed one leaves it so).
+        self.in_step_at = None;
+        let loaded = load(&self.conn, self.engine.federation(), archive)?;
+        if !(archiving && loaded.gapless) {
             self.archiving = None;
         }
-        self.engine = engine;
+        self.engine = loaded.engine;
         self.engine.keep_accepted_decoded(true);
-        self.unsaved = released;
+        self.unsaved = loaded.released;
+        self.in_step_at = loaded.version;
         self.dirty = false;
         Ok(())
     }
@@ -965,6 +1012,9 @@ impl Store {
     /// it was opened (a `kenes serve` runs beside one-shot commands).
     /// Returns how many were loaded.
     pub fn catch_up(&mut self) -> Result<usize, StoreError> {
+        // The engine moves on without the pending set others changed: not
+        // in step for a snapshot until its next load or commit.
+        self.in_step_at = None;
         // Ops that opening released and no write has persisted yet sit
         // after the stored ones.
         let unsaved = self.unsaved.as_ref().map_or(0, |r| r.accepted.len());
@@ -1275,11 +1325,22 @@ fn outcomes_unchecked(conn: &Connection) -> rusqlite::Result<bool> {
 /// With an `archive`, the engine archives each stored op's bytes as soon
 /// as it is loaded, up to the first row whose `ord` is not its ordinal
 /// (a gap left by an old build); the flag says whether there was none.
+/// An engine rebuilt from the database.
+struct Loaded {
+    engine: Engine,
+    /// What loading the pending ops released, not persisted yet.
+    released: Option<IngestReport>,
+    /// Every row sits at its ordinal (no gap left by an old build).
+    gapless: bool,
+    /// `PRAGMA data_version` in the read the engine was built from.
+    version: Option<i64>,
+}
+
 fn load(
     conn: &Connection,
     federation: Hash,
     archive: Option<StoreArchive>,
-) -> Result<(Engine, Option<IngestReport>, bool), StoreError> {
+) -> Result<Loaded, StoreError> {
     let mut engine = Engine::new(federation);
     if let Some(archive) = archive {
         engine.set_archive(Box::new(archive));
@@ -1304,10 +1365,8 @@ fn load(
 /// (negative: KiB).
 const LOAD_CACHE_KIB: i64 = -2048;
 
-fn load_snapshot(
-    conn: &Connection,
-    mut engine: Engine,
-) -> Result<(Engine, Option<IngestReport>, bool), StoreError> {
+fn load_snapshot(conn: &Connection, mut engine: Engine) -> Result<Loaded, StoreError> {
+    let version = data_version(conn).ok();
     let mut stmt = conn.prepare("SELECT ord, id, bytes FROM ops ORDER BY ord")?;
     let mut rows = stmt.query([])?;
     // The first ordinal whose row is keyed otherwise (the archive reads
@@ -1365,7 +1424,12 @@ fn load_snapshot(
         .collect::<rusqlite::Result<_>>()?;
     let report = engine.ingest(&pending, Verify::Trusted);
     let released = !report.accepted.is_empty() || !report.dropped.is_empty();
-    Ok((engine, released.then_some(report), first_gap.is_none()))
+    Ok(Loaded {
+        engine,
+        released: released.then_some(report),
+        gapless: first_gap.is_none(),
+        version,
+    })
 }
 
 /// The kind-specific fields of a committee as a JSON object (`area`,

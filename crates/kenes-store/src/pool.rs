@@ -172,16 +172,17 @@ impl<T, I: AsRef<[u8]> + Send> PreparingPool<T, I> {
 fn yield_to_other_threads() {
     #[cfg(target_os = "linux")]
     {
-        // SAFETY: plain system calls on the calling thread, no memory.
+        // Relative to the process's own nice value (on Linux, `nice`
+        // changes the calling thread only).
+        // SAFETY: a plain system call on the calling thread, no memory.
         unsafe {
-            let tid = libc::gettid();
-            let _ = libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, PREPARING_NICE);
+            let _ = libc::nice(PREPARING_NICE);
         }
     }
 }
 
-/// The nice value of the preparing threads: at 10, the accepting thread
-/// gets about nine tenths of a core whenever it runs.
+/// How much nicer the preparing threads are than the accepting thread: at
+/// 10 more, it gets about nine tenths of a core whenever it runs.
 #[cfg(target_os = "linux")]
 const PREPARING_NICE: libc::c_int = 10;
 

@@ -238,6 +238,22 @@ struct Saved {
     alerts: Alerts,
 }
 
+/// [`Saved`] by reference, field for field (postcard writes a reference as
+/// what it refers to): a save does not copy the state again.
+#[derive(Serialize)]
+struct SavedRef<'a> {
+    federation: &'a Hash,
+    state: &'a State,
+    digest: &'a Hash,
+    ops: u64,
+    pending: u64,
+    unknown: &'a [(PublicKey, u64, u64)],
+    live_tallies: &'a BTreeMap<Hash, ProposalResult>,
+    council_ballots: &'a BTreeMap<Hash, BTreeMap<PublicKey, Ballot>>,
+    not_applied: &'a BTreeMap<Hash, Outcome>,
+    alerts: &'a Alerts,
+}
+
 /// Deletes the snapshot: called at the start of every write transaction.
 pub(crate) fn invalidate(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM snapshot", []).map(|_| ())
@@ -286,29 +302,34 @@ pub(crate) fn load(conn: &Connection, federation: Hash) -> Option<ReadView> {
 
 /// Saves `view` as the snapshot if the database still holds exactly the
 /// ops it was made from. Returns whether it was saved.
-pub(crate) fn save(conn: &Connection, view: &ReadView) -> rusqlite::Result<bool> {
-    let saved = Saved {
-        federation: view.federation,
-        state: view.state.clone(),
-        digest: view.digest,
+pub(crate) fn save(
+    conn: &Connection,
+    view: &ReadView,
+    in_step: impl FnOnce(&Connection) -> rusqlite::Result<bool>,
+) -> rusqlite::Result<bool> {
+    let unknown: Vec<(PublicKey, u64, u64)> = view
+        .pending_from_unknown
+        .iter()
+        .map(|u| (u.author, u.ops as u64, u.bytes as u64))
+        .collect();
+    let saved = SavedRef {
+        federation: &view.federation,
+        state: &view.state,
+        digest: &view.digest,
         ops: view.ops,
         pending: view.pending,
-        unknown: view
-            .pending_from_unknown
-            .iter()
-            .map(|u| (u.author, u.ops as u64, u.bytes as u64))
-            .collect(),
-        live_tallies: view.live_tallies.clone(),
-        council_ballots: view.council_ballots.clone(),
-        not_applied: view.not_applied.clone(),
-        alerts: view.alerts.clone(),
+        unknown: &unknown,
+        live_tallies: &view.live_tallies,
+        council_ballots: &view.council_ballots,
+        not_applied: &view.not_applied,
+        alerts: &view.alerts,
     };
     let Ok(bytes) = postcard::to_allocvec(&saved) else {
         return Ok(false);
     };
     conn.execute_batch("BEGIN IMMEDIATE")?;
     let result = (|| {
-        if counts(conn)? != (view.ops, view.pending) {
+        if counts(conn)? != (view.ops, view.pending) || !in_step(conn)? {
             return Ok(false);
         }
         conn.execute(
