@@ -189,8 +189,9 @@ pub struct Store {
     dirty: bool,
     /// Pending ops that opening released: persisted by the next write.
     unsaved: Option<IngestReport>,
-    /// A write of this handle committed, and with it dropped the read
-    /// snapshot: the handle leaves a fresh one when it is dropped.
+    /// A write of this handle committed (a command's, or the outcome
+    /// recheck at open), and with it dropped the read snapshot: the handle
+    /// leaves a fresh one when it is dropped.
     committed: bool,
     /// `PRAGMA data_version` when the engine last matched the database
     /// (its load, or this handle's last commit): while it reads the same,
@@ -208,9 +209,13 @@ impl Drop for Store {
     /// the next read command starts from it instead of replaying the log
     /// (about 1 s here against 7 to 9 s there, at a million ops). Best
     /// effort, and only while the engine matches the database
-    /// ([`Store::still_in_step`]): not after another connection committed,
-    /// nor with a write open or failed, nor while unwinding; and waiting at
-    /// most [`SNAPSHOT_WAIT`] for another writer's lock.
+    /// ([`Store::still_in_step`]): not after another connection committed
+    /// (checked first, before the view is built, and again under the
+    /// lock), nor with a write open or failed, nor while unwinding. It does
+    /// not wait for another writer's lock: that writer is about to commit,
+    /// after which this engine no longer matches anyway. Building the view
+    /// reads archived ops; a failed read there costs the snapshot, not a
+    /// panic at the end of a command that succeeded.
     fn drop(&mut self) {
         if !self.committed
             || self.dirty
@@ -219,11 +224,16 @@ impl Drop for Store {
             || self.unsaved.is_some()
             || self.in_step_at.is_none()
             || std::thread::panicking()
+            || data_version(&self.conn).ok() != self.in_step_at
         {
             return;
         }
-        let view = ReadView::of(&self.engine);
-        if self.conn.busy_timeout(SNAPSHOT_WAIT).is_ok() {
+        let engine = &self.engine;
+        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ReadView::of(engine)));
+        let Ok(view) = built else {
+            return;
+        };
+        if self.conn.busy_timeout(std::time::Duration::ZERO).is_ok() {
             let _ = snapshot::save(&self.conn, &view, |conn| self.still_in_step(conn));
         }
     }
@@ -234,10 +244,6 @@ impl Drop for Store {
 fn data_version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA data_version", [], |row| row.get(0))
 }
-
-/// How long a handle being dropped waits for the write lock to leave its
-/// read snapshot.
-const SNAPSHOT_WAIT: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// How long a writer waits for another process's write lock.
 pub(crate) const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
@@ -808,8 +814,13 @@ impl Store {
         drop(conn);
         let mut store = Store::open_keyed(path, key)?;
         let view = ReadView::of(&store.engine);
-        if !read_only && store.unsaved.is_none() {
-            // Best effort: a reader that cannot save still answers.
+        // Best effort, without waiting for a writer's lock (that writer's
+        // commit would leave this view behind anyway): a reader that cannot
+        // save still answers.
+        if !read_only
+            && store.unsaved.is_none()
+            && store.conn.busy_timeout(std::time::Duration::ZERO).is_ok()
+        {
             let _ = snapshot::save(&store.conn, &view, |conn| store.still_in_step(conn));
             // Saved, or not in step: either way, not again on closing.
             store.committed = false;
@@ -1322,9 +1333,6 @@ fn outcomes_unchecked(conn: &Connection) -> rusqlite::Result<bool> {
     )
 }
 
-/// With an `archive`, the engine archives each stored op's bytes as soon
-/// as it is loaded, up to the first row whose `ord` is not its ordinal
-/// (a gap left by an old build); the flag says whether there was none.
 /// An engine rebuilt from the database.
 struct Loaded {
     engine: Engine,
@@ -1336,6 +1344,10 @@ struct Loaded {
     version: Option<i64>,
 }
 
+/// Rebuilds the engine from the database. With an `archive`, the engine
+/// archives each stored op's bytes as soon as it is loaded, up to the
+/// first row whose `ord` is not its ordinal (a gap left by an old build);
+/// `gapless` says whether there was none.
 fn load(
     conn: &Connection,
     federation: Hash,

@@ -147,7 +147,14 @@ fn issue_14_with_a_passphrase_the_database_and_its_wal_show_no_name_key_or_text(
         &mut line,
     )
     .unwrap();
-    json(&dir, &["profile", "--name", MEMBER]);
+    // A write while it runs: the WAL holds it (and the read snapshot the
+    // writer leaves) until the node closes.
+    json(
+        &dir,
+        &[
+            "propose", &committee, "--title", TITLE, "--text", TEXT, "decision",
+        ],
+    );
     let digest = json(&dir, &["state", "--digest"])["digest"].clone();
     let files = database_files(&dir);
     drop(serve);
