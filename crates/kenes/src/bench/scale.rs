@@ -530,6 +530,10 @@ pub fn run(ctx: &Context, ops: usize, members: usize, late: usize) -> Result<()>
     let started = Instant::now();
     drop(store);
     let close_secs = started.elapsed().as_secs_f64();
+    ensure!(
+        Store::read_view(&db)?.from_snapshot,
+        "the merging store must leave a read snapshot when it closes"
+    );
     let late_share = late_secs / refold_secs.max(1e-9);
 
     // 6. `kenes state` on the result: from the snapshot the merge left;
