@@ -618,7 +618,7 @@ fn build(
     let lamport = prev
         .iter()
         .chain(deps.iter())
-        .map(|p| engine.entry(p).expect("known parent").lamport + 1)
+        .map(|p| engine.entry(p).expect("known parent").lamport() + 1)
         .max()
         .unwrap_or(0);
     UnsignedOp {
@@ -801,7 +801,7 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
                     engine
                         .entries()
                         .iter()
-                        .find(|e| engine.author_of(e) == key(who).public() && e.seq == seq - 1)
+                        .find(|e| engine.author_of(e) == key(who).public() && e.seq() == seq - 1)
                         .map(|e| e.id)
                 });
                 match prev {

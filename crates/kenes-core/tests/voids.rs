@@ -481,7 +481,7 @@ fn a_fork_at_seq_5_voids_only_unwitnessed_ops_after_it() {
             .engine
             .entries()
             .iter()
-            .filter(|e| w.engine.author_of(e) == key(3).public() && e.seq < 5)
+            .filter(|e| w.engine.author_of(e) == key(3).public() && e.seq() < 5)
             .map(|e| w.engine.outcome_of(&e.id).expect("accepted"))
             .collect();
         assert!(before.iter().all(|o| *o == Outcome::Applied));

@@ -69,7 +69,13 @@ pub struct Output {
 
 /// The index of an engine's accepted ops (pending ops never count).
 pub fn index_of(engine: &Engine) -> SyncIndex {
-    SyncIndex::from_items(engine.entries().iter().map(|e| (e.lamport, e.id)).collect())
+    SyncIndex::from_items(
+        engine
+            .entries()
+            .iter()
+            .map(|e| (e.lamport(), e.id))
+            .collect(),
+    )
 }
 
 /// The bytes of the ops with these ids that `engine` holds, in acceptance

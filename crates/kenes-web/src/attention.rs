@@ -254,7 +254,7 @@ fn alerts(engine: &Engine, me: Option<PublicKey>, seen: usize) -> Vec<(u32, Aler
     for (o, e) in entries.iter().enumerate() {
         if forked
             .get(&engine.author_of(e))
-            .is_some_and(|seqs| seqs.contains(&e.seq))
+            .is_some_and(|seqs| seqs.contains(&e.seq()))
         {
             fork_at.insert(engine.author_of(e), o as u32);
         }

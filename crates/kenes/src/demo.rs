@@ -1116,7 +1116,7 @@ pub fn run(ctx: &Context, serve: Option<(SocketAddr, SocketAddr)>, lang: DemoLan
         .entries()
         .iter()
         .filter(|e| store.engine().author_of(e) == founder.public())
-        .map(|e| (e.seq, e.id))
+        .map(|e| (e.seq(), e.id))
         .max()
     {
         key_file.record(federation, seq, id);

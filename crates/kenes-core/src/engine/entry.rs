@@ -1,8 +1,12 @@
 //! The resident form of each accepted op (issue 18), and what the engine
 //! keeps beside it for the few ops that need more.
 //!
-//! An [`Entry`] is 56 bytes: the fields every index reads (id, seq,
-//! lamport), the author's number, and two bytes of flags. What only some
+//! An [`Entry`] is 48 bytes: the fields every index reads (id, seq,
+//! lamport), the author's number, and two bytes of flags. Seq and lamport
+//! are kept in 4 bytes each (they are 8 in the op): an accepted op's
+//! lamport is exactly one more than its highest parent's and its seq one
+//! more than its prev's, so neither exceeds the number of ops accepted
+//! before it, which an ordinal (4 bytes) already bounds. What only some
 //! ops have lives in side tables keyed by ordinal, so the million ops that
 //! have none of it do not pay for it:
 //! - a rejected op's reason (`RejectReason`, with its counts);
@@ -24,10 +28,11 @@ use crate::unseen::Unseen;
 pub struct Entry {
     /// BLAKE3 of the op's bytes.
     pub id: Hash,
-    /// Position in the author's own log.
-    pub seq: u64,
+    /// Position in the author's own log (see the module's note on its
+    /// size).
+    seq: u32,
     /// The op's lamport.
-    pub lamport: u64,
+    lamport: u32,
     /// The author's number in the engine's table of authors.
     author: u32,
     validity: Validity,
@@ -46,7 +51,17 @@ enum Validity {
 impl Entry {
     /// The key that orders ops totally: `(lamport, id)`.
     pub fn order_key(&self) -> (u64, Hash) {
-        (self.lamport, self.id)
+        (self.lamport(), self.id)
+    }
+
+    /// Position in the author's own log.
+    pub fn seq(&self) -> u64 {
+        u64::from(self.seq)
+    }
+
+    /// The op's lamport.
+    pub fn lamport(&self) -> u64 {
+        u64::from(self.lamport)
     }
 
     /// True if the op was valid in its own past (valid(X) is Applied):
@@ -94,10 +109,14 @@ impl Engine {
             std::mem::take(&mut op.bytes).into_boxed_slice()
         };
         self.resident.push_back(bytes);
+        // Both checked against the ops before it on acceptance, so within
+        // an ordinal's range (see the module's note).
+        let narrow =
+            |n: u64| u32::try_from(n).expect("an accepted op's seq and lamport fit an ordinal");
         self.entries.push(Entry {
             id: op.id,
-            seq: op.fields.seq,
-            lamport: op.fields.lamport,
+            seq: narrow(op.fields.seq),
+            lamport: narrow(op.fields.lamport),
             author,
             validity,
             concurrent,
@@ -175,7 +194,7 @@ mod tests {
     /// What a national federation's laptop holds per op starts here: the
     /// side tables only cost something for the ops that use them.
     #[test]
-    fn an_entry_is_fifty_six_bytes() {
-        assert_eq!(std::mem::size_of::<Entry>(), 56);
+    fn an_entry_is_forty_eight_bytes() {
+        assert_eq!(std::mem::size_of::<Entry>(), 48);
     }
 }

@@ -43,7 +43,7 @@ impl Engine {
             record.last = (ord, seq);
         }
         let log = &mut record.log;
-        let seq_of = |o: u32| entries[o as usize].seq;
+        let seq_of = |o: u32| entries[o as usize].seq();
         // Ops almost always arrive in their author's order (a seq above
         // every seq of theirs held): append without a binary search, whose
         // every probe is a cache miss in `entries`. The author's log,
@@ -118,7 +118,7 @@ impl Engine {
                 .log
                 .iter()
                 .copied()
-                .filter(|&o| self.entries[o as usize].seq >= seq)
+                .filter(|&o| self.entries[o as usize].seq() >= seq)
                 .collect();
             for o in fork_ops {
                 self.mark_possibly_void(o);
@@ -734,6 +734,18 @@ impl Engine {
             .partition_point(usable)
             .checked_sub(1)
             .map(|i| &log.checkpoints[i]);
+        // S holds every op of the log (its ops below a usable checkpoint
+        // are below `min_unseen`): the current fold stands, and no split
+        // checkpoint is made for it (whose fold reads archived ops).
+        if log.dirty_from.is_none()
+            && self.lacks_none_of(log, set).unwrap_or_else(|| {
+                log.ops
+                    .after(regular.map(|cp| cp.key), |o| self.id_at(o))
+                    .all(|ord| layers::contains(set, ord))
+            })
+        {
+            return Some(Cow::Borrowed(current));
+        }
         let split = self.split_checkpoint(c, log, min_unseen, regular);
         let checkpoint = match (split.as_deref(), regular) {
             (Some(s), Some(r)) if s.key <= r.key => Some(r),
@@ -743,13 +755,6 @@ impl Engine {
         let tail = log
             .ops
             .after(checkpoint.map(|cp| cp.key), |o| self.id_at(o));
-        if log.dirty_from.is_none()
-            && self
-                .lacks_none_of(log, set)
-                .unwrap_or_else(|| tail.clone().all(|ord| layers::contains(set, ord)))
-        {
-            return Some(Cow::Borrowed(current));
-        }
         let everything = self.everything();
         let view = SetView {
             dag: self,

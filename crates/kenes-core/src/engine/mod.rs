@@ -39,6 +39,7 @@ mod fold_order;
 mod ids;
 mod scopes;
 mod voids;
+mod warm;
 
 use crate::auth::authorise;
 use crate::body::{Ballot, Body};
@@ -785,7 +786,7 @@ impl Engine {
         match self.author_ops(author).map(|a| a.last) {
             Some((ord, _)) => {
                 let op = &self.entries[ord as usize];
-                (op.seq + 1, Some(op.id))
+                (op.seq() + 1, Some(op.id))
             }
             None => (0, None),
         }
@@ -806,7 +807,7 @@ impl Engine {
         let lamport = heads
             .iter()
             .chain(prev_ord.iter())
-            .map(|&o| self.entries[o as usize].lamport + 1)
+            .map(|&o| self.entries[o as usize].lamport() + 1)
             .max()
             .unwrap_or(0);
         let mut deps: Vec<Hash> = heads.iter().map(|&o| self.entries[o as usize].id).collect();
@@ -929,22 +930,28 @@ impl Engine {
                 }
             }
         }
-        if sort {
+        let order: Vec<usize> = if sort {
             // Sorted by key without moving the ops (an op is over 500
             // bytes).
-            let mut order: Vec<((u64, Hash), usize)> = ops
+            let mut keyed: Vec<((u64, Hash), usize)> = ops
                 .iter()
                 .enumerate()
                 .filter_map(|(i, op)| Some((op.as_ref()?.order_key(), i)))
                 .collect();
-            order.sort_unstable();
-            for (_, i) in order {
-                if let Some(op) = ops[i].take() {
-                    self.offer(op, &mut report);
+            keyed.sort_unstable();
+            keyed.into_iter().map(|(_, i)| i).collect()
+        } else {
+            (0..ops.len()).collect()
+        };
+        for (n, &i) in order.iter().enumerate() {
+            if n % warm::WARM_AHEAD == 0 {
+                for &ahead in order[n..].iter().take(warm::WARM_AHEAD) {
+                    if let Some(op) = &ops[ahead] {
+                        self.warm(op);
+                    }
                 }
             }
-        } else {
-            for op in ops.into_iter().flatten() {
+            if let Some(op) = ops[i].take() {
                 self.offer(op, &mut report);
             }
         }
@@ -1078,13 +1085,13 @@ impl Engine {
             let newest = f.seq.checked_sub(1).map(|seq| (prev_ord, seq))
                 == self.author_ops(&f.author).map(|a| a.last);
             let prev_op = &self.entries[prev_ord as usize];
-            if !newest && (self.author_of(prev_op) != f.author || prev_op.seq + 1 != f.seq) {
+            if !newest && (self.author_of(prev_op) != f.author || prev_op.seq() + 1 != f.seq) {
                 return Err(DropReason::BadPrev);
             }
         }
         let expected = parents
             .iter()
-            .map(|&p| self.entries[p as usize].lamport + 1)
+            .map(|&p| self.entries[p as usize].lamport() + 1)
             .max()
             .unwrap_or(0);
         if f.lamport != expected {

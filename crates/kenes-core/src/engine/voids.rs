@@ -43,7 +43,7 @@ impl Dag for Engine {
     }
 
     fn seq(&self, o: u32) -> u64 {
-        self.entries[o as usize].seq
+        self.entries[o as usize].seq()
     }
 
     fn key(&self, o: u32) -> (u64, Hash) {

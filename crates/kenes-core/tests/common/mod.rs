@@ -98,7 +98,7 @@ pub fn backdated(w: &World, who: u8, deps: &[&Op], body: Body) -> Op {
 pub fn backdated_at(w: &World, who: u8, deps: &[&Op], body: Body, time: u64) -> Op {
     let author = key(who).public();
     let (seq, prev) = w.engine.next_position(&author);
-    let prev_lamport = prev.map(|p| w.engine.entry(&p).unwrap().lamport + 1);
+    let prev_lamport = prev.map(|p| w.engine.entry(&p).unwrap().lamport() + 1);
     let mut dep_ids: Vec<Hash> = deps
         .iter()
         .map(|d| d.id)

@@ -153,7 +153,7 @@ impl Generator {
                 .iter()
                 .find(|o| o.id == *id)
                 .map(|o| o.fields.lamport)
-                .or_else(|| self.engine.entry(id).map(|e| e.lamport))
+                .or_else(|| self.engine.entry(id).map(|e| e.lamport()))
                 .unwrap_or(0)
         };
         let (seq, prev) = match earlier.iter().rev().find(|o| o.fields.author == author) {
