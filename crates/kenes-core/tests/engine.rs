@@ -712,3 +712,35 @@ fn a_long_committees_checkpoints_thin_out_and_rewinds_still_agree() {
     assert_eq!(every_op.digest(), w.engine.digest());
     w.check_reference();
 }
+
+#[test]
+fn a_late_op_with_hundreds_of_ops_it_did_not_see_is_judged_in_its_own_past() {
+    let mut w = World::new();
+    let c = w.committee(1, "Zhanaozen residents", 1);
+    members(&mut w, c, &[2]);
+    let before = w.engine.op_at(w.engine.len() as u32 - 1).as_ref().clone();
+    // Meanwhile 5 joins, and more ops follow than a projection scans one
+    // by one for the committee's (it then checks the log instead).
+    members(&mut w, c, &[5]);
+    for i in 0..300 {
+        w.act(
+            1,
+            Body::Profile {
+                name: format!("Aigerim {i}"),
+            },
+        );
+    }
+    // 2 vouches for 5, having seen none of it: in its past 5 is no member.
+    let vouch = backdated(
+        &w,
+        2,
+        &[&before],
+        Body::Vouch {
+            committee: c,
+            candidate: key(5).public(),
+        },
+    );
+    w.deliver(&vouch);
+    assert_eq!(w.outcome(&vouch), Outcome::Applied);
+    w.check_reference();
+}
