@@ -34,6 +34,15 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// The id of each input's op, in input order: `None` for an input
+    /// dropped before it was decoded.
+    pub fn ids(&self) -> impl Iterator<Item = Option<Hash>> + '_ {
+        self.items.iter().map(|item| match item {
+            Ok(op) => Some(op.id),
+            Err((id, _)) => *id,
+        })
+    }
+
     /// How many inputs it covers.
     pub fn len(&self) -> usize {
         self.items.len()

@@ -304,6 +304,11 @@ impl<R: Read> BundleReader<R> {
         self.federation
     }
 
+    /// The reader it reads from (placed after the last record read).
+    pub fn get_ref(&self) -> &R {
+        &self.r.inner
+    }
+
     /// Reads the next record into `buf`; false at the end (after checking
     /// the checksum and that nothing follows it).
     pub fn read_record(&mut self, buf: &mut Vec<u8>) -> Result<bool, BundleError> {

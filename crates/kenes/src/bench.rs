@@ -21,6 +21,7 @@
 //! as a stream and measures the same figures against issue 18's goals;
 //! what both measure alike is in `measure`.
 
+mod bundle_archive;
 mod measure;
 mod removal;
 mod scale;

@@ -25,9 +25,10 @@
 //!    replaying the log;
 //! 7. this bench's own peak memory.
 
+use super::bundle_archive::{BundleArchive, Counting, places};
 use super::measure::{
     INGEST_BATCH, READ_RSS_LIMIT_BYTES, READ_STARTUP_LIMIT_SECS, RSS_LIMIT_BYTES_PER_OP,
-    load_in_child, member_key, one_core_verify_rate, peak_rss_bytes, rate, run_kenes, timed_import,
+    batch_verify_seconds, load_in_child, member_key, peak_rss_bytes, rate, run_kenes, timed_import,
 };
 use crate::context::Context;
 use crate::output::{emit, progress};
@@ -385,23 +386,32 @@ fn for_each_batch(path: &Path, mut each: impl FnMut(Vec<Vec<u8>>)) -> Result<()>
 /// included (the pool decodes while this thread reads, so leaving the
 /// reading out would leave out decoding too).
 fn refold_from(path: &Path, engine: &mut Engine, bar: &indicatif::ProgressBar) -> Result<f64> {
-    let mut reader = BundleReader::new(BufReader::with_capacity(1 << 20, File::open(path)?))?;
+    let mut reader = BundleReader::new(Counting {
+        inner: BufReader::with_capacity(1 << 20, File::open(path)?),
+        read: 0,
+    })?;
+    let (archive, offsets) = BundleArchive::open(File::open(path)?);
+    engine.set_archive(Box::new(archive));
     let started = Instant::now();
     let mut read_all = false;
     with_preparing_pool(Verify::Trusted, |pool| -> Result<()> {
         loop {
             while !read_all && pool.in_flight() < REFOLD_BATCHES_AHEAD {
+                let start = reader.get_ref().read;
                 let batch = reader.next_batch(INGEST_BATCH, usize::MAX)?;
                 read_all = batch.is_empty();
                 if !read_all {
-                    pool.send(batch.len(), batch);
+                    let lens: Vec<usize> = batch.iter().map(Vec::len).collect();
+                    pool.send((start, lens), batch);
                 }
             }
-            let Some((count, prepared)) = pool.take_next() else {
+            let Some(((start, lens), prepared)) = pool.take_next() else {
                 return Ok(());
             };
-            engine.ingest_prepared(prepared);
-            bar.inc(count as u64);
+            let at = places(&prepared, start, &lens);
+            let report = engine.ingest_prepared(prepared);
+            offsets.accepted(engine, &at, &report)?;
+            bar.inc(lens.len() as u64);
         }
     })?;
     Ok(started.elapsed().as_secs_f64())
@@ -463,19 +473,20 @@ pub fn run(ctx: &Context, ops: usize, members: usize, late: usize) -> Result<()>
     let generator_rss = peak_rss_bytes();
     let bundle_bytes = std::fs::metadata(&main_path)?.len();
 
-    // 1. The limit: batch verification on one core, over the first ops.
-    let mut sample = Vec::new();
+    // 1. The limit: batch verification on one core, over the first ops,
+    // read a batch at a time.
     let mut reader = BundleReader::new(BufReader::new(File::open(&main_path)?))?;
-    while sample.len() < VERIFY_SAMPLE.min(ops) {
-        match reader.next_op()? {
-            Some(op) => sample.push(op),
-            None => break,
+    let (mut verified, mut verify_secs) = (0, 0.0);
+    while verified < VERIFY_SAMPLE.min(ops) {
+        let batch = reader.next_batch(kenes_core::prepare::VERIFY_BATCH, usize::MAX)?;
+        if batch.is_empty() {
+            break;
         }
+        verify_secs += batch_verify_seconds(&batch)?;
+        verified += batch.len();
     }
     drop(reader);
-    let verify_rate = one_core_verify_rate(&sample)?;
-    let verified = sample.len();
-    drop(sample);
+    let verify_rate = rate(verified, verify_secs);
 
     // 2. End-to-end ingest: `kenes import` of the bundle into a fresh data
     // directory.
