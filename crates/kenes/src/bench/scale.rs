@@ -704,6 +704,29 @@ mod tests {
     }
 
     #[test]
+    fn the_refold_forgets_each_ops_bytes_and_reads_them_back_from_the_bundle() {
+        let dir = tempfile::tempdir().unwrap();
+        let (main, late) = (dir.path().join("main"), dir.path().join("late"));
+        let (federation, _) = generate(60, 2_500, 50, &main, &late).unwrap();
+        let mut whole = Engine::new(federation);
+        for_each_batch(&main, |batch| {
+            whole.ingest(&batch, Verify::Trusted);
+        })
+        .unwrap();
+        let mut refold = Engine::new(federation);
+        refold_from(&main, &mut refold, &indicatif::ProgressBar::hidden()).unwrap();
+        assert_eq!(refold.digest(), whole.digest());
+        assert_eq!(refold.archived() as usize, refold.len(), "every op archived");
+        // Each read back by ordinal is the op's (its id is BLAKE3 of it),
+        // in an order other than the bundle's.
+        for ord in (0..refold.len() as u32).rev() {
+            let bytes = refold.bytes_at(ord);
+            assert_eq!(Hash::of(&bytes), refold.entries()[ord as usize].id);
+        }
+        assert_eq!(refold.stats().archive_reads, refold.len() as u64);
+    }
+
+    #[test]
     fn too_few_ops_for_the_members_is_refused() {
         assert_eq!(founding_ops(20, 1), 1 + 1 + 3 * 19 - 1);
         let dir = tempfile::tempdir().unwrap();
