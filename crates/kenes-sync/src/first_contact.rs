@@ -117,13 +117,16 @@ async fn stage(
     let store = replica
         .into_inner()
         .map_err(|_| NetError::Io("poisoned".into()))?;
-    match admission::check_standing(store.engine(), &server) {
-        Ok(()) => {}
-        Err(AdmissionError::NotAMember) => return Err(FirstContactError::NotAMember),
-        Err(e) => return Err(NetError::Admission(e).into()),
-    }
-    if !store.engine().may_sync(&key.public()) {
-        return Err(FirstContactError::NotVouched);
+    let refused = match admission::check_standing(store.engine(), &server) {
+        Ok(()) if store.engine().may_sync(&key.public()) => None,
+        Ok(()) => Some(FirstContactError::NotVouched),
+        Err(AdmissionError::NotAMember) => Some(FirstContactError::NotAMember),
+        Err(e) => Some(NetError::Admission(e).into()),
+    };
+    if let Some(refused) = refused {
+        // The staging copy is deleted next: it needs no read snapshot.
+        store.close_without_snapshot();
+        return Err(refused);
     }
     // Closing the only connection checkpoints the WAL into the file; a WAL
     // left over would mean the file alone is not the whole database.

@@ -716,7 +716,11 @@ mod tests {
         let mut refold = Engine::new(federation);
         refold_from(&main, &mut refold, &indicatif::ProgressBar::hidden()).unwrap();
         assert_eq!(refold.digest(), whole.digest());
-        assert_eq!(refold.archived() as usize, refold.len(), "every op archived");
+        assert_eq!(
+            refold.archived() as usize,
+            refold.len(),
+            "every op archived"
+        );
         // Each read back by ordinal is the op's (its id is BLAKE3 of it),
         // in an order other than the bundle's.
         for ord in (0..refold.len() as u32).rev() {
