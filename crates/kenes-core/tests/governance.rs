@@ -991,6 +991,101 @@ fn concurrent_affiliations_that_would_close_a_cycle_keep_the_first() {
 }
 
 #[test]
+fn a_council_changed_only_by_a_close_in_another_councils_log_is_projected_without_that_close() {
+    // Found by a read-only review (2026-12-02): a council's fold depends on
+    // closes outside its own log (an acceptance in another council decides
+    // which of two crossing affiliations closes a cycle), so a past holding
+    // every op of its log may still lack what changed it.
+    let mut w = World::new();
+    let c = w.committee(1, "Zhanaozen oil workers", 1);
+    members(&mut w, c, &[2]);
+    let low = council(
+        &mut w,
+        "Zhanaozen city council",
+        "Kazakhstan/Mangystau/Zhanaozen",
+    );
+    let high = w
+        .act(
+            2,
+            Body::CreateCommittee {
+                name: "Mangystau regional council".into(),
+                kind: kenes_core::body::CommitteeKind::Council {
+                    scope: kenes_core::body::CouncilScope::Area("Kazakhstan/Mangystau".into()),
+                },
+                policy: Policy::default(),
+            },
+        )
+        .id;
+    pass(
+        &mut w,
+        low,
+        1,
+        &[1],
+        ProposalKind::Affiliate { council: high },
+    );
+    pass(
+        &mut w,
+        high,
+        2,
+        &[2],
+        ProposalKind::Affiliate { council: low },
+    );
+    // The regional council votes to accept the city council; its close
+    // (the first in fold order) reaches the city side only later.
+    let q = propose(
+        &mut w,
+        2,
+        high,
+        ProposalKind::AcceptAffiliation { committee: low },
+        1_000,
+    );
+    let q_vote = vote(&mut w, 2, high, &q, Choice::Yes);
+    let q_close = backdated(
+        &w,
+        2,
+        &[&q_vote],
+        Body::Close {
+            committee: high,
+            proposal: q.id,
+        },
+    );
+    // Meanwhile the city council accepts the regional one, and its
+    // convenor, having seen only that, proposes to accept it again.
+    pass(
+        &mut w,
+        low,
+        1,
+        &[1],
+        ProposalKind::AcceptAffiliation { committee: high },
+    );
+    let last = w.engine.op_at(w.engine.len() as u32 - 1).as_ref().clone();
+    let again = backdated(
+        &w,
+        1,
+        &[&last],
+        Body::Propose {
+            committee: low,
+            kind: ProposalKind::AcceptAffiliation { committee: high },
+            title: "accept the regional council".into(),
+            text: String::new().into(),
+            closes_at: w.clock + 1_000,
+        },
+    );
+    inject(&mut w, &q_close);
+    // In T the regional council's close came first, so the city council's
+    // acceptance would close a cycle and the city council has no
+    // affiliate; in the proposal's own past, it has the regional council.
+    assert!(!w.engine.state().committees[&low].affiliates.contains(&high));
+    inject(&mut w, &again);
+    assert_eq!(
+        w.outcome(&again),
+        Outcome::Rejected(kenes_core::RejectReason::AlreadyAffiliated)
+    );
+    w.check_reference();
+    assert_replicas_agree(&mut w);
+}
+
+#[test]
 fn concurrent_closes_and_a_partitions_late_op_fold_alike_in_three_batches_or_one() {
     // The shape a read-only review raised against split checkpoints (a
     // split checkpoint folds only the ops below the first op a partition's

@@ -680,6 +680,14 @@ impl Engine {
             return self.state.committees.get(c).map(|c| Cow::Borrowed(&**c));
         }
         let min_unseen = set.min().unwrap_or(u32::MAX);
+        // Holding every op of the log is enough for the current fold to
+        // stand for S only outside councils: a council's fold also reads
+        // the acceptance closes in other councils' logs (which of two
+        // crossing affiliations closes a cycle), and S may lack one that
+        // changed it, whether it arrived before or after the ops it
+        // changed. Every other read of a fold's context is of ops named
+        // by, or in the log of, the committee.
+        let log_is_enough = !self.councils.contains(c);
         if contested {
             // Only the ops that may be void in some set (the sensitive
             // ones) can be void in S and not in the state a checkpoint or
@@ -704,6 +712,7 @@ impl Engine {
             let everything = self.everything();
             let t = self.t_view(&everything);
             if log.dirty_from.is_none()
+                && log_is_enough
                 && self.lacks_none_of(log, set) == Some(true)
                 && sensitive.iter().all(|&(_, o)| {
                     let skipped_in_t = !layers::folds(&self.op_at(o), o, &t.voids);
@@ -738,6 +747,7 @@ impl Engine {
         // are below `min_unseen`): the current fold stands, and no split
         // checkpoint is made for it (whose fold reads archived ops).
         if log.dirty_from.is_none()
+            && log_is_enough
             && self.lacks_none_of(log, set).unwrap_or_else(|| {
                 log.ops
                     .after(regular.map(|cp| cp.key), |o| self.id_at(o))

@@ -9,14 +9,14 @@ use kenes_core::prepare::Prepared;
 use kenes_core::{Engine, Hash, IngestReport};
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, Read};
-use std::os::unix::fs::FileExt;
+use std::io::{self, Read, Seek, SeekFrom};
 use std::sync::{Arc, Mutex};
 
 /// Reads ops back from a bundle by ordinal: the offset of each op's
 /// length prefix, in ordinal order, appended as the re-fold accepts them.
 pub(super) struct BundleArchive {
-    file: File,
+    /// Seeked under its lock (portable, unlike positioned reads).
+    file: Mutex<File>,
     offsets: Arc<Mutex<Vec<u64>>>,
 }
 
@@ -26,7 +26,7 @@ impl BundleArchive {
     pub(super) fn open(file: File) -> (BundleArchive, Offsets) {
         let offsets = Arc::new(Mutex::new(Vec::new()));
         let archive = BundleArchive {
-            file,
+            file: Mutex::new(file),
             offsets: Arc::clone(&offsets),
         };
         (archive, Offsets(offsets))
@@ -42,13 +42,16 @@ impl OpArchive for BundleArchive {
             .map_err(|_| failed("offsets poisoned".into()))?
             .get(ord as usize)
             .ok_or_else(|| failed("not in the bundle".into()))?;
+        let mut file = self
+            .file
+            .lock()
+            .map_err(|_| failed("bundle poisoned".into()))?;
         let mut len = [0u8; 4];
-        self.file
-            .read_exact_at(&mut len, offset)
+        file.seek(SeekFrom::Start(offset))
+            .and_then(|_| file.read_exact(&mut len))
             .map_err(|e| failed(e.to_string()))?;
         let mut bytes = vec![0; u32::from_le_bytes(len) as usize];
-        self.file
-            .read_exact_at(&mut bytes, offset + 4)
+        file.read_exact(&mut bytes)
             .map_err(|e| failed(e.to_string()))?;
         Ok(bytes)
     }
