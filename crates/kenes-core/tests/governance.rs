@@ -882,13 +882,14 @@ fn who_may_do_what_in_governance() {
     assert_replicas_agree(&mut w);
 }
 
-#[test]
-fn concurrent_affiliations_that_would_close_a_cycle_keep_the_first() {
-    let mut w = World::new();
+/// Two councils, a city one convened by 1 and a regional one convened by
+/// 2, each having asked to join the other: the start of two crossing
+/// affiliations.
+fn councils_asking_to_join_each_other(w: &mut World) -> (kenes_core::Hash, kenes_core::Hash) {
     let c = w.committee(1, "Zhanaozen oil workers", 1);
-    members(&mut w, c, &[2]);
+    members(w, c, &[2]);
     let low = council(
-        &mut w,
+        w,
         "Zhanaozen city council",
         "Kazakhstan/Mangystau/Zhanaozen",
     );
@@ -904,22 +905,17 @@ fn concurrent_affiliations_that_would_close_a_cycle_keep_the_first() {
             },
         )
         .id;
+    pass(w, low, 1, &[1], ProposalKind::Affiliate { council: high });
+    pass(w, high, 2, &[2], ProposalKind::Affiliate { council: low });
+    (low, high)
+}
+
+#[test]
+fn concurrent_affiliations_that_would_close_a_cycle_keep_the_first() {
+    let mut w = World::new();
     // Each council asks to join the other; each convenor then accepts on
     // their own, neither having seen the other's acceptance.
-    pass(
-        &mut w,
-        low,
-        1,
-        &[1],
-        ProposalKind::Affiliate { council: high },
-    );
-    pass(
-        &mut w,
-        high,
-        2,
-        &[2],
-        ProposalKind::Affiliate { council: low },
-    );
+    let (low, high) = councils_asking_to_join_each_other(&mut w);
     let before: Vec<kenes_core::Op> = w
         .engine
         .accepted_bytes()
@@ -997,39 +993,7 @@ fn a_council_changed_only_by_a_close_in_another_councils_log_is_projected_withou
     // which of two crossing affiliations closes a cycle), so a past holding
     // every op of its log may still lack what changed it.
     let mut w = World::new();
-    let c = w.committee(1, "Zhanaozen oil workers", 1);
-    members(&mut w, c, &[2]);
-    let low = council(
-        &mut w,
-        "Zhanaozen city council",
-        "Kazakhstan/Mangystau/Zhanaozen",
-    );
-    let high = w
-        .act(
-            2,
-            Body::CreateCommittee {
-                name: "Mangystau regional council".into(),
-                kind: kenes_core::body::CommitteeKind::Council {
-                    scope: kenes_core::body::CouncilScope::Area("Kazakhstan/Mangystau".into()),
-                },
-                policy: Policy::default(),
-            },
-        )
-        .id;
-    pass(
-        &mut w,
-        low,
-        1,
-        &[1],
-        ProposalKind::Affiliate { council: high },
-    );
-    pass(
-        &mut w,
-        high,
-        2,
-        &[2],
-        ProposalKind::Affiliate { council: low },
-    );
+    let (low, high) = councils_asking_to_join_each_other(&mut w);
     // The regional council votes to accept the city council; its close
     // (the first in fold order) reaches the city side only later.
     let q = propose(

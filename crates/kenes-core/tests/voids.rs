@@ -804,3 +804,74 @@ fn a_removed_member_with_no_other_membership_loses_standing_and_is_bounded() {
         vec![(Some(waiting.id), DropReason::VoidFlood)]
     );
 }
+
+#[test]
+fn an_adoption_of_a_demand_void_in_t_is_projected_with_the_demand_as_its_past_saw_it() {
+    // Suspected by a read-only review (2026-12-02, "B1"): a committee's
+    // fold reads whether a demand of another committee is void, and that
+    // is decided in T, not in the past of the op being judged.
+    let mut w = World::new();
+    let y = w.committee(1, "Zhanaozen oil workers", 1);
+    members(&mut w, y, &[2, 3, 4, 5]);
+    let open = kenes_core::body::Policy {
+        vouches_required: 1,
+        quorum: kenes_core::body::Ratio(0, 1),
+        ..kenes_core::body::Policy::default()
+    };
+    let x = committee_with(&mut w, 1, "Aktau residents", open);
+    members(&mut w, x, &[6]);
+    let before = everything(&w);
+    // Y removes 5 ...
+    let p = propose(&mut w, 1, y, removal(5), 1_000);
+    for v in [1, 2, 3, 4] {
+        vote(&mut w, v, y, &p, Choice::Yes);
+    }
+    w.act(1, close(y, &p));
+    // ... while 5 puts forward a demand that 6, in X, adopts, and then
+    // proposes to adopt again, neither having seen the removal.
+    let demand = backdated(
+        &w,
+        5,
+        &refs(&before),
+        Body::Demand {
+            committee: y,
+            category: kenes_core::body::DemandCategory::Wages,
+            title: "double the wages".into(),
+            text: String::new(),
+        },
+    );
+    let adopt = |w: &World, deps: &[&Op]| {
+        backdated(
+            w,
+            6,
+            deps,
+            Body::Propose {
+                committee: x,
+                kind: ProposalKind::AdoptDemand { demand: demand.id },
+                title: "adopt it".into(),
+                text: String::new().into(),
+                closes_at: w.clock + 1_000,
+            },
+        )
+    };
+    inject(&mut w, &demand);
+    let first = adopt(&w, &[&demand]);
+    inject(&mut w, &first);
+    let yes = backdated(
+        &w,
+        6,
+        &[&first],
+        Body::Vote {
+            committee: x,
+            proposal: first.id,
+            ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
+        },
+    );
+    inject(&mut w, &yes);
+    let closed = backdated(&w, 6, &[&yes], close(x, &first));
+    inject(&mut w, &closed);
+    let again = adopt(&w, &[&closed]);
+    inject(&mut w, &again);
+    w.check_reference();
+    assert_replicas_agree(&mut w);
+}

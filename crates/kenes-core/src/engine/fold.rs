@@ -263,10 +263,12 @@ impl Engine {
             } => {
                 if let ProposalKind::AdoptDemand { demand } = kind {
                     self.demand_uses.entry(*demand).or_default().push(op.id);
+                    self.contest_if_demand_may_be_void(*committee, demand);
                 }
                 if let ProposalKind::MergeDemands { from, into } = kind {
                     for demand in [from, into] {
                         self.demand_uses.entry(*demand).or_default().push(op.id);
+                        self.contest_if_demand_may_be_void(*committee, demand);
                     }
                 }
                 if let ProposalKind::RemoveMember { member } = kind {
@@ -444,6 +446,51 @@ impl Engine {
                 .entry(c)
                 .or_default()
                 .extend(keys.iter().copied());
+        }
+        for c in self.demand_readers(ord) {
+            self.contested.insert(c);
+            self.sensitive.entry(c).or_default().insert(op.order_key());
+        }
+    }
+
+    /// The committees whose fold reads whether op `ord` is void though it
+    /// is in none of their logs: those adopting or merging a demand that
+    /// it is or whose committee it created (a fold reads a demand as
+    /// existing only if neither is void). Their projections must then
+    /// compare its voidness in the past with T's (2026-12-02, "B1").
+    fn demand_readers(&self, ord: u32) -> Vec<Hash> {
+        let id = self.entries[ord as usize].id;
+        let demands: Vec<Hash> = match self.body_at(ord) {
+            Body::Demand { .. } => vec![id],
+            Body::CreateCommittee { .. } => self
+                .demands
+                .iter()
+                .filter(|&(_, &d)| self.body_at(d).committee() == Some(id))
+                .map(|(demand, _)| *demand)
+                .collect(),
+            _ => Vec::new(),
+        };
+        demands
+            .iter()
+            .flat_map(|d| self.demand_uses.get(d).into_iter().flatten())
+            .filter_map(|p| self.proposals.get(p).map(|meta| meta.committee))
+            .collect()
+    }
+
+    /// A proposal in `committee` reads whether `demand` exists: if the
+    /// demand, or its committee's creation, may be void in some set, the
+    /// committee's projections must compare that with T's.
+    fn contest_if_demand_may_be_void(&mut self, committee: Hash, demand: &Hash) {
+        let Some(&d) = self.demands.get(demand) else {
+            return;
+        };
+        let creation = self.body_at(d).committee().and_then(|c| self.ordinal(&c));
+        for o in std::iter::once(d).chain(creation) {
+            if self.possibly_void.contains(&o) {
+                let key = self.entries[o as usize].order_key();
+                self.contested.insert(committee);
+                self.sensitive.entry(committee).or_default().insert(key);
+            }
         }
     }
 
