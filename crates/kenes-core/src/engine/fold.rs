@@ -732,8 +732,9 @@ impl Engine {
         // the acceptance closes in other councils' logs (which of two
         // crossing affiliations closes a cycle), and S may lack one that
         // changed it, whether it arrived before or after the ops it
-        // changed. Every other read of a fold's context is of ops named
-        // by, or in the log of, the committee.
+        // changed. Which other ops a fold reads is settled by the log and
+        // its ops' pasts; whether they are void, by contesting the
+        // committee (see `demand_readers`).
         let log_is_enough = !self.councils.contains(c);
         if contested {
             // Only the ops that may be void in some set (the sensitive
