@@ -805,30 +805,62 @@ fn a_removed_member_with_no_other_membership_loses_standing_and_is_bounded() {
     );
 }
 
-#[test]
-fn an_adoption_of_a_demand_void_in_t_is_projected_with_the_demand_as_its_past_saw_it() {
-    // Suspected by a read-only review (2026-12-02, "B1"): a committee's
-    // fold reads whether a demand of another committee is void, and that
-    // is decided in T, not in the past of the op being judged.
+/// Committee Y removes member 5 while 5 puts forward a demand that a
+/// member of committee X, seeing it but not the removal, adopts and then
+/// proposes to adopt again; the removal reaches this node before the
+/// adoption or after it. The second proposal is judged in its own past,
+/// where the demand was adopted.
+fn adopt_a_demand_its_removal_voids(removal_first: bool) {
     let mut w = World::new();
     let y = w.committee(1, "Zhanaozen oil workers", 1);
     members(&mut w, y, &[2, 3, 4, 5]);
-    let open = kenes_core::body::Policy {
+    let open = Policy {
         vouches_required: 1,
-        quorum: kenes_core::body::Ratio(0, 1),
-        ..kenes_core::body::Policy::default()
+        quorum: Ratio(0, 1),
+        ..Policy::default()
     };
     let x = committee_with(&mut w, 1, "Aktau residents", open);
     members(&mut w, x, &[6]);
     let before = everything(&w);
-    // Y removes 5 ...
-    let p = propose(&mut w, 1, y, removal(5), 1_000);
-    for v in [1, 2, 3, 4] {
-        vote(&mut w, v, y, &p, Choice::Yes);
-    }
-    w.act(1, close(y, &p));
-    // ... while 5 puts forward a demand that 6, in X, adopts, and then
-    // proposes to adopt again, neither having seen the removal.
+    let yes = |w: &World, who: u8, c: Hash, on: &Op| {
+        backdated(
+            w,
+            who,
+            &[on],
+            Body::Vote {
+                committee: c,
+                proposal: on.id,
+                ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
+            },
+        )
+    };
+    // Y removes 5, having seen none of what follows.
+    let remove = |w: &mut World| -> Op {
+        let p = backdated(
+            w,
+            1,
+            &refs(&before),
+            Body::Propose {
+                committee: y,
+                kind: removal(5),
+                title: "remove 5".into(),
+                text: String::new().into(),
+                closes_at: w.clock + 1_000,
+            },
+        );
+        inject(w, &p);
+        let mut votes = Vec::new();
+        for v in [1, 2, 3, 4] {
+            let vote = yes(w, v, y, &p);
+            inject(w, &vote);
+            votes.push(vote);
+        }
+        let closed = backdated(w, 1, &refs(&votes), close(y, &p));
+        inject(w, &closed);
+        p
+    };
+    let removed = removal_first.then(|| remove(&mut w));
+    // 5 puts forward a demand; 6, in X, adopts it.
     let demand = backdated(
         &w,
         5,
@@ -840,6 +872,7 @@ fn an_adoption_of_a_demand_void_in_t_is_projected_with_the_demand_as_its_past_sa
             text: String::new(),
         },
     );
+    inject(&mut w, &demand);
     let adopt = |w: &World, deps: &[&Op]| {
         backdated(
             w,
@@ -854,24 +887,34 @@ fn an_adoption_of_a_demand_void_in_t_is_projected_with_the_demand_as_its_past_sa
             },
         )
     };
-    inject(&mut w, &demand);
     let first = adopt(&w, &[&demand]);
     inject(&mut w, &first);
-    let yes = backdated(
-        &w,
-        6,
-        &[&first],
-        Body::Vote {
-            committee: x,
-            proposal: first.id,
-            ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
-        },
-    );
-    inject(&mut w, &yes);
-    let closed = backdated(&w, 6, &[&yes], close(x, &first));
+    let vote = yes(&w, 6, x, &first);
+    inject(&mut w, &vote);
+    let closed = backdated(&w, 6, &[&vote], close(x, &first));
     inject(&mut w, &closed);
+    let p = removed.unwrap_or_else(|| remove(&mut w));
+    assert_eq!(w.outcome(&demand), voided_by(&p));
+    // 6, still without the removal, proposes to adopt it again.
     let again = adopt(&w, &[&closed]);
     inject(&mut w, &again);
+    assert_eq!(
+        w.outcome(&again),
+        Outcome::Rejected(kenes_core::RejectReason::AlreadyAdopted)
+    );
     w.check_reference();
     assert_replicas_agree(&mut w);
+}
+
+#[test]
+fn an_adoption_of_a_demand_void_in_t_is_projected_with_the_demand_as_its_past_saw_it() {
+    // Found by a read-only review (2026-12-02, "B1"): a committee's fold
+    // reads whether another committee's demand is void, which is decided
+    // in T, not in the past of the op being judged.
+    adopt_a_demand_its_removal_voids(true);
+}
+
+#[test]
+fn a_removal_voiding_an_adopted_demand_after_the_adoption_leaves_its_past_unchanged() {
+    adopt_a_demand_its_removal_voids(false);
 }
