@@ -918,3 +918,157 @@ fn an_adoption_of_a_demand_void_in_t_is_projected_with_the_demand_as_its_past_sa
 fn a_removal_voiding_an_adopted_demand_after_the_adoption_leaves_its_past_unchanged() {
     adopt_a_demand_its_removal_voids(false);
 }
+
+/// Committee Y, affiliated to council K, removes member 5 while 5 proposes
+/// an election for K that 6, who joined Y concurrently with the removal
+/// (so outside its electorate, and sparing nothing), votes on and closes;
+/// the removal reaches this node before the election or after it. The
+/// election is void in T, so K seats nobody. The delegate it elected, not
+/// having seen the removal, then proposes in K: in its past they hold the
+/// seat, so the proposal is valid, and being cast through a seat held for
+/// Y it is in Y's scope and spares the election.
+fn elect_a_delegate_the_proposers_removal_voids(removal_first: bool) {
+    let mut w = World::new();
+    let open = Policy {
+        vouches_required: 1,
+        quorum: Ratio(0, 1),
+        ..Policy::default()
+    };
+    let y = committee_with(&mut w, 1, "Zhanaozen oil workers", open);
+    members(&mut w, y, &[2, 3, 4, 5]);
+    let k = council(&mut w, "Mangystau council", "Kazakhstan/Mangystau");
+    pass(
+        &mut w,
+        y,
+        1,
+        &[1, 2, 3, 4, 5],
+        ProposalKind::Affiliate { council: k },
+    );
+    pass(
+        &mut w,
+        k,
+        1,
+        &[1],
+        ProposalKind::AcceptAffiliation { committee: y },
+    );
+    let before = everything(&w);
+    let remove = |w: &mut World| -> Op {
+        let p = backdated(
+            w,
+            1,
+            &refs(&before),
+            Body::Propose {
+                committee: y,
+                kind: removal(5),
+                title: "remove 5".into(),
+                text: String::new().into(),
+                closes_at: w.clock + 1_000,
+            },
+        );
+        inject(w, &p);
+        let mut votes = Vec::new();
+        for v in [1, 2, 3, 4] {
+            let vote = backdated(
+                w,
+                v,
+                &[&p],
+                Body::Vote {
+                    committee: y,
+                    proposal: p.id,
+                    ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
+                },
+            );
+            inject(w, &vote);
+            votes.push(vote);
+        }
+        let closed = backdated(w, 1, &refs(&votes), close(y, &p));
+        inject(w, &closed);
+        p
+    };
+    let removed = removal_first.then(|| remove(&mut w));
+    // 3 vouches for 6, who joins; 5 proposes to elect 2, 6 votes and
+    // closes. None of them has seen the removal's close.
+    let vouch = backdated(
+        &w,
+        3,
+        &refs(&before),
+        Body::Vouch {
+            committee: y,
+            candidate: key(6).public(),
+        },
+    );
+    inject(&mut w, &vouch);
+    let join = backdated(&w, 6, &[&vouch], Body::Join { committee: y });
+    inject(&mut w, &join);
+    let election = backdated(
+        &w,
+        5,
+        &[&join],
+        Body::Propose {
+            committee: y,
+            kind: ProposalKind::Election {
+                council: k,
+                seats: 1,
+                candidates: vec![key(2).public()],
+            },
+            title: "our delegate".into(),
+            text: String::new().into(),
+            closes_at: w.clock + 1_000,
+        },
+    );
+    inject(&mut w, &election);
+    let ballot = backdated(
+        &w,
+        6,
+        &[&election],
+        Body::Vote {
+            committee: y,
+            proposal: election.id,
+            ballot: kenes_core::body::Ballot::Ranking(vec![key(2).public()]),
+        },
+    );
+    inject(&mut w, &ballot);
+    // (Only the proposer may close before `closes_at`.)
+    let closed = backdated_at(&w, 6, &[&ballot], close(y, &election), w.clock + 1_000);
+    inject(&mut w, &closed);
+    assert_eq!(w.outcome(&closed), Outcome::Applied);
+    if !removal_first {
+        assert!(closing(&w, y, &election).expect("closed").result.passed());
+        assert!(w.engine.state().committees[&k].seats[&y].contains(&key(2).public()));
+    }
+    let p = removed.unwrap_or_else(|| remove(&mut w));
+    assert_eq!(w.outcome(&election), voided_by(&p));
+    let seats = &w.engine.state().committees[&k].seats;
+    assert!(seats.get(&y).is_none_or(|s| s.is_empty()));
+    // 2, elected in a past without the removal's close, proposes in K.
+    let by_delegate = backdated(
+        &w,
+        2,
+        &[&closed],
+        Body::Propose {
+            committee: k,
+            kind: ProposalKind::Decision,
+            title: "a general strike".into(),
+            text: String::new().into(),
+            closes_at: w.clock + 1_000,
+        },
+    );
+    inject(&mut w, &by_delegate);
+    w.check_reference();
+    assert_eq!(w.outcome(&by_delegate), Outcome::Applied);
+    assert_eq!(w.outcome(&election), Outcome::Applied);
+    assert!(w.engine.state().committees[&k].seats[&y].contains(&key(2).public()));
+    assert_replicas_agree(&mut w);
+}
+
+#[test]
+fn an_election_its_proposers_removal_voids_seats_nobody_in_t_but_in_its_past() {
+    // Suspected by a read-only review (2026-12-02, "B2"): a council's fold
+    // reads whether an election held in another committee's log is void.
+    elect_a_delegate_the_proposers_removal_voids(true);
+}
+
+#[test]
+fn a_removal_voiding_an_election_after_its_close_unseats_the_delegate() {
+    elect_a_delegate_the_proposers_removal_voids(false);
+}

@@ -263,13 +263,19 @@ impl Engine {
             } => {
                 if let ProposalKind::AdoptDemand { demand } = kind {
                     self.demand_uses.entry(*demand).or_default().push(op.id);
-                    self.contest_if_demand_may_be_void(*committee, demand);
+                    let read = self.demand_and_creation(demand);
+                    self.contest_if_may_be_void(*committee, &read);
                 }
                 if let ProposalKind::MergeDemands { from, into } = kind {
                     for demand in [from, into] {
                         self.demand_uses.entry(*demand).or_default().push(op.id);
-                        self.contest_if_demand_may_be_void(*committee, demand);
+                        let read = self.demand_and_creation(demand);
+                        self.contest_if_may_be_void(*committee, &read);
                     }
+                }
+                if let Some(council) = kind.council() {
+                    let creation: Vec<u32> = self.ordinal(committee).into_iter().collect();
+                    self.contest_if_may_be_void(council, &creation);
                 }
                 if let ProposalKind::RemoveMember { member } = kind {
                     self.removals_in.entry(*committee).or_default().push(ord);
@@ -447,20 +453,28 @@ impl Engine {
                 .or_default()
                 .extend(keys.iter().copied());
         }
-        for c in self.demand_readers(ord) {
+        for c in self.readers(ord) {
             self.contested.insert(c);
             self.sensitive.entry(c).or_default().insert(op.order_key());
+        }
+        if self.is_read_by_every_council(ord) {
+            self.affiliation_sensitive.extend(keys);
         }
     }
 
     /// The committees whose fold reads whether op `ord` is void though it
     /// is in none of their logs: those adopting or merging a demand that
     /// it is or whose committee it created (a fold reads a demand as
-    /// existing only if neither is void). Their projections must then
-    /// compare its voidness in the past with T's (2026-12-02, "B1").
-    fn demand_readers(&self, ord: u32) -> Vec<Hash> {
+    /// existing only if neither is void: 2026-12-02, "B1"), and the
+    /// councils that the elections and recalls of a committee it created
+    /// act on (a council seats only the delegates of a committee whose
+    /// creation is not void). Their projections must then compare its
+    /// voidness in the past with T's, and T's fold must be refolded when
+    /// it changes.
+    pub(super) fn readers(&self, ord: u32) -> Vec<Hash> {
         let id = self.entries[ord as usize].id;
-        let demands: Vec<Hash> = match self.body_at(ord) {
+        let body = self.body_at(ord);
+        let demands: Vec<Hash> = match body {
             Body::Demand { .. } => vec![id],
             Body::CreateCommittee { .. } => self
                 .demands
@@ -470,32 +484,49 @@ impl Engine {
                 .collect(),
             _ => Vec::new(),
         };
-        demands
+        let mut readers: Vec<Hash> = demands
             .iter()
             .flat_map(|d| self.demand_uses.get(d).into_iter().flatten())
             .filter_map(|p| self.proposals.get(p).map(|meta| meta.committee))
-            .collect()
+            .collect();
+        if let Body::CreateCommittee { .. } = body {
+            readers.extend(
+                self.proposals
+                    .values()
+                    .filter(|meta| meta.committee == id)
+                    .filter_map(|meta| meta.kind.council()),
+            );
+        }
+        readers
     }
 
-    /// A proposal in `committee` reads whether `demand` exists: if the
-    /// demand, or its committee's creation, may be void in some set, the
-    /// committee's projections must compare that with T's.
-    fn contest_if_demand_may_be_void(&mut self, committee: Hash, demand: &Hash) {
+    /// A demand and its committee's creation: whether the demand exists
+    /// in a set depends on both not being void there.
+    fn demand_and_creation(&self, demand: &Hash) -> Vec<u32> {
         let Some(&d) = self.demands.get(demand) else {
-            return;
+            return Vec::new();
         };
         let creation = self.body_at(d).committee().and_then(|c| self.ordinal(&c));
-        for o in std::iter::once(d).chain(creation) {
+        std::iter::once(d).chain(creation).collect()
+    }
+
+    /// A proposal in `reader` reads whether the ops `read` are void (see
+    /// `readers`): if one may be void in some set, `reader`'s projections
+    /// must compare that with T's.
+    fn contest_if_may_be_void(&mut self, reader: Hash, read: &[u32]) {
+        for &o in read {
             if self.possibly_void.contains(&o) {
                 let key = self.entries[o as usize].order_key();
-                self.contested.insert(committee);
-                self.sensitive.entry(committee).or_default().insert(key);
+                self.contested.insert(reader);
+                self.sensitive.entry(reader).or_default().insert(key);
             }
         }
     }
 
     /// The committees whose state op `ord` can change: the one it names
-    /// and, for votes and closes, the council an election or recall acts on.
+    /// and, for an election or recall and the votes and closes on it, the
+    /// council it acts on (which seats only the delegates of a proposal
+    /// that is not void: 2026-12-02, "B2").
     pub(super) fn touched_committees(&self, ord: u32) -> Vec<Hash> {
         let body = &self.body_at(ord);
         let mut touched: Vec<Hash> = Vec::new();
@@ -503,10 +534,59 @@ impl Engine {
             touched.push(self.entries[ord as usize].id);
         }
         touched.extend(body.committee());
-        if let Body::Vote { proposal, .. } | Body::Close { proposal, .. } = body {
-            touched.extend(self.proposals.get(proposal).and_then(|m| m.kind.council()));
+        match body {
+            Body::Vote { proposal, .. } | Body::Close { proposal, .. } => {
+                touched.extend(self.proposals.get(proposal).and_then(|m| m.kind.council()));
+            }
+            Body::Propose { kind, .. } => touched.extend(kind.council()),
+            _ => {}
         }
         touched
+    }
+
+    /// Whether every council's fold reads whether op `ord` is void: an
+    /// acceptance of an affiliation, a vote or close on one, or a
+    /// council's creation (which of two crossing affiliations closes a
+    /// cycle depends on which acceptance first closed, in any council).
+    pub(super) fn is_read_by_every_council(&self, ord: u32) -> bool {
+        let is_acceptance = |p: &Hash| {
+            self.proposals
+                .get(p)
+                .is_some_and(|m| matches!(m.kind, ProposalKind::AcceptAffiliation { .. }))
+        };
+        match self.body_at(ord) {
+            Body::CreateCommittee { kind, .. } => kind.is_council(),
+            Body::Propose { kind, .. } => matches!(kind, ProposalKind::AcceptAffiliation { .. }),
+            Body::Vote { proposal, .. } | Body::Close { proposal, .. } => is_acceptance(&proposal),
+            _ => false,
+        }
+    }
+
+    /// Whether some op committee `c`'s fold reads may be void in some set.
+    pub(super) fn is_contested(&self, c: &Hash) -> bool {
+        self.contested.contains(c)
+            || (!self.affiliation_sensitive.is_empty() && self.councils.contains(c))
+    }
+
+    /// The keys from which committee `c`'s fold may differ between sets
+    /// (see `sensitive`).
+    fn sensitive_keys(&self, c: &Hash) -> impl Iterator<Item = &(u64, Hash)> {
+        let across = self
+            .councils
+            .contains(c)
+            .then_some(&self.affiliation_sensitive);
+        let own = self.sensitive.get(c);
+        own.into_iter().chain(across).flatten()
+    }
+
+    /// The first of them.
+    fn first_sensitive_key(&self, c: &Hash) -> Option<&(u64, Hash)> {
+        let own = self.sensitive.get(c).and_then(|keys| keys.first());
+        let across = self
+            .councils
+            .contains(c)
+            .then(|| self.affiliation_sensitive.first());
+        own.into_iter().chain(across.flatten()).min()
     }
 
     /// Flags the committees op `ord` touches as contested: an op there may
@@ -571,8 +651,13 @@ impl Engine {
                 });
                 folds.extend(self.touched_committees(ord).into_iter().map(|c| (c, first)));
                 let key = op.order_key();
-                let proposal = *proposal;
-                self.touch_later_affiliations(&proposal, first.map_or(key, |f| f.min(key)));
+                let is_acceptance = self
+                    .proposals
+                    .get(proposal)
+                    .is_some_and(|m| matches!(m.kind, ProposalKind::AcceptAffiliation { .. }));
+                if is_acceptance {
+                    self.touch_later_affiliations(first.map_or(key, |f| f.min(key)));
+                }
             }
             Body::Vote { .. } | Body::Unknown { .. } => {}
             body => folds.extend(body.committee().map(|c| (c, None))),
@@ -664,7 +749,7 @@ impl Engine {
         // (it was made while the committee was uncontested, and any op
         // sorting before it since would have moved `dirty` below it).
         let split = split.filter(|s| {
-            s.key < dirty && !self.contested.contains(c) && regular.is_none_or(|r| r.key < s.key)
+            s.key < dirty && !self.is_contested(c) && regular.is_none_or(|r| r.key < s.key)
         });
         let (mut committee, start) = match split.as_deref().or(regular) {
             Some(cp) => (Some(Committee::clone(&cp.state)), Some(cp.key)),
@@ -720,7 +805,7 @@ impl Engine {
     /// partition costs at most one rewind per committee, at its end.
     pub(super) fn committee_in_past(&self, c: &Hash, set: &Subset) -> Option<Cow<'_, Committee>> {
         let log = self.logs.get(c)?;
-        let contested = self.contested.contains(c);
+        let contested = self.is_contested(c);
         let everything = set.min().is_none_or(|m| m >= self.len_u32());
         let fresh = log.dirty_from.is_none() && !(contested && self.layers_dirty);
         if everything && fresh {
@@ -745,10 +830,7 @@ impl Engine {
             // below, and a vote S lacks has no close in S. Asking S about
             // ops outside it could also recurse without end.)
             let sensitive: Vec<((u64, Hash), u32)> = self
-                .sensitive
-                .get(c)
-                .into_iter()
-                .flatten()
+                .sensitive_keys(c)
                 .filter_map(|key| self.ordinal(&key.1).map(|o| (*key, o)))
                 .filter(|&(_, o)| layers::contains(set, o))
                 .collect();
@@ -771,7 +853,7 @@ impl Engine {
             }
             // Else: refold from a checkpoint before every key where sets may
             // differ, folded from ops S holds, and not pending a rewind.
-            let first_sensitive = self.sensitive.get(c).and_then(|keys| keys.first());
+            let first_sensitive = self.first_sensitive_key(c);
             let usable = log.checkpoints.partition_point(|cp| {
                 cp.known <= min_unseen
                     && log.dirty_from.is_none_or(|dirty| cp.key < dirty)

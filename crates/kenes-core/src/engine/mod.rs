@@ -354,6 +354,11 @@ pub struct Engine {
     sensitive: FastMap<Hash, BTreeSet<(u64, Hash)>>,
     /// Proposals with a vote that may be void in some set.
     sensitive_votes_on: FastSet<Hash>,
+    /// Keys as in `sensitive`, of every council: those of acceptances of
+    /// affiliations (their proposals, votes and closes) and of councils'
+    /// creations that may be void in some set (see
+    /// `is_read_by_every_council`).
+    affiliation_sensitive: BTreeSet<(u64, Hash)>,
     /// Each author's ops naming a committee, its proposals or demands (the
     /// scope of that committee but for seats), in acceptance order.
     /// Keyed by [`scopes::naming_key`].
@@ -485,6 +490,7 @@ impl Engine {
             contested: FastSet::default(),
             sensitive: FastMap::default(),
             sensitive_votes_on: FastSet::default(),
+            affiliation_sensitive: BTreeSet::new(),
             possibly_void: FastSet::default(),
             void_layers: BTreeMap::new(),
             naming_ops: FastMap::default(),

@@ -377,32 +377,11 @@ impl Engine {
         let op = self.op_at(o);
         let key = op.order_key();
         let author = op.fields.author;
-        // Adoptions and merges of a demand that became void (or whose
-        // committee's creation did) change where they first closed.
-        let demands: Vec<Hash> = match &op.fields.body {
-            Body::Demand { .. } => vec![op.id],
-            Body::CreateCommittee { .. } => self
-                .demands
-                .iter()
-                .filter(|(_, o)| self.body_at(**o).committee() == Some(op.id))
-                .map(|(id, _)| *id)
-                .collect(),
-            _ => Vec::new(),
-        };
-        let uses: Vec<Hash> = demands
-            .iter()
-            .flat_map(|d| self.demand_uses.get(d).into_iter().flatten().copied())
-            .collect();
-        for proposal in uses {
-            if let (Some(first), Some(meta)) = (
-                self.first_close_key(&proposal),
-                self.proposals.get(&proposal),
-            ) {
-                let committee = meta.committee;
-                self.mark_dirty(committee, first);
-            }
+        // The committees that read whether it is void (adoptions of a
+        // demand, seats in a council) from outside their logs.
+        for c in self.readers(o) {
+            self.mark_dirty(c, key);
         }
-        let op = self.op_at(o);
         let from = match &op.fields.body {
             Body::Profile { .. } | Body::SealedProfile { .. } | Body::EncryptionKey { .. } => {
                 self.recompute_profile(author);
@@ -419,40 +398,37 @@ impl Engine {
             }
             _ => key,
         };
-        let proposal = match &op.fields.body {
-            Body::Vote { proposal, .. } | Body::Close { proposal, .. } => Some(*proposal),
-            _ => None,
-        };
         for c in self.touched_committees(o) {
             self.mark_dirty(c, from);
         }
-        if let Some(proposal) = proposal {
-            self.touch_later_affiliations(&proposal, from);
+        if self.is_read_by_every_council(o) {
+            self.touch_later_affiliations(from);
         }
     }
 
-    /// A close of an affiliation acceptance at `from` may change whether
-    /// acceptances that first closed after it close a cycle: refold their
-    /// councils from there.
-    pub(super) fn touch_later_affiliations(&mut self, proposal: &Hash, from: (u64, Hash)) {
-        let is_accept = self
-            .proposals
-            .get(proposal)
-            .is_some_and(|m| matches!(m.kind, ProposalKind::AcceptAffiliation { .. }));
-        if !is_accept {
-            return;
-        }
+    /// A change at `from` to an acceptance of an affiliation (its proposal,
+    /// a vote or close on it, or its council's creation) may change
+    /// whether the acceptances that first close after it close a cycle:
+    /// refold their councils from their first close at or after `from`.
+    /// (Not from their first close of all: that one may be void by a fork,
+    /// and the first that counts come after `from`: 2026-12-02, "B3".)
+    pub(super) fn touch_later_affiliations(&mut self, from: (u64, Hash)) {
         let later: Vec<(Hash, (u64, Hash))> = self
             .proposals
             .iter()
-            .filter(|(id, m)| {
-                *id != proposal && matches!(m.kind, ProposalKind::AcceptAffiliation { .. })
+            .filter(|(_, m)| matches!(m.kind, ProposalKind::AcceptAffiliation { .. }))
+            .filter_map(|(id, m)| {
+                let closes = self.closes_of.get(id)?;
+                let next = closes
+                    .iter()
+                    .map(|&c| self.entries[c as usize].order_key())
+                    .filter(|&key| key >= from)
+                    .min()?;
+                Some((m.committee, next))
             })
-            .filter_map(|(id, m)| Some((m.committee, self.first_close_key(id)?)))
-            .filter(|(_, first)| *first > from)
             .collect();
-        for (council, first) in later {
-            self.mark_dirty(council, first);
+        for (council, next) in later {
+            self.mark_dirty(council, next);
         }
     }
 
