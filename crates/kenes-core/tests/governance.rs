@@ -882,34 +882,6 @@ fn who_may_do_what_in_governance() {
     assert_replicas_agree(&mut w);
 }
 
-/// Two councils, a city one convened by 1 and a regional one convened by
-/// 2, each having asked to join the other: the start of two crossing
-/// affiliations.
-fn councils_asking_to_join_each_other(w: &mut World) -> (kenes_core::Hash, kenes_core::Hash) {
-    let c = w.committee(1, "Zhanaozen oil workers", 1);
-    members(w, c, &[2]);
-    let low = council(
-        w,
-        "Zhanaozen city council",
-        "Kazakhstan/Mangystau/Zhanaozen",
-    );
-    let high = w
-        .act(
-            2,
-            Body::CreateCommittee {
-                name: "Mangystau regional council".into(),
-                kind: kenes_core::body::CommitteeKind::Council {
-                    scope: kenes_core::body::CouncilScope::Area("Kazakhstan/Mangystau".into()),
-                },
-                policy: Policy::default(),
-            },
-        )
-        .id;
-    pass(w, low, 1, &[1], ProposalKind::Affiliate { council: high });
-    pass(w, high, 2, &[2], ProposalKind::Affiliate { council: low });
-    (low, high)
-}
-
 #[test]
 fn concurrent_affiliations_that_would_close_a_cycle_keep_the_first() {
     let mut w = World::new();

@@ -1072,3 +1072,68 @@ fn an_election_its_proposers_removal_voids_seats_nobody_in_t_but_in_its_past() {
 fn a_removal_voiding_an_election_after_its_close_unseats_the_delegate() {
     elect_a_delegate_the_proposers_removal_voids(false);
 }
+
+#[test]
+fn a_late_acceptance_refolds_a_crossing_one_whose_first_close_is_void_by_a_fork() {
+    // Suspected by a read-only review (2026-12-02, "B3"): a late close of
+    // one acceptance refolded the crossing acceptance's council only if
+    // that one's first close, void or not, came after it.
+    let mut w = World::new();
+    // 3, a member before the fork below, will witness one branch of it.
+    let d = w.committee(1, "Aktau residents", 1);
+    members(&mut w, d, &[3]);
+    let (low, high) = councils_asking_to_join_each_other(&mut w);
+    let before = everything(&w);
+    let closes_at = w.clock + 1_000;
+    let accept = |c: Hash, committee: Hash| Body::Propose {
+        committee: c,
+        kind: ProposalKind::AcceptAffiliation { committee },
+        title: "accept".into(),
+        text: String::new().into(),
+        closes_at,
+    };
+    let yes = |c: Hash, p: &Op| Body::Vote {
+        committee: c,
+        proposal: p.id,
+        ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
+    };
+    let profile = |name: &str| Body::Profile { name: name.into() };
+    // The regional council's convenor, 2, proposes to accept the city
+    // council and votes yes; then 2's key forks. One branch closes at once
+    // and nobody builds on it; the other closes two ops later, and 3 builds
+    // on that.
+    let accept_low = w.act(2, accept(high, low));
+    w.act(2, yes(high, &accept_low));
+    let (seq, prev, _) = next_place(&w, 2);
+    let void_close = op_at(&w, 2, seq, prev.as_ref(), &[], close(high, &accept_low));
+    let y0 = op_at(&w, 2, seq, prev.as_ref(), &[], profile("y0"));
+    let y1 = op_at(&w, 2, seq + 1, Some(&y0), &[], profile("y1"));
+    let counting_close = op_at(&w, 2, seq + 2, Some(&y1), &[], close(high, &accept_low));
+    for op in [&void_close, &y0, &y1, &counting_close] {
+        inject(&mut w, op);
+    }
+    let witness = backdated(&w, 3, &[&counting_close], profile("seen"));
+    inject(&mut w, &witness);
+    assert_eq!(w.outcome(&void_close), fork_void(2, seq));
+    assert_eq!(w.outcome(&counting_close), Outcome::Applied);
+    assert!(w.engine.state().committees[&high].affiliates.contains(&low));
+    // The city council's convenor, having seen none of it, accepts the
+    // regional council; the close sorts between the two closes above.
+    let accept_high = backdated(&w, 1, &refs(&before), accept(low, high));
+    inject(&mut w, &accept_high);
+    let vote_high = backdated(&w, 1, &[&accept_high], yes(low, &accept_high));
+    inject(&mut w, &vote_high);
+    let pad = backdated(&w, 1, &[&vote_high], profile("city convenor"));
+    inject(&mut w, &pad);
+    let late_close = backdated(&w, 1, &[&pad], close(low, &accept_high));
+    assert!(void_close.order_key() < late_close.order_key());
+    assert!(late_close.order_key() < counting_close.order_key());
+    inject(&mut w, &late_close);
+    // The city council's acceptance now first closed first: it links the
+    // councils, and the regional one's would close a cycle.
+    let state = w.engine.state();
+    assert!(state.committees[&low].affiliates.contains(&high));
+    assert!(!state.committees[&high].affiliates.contains(&low));
+    w.check_reference();
+    assert_replicas_agree(&mut w);
+}
