@@ -1137,3 +1137,190 @@ fn a_late_acceptance_refolds_a_crossing_one_whose_first_close_is_void_by_a_fork(
     w.check_reference();
     assert_replicas_agree(&mut w);
 }
+
+/// Committee `c` elects `candidate` to `council`, member 1 proposing and
+/// closing, every one of `voters` ranking the candidate first.
+fn elect(w: &mut World, c: Hash, council: Hash, candidate: u8, voters: &[u8]) {
+    let election = propose(
+        w,
+        1,
+        c,
+        ProposalKind::Election {
+            council,
+            seats: 1,
+            candidates: vec![key(candidate).public()],
+        },
+        1_000,
+    );
+    for &v in voters {
+        w.act(
+            v,
+            Body::Vote {
+                committee: c,
+                proposal: election.id,
+                ballot: kenes_core::body::Ballot::Ranking(vec![key(candidate).public()]),
+            },
+        );
+    }
+    w.act(1, close(c, &election));
+    let seats = &w.engine.state().committees[&council].seats[&c];
+    assert!(seats.contains(&key(candidate).public()));
+}
+
+/// Councils `low` (convened by 2) and `high` (with delegates 4, for
+/// committee E, and 5, for F) ask to join each other. 4 proposes in
+/// `high` to accept `low`, and 5 passes it, while E removes 4; `low`
+/// accepts `high` concurrently, its close sorting after `high`'s. In T,
+/// `high`'s acceptance is void, so `low`'s links the councils (accepting
+/// `high` again would be `AlreadyAffiliated`); in the past of `low`'s
+/// convenor, who saw both acceptances but not the removal, `high`'s came
+/// first, so accepting `high` would close a cycle. The removal reaches
+/// this node before the acceptances or after them.
+fn accept_across_councils_while_the_proposer_is_removed(removal_first: bool) {
+    let mut w = World::new();
+    let open = Policy {
+        vouches_required: 1,
+        quorum: Ratio(0, 1),
+        ..Policy::default()
+    };
+    let e = committee_with(&mut w, 1, "Ozenmunaigas workers", open.clone());
+    members(&mut w, e, &[3, 4, 6]);
+    let f = committee_with(&mut w, 1, "Aktau residents", open);
+    members(&mut w, f, &[2, 5, 7, 8]);
+    let high = council(&mut w, "Mangystau regional council", "Kazakhstan/Mangystau");
+    for c in [e, f] {
+        pass(
+            &mut w,
+            c,
+            1,
+            &[1],
+            ProposalKind::Affiliate { council: high },
+        );
+        pass(
+            &mut w,
+            high,
+            1,
+            &[1],
+            ProposalKind::AcceptAffiliation { committee: c },
+        );
+    }
+    elect(&mut w, e, high, 4, &[1, 3, 4, 6]);
+    elect(&mut w, f, high, 5, &[1, 2, 5]);
+    let low = w
+        .act(
+            2,
+            Body::CreateCommittee {
+                name: "Zhanaozen city council".into(),
+                kind: kenes_core::body::CommitteeKind::Council {
+                    scope: kenes_core::body::CouncilScope::Area(
+                        "Kazakhstan/Mangystau/Zhanaozen".into(),
+                    ),
+                },
+                policy: Policy::default(),
+            },
+        )
+        .id;
+    pass(
+        &mut w,
+        low,
+        2,
+        &[2],
+        ProposalKind::Affiliate { council: high },
+    );
+    pass(
+        &mut w,
+        high,
+        4,
+        &[4, 5],
+        ProposalKind::Affiliate { council: low },
+    );
+    let (_, _, before) = next_place(&w, 1);
+    let closes_at = w.clock + 1_000;
+    let accept = |c: Hash, committee: Hash| Body::Propose {
+        committee: c,
+        kind: ProposalKind::AcceptAffiliation { committee },
+        title: "accept".into(),
+        text: String::new().into(),
+        closes_at,
+    };
+    let yes = |c: Hash, p: &Op| Body::Vote {
+        committee: c,
+        proposal: p.id,
+        ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
+    };
+    let remove = |w: &mut World| -> Op {
+        let p = backdated(
+            w,
+            1,
+            &refs(&before),
+            Body::Propose {
+                committee: e,
+                kind: removal(4),
+                title: "remove 4".into(),
+                text: String::new().into(),
+                closes_at,
+            },
+        );
+        inject(w, &p);
+        let mut votes = Vec::new();
+        for v in [1, 3, 6] {
+            let vote = backdated(w, v, &[&p], yes(e, &p));
+            inject(w, &vote);
+            votes.push(vote);
+        }
+        let closed = backdated(w, 1, &refs(&votes), close(e, &p));
+        inject(w, &closed);
+        p
+    };
+    let removed = removal_first.then(|| remove(&mut w));
+    // 4 proposes to accept the city council; 5 votes yes (F's seat weighs
+    // 5 of 9, a quorum alone) and closes when voting ends. 5 holds F's
+    // seat, so nothing 5 casts spares 4's acts in E's scope, and the
+    // proposal is the only op the removal voids that the acceptance reads.
+    let accept_low = backdated(&w, 4, &refs(&before), accept(high, low));
+    inject(&mut w, &accept_low);
+    let vote = backdated(&w, 5, &[&accept_low], yes(high, &accept_low));
+    inject(&mut w, &vote);
+    let high_close = backdated_at(&w, 5, &[&vote], close(high, &accept_low), closes_at);
+    inject(&mut w, &high_close);
+    // The city council's convenor, seeing none of it, accepts the regional
+    // council; two profile changes make its close sort after 5's.
+    let accept_high = backdated(&w, 2, &refs(&before), accept(low, high));
+    inject(&mut w, &accept_high);
+    let mut last = backdated(&w, 2, &[&accept_high], yes(low, &accept_high));
+    inject(&mut w, &last);
+    for name in ["city convenor", "city council convenor"] {
+        last = backdated(&w, 2, &[&last], Body::Profile { name: name.into() });
+        inject(&mut w, &last);
+    }
+    let low_close = backdated(&w, 2, &[&last], close(low, &accept_high));
+    assert!(high_close.order_key() < low_close.order_key());
+    inject(&mut w, &low_close);
+    let p = removed.unwrap_or_else(|| remove(&mut w));
+    assert_eq!(w.outcome(&accept_low), voided_by(&p));
+    let state = w.engine.state();
+    assert!(state.committees[&low].affiliates.contains(&high));
+    assert!(!state.committees[&high].affiliates.contains(&low));
+    // The city council's convenor, having seen both acceptances but not
+    // the removal, proposes to accept the regional council again.
+    let again = backdated(&w, 2, &[&low_close, &high_close], accept(low, high));
+    inject(&mut w, &again);
+    w.check_reference();
+    assert_eq!(
+        w.outcome(&again),
+        Outcome::Rejected(kenes_core::RejectReason::AffiliationCycle)
+    );
+    assert_replicas_agree(&mut w);
+}
+
+#[test]
+fn an_acceptance_void_in_t_still_closes_a_cycle_in_the_past_that_saw_it_valid() {
+    // Suspected by a read-only review (2026-12-02, "B2"): every council's
+    // fold reads whether acceptances in other councils are void.
+    accept_across_councils_while_the_proposer_is_removed(true);
+}
+
+#[test]
+fn a_removal_voiding_an_acceptance_refolds_the_crossing_council() {
+    accept_across_councils_while_the_proposer_is_removed(false);
+}
