@@ -82,10 +82,11 @@ fn kinds() -> impl Strategy<Value = u8> {
     prop_oneof![4 => 0u8..3, 1 => 3u8..6, 2 => Just(6u8), 10 => Just(7u8), 2 => Just(8u8), 2 => 9u8..13, 4 => 14u8..18, 2 => Just(18u8)]
 }
 
-/// Body kinds of an attack: removals most, then closes, votes and forks'
-/// material.
+/// Body kinds of an attack: removals most, then closes, votes, proposals
+/// (elections, acceptances and adoptions that a removal may void) and
+/// forks' material.
 fn attack_kinds() -> impl Strategy<Value = u8> {
-    prop_oneof![6 => Just(13u8), 4 => Just(7u8), 3 => Just(8u8), 2 => 9u8..13, 1 => 0u8..3, 2 => 14u8..18, 2 => Just(18u8)]
+    prop_oneof![6 => Just(13u8), 4 => Just(7u8), 3 => Just(8u8), 2 => Just(6u8), 2 => 9u8..13, 1 => 0u8..3, 2 => 14u8..18, 2 => Just(18u8)]
 }
 
 /// Adversarial actions: back-dated ops, forks, rounds that close
@@ -181,6 +182,15 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
         3 => Body::Profile {
             name: format!("member {x}"),
         },
+        // One committee in four a council, so that councils ask to join
+        // each other and accept concurrently (crossing affiliations).
+        4 if y.is_multiple_of(4) => Body::CreateCommittee {
+            name: format!("council {x}"),
+            kind: CommitteeKind::Council {
+                scope: kenes_core::body::CouncilScope::Area(format!("Kazakhstan/Region {x}")),
+            },
+            policy: Policy::default(),
+        },
         4 => Body::CreateCommittee {
             name: format!("committee {x}"),
             kind: CommitteeKind::Territorial {
@@ -199,6 +209,23 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
                 .map(|k| &**k)
                 .filter(|k| k.kind.is_council() && k.affiliates.contains(&c))
                 .collect();
+            // Councils `c` may ask to join, and committees asking to join
+            // `c` if it is one.
+            let to_join: Vec<Hash> = state
+                .committees
+                .values()
+                .filter(|k| k.kind.is_council() && k.id != c && !k.affiliates.contains(&c))
+                .map(|k| k.id)
+                .collect();
+            let asking: Vec<Hash> = state
+                .committees
+                .values()
+                .filter(|k| {
+                    k.affiliation_requests.contains(&c)
+                        && !state.committees[&c].affiliates.contains(&k.id)
+                })
+                .map(|k| k.id)
+                .collect();
             let demands: Vec<Hash> = state
                 .committees
                 .values()
@@ -216,12 +243,21 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
                     from: demands[x as usize % demands.len()],
                     into: demands[(x as usize + 1 + y as usize) % demands.len()],
                 },
+                // A council's convenor mostly answers requests to join.
+                _ if !x.is_multiple_of(3) && !asking.is_empty() => {
+                    ProposalKind::AcceptAffiliation {
+                        committee: asking[y as usize % asking.len()],
+                    }
+                }
+                0 if x % 3 == 1 && !to_join.is_empty() => ProposalKind::Affiliate {
+                    council: to_join[y as usize % to_join.len()],
+                },
                 4 if !councils.is_empty() && !members.is_empty() => {
                     let mut candidates = members.clone();
                     candidates.rotate_left(x as usize % members.len());
                     candidates.truncate(3);
                     ProposalKind::Election {
-                        council: councils[0].id,
+                        council: councils[y as usize % councils.len()].id,
                         seats: 1 + u32::from(x % 2).min(candidates.len() as u32 - 1),
                         candidates,
                     }
@@ -713,6 +749,7 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
         &mut founder,
         &mut pool,
         first,
+        0,
         &voters,
         ProposalKind::Affiliate {
             council: council.id,
@@ -722,9 +759,37 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
         &mut founder,
         &mut pool,
         council.id,
+        0,
         &[0],
         ProposalKind::AcceptAffiliation { committee: first },
     );
+    // A second council, convened by member 1, and each council asking to
+    // join the other: their convenors' acceptances may cross, and then
+    // the one that first closed first links them (the other would close a
+    // cycle). Councils adopt the committees' demands too.
+    let regional = founder.author(
+        &key(1),
+        Body::CreateCommittee {
+            name: "regional council".into(),
+            kind: CommitteeKind::Council {
+                scope: kenes_core::body::CouncilScope::Area("Kazakhstan/Mangystau".into()),
+            },
+            policy: Policy::default(),
+        },
+        0,
+    );
+    founder.ingest(std::slice::from_ref(&regional.bytes), Verify::Trusted);
+    pool.push(regional.bytes.clone());
+    for (c, convenor, other) in [(council.id, 0, regional.id), (regional.id, 1, council.id)] {
+        setup_pass(
+            &mut founder,
+            &mut pool,
+            c,
+            convenor,
+            &[convenor],
+            ProposalKind::Affiliate { council: other },
+        );
+    }
     let mut nodes: Vec<Engine> = (0..MEMBERS)
         .map(|_| {
             let mut e = Engine::new(fed);
@@ -823,12 +888,13 @@ fn run(actions: &[Action]) -> (Hash, Vec<Vec<u8>>) {
     (fed, pool)
 }
 
-/// Founder proposes `kind` in `committee`, `voters` vote yes, founder
-/// closes: during setup, on the founder's replica.
+/// `proposer` proposes `kind` in `committee`, `voters` vote yes,
+/// `proposer` closes: during setup, on the founder's replica.
 fn setup_pass(
     engine: &mut Engine,
     pool: &mut Vec<Vec<u8>>,
     committee: Hash,
+    proposer: u8,
     voters: &[u8],
     kind: ProposalKind,
 ) {
@@ -840,7 +906,7 @@ fn setup_pass(
     };
     let proposal = emit(
         engine,
-        0,
+        proposer,
         Body::Propose {
             committee,
             kind,
@@ -862,7 +928,7 @@ fn setup_pass(
     }
     emit(
         engine,
-        0,
+        proposer,
         Body::Close {
             committee,
             proposal,
