@@ -276,6 +276,15 @@ pub fn folds<V: SetVoids + ?Sized>(op: &Op, o: u32, voids: &V) -> bool {
     }
 }
 
+/// What a fold reads of whether op `o` is void in a set: if it is, and if
+/// by a fork. (A close void otherwise takes part in the fold, widening its
+/// proposal's cut, but does not close it: whether it folds is not enough.)
+pub fn void_class<V: SetVoids + ?Sized>(o: u32, voids: &V) -> Option<bool> {
+    voids
+        .void(o)
+        .map(|reason| matches!(reason, VoidReason::Fork { .. }))
+}
+
 /// The fork point of `author` in `s`: the lowest seq with two of its ops.
 pub fn fork_point<D: Dag + ?Sized>(d: &D, s: &Subset, author: &PublicKey) -> Option<u64> {
     let seqs = d.fork_seqs(author)?;

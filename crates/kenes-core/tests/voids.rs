@@ -1073,11 +1073,12 @@ fn a_removal_voiding_an_election_after_its_close_unseats_the_delegate() {
     elect_a_delegate_the_proposers_removal_voids(false);
 }
 
-#[test]
-fn a_late_acceptance_refolds_a_crossing_one_whose_first_close_is_void_by_a_fork() {
-    // Suspected by a read-only review (2026-12-02, "B3"): a late close of
-    // one acceptance refolded the crossing acceptance's council only if
-    // that one's first close, void or not, came after it.
+/// Crossing acceptances of councils `low` and `high`: `high`'s first close
+/// is void by a fork of its convenor and its second one counts; `low`'s
+/// only close, arriving late, sorts between them, so `low`'s links the
+/// councils. With `fork_the_late_close`, `low`'s convenor then forks
+/// before that close, unwitnessed, and `high`'s links them instead.
+fn cross_a_close_void_by_a_fork(fork_the_late_close: bool) {
     let mut w = World::new();
     // 3, a member before the fork below, will witness one branch of it.
     let d = w.committee(1, "Aktau residents", 1);
@@ -1134,8 +1135,37 @@ fn a_late_acceptance_refolds_a_crossing_one_whose_first_close_is_void_by_a_fork(
     let state = w.engine.state();
     assert!(state.committees[&low].affiliates.contains(&high));
     assert!(!state.committees[&high].affiliates.contains(&low));
+    if fork_the_late_close {
+        let fork = op_at(
+            &w,
+            1,
+            vote_high.fields.seq,
+            Some(&accept_high),
+            &[],
+            profile("second device"),
+        );
+        inject(&mut w, &fork);
+        assert_eq!(w.outcome(&late_close), fork_void(1, vote_high.fields.seq));
+        let state = w.engine.state();
+        assert!(!state.committees[&low].affiliates.contains(&high));
+        assert!(state.committees[&high].affiliates.contains(&low));
+    }
     w.check_reference();
     assert_replicas_agree(&mut w);
+}
+
+#[test]
+fn a_late_acceptance_refolds_a_crossing_one_whose_first_close_is_void_by_a_fork() {
+    // Suspected by a read-only review (2026-12-02, "B3"): a late close of
+    // one acceptance refolded the crossing acceptance's council only if
+    // that one's first close, void or not, came after it.
+    cross_a_close_void_by_a_fork(false);
+}
+
+#[test]
+fn a_fork_voiding_a_late_acceptance_refolds_a_crossing_one_whose_first_close_is_void() {
+    // The same, when the late close's voidness changes instead.
+    cross_a_close_void_by_a_fork(true);
 }
 
 /// Committee `c` elects `candidate` to `council`, member 1 proposing and
@@ -1323,4 +1353,86 @@ fn an_acceptance_void_in_t_still_closes_a_cycle_in_the_past_that_saw_it_valid() 
 #[test]
 fn a_removal_voiding_an_acceptance_refolds_the_crossing_council() {
     accept_across_councils_while_the_proposer_is_removed(false);
+}
+
+#[test]
+fn a_close_void_by_a_removal_in_the_past_but_spared_in_t_leaves_its_proposal_open_there() {
+    // Found by a read-only review (2026-12-02): a projection took the
+    // current fold when each sensitive op took part in both folds alike,
+    // but a close voided by a removal takes part (it widens the cut)
+    // without closing its proposal.
+    let mut w = World::new();
+    let y = w.committee(1, "Zhanaozen oil workers", 1);
+    members(&mut w, y, &[2, 3, 4, 5]);
+    let q = propose(&mut w, 5, y, ProposalKind::Decision, 1_000);
+    let r = propose(&mut w, 1, y, ProposalKind::Decision, 1_000);
+    let before = everything(&w);
+    // Y removes 5, having seen none of what follows.
+    let p = backdated(
+        &w,
+        1,
+        &refs(&before),
+        Body::Propose {
+            committee: y,
+            kind: removal(5),
+            title: "remove 5".into(),
+            text: String::new().into(),
+            closes_at: w.clock + 1_000,
+        },
+    );
+    inject(&mut w, &p);
+    let yes = |w: &World, who: u8, on: &Op| {
+        backdated(
+            w,
+            who,
+            &[on],
+            Body::Vote {
+                committee: y,
+                proposal: on.id,
+                ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
+            },
+        )
+    };
+    let mut votes = Vec::new();
+    for v in [1, 2, 3, 4] {
+        let vote = yes(&w, v, &p);
+        inject(&mut w, &vote);
+        votes.push(vote);
+    }
+    let removed = backdated(&w, 1, &refs(&votes), close(y, &p));
+    inject(&mut w, &removed);
+    // Meanwhile 5 closes Q (a proposer may close early).
+    let closed_q = backdated(&w, 5, &refs(&before), close(y, &q));
+    inject(&mut w, &closed_q);
+    // 3, seeing that close but not the removal's, votes on R: that spares
+    // the close in T.
+    let spares = backdated(
+        &w,
+        3,
+        &[&closed_q],
+        Body::Vote {
+            committee: y,
+            proposal: r.id,
+            ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
+        },
+    );
+    inject(&mut w, &spares);
+    assert_eq!(w.outcome(&spares), Outcome::Applied);
+    assert_eq!(w.outcome(&closed_q), Outcome::Applied);
+    // 2, seeing Q's close and the removal's but not 3's vote, suggests a
+    // wording for Q: in that past the close is void and Q is open.
+    let suggestion = backdated(
+        &w,
+        2,
+        &[&closed_q, &removed],
+        Body::Suggest {
+            committee: y,
+            proposal: q.id,
+            text: "shorter".to_string().into(),
+        },
+    );
+    inject(&mut w, &suggestion);
+    w.check_reference();
+    assert_eq!(w.outcome(&suggestion), Outcome::Applied);
+    assert_replicas_agree(&mut w);
 }

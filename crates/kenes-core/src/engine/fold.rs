@@ -303,7 +303,7 @@ impl Engine {
                 proposal,
                 committee,
             } => {
-                if self.sensitive_votes_on.contains(proposal) {
+                if self.sensitive_counts.contains(proposal) {
                     sensitive_close = true;
                 }
                 self.closes_of.entry(*proposal).or_default().push(ord);
@@ -430,12 +430,13 @@ impl Engine {
     }
 
     /// Op `ord` may be void in some set: the folds of the committees it
-    /// touches may differ between sets from its key on (for a vote, from
-    /// its proposal's closes).
+    /// touches may differ between sets from its key on (for a vote or a
+    /// close, from its proposal's closes: a vote counts, and a close widens
+    /// the cut, where the proposal first closed, which may come before it).
     fn mark_sensitive(&mut self, ord: u32) {
         let op = self.op_at(ord);
         let mut keys = vec![op.order_key()];
-        if let Body::Vote { proposal, .. } = &op.fields.body {
+        if let Body::Vote { proposal, .. } | Body::Close { proposal, .. } = &op.fields.body {
             let proposal = *proposal;
             keys.extend(
                 self.closes_of
@@ -444,7 +445,7 @@ impl Engine {
                     .flatten()
                     .map(|&c| self.entries[c as usize].order_key()),
             );
-            self.sensitive_votes_on.insert(proposal);
+            self.sensitive_counts.insert(proposal);
         }
         for c in self.touched_committees(ord) {
             self.contested.insert(c);
@@ -564,29 +565,35 @@ impl Engine {
 
     /// Whether some op committee `c`'s fold reads may be void in some set.
     pub(super) fn is_contested(&self, c: &Hash) -> bool {
-        self.contested.contains(c)
-            || (!self.affiliation_sensitive.is_empty() && self.councils.contains(c))
+        self.contested.contains(c) || self.first_key_read_across_councils(c).is_some()
     }
 
-    /// The keys from which committee `c`'s fold may differ between sets
-    /// (see `sensitive`).
-    fn sensitive_keys(&self, c: &Hash) -> impl Iterator<Item = &(u64, Hash)> {
-        let across = self
-            .councils
-            .contains(c)
-            .then_some(&self.affiliation_sensitive);
-        let own = self.sensitive.get(c);
-        own.into_iter().chain(across).flatten()
+    /// For council `c`, the first key from which its fold may differ
+    /// between sets because of an op in another council's acceptance that
+    /// may be void in some set (`affiliation_sensitive`). A council reads
+    /// other acceptances only where its own acceptances first close, and
+    /// only those that first closed before; every such op sorts before
+    /// that close (a proposal before its closes; a vote or close is keyed
+    /// by its proposal's closes). So: the first close of one of its
+    /// acceptances at or after the first such op.
+    fn first_key_read_across_councils(&self, c: &Hash) -> Option<(u64, Hash)> {
+        let first = self.affiliation_sensitive.first()?;
+        self.acceptances_in
+            .get(c)?
+            .iter()
+            .flat_map(|p| self.closes_of.get(p).into_iter().flatten())
+            .map(|&close| self.entries[close as usize].order_key())
+            .filter(|key| key >= first)
+            .min()
     }
 
-    /// The first of them.
-    fn first_sensitive_key(&self, c: &Hash) -> Option<&(u64, Hash)> {
-        let own = self.sensitive.get(c).and_then(|keys| keys.first());
-        let across = self
-            .councils
-            .contains(c)
-            .then(|| self.affiliation_sensitive.first());
-        own.into_iter().chain(across.flatten()).min()
+    /// The first key from which committee `c`'s fold may differ between
+    /// sets: its own (see `sensitive`), or one read across councils.
+    fn first_sensitive_key(&self, c: &Hash) -> Option<(u64, Hash)> {
+        let own = self.sensitive.get(c).and_then(|keys| keys.first()).copied();
+        own.into_iter()
+            .chain(self.first_key_read_across_councils(c))
+            .min()
     }
 
     /// Flags the committees op `ord` touches as contested: an op there may
@@ -819,35 +826,39 @@ impl Engine {
         // changed it, whether it arrived before or after the ops it
         // changed. Which other ops a fold reads is settled by the log and
         // its ops' pasts; whether they are void, by contesting the
-        // committee (see `demand_readers`).
+        // committee (see `readers`).
         let log_is_enough = !self.councils.contains(c);
         if contested {
             // Only the ops that may be void in some set (the sensitive
             // ones) can be void in S and not in the state a checkpoint or
-            // the current fold read, or the reverse.
+            // the current fold read, or the reverse. What a fold reads of
+            // that is their void class (a close void by a removal folds,
+            // yet does not close its proposal).
             let voids = LazyVoids { dag: self, set };
+            let everything = self.everything();
+            let t = self.t_view(&everything);
             // (Those S lacks do not count: one in the log fails the checks
             // below, and a vote S lacks has no close in S. Asking S about
             // ops outside it could also recurse without end.)
-            let sensitive: Vec<((u64, Hash), u32)> = self
-                .sensitive_keys(c)
-                .filter_map(|key| self.ordinal(&key.1).map(|o| (*key, o)))
-                .filter(|&(_, o)| layers::contains(set, o))
-                .collect();
-            let skipped_in_s = |o: u32| !layers::folds(&self.op_at(o), o, &voids);
+            // (Councils never take this shortcut, so the keys they read
+            // across councils need no comparing here.)
+            let voids_as_in_t = || {
+                self.sensitive
+                    .get(c)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|key| self.ordinal(&key.1))
+                    .filter(|&o| layers::contains(set, o))
+                    .all(|o| layers::void_class(o, &voids) == layers::void_class(o, &t.voids))
+            };
             // The current fold stands for S when S lacks none of the log's
             // ops (a branch elsewhere) and its voids there are those the
             // current fold read: Void(T) as kept, even while it awaits a
             // refresh (a change to it marks the committee dirty).
-            let everything = self.everything();
-            let t = self.t_view(&everything);
             if log.dirty_from.is_none()
                 && log_is_enough
                 && self.lacks_none_of(log, set) == Some(true)
-                && sensitive.iter().all(|&(_, o)| {
-                    let skipped_in_t = !layers::folds(&self.op_at(o), o, &t.voids);
-                    skipped_in_s(o) == skipped_in_t
-                })
+                && voids_as_in_t()
             {
                 return self.state.committees.get(c).map(|c| Cow::Borrowed(&**c));
             }
@@ -857,7 +868,7 @@ impl Engine {
             let usable = log.checkpoints.partition_point(|cp| {
                 cp.known <= min_unseen
                     && log.dirty_from.is_none_or(|dirty| cp.key < dirty)
-                    && first_sensitive.is_none_or(|first| cp.key < *first)
+                    && first_sensitive.is_none_or(|first| cp.key < first)
             });
             let checkpoint = usable.checked_sub(1).map(|i| &log.checkpoints[i]);
             return self.refold_in(log, set, checkpoint).map(Cow::Owned);

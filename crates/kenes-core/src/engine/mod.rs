@@ -349,12 +349,15 @@ pub struct Engine {
     /// between sets: ops that may be void in some set (a forked author's
     /// ops from the fork point on; a removal subject's ops outside the
     /// removal's past and before any of its closes), and the closes of
-    /// proposals such ops vote on. A checkpoint before the first of them
-    /// holds in every set that holds the ops it was folded from.
+    /// proposals such ops vote on or close. A checkpoint before the first
+    /// of them holds in every set that holds the ops it was folded from.
     sensitive: FastMap<Hash, BTreeSet<(u64, Hash)>>,
-    /// Proposals with a vote that may be void in some set.
-    sensitive_votes_on: FastSet<Hash>,
-    /// Keys as in `sensitive`, of every council: those of acceptances of
+    /// Proposals with a vote or close that may be void in some set: their
+    /// later closes are sensitive too.
+    sensitive_counts: FastSet<Hash>,
+    /// Each council's acceptances of affiliations (valid proposals).
+    acceptances_in: FastMap<Hash, Vec<Hash>>,
+    /// Keys as in `sensitive`, read by every council: those of acceptances of
     /// affiliations (their proposals, votes and closes) and of councils'
     /// creations that may be void in some set (see
     /// `is_read_by_every_council`).
@@ -489,8 +492,9 @@ impl Engine {
             candidates: FastSet::default(),
             contested: FastSet::default(),
             sensitive: FastMap::default(),
-            sensitive_votes_on: FastSet::default(),
+            sensitive_counts: FastSet::default(),
             affiliation_sensitive: BTreeSet::new(),
+            acceptances_in: FastMap::default(),
             possibly_void: FastSet::default(),
             void_layers: BTreeMap::new(),
             naming_ops: FastMap::default(),
@@ -1154,6 +1158,12 @@ impl Engine {
                             committee: *committee,
                             kind: kind.clone(),
                         };
+                        if let crate::body::ProposalKind::AcceptAffiliation { .. } = kind {
+                            self.acceptances_in
+                                .entry(*committee)
+                                .or_default()
+                                .push(op.id);
+                        }
                         self.proposals.insert(op.id, meta);
                     }
                     Outcome::Applied

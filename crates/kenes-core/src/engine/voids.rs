@@ -12,7 +12,7 @@
 //! witness it, and it is never folded.
 
 use super::Engine;
-use crate::body::{Body, ProposalKind};
+use crate::body::Body;
 use crate::layers::{self, Dag, LayerCache, ProposalMeta, Subset};
 use crate::outcome::VoidReason;
 use crate::state::{Committee, PastView};
@@ -166,10 +166,10 @@ impl Dag for Engine {
     }
 
     fn affiliation_accepts(&self) -> Vec<u32> {
-        self.proposals
-            .iter()
-            .filter(|(_, m)| matches!(m.kind, ProposalKind::AcceptAffiliation { .. }))
-            .filter_map(|(id, _)| Engine::ordinal(self, id))
+        self.acceptances_in
+            .values()
+            .flatten()
+            .filter_map(|id| Engine::ordinal(self, id))
             .collect()
     }
 
@@ -414,17 +414,17 @@ impl Engine {
     /// and the first that counts come after `from`: 2026-12-02, "B3".)
     pub(super) fn touch_later_affiliations(&mut self, from: (u64, Hash)) {
         let later: Vec<(Hash, (u64, Hash))> = self
-            .proposals
+            .acceptances_in
             .iter()
-            .filter(|(_, m)| matches!(m.kind, ProposalKind::AcceptAffiliation { .. }))
-            .filter_map(|(id, m)| {
+            .flat_map(|(council, ids)| ids.iter().map(move |id| (*council, id)))
+            .filter_map(|(council, id)| {
                 let closes = self.closes_of.get(id)?;
                 let next = closes
                     .iter()
                     .map(|&c| self.entries[c as usize].order_key())
                     .filter(|&key| key >= from)
                     .min()?;
-                Some((m.committee, next))
+                Some((council, next))
             })
             .collect();
         for (council, next) in later {
