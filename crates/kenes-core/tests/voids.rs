@@ -1436,3 +1436,108 @@ fn a_close_void_by_a_removal_in_the_past_but_spared_in_t_leaves_its_proposal_ope
     assert_eq!(w.outcome(&suggestion), Outcome::Applied);
     assert_replicas_agree(&mut w);
 }
+
+#[test]
+fn a_second_close_void_by_a_fork_in_the_past_changes_the_result_at_the_first_close() {
+    // Found by reasoning (2026-12-02): a close widens its proposal's cut,
+    // whose result applies at the first close, which may sort before it;
+    // keyed at its own place, a checkpoint between the two was taken to
+    // hold in a past where it is void by a fork.
+    let mut w = World::new();
+    let y = w.committee(1, "Zhanaozen oil workers", 1);
+    members(&mut w, y, &[2, 3, 4, 5]);
+    // 1 vouches for 6, who has not joined yet.
+    let vouch = w.act(
+        1,
+        Body::Vouch {
+            committee: y,
+            candidate: key(6).public(),
+        },
+    );
+    let three_vouches = Policy {
+        vouches_required: 3,
+        ..Policy::default()
+    };
+    let p = propose(
+        &mut w,
+        1,
+        y,
+        ProposalKind::PolicyChange {
+            policy: three_vouches,
+        },
+        10,
+    );
+    let closes_at = w.clock + 10;
+    // 1 closes at once, with no vote in its past: alone, it fails. 2,
+    // having gathered three yes votes, closes concurrently when voting
+    // ends: the cut of both passes, from 1's close on.
+    let first_close = backdated(&w, 1, &[&p], close(y, &p));
+    let mut votes = Vec::new();
+    for v in [3, 4, 5] {
+        let vote = backdated(
+            &w,
+            v,
+            &[&p],
+            Body::Vote {
+                committee: y,
+                proposal: p.id,
+                ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
+            },
+        );
+        inject(&mut w, &vote);
+        votes.push(vote);
+    }
+    inject(&mut w, &first_close);
+    let second_close = backdated_at(&w, 2, &refs(&votes), close(y, &p), closes_at);
+    inject(&mut w, &second_close);
+    assert!(first_close.order_key() < second_close.order_key());
+    assert!(closing(&w, y, &p).expect("closed").result.passed());
+    // 1 (a member before 2 joined) builds on the second close; then 2's
+    // key forks at it.
+    let witness = backdated(
+        &w,
+        1,
+        &[&second_close],
+        Body::Profile {
+            name: "seen".into(),
+        },
+    );
+    inject(&mut w, &witness);
+    let before_close = w
+        .engine
+        .op_by_id(&second_close.fields.prev.expect("2 acted before"))
+        .unwrap();
+    let fork = op_at(
+        &w,
+        2,
+        second_close.fields.seq,
+        Some(&before_close),
+        &[],
+        Body::Profile {
+            name: "second device".into(),
+        },
+    );
+    inject(&mut w, &fork);
+    assert_eq!(w.outcome(&second_close), Outcome::Applied);
+    // 6 joins, having seen both closes and the fork but not the witness:
+    // there the second close is void, the change failed, and one vouch is
+    // enough.
+    let join = backdated(
+        &w,
+        6,
+        &[&vouch, &first_close, &second_close, &fork],
+        Body::Join { committee: y },
+    );
+    inject(&mut w, &join);
+    w.check_reference();
+    assert_eq!(w.outcome(&join), Outcome::Applied);
+    // A replica checkpointing after every op, given the ops in this order,
+    // holds a checkpoint between the two closes when the join arrives.
+    let mut replica = kenes_core::Engine::with_checkpoint_interval(w.engine.federation(), 1);
+    for bytes in &w.all {
+        replica.ingest(std::slice::from_ref(bytes), kenes_core::Verify::Signatures);
+    }
+    assert_eq!(replica.outcome_of(&join.id), Some(Outcome::Applied));
+    assert_eq!(replica.digest(), w.engine.digest());
+    assert_replicas_agree(&mut w);
+}
