@@ -447,18 +447,19 @@ impl Engine {
             );
             self.sensitive_counts.insert(proposal);
         }
-        for c in self.touched_committees(ord) {
+        let body = &op.fields.body;
+        for c in self.touched_committees(ord, body) {
             self.contested.insert(c);
             self.sensitive
                 .entry(c)
                 .or_default()
                 .extend(keys.iter().copied());
         }
-        for c in self.readers(ord) {
+        for c in self.readers(ord, body) {
             self.contested.insert(c);
             self.sensitive.entry(c).or_default().insert(op.order_key());
         }
-        if self.is_read_by_every_council(ord) {
+        if self.is_read_by_every_council(body) {
             self.affiliation_sensitive.extend(keys);
         }
     }
@@ -472,9 +473,8 @@ impl Engine {
     /// creation is not void). Their projections must then compare its
     /// voidness in the past with T's, and T's fold must be refolded when
     /// it changes.
-    pub(super) fn readers(&self, ord: u32) -> Vec<Hash> {
+    pub(super) fn readers(&self, ord: u32, body: &Body) -> Vec<Hash> {
         let id = self.entries[ord as usize].id;
-        let body = self.body_at(ord);
         let demands: Vec<Hash> = match body {
             Body::Demand { .. } => vec![id],
             Body::CreateCommittee { .. } => self
@@ -524,12 +524,11 @@ impl Engine {
         }
     }
 
-    /// The committees whose state op `ord` can change: the one it names
-    /// and, for an election or recall and the votes and closes on it, the
-    /// council it acts on (which seats only the delegates of a proposal
-    /// that is not void: 2026-12-02, "B2").
-    pub(super) fn touched_committees(&self, ord: u32) -> Vec<Hash> {
-        let body = &self.body_at(ord);
+    /// The committees whose state op `ord` (with `body`) can change: the
+    /// one it names and, for an election or recall and the votes and
+    /// closes on it, the council it acts on (which seats only the delegates
+    /// of a proposal that is not void: 2026-12-02, "B2").
+    pub(super) fn touched_committees(&self, ord: u32, body: &Body) -> Vec<Hash> {
         let mut touched: Vec<Hash> = Vec::new();
         if let Body::CreateCommittee { .. } = body {
             touched.push(self.entries[ord as usize].id);
@@ -545,20 +544,20 @@ impl Engine {
         touched
     }
 
-    /// Whether every council's fold reads whether op `ord` is void: an
-    /// acceptance of an affiliation, a vote or close on one, or a
+    /// Whether every council's fold reads whether an op with `body` is
+    /// void: an acceptance of an affiliation, a vote or close on one, or a
     /// council's creation (which of two crossing affiliations closes a
     /// cycle depends on which acceptance first closed, in any council).
-    pub(super) fn is_read_by_every_council(&self, ord: u32) -> bool {
+    pub(super) fn is_read_by_every_council(&self, body: &Body) -> bool {
         let is_acceptance = |p: &Hash| {
             self.proposals
                 .get(p)
                 .is_some_and(|m| matches!(m.kind, ProposalKind::AcceptAffiliation { .. }))
         };
-        match self.body_at(ord) {
+        match body {
             Body::CreateCommittee { kind, .. } => kind.is_council(),
             Body::Propose { kind, .. } => matches!(kind, ProposalKind::AcceptAffiliation { .. }),
-            Body::Vote { proposal, .. } | Body::Close { proposal, .. } => is_acceptance(&proposal),
+            Body::Vote { proposal, .. } | Body::Close { proposal, .. } => is_acceptance(proposal),
             _ => false,
         }
     }
@@ -599,7 +598,7 @@ impl Engine {
     /// Flags the committees op `ord` touches as contested: an op there may
     /// be void in some set.
     fn mark_contested(&mut self, ord: u32) {
-        for c in self.touched_committees(ord) {
+        for c in self.touched_committees(ord, &self.body_at(ord)) {
             self.contested.insert(c);
         }
     }
@@ -656,7 +655,8 @@ impl Engine {
                         .map(|&c| self.entries[c as usize].order_key())
                         .min()
                 });
-                folds.extend(self.touched_committees(ord).into_iter().map(|c| (c, first)));
+                let touched = self.touched_committees(ord, &op.fields.body);
+                folds.extend(touched.into_iter().map(|c| (c, first)));
                 let key = op.order_key();
                 let is_acceptance = self
                     .proposals

@@ -379,7 +379,7 @@ impl Engine {
         let author = op.fields.author;
         // The committees that read whether it is void (adoptions of a
         // demand, seats in a council) from outside their logs.
-        for c in self.readers(o) {
+        for c in self.readers(o, &op.fields.body) {
             self.mark_dirty(c, key);
         }
         let from = match &op.fields.body {
@@ -398,10 +398,10 @@ impl Engine {
             }
             _ => key,
         };
-        for c in self.touched_committees(o) {
+        for c in self.touched_committees(o, &op.fields.body) {
             self.mark_dirty(c, from);
         }
-        if self.is_read_by_every_council(o) {
+        if self.is_read_by_every_council(&op.fields.body) {
             self.touch_later_affiliations(from);
         }
     }
