@@ -1541,3 +1541,133 @@ fn a_second_close_void_by_a_fork_in_the_past_changes_the_result_at_the_first_clo
     assert_eq!(replica.digest(), w.engine.digest());
     assert_replicas_agree(&mut w);
 }
+
+#[test]
+fn a_removal_accepted_in_t_by_a_sparing_vote_the_past_lacks_is_not_accepted_there() {
+    // Found by a read-only review (2026-12-02): the removal layer recounts
+    // a removal without the ops void under those it accepted before, and
+    // whether an op is spared depends on the set. An op void in both sets,
+    // for different removals, leaves its void class alike while the
+    // verdict it feeds differs.
+    let mut w = World::new();
+    let c = w.committee(1, "Zhanaozen oil workers", 1);
+    members(&mut w, c, &[2, 3, 4, 5, 6, 7]);
+    let base: Vec<Op> = next_place(&w, 1).2;
+    let propose_removal = |w: &World, who: u8, deps: &[&Op], member: u8| {
+        backdated(
+            w,
+            who,
+            deps,
+            Body::Propose {
+                committee: c,
+                kind: removal(member),
+                title: format!("remove {member}").into(),
+                text: String::new().into(),
+                closes_at: w.clock + 10,
+            },
+        )
+    };
+    let yes = |w: &World, who: u8, deps: &[&Op], p: &Op| {
+        backdated(
+            w,
+            who,
+            deps,
+            Body::Vote {
+                committee: c,
+                proposal: p.id,
+                ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
+            },
+        )
+    };
+    let let_in = |w: &mut World, voucher: u8, who: u8| -> Op {
+        let vouch = backdated(
+            w,
+            voucher,
+            &refs(&base),
+            Body::Vouch {
+                committee: c,
+                candidate: key(who).public(),
+            },
+        );
+        inject(w, &vouch);
+        let join = backdated(w, who, &[&vouch], Body::Join { committee: c });
+        inject(w, &join);
+        join
+    };
+    // 9 and 10 join; 2, having seen them, proposes to remove 6 (R). From
+    // the same base, 1 proposes to remove 6 (Q) and 3 to remove 7 (P).
+    let joined_9 = let_in(&mut w, 4, 9);
+    let joined_10 = let_in(&mut w, 4, 10);
+    let r = propose_removal(&w, 2, &[&joined_9, &joined_10], 6);
+    inject(&mut w, &r);
+    let q = propose_removal(&w, 1, &refs(&base), 6);
+    inject(&mut w, &q);
+    let p = propose_removal(&w, 3, &refs(&base), 7);
+    inject(&mut w, &p);
+    // 8 joins too, concurrently with the removals' proposals.
+    let joined_8 = let_in(&mut w, 5, 8);
+    // R first (its voters must not have seen Q's close): five yes of
+    // nine, two of them joined after the partition (settled 3).
+    let mut r_votes = Vec::new();
+    for v in [1, 2, 3, 9, 10] {
+        let vote = yes(&w, v, &[&r], &r);
+        inject(&mut w, &vote);
+        r_votes.push(vote);
+    }
+    let r_closed = backdated(&w, 2, &refs(&r_votes), close(c, &r));
+    inject(&mut w, &r_closed);
+    // Q: five yes of seven, all members before the partition (settled 5).
+    let mut q_votes = Vec::new();
+    for v in [1, 2, 3, 4, 5] {
+        let vote = yes(&w, v, &[&q], &q);
+        inject(&mut w, &vote);
+        q_votes.push(vote);
+    }
+    let q_closed = backdated(&w, 1, &refs(&q_votes), close(c, &q));
+    inject(&mut w, &q_closed);
+    // P: 3, 4, 5 and 6 (the subject of Q and R): four of seven, passing
+    // only with 6's vote (settled 4).
+    let mut p_votes = Vec::new();
+    for v in [3, 4, 5, 6] {
+        let vote = yes(&w, v, &[&p], &p);
+        inject(&mut w, &vote);
+        p_votes.push(vote);
+    }
+    let vote_of_6 = p_votes.last().unwrap().clone();
+    // 8, outside every removal's electorate, closes P when voting ends.
+    let mut deps = refs(&p_votes);
+    deps.push(&joined_8);
+    let p_closed = backdated_at(&w, 8, &deps, close(c, &p), w.clock + 10);
+    inject(&mut w, &p_closed);
+    // 2, having seen 6's vote and R's close but not Q's, votes on P: that
+    // spares 6's vote under Q, though not under R.
+    let spares = yes(&w, 2, &[&vote_of_6, &r_closed], &p);
+    inject(&mut w, &spares);
+    assert!(matches!(w.outcome(&vote_of_6), Outcome::Void(_)));
+    assert!(!is_member(&w, c, 7), "P is accepted in T");
+    // 1, seeing everything but 2's vote on P, vouches for 7: in that past
+    // P recounts without 6's vote and fails, so 7 is still a member.
+    let mut seen = next_place(&w, 1).2;
+    seen.retain(|op| op.id != spares.id);
+    for op in [&vote_of_6, &r_closed] {
+        if !seen.iter().any(|s| s.id == op.id) {
+            seen.push(op.clone());
+        }
+    }
+    let vouch = backdated(
+        &w,
+        1,
+        &refs(&seen),
+        Body::Vouch {
+            committee: c,
+            candidate: key(7).public(),
+        },
+    );
+    inject(&mut w, &vouch);
+    w.check_reference();
+    assert_eq!(
+        w.outcome(&vouch),
+        Outcome::Rejected(kenes_core::RejectReason::AlreadyMember)
+    );
+    assert_replicas_agree(&mut w);
+}

@@ -562,6 +562,22 @@ impl Engine {
         }
     }
 
+    /// Whether the removal layer may judge a removal of committee `c`
+    /// differently in two sets that agree on every op's void class: it
+    /// recounts a removal without the ops void under the removals it
+    /// accepted before, and whether such an op is spared depends on the
+    /// set, so an op void in both sets, under different removals, may
+    /// count in one recount and not the other. Only a removal whose
+    /// proposal, vote or close may be void somewhere is recounted so.
+    fn removal_verdicts_may_differ(&self, c: &Hash) -> bool {
+        self.removals_in.get(c).is_some_and(|removals| {
+            removals.iter().any(|&p| {
+                self.possibly_void.contains(&p)
+                    || self.sensitive_counts.contains(&self.entries[p as usize].id)
+            })
+        })
+    }
+
     /// Whether some op committee `c`'s fold reads may be void in some set.
     pub(super) fn is_contested(&self, c: &Hash) -> bool {
         self.contested.contains(c) || self.first_key_read_across_councils(c).is_some()
@@ -571,7 +587,7 @@ impl Engine {
     /// between sets because of an op in another council's acceptance that
     /// may be void in some set (`affiliation_sensitive`). A council reads
     /// other acceptances only where its own acceptances first close, and
-    /// only those that first closed before; every such op sorts before
+    /// only those that first closed before; every such op's key sorts before
     /// that close (a proposal before its closes; a vote or close is keyed
     /// by its proposal's closes). So: the first close of one of its
     /// acceptances at or after the first such op.
@@ -857,6 +873,7 @@ impl Engine {
             // refresh (a change to it marks the committee dirty).
             if log.dirty_from.is_none()
                 && log_is_enough
+                && !self.removal_verdicts_may_differ(c)
                 && self.lacks_none_of(log, set) == Some(true)
                 && voids_as_in_t()
             {
