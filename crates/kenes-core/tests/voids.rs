@@ -54,6 +54,65 @@ fn removal(member: u8) -> ProposalKind {
     }
 }
 
+/// One vouch to join, and no quorum: a few members decide.
+fn open_policy() -> Policy {
+    Policy {
+        vouches_required: 1,
+        quorum: Ratio(0, 1),
+        ..Policy::default()
+    }
+}
+
+/// A yes vote by `who` on `p` in `c`, citing exactly `deps`.
+fn yes_vote(w: &World, who: u8, c: Hash, deps: &[&Op], p: &Op) -> Op {
+    backdated(
+        w,
+        who,
+        deps,
+        Body::Vote {
+            committee: c,
+            proposal: p.id,
+            ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
+        },
+    )
+}
+
+/// `proposer` proposes in `c` to remove `member`, citing exactly `deps`;
+/// each of `voters` votes yes having seen only the proposal, and the
+/// proposer closes having seen the votes. Returns the proposal and the
+/// close.
+fn removal_passed_apart(
+    w: &mut World,
+    c: Hash,
+    proposer: u8,
+    member: u8,
+    deps: &[&Op],
+    voters: &[u8],
+) -> (Op, Op) {
+    let p = backdated(
+        w,
+        proposer,
+        deps,
+        Body::Propose {
+            committee: c,
+            kind: removal(member),
+            title: format!("remove {member}").into(),
+            text: String::new().into(),
+            closes_at: w.clock + 1_000,
+        },
+    );
+    inject(w, &p);
+    let mut votes = Vec::new();
+    for &v in voters {
+        let vote = yes_vote(w, v, c, &[&p], &p);
+        inject(w, &vote);
+        votes.push(vote);
+    }
+    let closed = backdated(w, proposer, &refs(&votes), close(c, &p));
+    inject(w, &closed);
+    (p, closed)
+}
+
 fn close(c: Hash, p: &Op) -> Body {
     Body::Close {
         committee: c,
@@ -610,12 +669,7 @@ fn a_sybil_vouched_in_on_a_fork_branch_cannot_witness_it() {
 #[test]
 fn two_conflicting_witnessed_ballots_count_for_nothing() {
     let mut w = World::new();
-    let open = Policy {
-        vouches_required: 1,
-        quorum: Ratio(0, 1),
-        ..Policy::default()
-    };
-    let c = committee_with(&mut w, 1, "Aktau teachers", open);
+    let c = committee_with(&mut w, 1, "Aktau teachers", open_policy());
     // Both witnesses were members before member 3 joined (and forked).
     members(&mut w, c, &[2, 4, 3]);
     let p = propose(&mut w, 1, c, ProposalKind::Decision, 1_000);
@@ -814,51 +868,11 @@ fn adopt_a_demand_its_removal_voids(removal_first: bool) {
     let mut w = World::new();
     let y = w.committee(1, "Zhanaozen oil workers", 1);
     members(&mut w, y, &[2, 3, 4, 5]);
-    let open = Policy {
-        vouches_required: 1,
-        quorum: Ratio(0, 1),
-        ..Policy::default()
-    };
-    let x = committee_with(&mut w, 1, "Aktau residents", open);
+    let x = committee_with(&mut w, 1, "Aktau residents", open_policy());
     members(&mut w, x, &[6]);
     let before = everything(&w);
-    let yes = |w: &World, who: u8, c: Hash, on: &Op| {
-        backdated(
-            w,
-            who,
-            &[on],
-            Body::Vote {
-                committee: c,
-                proposal: on.id,
-                ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
-            },
-        )
-    };
     // Y removes 5, having seen none of what follows.
-    let remove = |w: &mut World| -> Op {
-        let p = backdated(
-            w,
-            1,
-            &refs(&before),
-            Body::Propose {
-                committee: y,
-                kind: removal(5),
-                title: "remove 5".into(),
-                text: String::new().into(),
-                closes_at: w.clock + 1_000,
-            },
-        );
-        inject(w, &p);
-        let mut votes = Vec::new();
-        for v in [1, 2, 3, 4] {
-            let vote = yes(w, v, y, &p);
-            inject(w, &vote);
-            votes.push(vote);
-        }
-        let closed = backdated(w, 1, &refs(&votes), close(y, &p));
-        inject(w, &closed);
-        p
-    };
+    let remove = |w: &mut World| removal_passed_apart(w, y, 1, 5, &refs(&before), &[1, 2, 3, 4]).0;
     let removed = removal_first.then(|| remove(&mut w));
     // 5 puts forward a demand; 6, in X, adopts it.
     let demand = backdated(
@@ -889,7 +903,7 @@ fn adopt_a_demand_its_removal_voids(removal_first: bool) {
     };
     let first = adopt(&w, &[&demand]);
     inject(&mut w, &first);
-    let vote = yes(&w, 6, x, &first);
+    let vote = yes_vote(&w, 6, x, &[&first], &first);
     inject(&mut w, &vote);
     let closed = backdated(&w, 6, &[&vote], close(x, &first));
     inject(&mut w, &closed);
@@ -929,12 +943,7 @@ fn a_removal_voiding_an_adopted_demand_after_the_adoption_leaves_its_past_unchan
 /// Y it is in Y's scope and spares the election.
 fn elect_a_delegate_the_proposers_removal_voids(removal_first: bool) {
     let mut w = World::new();
-    let open = Policy {
-        vouches_required: 1,
-        quorum: Ratio(0, 1),
-        ..Policy::default()
-    };
-    let y = committee_with(&mut w, 1, "Zhanaozen oil workers", open);
+    let y = committee_with(&mut w, 1, "Zhanaozen oil workers", open_policy());
     members(&mut w, y, &[2, 3, 4, 5]);
     let k = council(&mut w, "Mangystau council", "Kazakhstan/Mangystau");
     pass(
@@ -952,39 +961,7 @@ fn elect_a_delegate_the_proposers_removal_voids(removal_first: bool) {
         ProposalKind::AcceptAffiliation { committee: y },
     );
     let before = everything(&w);
-    let remove = |w: &mut World| -> Op {
-        let p = backdated(
-            w,
-            1,
-            &refs(&before),
-            Body::Propose {
-                committee: y,
-                kind: removal(5),
-                title: "remove 5".into(),
-                text: String::new().into(),
-                closes_at: w.clock + 1_000,
-            },
-        );
-        inject(w, &p);
-        let mut votes = Vec::new();
-        for v in [1, 2, 3, 4] {
-            let vote = backdated(
-                w,
-                v,
-                &[&p],
-                Body::Vote {
-                    committee: y,
-                    proposal: p.id,
-                    ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
-                },
-            );
-            inject(w, &vote);
-            votes.push(vote);
-        }
-        let closed = backdated(w, 1, &refs(&votes), close(y, &p));
-        inject(w, &closed);
-        p
-    };
+    let remove = |w: &mut World| removal_passed_apart(w, y, 1, 5, &refs(&before), &[1, 2, 3, 4]).0;
     let removed = removal_first.then(|| remove(&mut w));
     // 3 vouches for 6, who joins; 5 proposes to elect 2, 6 votes and
     // closes. None of them has seen the removal's close.
@@ -1208,14 +1185,9 @@ fn elect(w: &mut World, c: Hash, council: Hash, candidate: u8, voters: &[u8]) {
 /// this node before the acceptances or after them.
 fn accept_across_councils_while_the_proposer_is_removed(removal_first: bool) {
     let mut w = World::new();
-    let open = Policy {
-        vouches_required: 1,
-        quorum: Ratio(0, 1),
-        ..Policy::default()
-    };
-    let e = committee_with(&mut w, 1, "Ozenmunaigas workers", open.clone());
+    let e = committee_with(&mut w, 1, "Ozenmunaigas workers", open_policy());
     members(&mut w, e, &[3, 4, 6]);
-    let f = committee_with(&mut w, 1, "Aktau residents", open);
+    let f = committee_with(&mut w, 1, "Aktau residents", open_policy());
     members(&mut w, f, &[2, 5, 7, 8]);
     let high = council(&mut w, "Mangystau regional council", "Kazakhstan/Mangystau");
     for c in [e, f] {
@@ -1278,30 +1250,7 @@ fn accept_across_councils_while_the_proposer_is_removed(removal_first: bool) {
         proposal: p.id,
         ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
     };
-    let remove = |w: &mut World| -> Op {
-        let p = backdated(
-            w,
-            1,
-            &refs(&before),
-            Body::Propose {
-                committee: e,
-                kind: removal(4),
-                title: "remove 4".into(),
-                text: String::new().into(),
-                closes_at,
-            },
-        );
-        inject(w, &p);
-        let mut votes = Vec::new();
-        for v in [1, 3, 6] {
-            let vote = backdated(w, v, &[&p], yes(e, &p));
-            inject(w, &vote);
-            votes.push(vote);
-        }
-        let closed = backdated(w, 1, &refs(&votes), close(e, &p));
-        inject(w, &closed);
-        p
-    };
+    let remove = |w: &mut World| removal_passed_apart(w, e, 1, 4, &refs(&before), &[1, 3, 6]).0;
     let removed = removal_first.then(|| remove(&mut w));
     // 4 proposes to accept the city council; 5 votes yes (F's seat weighs
     // 5 of 9, a quorum alone) and closes when voting ends. 5 holds F's
@@ -1368,39 +1317,7 @@ fn a_close_void_by_a_removal_in_the_past_but_spared_in_t_leaves_its_proposal_ope
     let r = propose(&mut w, 1, y, ProposalKind::Decision, 1_000);
     let before = everything(&w);
     // Y removes 5, having seen none of what follows.
-    let p = backdated(
-        &w,
-        1,
-        &refs(&before),
-        Body::Propose {
-            committee: y,
-            kind: removal(5),
-            title: "remove 5".into(),
-            text: String::new().into(),
-            closes_at: w.clock + 1_000,
-        },
-    );
-    inject(&mut w, &p);
-    let yes = |w: &World, who: u8, on: &Op| {
-        backdated(
-            w,
-            who,
-            &[on],
-            Body::Vote {
-                committee: y,
-                proposal: on.id,
-                ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
-            },
-        )
-    };
-    let mut votes = Vec::new();
-    for v in [1, 2, 3, 4] {
-        let vote = yes(&w, v, &p);
-        inject(&mut w, &vote);
-        votes.push(vote);
-    }
-    let removed = backdated(&w, 1, &refs(&votes), close(y, &p));
-    inject(&mut w, &removed);
+    let (_, removed) = removal_passed_apart(&mut w, y, 1, 5, &refs(&before), &[1, 2, 3, 4]);
     // Meanwhile 5 closes Q (a proposer may close early).
     let closed_q = backdated(&w, 5, &refs(&before), close(y, &q));
     inject(&mut w, &closed_q);
@@ -1567,18 +1484,7 @@ fn a_removal_accepted_in_t_by_a_sparing_vote_the_past_lacks_is_not_accepted_ther
             },
         )
     };
-    let yes = |w: &World, who: u8, deps: &[&Op], p: &Op| {
-        backdated(
-            w,
-            who,
-            deps,
-            Body::Vote {
-                committee: c,
-                proposal: p.id,
-                ballot: kenes_core::body::Ballot::Choice(Choice::Yes),
-            },
-        )
-    };
+    let yes = |w: &World, who: u8, deps: &[&Op], p: &Op| yes_vote(w, who, c, deps, p);
     let let_in = |w: &mut World, voucher: u8, who: u8| -> Op {
         let vouch = backdated(
             w,
