@@ -1577,3 +1577,83 @@ fn a_removal_accepted_in_t_by_a_sparing_vote_the_past_lacks_is_not_accepted_ther
     );
     assert_replicas_agree(&mut w);
 }
+
+#[test]
+fn a_late_unclosed_removal_reorders_the_layer_by_settled_weight() {
+    // Found by a read-only review (2026-12-02): settled weight counts the
+    // members of G(P), the past P shares with every concurrent removal,
+    // closed or not, so a removal that arrives late with no close can
+    // reverse the layer's order; nothing recomputed the layer for it.
+    let mut w = World::new();
+    let c = w.committee(1, "Mangystau council of elders", 1);
+    members(&mut w, c, &[7, 5, 6]);
+    // 7, having seen only that far, proposes to remove 6, and falls
+    // silent: nobody sees it until the end.
+    let (_, _, early) = next_place(&w, 7);
+    let silent = backdated(
+        &w,
+        7,
+        &refs(&early),
+        Body::Propose {
+            committee: c,
+            kind: removal(6),
+            title: "remove 6".into(),
+            text: String::new().into(),
+            closes_at: w.clock + 1_000,
+        },
+    );
+    members(&mut w, c, &[2, 3, 4]);
+    let before = everything(&w);
+    // Side A: 1 proposes to remove 5; 2, 3, 4 and 1 vote yes; 1 closes.
+    let p = propose(&mut w, 1, c, removal(5), 1_000);
+    for v in [2, 3, 4, 1] {
+        vote(&mut w, v, c, &p, Choice::Yes);
+    }
+    w.act(1, close(c, &p));
+    // Side B, from before A acted: 5 vouches for 8, who joins; 5 proposes
+    // to remove 1; 6, 4, 8 and 5 vote yes; 5 closes.
+    let vouch = backdated(
+        &w,
+        5,
+        &refs(&before),
+        Body::Vouch {
+            committee: c,
+            candidate: key(8).public(),
+        },
+    );
+    inject(&mut w, &vouch);
+    let join = backdated(&w, 8, &[&vouch], Body::Join { committee: c });
+    inject(&mut w, &join);
+    let pb = backdated(
+        &w,
+        5,
+        &[&join],
+        Body::Propose {
+            committee: c,
+            kind: removal(1),
+            title: "remove 1".into(),
+            text: String::new().into(),
+            closes_at: w.clock + 1_000,
+        },
+    );
+    inject(&mut w, &pb);
+    let mut ballots = Vec::new();
+    for v in [6, 4, 8, 5] {
+        let ballot = yes_vote(&w, v, c, &[&pb], &pb);
+        inject(&mut w, &ballot);
+        ballots.push(ballot);
+    }
+    let close_b = backdated(&w, 5, &refs(&ballots), close(c, &pb));
+    inject(&mut w, &close_b);
+    // Settled on the members before the partition, A's removal (4) goes
+    // first and B's (3: 8 joined after) fails.
+    assert!(!is_member(&w, c, 5));
+    assert!(is_member(&w, c, 1));
+    // The silent removal arrives: the pasts all removals share now end
+    // before 2, 3 and 4 joined, so B's (2: 6 and 5) outweighs A's (1).
+    inject(&mut w, &silent);
+    w.check_reference();
+    assert!(is_member(&w, c, 5));
+    assert!(!is_member(&w, c, 1));
+    assert_replicas_agree(&mut w);
+}

@@ -281,6 +281,11 @@ impl Engine {
                     self.removals_in.entry(*committee).or_default().push(ord);
                     self.removals_against.entry(*member).or_default().push(ord);
                     self.contested.insert(*committee);
+                    // Closed or not, a removal narrows the past that the
+                    // removals concurrent with it share (G), and with it
+                    // their settled weights and the layer's order.
+                    self.layers_dirty = true;
+                    self.dirty_layers.insert(*committee);
                     subject = Some(*member);
                 }
                 logs.push(*committee);
