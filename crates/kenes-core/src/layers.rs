@@ -614,8 +614,18 @@ fn compute_layer<D: Dag + ?Sized>(d: &D, s: &Subset, committee: &Hash) -> Remova
             },
         );
     }
-    candidates.sort_by(|a, b| b.yes.cmp(&a.yes).then(a.first_id.cmp(&b.first_id)));
-    for c in candidates {
+    // A removal is taken only after every removal in its past; among
+    // those ready, by settled yes weight, then by the id of the first
+    // counting close (DESIGN §4, "The removal layer").
+    let mut pending = candidates;
+    while let Some(next) = pending
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| pending.iter().all(|o| o.p == c.p || !d.in_past(o.p, c.p)))
+        .min_by(|(_, a), (_, b)| b.yes.cmp(&a.yes).then(a.first_id.cmp(&b.first_id)))
+        .map(|(i, _)| i)
+    {
+        let c = pending.remove(next);
         let id = d.id(c.p);
         let Some(meta) = d.meta(&id) else { continue };
         let accepted = &layer.accepted;

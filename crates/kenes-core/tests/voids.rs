@@ -1657,3 +1657,37 @@ fn a_late_unclosed_removal_reorders_the_layer_by_settled_weight() {
     assert!(!is_member(&w, c, 1));
     assert_replicas_agree(&mut w);
 }
+
+#[test]
+fn a_removal_is_taken_only_after_the_removals_in_its_past() {
+    // Found by a read-only review (2026-12-02): the layer sorted removals
+    // by settled weight alone, while DESIGN §4 (and kenes-spec) takes a
+    // removal only after every removal in its past.
+    let mut w = World::new();
+    let c = w.committee(1, "Uzen oil workers", 1);
+    members(&mut w, c, &[2, 3, 4, 5, 6]);
+    // 1 proposes to remove 6; 1, 2, 3 and 4 vote yes (settled 4).
+    let q = propose(&mut w, 1, c, removal(6), 1_000);
+    let mut q_votes = Vec::new();
+    for v in [1, 2, 3, 4] {
+        q_votes.push(vote(&mut w, v, c, &q, Choice::Yes));
+    }
+    // 6, having seen that, proposes to remove 1; 6, 5, 2, 3 and 4 vote yes
+    // (settled 5) and 6 closes.
+    let p = propose(&mut w, 6, c, removal(1), 1_000);
+    for v in [6, 5, 2, 3, 4] {
+        vote(&mut w, v, c, &p, Choice::Yes);
+    }
+    w.act(6, close(c, &p));
+    // 1 closes the first removal, not having seen the second.
+    let q_closed = backdated(&w, 1, &refs(&q_votes), close(c, &q));
+    inject(&mut w, &q_closed);
+    // The first removal is in the second's past: it is taken first,
+    // removes 6, and the second's only close (6's) is void under it.
+    assert!(!is_member(&w, c, 6));
+    assert!(is_member(&w, c, 1));
+    let ord = w.engine.ordinal(&p.id).unwrap();
+    let verdict = &w.engine.removal_verdicts()[&ord];
+    assert_eq!(verdict.result.failure, Some(Failure::RemovedProposer));
+    assert_replicas_agree(&mut w);
+}
