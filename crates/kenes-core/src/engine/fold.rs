@@ -679,11 +679,7 @@ impl Engine {
                 let touched = self.touched_committees(ord, &op.fields.body);
                 folds.extend(touched.into_iter().map(|c| (c, first)));
                 let key = op.order_key();
-                let is_acceptance = self
-                    .proposals
-                    .get(proposal)
-                    .is_some_and(|m| matches!(m.kind, ProposalKind::AcceptAffiliation { .. }));
-                if is_acceptance {
+                if self.is_read_by_every_council(&op.fields.body) {
                     self.touch_later_affiliations(first.map_or(key, |f| f.min(key)));
                 }
             }
