@@ -859,6 +859,112 @@ fn a_removed_member_with_no_other_membership_loses_standing_and_is_bounded() {
     );
 }
 
+/// A removed member who back-dated ops up to the node's bound sees their
+/// removal, is vouched for again and joins: the join is not void, so the
+/// bound on void ops does not drop it.
+#[test]
+fn a_removed_member_at_the_void_bound_who_is_vouched_in_again_joins() {
+    let mut w = World::new();
+    let c = w.committee(1, "Zhanaozen oil workers", 1);
+    members(&mut w, c, &[2, 3, 4]);
+    let (seq, prev, heads) = next_place(&w, 4);
+    let p = propose(&mut w, 1, c, removal(4), 1_000);
+    for v in [1, 2, 3] {
+        vote(&mut w, v, c, &p, Choice::Yes);
+    }
+    w.act(1, close(c, &p));
+    w.engine.set_void_arrival_limit(3);
+    let mut prev = prev;
+    for i in 0..3 {
+        let op = op_at(
+            &w,
+            4,
+            seq + i,
+            prev.as_ref(),
+            &refs(&heads),
+            report(c, &format!("back-dated {i}")),
+        );
+        assert!(w.deliver(&op).dropped.is_empty());
+        assert_eq!(w.outcome(&op), voided_by(&p));
+        prev = Some(op);
+    }
+    w.act(
+        2,
+        Body::Vouch {
+            committee: c,
+            candidate: key(4).public(),
+        },
+    );
+    let join = w
+        .engine
+        .author(&key(4), Body::Join { committee: c }, w.clock + 1);
+    let report = w.deliver(&join);
+    assert!(report.dropped.is_empty(), "{:?}", report.dropped);
+    assert_eq!(w.outcome(&join), Outcome::Applied);
+    assert!(is_member(&w, c, 4));
+    w.check_reference();
+    assert_replicas_agree(&mut w);
+}
+
+/// Committees C and D both remove member 2, and C removes member 3. While
+/// the removals are under way, 3 reports in C, and 2, having seen that
+/// report, proposes in D to adopt a demand of C: in both committees'
+/// scopes, and void under both removals (recorded under D's, the first by
+/// id). Member 4 saw C remove 3 and 3's report; then, from a partition, 4
+/// reports in C having seen 2's proposal but not C's removal of 2 pass.
+/// That spares 2's proposal in C, which then spares 3's report. The report
+/// is valid, though nothing 4's op saw first was recorded under C.
+#[test]
+fn an_op_void_under_two_committees_spared_in_the_second_frees_what_it_spares() {
+    let mut w = World::new();
+    let first = committee_with(&mut w, 1, "Zhanaozen oil workers", open_policy());
+    let second = committee_with(&mut w, 1, "Aktau residents", open_policy());
+    // D is the committee whose removal the void set records first.
+    let (d, c) = (first.min(second), first.max(second));
+    members(&mut w, c, &[2, 3, 4, 5, 6, 7]);
+    members(&mut w, d, &[2, 5, 6, 7]);
+    let demand = w.act(
+        1,
+        Body::Demand {
+            committee: c,
+            category: kenes_core::body::DemandCategory::Wages,
+            title: "double the wages".into(),
+            text: String::new(),
+        },
+    );
+    let before = everything(&w);
+    let report_of_3 = backdated(&w, 3, &refs(&before), report(c, "the gates are shut"));
+    inject(&mut w, &report_of_3);
+    let adoption = backdated(
+        &w,
+        2,
+        &[&report_of_3],
+        Body::Propose {
+            committee: d,
+            kind: ProposalKind::AdoptDemand { demand: demand.id },
+            title: "adopt it".into(),
+            text: String::new().into(),
+            closes_at: w.clock + 1_000,
+        },
+    );
+    inject(&mut w, &adoption);
+    let voters = [1, 4, 5, 6, 7];
+    let (remove_3, removed_3) = removal_passed_apart(&mut w, c, 1, 3, &refs(&before), &voters);
+    let (remove_2, _) = removal_passed_apart(&mut w, c, 1, 2, &refs(&before), &voters);
+    let (remove_2_from_d, _) = removal_passed_apart(&mut w, d, 1, 2, &refs(&before), &[1, 5, 6, 7]);
+    let seen_removal = backdated(&w, 4, &[&report_of_3, &removed_3], report(c, "3 is out"));
+    inject(&mut w, &seen_removal);
+    assert_eq!(w.outcome(&report_of_3), voided_by(&remove_3));
+    assert_eq!(w.outcome(&adoption), voided_by(&remove_2_from_d));
+    assert_eq!(verdict_of(&w, &remove_2), None);
+    let sparing = backdated(&w, 4, &[&adoption], report(c, "2 proposed to adopt it"));
+    inject(&mut w, &sparing);
+    assert_eq!(w.outcome(&report_of_3), Outcome::Applied);
+    assert_eq!(w.outcome(&adoption), voided_by(&remove_2_from_d));
+    w.check_reference();
+    assert_replicas_agree(&mut w);
+}
+
 /// Committee Y removes member 5 while 5 puts forward a demand that a
 /// member of committee X, seeing it but not the removal, adopts and then
 /// proposes to adopt again; the removal reaches this node before the

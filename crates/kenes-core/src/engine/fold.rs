@@ -130,10 +130,10 @@ impl Engine {
                 self.mark_possibly_void(ord);
             }
             if let Some(reason) = self.void_on_arrival(ord, fresh) {
-                self.void.insert(ord, reason.clone());
-                if let Some(layer) = self.void_layer(&reason) {
+                for layer in self.void_layers_reading(ord, &reason) {
                     self.void_layers.entry(layer).or_default().push(ord);
                 }
+                self.void.insert(ord, reason);
                 *self.void_arrivals.entry(author).or_default() += 1;
             }
         }
@@ -165,6 +165,36 @@ impl Engine {
                 .get(proposal)
                 .map(|meta| Some(meta.committee)),
         }
+    }
+
+    /// Every layer that reads whether void op `o` is void: its reason's,
+    /// and those of every committee that removes its author or that its
+    /// author may depend on. An op void under two committees' removals is
+    /// recorded under the first by id, yet the other's sparing reads it
+    /// too: a new op that spares it there may free what it spares (found
+    /// by review, 2026-12-02; see docs/DESIGN.md).
+    pub(super) fn void_layers_reading(&self, o: u32, reason: &VoidReason) -> Vec<Option<Hash>> {
+        let author = self.author_at(o);
+        let mut layers: Vec<Option<Hash>> = self.void_layer(reason).into_iter().collect();
+        let removing = self
+            .removals_against
+            .get(&author)
+            .into_iter()
+            .flatten()
+            .filter_map(|&p| self.proposals.get(&self.entries[p as usize].id))
+            .map(|meta| meta.committee);
+        let depending = self
+            .dependant_in
+            .get(&author)
+            .into_iter()
+            .flatten()
+            .copied();
+        for c in removing.chain(depending) {
+            if !layers.contains(&Some(c)) {
+                layers.push(Some(c));
+            }
+        }
+        layers
     }
 
     /// Indexes every accepted op (valid or not) by the committees whose

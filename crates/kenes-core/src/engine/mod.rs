@@ -1120,7 +1120,7 @@ impl Engine {
         if !op.is_genesis() && !self.has_standing(&f.author, &unseen) {
             return Err(DropReason::NoStanding);
         }
-        if self.floods(&op) {
+        if self.floods(&op, &unseen) {
             return Err(DropReason::VoidFlood);
         }
         if !unseen.is_empty() {
@@ -1175,11 +1175,11 @@ impl Engine {
     }
 
     /// True if `op`'s author, a member of no committee now, has added the
-    /// most ops void on arrival one author may, and no member's pending op
-    /// waits for this one. A local bound on storage (see docs/DESIGN.md):
-    /// what it drops has no effect anywhere, and a member who built on it
-    /// brings it in.
-    fn floods(&self, op: &Op) -> bool {
+    /// most ops void on arrival one author may, `op` may be void on arrival
+    /// too, and no member's pending op waits for it. A local bound on
+    /// storage (see docs/DESIGN.md): what it drops has no effect anywhere,
+    /// and a member who built on it brings it in.
+    fn floods(&self, op: &Op, unseen: &Unseen) -> bool {
         let author = &op.fields.author;
         if self.replaying_accepted.contains(&op.id)
             || self
@@ -1187,6 +1187,7 @@ impl Engine {
                 .get(author)
                 .is_none_or(|&n| n < self.max_void_arrivals)
             || self.state.is_federation_member(author)
+            || !self.may_arrive_void(op, unseen)
         {
             return false;
         }
@@ -1198,6 +1199,28 @@ impl Engine {
             })
         });
         !wanted
+    }
+
+    /// Whether `op`, not yet held (its past is all but `unseen`), may be
+    /// void on arrival: its author forked or forks with it, may be a
+    /// dependant, or is the subject of a removal that has not passed in its
+    /// past. A superset of `void_on_arrival`, asked before the op is held:
+    /// an op that saw its author's removal pass (their join when vouched
+    /// for again) is judged like any other.
+    fn may_arrive_void(&self, op: &Op, unseen: &Unseen) -> bool {
+        let author = &op.fields.author;
+        let forks = self.state.forks.contains_key(author)
+            || self
+                .author_log(author)
+                .iter()
+                .any(|&o| self.entries[o as usize].seq() == op.fields.seq);
+        if forks || self.dependant_in.contains_key(author) {
+            return true;
+        }
+        let past = unseen.with_tail(self.len_u32(), u32::MAX);
+        self.removals_against
+            .get(author)
+            .is_some_and(|removals| removals.iter().any(|&p| !layers::passed_in(self, &past, p)))
     }
 
     fn unseen_for(&self, parents: &[u32]) -> Unseen {

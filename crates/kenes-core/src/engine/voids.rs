@@ -258,7 +258,7 @@ impl Engine {
         self.void = void;
         let mut void_layers: BTreeMap<Option<Hash>, Vec<u32>> = BTreeMap::new();
         for (&o, reason) in &self.void {
-            if let Some(layer) = self.void_layer(reason) {
+            for layer in self.void_layers_reading(o, reason) {
                 void_layers.entry(layer).or_default().push(o);
             }
         }
