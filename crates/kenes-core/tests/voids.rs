@@ -965,6 +965,121 @@ fn an_op_void_under_two_committees_spared_in_the_second_frees_what_it_spares() {
     assert_replicas_agree(&mut w);
 }
 
+/// C removes 5 while 5 reports in C. Member 2, having seen the report but
+/// not the removal, supports in D a "demand" that is in fact a proposal of
+/// C that 2 has not seen: invalid, but it names a proposal of C, so it is
+/// in C's scope and spares the report. The proposal reaches this node
+/// before 2's op or after it.
+fn name_a_proposal_not_yet_seen(named_first: bool) {
+    let mut w = World::new();
+    let c = committee_with(&mut w, 1, "Zhanaozen oil workers", open_policy());
+    let d = committee_with(&mut w, 1, "Aktau residents", open_policy());
+    members(&mut w, c, &[2, 3, 4, 5]);
+    members(&mut w, d, &[2]);
+    let before = everything(&w);
+    let report_of_5 = backdated(&w, 5, &refs(&before), report(c, "the gates are shut"));
+    inject(&mut w, &report_of_5);
+    let (remove_5, _) = removal_passed_apart(&mut w, c, 1, 5, &refs(&before), &[1, 3, 4]);
+    let unseen_proposal = backdated(
+        &w,
+        3,
+        &refs(&before),
+        Body::Propose {
+            committee: c,
+            kind: ProposalKind::Decision,
+            title: "a march on Friday".into(),
+            text: String::new().into(),
+            closes_at: w.clock + 1_000,
+        },
+    );
+    let support = backdated(
+        &w,
+        2,
+        &[&report_of_5],
+        Body::Support {
+            committee: d,
+            demand: unseen_proposal.id,
+        },
+    );
+    if named_first {
+        inject(&mut w, &unseen_proposal);
+        inject(&mut w, &support);
+    } else {
+        inject(&mut w, &support);
+        assert_eq!(w.outcome(&report_of_5), voided_by(&remove_5));
+        inject(&mut w, &unseen_proposal);
+    }
+    assert!(matches!(w.outcome(&support), Outcome::Rejected(_)));
+    assert_eq!(w.outcome(&report_of_5), Outcome::Applied);
+    w.check_reference();
+    assert_replicas_agree(&mut w);
+}
+
+#[test]
+fn an_invalid_op_naming_a_proposal_that_arrives_after_it_spares_in_its_committee() {
+    name_a_proposal_not_yet_seen(false);
+}
+
+#[test]
+fn an_invalid_op_naming_a_proposal_held_before_it_spares_in_its_committee() {
+    name_a_proposal_not_yet_seen(true);
+}
+
+/// C removes 5 while 5 vouches 6 into C. 6 joins, then supports in D a
+/// "demand" that is a proposal of C 6 has not seen, which reaches this
+/// node after 6's op: from then on 6's op is in C's scope, and void with
+/// 6's join.
+#[test]
+fn a_dependants_op_naming_a_proposal_that_arrives_after_it_is_void_with_the_join() {
+    let mut w = World::new();
+    let c = committee_with(&mut w, 1, "Zhanaozen oil workers", open_policy());
+    let d = committee_with(&mut w, 1, "Aktau residents", open_policy());
+    members(&mut w, c, &[2, 3, 4, 5]);
+    let before = everything(&w);
+    let vouch = backdated(
+        &w,
+        5,
+        &refs(&before),
+        Body::Vouch {
+            committee: c,
+            candidate: key(6).public(),
+        },
+    );
+    inject(&mut w, &vouch);
+    let join = backdated(&w, 6, &[&vouch], Body::Join { committee: c });
+    inject(&mut w, &join);
+    removal_passed_apart(&mut w, c, 1, 5, &refs(&before), &[1, 2, 3, 4]);
+    let unseen_proposal = backdated(
+        &w,
+        3,
+        &refs(&before),
+        Body::Propose {
+            committee: c,
+            kind: ProposalKind::Decision,
+            title: "a march on Friday".into(),
+            text: String::new().into(),
+            closes_at: w.clock + 1_000,
+        },
+    );
+    let support = backdated(
+        &w,
+        6,
+        &[&join],
+        Body::Support {
+            committee: d,
+            demand: unseen_proposal.id,
+        },
+    );
+    inject(&mut w, &support);
+    assert!(matches!(w.outcome(&support), Outcome::Rejected(_)));
+    inject(&mut w, &unseen_proposal);
+    let void_join = Outcome::void(VoidReason::VoidVouch { join: join.id });
+    assert_eq!(w.outcome(&join), void_join);
+    assert_eq!(w.outcome(&support), void_join);
+    w.check_reference();
+    assert_replicas_agree(&mut w);
+}
+
 /// Committee Y removes member 5 while 5 puts forward a demand that a
 /// member of committee X, seeing it but not the removal, adopts and then
 /// proposes to adopt again; the removal reaches this node before the

@@ -89,7 +89,7 @@ impl Engine {
                 }
             }
         }
-        self.index_scope(&op, ord, number);
+        let named_before = self.index_scope(&op, ord, number);
         let applied = validity.is_applied();
         self.push_entry(&mut op, number, unseen, validity);
         // After the push: a lookup may compare any ordinal in the table
@@ -136,6 +136,9 @@ impl Engine {
                 self.void.insert(ord, reason);
                 *self.void_arrivals.entry(author).or_default() += 1;
             }
+        }
+        if let Some((committee, waiting)) = named_before {
+            self.enter_scope_late(committee, &waiting);
         }
         if applied {
             self.fold_new(&op, ord);
@@ -199,7 +202,9 @@ impl Engine {
 
     /// Indexes every accepted op (valid or not) by the committees whose
     /// scope it is in (`layers::in_scope`), as `Dag::scope_index` reads it.
-    fn index_scope(&mut self, op: &Op, ord: u32, author: u32) {
+    /// Returns the ops that named `op` before it arrived, and the committee
+    /// whose scope they enter now.
+    fn index_scope(&mut self, op: &Op, ord: u32, author: u32) -> Option<(Hash, Vec<u32>)> {
         let mut named: Vec<Hash> = Vec::new();
         for h in op.fields.body.named() {
             let committee = match self.ordinal(&h) {
@@ -225,12 +230,14 @@ impl Engine {
             let key = scopes::naming_key(author, self.scopes.number(c));
             self.naming_ops.entry(key).or_default().push(ord);
         }
-        if let Some(waiting) = self.awaiting_name.remove(&op.id)
-            && let Some(c) = scope_of(op)
-        {
-            for w in waiting {
+        let named_before = self
+            .awaiting_name
+            .remove(&op.id)
+            .and_then(|waiting| Some((scope_of(op)?, waiting)));
+        if let Some((c, waiting)) = &named_before {
+            for &w in waiting {
                 let author = self.entries[w as usize].author_number();
-                let key = scopes::naming_key(author, self.scopes.number(c));
+                let key = scopes::naming_key(author, self.scopes.number(*c));
                 let list = self.naming_ops.entry(key).or_default();
                 if let Err(at) = list.binary_search(&w) {
                     list.insert(at, w);
@@ -247,6 +254,26 @@ impl Engine {
                 .entry(op.fields.author)
                 .or_default()
                 .push(ord);
+        }
+        named_before
+    }
+
+    /// `waiting`, ops that named a proposal or demand of `committee` before
+    /// it arrived, are in its scope from now on (scope reads names in the
+    /// whole set, DESIGN §4): they may spare what its removals void, and a
+    /// candidate's may be void there. Without this, whether such an op (an
+    /// invalid one: a valid op names only what is in its past) spares
+    /// depended on arrival (found by review, 2026-12-02; see docs/DESIGN.md).
+    fn enter_scope_late(&mut self, committee: Hash, waiting: &[u32]) {
+        self.layers_dirty = true;
+        self.dirty_layers.insert(committee);
+        for &w in waiting {
+            if self.candidates.contains(&self.author_at(w)) {
+                self.mark_contested(w);
+                if self.may_be_void_somewhere(w, false) {
+                    self.mark_possibly_void(w);
+                }
+            }
         }
     }
 
