@@ -782,12 +782,15 @@ pub fn may_be_in_scope<D: Dag + ?Sized>(d: &D, x: u32, committee: &Hash) -> bool
     names_committee(d, x, committee) || d.body(x).committee().is_some_and(|c| d.is_council(&c))
 }
 
-/// True if `x` names C, or a proposal or demand of C.
+/// True if `x` names C, or a proposal, demand, report or post of C, in its
+/// past. A name of an op outside x's past counts for nothing: only an
+/// invalid op carries one, and counting it would make scope, and so
+/// validity, depend on ops outside x's past (docs/DESIGN.md §3).
 fn names_committee<D: Dag + ?Sized>(d: &D, x: u32, committee: &Hash) -> bool {
     d.body(x).named().iter().any(|h| {
-        h == committee
-            || d.ordinal(h)
-                .is_some_and(|o| d.body(o).owning_committee() == Some(*committee))
+        d.ordinal(h).is_some_and(|o| {
+            d.in_past(o, x) && (h == committee || d.body(o).owning_committee() == Some(*committee))
+        })
     })
 }
 

@@ -965,23 +965,17 @@ fn an_op_void_under_two_committees_spared_in_the_second_frees_what_it_spares() {
     assert_replicas_agree(&mut w);
 }
 
-/// C removes 5 while 5 reports in C. Member 2, having seen the report but
-/// not the removal, supports in D a "demand" that is in fact a proposal of
-/// C that 2 has not seen: invalid, but it names a proposal of C, so it is
-/// in C's scope and spares the report. The proposal reaches this node
-/// before 2's op or after it.
-fn name_a_proposal_not_yet_seen(named_first: bool) {
-    let mut w = World::new();
-    let c = committee_with(&mut w, 1, "Zhanaozen oil workers", open_policy());
-    let d = committee_with(&mut w, 1, "Aktau residents", open_policy());
-    members(&mut w, c, &[2, 3, 4, 5]);
-    members(&mut w, d, &[2]);
-    let before = everything(&w);
-    let report_of_5 = backdated(&w, 5, &refs(&before), report(c, "the gates are shut"));
-    inject(&mut w, &report_of_5);
-    let (remove_5, _) = removal_passed_apart(&mut w, c, 1, 5, &refs(&before), &[1, 3, 4]);
-    let unseen_proposal = backdated(
-        &w,
+/// Committee C (members 1 to 5, one vouch to join) and D (member 2); the
+/// ops before the partition; and a decision proposal by 3 in C, made
+/// during it.
+fn committees_and_a_proposal_in_c(w: &mut World) -> (Hash, Hash, Vec<Op>, Op) {
+    let c = committee_with(w, 1, "Zhanaozen oil workers", open_policy());
+    let d = committee_with(w, 1, "Aktau residents", open_policy());
+    members(w, c, &[2, 3, 4, 5]);
+    members(w, d, &[2]);
+    let before = everything(w);
+    let proposal = backdated(
+        w,
         3,
         &refs(&before),
         Body::Propose {
@@ -992,50 +986,79 @@ fn name_a_proposal_not_yet_seen(named_first: bool) {
             closes_at: w.clock + 1_000,
         },
     );
-    let support = backdated(
-        &w,
-        2,
-        &[&report_of_5],
+    (c, d, before, proposal)
+}
+
+/// `who`'s support in D of a "demand" that is in fact `proposal`, a
+/// proposal of C: invalid, and naming a proposal of C.
+fn support_in_d(w: &World, who: u8, d: Hash, proposal: &Op, deps: &[&Op]) -> Op {
+    backdated(
+        w,
+        who,
+        deps,
         Body::Support {
             committee: d,
-            demand: unseen_proposal.id,
+            demand: proposal.id,
         },
-    );
+    )
+}
+
+/// C removes 5 while 5 reports in C. Member 2, having seen the report but
+/// not the removal, supports in D a "demand" that is in fact a proposal of
+/// C: an invalid op, in C's scope only if that proposal is in its past
+/// (docs/DESIGN.md §3). In C's scope, it spares the report. The proposal
+/// reaches this node before 2's op or after it.
+fn name_a_proposal(in_past: bool, named_first: bool) {
+    let mut w = World::new();
+    let (c, d, before, proposal) = committees_and_a_proposal_in_c(&mut w);
+    let report_of_5 = backdated(&w, 5, &refs(&before), report(c, "the gates are shut"));
+    inject(&mut w, &report_of_5);
+    let (remove_5, _) = removal_passed_apart(&mut w, c, 1, 5, &refs(&before), &[1, 3, 4]);
+    let mut deps = vec![&report_of_5];
+    if in_past {
+        deps.push(&proposal);
+    }
+    let support = support_in_d(&w, 2, d, &proposal, &deps);
     if named_first {
-        inject(&mut w, &unseen_proposal);
+        inject(&mut w, &proposal);
         inject(&mut w, &support);
     } else {
         inject(&mut w, &support);
-        assert_eq!(w.outcome(&report_of_5), voided_by(&remove_5));
-        inject(&mut w, &unseen_proposal);
+        inject(&mut w, &proposal);
     }
     assert!(matches!(w.outcome(&support), Outcome::Rejected(_)));
-    assert_eq!(w.outcome(&report_of_5), Outcome::Applied);
+    let expected = if in_past {
+        Outcome::Applied
+    } else {
+        voided_by(&remove_5)
+    };
+    assert_eq!(w.outcome(&report_of_5), expected);
     w.check_reference();
     assert_replicas_agree(&mut w);
 }
 
 #[test]
-fn an_invalid_op_naming_a_proposal_that_arrives_after_it_spares_in_its_committee() {
-    name_a_proposal_not_yet_seen(false);
+fn an_invalid_op_naming_a_proposal_in_its_past_spares_in_its_committee() {
+    name_a_proposal(true, true);
 }
 
 #[test]
-fn an_invalid_op_naming_a_proposal_held_before_it_spares_in_its_committee() {
-    name_a_proposal_not_yet_seen(true);
+fn an_invalid_op_naming_a_proposal_outside_its_past_spares_nothing() {
+    name_a_proposal(false, true);
+}
+
+#[test]
+fn an_invalid_op_naming_a_proposal_that_arrives_after_it_spares_nothing() {
+    name_a_proposal(false, false);
 }
 
 /// C removes 5 while 5 vouches 6 into C. 6 joins, then supports in D a
-/// "demand" that is a proposal of C 6 has not seen, which reaches this
-/// node after 6's op: from then on 6's op is in C's scope, and void with
-/// 6's join.
-#[test]
-fn a_dependants_op_naming_a_proposal_that_arrives_after_it_is_void_with_the_join() {
+/// "demand" that is a proposal of C, which reaches this node after 6's op.
+/// With the proposal in its past, 6's op is in C's scope, and void with
+/// 6's join; without, it is only rejected.
+fn dependant_names_a_proposal(in_past: bool) {
     let mut w = World::new();
-    let c = committee_with(&mut w, 1, "Zhanaozen oil workers", open_policy());
-    let d = committee_with(&mut w, 1, "Aktau residents", open_policy());
-    members(&mut w, c, &[2, 3, 4, 5]);
-    let before = everything(&w);
+    let (c, d, before, proposal) = committees_and_a_proposal_in_c(&mut w);
     let vouch = backdated(
         &w,
         5,
@@ -1049,35 +1072,87 @@ fn a_dependants_op_naming_a_proposal_that_arrives_after_it_is_void_with_the_join
     let join = backdated(&w, 6, &[&vouch], Body::Join { committee: c });
     inject(&mut w, &join);
     removal_passed_apart(&mut w, c, 1, 5, &refs(&before), &[1, 2, 3, 4]);
-    let unseen_proposal = backdated(
-        &w,
-        3,
-        &refs(&before),
-        Body::Propose {
-            committee: c,
-            kind: ProposalKind::Decision,
-            title: "a march on Friday".into(),
-            text: String::new().into(),
-            closes_at: w.clock + 1_000,
-        },
-    );
-    let support = backdated(
-        &w,
-        6,
-        &[&join],
-        Body::Support {
-            committee: d,
-            demand: unseen_proposal.id,
-        },
-    );
+    if in_past {
+        inject(&mut w, &proposal);
+    }
+    let mut deps = vec![&join];
+    if in_past {
+        deps.push(&proposal);
+    }
+    let support = support_in_d(&w, 6, d, &proposal, &deps);
     inject(&mut w, &support);
-    assert!(matches!(w.outcome(&support), Outcome::Rejected(_)));
-    inject(&mut w, &unseen_proposal);
+    if !in_past {
+        inject(&mut w, &proposal);
+    }
     let void_join = Outcome::void(VoidReason::VoidVouch { join: join.id });
     assert_eq!(w.outcome(&join), void_join);
-    assert_eq!(w.outcome(&support), void_join);
+    if in_past {
+        assert_eq!(w.outcome(&support), void_join);
+    } else {
+        assert!(matches!(w.outcome(&support), Outcome::Rejected(_)));
+    }
     w.check_reference();
     assert_replicas_agree(&mut w);
+}
+
+#[test]
+fn a_dependants_op_naming_a_proposal_in_its_past_is_void_with_the_join() {
+    dependant_names_a_proposal(true);
+}
+
+#[test]
+fn a_dependants_op_naming_a_proposal_outside_its_past_is_only_rejected() {
+    dependant_names_a_proposal(false);
+}
+
+/// C removes 5 while 5 vouches 6 into C. Member 2, having seen the vouch,
+/// supports in D a proposal of C it has not seen; 6 then joins having seen
+/// the vouch, 2's op and the removal, but not the proposal. If a name
+/// outside an op's past counted, 2's op would spare the vouch once the
+/// proposal arrived, and whether the join was valid would depend on when
+/// that was (found by review, fifteenth session). It is rejected either
+/// way.
+fn join_on_a_vouch_spared_by_a_name_outside_the_past(named_first: bool) {
+    let mut w = World::new();
+    let (c, d, before, proposal) = committees_and_a_proposal_in_c(&mut w);
+    let vouch = backdated(
+        &w,
+        5,
+        &refs(&before),
+        Body::Vouch {
+            committee: c,
+            candidate: key(6).public(),
+        },
+    );
+    inject(&mut w, &vouch);
+    let (remove_5, removed) = removal_passed_apart(&mut w, c, 1, 5, &refs(&before), &[1, 3, 4]);
+    let support = support_in_d(&w, 2, d, &proposal, &[&vouch]);
+    if named_first {
+        inject(&mut w, &proposal);
+    }
+    inject(&mut w, &support);
+    let join = backdated(&w, 6, &[&support, &removed], Body::Join { committee: c });
+    inject(&mut w, &join);
+    if !named_first {
+        inject(&mut w, &proposal);
+    }
+    assert_eq!(w.outcome(&vouch), voided_by(&remove_5));
+    assert!(matches!(
+        w.outcome(&join),
+        Outcome::Rejected(kenes_core::RejectReason::NotEnoughVouches { .. })
+    ));
+    w.check_reference();
+    assert_replicas_agree(&mut w);
+}
+
+#[test]
+fn a_joins_validity_does_not_read_a_name_outside_a_sparers_past() {
+    join_on_a_vouch_spared_by_a_name_outside_the_past(true);
+}
+
+#[test]
+fn a_joins_validity_does_not_change_when_a_name_outside_a_sparers_past_arrives() {
+    join_on_a_vouch_spared_by_a_name_outside_the_past(false);
 }
 
 /// Committee Y removes member 5 while 5 puts forward a demand that a

@@ -829,25 +829,35 @@ impl Spec {
     // ---- scope, sparing, RemovalVoid ----
 
     /// The scope of C: ops whose body names C, one of its proposals or one
-    /// of its demands, plus council ops cast through a seat held for C.
+    /// of its demands (or, by docs/DESIGN.md §9, one of its reports or
+    /// posts), plus council ops cast through a seat held for C. A name
+    /// counts only when the named op is in x's past (docs/DESIGN.md §3,
+    /// "A name counts only in the naming op's past"), so scope, and with it
+    /// validity, is intrinsic.
     fn in_scope(&mut self, x: usize, committee: &Hash) -> bool {
         let named = named_hashes(self.body(x));
         for hash in &named {
+            let Some(o) = self.ordinal_of(hash) else {
+                continue;
+            };
+            if !self.past[x].contains(o) {
+                continue;
+            }
             if hash == committee {
                 return true;
             }
-            if let Some(o) = self.ordinal_of(hash)
-                && self.accepted[o]
-            {
-                let owner = match self.body(o) {
-                    Body::Propose { committee, .. } | Body::Demand { committee, .. } => {
-                        Some(*committee)
-                    }
-                    _ => None,
-                };
-                if owner == Some(*committee) {
-                    return true;
-                }
+            let owner = match self.body(o) {
+                Body::Propose { committee, .. }
+                | Body::Demand { committee, .. }
+                | Body::Report { committee, .. }
+                | Body::OpenThread { committee, .. }
+                | Body::Comment { committee, .. }
+                | Body::Suggest { committee, .. }
+                | Body::Announce { committee, .. } => Some(*committee),
+                _ => None,
+            };
+            if owner == Some(*committee) {
+                return true;
             }
         }
         let Some(council) = self.body(x).committee() else {

@@ -384,6 +384,100 @@ fn a_profile_change_or_an_act_in_another_committee_spares_nothing() {
     assert_agree(&sim, "sparing scope");
 }
 
+/// A name counts toward scope only when the named op is in the naming
+/// op's past (docs/DESIGN.md §3): otherwise an invalid op's scope, and with
+/// it the validity of what follows it, would depend on ops outside its
+/// past. Member 2, beside M, names in D a proposal of C made on the other
+/// side: that op is not in C's scope, and spares nothing.
+#[test]
+fn a_name_outside_an_ops_past_spares_nothing() {
+    let mut sim = Sim::new(2);
+    let c = committee_with(&mut sim, 1, &[2, 3, 4, 5, 6]);
+    let one = sim.device(1, 0);
+    let d_committee = sim.create_committee(one, "other", 1);
+    let two = sim.device(2, 0);
+    sim.vouch(one, d_committee, 2);
+    sim.join(two, d_committee);
+    sim.sync_all();
+    let m = place(&mut sim, 6, 1);
+    let two = place(&mut sim, 2, 1);
+    let (p, _) = remove_by(&mut sim, c, 1, 6, &[1, 3, 4, 5]);
+    let three = sim.device(3, 0);
+    let unseen = sim.propose(three, c, ProposalKind::Decision, 50);
+    let y = sim.act(
+        m,
+        Body::Report {
+            committee: c,
+            kind: kenes_core::body::ReportKind::Strike,
+            status: kenes_core::body::ReportStatus::Active,
+            area: "Kazakhstan".into(),
+            participants: 10,
+            starts_at: 0,
+            text: "strike".into(),
+        },
+    );
+    let support = sim.act(
+        two,
+        Body::Support {
+            committee: d_committee,
+            demand: unseen.id,
+        },
+    );
+    sim.sync_all();
+    let spec = kenes_spec::evaluate(sim.federation, &sim.ops);
+    assert!(passed(&spec, c, &p));
+    assert!(matches!(outcome(&spec, &support), SpecOutcome::Rejected(_)));
+    assert!(matches!(
+        outcome(&spec, &y),
+        SpecOutcome::Void(SpecVoid::Removal { .. })
+    ));
+    assert_agree(&sim, "a name outside the past");
+}
+
+/// Reports and posts are owning items too (docs/DESIGN.md §9): member 2,
+/// beside M, comments in D on M's report in C, which it saw. That comment
+/// is invalid, but in C's scope, and spares the report.
+#[test]
+fn an_op_naming_a_report_in_its_past_is_in_its_committees_scope() {
+    let mut sim = Sim::new(2);
+    let c = committee_with(&mut sim, 1, &[2, 3, 4, 5, 6]);
+    let one = sim.device(1, 0);
+    let d_committee = sim.create_committee(one, "other", 1);
+    let two = sim.device(2, 0);
+    sim.vouch(one, d_committee, 2);
+    sim.join(two, d_committee);
+    sim.sync_all();
+    let m = place(&mut sim, 6, 1);
+    let two = place(&mut sim, 2, 1);
+    let (p, _) = remove_by(&mut sim, c, 1, 6, &[1, 3, 4, 5]);
+    let y = sim.act(
+        m,
+        Body::Report {
+            committee: c,
+            kind: kenes_core::body::ReportKind::Strike,
+            status: kenes_core::body::ReportStatus::Active,
+            area: "Kazakhstan".into(),
+            participants: 10,
+            starts_at: 0,
+            text: "strike".into(),
+        },
+    );
+    let comment = sim.act(
+        two,
+        Body::Comment {
+            committee: d_committee,
+            target: y.id,
+            text: "we are with you".into(),
+        },
+    );
+    sim.sync_all();
+    let spec = kenes_spec::evaluate(sim.federation, &sim.ops);
+    assert!(passed(&spec, c, &p));
+    assert!(matches!(outcome(&spec, &comment), SpecOutcome::Rejected(_)));
+    assert!(matches!(outcome(&spec, &y), SpecOutcome::Applied));
+    assert_agree(&sim, "a report named from another committee");
+}
+
 #[test]
 fn a_removed_member_with_no_other_membership_loses_standing() {
     let mut sim = Sim::new(1);

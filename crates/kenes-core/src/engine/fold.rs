@@ -89,7 +89,7 @@ impl Engine {
                 }
             }
         }
-        let named_before = self.index_scope(&op, ord, number);
+        self.index_scope(&op, ord, number, &unseen);
         let applied = validity.is_applied();
         self.push_entry(&mut op, number, unseen, validity);
         // After the push: a lookup may compare any ordinal in the table
@@ -136,9 +136,6 @@ impl Engine {
                 self.void.insert(ord, reason);
                 *self.void_arrivals.entry(author).or_default() += 1;
             }
-        }
-        if let Some((committee, waiting)) = named_before {
-            self.enter_scope_late(committee, &waiting);
         }
         if applied {
             self.fold_new(&op, ord);
@@ -202,23 +199,19 @@ impl Engine {
 
     /// Indexes every accepted op (valid or not) by the committees whose
     /// scope it is in (`layers::in_scope`), as `Dag::scope_index` reads it.
-    /// Returns the ops that named `op` before it arrived, and the committee
-    /// whose scope they enter now.
-    fn index_scope(&mut self, op: &Op, ord: u32, author: u32) -> Option<(Hash, Vec<u32>)> {
+    /// Only names of ops in its past count (`unseen` is what it lacks), so
+    /// an op's scope is fixed when it arrives.
+    fn index_scope(&mut self, op: &Op, ord: u32, author: u32, unseen: &Unseen) {
         let mut named: Vec<Hash> = Vec::new();
         for h in op.fields.body.named() {
             let committee = match self.ordinal(&h) {
+                Some(o) if unseen.contains(o) => None,
                 // A committee or a proposal (the names most ops carry) is
                 // told from the indexes; anything else from its body.
                 Some(_) if self.logs.contains_key(&h) => Some(h),
                 Some(_) if let Some(meta) = self.proposals.get(&h) => Some(meta.committee),
                 Some(o) => scope_of(&self.op_at(o)),
-                None => {
-                    // Named before it arrived (an op that did not see it):
-                    // indexed when it does.
-                    self.awaiting_name.entry(h).or_default().push(ord);
-                    None
-                }
+                None => None,
             };
             if let Some(c) = committee
                 && !named.contains(&c)
@@ -230,20 +223,6 @@ impl Engine {
             let key = scopes::naming_key(author, self.scopes.number(c));
             self.naming_ops.entry(key).or_default().push(ord);
         }
-        let named_before = self
-            .awaiting_name
-            .remove(&op.id)
-            .and_then(|waiting| Some((scope_of(op)?, waiting)));
-        if let Some((c, waiting)) = &named_before {
-            for &w in waiting {
-                let author = self.entries[w as usize].author_number();
-                let key = scopes::naming_key(author, self.scopes.number(*c));
-                let list = self.naming_ops.entry(key).or_default();
-                if let Err(at) = list.binary_search(&w) {
-                    list.insert(at, w);
-                }
-            }
-        }
         if op
             .fields
             .body
@@ -254,26 +233,6 @@ impl Engine {
                 .entry(op.fields.author)
                 .or_default()
                 .push(ord);
-        }
-        named_before
-    }
-
-    /// `waiting`, ops that named a proposal or demand of `committee` before
-    /// it arrived, are in its scope from now on (scope reads names in the
-    /// whole set, DESIGN §4): they may spare what its removals void, and a
-    /// candidate's may be void there. Without this, whether such an op (an
-    /// invalid one: a valid op names only what is in its past) spares
-    /// depended on arrival (found by review, 2026-12-02; see docs/DESIGN.md).
-    fn enter_scope_late(&mut self, committee: Hash, waiting: &[u32]) {
-        self.layers_dirty = true;
-        self.dirty_layers.insert(committee);
-        for &w in waiting {
-            if self.candidates.contains(&self.author_at(w)) {
-                self.mark_contested(w);
-                if self.may_be_void_somewhere(w, false) {
-                    self.mark_possibly_void(w);
-                }
-            }
         }
     }
 

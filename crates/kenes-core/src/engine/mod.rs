@@ -362,12 +362,11 @@ pub struct Engine {
     /// creations that may be void in some set (see
     /// `is_read_by_every_council`).
     affiliation_sensitive: BTreeSet<(u64, Hash)>,
-    /// Each author's ops naming a committee, its proposals or demands (the
-    /// scope of that committee but for seats), in acceptance order.
+    /// Each author's ops naming a committee, its proposals or demands in
+    /// their past (the scope of that committee but for seats), in
+    /// acceptance order.
     /// Keyed by [`scopes::naming_key`].
     naming_ops: FastMap<u64, authors::Few>,
-    /// Ops that named an op before it arrived, by the id they named.
-    awaiting_name: FastMap<Hash, Vec<u32>>,
     /// Each author's ops in councils, in acceptance order.
     council_ops_of: FastMap<PublicKey, Vec<u32>>,
     /// Ops that may be void in some set (each marked sensitive).
@@ -499,7 +498,6 @@ impl Engine {
             void_layers: BTreeMap::new(),
             naming_ops: FastMap::default(),
             council_ops_of: FastMap::default(),
-            awaiting_name: FastMap::default(),
             dependant_in: FastMap::default(),
             void: BTreeMap::new(),
             verdicts: HashMap::new(),

@@ -207,8 +207,8 @@ impl Engine {
         if self.state.forks.contains_key(author) {
             return true;
         }
-        // The list is in acceptance order but for ops indexed once what
-        // they named arrived: look at its last few.
+        // The list is in acceptance order, and the op's past may lack its
+        // latest entries (from another device): look at its last few.
         let witness = self
             .naming_ops_of(author, committee)
             .iter()
