@@ -965,6 +965,55 @@ fn an_op_void_under_two_committees_spared_in_the_second_frees_what_it_spares() {
     assert_replicas_agree(&mut w);
 }
 
+/// A removed member back-dates reports in C up to the node's bound, then a
+/// profile with the same past. The profile is in no committee's scope, so
+/// nothing voids it: it is kept and applied, as on a node that took the
+/// member's ops before the removal's close (where none was void on
+/// arrival, and none counted toward the bound).
+#[test]
+fn a_removed_member_at_the_void_bound_keeps_a_back_dated_profile() {
+    let mut w = World::new();
+    let c = w.committee(1, "Zhanaozen oil workers", 1);
+    members(&mut w, c, &[2, 3, 4]);
+    let (seq, prev, heads) = next_place(&w, 4);
+    let p = propose(&mut w, 1, c, removal(4), 1_000);
+    for v in [1, 2, 3] {
+        vote(&mut w, v, c, &p, Choice::Yes);
+    }
+    w.act(1, close(c, &p));
+    w.engine.set_void_arrival_limit(3);
+    let mut prev = prev;
+    for i in 0..3 {
+        let op = op_at(
+            &w,
+            4,
+            seq + i,
+            prev.as_ref(),
+            &refs(&heads),
+            report(c, &format!("back-dated {i}")),
+        );
+        assert!(w.deliver(&op).dropped.is_empty());
+        assert_eq!(w.outcome(&op), voided_by(&p));
+        prev = Some(op);
+    }
+    let profile = op_at(
+        &w,
+        4,
+        seq + 3,
+        prev.as_ref(),
+        &refs(&heads),
+        Body::Profile {
+            name: "Aigerim".into(),
+        },
+    );
+    let report = w.deliver(&profile);
+    assert!(report.dropped.is_empty(), "{:?}", report.dropped);
+    assert_eq!(w.outcome(&profile), Outcome::Applied);
+    assert!(w.engine.state().profiles.contains_key(&key(4).public()));
+    w.check_reference();
+    assert_replicas_agree(&mut w);
+}
+
 /// Committee C (members 1 to 5, one vouch to join) and D (member 2); the
 /// ops before the partition; and a decision proposal by 3 in C, made
 /// during it.

@@ -167,6 +167,29 @@ impl Engine {
         }
     }
 
+    /// The committees whose scope an op with `body` is in by its names (of
+    /// ops in its past: it lacks `unseen`), seats apart.
+    pub(super) fn named_scopes(&self, body: &Body, unseen: &Unseen) -> Vec<Hash> {
+        let mut named: Vec<Hash> = Vec::new();
+        for h in body.named() {
+            let committee = match self.ordinal(&h) {
+                Some(o) if unseen.contains(o) => None,
+                // A committee or a proposal (the names most ops carry) is
+                // told from the indexes; anything else from its body.
+                Some(_) if self.logs.contains_key(&h) => Some(h),
+                Some(_) if let Some(meta) = self.proposals.get(&h) => Some(meta.committee),
+                Some(o) => scope_of(&self.op_at(o)),
+                None => None,
+            };
+            if let Some(c) = committee
+                && !named.contains(&c)
+            {
+                named.push(c);
+            }
+        }
+        named
+    }
+
     /// Every layer that reads whether void op `o` is void: its reason's,
     /// and those of every committee that removes its author or that its
     /// author may depend on. An op void under two committees' removals is
@@ -202,24 +225,7 @@ impl Engine {
     /// Only names of ops in its past count (`unseen` is what it lacks), so
     /// an op's scope is fixed when it arrives.
     fn index_scope(&mut self, op: &Op, ord: u32, author: u32, unseen: &Unseen) {
-        let mut named: Vec<Hash> = Vec::new();
-        for h in op.fields.body.named() {
-            let committee = match self.ordinal(&h) {
-                Some(o) if unseen.contains(o) => None,
-                // A committee or a proposal (the names most ops carry) is
-                // told from the indexes; anything else from its body.
-                Some(_) if self.logs.contains_key(&h) => Some(h),
-                Some(_) if let Some(meta) = self.proposals.get(&h) => Some(meta.committee),
-                Some(o) => scope_of(&self.op_at(o)),
-                None => None,
-            };
-            if let Some(c) = committee
-                && !named.contains(&c)
-            {
-                named.push(c);
-            }
-        }
-        for c in named {
+        for c in self.named_scopes(&op.fields.body, unseen) {
             let key = scopes::naming_key(author, self.scopes.number(c));
             self.naming_ops.entry(key).or_default().push(ord);
         }

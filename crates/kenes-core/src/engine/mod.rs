@@ -1173,10 +1173,11 @@ impl Engine {
     }
 
     /// True if `op`'s author, a member of no committee now, has added the
-    /// most ops void on arrival one author may, `op` may be void on arrival
-    /// too, and no member's pending op waits for it. A local bound on
-    /// storage (see docs/DESIGN.md): what it drops has no effect anywhere,
-    /// and a member who built on it brings it in.
+    /// most ops void on arrival one author may, `op` would be void on
+    /// arrival with no effect on any other op, and no member's pending op
+    /// waits for it. A local bound on storage (see docs/DESIGN.md): what it
+    /// drops changes nothing but its own presence, and a member who built
+    /// on it brings it in.
     fn floods(&self, op: &Op, unseen: &Unseen) -> bool {
         let author = &op.fields.author;
         if self.replaying_accepted.contains(&op.id)
@@ -1185,7 +1186,7 @@ impl Engine {
                 .get(author)
                 .is_none_or(|&n| n < self.max_void_arrivals)
             || self.state.is_federation_member(author)
-            || !self.may_arrive_void(op, unseen)
+            || !self.inert_and_void_on_arrival(op, unseen)
         {
             return false;
         }
@@ -1199,26 +1200,55 @@ impl Engine {
         !wanted
     }
 
-    /// Whether `op`, not yet held (its past is all but `unseen`), may be
-    /// void on arrival: its author forked or forks with it, may be a
-    /// dependant, or is the subject of a removal that has not passed in its
-    /// past. A superset of `void_on_arrival`, asked before the op is held:
-    /// an op that saw its author's removal pass (their join when vouched
-    /// for again) is judged like any other.
-    fn may_arrive_void(&self, op: &Op, unseen: &Unseen) -> bool {
+    /// Whether `op`, not yet held (its past is all but `unseen`), would be
+    /// void on arrival and change nothing else: only then may the flood
+    /// bound drop it (a review found it dropping a back-dated profile, in
+    /// no committee's scope and so never void, and a removed member's join
+    /// when vouched for again). Void with no effect means:
+    /// - not a close (a void close still widens its proposal's cut), nor a
+    ///   council op (its scope rests on seats), nor a new fork, and no other
+    ///   author has forked (a void op may still witness a fork);
+    /// - past its author's fork point (void, and it can neither spare nor
+    ///   witness), or in the scope of committees only (by names in its past)
+    ///   each of which accepted a removal of its author that has not passed
+    ///   in its past: void under each, it spares nothing anywhere.
+    fn inert_and_void_on_arrival(&self, op: &Op, unseen: &Unseen) -> bool {
         let author = &op.fields.author;
-        let forks = self.state.forks.contains_key(author)
+        let body = &op.fields.body;
+        if matches!(body, Body::Close { .. })
+            || body
+                .committee()
+                .is_some_and(|c| layers::Dag::is_council(self, &c))
+            || self.state.forks.keys().any(|a| a != author)
             || self
                 .author_log(author)
                 .iter()
-                .any(|&o| self.entries[o as usize].seq() == op.fields.seq);
-        if forks || self.dependant_in.contains_key(author) {
+                .any(|&o| self.entries[o as usize].seq() == op.fields.seq)
+        {
+            return false;
+        }
+        if let Some(seqs) = self.state.forks.get(author)
+            && seqs.first().is_some_and(|&f| f <= op.fields.seq)
+        {
             return true;
         }
+        let scopes = self.named_scopes(body, unseen);
+        if scopes.is_empty() {
+            return false;
+        }
         let past = unseen.with_tail(self.len_u32(), u32::MAX);
-        self.removals_against
-            .get(author)
-            .is_some_and(|removals| removals.iter().any(|&p| !layers::passed_in(self, &past, p)))
+        scopes.iter().all(|c| {
+            self.accepted_removals
+                .get(c)
+                .into_iter()
+                .flatten()
+                .any(|(p, _)| {
+                    self.proposals
+                        .get(&self.entries[*p as usize].id)
+                        .is_some_and(|meta| meta.kind.subject() == Some(*author))
+                        && !layers::passed_in(self, &past, *p)
+                })
+        })
     }
 
     fn unseen_for(&self, parents: &[u32]) -> Unseen {
