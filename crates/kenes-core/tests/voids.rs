@@ -965,6 +965,67 @@ fn an_op_void_under_two_committees_spared_in_the_second_frees_what_it_spares() {
     assert_replicas_agree(&mut w);
 }
 
+/// A removed member back-dates reports in C past the node's bound (the
+/// last is dropped), is vouched for again, and joins from the same device:
+/// the join follows the dropped report. It waits for it, and brings it in
+/// when it is offered again, as a member's op would.
+#[test]
+fn a_removed_member_vouched_in_again_brings_in_their_dropped_op() {
+    use kenes_core::engine::DropReason;
+    let mut w = World::new();
+    let c = w.committee(1, "Zhanaozen oil workers", 1);
+    members(&mut w, c, &[2, 3, 4]);
+    let (seq, prev, heads) = next_place(&w, 4);
+    let p = propose(&mut w, 1, c, removal(4), 1_000);
+    for v in [1, 2, 3] {
+        vote(&mut w, v, c, &p, Choice::Yes);
+    }
+    w.act(1, close(c, &p));
+    w.engine.set_void_arrival_limit(3);
+    let mut prev = prev;
+    for i in 0..4 {
+        let op = op_at(
+            &w,
+            4,
+            seq + i,
+            prev.as_ref(),
+            &refs(&heads),
+            report(c, &format!("back-dated {i}")),
+        );
+        let report = w.deliver(&op);
+        if i < 3 {
+            assert!(report.dropped.is_empty());
+        } else {
+            assert_eq!(report.dropped, vec![(Some(op.id), DropReason::VoidFlood)]);
+        }
+        prev = Some(op);
+    }
+    let dropped = prev.clone().unwrap();
+    let vouch = w.act(
+        2,
+        Body::Vouch {
+            committee: c,
+            candidate: key(4).public(),
+        },
+    );
+    let join = op_at(
+        &w,
+        4,
+        seq + 4,
+        Some(&dropped),
+        &[&vouch],
+        Body::Join { committee: c },
+    );
+    assert_eq!(w.deliver(&join).pending, 1);
+    let report = w.deliver(&dropped);
+    assert!(report.dropped.is_empty(), "{:?}", report.dropped);
+    assert_eq!(w.outcome(&dropped), voided_by(&p));
+    assert_eq!(w.outcome(&join), Outcome::Applied);
+    assert!(is_member(&w, c, 4));
+    w.check_reference();
+    assert_replicas_agree(&mut w);
+}
+
 /// A removed member back-dates reports in C up to the node's bound, then a
 /// profile with the same past. The profile is in no committee's scope, so
 /// nothing voids it: it is kept and applied, as on a node that took the

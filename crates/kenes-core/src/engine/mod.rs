@@ -1174,8 +1174,8 @@ impl Engine {
 
     /// True if `op`'s author, a member of no committee now, has added the
     /// most ops void on arrival one author may, `op` would be void on
-    /// arrival with no effect on any other op, and no member's pending op
-    /// waits for it. A local bound on storage (see docs/DESIGN.md): what it
+    /// arrival with no effect on any other op, and no pending op of an
+    /// author with standing waits for it. A local bound on storage (see docs/DESIGN.md): what it
     /// drops changes nothing but its own presence, and a member who built
     /// on it brings it in.
     fn floods(&self, op: &Op, unseen: &Unseen) -> bool {
@@ -1190,11 +1190,15 @@ impl Engine {
         {
             return false;
         }
+        // Wanted by an author with standing now (a member, or one vouched
+        // for since their removal, whose own later ops build on it): not
+        // by a stranger's key, nor by the removed author's alone.
         let wanted = self.pending.waiting_on.get(&op.id).is_some_and(|waiters| {
             waiters.iter().any(|w| {
-                self.pending.ops.get(w).is_some_and(|w| {
-                    w.fields.author != *author && self.state.is_federation_member(&w.fields.author)
-                })
+                self.pending
+                    .ops
+                    .get(w)
+                    .is_some_and(|w| self.has_standing(&w.fields.author, &Unseen::default()))
             })
         });
         !wanted
@@ -1206,8 +1210,13 @@ impl Engine {
     /// no committee's scope and so never void, and a removed member's join
     /// when vouched for again). Void with no effect means:
     /// - not a close (a void close still widens its proposal's cut), nor a
-    ///   council op (its scope rests on seats), nor a new fork, and no other
-    ///   author has forked (a void op may still witness a fork);
+    ///   removal proposal (a void one still narrows the past its concurrent
+    ///   removals share), nor a council op (its scope rests on seats), nor
+    ///   a new fork, and no other author has forked (a void op may still
+    ///   witness a fork);
+    /// - no op of another author that may be void is in its past (sparing
+    ///   is judged against the removals accepted so far in the layer's
+    ///   order, where an op void in T may still spare);
     /// - past its author's fork point (void, and it can neither spare nor
     ///   witness), or in the scope of committees only (by names in its past)
     ///   each of which accepted a removal of its author that has not passed
@@ -1216,6 +1225,13 @@ impl Engine {
         let author = &op.fields.author;
         let body = &op.fields.body;
         if matches!(body, Body::Close { .. })
+            || matches!(
+                body,
+                Body::Propose {
+                    kind: crate::body::ProposalKind::RemoveMember { .. },
+                    ..
+                }
+            )
             || body
                 .committee()
                 .is_some_and(|c| layers::Dag::is_council(self, &c))
@@ -1232,11 +1248,18 @@ impl Engine {
         {
             return true;
         }
+        let past = unseen.with_tail(self.len_u32(), u32::MAX);
+        if self
+            .possibly_void
+            .iter()
+            .any(|&v| layers::contains(&past, v) && self.author_at(v) != *author)
+        {
+            return false;
+        }
         let scopes = self.named_scopes(body, unseen);
         if scopes.is_empty() {
             return false;
         }
-        let past = unseen.with_tail(self.len_u32(), u32::MAX);
         scopes.iter().all(|c| {
             self.accepted_removals
                 .get(c)
