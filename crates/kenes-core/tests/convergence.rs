@@ -79,14 +79,15 @@ enum Action {
 /// revisions, announcements: issue 15), then sealing's key ops (issue 14:
 /// published keys, new epochs, shares).
 fn kinds() -> impl Strategy<Value = u8> {
-    prop_oneof![4 => 0u8..3, 1 => 3u8..6, 2 => Just(6u8), 10 => Just(7u8), 2 => Just(8u8), 2 => 9u8..13, 4 => 14u8..18, 2 => Just(18u8)]
+    prop_oneof![4 => 0u8..3, 1 => 3u8..6, 2 => Just(6u8), 10 => Just(7u8), 2 => Just(8u8), 2 => 9u8..13, 4 => 14u8..18, 2 => Just(18u8), 1 => Just(19u8)]
 }
 
 /// Body kinds of an attack: removals most, then closes, votes, proposals
-/// (elections, acceptances and adoptions that a removal may void) and
-/// forks' material.
+/// (elections, acceptances and adoptions that a removal may void), forks'
+/// material, and ops that name another committee's items (in its scope
+/// only if the item is in their past).
 fn attack_kinds() -> impl Strategy<Value = u8> {
-    prop_oneof![6 => Just(13u8), 4 => Just(7u8), 3 => Just(8u8), 2 => Just(6u8), 2 => 9u8..13, 1 => 0u8..3, 2 => 14u8..18, 2 => Just(18u8)]
+    prop_oneof![6 => Just(13u8), 4 => Just(7u8), 3 => Just(8u8), 2 => Just(6u8), 2 => 9u8..13, 1 => 0u8..3, 2 => 14u8..18, 2 => Just(18u8), 2 => Just(19u8)]
 }
 
 /// Adversarial actions: back-dated ops, forks, rounds that close
@@ -134,7 +135,7 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
             6 | 9 | 11 | 14..=18 => Electorate::may_act(state, c, &me),
             13 => c.members.contains(&me) && c.members.len() > 1,
             10 => !c.demands.is_empty(),
-            12 => Electorate::may_act(state, c, &me) && !c.reports.is_empty(),
+            12 | 19 => Electorate::may_act(state, c, &me) && !c.reports.is_empty(),
             7 | 8 => Electorate::may_act(state, c, &me) && !c.proposals.is_empty(),
             1 => c.candidates.contains_key(&me),
             _ => true,
@@ -444,6 +445,43 @@ fn body(engine: &mut Engine, who: u8, kind: u8, x: u8, y: u8, time: u64) -> Body
         }
         14..=17 => deliberation(state, c, kind, x, y),
         18 => key_op(state, c, who, x, y),
+        // An op in C naming a proposal, demand or report of another
+        // committee: invalid, and in that committee's scope (where it may
+        // spare) only if the item is in its past, which a back-dated or
+        // forked op's may not be.
+        19 => {
+            let items: Vec<Hash> = state
+                .committees
+                .values()
+                .filter(|other| other.id != c)
+                .flat_map(|other| {
+                    other
+                        .proposals
+                        .keys()
+                        .chain(other.demands.keys())
+                        .chain(other.reports.keys())
+                        .copied()
+                })
+                .collect();
+            if items.is_empty() {
+                return Body::Profile {
+                    name: format!("member {x}"),
+                };
+            }
+            let item = items[y as usize % items.len()];
+            if x.is_multiple_of(2) {
+                Body::Support {
+                    committee: c,
+                    demand: item,
+                }
+            } else {
+                Body::Comment {
+                    committee: c,
+                    target: item,
+                    text: report_text(x, y),
+                }
+            }
+        }
         _ => Body::Unknown {
             kind: 1000 + u32::from(x),
             payload: vec![y],
