@@ -527,6 +527,20 @@ impl Gen {
             .collect();
         let proposals: Vec<Hash> = state.committees[&c].proposals.keys().copied().collect();
         let answerable: Vec<Hash> = posts.iter().chain(&proposals).copied().collect();
+        // Items of other committees: a comment in C on one is rejected, and
+        // is in their committee's scope only if the item is in its past.
+        let elsewhere: Vec<Hash> = state
+            .committees
+            .values()
+            .filter(|k| k.id != c)
+            .flat_map(|k| {
+                k.proposals
+                    .keys()
+                    .chain(k.demands.keys())
+                    .chain(k.reports.keys())
+                    .copied()
+            })
+            .collect();
         let text = || Text::plain(format!("text {y} {z}"));
         let body = match z % 10 {
             0 => Body::Demand {
@@ -565,6 +579,14 @@ impl Gen {
                 committee: c,
                 title: format!("thread {y}").into(),
                 text: text(),
+            },
+            6 if z.is_multiple_of(4) => match pick(&elsewhere, y) {
+                Some(target) => Body::Comment {
+                    committee: c,
+                    target,
+                    text: text(),
+                },
+                None => return,
             },
             5 | 6 => match pick(&answerable, y) {
                 Some(target) => Body::Comment {
