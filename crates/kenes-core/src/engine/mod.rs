@@ -1249,11 +1249,15 @@ impl Engine {
             return true;
         }
         let past = unseen.with_tail(self.len_u32(), u32::MAX);
-        if self
-            .possibly_void
+        // By the other candidates' logs, not by every possibly-void op:
+        // the flooding author's own would make each check cost the flood.
+        let others_may_be_void_in_past = self
+            .candidates
             .iter()
-            .any(|&v| layers::contains(&past, v) && self.author_at(v) != *author)
-        {
+            .filter(|a| *a != author)
+            .flat_map(|a| self.author_log(a).iter().copied())
+            .any(|v| self.possibly_void.contains(&v) && layers::contains(&past, v));
+        if others_may_be_void_in_past {
             return false;
         }
         let scopes = self.named_scopes(body, unseen);
