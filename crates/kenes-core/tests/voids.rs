@@ -859,49 +859,73 @@ fn a_removed_member_with_no_other_membership_loses_standing_and_is_bounded() {
     );
 }
 
-/// A removed member who back-dated ops up to the node's bound sees their
-/// removal, is vouched for again and joins: the join is not void, so the
-/// bound on void ops does not drop it.
-#[test]
-fn a_removed_member_at_the_void_bound_who_is_vouched_in_again_joins() {
-    let mut w = World::new();
+/// Committee C (members 1 to 4) removes 4 with the others' votes, on a
+/// node that keeps at most 3 void ops of one author; then 4 back-dates
+/// `count` reports in C from before the removal, each delivered in turn.
+struct BackDated {
+    c: Hash,
+    removal: Op,
+    /// The ops 4's back-dated reports cite.
+    heads: Vec<Op>,
+    /// Each report, and whether the node dropped it.
+    reports: Vec<(Op, bool)>,
+}
+
+fn removed_member_back_dates(w: &mut World, count: u64) -> BackDated {
     let c = w.committee(1, "Zhanaozen oil workers", 1);
-    members(&mut w, c, &[2, 3, 4]);
-    let (seq, prev, heads) = next_place(&w, 4);
-    let p = propose(&mut w, 1, c, removal(4), 1_000);
+    members(w, c, &[2, 3, 4]);
+    let (seq, mut prev, heads) = next_place(w, 4);
+    let removal = propose(w, 1, c, removal(4), 1_000);
     for v in [1, 2, 3] {
-        vote(&mut w, v, c, &p, Choice::Yes);
+        vote(w, v, c, &removal, Choice::Yes);
     }
-    w.act(1, close(c, &p));
+    w.act(1, close(c, &removal));
     w.engine.set_void_arrival_limit(3);
-    let mut prev = prev;
-    for i in 0..3 {
+    let mut reports = Vec::new();
+    for i in 0..count {
         let op = op_at(
-            &w,
+            w,
             4,
             seq + i,
             prev.as_ref(),
             &refs(&heads),
             report(c, &format!("back-dated {i}")),
         );
-        assert!(w.deliver(&op).dropped.is_empty());
-        assert_eq!(w.outcome(&op), voided_by(&p));
+        let dropped = !w.deliver(&op).dropped.is_empty();
+        assert!(dropped || w.outcome(&op) == voided_by(&removal));
+        reports.push((op.clone(), dropped));
         prev = Some(op);
     }
+    BackDated {
+        c,
+        removal,
+        heads,
+        reports,
+    }
+}
+
+/// A removed member who back-dated ops up to the node's bound sees their
+/// removal, is vouched for again and joins: the join is not void, so the
+/// bound on void ops does not drop it.
+#[test]
+fn a_removed_member_at_the_void_bound_who_is_vouched_in_again_joins() {
+    let mut w = World::new();
+    let flood = removed_member_back_dates(&mut w, 3);
+    assert!(flood.reports.iter().all(|(_, dropped)| !dropped));
     w.act(
         2,
         Body::Vouch {
-            committee: c,
+            committee: flood.c,
             candidate: key(4).public(),
         },
     );
     let join = w
         .engine
-        .author(&key(4), Body::Join { committee: c }, w.clock + 1);
+        .author(&key(4), Body::Join { committee: flood.c }, w.clock + 1);
     let report = w.deliver(&join);
     assert!(report.dropped.is_empty(), "{:?}", report.dropped);
     assert_eq!(w.outcome(&join), Outcome::Applied);
-    assert!(is_member(&w, c, 4));
+    assert!(is_member(&w, flood.c, 4));
     w.check_reference();
     assert_replicas_agree(&mut w);
 }
@@ -971,57 +995,32 @@ fn an_op_void_under_two_committees_spared_in_the_second_frees_what_it_spares() {
 /// when it is offered again, as a member's op would.
 #[test]
 fn a_removed_member_vouched_in_again_brings_in_their_dropped_op() {
-    use kenes_core::engine::DropReason;
     let mut w = World::new();
-    let c = w.committee(1, "Zhanaozen oil workers", 1);
-    members(&mut w, c, &[2, 3, 4]);
-    let (seq, prev, heads) = next_place(&w, 4);
-    let p = propose(&mut w, 1, c, removal(4), 1_000);
-    for v in [1, 2, 3] {
-        vote(&mut w, v, c, &p, Choice::Yes);
-    }
-    w.act(1, close(c, &p));
-    w.engine.set_void_arrival_limit(3);
-    let mut prev = prev;
-    for i in 0..4 {
-        let op = op_at(
-            &w,
-            4,
-            seq + i,
-            prev.as_ref(),
-            &refs(&heads),
-            report(c, &format!("back-dated {i}")),
-        );
-        let report = w.deliver(&op);
-        if i < 3 {
-            assert!(report.dropped.is_empty());
-        } else {
-            assert_eq!(report.dropped, vec![(Some(op.id), DropReason::VoidFlood)]);
-        }
-        prev = Some(op);
-    }
-    let dropped = prev.clone().unwrap();
+    let flood = removed_member_back_dates(&mut w, 4);
+    let dropped: Vec<bool> = flood.reports.iter().map(|(_, d)| *d).collect();
+    assert_eq!(dropped, [false, false, false, true]);
+    let last = flood.reports[3].0.clone();
     let vouch = w.act(
         2,
         Body::Vouch {
-            committee: c,
+            committee: flood.c,
             candidate: key(4).public(),
         },
     );
     let join = op_at(
         &w,
         4,
-        seq + 4,
-        Some(&dropped),
+        last.fields.seq + 1,
+        Some(&last),
         &[&vouch],
-        Body::Join { committee: c },
+        Body::Join { committee: flood.c },
     );
     assert_eq!(w.deliver(&join).pending, 1);
-    let report = w.deliver(&dropped);
+    let report = w.deliver(&last);
     assert!(report.dropped.is_empty(), "{:?}", report.dropped);
-    assert_eq!(w.outcome(&dropped), voided_by(&p));
+    assert_eq!(w.outcome(&last), voided_by(&flood.removal));
     assert_eq!(w.outcome(&join), Outcome::Applied);
-    assert!(is_member(&w, c, 4));
+    assert!(is_member(&w, flood.c, 4));
     w.check_reference();
     assert_replicas_agree(&mut w);
 }
@@ -1034,35 +1033,15 @@ fn a_removed_member_vouched_in_again_brings_in_their_dropped_op() {
 #[test]
 fn a_removed_member_at_the_void_bound_keeps_a_back_dated_profile() {
     let mut w = World::new();
-    let c = w.committee(1, "Zhanaozen oil workers", 1);
-    members(&mut w, c, &[2, 3, 4]);
-    let (seq, prev, heads) = next_place(&w, 4);
-    let p = propose(&mut w, 1, c, removal(4), 1_000);
-    for v in [1, 2, 3] {
-        vote(&mut w, v, c, &p, Choice::Yes);
-    }
-    w.act(1, close(c, &p));
-    w.engine.set_void_arrival_limit(3);
-    let mut prev = prev;
-    for i in 0..3 {
-        let op = op_at(
-            &w,
-            4,
-            seq + i,
-            prev.as_ref(),
-            &refs(&heads),
-            report(c, &format!("back-dated {i}")),
-        );
-        assert!(w.deliver(&op).dropped.is_empty());
-        assert_eq!(w.outcome(&op), voided_by(&p));
-        prev = Some(op);
-    }
+    let flood = removed_member_back_dates(&mut w, 3);
+    assert!(flood.reports.iter().all(|(_, dropped)| !dropped));
+    let last = &flood.reports[2].0;
     let profile = op_at(
         &w,
         4,
-        seq + 3,
-        prev.as_ref(),
-        &refs(&heads),
+        last.fields.seq + 1,
+        Some(last),
+        &refs(&flood.heads),
         Body::Profile {
             name: "Aigerim".into(),
         },

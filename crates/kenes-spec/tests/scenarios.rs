@@ -384,27 +384,22 @@ fn a_profile_change_or_an_act_in_another_committee_spares_nothing() {
     assert_agree(&sim, "sparing scope");
 }
 
-/// A name counts toward scope only when the named op is in the naming
-/// op's past (docs/DESIGN.md §3): otherwise an invalid op's scope, and with
-/// it the validity of what follows it, would depend on ops outside its
-/// past. Member 2, beside M, names in D a proposal of C made on the other
-/// side: that op is not in C's scope, and spares nothing.
-#[test]
-fn a_name_outside_an_ops_past_spares_nothing() {
-    let mut sim = Sim::new(2);
-    let c = committee_with(&mut sim, 1, &[2, 3, 4, 5, 6]);
+/// Committee C (members 1 to 6) and D (1 and 2), synced. Then, on replica
+/// 1, M = 6 reports a strike in C beside member 2, while replica 0 passes
+/// C's removal of M. Returns C, D, member 2's device, the removal and the
+/// report.
+fn m_reports_beside_2_while_c_removes_m(sim: &mut Sim) -> (Hash, Hash, usize, Op, Op) {
+    let c = committee_with(sim, 1, &[2, 3, 4, 5, 6]);
     let one = sim.device(1, 0);
     let d_committee = sim.create_committee(one, "other", 1);
     let two = sim.device(2, 0);
     sim.vouch(one, d_committee, 2);
     sim.join(two, d_committee);
     sim.sync_all();
-    let m = place(&mut sim, 6, 1);
-    let two = place(&mut sim, 2, 1);
-    let (p, _) = remove_by(&mut sim, c, 1, 6, &[1, 3, 4, 5]);
-    let three = sim.device(3, 0);
-    let unseen = sim.propose(three, c, ProposalKind::Decision, 50);
-    let y = sim.act(
+    let m = place(sim, 6, 1);
+    let two = place(sim, 2, 1);
+    let (p, _) = remove_by(sim, c, 1, 6, &[1, 3, 4, 5]);
+    let report = sim.act(
         m,
         Body::Report {
             committee: c,
@@ -416,6 +411,20 @@ fn a_name_outside_an_ops_past_spares_nothing() {
             text: "strike".into(),
         },
     );
+    (c, d_committee, two, p, report)
+}
+
+/// A name counts toward scope only when the named op is in the naming
+/// op's past (docs/DESIGN.md §3): otherwise an invalid op's scope, and with
+/// it the validity of what follows it, would depend on ops outside its
+/// past. Member 2, beside M, names in D a proposal of C made on the other
+/// side: that op is not in C's scope, and spares nothing.
+#[test]
+fn a_name_outside_an_ops_past_spares_nothing() {
+    let mut sim = Sim::new(2);
+    let (c, d_committee, two, p, y) = m_reports_beside_2_while_c_removes_m(&mut sim);
+    let three = sim.device(3, 0);
+    let unseen = sim.propose(three, c, ProposalKind::Decision, 50);
     let support = sim.act(
         two,
         Body::Support {
@@ -440,28 +449,7 @@ fn a_name_outside_an_ops_past_spares_nothing() {
 #[test]
 fn an_op_naming_a_report_in_its_past_is_in_its_committees_scope() {
     let mut sim = Sim::new(2);
-    let c = committee_with(&mut sim, 1, &[2, 3, 4, 5, 6]);
-    let one = sim.device(1, 0);
-    let d_committee = sim.create_committee(one, "other", 1);
-    let two = sim.device(2, 0);
-    sim.vouch(one, d_committee, 2);
-    sim.join(two, d_committee);
-    sim.sync_all();
-    let m = place(&mut sim, 6, 1);
-    let two = place(&mut sim, 2, 1);
-    let (p, _) = remove_by(&mut sim, c, 1, 6, &[1, 3, 4, 5]);
-    let y = sim.act(
-        m,
-        Body::Report {
-            committee: c,
-            kind: kenes_core::body::ReportKind::Strike,
-            status: kenes_core::body::ReportStatus::Active,
-            area: "Kazakhstan".into(),
-            participants: 10,
-            starts_at: 0,
-            text: "strike".into(),
-        },
-    );
+    let (c, d_committee, two, p, y) = m_reports_beside_2_while_c_removes_m(&mut sim);
     let comment = sim.act(
         two,
         Body::Comment {
