@@ -908,6 +908,20 @@ impl Store {
         }
     }
 
+    /// Brings a handle back to its database's last commit after a thread
+    /// panicked while using it (an archived op that could not be read, a
+    /// bug): what it held in memory may be half-changed, and a write may
+    /// be open. The write is rolled back and the engine reloaded; if the
+    /// reload fails, the next write retries it.
+    pub fn recover(&mut self) -> Result<(), StoreError> {
+        if !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        self.in_write = false;
+        self.dirty = true;
+        self.reload()
+    }
+
     fn begin_write(&mut self) -> Result<(), StoreError> {
         if let Err(e) = self.conn.execute_batch("BEGIN IMMEDIATE") {
             return Err(if is_read_only_error(&e) {

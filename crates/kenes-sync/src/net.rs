@@ -14,6 +14,7 @@ use iroh::{EndpointAddr, NetReportConfig, RelayMode};
 use kenes_core::{Engine, Hash, SecretKey, Signature};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// The protocol identifier in the QUIC handshake.
@@ -158,6 +159,27 @@ pub trait Replica {
     fn engine(&self) -> &Engine;
     /// Ingests ops received from the peer (verified like any input).
     fn ingest(&mut self, ops: &[Vec<u8>]) -> Result<(), String>;
+    /// Returns to a consistent state after a thread panicked holding it.
+    fn recover(&mut self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// Locks `replica`. A thread that panicked holding it (a bug, an archived
+/// op that could not be read) may have left it half-changed: it recovers
+/// (a store reloads its last commit) before anyone reads it again, instead
+/// of every later session and page failing on the poisoned lock.
+pub fn lock_replica<R: Replica>(replica: &Mutex<R>) -> Result<MutexGuard<'_, R>, NetError> {
+    match replica.lock() {
+        Ok(guard) => Ok(guard),
+        Err(poisoned) => {
+            let mut guard = poisoned.into_inner();
+            guard.recover().map_err(io)?;
+            tracing::warn!("recovered the store after a panic: reloaded its last commit");
+            replica.clear_poison();
+            Ok(guard)
+        }
+    }
 }
 
 /// A node's database is a replica: what it receives goes through the
@@ -171,6 +193,10 @@ impl Replica for kenes_store::Store {
         kenes_store::Store::ingest(self, ops, kenes_core::Verify::Signatures)
             .map(|_| ())
             .map_err(|e| e.to_string())
+    }
+
+    fn recover(&mut self) -> Result<(), String> {
+        kenes_store::Store::recover(self).map_err(|e| e.to_string())
     }
 }
 
@@ -323,7 +349,7 @@ fn admit_by(
     replica: &std::sync::Mutex<impl Replica>,
 ) -> impl FnOnce(&Hello, &Signature, &[u8]) -> Result<(), NetError> {
     move |hello, proof, challenge| {
-        let guard = replica.lock().map_err(io)?;
+        let guard = lock_replica(replica)?;
         Ok(admission::admit(guard.engine(), hello, proof, challenge)?)
     }
 }
@@ -339,7 +365,7 @@ fn apply_turn(
         Message,
     ) -> Result<crate::session::Output, crate::reconcile::SyncError>,
 ) -> Result<(Vec<Message>, bool), NetError> {
-    let mut guard = replica.lock().map_err(io)?;
+    let mut guard = lock_replica(replica)?;
     let mut outgoing = Vec::new();
     let mut done = false;
     for m in incoming {
@@ -360,7 +386,7 @@ pub async fn sync_with(
     replica: &std::sync::Mutex<impl Replica>,
     key: &SecretKey,
 ) -> Result<SyncStats, NetError> {
-    let federation = replica.lock().map_err(io)?.engine().federation();
+    let federation = lock_replica(replica)?.engine().federation();
     initiate(
         endpoint,
         ticket,
@@ -433,7 +459,7 @@ async fn initiate(
             NetError::Io(reason) => NetError::Refused(reason),
             other => other,
         })?;
-        let mut initiator = Initiator::new(replica.lock().map_err(io)?.engine());
+        let mut initiator = Initiator::new(lock_replica(replica)?.engine());
         let mut outgoing = vec![initiator.start()];
         loop {
             send_turn(&mut send, &outgoing, &mut stats).await?;
@@ -472,7 +498,7 @@ pub async fn serve_connection(
         let endpoints = (*conn.remote_id().as_bytes(), *endpoint.id().as_bytes());
         // A peer that stalls in the handshake is dropped after one turn's
         // time, so it cannot hold the node.
-        let federation = replica.lock().map_err(io)?.engine().federation();
+        let federation = lock_replica(replica)?.engine().federation();
         let admitted = tokio::time::timeout(
             limits.turn,
             handshake(
@@ -492,7 +518,7 @@ pub async fn serve_connection(
             conn.close(1u32.into(), b"not admitted");
             return Err(e);
         }
-        let mut responder = Responder::new(replica.lock().map_err(io)?.engine());
+        let mut responder = Responder::new(lock_replica(replica)?.engine());
         loop {
             let incoming = read_turn(&mut recv, &mut stats, limits.turn).await?;
             stats.round_trips += 1;

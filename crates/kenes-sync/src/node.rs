@@ -137,9 +137,15 @@ impl Node {
         self.ticket.lock().ok().and_then(|t| t.clone())
     }
 
+    /// The store, locked; recovered first if a thread panicked holding it
+    /// (see [`crate::net::lock_replica`]).
+    pub fn lock_store(&self) -> Result<std::sync::MutexGuard<'_, Store>, NetError> {
+        net::lock_replica(&self.store)
+    }
+
     /// Reads ops other processes wrote to the database; true if any.
     fn catch_up(&self) -> bool {
-        match self.store.lock().map(|mut s| s.catch_up()) {
+        match self.lock_store().map(|mut s| s.catch_up()) {
             Ok(Ok(n)) => n > 0,
             Ok(Err(e)) => {
                 tracing::warn!("cannot read new local ops: {e}");
@@ -219,6 +225,8 @@ impl Node {
 
     fn federation(&self) -> kenes_core::Hash {
         match self.store.lock() {
+            // The federation is fixed when the store opens: a panic cannot
+            // have changed it.
             Ok(store) => store.federation(),
             Err(poisoned) => poisoned.into_inner().federation(),
         }

@@ -819,8 +819,7 @@ impl Action {
             }
             Action::MarkSeen => {
                 let upto = node
-                    .store
-                    .lock()
+                    .lock_store()
                     .map_err(|_| ActionError::Unavailable)?
                     .engine()
                     .len();
@@ -866,7 +865,7 @@ impl Action {
             } => kenes_store::author::Reach::Committee,
             _ => kenes_store::author::Reach::Default,
         };
-        let mut store = node.store.lock().map_err(|_| ActionError::Unavailable)?;
+        let mut store = node.lock_store().map_err(|_| ActionError::Unavailable)?;
         let body = self.body(store.engine().state(), now_ms)?;
         let op = kenes_store::author::author_reaching(
             &mut store, key_file, key, secrets, body, reach, now_ms,
@@ -891,7 +890,7 @@ fn rename(
     kenes_core::validate::check_body(&Body::Profile { name: name.into() })
         .map_err(|_| Problem::Malformed("name"))?;
     kenes_store::keyfile::KeyFile::rename(key_file, name.trim())?;
-    let mut store = node.store.lock().map_err(|_| ActionError::Unavailable)?;
+    let mut store = node.lock_store().map_err(|_| ActionError::Unavailable)?;
     let op = kenes_store::author::keep_name_up(&mut store, key_file, key, secrets, now_ms)?;
     drop(store);
     node.changed();

@@ -993,7 +993,7 @@ fn members_of(hub: &Hub, store: &kenes_store::Store) -> Vec<MemberRow> {
 /// Whether `member` has standing to read: vouched for, or a member, in
 /// some committee.
 fn has_standing(app: &App, member: &PublicKey) -> bool {
-    app.node().store.lock().is_ok_and(|s| {
+    app.node().lock_store().is_ok_and(|s| {
         s.engine()
             .state()
             .committees
@@ -1181,8 +1181,7 @@ fn waiting_page(app: &App, hub: &Hub, acting: &Acting, headers: &HeaderMap) -> R
         .unwrap_or_default();
     let version = app
         .node()
-        .store
-        .lock()
+        .lock_store()
         .map(|s| format!("{}.{}", s.engine().len(), s.engine().pending_len()))
         .unwrap_or_default();
     let markup = crate::views::hub::waiting(t, &acting.csrf, &name, &acting.member, &version);
@@ -1514,7 +1513,7 @@ async fn members_json(State(app): State<Arc<App>>) -> Response {
         return not_a_hub();
     };
     axum::Json(json!({
-        "members": app.node().store.lock().map(|s| members_of(&hub, &s)).unwrap_or_default(),
+        "members": app.node().lock_store().map(|s| members_of(&hub, &s)).unwrap_or_default(),
         "urls": hub.urls(),
         "fingerprint": hub.fingerprint(),
     }))

@@ -435,8 +435,7 @@ type Store<'a> = std::sync::MutexGuard<'a, kenes_store::Store>;
 
 fn lock(app: &App) -> Result<Store<'_>, Failure> {
     app.node
-        .store
-        .lock()
+        .lock_store()
         .map_err(|_| Failure::machine("the store is unavailable").keyed("error-unavailable"))
 }
 
@@ -1036,7 +1035,7 @@ async fn import(
             .map_err(|e| {
                 Failure::bad(format!("not a valid bundle: {e}")).keyed("error-bad-bundle")
             })?;
-            let mut store = node.store.lock().map_err(|_| {
+            let mut store = node.lock_store().map_err(|_| {
                 Failure::machine("the store is unavailable").keyed("error-unavailable")
             })?;
             if bundle.federation != store.federation() {
