@@ -1025,6 +1025,95 @@ fn a_removed_member_vouched_in_again_brings_in_their_dropped_op() {
     assert_replicas_agree(&mut w);
 }
 
+/// A removed member back-dates reports in C past the node's bound (the
+/// last is dropped), then a profile after it; a member's op builds on the
+/// profile. Offered again, the dropped report is taken in, because an op
+/// of someone with standing descends from it.
+#[test]
+fn a_members_op_built_on_a_dropped_ops_descendant_brings_it_in() {
+    let mut w = World::new();
+    let flood = removed_member_back_dates(&mut w, 4);
+    let dropped: Vec<bool> = flood.reports.iter().map(|(_, d)| *d).collect();
+    assert_eq!(dropped, [false, false, false, true]);
+    let last = flood.reports[3].0.clone();
+    let profile = op_at(
+        &w,
+        4,
+        last.fields.seq + 1,
+        Some(&last),
+        &refs(&flood.heads),
+        Body::Profile {
+            name: "Aigerim".into(),
+        },
+    );
+    assert_eq!(w.deliver(&profile).pending, 1);
+    let (seq, prev, heads) = next_place(&w, 2);
+    let mut cited = refs(&heads);
+    cited.push(&profile);
+    let building = op_at(&w, 2, seq, prev.as_ref(), &cited, report(flood.c, "seen"));
+    assert_eq!(w.deliver(&building).pending, 1);
+    let report = w.deliver(&last);
+    assert!(report.dropped.is_empty(), "{:?}", report.dropped);
+    assert_eq!(w.outcome(&last), voided_by(&flood.removal));
+    assert_eq!(w.outcome(&profile), Outcome::Applied);
+    assert_eq!(w.outcome(&building), Outcome::Applied);
+    w.check_reference();
+    assert_replicas_agree(&mut w);
+}
+
+/// A removed member back-dates a vouch for a fresh key of theirs (void,
+/// like everything they back-date), then reports in C past the node's
+/// bound (the last is dropped). The sybil's op built on the dropped report
+/// does not bring it in: its only vouch is void.
+#[test]
+fn a_sybil_vouched_for_by_a_void_vouch_does_not_bring_in_a_dropped_op() {
+    use kenes_core::engine::DropReason;
+    let mut w = World::new();
+    let c = w.committee(1, "Zhanaozen oil workers", 1);
+    members(&mut w, c, &[2, 3, 4]);
+    let (seq, prev, heads) = next_place(&w, 4);
+    let removal = propose(&mut w, 1, c, removal(4), 1_000);
+    for v in [1, 2, 3] {
+        vote(&mut w, v, c, &removal, Choice::Yes);
+    }
+    w.act(1, close(c, &removal));
+    w.engine.set_void_arrival_limit(3);
+    let vouch = op_at(
+        &w,
+        4,
+        seq,
+        prev.as_ref(),
+        &refs(&heads),
+        Body::Vouch {
+            committee: c,
+            candidate: key(9).public(),
+        },
+    );
+    assert!(w.deliver(&vouch).dropped.is_empty());
+    assert_eq!(w.outcome(&vouch), voided_by(&removal));
+    let mut prev = vouch;
+    for i in 1..4 {
+        let op = op_at(
+            &w,
+            4,
+            seq + i,
+            Some(&prev),
+            &refs(&heads),
+            report(c, &format!("back-dated {i}")),
+        );
+        let dropped = w.deliver(&op).dropped;
+        assert_eq!(dropped.is_empty(), i < 3, "{dropped:?}");
+        prev = op;
+    }
+    let sybil = op_at(&w, 9, 0, None, &[&prev], report(c, "all is well"));
+    assert_eq!(w.deliver(&sybil).pending, 1);
+    assert_eq!(
+        w.deliver(&prev).dropped,
+        vec![(Some(prev.id), DropReason::VoidFlood)]
+    );
+    assert!(!w.engine.contains(&prev.id) && !w.engine.contains(&sybil.id));
+}
+
 /// A removed member back-dates reports in C up to the node's bound, then a
 /// profile with the same past. The profile is in no committee's scope, so
 /// nothing voids it: it is kept and applied, as on a node that took the

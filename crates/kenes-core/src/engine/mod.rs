@@ -72,8 +72,13 @@ type FastSet<K> = HashSet<K, foldhash::fast::RandomState>;
 const LAYER_CACHE_SETS: usize = 100_000;
 /// Most ops that were void on arrival one author may add while a member
 /// of no committee (a removed member back-dating, a forked key): beyond
-/// it their further ops are dropped, unless a member's op needs them.
+/// it their further ops that would be void too are dropped, unless a
+/// pending op of someone with standing descends from them.
 pub const MAX_VOID_ON_ARRIVAL: u32 = 10_000;
+
+/// Pending descendants of a dropped op looked through for one whose
+/// author has standing; past that many, it is taken in.
+const PENDING_DESCENDANTS_LOOKED_AT: usize = 4_096;
 /// Most bytes held in the pending set.
 pub const MAX_PENDING_BYTES: usize = 256 * 1024 * 1024;
 /// Most ops one author with no accepted op here may park in the pending
@@ -1174,10 +1179,10 @@ impl Engine {
 
     /// True if `op`'s author, a member of no committee now, has added the
     /// most ops void on arrival one author may, `op` would be void on
-    /// arrival with no effect on any other op, and no pending op of an
-    /// author with standing waits for it. A local bound on storage (see docs/DESIGN.md): what it
-    /// drops changes nothing but its own presence, and a member who built
-    /// on it brings it in.
+    /// arrival too (and is none of the kinds whose void ops still act),
+    /// and no pending op that descends from it has an author with
+    /// standing. A local bound on storage: see docs/DESIGN.md §7 for what
+    /// it may cost, and §3 for why it is no finer.
     fn floods(&self, op: &Op, unseen: &Unseen) -> bool {
         let author = &op.fields.author;
         if self.replaying_accepted.contains(&op.id)
@@ -1186,45 +1191,75 @@ impl Engine {
                 .get(author)
                 .is_none_or(|&n| n < self.max_void_arrivals)
             || self.state.is_federation_member(author)
-            || !self.inert_and_void_on_arrival(op, unseen)
+            || !self.void_on_arrival_before_held(op, unseen)
         {
             return false;
         }
-        // Wanted by an author with standing now (a member, or one vouched
-        // for since their removal, whose own later ops build on it): not
-        // by a stranger's key, nor by the removed author's alone.
-        let wanted = self.pending.waiting_on.get(&op.id).is_some_and(|waiters| {
-            waiters.iter().any(|w| {
-                self.pending
-                    .ops
-                    .get(w)
-                    .is_some_and(|w| self.has_standing(&w.fields.author, &Unseen::default()))
-            })
-        });
-        !wanted
+        !self.wanted_by_someone_with_standing(&op.id)
     }
 
-    /// Whether `op`, not yet held (its past is all but `unseen`), would be
-    /// void on arrival and change nothing else: only then may the flood
-    /// bound drop it (a review found it dropping a back-dated profile, in
-    /// no committee's scope and so never void, and a removed member's join
-    /// when vouched for again). Void with no effect means:
-    /// - not a close (a void close still widens its proposal's cut), nor a
-    ///   removal proposal (a void one still narrows the past its concurrent
-    ///   removals share), nor a council op (its scope rests on seats), nor
-    ///   a new fork, and no other author has forked (a void op may still
-    ///   witness a fork);
-    /// - no op of another author that may be void is in its past (sparing
-    ///   is judged against the removals accepted so far in the layer's
-    ///   order, where an op void in T may still spare);
-    /// - past its author's fork point (void, and it can neither spare nor
-    ///   witness), or in the scope of committees only (by names in its past)
-    ///   each of which accepted a removal of its author that has not passed
-    ///   in its past: void under each, it spares nothing anywhere.
-    fn inert_and_void_on_arrival(&self, op: &Op, unseen: &Unseen) -> bool {
+    /// Whether a pending op that descends from `id` (through at most
+    /// [`PENDING_DESCENDANTS_LOOKED_AT`] pending ops; past that, say yes)
+    /// has an author with standing in T through a vouch that is not void:
+    /// a member, or someone vouched for since their removal whose later
+    /// ops build on it. Not a stranger's key, nor one vouched for only by
+    /// a void vouch (a removed member's sybil), nor the removed author.
+    fn wanted_by_someone_with_standing(&self, id: &Hash) -> bool {
+        let mut judged: FastMap<PublicKey, bool> = FastMap::default();
+        let mut seen: FastSet<Hash> = FastSet::default();
+        let mut todo: Vec<Hash> = vec![*id];
+        while let Some(parent) = todo.pop() {
+            for waiter in self.pending.waiting_on.get(&parent).into_iter().flatten() {
+                if !seen.insert(*waiter) {
+                    continue;
+                }
+                if seen.len() > PENDING_DESCENDANTS_LOOKED_AT {
+                    return true;
+                }
+                let Some(w) = self.pending.ops.get(waiter) else {
+                    continue;
+                };
+                let author = w.fields.author;
+                let standing = *judged.entry(author).or_insert_with(|| {
+                    self.state.is_federation_member(&author)
+                        || (self.has_standing(&author, &Unseen::default())
+                            && self
+                                .vouches_for
+                                .get(&author)
+                                .is_some_and(|v| v.iter().any(|&o| self.is_applied_at(o))))
+                });
+                if standing {
+                    return true;
+                }
+                todo.push(*waiter);
+            }
+        }
+        false
+    }
+
+    /// Whether `op`, not yet held (its past is all but `unseen`), will be
+    /// void on arrival, as `void_on_arrival` decides once it is held, and
+    /// is none of the kinds whose void ops still act in T: a close (it
+    /// widens its proposal's cut), a removal proposal (it narrows the past
+    /// its concurrent removals share), a council op (its scope rests on
+    /// seats), or a new fork. Void on arrival means past its author's fork
+    /// point, or in the scope (by names in its past) only of committees
+    /// each of which accepted a removal of its author that has not passed
+    /// in its past. (Reviews found the flood bound dropping a back-dated
+    /// profile, in no scope and so never void, and a removed member's join
+    /// when vouched for again.) Cheap, and read from the op and its
+    /// author alone: a finer test (another author's fork it might witness,
+    /// another's void op it might spare in a layer's prefix) costs a scan
+    /// of T per op and a sybil can switch it on at will.
+    fn void_on_arrival_before_held(&self, op: &Op, unseen: &Unseen) -> bool {
         let author = &op.fields.author;
         let body = &op.fields.body;
-        if matches!(body, Body::Close { .. })
+        let log = self.author_log(author);
+        let seq_of = |o: u32| self.entries[o as usize].seq();
+        let at = log.partition_point(|&o| seq_of(o) < op.fields.seq);
+        let new_fork = log.get(at).is_some_and(|&o| seq_of(o) == op.fields.seq);
+        if new_fork
+            || matches!(body, Body::Close { .. })
             || matches!(
                 body,
                 Body::Propose {
@@ -1235,11 +1270,6 @@ impl Engine {
             || body
                 .committee()
                 .is_some_and(|c| layers::Dag::is_council(self, &c))
-            || self.state.forks.keys().any(|a| a != author)
-            || self
-                .author_log(author)
-                .iter()
-                .any(|&o| self.entries[o as usize].seq() == op.fields.seq)
         {
             return false;
         }
@@ -1248,22 +1278,11 @@ impl Engine {
         {
             return true;
         }
-        let past = unseen.with_tail(self.len_u32(), u32::MAX);
-        // By the other candidates' logs, not by every possibly-void op:
-        // the flooding author's own would make each check cost the flood.
-        let others_may_be_void_in_past = self
-            .candidates
-            .iter()
-            .filter(|a| *a != author)
-            .flat_map(|a| self.author_log(a).iter().copied())
-            .any(|v| self.possibly_void.contains(&v) && layers::contains(&past, v));
-        if others_may_be_void_in_past {
-            return false;
-        }
         let scopes = self.named_scopes(body, unseen);
         if scopes.is_empty() {
             return false;
         }
+        let past = unseen.with_tail(self.len_u32(), u32::MAX);
         scopes.iter().all(|c| {
             self.accepted_removals
                 .get(c)
