@@ -197,27 +197,39 @@ impl Engine {
     /// too: a new op that spares it there may free what it spares (found
     /// by review, 2026-12-02; see docs/DESIGN.md).
     pub(super) fn void_layers_reading(&self, o: u32, reason: &VoidReason) -> Vec<Option<Hash>> {
-        let author = self.author_at(o);
-        let mut layers: Vec<Option<Hash>> = self.void_layer(reason).into_iter().collect();
+        let voiding = self.committees_voiding(&self.author_at(o));
+        self.void_layers_with(reason, &voiding)
+    }
+
+    /// [`Engine::void_layers_reading`], given its author's
+    /// [`Engine::committees_voiding`] (computed once per author).
+    pub(super) fn void_layers_with(
+        &self,
+        reason: &VoidReason,
+        voiding: &BTreeSet<Hash>,
+    ) -> Vec<Option<Hash>> {
+        let own = self.void_layer(reason);
+        own.into_iter()
+            .chain(
+                voiding
+                    .iter()
+                    .filter(|c| own != Some(Some(**c)))
+                    .map(|c| Some(*c)),
+            )
+            .collect()
+    }
+
+    /// The committees that remove `author`, or that they may depend on.
+    pub(super) fn committees_voiding(&self, author: &PublicKey) -> BTreeSet<Hash> {
         let removing = self
             .removals_against
-            .get(&author)
+            .get(author)
             .into_iter()
             .flatten()
             .filter_map(|&p| self.proposals.get(&self.entries[p as usize].id))
             .map(|meta| meta.committee);
-        let depending = self
-            .dependant_in
-            .get(&author)
-            .into_iter()
-            .flatten()
-            .copied();
-        for c in removing.chain(depending) {
-            if !layers.contains(&Some(c)) {
-                layers.push(Some(c));
-            }
-        }
-        layers
+        let depending = self.dependant_in.get(author).into_iter().flatten().copied();
+        removing.chain(depending).collect()
     }
 
     /// Indexes every accepted op (valid or not) by the committees whose

@@ -257,8 +257,13 @@ impl Engine {
         }
         self.void = void;
         let mut void_layers: BTreeMap<Option<Hash>, Vec<u32>> = BTreeMap::new();
+        let mut voiding: HashMap<PublicKey, BTreeSet<Hash>> = HashMap::new();
         for (&o, reason) in &self.void {
-            for layer in self.void_layers_reading(o, reason) {
+            let author = self.author_at(o);
+            let voiding = voiding
+                .entry(author)
+                .or_insert_with(|| self.committees_voiding(&author));
+            for layer in self.void_layers_with(reason, voiding) {
                 void_layers.entry(layer).or_default().push(o);
             }
         }
