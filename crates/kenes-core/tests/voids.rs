@@ -860,8 +860,23 @@ fn a_removed_member_with_no_other_membership_loses_standing_and_is_bounded() {
 }
 
 /// Committee C (members 1 to 4) removes 4 with the others' votes, on a
-/// node that keeps at most 3 void ops of one author; then 4 back-dates
-/// `count` reports in C from before the removal, each delivered in turn.
+/// node that keeps at most 3 void ops of one author: C, the removal, and
+/// where 4's next op went before the removal (see `next_place`).
+fn four_removed_at_a_bound_of_three(w: &mut World) -> (Hash, Op, (u64, Option<Op>, Vec<Op>)) {
+    let c = w.committee(1, "Zhanaozen oil workers", 1);
+    members(w, c, &[2, 3, 4]);
+    let place = next_place(w, 4);
+    let removal = propose(w, 1, c, removal(4), 1_000);
+    for v in [1, 2, 3] {
+        vote(w, v, c, &removal, Choice::Yes);
+    }
+    w.act(1, close(c, &removal));
+    w.engine.set_void_arrival_limit(3);
+    (c, removal, place)
+}
+
+/// [`four_removed_at_a_bound_of_three`]; then 4 back-dates `count`
+/// reports in C from before the removal, each delivered in turn.
 struct BackDated {
     c: Hash,
     removal: Op,
@@ -872,15 +887,7 @@ struct BackDated {
 }
 
 fn removed_member_back_dates(w: &mut World, count: u64) -> BackDated {
-    let c = w.committee(1, "Zhanaozen oil workers", 1);
-    members(w, c, &[2, 3, 4]);
-    let (seq, mut prev, heads) = next_place(w, 4);
-    let removal = propose(w, 1, c, removal(4), 1_000);
-    for v in [1, 2, 3] {
-        vote(w, v, c, &removal, Choice::Yes);
-    }
-    w.act(1, close(c, &removal));
-    w.engine.set_void_arrival_limit(3);
+    let (c, removal, (seq, mut prev, heads)) = four_removed_at_a_bound_of_three(w);
     let mut reports = Vec::new();
     for i in 0..count {
         let op = op_at(
@@ -1069,15 +1076,7 @@ fn a_members_op_built_on_a_dropped_ops_descendant_brings_it_in() {
 fn a_sybil_vouched_for_by_a_void_vouch_does_not_bring_in_a_dropped_op() {
     use kenes_core::engine::DropReason;
     let mut w = World::new();
-    let c = w.committee(1, "Zhanaozen oil workers", 1);
-    members(&mut w, c, &[2, 3, 4]);
-    let (seq, prev, heads) = next_place(&w, 4);
-    let removal = propose(&mut w, 1, c, removal(4), 1_000);
-    for v in [1, 2, 3] {
-        vote(&mut w, v, c, &removal, Choice::Yes);
-    }
-    w.act(1, close(c, &removal));
-    w.engine.set_void_arrival_limit(3);
+    let (c, removal, (seq, prev, heads)) = four_removed_at_a_bound_of_three(&mut w);
     let vouch = op_at(
         &w,
         4,

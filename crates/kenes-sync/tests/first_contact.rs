@@ -3,48 +3,15 @@
 //! node whose key has no standing in what it sends, or that does not
 //! vouch for the candidate, leaves nothing behind.
 
-use kenes_core::body::{CommitteeKind, Policy};
-use kenes_core::op::genesis;
-use kenes_core::{Body, Engine, SecretKey, Verify};
+use kenes_core::{Engine, SecretKey, Verify};
 use kenes_store::Store;
 use kenes_store::datadir::DataDir;
 use kenes_sync::first_contact::{FirstContactError, first_contact, has_staging};
 use kenes_sync::net::{self, NetError};
 use std::sync::Mutex;
 
-fn key(n: u8) -> SecretKey {
-    SecretKey::from_bytes([n; 32])
-}
-
-/// A federation founded by key 1, with a committee that vouched for
-/// `candidate` when given.
-fn federation(candidate: Option<&SecretKey>) -> Vec<Vec<u8>> {
-    let g = genesis(&key(1), "f", 0);
-    let mut e = Engine::new(g.id);
-    e.ingest(std::slice::from_ref(&g.bytes), Verify::Signatures);
-    let c = e.author(
-        &key(1),
-        Body::CreateCommittee {
-            name: "c".into(),
-            kind: CommitteeKind::Advisory,
-            policy: Policy::default(),
-        },
-        1,
-    );
-    e.ingest(std::slice::from_ref(&c.bytes), Verify::Signatures);
-    if let Some(candidate) = candidate {
-        let v = e.author(
-            &key(1),
-            Body::Vouch {
-                committee: c.id,
-                candidate: candidate.public(),
-            },
-            2,
-        );
-        e.ingest(std::slice::from_ref(&v.bytes), Verify::Signatures);
-    }
-    e.accepted_bytes().map(|b| b.to_vec()).collect()
-}
+mod common;
+use common::{federation, key};
 
 /// What the candidate ends with when `server_key` serves `ops`.
 fn contact(

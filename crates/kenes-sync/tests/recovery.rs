@@ -3,47 +3,18 @@
 //! failing on the poisoned lock nor let anyone read what the panicking
 //! write half did: the next user finds the database's last commit.
 
-use kenes_core::body::{CommitteeKind, Policy};
-use kenes_core::op::genesis;
-use kenes_core::{Body, Engine, SecretKey, Verify};
+use kenes_core::Verify;
 use kenes_store::{Store, StoreError};
 use kenes_sync::net;
 use std::sync::Mutex;
 
-fn key(n: u8) -> SecretKey {
-    SecretKey::from_bytes([n; 32])
-}
-
-/// A federation founded by key 1: its genesis, a committee, and a vouch.
-fn federation() -> Vec<Vec<u8>> {
-    let g = genesis(&key(1), "f", 0);
-    let mut e = Engine::new(g.id);
-    e.ingest(std::slice::from_ref(&g.bytes), Verify::Signatures);
-    let c = e.author(
-        &key(1),
-        Body::CreateCommittee {
-            name: "c".into(),
-            kind: CommitteeKind::Advisory,
-            policy: Policy::default(),
-        },
-        1,
-    );
-    e.ingest(std::slice::from_ref(&c.bytes), Verify::Signatures);
-    let v = e.author(
-        &key(1),
-        Body::Vouch {
-            committee: c.id,
-            candidate: key(2).public(),
-        },
-        2,
-    );
-    e.ingest(std::slice::from_ref(&v.bytes), Verify::Signatures);
-    e.accepted_bytes().map(|b| b.to_vec()).collect()
-}
+mod common;
+use common::{federation, key};
 
 #[test]
 fn a_panic_in_a_write_leaves_the_next_user_the_last_commit() {
-    let ops = federation();
+    // Genesis, a committee, and a vouch for key 2.
+    let ops = federation(Some(&key(2)));
     let fed = kenes_core::Op::decode(&ops[0]).unwrap().id;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("f.sqlite");
