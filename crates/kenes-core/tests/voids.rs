@@ -1113,6 +1113,42 @@ fn a_sybil_vouched_for_by_a_void_vouch_does_not_bring_in_a_dropped_op() {
     assert!(!w.engine.contains(&prev.id) && !w.engine.contains(&sybil.id));
 }
 
+/// A removed member at the node's bound forks their key. The first fork
+/// is taken (it makes their ops from there void); a further sibling at the
+/// fork point, void and changing nothing, is dropped; a fork below the
+/// fork point is taken again, since it moves the point.
+#[test]
+fn at_the_void_bound_only_a_fork_that_moves_the_fork_point_is_taken() {
+    use kenes_core::engine::DropReason;
+    let mut w = World::new();
+    let flood = removed_member_back_dates(&mut w, 3);
+    let [first, second, _] = [0, 1, 2].map(|i| flood.reports[i].0.clone());
+    let sibling = |w: &World, of: &Op, prev: Option<&Op>, text: &str| {
+        op_at(
+            w,
+            4,
+            of.fields.seq,
+            prev,
+            &refs(&flood.heads),
+            report(flood.c, text),
+        )
+    };
+    let fork = sibling(&w, &second, Some(&first), "a second version");
+    assert!(w.deliver(&fork).dropped.is_empty());
+    let again = sibling(&w, &second, Some(&first), "a third version");
+    assert_eq!(
+        w.deliver(&again).dropped,
+        vec![(Some(again.id), DropReason::VoidFlood)]
+    );
+    let before_first = first
+        .fields
+        .prev
+        .map(|p| (*w.engine.op_by_id(&p).unwrap()).clone());
+    let lower = sibling(&w, &first, before_first.as_ref(), "an earlier version");
+    assert!(w.deliver(&lower).dropped.is_empty());
+    assert!(w.engine.contains(&fork.id) && w.engine.contains(&lower.id));
+}
+
 /// A removed member back-dates reports in C up to the node's bound, then a
 /// profile with the same past. The profile is in no committee's scope, so
 /// nothing voids it: it is kept and applied, as on a node that took the

@@ -77,7 +77,8 @@ const LAYER_CACHE_SETS: usize = 100_000;
 pub const MAX_VOID_ON_ARRIVAL: u32 = 10_000;
 
 /// Pending descendants of a dropped op looked through for one whose
-/// author has standing; past that many, it is taken in.
+/// author has standing; past that many, it stays dropped (strangers may
+/// park that many ops).
 const PENDING_DESCENDANTS_LOOKED_AT: usize = 4_096;
 /// Most bytes held in the pending set.
 pub const MAX_PENDING_BYTES: usize = 256 * 1024 * 1024;
@@ -1198,8 +1199,8 @@ impl Engine {
         !self.wanted_by_someone_with_standing(&op.id)
     }
 
-    /// Whether a pending op that descends from `id` (through at most
-    /// [`PENDING_DESCENDANTS_LOOKED_AT`] pending ops; past that, say yes)
+    /// Whether a pending op that descends from `id` (among the first
+    /// [`PENDING_DESCENDANTS_LOOKED_AT`] pending ops found below it)
     /// has an author with standing in T through a vouch that is not void:
     /// a member, or someone vouched for since their removal whose later
     /// ops build on it. Not a stranger's key, nor one vouched for only by
@@ -1214,7 +1215,8 @@ impl Engine {
                     continue;
                 }
                 if seen.len() > PENDING_DESCENDANTS_LOOKED_AT {
-                    return true;
+                    // Strangers may park that many: they must not decide.
+                    return false;
                 }
                 let Some(w) = self.pending.ops.get(waiter) else {
                     continue;
@@ -1242,7 +1244,8 @@ impl Engine {
     /// is none of the kinds whose void ops still act in T: a close (it
     /// widens its proposal's cut), a removal proposal (it narrows the past
     /// its concurrent removals share), a council op (its scope rests on
-    /// seats), or a new fork. Void on arrival means past its author's fork
+    /// seats), or a fork that moves its author's fork point (the first
+    /// fork, or one below it). Void on arrival means past its author's fork
     /// point, or in the scope (by names in its past) only of committees
     /// each of which accepted a removal of its author that has not passed
     /// in its past. (Reviews found the flood bound dropping a back-dated
@@ -1257,8 +1260,16 @@ impl Engine {
         let log = self.author_log(author);
         let seq_of = |o: u32| self.entries[o as usize].seq();
         let at = log.partition_point(|&o| seq_of(o) < op.fields.seq);
-        let new_fork = log.get(at).is_some_and(|&o| seq_of(o) == op.fields.seq);
-        if new_fork
+        let fork_point = self
+            .state
+            .forks
+            .get(author)
+            .and_then(|s| s.first().copied());
+        // A fork that moves the fork point (or is the first) changes what
+        // is void; a sibling at or past it is void itself, and only that.
+        let moves_fork_point = log.get(at).is_some_and(|&o| seq_of(o) == op.fields.seq)
+            && fork_point.is_none_or(|f| op.fields.seq < f);
+        if moves_fork_point
             || matches!(body, Body::Close { .. })
             || matches!(
                 body,
@@ -1273,9 +1284,7 @@ impl Engine {
         {
             return false;
         }
-        if let Some(seqs) = self.state.forks.get(author)
-            && seqs.first().is_some_and(|&f| f <= op.fields.seq)
-        {
+        if fork_point.is_some_and(|f| f <= op.fields.seq) {
             return true;
         }
         let scopes = self.named_scopes(body, unseen);
