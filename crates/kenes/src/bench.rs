@@ -163,7 +163,12 @@ pub fn run(ctx: &Context, cmd: BenchCommand) -> Result<()> {
             removals,
             late,
         } => removal::run(ctx, ops, removals, late),
-        BenchCommand::Scale { ops, members, late } => scale::run(ctx, ops, members, late),
+        BenchCommand::Scale {
+            ops,
+            members,
+            late,
+            keep,
+        } => scale::run(ctx, ops, members, late, keep.as_deref()),
     }
 }
 

@@ -815,6 +815,11 @@ pub enum BenchCommand {
         /// Late ops from a partition, merged into the full state.
         #[arg(long, default_value_t = 10_000)]
         late: usize,
+        /// Builds everything in this new directory and leaves it there
+        /// (the bundles `main.bundle` and `late.bundle`, and the data
+        /// directory `data`), for profiling; by default a temporary one.
+        #[arg(long)]
+        keep: Option<std::path::PathBuf>,
     },
     /// Loads a federation's database as a writing command does (replaying
     /// its op log) and prints the time and this process's peak RSS as

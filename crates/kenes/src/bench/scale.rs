@@ -32,7 +32,7 @@ use super::measure::{
 };
 use crate::context::Context;
 use crate::output::{emit, progress};
-use anyhow::{Result, ensure};
+use anyhow::{Context as _, Result, ensure};
 use kenes_core::body::{CommitteeKind, Policy};
 use kenes_core::op::{UnsignedOp, VERSION};
 use kenes_core::rng::SplitMix64;
@@ -454,7 +454,13 @@ fn generate(
     Ok((side.federation, committees))
 }
 
-pub fn run(ctx: &Context, ops: usize, members: usize, late: usize) -> Result<()> {
+pub fn run(
+    ctx: &Context,
+    ops: usize,
+    members: usize,
+    late: usize,
+    keep: Option<&Path>,
+) -> Result<()> {
     ensure!(members >= 20, "use at least 20 members");
     let committees = members.div_ceil(MEMBERS_PER_COMMITTEE);
     let founding = founding_ops(members, committees);
@@ -463,9 +469,17 @@ pub fn run(ctx: &Context, ops: usize, members: usize, late: usize) -> Result<()>
         "use at least {founding} ops for {members} members (each joins a committee)"
     );
     ensure!(late >= 1, "use at least 1 late op");
-    let dir = tempfile::tempdir()?;
-    let main_path = dir.path().join("main.bundle");
-    let late_path = dir.path().join("late.bundle");
+    let temporary = match keep {
+        Some(dir) => {
+            std::fs::create_dir(dir)
+                .with_context(|| format!("creating {} (it must not exist)", dir.display()))?;
+            None
+        }
+        None => Some(tempfile::tempdir()?),
+    };
+    let dir = temporary.as_ref().map_or_else(|| keep.expect("kept"), |t| t.path());
+    let main_path = dir.join("main.bundle");
+    let late_path = dir.join("late.bundle");
 
     let started = Instant::now();
     let (federation, committees) = generate(members, ops, late, &main_path, &late_path)?;
@@ -490,7 +504,7 @@ pub fn run(ctx: &Context, ops: usize, members: usize, late: usize) -> Result<()>
 
     // 2. End-to-end ingest: `kenes import` of the bundle into a fresh data
     // directory.
-    let data = DataDir::new(dir.path().join("data"));
+    let data = DataDir::new(dir.join("data"));
     let mut store = data.create(federation, &[])?;
     let db = store.path().to_path_buf();
     let (ingest_secs, counts) = timed_import(&mut store, &main_path, ops as u64, "ingesting")?;
@@ -516,10 +530,14 @@ pub fn run(ctx: &Context, ops: usize, members: usize, late: usize) -> Result<()>
         );
     }
     bar.finish_and_clear();
-    // Both sides evaluated together, for the late merge to match.
+    // Both sides evaluated together, for the late merge to match; timed,
+    // as the engine's own merge: signatures trusted and nothing written,
+    // as in the re-fold.
+    let started = Instant::now();
     for_each_batch(&late_path, |batch| {
         refold.ingest(&batch, Verify::Trusted);
     })?;
+    let engine_merge_secs = started.elapsed().as_secs_f64();
     let merged_digest = refold.digest();
     drop(refold);
 
@@ -546,6 +564,7 @@ pub fn run(ctx: &Context, ops: usize, members: usize, late: usize) -> Result<()>
         "the merging store must leave a read snapshot when it closes"
     );
     let late_share = late_secs / refold_secs.max(1e-9);
+    let engine_merge_share = engine_merge_secs / refold_secs.max(1e-9);
 
     // 6. `kenes state` on the result: from the snapshot the merge left;
     // then, with it forgotten, replaying the log (which saves one again).
@@ -584,6 +603,8 @@ pub fn run(ctx: &Context, ops: usize, members: usize, late: usize) -> Result<()>
         "late_merge_seconds": late_secs,
         "late_merge_share_of_refold": late_share,
         "goal_late_merge_share_of_refold": LATE_MERGE_LIMIT_SHARE,
+        "late_merge_engine_seconds": engine_merge_secs,
+        "late_merge_engine_share_of_refold": engine_merge_share,
         "late_projected_ops": after.projected - before.projected,
         "late_rewinds": after.rewinds - before.rewinds,
         "late_split_checkpoints": after.split_checkpoints - before.split_checkpoints,
@@ -619,6 +640,8 @@ pub fn run(ctx: &Context, ops: usize, members: usize, late: usize) -> Result<()>
              figure  merge of {late} late ops into the {ops}-op state: {late_secs:.2} s = {:.1}% of the re-fold   \
              (goal <= {:.0}%: {}; {} judged on a projection of their past, {} ops folded for projections, \
              {} split checkpoints, {} committee rewinds, {} archived ops read back)\n\
+             figure  the same merge in the engine alone, signatures trusted and nothing written as in the re-fold: \
+             {engine_merge_secs:.2} s = {:.1}% of the re-fold   (goal <= {:.0}%: {})\n\
              figure  `kenes state` on the {stored}-op store: {:.3} s, peak RSS {:.0} MB from the snapshot   \
              (goal < {READ_STARTUP_LIMIT_SECS} s and < {:.0} MB: {}), left by the merge on closing in {close_secs:.2} s; \
              {:.2} s, {:.0} MB replaying the log\n\
@@ -638,6 +661,9 @@ pub fn run(ctx: &Context, ops: usize, members: usize, late: usize) -> Result<()>
             after.split_checkpoints - before.split_checkpoints,
             after.rewinds - before.rewinds,
             after.archive_reads - before.archive_reads,
+            engine_merge_share * 100.0,
+            LATE_MERGE_LIMIT_SHARE * 100.0,
+            verdict(engine_merge_share <= LATE_MERGE_LIMIT_SHARE),
             from_snapshot.seconds,
             mb(from_snapshot.peak_rss_bytes),
             mb(READ_RSS_LIMIT_BYTES),
