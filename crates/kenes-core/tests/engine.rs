@@ -531,6 +531,38 @@ fn a_partitions_late_ops_are_projected_from_one_split_checkpoint_with_the_same_r
 }
 
 #[test]
+fn a_merge_folds_again_only_the_ops_since_the_newest_sliding_checkpoint() {
+    // A committee 120 ops past its last regular checkpoint, and a member
+    // whose branch missed only its last op: the late op's projection and
+    // the rewind that merges it start from the sliding checkpoint at most
+    // an eighth of the interval back, not from the regular one.
+    let mut w = World::new();
+    let c = w.committee(1, "Zhetybai drivers", 1);
+    members(&mut w, c, &[2]);
+    let interval = 128;
+    for i in 0..interval + 120 {
+        w.act(1, report(c, &format!("shift {i}")));
+    }
+    let fork_point = w.all.len() - 1;
+    w.act(1, report(c, "the last shift"));
+    let mut replica = Engine::with_checkpoint_interval(w.engine.federation(), interval);
+    replica.ingest(&w.all, Verify::Signatures);
+    let cut = Op::decode(&w.all[fork_point - 1]).expect("valid");
+    let late = backdated(&w, 2, &[&cut], report(c, "from the cut-off town"));
+    inject(&mut w, &late);
+    let before = replica.stats();
+    let merged = replica.ingest(std::slice::from_ref(&late.bytes), Verify::Signatures);
+    assert_eq!(merged.accepted.len(), 1);
+    let after = replica.stats();
+    let sliding = interval / kenes_core::engine::SLIDING_SHARE;
+    let folded = (after.rewind_folds - before.rewind_folds)
+        + (after.projection_folds - before.projection_folds);
+    assert!(folded <= 2 * sliding as u64 + 4, "{after:?}");
+    assert_eq!(replica.digest(), w.engine.digest());
+    assert_eq!(replica.outcome_of(&late.id), Some(Outcome::Applied));
+}
+
+#[test]
 fn a_projection_never_starts_from_a_checkpoint_a_late_op_made_stale() {
     let mut w = World::new();
     let c = w.committee(1, "Karaganda miners", 1);

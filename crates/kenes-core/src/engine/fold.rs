@@ -749,20 +749,37 @@ impl Engine {
             committee.apply(op, &view);
         }
         let every = self.checkpoint_every;
+        let sliding_every = self.sliding_every();
         if let Some(log) = self.logs.get_mut(&c) {
             log.since_checkpoint += 1;
-            if log.since_checkpoint >= every {
-                log.since_checkpoint = 0;
-                log.checkpoints.push(Checkpoint {
+            let regular = log.since_checkpoint >= every;
+            if regular || log.since_checkpoint % sliding_every == 0 {
+                let checkpoint = Checkpoint {
                     key,
                     known: ord + 1,
                     level: 0,
+                    sliding: !regular,
                     state: committee.clone(),
-                });
-                super::thin(&mut log.checkpoints);
+                };
+                // The sliding one is newest and not thinned: the next
+                // checkpoint, of either kind, replaces it.
+                if log.checkpoints.last().is_some_and(|cp| cp.sliding) {
+                    log.checkpoints.pop();
+                }
+                log.checkpoints.push(checkpoint);
+                if regular {
+                    log.since_checkpoint = 0;
+                    super::thin(&mut log.checkpoints);
+                }
             }
         }
         self.state.committees.insert(c, committee);
+    }
+
+    /// Committee ops between two sliding checkpoints (see
+    /// [`super::SLIDING_SHARE`]).
+    fn sliding_every(&self) -> usize {
+        (self.checkpoint_every / super::SLIDING_SHARE).max(1)
     }
 
     /// Committee `c` must be refolded from `from` on.
@@ -825,6 +842,7 @@ impl Engine {
                 continue;
             }
             fold_into(&mut committee, &op, &view);
+            self.count(|s| s.rewind_folds += 1);
             since += 1;
             if since >= self.checkpoint_every
                 && let Some(state) = &committee
@@ -834,6 +852,7 @@ impl Engine {
                     key: op.order_key(),
                     known,
                     level: 0,
+                    sliding: false,
                     state: Box::new(state.clone()),
                 });
                 // A long rewind holds few at a time too.
@@ -843,6 +862,11 @@ impl Engine {
         if let Some(log) = self.logs.get_mut(c) {
             log.dirty_from = None;
             log.checkpoints.truncate(keep);
+            // A sliding checkpoint before the change stands; the rewind's
+            // own follow it, so it joins the thinning.
+            for checkpoint in &mut log.checkpoints {
+                checkpoint.sliding = false;
+            }
             log.checkpoints.extend(checkpoints);
             super::thin(&mut log.checkpoints);
             log.since_checkpoint = since;
@@ -1000,9 +1024,8 @@ impl Engine {
         // The lowest key marked for a rewind since op `m` was held.
         let since = log.marks.partition_point(|&(held, _)| held <= m);
         let marked_since = log.marks.get(since).map(|&(_, key)| key);
-        // Worth making only when more than an eighth of a checkpoint
-        // interval of the log's ops lie past the regular checkpoint below
-        // `m`.
+        // Worth making only when more than a quarter of a sliding interval
+        // of the log's ops lie past the newest checkpoint below `m`.
         let mut below_m = log
             .ops
             .after(regular.map(|cp| cp.key), |o| self.id_at(o))
@@ -1014,10 +1037,10 @@ impl Engine {
             })
             .peekable();
         below_m.peek()?;
-        // (A fraction of the checkpoint interval: the small intervals of
-        // the convergence tests make split checkpoints at almost every
+        // (A fraction of the interval: the small intervals of the
+        // convergence tests make split checkpoints at almost every
         // projection of a partition's op.)
-        below_m.clone().nth(self.checkpoint_every / 8)?;
+        below_m.clone().nth(self.sliding_every() / 4)?;
         let before = Subset::from_ordinal(m);
         let everything = self.everything();
         let view = SetView {
@@ -1029,12 +1052,14 @@ impl Engine {
         let (keys, ords): (Vec<(u64, Hash)>, Vec<u32>) = below_m.unzip();
         for ord in self.prefetched(&ords) {
             fold_into(&mut committee, &self.op_at(ord), &view);
+            self.count(|s| s.rewind_folds += 1);
         }
         let key = keys.last().copied();
         let checkpoint = Arc::new(Checkpoint {
             key: key?,
             known: m,
             level: 0,
+            sliding: false,
             state: Box::new(committee?),
         });
         self.split_checkpoints

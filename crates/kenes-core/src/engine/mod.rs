@@ -60,7 +60,17 @@ pub use archive::{ArchiveError, OpArchive};
 pub use entry::Entry;
 
 /// By default a committee is checkpointed every this many of its ops.
-pub const CHECKPOINT_EVERY: usize = 128;
+pub const CHECKPOINT_EVERY: usize = 256;
+/// Between two regular checkpoints a committee also keeps one sliding
+/// checkpoint, replaced every this share of the interval, so that its
+/// newest checkpoint is never more than that many of its ops behind. A
+/// partition that heals is concurrent with the last ops of the
+/// committees it touched: projections onto its pasts and the rewind that
+/// merges it fold from the newest checkpoint below them, reading each op
+/// folded back from the store (issue 18: the regular interval alone made
+/// a merge read back about 64 archived ops per committee). It costs at
+/// most one more copy of each committee, and a copy every this many ops.
+pub const SLIDING_SHARE: usize = 8;
 /// Most ops held while their parents are missing.
 pub const MAX_PENDING_OPS: usize = 200_000;
 /// The engine's indexes hash with foldhash (per-process random seeds):
@@ -175,6 +185,9 @@ struct Checkpoint {
     known: u32,
     /// Its level in the thinning of old checkpoints (see [`thin`]).
     level: u8,
+    /// The committee's sliding checkpoint (see [`SLIDING_SHARE`]): always
+    /// its newest, outside the thinning, replaced by the next.
+    sliding: bool,
     /// Boxed: most committees hold one or two checkpoints, and a vector's
     /// spare room for a 672-byte committee cost more than the rest
     /// (issue 18).
@@ -302,6 +315,9 @@ pub struct Stats {
     pub split_checkpoints: u64,
     /// Ops folded to project a committee onto an op's past.
     pub projection_folds: u64,
+    /// Ops folded again from a checkpoint by rewinds and split
+    /// checkpoints.
+    pub rewind_folds: u64,
     /// Archived ops' bytes read back (see [`OpArchive`]).
     pub archive_reads: u64,
 }

@@ -609,6 +609,7 @@ pub fn run(
         "late_rewinds": after.rewinds - before.rewinds,
         "late_split_checkpoints": after.split_checkpoints - before.split_checkpoints,
         "late_projection_folds": after.projection_folds - before.projection_folds,
+        "late_rewind_folds": after.rewind_folds - before.rewind_folds,
         "late_archive_reads": after.archive_reads - before.archive_reads,
         "state_startup_snapshot_seconds": from_snapshot.seconds,
         "state_startup_snapshot_peak_rss_bytes": from_snapshot.peak_rss_bytes,
@@ -639,7 +640,7 @@ pub fn run(
              (goal < {refold_limit:.2} s, 6 s per million ops: {})\n\
              figure  merge of {late} late ops into the {ops}-op state: {late_secs:.2} s = {:.1}% of the re-fold   \
              (goal <= {:.0}%: {}; {} judged on a projection of their past, {} ops folded for projections, \
-             {} split checkpoints, {} committee rewinds, {} archived ops read back)\n\
+             {} split checkpoints, {} committee rewinds, {} ops folded again from checkpoints, {} archived ops read back)\n\
              figure  the same merge in the engine alone, signatures trusted and nothing written as in the re-fold: \
              {engine_merge_secs:.2} s = {:.1}% of the re-fold   (goal <= {:.0}%: {})\n\
              figure  `kenes state` on the {stored}-op store: {:.3} s, peak RSS {:.0} MB from the snapshot   \
@@ -660,6 +661,7 @@ pub fn run(
             after.projection_folds - before.projection_folds,
             after.split_checkpoints - before.split_checkpoints,
             after.rewinds - before.rewinds,
+            after.rewind_folds - before.rewind_folds,
             after.archive_reads - before.archive_reads,
             engine_merge_share * 100.0,
             LATE_MERGE_LIMIT_SHARE * 100.0,
