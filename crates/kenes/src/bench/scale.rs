@@ -477,7 +477,9 @@ pub fn run(
         }
         None => Some(tempfile::tempdir()?),
     };
-    let dir = temporary.as_ref().map_or_else(|| keep.expect("kept"), |t| t.path());
+    let dir = temporary
+        .as_ref()
+        .map_or_else(|| keep.expect("kept"), |t| t.path());
     let main_path = dir.join("main.bundle");
     let late_path = dir.join("late.bundle");
 
