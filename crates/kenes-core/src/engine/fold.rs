@@ -779,7 +779,9 @@ impl Engine {
     /// Committee ops between two sliding checkpoints (see
     /// [`super::SLIDING_SHARE`]).
     fn sliding_every(&self) -> usize {
-        (self.checkpoint_every / super::SLIDING_SHARE).max(1)
+        // At least two: the tests' small intervals would otherwise make one
+        // after every op, and always project from the op before.
+        (self.checkpoint_every / super::SLIDING_SHARE).max(2)
     }
 
     /// Committee `c` must be refolded from `from` on.
@@ -834,6 +836,7 @@ impl Engine {
         let view = self.t_view(&everything);
         let known = self.len_u32();
         let mut since = 0;
+        let mut last_key = None;
         let mut checkpoints = Vec::new();
         let ords: Vec<u32> = log.ops.after(start, |o| self.id_at(o)).collect();
         for ord in self.prefetched(&ords) {
@@ -843,6 +846,7 @@ impl Engine {
             }
             fold_into(&mut committee, &op, &view);
             self.count(|s| s.rewind_folds += 1);
+            last_key = Some(op.order_key());
             since += 1;
             if since >= self.checkpoint_every
                 && let Some(state) = &committee
@@ -859,16 +863,33 @@ impl Engine {
                 super::thin(&mut checkpoints);
             }
         }
+        // The rewind's end gets a sliding checkpoint too, unless one of its
+        // own lies close enough: the next late op of a long partition, or
+        // the next rewind, then starts near the end.
+        let end = match (&committee, last_key) {
+            (Some(state), Some(key)) if since >= self.sliding_every() => Some(Checkpoint {
+                key,
+                known,
+                level: 0,
+                sliding: true,
+                state: Box::new(state.clone()),
+            }),
+            _ => None,
+        };
         if let Some(log) = self.logs.get_mut(c) {
             log.dirty_from = None;
             log.checkpoints.truncate(keep);
-            // A sliding checkpoint before the change stands; the rewind's
-            // own follow it, so it joins the thinning.
-            for checkpoint in &mut log.checkpoints {
-                checkpoint.sliding = false;
+            // A sliding checkpoint before the change stands while it is the
+            // newest; any the rewind made replace it, so a committee never
+            // holds more than one outside the thinning.
+            if (!checkpoints.is_empty() || end.is_some())
+                && log.checkpoints.last().is_some_and(|cp| cp.sliding)
+            {
+                log.checkpoints.pop();
             }
             log.checkpoints.extend(checkpoints);
             super::thin(&mut log.checkpoints);
+            log.checkpoints.extend(end);
             log.since_checkpoint = since;
         }
         match committee {

@@ -62,14 +62,16 @@ pub use entry::Entry;
 /// By default a committee is checkpointed every this many of its ops.
 pub const CHECKPOINT_EVERY: usize = 256;
 /// Between two regular checkpoints a committee also keeps one sliding
-/// checkpoint, replaced every this share of the interval, so that its
-/// newest checkpoint is never more than that many of its ops behind. A
-/// partition that heals is concurrent with the last ops of the
-/// committees it touched: projections onto its pasts and the rewind that
-/// merges it fold from the newest checkpoint below them, reading each op
-/// folded back from the store (issue 18: the regular interval alone made
-/// a merge read back about 64 archived ops per committee). It costs at
-/// most one more copy of each committee, and a copy every this many ops.
+/// checkpoint, made every this share of the interval (in the in-order
+/// fold, and at the end of a rewind) and replaced by the next checkpoint
+/// of either kind, so that its newest checkpoint is seldom more than
+/// that many of its ops behind. A partition that heals is concurrent
+/// with the last ops of the committees it touched: projections onto its
+/// pasts and the rewind that merges it fold from the newest checkpoint
+/// below them, reading each op folded back from the store (issue 18: the
+/// regular interval alone made a merge read back about 64 archived ops
+/// per committee). It costs at most one more copy of each committee, and
+/// a copy every this many ops.
 pub const SLIDING_SHARE: usize = 8;
 /// Most ops held while their parents are missing.
 pub const MAX_PENDING_OPS: usize = 200_000;
@@ -216,7 +218,7 @@ fn thin(checkpoints: &mut Vec<Checkpoint>) {
             let mut at_level = checkpoints
                 .iter()
                 .enumerate()
-                .filter(|(_, cp)| cp.level == level)
+                .filter(|(_, cp)| cp.level == level && !cp.sliding)
                 .map(|(i, _)| i);
             if at_level.clone().count() <= CHECKPOINTS_PER_LEVEL {
                 break;
@@ -576,8 +578,8 @@ impl Engine {
         }
     }
 
-    /// How many regular checkpoints the committees hold, in all (for
-    /// tests and benchmarks of their thinning).
+    /// How many checkpoints the committees hold, in all, sliding ones
+    /// included (for tests and benchmarks of their thinning).
     pub fn checkpoints_held(&self) -> usize {
         self.logs.values().map(|log| log.checkpoints.len()).sum()
     }
