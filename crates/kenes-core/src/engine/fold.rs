@@ -759,6 +759,7 @@ impl Engine {
                     known: ord + 1,
                     level: 0,
                     sliding: !regular,
+                    since_regular: if regular { 0 } else { log.since_checkpoint },
                     state: committee.clone(),
                 };
                 // The sliding one is newest and not thinned: the next
@@ -828,14 +829,19 @@ impl Engine {
         let split = split.filter(|s| {
             s.key < dirty && !self.is_contested(c) && regular.is_none_or(|r| r.key < s.key)
         });
-        let (mut committee, start) = match split.as_deref().or(regular) {
-            Some(cp) => (Some(Committee::clone(&cp.state)), Some(cp.key)),
-            None => (None, None),
+        let (mut committee, start, mut since) = match split.as_deref().or(regular) {
+            Some(cp) => (
+                Some(Committee::clone(&cp.state)),
+                Some(cp.key),
+                cp.since_regular,
+            ),
+            None => (None, None, 0),
         };
         let everything = self.everything();
         let view = self.t_view(&everything);
         let known = self.len_u32();
-        let mut since = 0;
+        // Ops folded since the rewind's start or its newest checkpoint.
+        let mut folded_since = 0;
         let mut last_key = None;
         let mut checkpoints = Vec::new();
         let ords: Vec<u32> = log.ops.after(start, |o| self.id_at(o)).collect();
@@ -848,15 +854,18 @@ impl Engine {
             self.count(|s| s.rewind_folds += 1);
             last_key = Some(op.order_key());
             since += 1;
+            folded_since += 1;
             if since >= self.checkpoint_every
                 && let Some(state) = &committee
             {
                 since = 0;
+                folded_since = 0;
                 checkpoints.push(Checkpoint {
                     key: op.order_key(),
                     known,
                     level: 0,
                     sliding: false,
+                    since_regular: 0,
                     state: Box::new(state.clone()),
                 });
                 // A long rewind holds few at a time too.
@@ -867,11 +876,12 @@ impl Engine {
         // own lies close enough: the next late op of a long partition, or
         // the next rewind, then starts near the end.
         let end = match (&committee, last_key) {
-            (Some(state), Some(key)) if since >= self.sliding_every() => Some(Checkpoint {
+            (Some(state), Some(key)) if folded_since >= self.sliding_every() => Some(Checkpoint {
                 key,
                 known,
                 level: 0,
                 sliding: true,
+                since_regular: since,
                 state: Box::new(state.clone()),
             }),
             _ => None,
@@ -1071,6 +1081,7 @@ impl Engine {
         };
         let mut committee = regular.map(|cp| Committee::clone(&cp.state));
         let (keys, ords): (Vec<(u64, Hash)>, Vec<u32>) = below_m.unzip();
+        let since_regular = regular.map_or(0, |cp| cp.since_regular) + ords.len();
         for ord in self.prefetched(&ords) {
             fold_into(&mut committee, &self.op_at(ord), &view);
             self.count(|s| s.rewind_folds += 1);
@@ -1081,6 +1092,7 @@ impl Engine {
             known: m,
             level: 0,
             sliding: false,
+            since_regular,
             state: Box::new(committee?),
         });
         self.split_checkpoints

@@ -190,6 +190,11 @@ struct Checkpoint {
     /// The committee's sliding checkpoint (see [`SLIDING_SHARE`]): always
     /// its newest, outside the thinning, replaced by the next.
     sliding: bool,
+    /// The committee's ops folded since its regular checkpoint before this
+    /// one (0 for a regular one): a rewind from it goes on counting, so
+    /// rewinds from sliding checkpoints never keep the next regular one
+    /// from being made.
+    since_regular: usize,
     /// Boxed: most committees hold one or two checkpoints, and a vector's
     /// spare room for a 672-byte committee cost more than the rest
     /// (issue 18).
