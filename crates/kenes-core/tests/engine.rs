@@ -568,6 +568,63 @@ fn a_merge_folds_again_only_the_ops_since_the_newest_sliding_checkpoint() {
 }
 
 #[test]
+fn a_late_op_that_missed_the_newest_sliding_checkpoint_starts_from_the_one_before() {
+    // A committee more than a hundred ops past its last regular
+    // checkpoint. Cut off at each of a whole sliding interval of lengths,
+    // a member's op that missed only the committee's last two ops is
+    // merged: wherever the newest sliding checkpoint fell, among those two
+    // or before them, the merge folds from a sliding checkpoint, never
+    // from the regular one.
+    let mut w = World::new();
+    let c = w.committee(1, "Zhetybai drivers", 1);
+    members(&mut w, c, &[2]);
+    let interval = 128;
+    let sliding = interval / kenes_core::engine::SLIDING_SHARE;
+    let shifts: Vec<Op> = (0..interval + 100 + sliding)
+        .map(|i| w.act(1, report(c, &format!("shift {i}"))))
+        .collect();
+    let fed = w.engine.federation();
+    let mut checkpoints = Vec::new();
+    for end in shifts.len() - sliding..shifts.len() {
+        let held = w.all.len() - (shifts.len() - end) + 1;
+        let mut replica = Engine::with_checkpoint_interval(fed, interval);
+        replica.ingest(&w.all[..held], Verify::Signatures);
+        checkpoints.push(replica.checkpoints_held());
+        let late = backdated(
+            &w,
+            2,
+            &[&shifts[end - 2]],
+            report(c, "from the cut-off town"),
+        );
+        let before = replica.stats();
+        replica.ingest(std::slice::from_ref(&late.bytes), Verify::Signatures);
+        let after = replica.stats();
+        let folded = (after.rewind_folds - before.rewind_folds)
+            + (after.projection_folds - before.projection_folds);
+        assert!(folded <= 2 * sliding as u64 + 4, "cut at {end}: {after:?}");
+        assert_eq!(replica.outcome_of(&late.id), Some(Outcome::Applied));
+        let mut at_once = Engine::with_checkpoint_interval(fed, 1);
+        at_once.ingest(&w.all[..held], Verify::Signatures);
+        at_once.ingest(std::slice::from_ref(&late.bytes), Verify::Signatures);
+        assert_eq!(replica.digest(), at_once.digest(), "cut at {end}");
+    }
+    // The one before the newest is kept for the first quarter of each
+    // sliding interval, and only then.
+    let fewest = *checkpoints.iter().min().expect("lengths");
+    let two_sliding = checkpoints.iter().filter(|&&n| n == fewest + 1).count();
+    assert_eq!(
+        two_sliding,
+        sliding / kenes_core::engine::SLIDING_RETIREMENT,
+        "{checkpoints:?}"
+    );
+    assert!(
+        checkpoints.iter().all(|&n| n <= fewest + 1),
+        "{checkpoints:?}"
+    );
+    w.check_reference();
+}
+
+#[test]
 fn after_a_deep_rewind_the_next_late_op_starts_from_the_rewinds_end() {
     // A member's op concurrent with all but the first ops of a committee
     // rewinds it far; the rewind ends with a sliding checkpoint, so the

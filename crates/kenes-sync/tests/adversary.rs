@@ -5,10 +5,13 @@
 
 use kenes_core::body::{CommitteeKind, Policy};
 use kenes_core::op::genesis;
-use kenes_core::{Body, Engine, SecretKey, Verify};
+use kenes_core::{Body, Engine, Verify};
 use kenes_sync::net::{self, Replica};
 use std::net::SocketAddr;
 use std::sync::Mutex;
+
+mod common;
+use common::key;
 
 /// An in-memory replica that, like the real store, cuts off a peer whose
 /// ops fail verification.
@@ -25,10 +28,6 @@ impl Replica for Memory {
             None => Ok(()),
         }
     }
-}
-
-fn key(n: u8) -> SecretKey {
-    SecretKey::from_bytes([n; 32])
 }
 
 fn federation() -> Vec<Vec<u8>> {

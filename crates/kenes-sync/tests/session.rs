@@ -5,12 +5,11 @@
 use kenes_core::body::{CommitteeKind, Policy};
 use kenes_core::op::genesis;
 use kenes_core::rng::SplitMix64;
-use kenes_core::{Body, Engine, SecretKey, Verify};
+use kenes_core::{Body, Engine, Verify};
 use kenes_sync::session::{Initiator, Message, Responder};
 
-fn key(n: u8) -> SecretKey {
-    SecretKey::from_bytes([n; 32])
-}
+mod common;
+use common::key;
 
 /// Runs one session; every message goes through its wire form.
 fn sync(a: &mut Engine, b: &mut Engine) -> (usize, usize) {

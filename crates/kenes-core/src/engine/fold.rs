@@ -753,7 +753,8 @@ impl Engine {
         if let Some(log) = self.logs.get_mut(&c) {
             log.since_checkpoint += 1;
             let regular = log.since_checkpoint >= every;
-            if regular || log.since_checkpoint % sliding_every == 0 {
+            let phase = log.since_checkpoint % sliding_every;
+            if regular || phase == 0 {
                 let checkpoint = Checkpoint {
                     key,
                     known: ord + 1,
@@ -762,16 +763,16 @@ impl Engine {
                     since_regular: if regular { 0 } else { log.since_checkpoint },
                     state: committee.clone(),
                 };
-                // The sliding one is newest and not thinned: the next
-                // checkpoint, of either kind, replaces it.
-                if log.checkpoints.last().is_some_and(|cp| cp.sliding) {
-                    log.checkpoints.pop();
-                }
+                // Sliding ones are newest and not thinned: a regular one
+                // replaces them, a sliding one retires the one before it.
+                log.drop_sliding(usize::from(!regular));
                 log.checkpoints.push(checkpoint);
                 if regular {
                     log.since_checkpoint = 0;
                     super::thin(&mut log.checkpoints);
                 }
+            } else if phase == sliding_retirement(sliding_every) {
+                log.drop_sliding(1);
             }
         }
         self.state.committees.insert(c, committee);
@@ -889,13 +890,11 @@ impl Engine {
         if let Some(log) = self.logs.get_mut(c) {
             log.dirty_from = None;
             log.checkpoints.truncate(keep);
-            // A sliding checkpoint before the change stands while it is the
-            // newest; any the rewind made replace it, so a committee never
-            // holds more than one outside the thinning.
-            if (!checkpoints.is_empty() || end.is_some())
-                && log.checkpoints.last().is_some_and(|cp| cp.sliding)
-            {
-                log.checkpoints.pop();
+            // Sliding checkpoints before the change stand while they are
+            // the newest; any the rewind made replace them, so a committee
+            // never holds more than two outside the thinning.
+            if !checkpoints.is_empty() || end.is_some() {
+                log.drop_sliding(0);
             }
             log.checkpoints.extend(checkpoints);
             super::thin(&mut log.checkpoints);
@@ -1150,6 +1149,13 @@ impl Engine {
     pub(super) fn projected<'a>(&'a self, set: &'a Subset) -> ProjectedView<'a> {
         ProjectedView { engine: self, set }
     }
+}
+
+/// Ops after a sliding checkpoint that retire the one before it (see
+/// [`super::SLIDING_RETIREMENT`]): at least one, and fewer than an
+/// interval.
+fn sliding_retirement(sliding_every: usize) -> usize {
+    (sliding_every / super::SLIDING_RETIREMENT).clamp(1, sliding_every - 1)
 }
 
 /// A projection scans at most this many ops a set lacks for one in the

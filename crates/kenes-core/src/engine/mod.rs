@@ -70,9 +70,19 @@ pub const CHECKPOINT_EVERY: usize = 256;
 /// pasts and the rewind that merges it fold from the newest checkpoint
 /// below them, reading each op folded back from the store (issue 18: the
 /// regular interval alone made a merge read back about 64 archived ops
-/// per committee). It costs at most one more copy of each committee, and
-/// a copy every this many ops.
+/// per committee). It costs a copy of each committee every this many
+/// ops, and one more copy held, or two for a quarter of the time (see
+/// [`SLIDING_RETIREMENT`]).
 pub const SLIDING_SHARE: usize = 8;
+/// A new sliding checkpoint keeps the one before it for a sliding interval
+/// divided by this (8 ops by default). A partition's pasts end a few ops before the head
+/// of each committee they touched; when the newest sliding checkpoint was
+/// made among those few ops, it holds an op the pasts lack, and without
+/// its predecessor their projection would fold the committee from its
+/// last regular checkpoint, or from its creation when it has none (issue
+/// 18: a fifth of the split checkpoints in `kenes bench scale`'s merge,
+/// and three fifths of the ops it folded again).
+pub const SLIDING_RETIREMENT: usize = 4;
 /// Most ops held while their parents are missing.
 pub const MAX_PENDING_OPS: usize = 200_000;
 /// The engine's indexes hash with foldhash (per-process random seeds):
@@ -187,8 +197,9 @@ struct Checkpoint {
     known: u32,
     /// Its level in the thinning of old checkpoints (see [`thin`]).
     level: u8,
-    /// The committee's sliding checkpoint (see [`SLIDING_SHARE`]): always
-    /// its newest, outside the thinning, replaced by the next.
+    /// A sliding checkpoint (see [`SLIDING_SHARE`]): always after the
+    /// regular ones, outside the thinning; the newest, and for a while
+    /// the one before it (see [`SLIDING_RETIREMENT`]).
     sliding: bool,
     /// The committee's ops folded since its regular checkpoint before this
     /// one (0 for a regular one): a rewind from it goes on counting, so
@@ -235,6 +246,22 @@ fn thin(checkpoints: &mut Vec<Checkpoint>) {
             checkpoints.remove(newer);
         }
         level += 1;
+    }
+}
+
+impl CommitteeLog {
+    /// Drops the sliding checkpoints (all at the end of the list) but the
+    /// newest `kept` of them.
+    fn drop_sliding(&mut self, kept: usize) {
+        let first = self
+            .checkpoints
+            .iter()
+            .rposition(|cp| !cp.sliding)
+            .map_or(0, |i| i + 1);
+        let sliding = self.checkpoints.len() - first;
+        if sliding > kept {
+            self.checkpoints.drain(first..first + sliding - kept);
+        }
     }
 }
 

@@ -1,5 +1,8 @@
 //! What the sync tests share: keys, and a small federation.
 
+// Each test binary compiles this module and uses only part of it.
+#![allow(dead_code)]
+
 use kenes_core::body::{CommitteeKind, Policy};
 use kenes_core::op::genesis;
 use kenes_core::{Body, Engine, SecretKey, Verify};
