@@ -625,6 +625,49 @@ fn a_late_op_that_missed_the_newest_sliding_checkpoint_starts_from_the_one_befor
 }
 
 #[test]
+fn a_rewind_past_two_sliding_checkpoints_leaves_at_most_the_newest() {
+    // A committee holding two sliding checkpoints (the newest made two of
+    // its ops ago) merges a late op that missed those two, in one batch
+    // with newer ops. A short rewind carries it past the point where the
+    // older one retires; a longer one passes its 256th op and makes a
+    // regular checkpoint, which replaces both. Either way the committee
+    // is left with its regular checkpoints and at most the newest sliding
+    // one: an older one kept would stay for good (before a regular one,
+    // nothing drops or thins it).
+    let mut w = World::new();
+    let c = w.committee(1, "Kalamkas field", 1);
+    members(&mut w, c, &[2]);
+    let interval = 128;
+    // Its creation, vouch and join are its first three ops, so shift i is
+    // its op 4 + i: a regular checkpoint at shift 124, sliding ones every
+    // 16 ops from shift 140, the newest two at shifts 220 and 236.
+    let shifts: Vec<Op> = (0..260)
+        .map(|i| w.act(1, report(c, &format!("shift {i}"))))
+        .collect();
+    let fed = w.engine.federation();
+    let first_shift = w.all.len() - shifts.len();
+    let held = first_shift + 239;
+    for (newer, expected) in [(7, 2), (21, 2)] {
+        let mut replica = Engine::with_checkpoint_interval(fed, interval);
+        replica.ingest(&w.all[..held], Verify::Signatures);
+        assert_eq!(replica.checkpoints_held(), 3, "one regular, two sliding");
+        let late = backdated(&w, 2, &[&shifts[236]], report(c, "from the field"));
+        let mut batch = vec![late.bytes.clone()];
+        batch.extend_from_slice(&w.all[held..held + newer]);
+        let rewinds = replica.stats().rewinds;
+        replica.ingest(&batch, Verify::Signatures);
+        assert_eq!(replica.stats().rewinds, rewinds + 1);
+        assert_eq!(replica.checkpoints_held(), expected, "{newer} newer ops");
+        assert_eq!(replica.outcome_of(&late.id), Some(Outcome::Applied));
+        let mut at_once = Engine::with_checkpoint_interval(fed, 1);
+        at_once.ingest(&w.all[..held + newer], Verify::Signatures);
+        at_once.ingest(std::slice::from_ref(&late.bytes), Verify::Signatures);
+        assert_eq!(replica.digest(), at_once.digest());
+    }
+    w.check_reference();
+}
+
+#[test]
 fn after_a_deep_rewind_the_next_late_op_starts_from_the_rewinds_end() {
     // A member's op concurrent with all but the first ops of a committee
     // rewinds it far; the rewind ends with a sliding checkpoint, so the

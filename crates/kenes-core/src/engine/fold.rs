@@ -887,6 +887,7 @@ impl Engine {
             }),
             _ => None,
         };
+        let retirement = sliding_retirement(self.sliding_every());
         if let Some(log) = self.logs.get_mut(c) {
             log.dirty_from = None;
             log.checkpoints.truncate(keep);
@@ -900,6 +901,9 @@ impl Engine {
             super::thin(&mut log.checkpoints);
             log.checkpoints.extend(end);
             log.since_checkpoint = since;
+            // The in-order fold retires at one count only, which a rewind
+            // may have carried the count past.
+            log.retire_sliding(retirement);
         }
         match committee {
             Some(committee) => self.state.committees.insert(*c, Box::new(committee)),

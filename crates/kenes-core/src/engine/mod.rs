@@ -61,11 +61,12 @@ pub use entry::Entry;
 
 /// By default a committee is checkpointed every this many of its ops.
 pub const CHECKPOINT_EVERY: usize = 256;
-/// Between two regular checkpoints a committee also keeps one sliding
+/// Between two regular checkpoints a committee also keeps a sliding
 /// checkpoint, made every this share of the interval (in the in-order
-/// fold, and at the end of a rewind) and replaced by the next checkpoint
-/// of either kind, so that its newest checkpoint is seldom more than
-/// that many of its ops behind. A partition that heals is concurrent
+/// fold, and at the end of a rewind) and replaced by the next regular one
+/// or, a little later, by the next sliding one (see
+/// [`SLIDING_RETIREMENT`]), so that its newest checkpoint is seldom more
+/// than that many of its ops behind. A partition that heals is concurrent
 /// with the last ops of the committees it touched: projections onto its
 /// pasts and the rewind that merges it fold from the newest checkpoint
 /// below them, reading each op folded back from the store (issue 18: the
@@ -261,6 +262,18 @@ impl CommitteeLog {
         let sliding = self.checkpoints.len() - first;
         if sliding > kept {
             self.checkpoints.drain(first..first + sliding - kept);
+        }
+    }
+
+    /// Drops the sliding checkpoint before the newest once the newest has
+    /// `retirement` ops folded after it.
+    fn retire_sliding(&mut self, retirement: usize) {
+        let newest_is_old_enough = self
+            .checkpoints
+            .last()
+            .is_some_and(|cp| cp.sliding && self.since_checkpoint >= cp.since_regular + retirement);
+        if newest_is_old_enough {
+            self.drop_sliding(1);
         }
     }
 }
